@@ -1,0 +1,10 @@
+// The smallest useful stack: one service with every default.
+{
+  name: 'minimal',
+  services: {
+    web: {
+      cpu: 256,
+      memory: 512,
+    },
+  },
+}

@@ -1,0 +1,277 @@
+//! JSON, YAML and TOML stacks.
+//!
+//! Each is converted by hand rather than through serde so that values JSON cannot hold
+//! (infinities, YAML tags, non-scalar keys) become errors that name their JSON path, and so
+//! numbers come out exactly as a Jsonnet stack with the same text would give them.
+
+use std::path::Path;
+
+use serde_json::{Map, Number, Value};
+
+use super::error::{LoadError, Location};
+
+/// Deeper nesting than this is refused; no stack needs it, and it bounds recursion in the
+/// converters and in every later stage.
+pub(crate) const MAX_DEPTH: usize = 500;
+
+/// A JSON number from an f64, whole values as integers.
+///
+/// Jsonnet has a single number type, so `cpu: 512` and `cpu: 512.0` are the same value
+/// there; a typed model wants an integer for both. Doing the same for JSON, YAML and TOML
+/// keeps every format giving the same value for the same text. Whole values beyond 2^53 stay
+/// floats, where an f64 no longer holds every integer.
+pub(crate) fn number(f: f64) -> Option<Number> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if f.fract() == 0.0 && f.abs() <= EXACT {
+        #[allow(clippy::cast_possible_truncation)] // whole and within ±2^53: exact
+        return Some(Number::from(f as i64));
+    }
+    Number::from_f64(f)
+}
+
+/// Appends one step to a JSON path like `services.api.policies[1]`.
+pub(crate) fn child_path(parent: &str, key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match (parent.is_empty(), plain) {
+        (true, true) => key.to_owned(),
+        (false, true) => format!("{parent}.{key}"),
+        (_, false) => format!("{parent}[{}]", Value::from(key)),
+    }
+}
+
+pub(crate) fn index_path(parent: &str, index: usize) -> String {
+    format!("{parent}[{index}]")
+}
+
+/// Shows the root as `(top level)` rather than an empty path.
+pub(crate) fn shown(json_path: &str) -> String {
+    if json_path.is_empty() {
+        "(top level)".to_owned()
+    } else {
+        json_path.to_owned()
+    }
+}
+
+fn not_data(path: &Path, json_path: &str, what: impl Into<String>) -> LoadError {
+    LoadError::NotData {
+        path: path.to_owned(),
+        json_path: shown(json_path),
+        what: what.into(),
+    }
+}
+
+fn too_deep(path: &Path, json_path: &str) -> LoadError {
+    not_data(
+        path,
+        json_path,
+        format!("nesting deeper than {MAX_DEPTH} levels"),
+    )
+}
+
+pub(crate) fn json(path: &Path, source: &str) -> Result<Value, LoadError> {
+    let value: Value = serde_json::from_str(source).map_err(|e| {
+        let at = (e.line() > 0).then(|| Location {
+            file: path.display().to_string(),
+            line: e.line(),
+            column: e.column(),
+        });
+        let message = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        LoadError::Syntax {
+            path: path.to_owned(),
+            format: "JSON",
+            at,
+            message: message.strip_suffix(&suffix).unwrap_or(&message).to_owned(),
+        }
+    })?;
+    // serde_json parses `70.0` as a float; normalise to match the other formats.
+    Ok(normalise_json(value))
+}
+
+fn normalise_json(value: Value) -> Value {
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => n
+            .as_f64()
+            .and_then(number)
+            .map_or(Value::Number(n), Value::Number),
+        Value::Array(items) => Value::Array(items.into_iter().map(normalise_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, normalise_json(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+pub(crate) fn yaml(path: &Path, source: &str) -> Result<Value, LoadError> {
+    let syntax = |e: serde_yaml::Error| {
+        let at = e.location().map(|l| Location {
+            file: path.display().to_string(),
+            line: l.line(),
+            column: l.column(),
+        });
+        let mut message = e.to_string();
+        if let Some(l) = e.location() {
+            let suffix = format!(" at line {} column {}", l.line(), l.column());
+            if let Some(stripped) = message.strip_suffix(&suffix) {
+                message = stripped.to_owned();
+            }
+        }
+        LoadError::Syntax {
+            path: path.to_owned(),
+            format: "YAML",
+            at,
+            message,
+        }
+    };
+    // Count documents first: serde_yaml's own error for a stream does not say how many,
+    // and a second document is usually a pasted-in `---` the user should know about.
+    let mut documents = 0;
+    for document in serde_yaml::Deserializer::from_str(source) {
+        let _: serde::de::IgnoredAny = serde::Deserialize::deserialize(document).map_err(syntax)?;
+        documents += 1;
+    }
+    if documents > 1 {
+        return Err(LoadError::MultiDocumentYaml {
+            path: path.to_owned(),
+            documents,
+        });
+    }
+    let mut value: serde_yaml::Value = serde_yaml::from_str(source).map_err(syntax)?;
+    // `<<: *defaults` is how YAML users share settings between services.
+    value.apply_merge().map_err(syntax)?;
+    from_yaml(path, value, "", 0)
+}
+
+fn from_yaml(
+    path: &Path,
+    value: serde_yaml::Value,
+    json_path: &str,
+    depth: usize,
+) -> Result<Value, LoadError> {
+    use serde_yaml::Value as Y;
+    if depth > MAX_DEPTH {
+        return Err(too_deep(path, json_path));
+    }
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                Value::Number(
+                    number(f).ok_or_else(|| not_data(path, json_path, format!("number {n}")))?,
+                )
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| from_yaml(path, v, &index_path(json_path, i), depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Bool(b) => b.to_string(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Null => "null".to_owned(),
+                    _ => return Err(not_data(path, json_path, "a mapping key that is not a scalar")),
+                };
+                let child = child_path(json_path, &key);
+                let v = from_yaml(path, v, &child, depth + 1)?;
+                out.insert(key, v);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(t) => {
+            return Err(not_data(
+                path,
+                json_path,
+                format!("YAML tag `{}` (tags are not supported)", t.tag),
+            ))
+        }
+    })
+}
+
+pub(crate) fn toml(path: &Path, source: &str) -> Result<Value, LoadError> {
+    let table: toml::Table = source.parse().map_err(|e: toml::de::Error| {
+        let at = e.span().map(|span| {
+            let (line, column) = line_col(source, span.start);
+            Location {
+                file: path.display().to_string(),
+                line,
+                column,
+            }
+        });
+        LoadError::Syntax {
+            path: path.to_owned(),
+            format: "TOML",
+            at,
+            message: e.message().trim_end().to_owned(),
+        }
+    })?;
+    from_toml(path, toml::Value::Table(table), "", 0)
+}
+
+fn from_toml(
+    path: &Path,
+    value: toml::Value,
+    json_path: &str,
+    depth: usize,
+) -> Result<Value, LoadError> {
+    use toml::Value as T;
+    if depth > MAX_DEPTH {
+        return Err(too_deep(path, json_path));
+    }
+    Ok(match value {
+        T::String(s) => Value::String(s),
+        T::Integer(i) => Value::from(i),
+        T::Float(f) => Value::Number(
+            number(f).ok_or_else(|| not_data(path, json_path, format!("number {f}")))?,
+        ),
+        T::Boolean(b) => Value::Bool(b),
+        // No stack field is a date; keep the text so the model can say what it expected.
+        T::Datetime(d) => Value::String(d.to_string()),
+        T::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| from_toml(path, v, &index_path(json_path, i), depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        T::Table(table) => {
+            let mut out = Map::with_capacity(table.len());
+            for (k, v) in table {
+                let child = child_path(json_path, &k);
+                let v = from_toml(path, v, &child, depth + 1)?;
+                out.insert(k, v);
+            }
+            Value::Object(out)
+        }
+    })
+}
+
+/// 1-based line and character column of a byte offset.
+pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, source[line_start..offset].chars().count() + 1)
+}

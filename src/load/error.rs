@@ -1,0 +1,162 @@
+//! The one error type of the load stage.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::MAX_FILE_BYTES;
+
+/// A place in a source file, for messages that point the user at the exact spot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user would recognise it: the stack path as given, a path relative to
+    /// the stack's directory, or a marker such as `<embedded gen-tf.libsonnet>`.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Why a stack could not be turned into a JSON value.
+///
+/// Every variant carries `path`, the stack file as the caller passed it, so a driver that
+/// loads many stacks can say which one failed even when the message points into an import.
+#[non_exhaustive]
+#[derive(thiserror::Error, Debug)]
+pub enum LoadError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("{}: not a regular file", path.display())]
+    NotAFile { path: PathBuf },
+
+    #[error(
+        "{}: file is larger than the {} MiB limit for stacks",
+        path.display(),
+        MAX_FILE_BYTES >> 20
+    )]
+    TooLarge { path: PathBuf },
+
+    #[error("{}:{line}: not valid UTF-8; stacks must be UTF-8 text", path.display())]
+    NotUtf8 { path: PathBuf, line: usize },
+
+    #[error(
+        "{}: unsupported file extension {}; a stack must end in .jsonnet, .libsonnet, .json, .yaml, .yml or .toml",
+        path.display(),
+        extension.as_deref().map_or_else(|| "(none)".to_owned(), |e| format!("`.{e}`"))
+    )]
+    UnsupportedExtension {
+        path: PathBuf,
+        extension: Option<String>,
+    },
+
+    /// A JSON, YAML or TOML syntax error.
+    #[error("{}: invalid {format}: {message}", at_or_path(at.as_ref(), path))]
+    Syntax {
+        path: PathBuf,
+        format: &'static str,
+        at: Option<Location>,
+        message: String,
+    },
+
+    #[error(
+        "{}: the YAML stream holds {documents} documents; a stack must be exactly one",
+        path.display()
+    )]
+    MultiDocumentYaml { path: PathBuf, documents: usize },
+
+    /// `std.extVar` of a name nobody passed.
+    #[error(
+        "{}: external variable `{name}` is not set; pass it with `-V {name}=VALUE` (a string) or `--ext-code {name}=CODE` (a Jsonnet expression)",
+        at_or_path(at.as_ref(), path)
+    )]
+    MissingExtVar {
+        path: PathBuf,
+        name: String,
+        at: Option<Location>,
+    },
+
+    /// The Jsonnet call depth limit was hit, almost always unbounded recursion.
+    #[error(
+        "{}: max stack frames exceeded ({limit} nested calls); is there a recursive function without a base case?{}",
+        at_or_path(at.as_ref(), path),
+        Frames(trace)
+    )]
+    Recursion {
+        path: PathBuf,
+        limit: usize,
+        at: Option<Location>,
+        trace: Vec<String>,
+    },
+
+    /// Any other Jsonnet error, syntax or runtime. `trace` holds the innermost frames first,
+    /// already formatted as `file:line:col: description`.
+    #[error("{}: {message}{}", at_or_path(at.as_ref(), path), Frames(trace))]
+    Jsonnet {
+        path: PathBuf,
+        at: Option<Location>,
+        message: String,
+        trace: Vec<String>,
+    },
+
+    /// The document parsed but holds something JSON cannot: a function, an infinite number,
+    /// a YAML tag, nesting deeper than the limit.
+    #[error("{}: {what} at `{json_path}`; a stack must be plain data", path.display())]
+    NotData {
+        path: PathBuf,
+        json_path: String,
+        what: String,
+    },
+
+    /// A bug in gen-tf or the Jsonnet evaluator (a caught panic), reported instead of a crash.
+    #[error("{}: internal error while loading: {message}", path.display())]
+    Internal { path: PathBuf, message: String },
+}
+
+impl LoadError {
+    /// The stack file the error belongs to, as the caller passed it.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Read { path, .. }
+            | Self::NotAFile { path }
+            | Self::TooLarge { path }
+            | Self::NotUtf8 { path, .. }
+            | Self::UnsupportedExtension { path, .. }
+            | Self::Syntax { path, .. }
+            | Self::MultiDocumentYaml { path, .. }
+            | Self::MissingExtVar { path, .. }
+            | Self::Recursion { path, .. }
+            | Self::Jsonnet { path, .. }
+            | Self::NotData { path, .. }
+            | Self::Internal { path, .. } => path,
+        }
+    }
+}
+
+fn at_or_path(at: Option<&Location>, path: &Path) -> String {
+    at.map_or_else(|| path.display().to_string(), Location::to_string)
+}
+
+/// Stack frames, one per indented line, so the first line of the message stays readable on
+/// its own.
+struct Frames<'a>(&'a [String]);
+
+impl fmt::Display for Frames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for frame in self.0 {
+            write!(f, "\n    {frame}")?;
+        }
+        Ok(())
+    }
+}

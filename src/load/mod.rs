@@ -1,0 +1,203 @@
+//! Stack files -> `serde_json::Value`.
+//!
+//! Jsonnet, JSON, YAML and TOML all end up as the same JSON value, so every later stage sees
+//! one input shape. Loading treats the file as hostile: size, recursion, encoding and odd
+//! values are errors, never panics or stack overflows.
+
+mod data;
+mod error;
+mod jsonnet;
+mod line;
+
+use std::fs::File;
+use std::io::Read;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::thread;
+
+pub use error::{LoadError, Location};
+pub use line::line_of;
+
+/// The embedded `gen-tf.libsonnet`, importable from any stack without a path.
+pub const LIBSONNET: &str = include_str!("gen-tf.libsonnet");
+
+/// The name under which [`LIBSONNET`] is imported.
+pub const LIBSONNET_NAME: &str = "gen-tf.libsonnet";
+
+/// Larger inputs are refused: no real stack comes close, and a limit keeps a stray `-J` to a
+/// data directory or a hostile import from exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Evaluation runs on its own thread with this much stack, so deep but legitimate nesting
+/// never reaches the guard page. Jsonnet's own call depth limit still applies.
+const EVAL_STACK_BYTES: usize = 256 << 20;
+
+/// What the `jsonnet` CLI takes on its command line; ignored for JSON, YAML and TOML.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `-V KEY=VALUE`: string external variables.
+    pub ext_str: Vec<(String, String)>,
+    /// `--ext-code KEY=CODE`: external variables given as Jsonnet expressions.
+    pub ext_code: Vec<(String, String)>,
+    /// `-J DIR`: searched, in order, after the importing file's own directory.
+    pub jpath: Vec<PathBuf>,
+}
+
+/// A loaded stack.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub value: serde_json::Value,
+    /// Every file the stack read, itself first, then every file imported (transitively, via
+    /// import/importstr/importbin), canonical paths, deduplicated, sorted after the first.
+    /// Used as a cache key later. The embedded libsonnet is not listed: it is versioned with
+    /// the binary.
+    pub files: Vec<PathBuf>,
+    /// The stack file's source text (for mapping JSON paths to lines).
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Jsonnet,
+    Json,
+    Yaml,
+    Toml,
+}
+
+/// Loads one stack file, choosing the parser by extension.
+pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
+    let extension = path.extension().and_then(|e| e.to_str());
+    let format = match extension.map(str::to_ascii_lowercase).as_deref() {
+        Some("jsonnet" | "libsonnet") => Format::Jsonnet,
+        Some("json") => Format::Json,
+        Some("yaml" | "yml") => Format::Yaml,
+        Some("toml") => Format::Toml,
+        _ => {
+            return Err(LoadError::UnsupportedExtension {
+                path: path.to_owned(),
+                extension: path
+                    .extension()
+                    .map(|e| e.to_string_lossy().into_owned()),
+            })
+        }
+    };
+    let bytes = read_limited(path)?;
+    let source = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        path: path.to_owned(),
+        line: line_at_byte(e.as_bytes(), e.utf8_error().valid_up_to()),
+    })?;
+    let canonical = path.canonicalize().map_err(|source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+
+    let job = Job {
+        path: path.to_owned(),
+        canonical: canonical.clone(),
+        source: source.clone(),
+        opts: opts.clone(),
+        format,
+    };
+    let (value, mut imports) = run_isolated(path, move || job.run())?;
+    imports.retain(|p| *p != canonical);
+    imports.sort();
+    imports.dedup();
+    let mut files = Vec::with_capacity(imports.len() + 1);
+    files.push(canonical);
+    files.extend(imports);
+    Ok(Loaded {
+        value,
+        files,
+        source,
+    })
+}
+
+/// Reads at most [`MAX_FILE_BYTES`]; shared with the import resolver so imports obey the
+/// same limit. Refuses directories, FIFOs and devices, which could block or never end.
+pub(crate) fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let read_err = |source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let file = File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile {
+            path: path.to_owned(),
+        });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: path.to_owned(),
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow between the metadata call and the read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: path.to_owned(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// 1-based line of a byte offset, for pointing at bad bytes.
+fn line_at_byte(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Everything the worker thread needs, owned, because the evaluator's values are not `Send`.
+struct Job {
+    path: PathBuf,
+    canonical: PathBuf,
+    source: String,
+    opts: LoadOptions,
+    format: Format,
+}
+
+impl Job {
+    fn run(self) -> Result<(serde_json::Value, Vec<PathBuf>), LoadError> {
+        match self.format {
+            Format::Jsonnet => jsonnet::evaluate(&self.path, &self.canonical, self.source, &self.opts),
+            Format::Json => data::json(&self.path, &self.source).map(|v| (v, Vec::new())),
+            Format::Yaml => data::yaml(&self.path, &self.source).map(|v| (v, Vec::new())),
+            Format::Toml => data::toml(&self.path, &self.source).map(|v| (v, Vec::new())),
+        }
+    }
+}
+
+/// Runs `f` on a thread with a large stack and turns a panic into [`LoadError::Internal`],
+/// so no input can take the whole process down.
+fn run_isolated<T: Send + 'static>(
+    path: &Path,
+    f: impl FnOnce() -> Result<T, LoadError> + Send + 'static,
+) -> Result<T, LoadError> {
+    let internal = |message: String| LoadError::Internal {
+        path: path.to_owned(),
+        message,
+    };
+    let handle = thread::Builder::new()
+        .name("gen-tf-load".to_owned())
+        .stack_size(EVAL_STACK_BYTES)
+        .spawn(move || panic::catch_unwind(AssertUnwindSafe(f)))
+        .map_err(|e| internal(format!("cannot start the evaluator thread: {e}")))?;
+    match handle.join() {
+        Ok(Ok(result)) => result,
+        Ok(Err(payload)) | Err(payload) => Err(internal(panic_message(payload.as_ref()))),
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the evaluator panicked".to_owned())
+}

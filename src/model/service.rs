@@ -1,0 +1,405 @@
+//! One ECS Fargate service, as a stack describes it. Field names are the seed guide's own.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::scaling::AutoScaling;
+
+/// A service: one task definition, one ECS service, and what they need around them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Container image. Omitted means the module variable `<service>_image`.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Task CPU units (256 = 0.25 vCPU). Must form a valid Fargate size with `memory`.
+    pub cpu: u32,
+    /// Task memory in MiB.
+    pub memory: u32,
+    /// The main container's hard memory limit in MiB. Omitted means no container limit (the task
+    /// memory bounds it).
+    #[serde(default)]
+    pub container_memory: Option<u32>,
+    /// Soft memory limit (memoryReservation) in MiB, or a strategy from the seed guide.
+    #[serde(default)]
+    pub memory_reservation: Option<MemoryReservation>,
+    /// CPU architecture and OS. Omitted means ARM64 Linux.
+    #[serde(default)]
+    pub runtime_platform: Option<RuntimePlatform>,
+    /// How tasks spread over FARGATE and FARGATE_SPOT.
+    #[serde(default)]
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
+    /// Launch type. Cannot be combined with `capacity_provider_strategy`. When both are omitted
+    /// the service uses `launch_type = "FARGATE"`.
+    #[serde(default)]
+    pub launch_type: Option<LaunchType>,
+    /// Fargate platform version: `LATEST`, `1.4.0` or `1.3.0` (Linux), `1.0.0` (Windows).
+    #[serde(default)]
+    pub platform_version: Option<String>,
+    /// Number of tasks. With auto scaling it defaults to `min_capacity`; otherwise to 1.
+    #[serde(default)]
+    pub desired_count: Option<u32>,
+    /// Container port.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Container environment variables.
+    #[serde(default)]
+    pub environment: Vec<EnvVar>,
+    /// Secrets injected from Secrets Manager or SSM Parameter Store.
+    #[serde(default)]
+    pub secrets: Vec<Secret>,
+    #[serde(default)]
+    pub database: Option<Database>,
+    #[serde(default)]
+    pub observability: Option<Observability>,
+    #[serde(default)]
+    pub load_balancer: Option<LoadBalancer>,
+    #[serde(default)]
+    pub auto_scaling: Option<AutoScaling>,
+    /// Mount the container's root filesystem read-only. Default false, because many
+    /// applications write temporary files.
+    #[serde(default)]
+    pub read_only_root_filesystem: Option<bool>,
+    /// Extra containers in the same task, for example a log router or an X-Ray daemon.
+    #[serde(default)]
+    pub sidecars: Vec<Sidecar>,
+    /// Tags for this service's resources, merged over the stack's tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// `memory_reservation`: a number of MiB, or `{ strategy: ... }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum MemoryReservation {
+    MiB(i64),
+    Strategy(StrategyRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StrategyRef {
+    pub strategy: ReservationStrategy,
+}
+
+/// The seed guide's three reservation strategies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReservationStrategy {
+    /// 50% of the hard limit.
+    Conservative,
+    /// 80% of the hard limit, for predictable workloads.
+    Aggressive,
+    /// 70% in `prd`, 50% elsewhere (the environment comes from `-V ENV=...`).
+    Dynamic,
+}
+
+impl ReservationStrategy {
+    /// MiB reserved out of `limit` MiB, with the seed guide's `std.floor` rounding.
+    pub fn reserve(self, limit: u32, env: Option<&str>) -> u32 {
+        let pct = match self {
+            Self::Conservative => 50,
+            Self::Aggressive => 80,
+            Self::Dynamic if env == Some("prd") => 70,
+            Self::Dynamic => 50,
+        };
+        (u64::from(limit) * pct / 100) as u32
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimePlatform {
+    #[serde(default = "default_arch")]
+    pub cpu_architecture: CpuArchitecture,
+    #[serde(default = "default_os")]
+    pub operating_system_family: OperatingSystemFamily,
+}
+
+impl Default for RuntimePlatform {
+    fn default() -> Self {
+        Self {
+            cpu_architecture: default_arch(),
+            operating_system_family: default_os(),
+        }
+    }
+}
+
+fn default_arch() -> CpuArchitecture {
+    CpuArchitecture::Arm64
+}
+
+fn default_os() -> OperatingSystemFamily {
+    OperatingSystemFamily::Linux
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum CpuArchitecture {
+    #[serde(rename = "ARM64")]
+    Arm64,
+    #[serde(rename = "X86_64")]
+    X86_64,
+}
+
+impl CpuArchitecture {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Arm64 => "ARM64",
+            Self::X86_64 => "X86_64",
+        }
+    }
+}
+
+/// Operating systems that Fargate runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OperatingSystemFamily {
+    Linux,
+    WindowsServer2019Full,
+    WindowsServer2019Core,
+    WindowsServer2022Full,
+    WindowsServer2022Core,
+}
+
+impl OperatingSystemFamily {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Linux => "LINUX",
+            Self::WindowsServer2019Full => "WINDOWS_SERVER_2019_FULL",
+            Self::WindowsServer2019Core => "WINDOWS_SERVER_2019_CORE",
+            Self::WindowsServer2022Full => "WINDOWS_SERVER_2022_FULL",
+            Self::WindowsServer2022Core => "WINDOWS_SERVER_2022_CORE",
+        }
+    }
+
+    pub fn is_windows(self) -> bool {
+        self != Self::Linux
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityProviderItem {
+    pub capacity_provider: CapacityProvider,
+    /// Relative share of tasks, 0-1000.
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Tasks placed on this provider first, 0-100000. At most one provider may set it above 0.
+    #[serde(default)]
+    pub base: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub enum CapacityProvider {
+    #[serde(rename = "FARGATE")]
+    Fargate,
+    #[serde(rename = "FARGATE_SPOT")]
+    FargateSpot,
+}
+
+impl CapacityProvider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fargate => "FARGATE",
+            Self::FargateSpot => "FARGATE_SPOT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum LaunchType {
+    #[serde(rename = "FARGATE")]
+    Fargate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Secret {
+    /// Environment variable name inside the container.
+    pub name: String,
+    /// ARN of a Secrets Manager secret (optionally with `:json-key:version-stage:version-id`) or
+    /// of an SSM parameter.
+    pub value_from: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// Reader endpoint, exported as DB_READ_HOST.
+    pub read_host: String,
+    /// Writer endpoint, exported as DB_WRITE_HOST.
+    pub write_host: String,
+    /// Per-task connection pool, exported as DB_POOL_MIN and DB_POOL_MAX.
+    #[serde(default)]
+    pub pool: Option<Pool>,
+    /// The database's max_connections. Omitted means: computed from `engine` and
+    /// `instance_class` with the RDS default formulas, when both are given.
+    #[serde(default)]
+    pub max_connections: Option<u32>,
+    #[serde(default)]
+    pub engine: Option<DbEngine>,
+    /// RDS instance class, for example `db.r6g.large`.
+    #[serde(default)]
+    pub instance_class: Option<String>,
+    /// Connections kept free for admin and migrations. Default 20, as in the seed guide.
+    #[serde(default)]
+    pub buffer: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DbEngine {
+    Postgres,
+    Mysql,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Observability {
+    /// Exported as XRAY_SAMPLING_RATE, 0-1.
+    #[serde(default)]
+    pub xray_sampling_rate: Option<f64>,
+    /// Exported as LOG_LEVEL.
+    #[serde(default)]
+    pub log_level: Option<String>,
+    /// CloudWatch Logs retention. Default 30.
+    #[serde(default)]
+    pub log_retention_days: Option<u32>,
+    /// KMS key that encrypts the log group. Omitted means CloudWatch's default encryption.
+    #[serde(default)]
+    pub log_kms_key_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancer {
+    /// Container port the target group sends to. Default: the service's `port`.
+    #[serde(default)]
+    pub container_port: Option<u16>,
+    /// Target group ARN. Omitted means the module variable `<service>_target_group_arn`.
+    #[serde(default)]
+    pub target_group_arn: Option<String>,
+    /// Seconds the scheduler ignores failing load balancer health checks after a task starts.
+    /// Default 60.
+    #[serde(default)]
+    pub health_check_grace_period_seconds: Option<u32>,
+    /// `app/<name>/<id>` of the load balancer, for ALBRequestCountPerTarget. Omitted means the
+    /// module variable `<service>_lb_arn_suffix` when that metric is used.
+    #[serde(default)]
+    pub load_balancer_arn_suffix: Option<String>,
+    /// `targetgroup/<name>/<id>`, for ALBRequestCountPerTarget. Omitted means the module
+    /// variable `<service>_target_group_arn_suffix` when that metric is used.
+    #[serde(default)]
+    pub target_group_arn_suffix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sidecar {
+    /// Container name, unique in the task.
+    pub name: String,
+    pub image: String,
+    /// Hard memory limit in MiB.
+    #[serde(default)]
+    pub memory: Option<u32>,
+    /// Soft memory limit in MiB.
+    #[serde(default)]
+    pub memory_reservation: Option<i64>,
+    /// Whether the task stops when this container stops. Default false.
+    #[serde(default)]
+    pub essential: bool,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub environment: Vec<EnvVar>,
+}
+
+impl Service {
+    pub fn platform(&self) -> RuntimePlatform {
+        self.runtime_platform.clone().unwrap_or_default()
+    }
+
+    pub fn read_only_root_filesystem(&self) -> bool {
+        self.read_only_root_filesystem.unwrap_or(false)
+    }
+
+    /// The platform version gen-tf writes: the user's, or `LATEST`.
+    pub fn platform_version_or_latest(&self) -> &str {
+        self.platform_version.as_deref().unwrap_or("LATEST")
+    }
+
+    /// The memoryReservation in MiB that the container gets, if any. Negative or oversized
+    /// values are left for validation to reject.
+    pub fn reservation_mib(&self, env: Option<&str>) -> Option<i64> {
+        let limit = self.container_memory.unwrap_or(self.memory);
+        match &self.memory_reservation {
+            None => None,
+            Some(MemoryReservation::MiB(n)) => Some(*n),
+            Some(MemoryReservation::Strategy(s)) => Some(i64::from(s.strategy.reserve(limit, env))),
+        }
+    }
+
+    /// Environment variables gen-tf derives from `database` and `observability`, in output order.
+    pub fn generated_env(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(db) = &self.database {
+            out.push(("DB_READ_HOST".to_owned(), db.read_host.clone()));
+            out.push(("DB_WRITE_HOST".to_owned(), db.write_host.clone()));
+            if let Some(pool) = &db.pool {
+                out.push(("DB_POOL_MIN".to_owned(), pool.min.to_string()));
+                out.push(("DB_POOL_MAX".to_owned(), pool.max.to_string()));
+            }
+        }
+        if let Some(obs) = &self.observability {
+            if let Some(rate) = obs.xray_sampling_rate {
+                out.push(("XRAY_SAMPLING_RATE".to_owned(), format_number(rate)));
+            }
+            if let Some(level) = &obs.log_level {
+                out.push(("LOG_LEVEL".to_owned(), level.clone()));
+            }
+        }
+        out
+    }
+
+    /// The highest number of tasks the service can run: the auto scaling maximum, else the
+    /// desired count.
+    pub fn max_tasks(&self) -> u32 {
+        match &self.auto_scaling {
+            Some(a) => a.max_capacity,
+            None => self.desired_count.unwrap_or(1),
+        }
+    }
+
+    /// desired_count as written: the user's, else `min_capacity` with auto scaling, else 1.
+    pub fn effective_desired_count(&self) -> u32 {
+        self.desired_count.unwrap_or(match &self.auto_scaling {
+            Some(a) => a.min_capacity,
+            None => 1,
+        })
+    }
+}
+
+/// Numbers as Jsonnet's `std.toString` writes them: `0.1`, `1`, not `1.0`.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}

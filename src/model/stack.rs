@@ -1,0 +1,64 @@
+//! A stack: one input file, one generated Terraform module.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::endpoint::{Network, VpcEndpoints};
+use super::names::{ServiceName, StackName};
+use super::service::Service;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "gen-tf stack")]
+pub struct Stack {
+    /// Module name and prefix of AWS names: lower-case letters, digits and '-'.
+    pub name: StackName,
+    /// AWS region. Omitted means the module variable `region`.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Tags for every resource.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// A cluster the stack owns. Omitted means the module variable `cluster_name`.
+    #[serde(default)]
+    pub cluster: Option<Cluster>,
+    #[serde(default)]
+    pub network: Option<Network>,
+    #[serde(default)]
+    pub vpc_endpoints: Option<VpcEndpoints>,
+    /// The services, by name.
+    pub services: BTreeMap<ServiceName, Service>,
+    /// Free-form values for Jsonnet `local`-style sharing; ignored by gen-tf. Fields starting
+    /// with `_` are not allowed elsewhere, so this is the one place for helpers.
+    #[serde(default, rename = "_")]
+    #[schemars(skip)]
+    pub scratch: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// ECS cluster name.
+    pub name: String,
+    /// Container Insights, which right-sizing reads. Default true.
+    #[serde(default = "yes")]
+    pub container_insights: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Stack {
+    /// Whether every service (and so the module) uses auto scaling, endpoints etc. is asked of
+    /// the services themselves; this only gives them in output order.
+    pub fn services(&self) -> impl Iterator<Item = (&ServiceName, &Service)> {
+        self.services.iter()
+    }
+
+    pub fn nat_gateway(&self) -> bool {
+        self.network.as_ref().is_none_or(|n| n.nat_gateway)
+    }
+}

@@ -1,0 +1,127 @@
+//! One stack through every stage: load -> model -> validate -> lower -> emit.
+//!
+//! Nothing here touches the output directory; `write` does that once every stack has compiled.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+use crate::emit;
+use crate::ir::{Content, Module};
+use crate::load::{self, LoadError, LoadOptions};
+use crate::lower::{self, LowerOptions};
+use crate::model::{self, Stack};
+use crate::validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// HCL (`*.tf`) that `terraform fmt` leaves untouched.
+    #[default]
+    Hcl,
+    /// Terraform JSON syntax (`*.tf.json`).
+    Json,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hcl => "hcl",
+            Self::Json => "json",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub load: LoadOptions,
+    pub format: Format,
+}
+
+impl Options {
+    /// The environment name: the `ENV` external string, as in the seed guide's
+    /// `std.extVar('ENV')`.
+    pub fn env(&self) -> Option<String> {
+        self.load
+            .ext_str
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "ENV")
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// A compiled stack: the module's files, rendered, and any warnings.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub stack_file: PathBuf,
+    /// The module directory name: the stack's name.
+    pub name: String,
+    /// `(file name, content)` in output order.
+    pub files: Vec<(String, String)>,
+    pub warnings: Vec<Diagnostic>,
+    /// Every file the stack read (itself and its imports).
+    pub inputs: Vec<PathBuf>,
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    Load(LoadError),
+    /// At least one error; warnings are included.
+    Diagnostics(Vec<Diagnostic>),
+}
+
+/// The typed, validated stack and its diagnostics (warnings only on success).
+pub struct Checked {
+    pub stack: Stack,
+    pub diagnostics: Vec<Diagnostic>,
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Loads, deserializes and validates one stack.
+pub fn check(path: &Path, opts: &Options) -> Result<Checked, Failure> {
+    let loaded = load::load(path, &opts.load).map_err(Failure::Load)?;
+    let file = path.display().to_string();
+    let locate = |mut d: Diagnostic| {
+        d.file.clone_from(&file);
+        d.line = load::line_of(&loaded.source, &d.path);
+        d
+    };
+    let stack = model::from_value(&loaded.value).map_err(|d| Failure::Diagnostics(vec![locate(d)]))?;
+    let cx = validate::Context { env: opts.env() };
+    let diagnostics: Vec<Diagnostic> = validate::validate(&stack, &cx).into_iter().map(locate).collect();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Diagnostics(diagnostics));
+    }
+    Ok(Checked {
+        stack,
+        diagnostics,
+        inputs: loaded.files,
+    })
+}
+
+/// Compiles one stack into rendered files.
+pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failure> {
+    let checked = check(path, opts)?;
+    let module = lower::lower(&checked.stack, &LowerOptions { env: opts.env() });
+    Ok(Compiled {
+        stack_file: path.to_owned(),
+        name: checked.stack.name.to_string(),
+        files: render(&module, opts.format),
+        warnings: checked.diagnostics,
+        inputs: checked.inputs,
+    })
+}
+
+/// Renders a module's files in the chosen syntax.
+pub fn render(module: &Module, format: Format) -> Vec<(String, String)> {
+    module
+        .files
+        .iter()
+        .map(|f| match (&f.content, format) {
+            (Content::Terraform(body), Format::Hcl) => (f.name.clone(), emit::hcl::print_file(body)),
+            (Content::Terraform(body), Format::Json) => {
+                (format!("{}.json", f.name), emit::json::print_file(body))
+            }
+            (Content::Text(text), _) => (f.name.clone(), text.clone()),
+        })
+        .collect()
+}

@@ -1,0 +1,27 @@
+//! Rules that need more than one field, or AWS facts the provider does not check.
+//!
+//! Every rule has a stable code (see [`rules::RULES`]), runs over the whole stack, and pushes
+//! diagnostics instead of returning early: users see every problem in one run.
+
+pub mod rules;
+mod sizing;
+mod support;
+
+use crate::diag::Diagnostic;
+use crate::model::Stack;
+
+/// What the rules may look at besides the stack.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The environment name, for the `dynamic` memory reservation strategy.
+    pub env: Option<String>,
+}
+
+/// Runs every rule. Diagnostics come back in a stable order: by path, then code.
+pub fn validate(stack: &Stack, cx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    sizing::check(stack, cx, &mut out);
+    support::check(stack, cx, &mut out);
+    out.sort_by(|a, b| a.path.cmp(&b.path).then(a.code.cmp(b.code)));
+    out
+}
