@@ -8,7 +8,9 @@
 //! layout. The only exception is [`template`], which must build the raw text of a quoted template
 //! because hcl-rs stores templates as raw strings.
 
-use hcl::expr::{FuncCall, Object, ObjectKey, TemplateExpr, Traversal, TraversalOperator, Variable};
+use hcl::expr::{
+    FuncCall, Object, ObjectKey, TemplateExpr, Traversal, TraversalOperator, Variable,
+};
 use hcl::{Expression, Identifier};
 
 /// One generated module: an ordered list of files.
@@ -317,7 +319,10 @@ mod tests {
 
     #[test]
     fn template_escapes_markers_in_literals() {
-        let e = template(vec![Part::Lit("a${b}%{c}\"\\"), Part::Interp(var("region"))]);
+        let e = template(vec![
+            Part::Lit("a${b}%{c}\"\\"),
+            Part::Interp(var("region")),
+        ]);
         match e {
             Expression::TemplateExpr(t) => match *t {
                 TemplateExpr::QuotedString(s) => {

@@ -2,14 +2,17 @@
 //!
 //! The pipeline is `load -> model -> validate -> lower -> emit -> write`; see ARCHITECTURE.md.
 
+pub mod cache;
+pub mod cli;
 pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod model;
-pub mod validate;
-pub mod cli;
 pub mod pipeline;
+pub mod project;
+pub mod provider_schema;
 pub mod report;
+pub mod validate;
 pub mod write;

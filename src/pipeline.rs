@@ -85,12 +85,18 @@ pub fn check(path: &Path, opts: &Options) -> Result<Checked, Failure> {
         d.line = load::line_of(&loaded.source, &d.path);
         d
     };
-    let stack = model::from_value(&loaded.value).map_err(|d| Failure::Diagnostics(vec![locate(d)]))?;
+    // Every structural problem, then (when the stack can still be read) every rule's finding.
+    let parsed = model::parse(&loaded.value);
     let cx = validate::Context { env: opts.env() };
-    let diagnostics: Vec<Diagnostic> = validate::validate(&stack, &cx).into_iter().map(locate).collect();
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::Diagnostics(diagnostics));
+    let mut diagnostics = parsed.diagnostics;
+    if let Some(stack) = &parsed.stack {
+        diagnostics.extend(validate::validate(stack, &cx));
     }
+    let diagnostics: Vec<Diagnostic> = diagnostics.into_iter().map(locate).collect();
+    let stack = match parsed.stack {
+        Some(stack) if !diagnostics.iter().any(Diagnostic::is_error) => stack,
+        _ => return Err(Failure::Diagnostics(diagnostics)),
+    };
     Ok(Checked {
         stack,
         diagnostics,
@@ -102,6 +108,27 @@ pub fn check(path: &Path, opts: &Options) -> Result<Checked, Failure> {
 pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failure> {
     let checked = check(path, opts)?;
     let module = lower::lower(&checked.stack, &LowerOptions { env: opts.env() });
+    // The built-in provider schema self-check: output that AWS provider 6.25 would reject is a
+    // gen-tf bug, and it is reported instead of written.
+    let problems = crate::provider_schema::check_module(&module);
+    if !problems.is_empty() {
+        let file = path.display().to_string();
+        return Err(Failure::Diagnostics(
+            problems
+                .into_iter()
+                .map(|p| {
+                    let mut d = Diagnostic::error(
+                        "provider-schema",
+                        "",
+                        format!("generated Terraform does not fit AWS provider 6.25: {p}"),
+                    )
+                    .help("this is a bug in gen-tf; please report it with the stack");
+                    d.file.clone_from(&file);
+                    d
+                })
+                .collect(),
+        ));
+    }
     Ok(Compiled {
         stack_file: path.to_owned(),
         name: checked.stack.name.to_string(),
@@ -117,7 +144,9 @@ pub fn render(module: &Module, format: Format) -> Vec<(String, String)> {
         .files
         .iter()
         .map(|f| match (&f.content, format) {
-            (Content::Terraform(body), Format::Hcl) => (f.name.clone(), emit::hcl::print_file(body)),
+            (Content::Terraform(body), Format::Hcl) => {
+                (f.name.clone(), emit::hcl::print_file(body))
+            }
             (Content::Terraform(body), Format::Json) => {
                 (format!("{}.json", f.name), emit::json::print_file(body))
             }

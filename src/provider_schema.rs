@@ -266,7 +266,9 @@ impl<'a> Checker<'a> {
     fn body(&mut self, schema: Option<&Schema>, body: &Body, prefix: &str, top: bool) {
         let mut args_seen: BTreeMap<&str, usize> = BTreeMap::new();
         let mut blocks_seen: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut dynamic: BTreeSet<&str> = BTreeSet::new();
+        // Blocks that a `dynamic` block may produce, or that were written as arguments (already
+        // reported): a missing-block report for them would be noise.
+        let mut excused: BTreeSet<&str> = BTreeSet::new();
         for item in &body.items {
             match item {
                 Item::Comment(_) => {}
@@ -278,9 +280,15 @@ impl<'a> Checker<'a> {
                             let seen = args_seen.entry(key).or_default();
                             *seen += 1;
                             if *seen == 2 {
-                                self.problem(&path, format!("argument \"{key}\" is set more than once"));
+                                self.problem(
+                                    &path,
+                                    format!("argument \"{key}\" is set more than once"),
+                                );
                             }
                             self.attribute(schema, key, &a.expr, &path, top);
+                            if schema.blocks.contains_key(key) {
+                                excused.insert(key);
+                            }
                         }
                     }
                     self.expr(&a.expr, &path);
@@ -299,7 +307,7 @@ impl<'a> Checker<'a> {
                         let name = b.labels.first().map_or("", String::as_str);
                         let path = join(prefix, name);
                         self.dynamic(schema, name, &b.body, &path);
-                        dynamic.insert(name);
+                        excused.insert(name);
                     } else if let Some(nested) = schema.blocks.get(key) {
                         let seen = blocks_seen.entry(key).or_default();
                         let path = match nested.max_items {
@@ -340,7 +348,7 @@ impl<'a> Checker<'a> {
         for (name, nested) in &schema.blocks {
             let count = blocks_seen.get(name.as_str()).copied().unwrap_or(0);
             let path = join(prefix, name);
-            if count < nested.min_items && !dynamic.contains(name.as_str()) {
+            if count < nested.min_items && !excused.contains(name.as_str()) {
                 let message = match nested.min_items {
                     1 => format!("required block \"{name}\" is missing"),
                     n => format!("at least {n} \"{name}\" blocks are required, found {count}"),
@@ -357,7 +365,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// One `name = expr` line inside a body that has a schema.
+    /// Judges one `name = expr` line. Computed attributes get their own message because the
+    /// name is right and only setting it is wrong, so "did you mean" would not help.
     fn attribute(&mut self, schema: &Schema, key: &str, expr: &Expression, path: &str, top: bool) {
         if let Some(arg) = schema.arguments.get(key) {
             if let Some(got) = shape_mismatch(&arg.ty, expr) {
@@ -365,13 +374,11 @@ impl<'a> Checker<'a> {
                 self.problem(path, format!("\"{key}\" expects {ty}, got {got}"));
             }
         } else if schema.blocks.contains_key(key) {
-            let message =
-                format!("\"{key}\" is a block; write {key} {{ ... }}, not {key} = ...");
+            let message = format!("\"{key}\" is a block; write {key} {{ ... }}, not {key} = ...");
             self.problem(path, message);
         } else if top && schema.attributes.contains_key(key) {
-            let message = format!(
-                "\"{key}\" is an attribute that the provider computes; it cannot be set"
-            );
+            let message =
+                format!("\"{key}\" is an attribute that the provider computes; it cannot be set");
             self.problem(path, message);
         } else {
             let hint = did_you_mean(key, schema.arguments.keys().chain(schema.blocks.keys()));
@@ -384,7 +391,10 @@ impl<'a> Checker<'a> {
         let nested = schema.blocks.get(name);
         if nested.is_none() {
             let hint = did_you_mean(name, schema.blocks.keys());
-            self.problem(path, format!("dynamic \"{name}\" is not a block of this type{hint}"));
+            self.problem(
+                path,
+                format!("dynamic \"{name}\" is not a block of this type{hint}"),
+            );
         }
         for item in &body.items {
             match item {
@@ -474,7 +484,9 @@ impl<'a> Checker<'a> {
                 self.expr(e, path);
             }
         }
-        let Expression::Variable(root) = &t.expr else { return };
+        let Expression::Variable(root) = &t.expr else {
+            return;
+        };
         let (kind, prefix, ty, rest) = match root.as_str() {
             "data" => match attr_name(t.operators.first()) {
                 Some(ty) => ("data", "data.", ty, &t.operators[1..]),
@@ -485,12 +497,19 @@ impl<'a> Checker<'a> {
         if !ty.starts_with("aws_") {
             return;
         }
-        let Some(name) = attr_name(rest.first()) else { return };
+        let Some(name) = attr_name(rest.first()) else {
+            return;
+        };
         let declared = self.declared.names(kind, ty);
         if !declared.is_some_and(|names| names.contains(name)) {
             let hint = declared.map_or(String::new(), |names| did_you_mean(name, names.iter()));
+            let what = if kind == "data" {
+                "data source"
+            } else {
+                "resource"
+            };
             let message = format!(
-                "{prefix}{ty}.{name} refers to a {kind} that is not declared in this module{hint}"
+                "{prefix}{ty}.{name} refers to a {what} that is not declared in this module{hint}"
             );
             self.problem(path, message);
             return;
@@ -509,7 +528,8 @@ impl<'a> Checker<'a> {
         if !known {
             let names = schema.arguments.keys().chain(schema.blocks.keys());
             let hint = did_you_mean(attr, names.chain(schema.attributes.keys()));
-            let message = format!("{prefix}{ty}.{name}.{attr}: {ty} has no attribute \"{attr}\"{hint}");
+            let message =
+                format!("{prefix}{ty}.{name}.{attr}: {ty} has no attribute \"{attr}\"{hint}");
             self.problem(path, message);
         }
     }

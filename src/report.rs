@@ -52,7 +52,11 @@ pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
         Some(line) => format!("{}:{line}", d.file),
         None => d.file.clone(),
     };
-    let path = if d.path.is_empty() { "(stack root)" } else { &d.path };
+    let path = if d.path.is_empty() {
+        "(stack root)"
+    } else {
+        &d.path
+    };
     let _ = writeln!(out, "  {} {place}: {path}", paint(c, "1;34", "-->"));
     if !d.help.is_empty() {
         let _ = writeln!(out, "  {} {}", paint(c, "1;34", "= help:"), d.help);

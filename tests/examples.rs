@@ -26,7 +26,10 @@ fn example_stacks() -> Vec<PathBuf> {
 #[test]
 fn every_example_compiles_and_is_snapshotted() {
     let stacks = example_stacks();
-    assert!(stacks.len() >= 2, "expected the bundled examples, found {stacks:?}");
+    assert!(
+        stacks.len() >= 2,
+        "expected the bundled examples, found {stacks:?}"
+    );
     for stack in stacks {
         let compiled = match pipeline::compile(&stack, &options()) {
             Ok(c) => c,
@@ -47,8 +50,12 @@ fn committed_modules_are_up_to_date() {
         let compiled = pipeline::compile(&stack, &options()).expect("example compiles");
         for (name, content) in &compiled.files {
             let path = root().join("modules").join(&compiled.name).join(name);
-            let on_disk = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("{}: {e}; run `gen-tf build examples -V ENV=prd -o modules`", path.display()));
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e}; run `gen-tf build examples -V ENV=prd -o modules`",
+                    path.display()
+                )
+            });
             assert!(
                 on_disk == *content,
                 "{} is stale; run `gen-tf build examples -V ENV=prd -o modules`",

@@ -132,7 +132,8 @@ fn jpath_is_searched_after_the_stack_dir() {
     assert_eq!(value["tags"]["team"], "platform");
     let err = load_err("jpath_import.jsonnet", &LoadOptions::default());
     assert!(
-        err.to_string().contains("cannot find import 'shared.libsonnet'"),
+        err.to_string()
+            .contains("cannot find import 'shared.libsonnet'"),
         "{err}"
     );
 }
@@ -160,7 +161,10 @@ fn embedded_library_helpers() {
             { "capacity_provider": "FARGATE", "weight": 30, "base": 2 },
         ])
     );
-    assert_eq!(v["spot_custom"][1], json!({ "capacity_provider": "FARGATE", "weight": 20, "base": 1 }));
+    assert_eq!(
+        v["spot_custom"][1],
+        json!({ "capacity_provider": "FARGATE", "weight": 20, "base": 1 })
+    );
     assert_eq!(
         v["replicas"],
         json!([
@@ -172,7 +176,10 @@ fn embedded_library_helpers() {
         v["sampling_prd"],
         json!([{ "name": "XRAY_SAMPLING_RATE", "value": "0.1" }, { "name": "LOG_LEVEL", "value": "INFO" }])
     );
-    assert_eq!(v["sampling_stg"][1], json!({ "name": "LOG_LEVEL", "value": "DEBUG" }));
+    assert_eq!(
+        v["sampling_stg"][1],
+        json!({ "name": "LOG_LEVEL", "value": "DEBUG" })
+    );
     assert_eq!(v["endpoints"], "fargate-private");
     assert_eq!(v["library_manifests_empty"], json!({}));
     // The embedded library is versioned with the binary, not a file to track.
@@ -182,7 +189,11 @@ fn embedded_library_helpers() {
 #[test]
 fn embedded_library_wins_over_a_file_of_the_same_name() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("gen-tf.libsonnet"), "{ fargatePrivate:: 'shadowed' }").unwrap();
+    fs::write(
+        dir.path().join("gen-tf.libsonnet"),
+        "{ fargatePrivate:: 'shadowed' }",
+    )
+    .unwrap();
     let stack = dir.path().join("stack.jsonnet");
     fs::write(&stack, "(import 'gen-tf.libsonnet').fargatePrivate").unwrap();
     let loaded = load(&stack, &LoadOptions::default()).unwrap();
@@ -197,7 +208,11 @@ fn seed_guide_dynamic_memory_reservation() {
             ..LoadOptions::default()
         };
         let value = load_ok("seed_memory.jsonnet", &opts).value;
-        assert_eq!(value, json!({ "seed": expected, "library": expected }), "ENV={env}");
+        assert_eq!(
+            value,
+            json!({ "seed": expected, "library": expected }),
+            "ENV={env}"
+        );
     }
 }
 
@@ -227,26 +242,44 @@ fn imports_are_tracked_transitively() {
 #[test]
 fn data_formats_list_only_themselves() {
     for name in ["stack.json", "stack.yaml", "stack.toml"] {
-        assert_eq!(load_ok(name, &LoadOptions::default()).files, vec![fixture(name)]);
+        assert_eq!(
+            load_ok(name, &LoadOptions::default()).files,
+            vec![fixture(name)]
+        );
     }
 }
 
 #[test]
 fn error_variants() {
     let opts = LoadOptions::default();
-    assert!(matches!(load_err("err_syntax.jsonnet", &opts), LoadError::Jsonnet { at: Some(_), .. }));
+    assert!(matches!(
+        load_err("err_syntax.jsonnet", &opts),
+        LoadError::Jsonnet { at: Some(_), .. }
+    ));
     assert!(matches!(
         load_err("err_missing_ext.jsonnet", &opts),
         LoadError::MissingExtVar { ref name, .. } if name == "CLUSTER"
     ));
-    assert!(matches!(load_err("err_recursion.jsonnet", &opts), LoadError::Recursion { .. }));
-    assert!(matches!(load_err("err_unsupported.hcl", &opts), LoadError::UnsupportedExtension { .. }));
+    assert!(matches!(
+        load_err("err_recursion.jsonnet", &opts),
+        LoadError::Recursion { .. }
+    ));
+    assert!(matches!(
+        load_err("err_unsupported.hcl", &opts),
+        LoadError::UnsupportedExtension { .. }
+    ));
     assert!(matches!(
         load_err("err_multi.yaml", &opts),
         LoadError::MultiDocumentYaml { documents: 2, .. }
     ));
-    assert!(matches!(load_err("err_not_utf8.json", &opts), LoadError::NotUtf8 { line: 2, .. }));
-    assert!(matches!(load_err("err_function.jsonnet", &opts), LoadError::NotData { .. }));
+    assert!(matches!(
+        load_err("err_not_utf8.json", &opts),
+        LoadError::NotUtf8 { line: 2, .. }
+    ));
+    assert!(matches!(
+        load_err("err_function.jsonnet", &opts),
+        LoadError::NotData { .. }
+    ));
     let err = load_err("err_syntax.jsonnet", &opts);
     assert_eq!(err.path(), fixture("err_syntax.jsonnet"));
 }
@@ -267,7 +300,10 @@ fn relative_paths_are_shown_as_given() {
     let path = Path::new("tests/fixtures/load/err_in_import.jsonnet");
     let err = load(path, &LoadOptions::default()).unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("tests/fixtures/load/lib/bad.libsonnet:2:"), "{text}");
+    assert!(
+        text.starts_with("tests/fixtures/load/lib/bad.libsonnet:2:"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -276,13 +312,19 @@ fn oversized_files_are_refused() {
     let big = dir.path().join("big.json");
     let file = fs::File::create(&big).unwrap();
     file.set_len(16 * 1024 * 1024 + 1).unwrap();
-    assert!(matches!(load(&big, &LoadOptions::default()), Err(LoadError::TooLarge { .. })));
+    assert!(matches!(
+        load(&big, &LoadOptions::default()),
+        Err(LoadError::TooLarge { .. })
+    ));
 
     // Through an import, too.
     let stack = dir.path().join("stack.jsonnet");
     fs::write(&stack, "{ data: importstr 'big.json' }").unwrap();
     let err = load(&stack, &LoadOptions::default()).unwrap_err();
-    assert!(err.to_string().contains("larger than the 16 MiB limit"), "{err}");
+    assert!(
+        err.to_string().contains("larger than the 16 MiB limit"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -291,7 +333,10 @@ fn directories_are_not_stacks() {
     let sub = dir.path().join("x.jsonnet");
     fs::create_dir(&sub).unwrap();
     let err = load(&sub, &LoadOptions::default()).unwrap_err();
-    assert!(matches!(err, LoadError::NotAFile { .. } | LoadError::Read { .. }), "{err}");
+    assert!(
+        matches!(err, LoadError::NotAFile { .. } | LoadError::Read { .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -299,7 +344,11 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let stack = dir.path().join("deep.jsonnet");
     // Built without recursion, so only the manifest depth limit can stop it.
-    fs::write(&stack, "std.foldl(function(acc, _) [acc], std.range(1, 5000), [])").unwrap();
+    fs::write(
+        &stack,
+        "std.foldl(function(acc, _) [acc], std.range(1, 5000), [])",
+    )
+    .unwrap();
     let err = load(&stack, &LoadOptions::default()).unwrap_err();
     assert!(matches!(err, LoadError::NotData { .. }), "{err}");
 }
@@ -307,7 +356,12 @@ fn deep_nesting_is_an_error_not_a_crash() {
 #[test]
 fn line_of_points_at_keys_in_every_format() {
     let path = "services.service-a.auto_scaling.policies[1].cooldown";
-    for (name, line) in [("stack.jsonnet", 32), ("stack.json", 32), ("stack.yaml", 37), ("stack.toml", 37)] {
+    for (name, line) in [
+        ("stack.jsonnet", 32),
+        ("stack.json", 31),
+        ("stack.yaml", 36),
+        ("stack.toml", 36),
+    ] {
         let loaded = load_ok(name, &LoadOptions::default());
         assert_eq!(line_of(&loaded.source, path), Some(line), "{name}");
     }
@@ -317,6 +371,86 @@ fn line_of_points_at_keys_in_every_format() {
 fn values_are_plain_json() {
     // Guard for the snapshot cases: nothing the loader returns needs more than JSON.
     let value = load_ok("merge.yaml", &LoadOptions::default()).value;
-    assert_eq!(value["services"]["api"], json!({ "cpu": 512, "memory": 2048 }));
+    assert_eq!(
+        value["services"]["api"],
+        json!({ "cpu": 512, "memory": 2048 })
+    );
     let _: Value = value;
+}
+
+/// Inputs written to hurt: each must come back as an error, without a panic or a crash.
+#[test]
+fn hostile_inputs_are_errors() {
+    let deep = |open: &str, close: &str, n: usize| format!("{}{}", open.repeat(n), close.repeat(n));
+    let cases: Vec<(&str, String)> = vec![
+        ("self.jsonnet", "{ a: self.a }".into()),
+        ("local.jsonnet", "local x = x; x".into()),
+        ("cycle.jsonnet", "import 'cycle.jsonnet'".into()),
+        ("assert.jsonnet", "{ assert false : 'no', a: 1 }".into()),
+        ("deep_src.jsonnet", deep("[", "]", 1_000_000)),
+        ("deep_obj.jsonnet", deep("{a:", "}", 200_000)),
+        ("deep.json", deep("[", "]", 1_000_000)),
+        ("deep.yaml", deep("[", "]", 1_000_000)),
+        ("deep.toml", format!("a = {}", deep("[", "]", 1_000_000))),
+        ("huge_num.json", format!("{{\"a\": 1{}}}", "0".repeat(400))),
+        ("bad_key.yaml", "? [a, b]\n: 1\n".into()),
+        ("alias_bomb.yaml", {
+            let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+            for i in 1..12 {
+                let p = i - 1;
+                s.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            }
+            s
+        }),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in cases {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        eprintln!("hostile: {name}");
+        match load(&path, &LoadOptions::default()) {
+            Ok(loaded) => assert!(
+                name == "huge_num.json",
+                "{name}: expected an error, got {}",
+                loaded
+                    .value
+                    .to_string()
+                    .chars()
+                    .take(80)
+                    .collect::<String>()
+            ),
+            Err(e) => assert!(!matches!(e, LoadError::Internal { .. }), "{name}: {e}"),
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn scratch_probe() {
+    let code = std::env::var("PROBE").unwrap();
+    let n: usize = std::env::var("N").unwrap().parse().unwrap();
+    let text = match code.as_str() {
+        "brackets" => format!("{}{}", "[".repeat(n), "]".repeat(n)),
+        "plus" => format!("1{}", "+1".repeat(n)),
+        "locals" => format!("{}1", "local a = 1; ".repeat(n)),
+        "unary" => format!("{}1", "-".repeat(n)),
+        "ifs" => format!("{}1", "if true then 1 else ".repeat(n)),
+        "index" => format!("{{a: 1}}{}", ".a".repeat(n)),
+        "foldl" => format!("std.foldl(function(acc, _) [acc], std.range(1, {n}), [])"),
+        "objfold" => format!("std.foldl(function(acc, _) {{a: acc}}, std.range(1, {n}), {{}})"),
+        "strcat" => format!("std.foldl(function(acc, _) acc + 'x', std.range(1, {n}), '')"),
+        _ => panic!(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.jsonnet");
+    fs::write(&path, text).unwrap();
+    let r = load(&path, &LoadOptions::default());
+    eprintln!(
+        "{code} {n}: {:?}",
+        r.map(|l| l.value.to_string().len()).map_err(|e| e
+            .to_string()
+            .chars()
+            .take(200)
+            .collect::<String>())
+    );
 }

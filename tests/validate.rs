@@ -31,7 +31,11 @@ fn run_case(path: &Path) -> String {
     let cwd_rel = Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel);
     let result = pipeline::compile(&cwd_rel, &opts);
     let text = match &result {
-        Ok(c) => c.warnings.iter().map(|d| report::diagnostic(d, STYLE)).collect::<String>(),
+        Ok(c) => c
+            .warnings
+            .iter()
+            .map(|d| report::diagnostic(d, STYLE))
+            .collect::<String>(),
         Err(Failure::Load(e)) => report::load_error(e, STYLE),
         Err(Failure::Diagnostics(ds)) => ds.iter().map(|d| report::diagnostic(d, STYLE)).collect(),
     };
@@ -43,7 +47,10 @@ fn run_case(path: &Path) -> String {
         if is_err { "failure" } else { "success" }
     );
     if is_err {
-        assert!(text.contains("help:") || text.contains("error[load]"), "{text}");
+        assert!(
+            text.contains("help:") || text.contains("error[load]"),
+            "{text}"
+        );
     }
     text.replace(&format!("{}/", env!("CARGO_MANIFEST_DIR")), "")
 }

@@ -10,11 +10,12 @@
 //! ... `])`); a blank line separates blocks from each other and from attributes.
 
 use ::hcl::expr::{
-    Conditional, ForExpr, FuncCall, HeredocStripMode, ObjectKey, Operation,
-    TemplateExpr, TraversalOperator,
+    Conditional, ForExpr, FuncCall, HeredocStripMode, ObjectKey, Operation, TemplateExpr,
+    TraversalOperator,
 };
 use ::hcl::{Expression, Identifier};
 
+use super::{chunks, Chunk};
 use crate::ir::{self, escape_literal, Item};
 
 pub use super::HEADER;
@@ -49,7 +50,12 @@ pub fn to_hcl_body(body: &ir::Body) -> ::hcl::Body {
                 ))),
                 Item::Block(b) => Some(::hcl::Structure::Block(::hcl::Block {
                     identifier: b.ident.clone(),
-                    labels: b.labels.iter().cloned().map(::hcl::BlockLabel::String).collect(),
+                    labels: b
+                        .labels
+                        .iter()
+                        .cloned()
+                        .map(::hcl::BlockLabel::String)
+                        .collect(),
                     body: to_hcl_body(&b.body),
                 })),
                 Item::Comment(_) => None,
@@ -109,7 +115,10 @@ impl Line {
 type Lines = Vec<Line>;
 
 fn text(s: impl Into<String>) -> Lines {
-    vec![Line { lead: s.into(), ..Line::default() }]
+    vec![Line {
+        lead: s.into(),
+        ..Line::default()
+    }]
 }
 
 /// Punctuation and keywords written by the printer itself, whose brackets are real tokens.
@@ -122,7 +131,11 @@ fn punct(s: &str) -> Lines {
             _ => 0,
         })
         .sum();
-    vec![Line { lead: s.to_owned(), net, ..Line::default() }]
+    vec![Line {
+        lead: s.to_owned(),
+        net,
+        ..Line::default()
+    }]
 }
 
 /// Concatenates pieces: each piece's first line continues the previous piece's last line.
@@ -167,7 +180,12 @@ fn assignment(key: String, value: Lines) -> Lines {
     if value.len() == 1 && value[0].net == 0 {
         let closed = value[0].closed;
         let assign = Some(format!("= {}", value[0].text()));
-        vec![Line { lead: key, assign, net: 0, closed }]
+        vec![Line {
+            lead: key,
+            assign,
+            net: 0,
+            closed,
+        }]
     } else {
         cat([text(key), punct(" = "), value])
     }
@@ -197,8 +215,7 @@ fn render(expr: &Expression, flat: bool) -> Lines {
         Expression::Variable(v) => text(v.as_str()),
         Expression::Traversal(t) => {
             let mut pieces = vec![operand(&t.expr, flat, |e| {
-                matches!(e, Expression::Operation(_) | Expression::Conditional(_))
-                    || is_negative(e)
+                matches!(e, Expression::Operation(_) | Expression::Conditional(_)) || is_negative(e)
             })];
             for op in &t.operators {
                 pieces.push(match op {
@@ -216,6 +233,8 @@ fn render(expr: &Expression, flat: bool) -> Lines {
         Expression::Conditional(c) => conditional(c, flat),
         Expression::Operation(op) => operation(op, flat),
         Expression::ForExpr(f) => for_expr(f, flat),
+        // Variants added to hcl-rs later: its own formatter is the best guess.
+        other => text(::hcl::format::to_string(other).unwrap_or_default()),
     }
 }
 
@@ -291,8 +310,7 @@ fn operation(op: &Operation, flat: bool) -> Lines {
             punct(u.operator.as_str()),
             // `- -1` would come back from fmt as `--1`; parentheses keep it readable.
             operand(&u.expr, flat, |e| {
-                matches!(e, Expression::Operation(_) | Expression::Conditional(_))
-                    || is_negative(e)
+                matches!(e, Expression::Operation(_) | Expression::Conditional(_)) || is_negative(e)
             }),
         ]),
         Operation::Binary(b) => {
@@ -356,10 +374,18 @@ fn template(t: &TemplateExpr, flat: bool) -> Lines {
             None => text(format!("\"{raw}\"")),
         },
         TemplateExpr::Heredoc(h) => {
-            let dash = if h.strip == HeredocStripMode::Indent { "-" } else { "" };
+            let dash = if h.strip == HeredocStripMode::Indent {
+                "-"
+            } else {
+                ""
+            };
             let nl = if h.template.ends_with('\n') { "" } else { "\n" };
             let body = format!("<<{dash}{}\n{}{nl}{}", h.delimiter, h.template, h.delimiter);
-            vec![Line { lead: body, closed: true, ..Line::default() }]
+            vec![Line {
+                lead: body,
+                closed: true,
+                ..Line::default()
+            }]
         }
     }
 }
@@ -373,79 +399,6 @@ fn interpolation_only(raw: &str) -> Option<Expression> {
         }
         _ => None,
     }
-}
-
-/// A top-level piece of a quoted template's raw text.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Chunk<'a> {
-    /// Literal text, still in its escaped source form.
-    Lit(&'a str),
-    /// A whole `${...}` or `%{...}` sequence, delimiters included.
-    Seq(&'a str),
-}
-
-/// Splits raw template text the way HCL's scanner does: `$${` and `%%{` are escapes, and a
-/// sequence ends at the `}` that balances its opener, skipping nested quoted strings.
-pub(crate) fn chunks(raw: &str) -> Vec<Chunk<'_>> {
-    let b = raw.as_bytes();
-    let mut out = Vec::new();
-    let (mut i, mut lit) = (0, 0);
-    while i < b.len() {
-        match (b[i], b.get(i + 1), b.get(i + 2)) {
-            (b'\\', _, _) => i += 2,
-            (c @ (b'$' | b'%'), Some(&d), Some(b'{')) if d == c => i += 3,
-            (b'$' | b'%', Some(b'{'), _) => {
-                if lit < i {
-                    out.push(Chunk::Lit(&raw[lit..i]));
-                }
-                let end = seq_end(b, i + 2);
-                out.push(Chunk::Seq(&raw[i..end]));
-                (i, lit) = (end, end);
-            }
-            _ => i += 1,
-        }
-    }
-    if lit < b.len() {
-        out.push(Chunk::Lit(&raw[lit..]));
-    }
-    out
-}
-
-/// Index just past the `}` that closes a sequence whose body starts at `i`.
-fn seq_end(b: &[u8], mut i: usize) -> usize {
-    let mut depth = 1;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i = string_end(b, i + 1);
-                continue;
-            }
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    b.len()
-}
-
-/// Index just past the `"` that closes a quoted string whose body starts at `i`.
-fn string_end(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() {
-        match (b[i], b.get(i + 1), b.get(i + 2)) {
-            (b'\\', _, _) => i += 2,
-            (b'"', _, _) => return i + 1,
-            (c @ (b'$' | b'%'), Some(&d), Some(b'{')) if d == c => i += 3,
-            (b'$' | b'%', Some(b'{'), _) => i = seq_end(b, i + 2),
-            _ => i += 1,
-        }
-    }
-    b.len()
 }
 
 fn quote(s: &str) -> String {
@@ -467,6 +420,7 @@ fn key(k: &ObjectKey) -> String {
             | Expression::Conditional(_)),
         ) => format!("({})", inline(e)),
         ObjectKey::Expression(e) => inline(e),
+        other => ::hcl::format::to_string(other).unwrap_or_default(),
     }
 }
 
@@ -475,7 +429,9 @@ fn key(k: &ObjectKey) -> String {
 fn is_plain_key(id: &Identifier) -> bool {
     let s = id.as_str();
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !matches!(s, "null" | "true" | "false" | "for")
 }
@@ -573,9 +529,9 @@ fn push_body(out: &mut Lines, body: &ir::Body, in_variable: bool) {
 fn attribute(a: &ir::Attribute, in_variable: bool) -> Lines {
     let value = match &a.expr {
         // fmt rewrites a quoted type constraint to the bare type expression.
-        Expression::String(s) if in_variable && a.key.as_str() == "type" => {
-            s.parse::<Expression>().map_or_else(|_| render(&a.expr, false), |e| render(&e, false))
-        }
+        Expression::String(s) if in_variable && a.key.as_str() == "type" => s
+            .parse::<Expression>()
+            .map_or_else(|_| render(&a.expr, false), |e| render(&e, false)),
         e => render(e, false),
     };
     assignment(a.key.to_string(), value)
@@ -600,7 +556,7 @@ fn push_block(out: &mut Lines, b: &ir::Block) {
 /// form its documentation shows.
 fn push_comments(out: &mut Lines, comments: &mut Vec<&str>) {
     for c in comments.drain(..) {
-        for line in c.split(['\n', '\r']) {
+        for line in c.replace("\r\n", "\n").split(['\n', '\r']) {
             let line = line.trim_end();
             let lead = if line.is_empty() {
                 "#".to_owned()
@@ -609,7 +565,10 @@ fn push_comments(out: &mut Lines, comments: &mut Vec<&str>) {
             } else {
                 format!("# {line}")
             };
-            out.push(Line { lead, ..Line::default() });
+            out.push(Line {
+                lead,
+                ..Line::default()
+            });
         }
     }
 }
@@ -641,11 +600,13 @@ fn layout(lines: Lines) -> String {
     let mut pads = vec![1; lines.len()];
     let mut i = 0;
     while i < lines.len() {
-        let end = (i..lines.len()).find(|&j| lines[j].assign.is_none()).unwrap_or(lines.len());
+        let end = (i..lines.len())
+            .find(|&j| lines[j].assign.is_none())
+            .unwrap_or(lines.len());
         let width = |j: usize| 2 * indents[j] + columns(&lines[j].lead);
         let longest = (i..end).map(width).max().unwrap_or(0);
-        for j in i..end {
-            pads[j] = longest - width(j) + 1;
+        for (j, pad) in pads[i..end].iter_mut().enumerate() {
+            *pad = longest - width(i + j) + 1;
         }
         i = end + 1;
     }

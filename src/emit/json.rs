@@ -1,7 +1,357 @@
-//! Terraform JSON syntax (work in progress).
+//! Terraform JSON syntax (`*.tf.json`) for the same IR the HCL printer takes.
+//!
+//! The mapping follows HashiCorp's "JSON Configuration Syntax" page: a block is nested objects,
+//! one level per label; JSON strings are string templates, so literal text has `${` and `%{`
+//! doubled and anything that is not a literal becomes `"${...}"`; some arguments are read
+//! literally or as bare references instead, listed in [`mode`].
 
-use crate::ir;
+use ::hcl::expr::{HeredocStripMode, ObjectKey, TemplateExpr};
+use ::hcl::Expression;
+use serde_json::{Map, Value};
 
-pub fn print_file(_body: &ir::Body) -> String {
-    String::new()
+use super::hcl::inline;
+use super::{chunks, Chunk, HEADER};
+use crate::ir::{self, Item};
+
+/// The whole `.tf.json` file: pretty JSON with 2-space indents and a trailing newline. The
+/// header goes into the root `"//"` property, the one comment form Terraform JSON has.
+pub fn print_file(body: &ir::Body) -> String {
+    let mut root = Map::new();
+    let mut rest = match to_value(body) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    let header = Value::String(HEADER.trim_start_matches("# ").to_owned());
+    let comment = match rest.shift_remove("//") {
+        Some(Value::Array(mut more)) => {
+            more.insert(0, header);
+            Value::Array(more)
+        }
+        Some(other) => Value::Array(vec![header, other]),
+        None => header,
+    };
+    root.insert("//".to_owned(), comment);
+    root.append(&mut rest);
+    let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The body as a JSON value without the header, for tests that compare it with the HCL form.
+pub fn to_value(body: &ir::Body) -> Value {
+    let mut root = Map::new();
+    let mut comments = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    for item in &body.items {
+        match item {
+            Item::Comment(c) => pending.push(c.clone()),
+            Item::Attribute(a) => {
+                comments.append(&mut pending);
+                root.insert(a.key.to_string(), value(&a.expr, Mode::Template));
+            }
+            Item::Block(b) if b.ident.as_str() == "locals" => {
+                comments.append(&mut pending);
+                let locals = root
+                    .entry("locals")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let (Value::Object(into), Value::Object(mut from)) =
+                    (locals, block_body(&b.body, &["locals"], Vec::new()))
+                {
+                    into.append(&mut from);
+                }
+            }
+            Item::Block(b) => {
+                let ident = b.ident.as_str();
+                let body = block_body(&b.body, &[ident], std::mem::take(&mut pending));
+                let labels: Vec<&str> = b.labels.iter().map(String::as_str).collect();
+                insert_labelled(&mut root, ident, &labels, body);
+            }
+        }
+    }
+    comments.append(&mut pending);
+    if let Some(c) = comment_value(comments) {
+        root.insert("//".to_owned(), c);
+    }
+    Value::Object(root)
+}
+
+/// Puts a top-level block at `root[ident][label]...`; a second block at the same place turns the
+/// value into an array of bodies, as the spec allows for repeated blocks.
+fn insert_labelled(root: &mut Map<String, Value>, ident: &str, labels: &[&str], body: Value) {
+    let mut slot = root.entry(ident.to_owned()).or_insert(Value::Null);
+    for label in labels {
+        if !slot.is_object() {
+            *slot = Value::Object(Map::new());
+        }
+        let Value::Object(m) = slot else {
+            unreachable!()
+        };
+        slot = m.entry((*label).to_owned()).or_insert(Value::Null);
+    }
+    match slot {
+        Value::Null => *slot = body,
+        Value::Array(bodies) => bodies.push(body),
+        other => *other = Value::Array(vec![other.take(), body]),
+    }
+}
+
+/// A block body. `path` is the chain of block types from the top level, which decides how
+/// arguments are read; `comments` are the comment lines written just before the block.
+fn block_body(body: &ir::Body, path: &[&str], mut comments: Vec<String>) -> Value {
+    let mut map = Map::new();
+    // Nested blocks of one type become one property, an array when there are several.
+    let mut blocks: Vec<(&str, Vec<Value>)> = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    for item in &body.items {
+        match item {
+            Item::Comment(c) => pending.push(c.clone()),
+            Item::Attribute(a) => {
+                comments.append(&mut pending);
+                let key = a.key.as_str();
+                map.insert(key.to_owned(), value(&a.expr, mode(path, key)));
+            }
+            Item::Block(b) => {
+                let ident = b.ident.as_str();
+                let mut inner_path = path.to_vec();
+                inner_path.push(ident);
+                let mut v = block_body(&b.body, &inner_path, std::mem::take(&mut pending));
+                for label in b.labels.iter().rev() {
+                    let mut m = Map::new();
+                    m.insert(label.clone(), v);
+                    v = Value::Object(m);
+                }
+                match blocks.iter_mut().find(|(i, _)| *i == ident) {
+                    Some((_, list)) => list.push(v),
+                    None => {
+                        map.insert(ident.to_owned(), Value::Null);
+                        blocks.push((ident, vec![v]));
+                    }
+                }
+            }
+        }
+    }
+    comments.append(&mut pending);
+    for (ident, mut list) in blocks {
+        let v = if list.len() == 1 {
+            list.remove(0)
+        } else {
+            Value::Array(list)
+        };
+        map.insert(ident.to_owned(), v);
+    }
+    let mut out = Map::new();
+    if let Some(c) = comment_value(comments) {
+        out.insert("//".to_owned(), c);
+    }
+    out.append(&mut map);
+    Value::Object(out)
+}
+
+/// One string per comment line, cut and trimmed as the HCL printer cuts them; a lone line stays a
+/// plain string.
+fn comment_value(comments: Vec<String>) -> Option<Value> {
+    let mut lines: Vec<Value> = comments
+        .iter()
+        .flat_map(|c| {
+            c.replace("\r\n", "\n")
+                .split(['\n', '\r'])
+                .map(|l| Value::String(l.trim_end().to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    match lines.len() {
+        0 => None,
+        1 => lines.pop(),
+        _ => Some(Value::Array(lines)),
+    }
+}
+
+/// How Terraform reads a JSON property value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// The general rule: strings are templates.
+    Template,
+    /// Taken literally: strings are not templates (`variable` defaults, `terraform` settings).
+    Literal,
+    /// A bare reference or keyword such as `"aws_iam_role.x"` (`depends_on`, `ignore_changes`).
+    Reference,
+    /// A type constraint written as a string, `"list(string)"`.
+    Type,
+}
+
+/// The block-type-specific exceptions of the JSON syntax page, keyed by block path and argument.
+fn mode(path: &[&str], key: &str) -> Mode {
+    match (path, key) {
+        (["terraform", ..], _) => Mode::Literal,
+        (["variable"], "type") => Mode::Type,
+        (["variable"], "default" | "description" | "sensitive" | "nullable" | "ephemeral") => {
+            Mode::Literal
+        }
+        (["output"], "description" | "sensitive" | "ephemeral") => Mode::Literal,
+        (["module"], "source" | "version") => Mode::Literal,
+        (["provider"], "alias" | "version") => Mode::Literal,
+        ([.., "connection"], "type") => Mode::Literal,
+        ([_], "depends_on" | "provider" | "providers") => Mode::Reference,
+        (["resource" | "data", "lifecycle"], "ignore_changes" | "replace_triggered_by") => {
+            Mode::Reference
+        }
+        (["moved" | "removed"], "from" | "to") | (["import"], "to") => Mode::Reference,
+        _ => Mode::Template,
+    }
+}
+
+fn value(e: &Expression, mode: Mode) -> Value {
+    match e {
+        Expression::Null => Value::Null,
+        Expression::Bool(b) => Value::Bool(*b),
+        Expression::Number(n) => number(n),
+        Expression::String(s) => Value::String(match mode {
+            Mode::Template => escape_markers(s),
+            Mode::Literal | Mode::Reference | Mode::Type => s.clone(),
+        }),
+        Expression::Array(items) if mode != Mode::Type => {
+            Value::Array(items.iter().map(|i| value(i, mode)).collect())
+        }
+        Expression::Object(obj) if mode != Mode::Type => Value::Object(
+            obj.iter()
+                .map(|(k, v)| (object_key(k, mode), value(v, mode)))
+                .collect(),
+        ),
+        Expression::TemplateExpr(t) => Value::String(template(t)),
+        _ => match mode {
+            Mode::Reference | Mode::Type => Value::String(inline(e)),
+            Mode::Template | Mode::Literal => Value::String(format!("${{{}}}", inline(e))),
+        },
+    }
+}
+
+/// Object keys in expressions are templates too (the JSON spec allows interpolated keys).
+fn object_key(k: &ObjectKey, mode: Mode) -> String {
+    let text = match k {
+        ObjectKey::Identifier(id) => return id.to_string(),
+        ObjectKey::Expression(Expression::String(s)) => s.clone(),
+        ObjectKey::Expression(Expression::TemplateExpr(t)) => return template(t),
+        ObjectKey::Expression(e) => return format!("${{{}}}", inline(e)),
+        other => return ::hcl::format::to_string(other).unwrap_or_default(),
+    };
+    if mode == Mode::Template {
+        escape_markers(&text)
+    } else {
+        text
+    }
+}
+
+fn number(n: &::hcl::Number) -> Value {
+    if let Some(i) = n.as_i64() {
+        Value::from(i)
+    } else if let Some(u) = n.as_u64() {
+        Value::from(u)
+    } else {
+        n.as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number)
+    }
+}
+
+/// `${` and `%{` doubled, so Terraform reads the JSON string as literal text.
+fn escape_markers(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if (c == '$' || c == '%') && chars.peek() == Some(&'{') {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A template's source as a JSON string. Literal parts are decoded to their value and escaped
+/// again for a JSON template, which has no backslash escapes; `${...}` sequences stay as written.
+fn template(t: &TemplateExpr) -> String {
+    match t {
+        TemplateExpr::QuotedString(raw) => {
+            let mut out = String::new();
+            let mut parts = chunks(raw).into_iter().peekable();
+            while let Some(chunk) = parts.next() {
+                match chunk {
+                    Chunk::Lit(lit) => {
+                        let value = escape_markers(&unescape(lit));
+                        // A literal `$` or `%` right before `${` would turn it into the escape
+                        // `$${`; JSON templates can only spell it as an interpolated string.
+                        let head = match value.chars().last() {
+                            Some(c @ ('$' | '%')) if parts.peek().is_some() => {
+                                value.trim_end_matches(c)
+                            }
+                            _ => &value,
+                        };
+                        out.push_str(head);
+                        if head.len() < value.len() {
+                            out.push_str(&format!("${{\"{}\"}}", &value[head.len()..]));
+                        }
+                    }
+                    Chunk::Seq(seq) => out.push_str(seq),
+                }
+            }
+            out
+        }
+        // Heredoc text has no backslash escapes; `<<-` strips the common indentation.
+        TemplateExpr::Heredoc(h) if h.strip == HeredocStripMode::Indent => {
+            let indent = h
+                .template
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.len() - l.trim_start().len())
+                .min()
+                .unwrap_or(0);
+            h.template
+                .split_inclusive('\n')
+                .map(|l| {
+                    let spaces = l.len() - l.trim_start_matches([' ', '\t']).len();
+                    &l[spaces.min(indent)..]
+                })
+                .collect()
+        }
+        TemplateExpr::Heredoc(h) => h.template.clone(),
+    }
+}
+
+/// The value of a literal part of a quoted template: HCL's backslash escapes and the doubled
+/// template markers decoded.
+fn unescape(lit: &str) -> String {
+    let mut out = String::with_capacity(lit.len());
+    let mut chars = lit.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' | '%' if chars.peek() == Some(&c) => {
+                let mut ahead = chars.clone();
+                ahead.next();
+                if ahead.peek() == Some(&'{') {
+                    chars.next();
+                }
+                out.push(c);
+            }
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some(d @ ('u' | 'U')) => {
+                    let len = if d == 'u' { 4 } else { 8 };
+                    let hex: String = chars.by_ref().take(len).collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) => out.push(ch),
+                        None => {
+                            out.push('\\');
+                            out.push(d);
+                            out.push_str(&hex);
+                        }
+                    }
+                }
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            },
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -46,19 +46,10 @@ pub(crate) fn index_path(parent: &str, index: usize) -> String {
     format!("{parent}[{index}]")
 }
 
-/// Shows the root as `(top level)` rather than an empty path.
-pub(crate) fn shown(json_path: &str) -> String {
-    if json_path.is_empty() {
-        "(top level)".to_owned()
-    } else {
-        json_path.to_owned()
-    }
-}
-
 fn not_data(path: &Path, json_path: &str, what: impl Into<String>) -> LoadError {
     LoadError::NotData {
         path: path.to_owned(),
-        json_path: shown(json_path),
+        json_path: json_path.to_owned(),
         what: what.into(),
     }
 }
@@ -67,7 +58,7 @@ fn too_deep(path: &Path, json_path: &str) -> LoadError {
     not_data(
         path,
         json_path,
-        format!("nesting deeper than {MAX_DEPTH} levels"),
+        format!("nested deeper than {MAX_DEPTH} levels"),
     )
 }
 
@@ -116,10 +107,12 @@ pub(crate) fn yaml(path: &Path, source: &str) -> Result<Value, LoadError> {
         });
         let mut message = e.to_string();
         if let Some(l) = e.location() {
-            let suffix = format!(" at line {} column {}", l.line(), l.column());
-            if let Some(stripped) = message.strip_suffix(&suffix) {
-                message = stripped.to_owned();
-            }
+            // The location is already in front of the message.
+            message = message.replacen(
+                &format!(" at line {} column {}", l.line(), l.column()),
+                "",
+                1,
+            );
         }
         LoadError::Syntax {
             path: path.to_owned(),
@@ -168,7 +161,8 @@ fn from_yaml(
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 Value::Number(
-                    number(f).ok_or_else(|| not_data(path, json_path, format!("number {n}")))?,
+                    number(f)
+                        .ok_or_else(|| not_data(path, json_path, format!("the number {n}")))?,
                 )
             }
         }
@@ -188,7 +182,13 @@ fn from_yaml(
                     Y::Bool(b) => b.to_string(),
                     Y::Number(n) => n.to_string(),
                     Y::Null => "null".to_owned(),
-                    _ => return Err(not_data(path, json_path, "a mapping key that is not a scalar")),
+                    _ => {
+                        return Err(not_data(
+                            path,
+                            json_path,
+                            "a mapping with a key that is not a scalar",
+                        ))
+                    }
                 };
                 let child = child_path(json_path, &key);
                 let v = from_yaml(path, v, &child, depth + 1)?;
@@ -200,7 +200,7 @@ fn from_yaml(
             return Err(not_data(
                 path,
                 json_path,
-                format!("YAML tag `{}` (tags are not supported)", t.tag),
+                format!("tagged `{}` (YAML tags are not supported)", t.tag),
             ))
         }
     })
@@ -220,7 +220,13 @@ pub(crate) fn toml(path: &Path, source: &str) -> Result<Value, LoadError> {
             path: path.to_owned(),
             format: "TOML",
             at,
-            message: e.message().trim_end().to_owned(),
+            message: e
+                .message()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("; "),
         }
     })?;
     from_toml(path, toml::Value::Table(table), "", 0)
@@ -240,7 +246,7 @@ fn from_toml(
         T::String(s) => Value::String(s),
         T::Integer(i) => Value::from(i),
         T::Float(f) => Value::Number(
-            number(f).ok_or_else(|| not_data(path, json_path, format!("number {f}")))?,
+            number(f).ok_or_else(|| not_data(path, json_path, format!("the number {f}")))?,
         ),
         T::Boolean(b) => Value::Bool(b),
         // No stack field is a date; keep the text so the model can say what it expected.

@@ -111,8 +111,8 @@ pub enum LoadError {
     },
 
     /// The document parsed but holds something JSON cannot: a function, an infinite number,
-    /// a YAML tag, nesting deeper than the limit.
-    #[error("{}: {what} at `{json_path}`; a stack must be plain data", path.display())]
+    /// a YAML tag, nesting deeper than the limit. `json_path` is empty for the top level.
+    #[error("{}: {} is {what}; a stack must be plain data", path.display(), subject(json_path))]
     NotData {
         path: PathBuf,
         json_path: String,
@@ -141,6 +141,14 @@ impl LoadError {
             | Self::NotData { path, .. }
             | Self::Internal { path, .. } => path,
         }
+    }
+}
+
+fn subject(json_path: &str) -> String {
+    if json_path.is_empty() {
+        "the top-level value".to_owned()
+    } else {
+        format!("`{json_path}`")
     }
 }
 

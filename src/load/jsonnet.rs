@@ -16,8 +16,9 @@ use jrsonnet_evaluator::{
 use jrsonnet_gcmodule::Acyclic;
 use serde_json::{Map, Value};
 
-use super::data::{child_path, index_path, number, shown, MAX_DEPTH};
+use super::data::{child_path, index_path, line_col, number, MAX_DEPTH};
 use super::error::{LoadError, Location};
+use super::line::offset_of;
 use super::{read_limited, LoadOptions, LIBSONNET, LIBSONNET_NAME};
 
 /// Call depth limit, the `jsonnet` CLI's default `--max-stack`.
@@ -35,6 +36,8 @@ pub(crate) fn evaluate(
     opts: &LoadOptions,
 ) -> Result<(Value, Vec<PathBuf>), LoadError> {
     let names = Names::new(path, canonical);
+    // Kept for errors with no location of their own; see `Names::error`.
+    let text = source.clone();
     let imported = Rc::new(RefCell::new(Vec::new()));
     let resolver = Resolver {
         jpath: opts.jpath.clone(),
@@ -48,34 +51,46 @@ pub(crate) fn evaluate(
         context.add_ext_str(name.as_str().into(), value.as_str().into());
     }
     for (name, code) in &opts.ext_code {
-        context
-            .settings_mut()
-            .ext_vars
-            .insert(name.as_str().into(), TlaArg::Lazy(ext_code_thunk(name, code)));
+        context.settings_mut().ext_vars.insert(
+            name.as_str().into(),
+            TlaArg::Lazy(ext_code_thunk(name, code)),
+        );
     }
-    let main = file_source(canonical).map_err(|e| names.error(&e))?;
+    let main = file_source(canonical).map_err(|e| names.error(&e, None))?;
     let mut builder = State::builder();
-    builder.import_resolver(resolver).context_initializer(context);
+    builder
+        .import_resolver(resolver)
+        .context_initializer(context);
     let state = builder.build();
 
     let result = {
         let _entered = state.enter();
         let _depth = jrsonnet_evaluator::stack::limit_stack_depth(MAX_STACK);
-        state
-            .import_resolved(main)
-            .map_err(Failure::Eval)
-            .and_then(|val| manifest(&val, "", 0))
+        let evaluated = state.import_resolved(main);
+        let result = match &evaluated {
+            Ok(val) => manifest(val, "", 0),
+            Err(e) => Err(Failure::from(e.clone())),
+        };
+        // jrsonnet frees values recursively, and a value nested a million deep costs one
+        // std.foldl to build; freeing it would overflow any stack, which aborts the process.
+        // So the evaluator's heap is left to the OS: loads are few and the process is short.
+        std::mem::forget(evaluated);
+        result
     };
     let result = result.map_err(|f| match f {
-        Failure::Eval(e) => names.error(&e),
+        Failure::Eval { error, json_path } => {
+            let fallback = json_path
+                .as_deref()
+                .and_then(|p| names.key_location(&text, p));
+            names.error(&error, fallback)
+        }
         Failure::NotData { json_path, what } => LoadError::NotData {
             path: path.to_owned(),
-            json_path: shown(&json_path),
+            json_path,
             what,
         },
     });
-    drop(state);
-    jrsonnet_gcmodule::collect_thread_cycles();
+    std::mem::forget(state);
     let files = imported.take();
     result.map(|value| (value, files))
 }
@@ -136,7 +151,9 @@ impl ImportResolver for Resolver {
             match candidate.metadata() {
                 Ok(meta) if meta.is_file() => {
                     let real = candidate.canonicalize().map_err(|e| {
-                        ErrorKind::RuntimeError(format!("cannot read {}: {e}", candidate.display()).into())
+                        ErrorKind::RuntimeError(
+                            format!("cannot read {}: {e}", candidate.display()).into(),
+                        )
                     })?;
                     return file_source(&real);
                 }
@@ -166,8 +183,8 @@ impl ImportResolver for Resolver {
             if file == self.main {
                 return Ok(self.main_text.as_bytes().to_vec());
             }
-            let bytes = read_limited(file)
-                .map_err(|e| ErrorKind::RuntimeError(e.to_string().into()))?;
+            let bytes =
+                read_limited(file).map_err(|e| ErrorKind::RuntimeError(e.to_string().into()))?;
             self.imported.borrow_mut().push(file.to_owned());
             return Ok(bytes);
         }
@@ -183,14 +200,40 @@ impl ImportResolver for Resolver {
 }
 
 enum Failure {
-    Eval(JrError),
-    NotData { json_path: String, what: String },
+    /// `json_path` is the field or element whose evaluation failed, when known.
+    Eval {
+        error: JrError,
+        json_path: Option<String>,
+    },
+    NotData {
+        json_path: String,
+        what: String,
+    },
 }
 
 impl From<JrError> for Failure {
-    fn from(e: JrError) -> Self {
-        Self::Eval(e)
+    fn from(error: JrError) -> Self {
+        Self::Eval {
+            error,
+            json_path: None,
+        }
     }
+}
+
+/// Records which value was being evaluated, for errors that carry no location.
+fn at_path<T>(result: jrsonnet_evaluator::Result<T>, json_path: &str) -> Result<T, Failure> {
+    result
+        .with_description(|| {
+            if json_path.is_empty() {
+                "the top-level value".to_owned()
+            } else {
+                format!("field `{json_path}`")
+            }
+        })
+        .map_err(|error| Failure::Eval {
+            error,
+            json_path: Some(json_path.to_owned()),
+        })
 }
 
 /// Val -> JSON by hand rather than through serde: serde would flatten evaluation errors to
@@ -199,7 +242,7 @@ fn manifest(val: &Val, json_path: &str, depth: usize) -> Result<Value, Failure> 
     if depth > MAX_DEPTH {
         return Err(Failure::NotData {
             json_path: json_path.to_owned(),
-            what: format!("nesting deeper than {MAX_DEPTH} levels"),
+            what: format!("nested deeper than {MAX_DEPTH} levels"),
         });
     }
     Ok(match val {
@@ -208,22 +251,23 @@ fn manifest(val: &Val, json_path: &str, depth: usize) -> Result<Value, Failure> 
         Val::Str(s) => Value::String(s.to_string()),
         Val::Num(n) => Value::Number(number(n.get()).ok_or_else(|| Failure::NotData {
             json_path: json_path.to_owned(),
-            what: format!("number {}", n.get()),
+            what: format!("the number {}", n.get()),
         })?),
         Val::Arr(arr) => ensure_sufficient_stack(|| {
             let mut out = Vec::with_capacity(arr.len() as usize);
             for (i, item) in arr.iter().enumerate() {
-                let item = item.with_description(|| format!("element [{i}] evaluation"))?;
-                out.push(manifest(&item, &index_path(json_path, i), depth + 1)?);
+                let child = index_path(json_path, i);
+                let item = at_path(item, &child)?;
+                out.push(manifest(&item, &child, depth + 1)?);
             }
             Ok::<_, Failure>(Value::Array(out))
         })?,
         Val::Obj(obj) => ensure_sufficient_stack(|| {
-            obj.run_assertions()?;
+            at_path(obj.run_assertions(), json_path)?;
             let mut out = Map::new();
             for (key, value) in obj.iter() {
-                let value = value.with_description(|| format!("field <{key}> evaluation"))?;
                 let child = child_path(json_path, &key);
+                let value = at_path(value, &child)?;
                 out.insert(key.to_string(), manifest(&value, &child, depth + 1)?);
             }
             Ok::<_, Failure>(Value::Object(out))
@@ -295,13 +339,26 @@ impl Names {
         }
     }
 
-    fn error(&self, err: &JrError) -> LoadError {
+    /// Where the key of `json_path` is written in the stack, if it can be found.
+    fn key_location(&self, text: &str, json_path: &str) -> Option<Location> {
+        let (line, column) = line_col(text, offset_of(text, json_path)?);
+        Some(Location {
+            file: self.path.display().to_string(),
+            line,
+            column,
+        })
+    }
+
+    /// `fallback` is used when no frame has a location, which jrsonnet leaves out for
+    /// some errors (a missing field, for one).
+    fn error(&self, err: &JrError, fallback: Option<Location>) -> LoadError {
         let path = self.path.clone();
         let frames = &err.trace().0;
         let mut at = frames
             .iter()
             .find_map(|f| f.location.as_ref())
-            .map(|s| self.location(s));
+            .map(|s| self.location(s))
+            .or(fallback);
         let trace = self.frames(err);
         let message = match err.error() {
             ErrorKind::UndefinedExternalVariable(name) => {
@@ -319,7 +376,10 @@ impl Names {
                     trace,
                 }
             }
-            ErrorKind::ImportSyntaxError { path: source, error } => {
+            ErrorKind::ImportSyntaxError {
+                path: source,
+                error,
+            } => {
                 at = Some(self.at_offset(source, error.location.1));
                 format!("syntax error: {}", error.message)
             }
@@ -342,7 +402,11 @@ impl Names {
             path,
             at,
             // Keep the message one line; jrsonnet puts hints ("did you mean") on their own.
-            message: message.lines().map(str::trim).collect::<Vec<_>>().join("; "),
+            message: message
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("; "),
             trace,
         }
     }
@@ -351,7 +415,9 @@ impl Names {
     /// folded into one line and long traces cut short.
     fn frames(&self, err: &JrError) -> Vec<String> {
         let mut lines: Vec<(String, usize)> = Vec::new();
-        for frame in &err.trace().0 {
+        // The syntax error's own location is the message's; this frame would repeat it.
+        let frames = err.trace().0.iter().filter(|f| f.desc != "parse imported");
+        for frame in frames {
             let line = match &frame.location {
                 Some(span) => format!("{}: {}", self.location(span), frame.desc),
                 None => frame.desc.clone(),
@@ -365,7 +431,13 @@ impl Names {
         let mut out: Vec<String> = lines
             .into_iter()
             .take(MAX_FRAMES)
-            .map(|(line, n)| if n > 1 { format!("{line} (x{n})") } else { line })
+            .map(|(line, n)| {
+                if n > 1 {
+                    format!("{line} (x{n})")
+                } else {
+                    line
+                }
+            })
             .collect();
         if total > MAX_FRAMES {
             out.push(format!("... {} more frames", total - MAX_FRAMES));

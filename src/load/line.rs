@@ -19,9 +19,14 @@ enum Step {
 /// in a Jsonnet, JSON, YAML or TOML `source`. When the full path cannot be placed, the line
 /// of its deepest placed ancestor; `None` when not even the first key is found.
 pub fn line_of(source: &str, json_path: &str) -> Option<usize> {
+    offset_of(source, json_path).map(|at| line_number(source.as_bytes(), at))
+}
+
+/// Like [`line_of`], as a byte offset, for callers that also want the column.
+pub(crate) fn offset_of(source: &str, json_path: &str) -> Option<usize> {
     let steps = parse_path(json_path)?;
     let bytes = source.as_bytes();
-    let mut region = 0..bytes.len();
+    let mut region = body_start(bytes)..bytes.len();
     let mut best = None;
     // Where the previous key's value starts, for an index step to look at.
     let mut value_at = 0;
@@ -35,11 +40,13 @@ pub fn line_of(source: &str, json_path: &str) -> Option<usize> {
                 };
                 best = Some(found.key);
                 value_at = found.value;
-                in_array_header = found.header && line_text(bytes, found.key).trim_start().starts_with("[[");
+                in_array_header =
+                    found.header && line_text(bytes, found.key).trim_start().starts_with("[[");
                 region = value_region(bytes, &found, region.end);
             }
             Step::Index(n) => {
-                let Some((at, inner)) = find_element(bytes, value_at, region.clone(), n, in_array_header)
+                let Some((at, inner)) =
+                    find_element(bytes, value_at, region.clone(), n, in_array_header)
                 else {
                     break;
                 };
@@ -50,7 +57,29 @@ pub fn line_of(source: &str, json_path: &str) -> Option<usize> {
             }
         }
     }
-    best.map(|at| line_number(bytes, at))
+    best
+}
+
+/// Where a Jsonnet file's value starts, past its top-level `local x = ...;` bindings: these
+/// often hold objects with the stack's own keys (defaults), which are not the stack.
+fn body_start(bytes: &[u8]) -> usize {
+    let mut pos = 0;
+    loop {
+        let Some(at) = next_significant(bytes, pos, bytes.len()) else {
+            return pos;
+        };
+        let is_local =
+            bytes[at..].starts_with(b"local") && !bytes.get(at + 5).copied().is_some_and(is_ident);
+        if !is_local {
+            return at;
+        }
+        match scan(bytes, at, bytes.len(), |_, b, depth| {
+            depth == 0 && b == b';'
+        }) {
+            Some(semicolon) => pos = semicolon + 1,
+            None => return pos,
+        }
+    }
 }
 
 fn parse_path(path: &str) -> Option<Vec<Step>> {
@@ -135,14 +164,22 @@ fn find_key(bytes: &[u8], region: Range<usize>, key: &str) -> Option<Found> {
                 }
             }
             Some(b'.' | b']') if header || is_toml_dotted(bytes, key_at) => {
-                return Some(Found { key: key_at, value: after + 1, header: true });
+                return Some(Found {
+                    key: key_at,
+                    value: after + 1,
+                    header: true,
+                });
             }
             _ => continue,
         }
         while matches!(text.get(after), Some(b'+' | b':' | b'=')) {
             after += 1;
         }
-        return Some(Found { key: key_at, value: after, header: false });
+        return Some(Found {
+            key: key_at,
+            value: after,
+            header: false,
+        });
     }
     None
 }
@@ -150,10 +187,8 @@ fn find_key(bytes: &[u8], region: Range<usize>, key: &str) -> Option<Found> {
 /// A TOML dotted key line such as `auto_scaling.min_capacity = 2`.
 fn is_toml_dotted(bytes: &[u8], at: usize) -> bool {
     let line = line_text(bytes, at);
-    line.split_once('=').is_some_and(|(lhs, _)| {
-        lhs.bytes()
-            .all(|b| is_ident(b) || b" \t.'\"".contains(&b))
-    })
+    line.split_once('=')
+        .is_some_and(|(lhs, _)| lhs.bytes().all(|b| is_ident(b) || b" \t.'\"".contains(&b)))
 }
 
 /// Where the value of a found key ends: its brackets, its YAML block, or (for TOML headers
@@ -167,7 +202,7 @@ fn value_region(bytes: &[u8], found: &Found, parent_end: usize) -> Range<usize> 
     };
     match bytes[first] {
         b'{' | b'[' => match matching_close(bytes, first, parent_end) {
-            Some(close) => first..close,
+            Some(close) => first..close + 1,
             None => first..parent_end,
         },
         _ if bytes[found.value..first].contains(&b'\n') => {
@@ -258,7 +293,12 @@ fn find_element(
 
 /// Walks `from..end` outside strings and comments, calling `f(offset, byte, depth)` on each
 /// byte; stops when `f` returns true.
-fn scan(bytes: &[u8], from: usize, end: usize, mut f: impl FnMut(usize, u8, i32) -> bool) -> Option<usize> {
+fn scan(
+    bytes: &[u8],
+    from: usize,
+    end: usize,
+    mut f: impl FnMut(usize, u8, i32) -> bool,
+) -> Option<usize> {
     let mut depth = 0;
     let mut i = from;
     while i < end {
@@ -292,7 +332,9 @@ fn scan(bytes: &[u8], from: usize, end: usize, mut f: impl FnMut(usize, u8, i32)
 }
 
 fn matching_close(bytes: &[u8], open: usize, end: usize) -> Option<usize> {
-    scan(bytes, open, end, |_, b, depth| depth == 1 && matches!(b, b'}' | b']' | b')'))
+    scan(bytes, open, end, |_, b, depth| {
+        depth == 1 && matches!(b, b'}' | b']' | b')')
+    })
 }
 
 fn next_top_level_comma(bytes: &[u8], from: usize, end: usize) -> Option<usize> {

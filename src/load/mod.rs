@@ -8,6 +8,8 @@ mod data;
 mod error;
 mod jsonnet;
 mod line;
+#[cfg(test)]
+mod tests;
 
 use std::fs::File;
 use std::io::Read;
@@ -75,9 +77,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         _ => {
             return Err(LoadError::UnsupportedExtension {
                 path: path.to_owned(),
-                extension: path
-                    .extension()
-                    .map(|e| e.to_string_lossy().into_owned()),
+                extension: path.extension().map(|e| e.to_string_lossy().into_owned()),
             })
         }
     };
@@ -165,7 +165,9 @@ struct Job {
 impl Job {
     fn run(self) -> Result<(serde_json::Value, Vec<PathBuf>), LoadError> {
         match self.format {
-            Format::Jsonnet => jsonnet::evaluate(&self.path, &self.canonical, self.source, &self.opts),
+            Format::Jsonnet => {
+                jsonnet::evaluate(&self.path, &self.canonical, self.source, &self.opts)
+            }
             Format::Json => data::json(&self.path, &self.source).map(|v| (v, Vec::new())),
             Format::Yaml => data::yaml(&self.path, &self.source).map(|v| (v, Vec::new())),
             Format::Toml => data::toml(&self.path, &self.source).map(|v| (v, Vec::new())),

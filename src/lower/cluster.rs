@@ -37,13 +37,20 @@ pub fn lower(ctx: &mut Ctx<'_>, cluster: &Cluster) -> Body {
     let mut providers: BTreeSet<CapacityProvider> = ctx
         .stack
         .services()
-        .flat_map(|(_, s)| s.capacity_provider_strategy.iter().map(|c| c.capacity_provider))
+        .flat_map(|(_, s)| {
+            s.capacity_provider_strategy
+                .iter()
+                .map(|c| c.capacity_provider)
+        })
         .collect();
     if providers.is_empty() {
         providers.insert(CapacityProvider::Fargate);
     }
     let providers_body = Body::new()
-        .attr("cluster_name", ir::reference("aws_ecs_cluster", "this", &["name"]))
+        .attr(
+            "cluster_name",
+            ir::reference("aws_ecs_cluster", "this", &["name"]),
+        )
         .attr(
             "capacity_providers",
             ir::list(providers.iter().map(|p| ir::str(p.as_str()))),

@@ -22,7 +22,12 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
             &format!("{id}_execution"),
             Body::new()
                 .attr("name", ir::str(format!("{prefix}-execution")))
-                .attr("description", ir::str(format!("ECS agent role of {name}: image pulls, logs and secrets.")))
+                .attr(
+                    "description",
+                    ir::str(format!(
+                        "ECS agent role of {name}: image pulls, logs and secrets."
+                    )),
+                )
                 .attr("assume_role_policy", assume_ecs_tasks())
                 .attr_opt("tags", ctx.tags(Some(svc))),
         ),
@@ -30,7 +35,10 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
             "aws_iam_role_policy_attachment",
             &format!("{id}_execution"),
             Body::new()
-                .attr("role", ir::reference("aws_iam_role", &format!("{id}_execution"), &["name"]))
+                .attr(
+                    "role",
+                    ir::reference("aws_iam_role", &format!("{id}_execution"), &["name"]),
+                )
                 .attr("policy_arn", ir::str(EXECUTION_POLICY_ARN)),
         ),
     ];
@@ -40,7 +48,10 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
             &format!("{id}_secrets"),
             Body::new()
                 .attr("name", ir::str("read-secrets"))
-                .attr("role", ir::reference("aws_iam_role", &format!("{id}_execution"), &["id"]))
+                .attr(
+                    "role",
+                    ir::reference("aws_iam_role", &format!("{id}_execution"), &["id"]),
+                )
                 .attr("policy", policy),
         ));
     }
@@ -49,7 +60,10 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
         &format!("{id}_task"),
         Body::new()
             .attr("name", ir::str(format!("{prefix}-task")))
-            .attr("description", ir::str(format!("Application role of {name}.")))
+            .attr(
+                "description",
+                ir::str(format!("Application role of {name}.")),
+            )
             .attr("assume_role_policy", assume_ecs_tasks())
             .attr_opt("tags", ctx.tags(Some(svc))),
     ));
@@ -112,7 +126,10 @@ fn statement(action: &str, resources: &[String]) -> Expression {
     ir::object([
         ("Effect", ir::str("Allow")),
         ("Action", ir::list([ir::str(action)])),
-        ("Resource", ir::list(resources.iter().map(|r| ir::str(r.clone())))),
+        (
+            "Resource",
+            ir::list(resources.iter().map(|r| ir::str(r.clone()))),
+        ),
     ])
 }
 

@@ -5,9 +5,11 @@
 //! services in name order (the model keeps them in a `BTreeMap`).
 
 mod cluster;
+mod endpoints;
 mod iam;
 mod module_files;
 pub mod readme;
+mod scaling;
 mod service;
 
 use std::collections::BTreeMap;
@@ -71,7 +73,9 @@ impl<'a> Ctx<'a> {
         self.variables.entry(name.to_owned()).or_insert_with(|| {
             let (ty, type_text) = match ty {
                 VarType::String => (ir::ident("string"), "string"),
-                VarType::ListOfString => (ir::call("list", vec![ir::ident("string")]), "list(string)"),
+                VarType::ListOfString => {
+                    (ir::call("list", vec![ir::ident("string")]), "list(string)")
+                }
             };
             VarDecl {
                 ty,
@@ -157,6 +161,9 @@ pub fn lower(stack: &Stack, opts: &LowerOptions) -> Module {
     for (name, svc) in stack.services() {
         let body = service::lower(&mut ctx, name, svc);
         files.push(tf(&format!("{}.tf", name), body));
+    }
+    if let Some(body) = endpoints::file(&mut ctx) {
+        files.push(tf("vpc_endpoints.tf", body));
     }
 
     let outputs = module_files::outputs(&ctx);

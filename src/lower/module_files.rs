@@ -10,17 +10,19 @@ pub fn versions() -> Body {
     Body::new().block(Block::new(
         "terraform",
         &[],
-        Body::new().attr("required_version", ir::str(">= 1.5")).block(Block::new(
-            "required_providers",
-            &[],
-            Body::new().attr(
-                "aws",
-                ir::object([
-                    ("source", ir::str("hashicorp/aws")),
-                    ("version", ir::str("~> 6.0")),
-                ]),
-            ),
-        )),
+        Body::new()
+            .attr("required_version", ir::str(">= 1.5"))
+            .block(Block::new(
+                "required_providers",
+                &[],
+                Body::new().attr(
+                    "aws",
+                    ir::object([
+                        ("source", ir::str("hashicorp/aws")),
+                        ("version", ir::str("~> 6.0")),
+                    ]),
+                ),
+            )),
     ))
 }
 

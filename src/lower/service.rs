@@ -20,6 +20,7 @@ pub fn lower(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Body {
     body = body.blocks(security_group(ctx, name, svc));
     body = body.block(task_definition(ctx, name, svc));
     body = body.block(ecs_service(ctx, name, svc));
+    body = body.blocks(super::scaling::blocks(ctx, name, svc));
 
     ctx.output(
         format!("{id}_service_name"),
@@ -78,7 +79,10 @@ fn security_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<B
         &id,
         Body::new()
             .attr("name", ir::str(format!("{}-tasks", ctx.prefix(name))))
-            .attr("description", ir::str(format!("Tasks of the {name} ECS service.")))
+            .attr(
+                "description",
+                ir::str(format!("Tasks of the {name} ECS service.")),
+            )
             .attr("vpc_id", vpc_id)
             .attr_opt("tags", ctx.tags(Some(svc))),
     )];
@@ -94,33 +98,18 @@ fn security_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<B
             &format!("{id}_from_lb"),
             Body::new()
                 .attr("security_group_id", sg_id.clone())
-                .attr("description", ir::str(format!("Load balancer to {name} on {port}")))
+                .attr(
+                    "description",
+                    ir::str(format!("Load balancer to {name} on {port}")),
+                )
                 .attr("ip_protocol", ir::str("tcp"))
                 .attr("from_port", ir::int(i64::from(port)))
                 .attr("to_port", ir::int(i64::from(port)))
                 .attr("referenced_security_group_id", lb_sg),
         ));
     }
-    out.extend(task_egress(ctx, name, &sg_id));
+    out.extend(super::endpoints::task_egress(ctx, name, &sg_id));
     out
-}
-
-/// Egress for image pulls, logs and AWS APIs: HTTPS to anywhere, through the NAT gateway.
-fn task_egress(_ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) -> Vec<Block> {
-    vec![resource(
-        "aws_vpc_security_group_egress_rule",
-        &format!("{}_https", name.ident()),
-        Body::new()
-            .attr("security_group_id", sg_id.clone())
-            .attr(
-                "description",
-                ir::str(format!("{name} to AWS APIs and ECR over HTTPS through the NAT gateway")),
-            )
-            .attr("ip_protocol", ir::str("tcp"))
-            .attr("from_port", ir::int(443))
-            .attr("to_port", ir::int(443))
-            .attr("cidr_ipv4", ir::str("0.0.0.0/0")),
-    )]
 }
 
 fn task_definition(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
@@ -148,7 +137,10 @@ fn task_definition(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Bloc
             "task_role_arn",
             ir::reference("aws_iam_role", &format!("{id}_task"), &["arn"]),
         )
-        .attr("container_definitions", ir::call("jsonencode", vec![ir::list(containers)]))
+        .attr(
+            "container_definitions",
+            ir::call("jsonencode", vec![ir::list(containers)]),
+        )
         .attr_opt("tags", ctx.tags(Some(svc)))
         .block(Block::new(
             "runtime_platform",
@@ -158,7 +150,10 @@ fn task_definition(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Bloc
                     "operating_system_family",
                     ir::str(platform.operating_system_family.as_str()),
                 )
-                .attr("cpu_architecture", ir::str(platform.cpu_architecture.as_str())),
+                .attr(
+                    "cpu_architecture",
+                    ir::str(platform.cpu_architecture.as_str()),
+                ),
         ));
     resource("aws_ecs_task_definition", &id, body)
 }
@@ -213,7 +208,10 @@ fn main_container(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Expre
     if svc.read_only_root_filesystem() {
         fields.push(("readonlyRootFilesystem", ir::bool(true)));
     }
-    fields.push(("logConfiguration", log_configuration(ctx, name, name.as_str())));
+    fields.push((
+        "logConfiguration",
+        log_configuration(ctx, name, name.as_str()),
+    ));
     ir::object(fields)
 }
 
@@ -252,9 +250,11 @@ fn port_mappings(port: u16) -> Expression {
 }
 
 fn env_list(env: &[(String, String)]) -> Expression {
-    ir::list(env.iter().map(|(k, v)| {
-        ir::object([("name", ir::str(k.clone())), ("value", ir::str(v.clone()))])
-    }))
+    ir::list(
+        env.iter().map(|(k, v)| {
+            ir::object([("name", ir::str(k.clone())), ("value", ir::str(v.clone()))])
+        }),
+    )
 }
 
 fn log_configuration(ctx: &mut Ctx<'_>, service: &ServiceName, stream_prefix: &str) -> Expression {
@@ -286,8 +286,14 @@ fn ecs_service(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
             "task_definition",
             ir::reference("aws_ecs_task_definition", &id, &["arn"]),
         )
-        .attr("desired_count", ir::int(i64::from(svc.effective_desired_count())))
-        .attr("platform_version", ir::str(svc.platform_version_or_latest()))
+        .attr(
+            "desired_count",
+            ir::int(i64::from(svc.effective_desired_count())),
+        )
+        .attr(
+            "platform_version",
+            ir::str(svc.platform_version_or_latest()),
+        )
         .attr("propagate_tags", ir::str("SERVICE"))
         .attr("enable_ecs_managed_tags", ir::bool(true));
     if svc.capacity_provider_strategy.is_empty() {
@@ -312,7 +318,10 @@ fn ecs_service(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
             "capacity_provider_strategy",
             &[],
             Body::new()
-                .attr("capacity_provider", ir::str(item.capacity_provider.as_str()))
+                .attr(
+                    "capacity_provider",
+                    ir::str(item.capacity_provider.as_str()),
+                )
                 .attr("weight", ir::int(item.weight.unwrap_or(0)))
                 .attr("base", ir::int(item.base.unwrap_or(0))),
         ));

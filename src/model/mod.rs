@@ -13,31 +13,88 @@ pub use scaling::{AutoScaling, Policy, PolicyType, PredefinedMetric, StepAdjustm
 pub use service::Service;
 pub use stack::{Cluster, Stack};
 
+mod structure;
+
 use crate::diag::{did_you_mean, Diagnostic};
 
-/// Deserializes a loaded stack. A structural problem (unknown field, wrong type, missing field,
-/// invalid name) is reported as one diagnostic with the JSON path where serde stopped.
-pub fn from_value(value: &serde_json::Value) -> Result<Stack, Diagnostic> {
-    serde_path_to_error::deserialize::<_, Stack>(value).map_err(|e| {
-        let path = clean_path(&e.path().to_string());
-        structural_diagnostic(path, &e.inner().to_string())
-    })
+/// A deserialized stack and everything wrong with its structure.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The stack, when it could be read. With unknown fields as the only structural problem it
+    /// is read without them, so the rules can still report on the rest in the same run.
+    pub stack: Option<Stack>,
+    /// Structural diagnostics, in document order. Never empty when `stack` is `None`.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-/// serde_path_to_error writes `.` for the root and `?` for untagged-enum positions.
-fn clean_path(p: &str) -> String {
-    if p == "." {
-        String::new()
-    } else {
-        p.replace(".?", "")
+/// Reads a loaded stack, reporting every structural problem (unknown field, wrong type, missing
+/// field, out-of-range number, unknown value, invalid name), not only the first.
+pub fn parse(value: &serde_json::Value) -> Parsed {
+    let found = structure::check(value);
+    if found.diagnostics.is_empty() {
+        return match deserialize(value) {
+            Ok(stack) => Parsed {
+                stack: Some(stack),
+                diagnostics: Vec::new(),
+            },
+            Err(d) => Parsed {
+                stack: None,
+                diagnostics: vec![d],
+            },
+        };
+    }
+    let only_unknown = found.diagnostics.iter().all(|d| d.code == "unknown-field");
+    let stack = only_unknown
+        .then(|| {
+            let mut pruned = value.clone();
+            structure::remove_fields(&mut pruned, &found.unknown_fields);
+            deserialize(&pruned).ok()
+        })
+        .flatten();
+    Parsed {
+        stack,
+        diagnostics: found.diagnostics,
     }
 }
 
-/// Turns serde's message into a diagnostic with a code and a fix.
+/// Deserializes a loaded stack; the first structural problem is the error. [`parse`] reports
+/// them all.
+pub fn from_value(value: &serde_json::Value) -> Result<Stack, Diagnostic> {
+    let parsed = parse(value);
+    match (parsed.stack, parsed.diagnostics.into_iter().next()) {
+        (Some(stack), None) => Ok(stack),
+        (_, Some(d)) => Err(d),
+        (None, None) => Err(
+            Diagnostic::error("invalid-type", "", "the stack could not be read")
+                .help("see `gen-tf schema`"),
+        ),
+    }
+}
+
+/// serde's verdict, as one diagnostic.
+fn deserialize(value: &serde_json::Value) -> Result<Stack, Diagnostic> {
+    serde_path_to_error::deserialize::<_, Stack>(value).map_err(|e| {
+        let segs: Vec<structure::Seg> = e
+            .path()
+            .iter()
+            .filter_map(|s| match s {
+                serde_path_to_error::Segment::Seq { index } => Some(structure::Seg::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(structure::Seg::Key(key.clone())),
+                serde_path_to_error::Segment::Enum { variant } => {
+                    Some(structure::Seg::Key(variant.clone()))
+                }
+                serde_path_to_error::Segment::Unknown => None,
+            })
+            .collect();
+        structural_diagnostic(structure::path_string(&segs), &e.inner().to_string())
+    })
+}
+
+/// Turns serde's message into a diagnostic with a code and a fix. serde's path already ends at
+/// an unknown field's name.
 fn structural_diagnostic(path: String, msg: &str) -> Diagnostic {
     let expected = expected_names(msg);
     if let Some(field) = between(msg, "unknown field `", "`") {
-        let path = crate::diag::join(&path, field);
         let help = match did_you_mean(field, expected.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known fields here: {}", expected.join(", ")),
@@ -59,11 +116,13 @@ fn structural_diagnostic(path: String, msg: &str) -> Diagnostic {
             path.clone(),
             format!("missing required field `{field}`"),
         )
-        .help(format!("add `{field}` to {}", if path.is_empty() { "the stack" } else { &path }));
+        .help(format!(
+            "add `{field}` to {}",
+            if path.is_empty() { "the stack" } else { &path }
+        ));
     }
-    if msg.starts_with("invalid ") && msg.contains(" name ") || msg.contains("name is empty") {
-        return Diagnostic::error("invalid-name", path, msg.split(": ").next().unwrap_or(msg))
-            .help(msg.split_once(": ").map_or("", |(_, h)| h));
+    if msg.starts_with("invalid ") && msg.contains(" name ") || msg.contains(" name ") {
+        return structure::name_diagnostic(path, msg);
     }
     if msg.contains("did not match any variant") {
         return Diagnostic::error("invalid-type", path, "value has the wrong shape".to_owned())

@@ -20,7 +20,9 @@ fn check_name(kind: &str, s: &str, max: usize) -> Result<(), String> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     let starts_with_letter = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
     if s.is_empty() {
-        return Err(format!("{kind} name is empty; use lower-case letters, digits and '-'"));
+        return Err(format!(
+            "the {kind} name is empty: use lower-case letters, digits and single '-', for example \"my-{kind}\""
+        ));
     }
     if !valid_chars || !starts_with_letter || s.ends_with('-') || s.contains("--") {
         return Err(format!(
@@ -31,7 +33,7 @@ fn check_name(kind: &str, s: &str, max: usize) -> Result<(), String> {
     }
     if s.len() > max {
         return Err(format!(
-            "{kind} name {s:?} is {} characters long; at most {max} are allowed",
+            "the {kind} name {s:?} is {} characters long: use at most {max}",
             s.len()
         ));
     }
@@ -49,7 +51,9 @@ pub fn suggest_name(s: &str) -> String {
             out.push('-');
         }
     }
-    let trimmed = out.trim_matches('-').trim_start_matches(|c: char| c.is_ascii_digit());
+    let trimmed = out
+        .trim_matches('-')
+        .trim_start_matches(|c: char| c.is_ascii_digit());
     if trimmed.is_empty() {
         "my-name".to_owned()
     } else {
@@ -138,7 +142,9 @@ mod tests {
 
     #[test]
     fn rejects_path_escapes_and_separators() {
-        for bad in ["..", "../x", "a/b", "a\0b", "/abs", "A", "a_b", "-a", "a-", "a--b", "1a", ""] {
+        for bad in [
+            "..", "../x", "a/b", "a\0b", "/abs", "A", "a_b", "-a", "a-", "a--b", "1a", "",
+        ] {
             assert!(ServiceName::new(bad).is_err(), "{bad:?} should be rejected");
         }
         assert_eq!(ServiceName::new("service-a").unwrap().ident(), "service_a");

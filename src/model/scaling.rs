@@ -1,15 +1,26 @@
 //! `auto_scaling`: Application Auto Scaling for an ECS service's desired count.
+//!
+//! The field names are the seed guide's and the Terraform provider's, so the guide's
+//! target-tracking snippet and DESIGN.md's step-scaling snippet are valid as they stand. The
+//! model accepts every combination of fields; `validate::scaling` decides which ones AWS would
+//! refuse, so that users get every problem at once with a JSON path.
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The scalable target (`service/<cluster>/<service>`, `ecs:service:DesiredCount`) and its
+/// policies. With auto scaling the service's `desired_count` defaults to `min_capacity` and
+/// later changes made by scaling are ignored by Terraform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoScaling {
+    /// Fewest tasks scaling may leave running.
     pub min_capacity: u32,
+    /// Most tasks scaling may start. At least `min_capacity`.
     pub max_capacity: u32,
+    /// Target tracking and step scaling policies, at most 50.
     #[serde(default)]
     pub policies: Vec<Policy>,
 }
@@ -19,10 +30,13 @@ pub struct AutoScaling {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
-    /// Policy name suffix; unique within the service. Default: derived from the metric or
-    /// `step-<n>`.
+    /// Policy name suffix (lower-case letters, digits and '-'), unique within the service. The
+    /// AWS name is `<stack>-<service>-<name>`. Default: `cpu`, `memory` or `requests` for a
+    /// predefined metric, the metric name for a customized one, `scale-out` or `scale-in` for a
+    /// step policy.
     #[serde(default)]
     pub name: Option<String>,
+    /// `TargetTrackingScaling` (default) or `StepScaling`.
     #[serde(default)]
     pub policy_type: Option<PolicyType>,
 
@@ -31,15 +45,21 @@ pub struct Policy {
     /// ALBRequestCountPerTarget. Kept as text so an unknown name can get a suggestion.
     #[serde(default)]
     pub predefined_metric_type: Option<String>,
+    /// The value the metric is kept at: a percentage in (0, 100] for CPU and memory, requests
+    /// per task for ALBRequestCountPerTarget.
     #[serde(default)]
     pub target_value: Option<f64>,
+    /// Seconds after a scale-in before the next one.
     #[serde(default)]
     pub scale_in_cooldown: Option<u32>,
+    /// Seconds after a scale-out before the next one.
     #[serde(default)]
     pub scale_out_cooldown: Option<u32>,
+    /// Only ever scale out with this policy.
     #[serde(default)]
     pub disable_scale_in: Option<bool>,
-    /// `app/<lb>/<id>/targetgroup/<tg>/<id>`, for ALBRequestCountPerTarget.
+    /// `app/<lb>/<id>/targetgroup/<tg>/<id>`, for ALBRequestCountPerTarget. Omitted means: built
+    /// from the service's `load_balancer` (its ARN suffixes, or module variables).
     #[serde(default)]
     pub resource_label: Option<String>,
     /// A metric that is not predefined.
@@ -47,14 +67,19 @@ pub struct Policy {
     pub customized_metric: Option<CustomizedMetric>,
 
     // Step scaling.
+    /// How `scaling_adjustment` is read. Default ChangeInCapacity.
     #[serde(default)]
     pub adjustment_type: Option<AdjustmentType>,
+    /// Seconds to wait for a scaling activity to take effect. AWS's default is 300.
     #[serde(default)]
     pub cooldown: Option<u32>,
+    /// How the alarm's data points are aggregated. AWS's default is Average.
     #[serde(default)]
     pub metric_aggregation_type: Option<MetricAggregation>,
+    /// Least number of tasks a PercentChangeInCapacity step changes by.
     #[serde(default)]
     pub min_adjustment_magnitude: Option<i64>,
+    /// 1 to 20 steps, relative to the alarm threshold.
     #[serde(default)]
     pub step_adjustments: Vec<StepAdjustment>,
     /// The CloudWatch alarm that triggers a step policy.
@@ -68,9 +93,134 @@ pub enum PolicyType {
     StepScaling,
 }
 
+impl PolicyType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TargetTrackingScaling => "TargetTrackingScaling",
+            Self::StepScaling => "StepScaling",
+        }
+    }
+}
+
+/// Longest policy `name` a stack may give. With the longest stack name (40) and service name
+/// (64), `<stack>-<service>-<name>` stays within the alarm name limit (255) and the scaling
+/// policy name limit (256).
+/// Sources: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
+/// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html
+pub const MAX_POLICY_NAME_LEN: usize = 64;
+
 impl Policy {
     pub fn kind(&self) -> PolicyType {
-        self.policy_type.unwrap_or(PolicyType::TargetTrackingScaling)
+        self.policy_type
+            .unwrap_or(PolicyType::TargetTrackingScaling)
+    }
+
+    /// The predefined metric, when the name is one AWS knows for ECS.
+    pub fn predefined_metric(&self) -> Option<PredefinedMetric> {
+        self.predefined_metric_type
+            .as_deref()
+            .and_then(PredefinedMetric::parse)
+    }
+
+    /// The policy's name inside the service: the user's `name`, else one derived from what the
+    /// policy does, so that snippets which name nothing still get readable AWS names such as
+    /// `shop-api-cpu` and `shop-api-scale-out`. `index` (the position in `policies`) is the
+    /// fallback when nothing better is known.
+    pub fn name_or_default(&self, index: usize) -> String {
+        if let Some(n) = &self.name {
+            return n.clone();
+        }
+        match self.kind() {
+            PolicyType::TargetTrackingScaling => {
+                if let Some(m) = self.predefined_metric() {
+                    m.short().to_owned()
+                } else if let Some(c) = &self.customized_metric {
+                    kebab(&c.metric_name, MAX_POLICY_NAME_LEN)
+                } else {
+                    format!("target-{index}")
+                }
+            }
+            PolicyType::StepScaling => match self.direction() {
+                Some(Direction::Out) => "scale-out".to_owned(),
+                Some(Direction::In) => "scale-in".to_owned(),
+                None => format!("step-{index}"),
+            },
+        }
+    }
+
+    /// The side of the alarm threshold that every step lies on; `None` when there are no steps
+    /// or they do not all lie on one side (which validation rejects).
+    pub fn direction(&self) -> Option<Direction> {
+        let mut sides = self.step_adjustments.iter().map(StepAdjustment::side);
+        let first = sides.next()??;
+        sides.all(|s| s == Some(first)).then_some(first)
+    }
+
+    /// AWS requires an adjustment type on a new step policy; a change in task count is what a
+    /// step without one most plausibly means.
+    pub fn adjustment_type_or_default(&self) -> AdjustmentType {
+        self.adjustment_type
+            .unwrap_or(AdjustmentType::ChangeInCapacity)
+    }
+
+    /// The alarm's comparison: the user's, else the one that matches the steps.
+    pub fn comparison_operator(&self) -> Option<ComparisonOperator> {
+        self.alarm
+            .as_ref()
+            .and_then(|a| a.comparison_operator)
+            .or_else(|| self.direction().map(Direction::comparison_operator))
+    }
+}
+
+/// `ApproximateNumberOfMessagesVisible` -> `approximate-number-of-messages-visible`: a policy
+/// name made of the characters that every AWS name and Terraform label accepts.
+fn kebab(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && prev_lower {
+                out.push('-');
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            out.push(c.to_ascii_lowercase());
+        } else {
+            prev_lower = false;
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+    }
+    let mut out = out
+        .trim_start_matches(|c: char| c == '-' || c.is_ascii_digit())
+        .to_owned();
+    out.truncate(max);
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "custom".to_owned()
+    } else {
+        out.to_owned()
+    }
+}
+
+/// Which way a step policy scales, from where its steps lie relative to the alarm threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Steps above the threshold: the metric is high, add tasks.
+    Out,
+    /// Steps below the threshold: the metric is low, remove tasks.
+    In,
+}
+
+impl Direction {
+    /// The alarm operator that fires exactly where the steps apply. Above the threshold AWS
+    /// treats a step's lower bound as inclusive, below it the upper bound, so `>=` and `<=`.
+    /// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html
+    pub fn comparison_operator(self) -> ComparisonOperator {
+        match self {
+            Self::Out => ComparisonOperator::GreaterThanOrEqualToThreshold,
+            Self::In => ComparisonOperator::LessThanOrEqualToThreshold,
+        }
     }
 }
 
@@ -112,6 +262,8 @@ impl PredefinedMetric {
     }
 }
 
+/// A CloudWatch metric for target tracking that is not predefined. It should change in
+/// proportion to the task count, as utilization or requests per task do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomizedMetric {
@@ -190,14 +342,29 @@ pub struct StepAdjustment {
     pub scaling_adjustment: i64,
 }
 
-/// The alarm of a step policy. Every field has a default.
+impl StepAdjustment {
+    /// Above the threshold when the interval starts at or above it, below when it ends at or
+    /// below it; `None` for an interval that crosses the threshold.
+    pub fn side(&self) -> Option<Direction> {
+        match (
+            self.metric_interval_lower_bound,
+            self.metric_interval_upper_bound,
+        ) {
+            (Some(lo), _) if lo >= 0.0 => Some(Direction::Out),
+            (_, Some(hi)) if hi <= 0.0 => Some(Direction::In),
+            _ => None,
+        }
+    }
+}
+
+/// The alarm of a step policy. Every field but `threshold` has a default.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alarm {
     /// Default CPUUtilization.
     #[serde(default)]
     pub metric_name: Option<String>,
-    /// Default AWS/ECS.
+    /// Default AWS/ECS. The alarm's dimensions are always ClusterName and ServiceName.
     #[serde(default)]
     pub namespace: Option<String>,
     /// Default Average.
@@ -209,6 +376,7 @@ pub struct Alarm {
     /// Default 2.
     #[serde(default)]
     pub evaluation_periods: Option<u32>,
+    /// Breaching data points among `evaluation_periods` that set off the alarm. Default: all.
     #[serde(default)]
     pub datapoints_to_alarm: Option<u32>,
     /// Required for a step policy.
@@ -220,6 +388,36 @@ pub struct Alarm {
     /// Default `missing`.
     #[serde(default)]
     pub treat_missing_data: Option<TreatMissingData>,
+}
+
+/// Defaults of a step policy's alarm: one-minute data points (the resolution of the AWS/ECS
+/// metrics), two of them in a row, the service's average CPU.
+pub const DEFAULT_ALARM_METRIC: &str = "CPUUtilization";
+pub const DEFAULT_ALARM_NAMESPACE: &str = "AWS/ECS";
+pub const DEFAULT_ALARM_PERIOD: u32 = 60;
+pub const DEFAULT_ALARM_EVALUATION_PERIODS: u32 = 2;
+
+impl Alarm {
+    pub fn metric_name_or_default(&self) -> &str {
+        self.metric_name.as_deref().unwrap_or(DEFAULT_ALARM_METRIC)
+    }
+
+    pub fn namespace_or_default(&self) -> &str {
+        self.namespace.as_deref().unwrap_or(DEFAULT_ALARM_NAMESPACE)
+    }
+
+    pub fn statistic_or_default(&self) -> Statistic {
+        self.statistic.unwrap_or(Statistic::Average)
+    }
+
+    pub fn period_or_default(&self) -> u32 {
+        self.period.unwrap_or(DEFAULT_ALARM_PERIOD)
+    }
+
+    pub fn evaluation_periods_or_default(&self) -> u32 {
+        self.evaluation_periods
+            .unwrap_or(DEFAULT_ALARM_EVALUATION_PERIODS)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -237,6 +435,15 @@ impl ComparisonOperator {
             Self::GreaterThanThreshold => "GreaterThanThreshold",
             Self::LessThanThreshold => "LessThanThreshold",
             Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::GreaterThanOrEqualToThreshold => ">=",
+            Self::GreaterThanThreshold => ">",
+            Self::LessThanThreshold => "<",
+            Self::LessThanOrEqualToThreshold => "<=",
         }
     }
 
@@ -265,5 +472,38 @@ impl TreatMissingData {
             Self::Breaching => "breaching",
             Self::NotBreaching => "notBreaching",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(lo: Option<f64>, hi: Option<f64>, adj: i64) -> StepAdjustment {
+        StepAdjustment {
+            metric_interval_lower_bound: lo,
+            metric_interval_upper_bound: hi,
+            scaling_adjustment: adj,
+        }
+    }
+
+    #[test]
+    fn kebab_names() {
+        assert_eq!(
+            kebab("ApproximateNumberOfMessagesVisible", 64),
+            "approximate-number-of-messages-visible"
+        );
+        assert_eq!(kebab("p99 latency_ms", 64), "p99-latency-ms");
+        assert_eq!(kebab("42", 64), "custom");
+        assert_eq!(kebab("abc-def", 4), "abc");
+    }
+
+    #[test]
+    fn sides() {
+        assert_eq!(step(Some(0.0), Some(10.0), 1).side(), Some(Direction::Out));
+        assert_eq!(step(Some(10.0), None, 1).side(), Some(Direction::Out));
+        assert_eq!(step(None, Some(0.0), -1).side(), Some(Direction::In));
+        assert_eq!(step(Some(-5.0), Some(5.0), 1).side(), None);
+        assert_eq!(step(None, Some(5.0), 1).side(), None);
     }
 }

@@ -153,13 +153,21 @@ impl CpuArchitecture {
 }
 
 /// Operating systems that Fargate runs.
+///
+/// Spelt out per variant: `rename_all = "SCREAMING_SNAKE_CASE"` would give
+/// `WINDOWS_SERVER2019_FULL`, which is not the ECS value `WINDOWS_SERVER_2019_FULL`.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RuntimePlatform.html
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OperatingSystemFamily {
+    #[serde(rename = "LINUX")]
     Linux,
+    #[serde(rename = "WINDOWS_SERVER_2019_FULL")]
     WindowsServer2019Full,
+    #[serde(rename = "WINDOWS_SERVER_2019_CORE")]
     WindowsServer2019Core,
+    #[serde(rename = "WINDOWS_SERVER_2022_FULL")]
     WindowsServer2022Full,
+    #[serde(rename = "WINDOWS_SERVER_2022_CORE")]
     WindowsServer2022Core,
 }
 
@@ -191,7 +199,9 @@ pub struct CapacityProviderItem {
     pub base: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum CapacityProvider {
     #[serde(rename = "FARGATE")]
     Fargate,

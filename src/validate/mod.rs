@@ -3,7 +3,17 @@
 //! Every rule has a stable code (see [`rules::RULES`]), runs over the whole stack, and pushes
 //! diagnostics instead of returning early: users see every problem in one run.
 
+mod capacity;
+mod containers;
+mod database;
+mod endpoints;
+mod environment;
+mod memory;
+mod naming;
+mod platform;
 pub mod rules;
+mod scaling;
+mod secrets;
 mod sizing;
 mod support;
 
@@ -21,7 +31,17 @@ pub struct Context {
 pub fn validate(stack: &Stack, cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     sizing::check(stack, cx, &mut out);
+    platform::check(stack, cx, &mut out);
+    capacity::check(stack, cx, &mut out);
+    memory::check(stack, cx, &mut out);
+    database::check(stack, cx, &mut out);
+    naming::check(stack, cx, &mut out);
+    environment::check(stack, cx, &mut out);
+    secrets::check(stack, cx, &mut out);
+    containers::check(stack, cx, &mut out);
     support::check(stack, cx, &mut out);
+    endpoints::check(stack, cx, &mut out);
+    scaling::check(stack, cx, &mut out);
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.code.cmp(b.code)));
     out
 }

@@ -14,7 +14,16 @@ pub struct Rule {
     pub source: &'static str,
 }
 
-pub const RULES: &[Rule] = &[
+/// Rules of the model layer and the core (structural) checks. Rule families keep their own
+/// `RULES` next to their code; [`all`] chains them.
+pub const CORE: &[Rule] = &[
+    Rule {
+        code: "provider-schema",
+        severity: Severity::Error,
+        summary: "gen-tf produced Terraform that the AWS provider 6.25 schema rejects (a gen-tf bug).",
+        fact: "Every generated resource is checked against the provider's own schema before it is written, so `terraform validate` never sees an unknown or missing argument.",
+        source: "schemas/aws-provider-subset.json, extracted from @cdktf/provider-aws 21.22.1 by scripts/extract-provider-schema.mjs",
+    },
     Rule {
         code: "unknown-field",
         severity: Severity::Error,
@@ -51,21 +60,31 @@ pub const RULES: &[Rule] = &[
         source: "https://developer.hashicorp.com/terraform/language/syntax/configuration#identifiers",
     },
     Rule {
-        code: "fargate-size",
+        code: "out-of-range",
         severity: Severity::Error,
-        summary: "The task's cpu/memory pair is not a Fargate size.",
-        fact: "Fargate supports 256 CPU with 512, 1024 or 2048 MiB; 512 with 1-4 GiB; 1024 with 2-8 GiB; 2048 with 4-16 GiB; 4096 with 8-30 GiB in 1 GiB steps; 8192 with 16-60 GiB in 4 GiB steps; 16384 with 32-120 GiB in 8 GiB steps. The provider does not check this; RegisterTaskDefinition fails.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
-    },
-    Rule {
-        code: "not-supported",
-        severity: Severity::Error,
-        summary: "A stack field that this gen-tf version does not compile yet.",
-        fact: "gen-tf never drops part of a stack silently.",
-        source: "gen-tf",
+        summary: "A number outside the range its field takes (a port of 0, a fraction above 1, a count below 0...).",
+        fact: "AWS validates these ranges only when the resource is created; ports are 1-65535 and ECS integers are 32-bit.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html",
     },
 ];
 
+/// Every rule, in catalogue order. A new rule family adds its `RULES` here.
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    CORE.iter()
+        .chain(super::sizing::RULES)
+        .chain(super::platform::RULES)
+        .chain(super::capacity::RULES)
+        .chain(super::memory::RULES)
+        .chain(super::database::RULES)
+        .chain(super::naming::RULES)
+        .chain(super::environment::RULES)
+        .chain(super::secrets::RULES)
+        .chain(super::containers::RULES)
+        .chain(super::support::RULES)
+        .chain(super::endpoints::RULES)
+        .chain(super::scaling::RULES)
+}
+
 pub fn find(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code == code)
+    all().find(|r| r.code == code)
 }

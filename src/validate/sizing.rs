@@ -3,7 +3,19 @@
 use crate::diag::{join, Diagnostic};
 use crate::model::Stack;
 
+use super::rules::Rule;
 use super::Context;
+use crate::diag::Severity;
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "fargate-size",
+        severity: Severity::Error,
+        summary: "The task's cpu/memory pair is not a Fargate size.",
+        fact: "Fargate supports 256 CPU with 512, 1024 or 2048 MiB; 512 with 1-4 GiB; 1024 with 2-8 GiB; 2048 with 4-16 GiB; 4096 with 8-30 GiB in 1 GiB steps; 8192 with 16-60 GiB in 4 GiB steps; 16384 with 32-120 GiB in 8 GiB steps. The provider does not check this; RegisterTaskDefinition fails.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
+    },
+];
 
 /// Valid memory (MiB) for each Fargate CPU value: (cpu, min, max, step).
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
@@ -24,46 +36,87 @@ pub fn is_valid(cpu: u32, memory: u32) -> bool {
     })
 }
 
+/// The sizes a Windows task can use: 1, 2 and 4 vCPU.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+pub const WINDOWS_SIZES: &[(u32, u32, u32, u32)] = &[
+    (1024, 2048, 8192, 1024),
+    (2048, 4096, 16384, 1024),
+    (4096, 8192, 30720, 1024),
+];
+
+fn round_up(lo: u32, step: u32, m: u32) -> u32 {
+    lo + (m.max(lo) - lo).div_ceil(step) * step
+}
+
 /// The valid size closest to the request: same CPU when the CPU is valid, else the smallest size
 /// that fits both numbers.
-pub fn nearest(cpu: u32, memory: u32) -> (u32, u32) {
-    if let Some(&(c, lo, hi, step)) = FARGATE_SIZES.iter().find(|s| s.0 == cpu) {
+fn nearest_in(table: &[(u32, u32, u32, u32)], cpu: u32, memory: u32) -> (u32, u32) {
+    if let Some(&(c, lo, hi, step)) = table.iter().find(|s| s.0 == cpu) {
         let m = memory.clamp(lo, hi);
-        let up = lo + (m - lo).div_ceil(step) * step;
-        return (c, up.min(hi));
+        return (c, round_up(lo, step, m).min(hi));
     }
-    for &(c, lo, hi, step) in FARGATE_SIZES {
-        if c >= cpu && hi >= memory {
-            let m = memory.max(lo);
-            return (c, lo + (m - lo).div_ceil(step) * step);
+    smallest_fitting(table, cpu, memory).unwrap_or_else(|| {
+        let &(c, _, hi, _) = table.last().expect("table is not empty");
+        (c, hi)
+    })
+}
+
+/// The smallest size with at least `cpu` CPU that holds `memory`.
+fn smallest_fitting(table: &[(u32, u32, u32, u32)], cpu: u32, memory: u32) -> Option<(u32, u32)> {
+    table
+        .iter()
+        .find(|&&(c, _, hi, _)| c >= cpu && hi >= memory)
+        .map(|&(c, lo, _, step)| (c, round_up(lo, step, memory)))
+}
+
+/// The help line: the nearest size, and when the memory is what does not fit the CPU, also the
+/// smallest size that keeps the memory.
+fn suggestion(table: &[(u32, u32, u32, u32)], cpu: u32, memory: u32) -> String {
+    let (c, m) = nearest_in(table, cpu, memory);
+    let mut help = format!("the nearest valid size is cpu = {c}, memory = {m}");
+    if let Some((c2, m2)) = smallest_fitting(table, cpu, memory) {
+        if (c2, m2) != (c, m) && c2 != cpu {
+            help.push_str(&format!(
+                "; to keep the memory, use cpu = {c2}, memory = {m2}"
+            ));
         }
     }
-    let &(c, _, hi, _) = FARGATE_SIZES.last().expect("table is not empty");
-    (c, hi)
+    help
 }
 
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let path = join(&join("services", name.as_str()), "cpu");
-        if !is_valid(svc.cpu, svc.memory) {
-            let (c, m) = nearest(svc.cpu, svc.memory);
-            let valid_for_cpu = FARGATE_SIZES
-                .iter()
-                .find(|s| s.0 == svc.cpu)
-                .map(|&(_, lo, hi, step)| format!(" ({} CPU takes {lo}-{hi} MiB in steps of {step})", svc.cpu))
-                .unwrap_or_else(|| " (CPU must be 256, 512, 1024, 2048, 4096, 8192 or 16384)".to_owned());
-            out.push(
-                Diagnostic::error(
-                    "fargate-size",
-                    path,
-                    format!(
-                        "cpu {} with memory {} MiB is not a Fargate task size{valid_for_cpu}",
-                        svc.cpu, svc.memory
-                    ),
-                )
-                .help(format!("the nearest valid size is cpu = {c}, memory = {m}")),
-            );
+        if is_valid(svc.cpu, svc.memory) {
+            continue;
         }
+        // Windows tasks get a suggestion they can use (`windows-task-size` explains the rest).
+        let windows = svc.platform().operating_system_family.is_windows();
+        let table = if windows {
+            WINDOWS_SIZES
+        } else {
+            FARGATE_SIZES
+        };
+        let valid_for_cpu = FARGATE_SIZES
+            .iter()
+            .find(|s| s.0 == svc.cpu)
+            .map(|&(_, lo, hi, step)| {
+                format!(" ({} CPU takes {lo}-{hi} MiB in steps of {step})", svc.cpu)
+            })
+            .unwrap_or_else(|| {
+                " (CPU must be 256, 512, 1024, 2048, 4096, 8192 or 16384)".to_owned()
+            });
+        out.push(
+            Diagnostic::error(
+                "fargate-size",
+                path,
+                format!(
+                    "cpu {} with memory {} MiB is not a Fargate task size{valid_for_cpu}",
+                    svc.cpu, svc.memory
+                ),
+            )
+            .help(suggestion(table, svc.cpu, svc.memory)),
+        );
     }
 }
 
@@ -79,8 +132,16 @@ mod tests {
         assert!(is_valid(4096, 30720));
         assert!(!is_valid(8192, 18432));
         assert!(is_valid(8192, 20480));
-        assert_eq!(nearest(512, 1536), (512, 2048));
-        assert_eq!(nearest(300, 512), (512, 1024));
-        assert_eq!(nearest(99999, 1), (16384, 122880));
+        assert_eq!(nearest_in(FARGATE_SIZES, 512, 1536), (512, 2048));
+        assert_eq!(nearest_in(FARGATE_SIZES, 300, 512), (512, 1024));
+        assert_eq!(nearest_in(FARGATE_SIZES, 99999, 1), (16384, 122880));
+        assert_eq!(
+            suggestion(FARGATE_SIZES, 256, 4096),
+            "the nearest valid size is cpu = 256, memory = 2048; to keep the memory, use cpu = 512, memory = 4096"
+        );
+        assert_eq!(
+            suggestion(WINDOWS_SIZES, 512, 1024),
+            "the nearest valid size is cpu = 1024, memory = 2048"
+        );
     }
 }

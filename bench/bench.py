@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""gen-tf benchmark: N synthetic services (50 a stack) compiled by gen-tf, and by the CDK for
+Terraform peer in ../shared/bench/cdktf-peer, measured in the same run.
+
+Usage: python3 bench/bench.py [--services N] [--runs K] [--no-peer] [--out bench/RESULTS.md]
+
+Reports median wall time and peak RSS (of the process tree's largest process, from wait4) over
+K runs for each command, and the ratios between them.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEER = ROOT.parent / "shared" / "bench" / "cdktf-peer"
+PER = 50
+
+
+def run(cmd, cwd=None, env=None):
+    """Runs cmd; returns (seconds, peak RSS in MiB). Fails loudly on a non-zero exit."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"{' '.join(map(str, cmd))} exited {code}:\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(name, cmd, runs, cwd=None, env=None, before=None):
+    times, rss = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        t, m = run(cmd, cwd=cwd, env=env)
+        times.append(t)
+        rss.append(m)
+    row = {"name": name, "median": statistics.median(times), "min": min(times),
+           "max": max(times), "rss": max(rss), "runs": runs}
+    print(f"{name}: median {row['median']*1000:.0f} ms (min {row['min']*1000:.0f}, max {row['max']*1000:.0f}), peak RSS {row['rss']:.0f} MiB", flush=True)
+    return row
+
+
+def write_stacks(d, n):
+    d.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "bench" / "synth" / "synth.libsonnet", d / "synth.libsonnet")
+    for s in range((n + PER - 1) // PER):
+        (d / f"stack-{s:03d}.jsonnet").write_text(f"(import 'synth.libsonnet').stack({s}, {n})\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--services", type=int, default=1000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    a = ap.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    exe = ROOT / "target" / "release" / "gen-tf"
+    work = Path(tempfile.mkdtemp(prefix="gen-tf-bench-"))
+    stacks = work / "stacks"
+    write_stacks(stacks, a.services)
+    out = work / "out"
+    rows = []
+    wipe = lambda: shutil.rmtree(out, ignore_errors=True)
+    rows.append(measure(f"gen-tf build, {a.services} services, cold output dir, --no-cache",
+                        [exe, "build", stacks, "-o", out, "--no-cache"], a.runs, before=wipe))
+    rows.append(measure(f"gen-tf check, {a.services} services, in sync, --no-cache",
+                        [exe, "check", stacks, "-o", out, "--no-cache"], a.runs))
+    rows.append(measure(f"gen-tf check, {a.services} services, in sync, warm cache",
+                        [exe, "check", stacks, "-o", out], a.runs, cwd=work))
+    rows.append(measure(f"gen-tf build --format json, {a.services} services, --no-cache",
+                        [exe, "build", stacks, "-o", work / "out-json", "--format", "json", "--no-cache"], a.runs))
+    peer_rows = []
+    if not a.no_peer:
+        peer = work / "cdktf-peer"
+        shutil.copytree(PEER, peer)
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=peer, check=True)
+        peer_out = work / "cdktf.out"
+        peer_rows.append(measure(f"cdktf synth (JSON), {a.services} services",
+                                 ["node", "main.js", str(a.services), str(peer_out)], max(1, a.runs // 2), cwd=peer))
+    lines = ["# gen-tf benchmark results", "",
+             f"Command: `python3 bench/bench.py --services {a.services} --runs {a.runs}`. "
+             f"{a.services} synthetic services in {(a.services + PER - 1)//PER} stacks of {PER}, the same shapes as "
+             "`../shared/bench/cdktf-peer/main.js` (task definition, Spot-mix service, scalable target, "
+             "target tracking and step policies with an alarm, four VPC endpoints). Every row was measured in one run "
+             f"on this machine ({os.cpu_count()} cores); times are medians over the runs, peak RSS is the largest process.", "",
+             "| command | runs | median | min | max | peak RSS |", "|---|---|---|---|---|---|"]
+    for r in rows + peer_rows:
+        lines.append(f"| {r['name']} | {r['runs']} | {r['median']*1000:.0f} ms | {r['min']*1000:.0f} ms | {r['max']*1000:.0f} ms | {r['rss']:.0f} MiB |")
+    if peer_rows:
+        p = peer_rows[0]
+        lines += ["", "Ratios (same run):",
+                  f"- cdktf synth / gen-tf build: {p['median']/rows[0]['median']:.1f}x wall time, {p['rss']/rows[0]['rss']:.1f}x peak RSS",
+                  f"- gen-tf build --no-cache / gen-tf check warm cache: {rows[0]['median']/rows[2]['median']:.1f}x"]
+    Path(a.out).write_text("\n".join(lines) + "\n")
+    print(f"wrote {a.out}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+//! The render cache: a warm `gen-tf check` of an unchanged tree skips evaluation entirely.
+//!
+//! This is the seed guide's "Jsonnet caching" (a key from an md5 of the env file), done right:
+//! - The entry key hashes what is known before evaluating: the stack's path, the external
+//!   variables, the `-J` directories, the output format and the gen-tf version (which also
+//!   versions the embedded `gen-tf.libsonnet`, the validation rules and the printer).
+//! - Which files a stack imports is only known after evaluating, so each entry records every
+//!   input file with the hash of its content, as a build system's depfile does, and a lookup
+//!   re-hashes them. Editing any imported `.libsonnet`, however deep, is a miss.
+//! - Entries are written to a temporary file and renamed into place, so concurrent runs never
+//!   see half an entry; an unreadable or corrupt entry is simply a miss.
+//!
+//! Only successful compilations are cached: errors are always recomputed and reported.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::pipeline::{Compiled, Options};
+use crate::validate::rules;
+
+/// Bumped whenever the entry format changes, so an old entry is a miss, not a parse error.
+const SCHEMA: &str = "gen-tf-cache-1";
+
+/// A cache directory, used by one gen-tf binary.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+    version: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    schema: String,
+    /// What the key hashes, kept so a (practically impossible) hash collision is still a miss.
+    key: String,
+    inputs: Vec<Input>,
+    name: String,
+    files: Vec<(String, String)>,
+    warnings: Vec<Warning>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Input {
+    path: PathBuf,
+    sha256: String,
+}
+
+/// A stored warning. The stack file is filled in from the current command line on a hit.
+#[derive(Serialize, Deserialize)]
+struct Warning {
+    code: String,
+    path: String,
+    line: Option<usize>,
+    message: String,
+    help: String,
+}
+
+impl Cache {
+    /// A cache in `dir` for entries made by gen-tf `version`. Entries of other versions are
+    /// misses.
+    pub fn new(dir: impl Into<PathBuf>, version: impl Into<String>) -> Self {
+        Self {
+            dir: dir.into(),
+            version: version.into(),
+        }
+    }
+
+    /// A cache for the running binary: its package version plus the executable's size and
+    /// modification time. A rebuilt binary (with new rules or printer, same version number)
+    /// must not be served the old binary's output.
+    pub fn for_this_binary(dir: impl Into<PathBuf>) -> Self {
+        Self::new(dir, binary_version())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The cached result of compiling `stack` with `opts`, if every input is unchanged.
+    pub fn get(&self, stack: &Path, opts: &Options) -> Option<Compiled> {
+        let (key, hash) = self.key(stack, opts)?;
+        let text = fs::read(self.entry_path(&hash)).ok()?;
+        let entry: Entry = serde_json::from_slice(&text).ok()?;
+        if entry.schema != SCHEMA || entry.key != key {
+            return None;
+        }
+        for input in &entry.inputs {
+            if hash_file(&input.path)? != input.sha256 {
+                return None;
+            }
+        }
+        let file = stack.display().to_string();
+        let mut warnings = Vec::with_capacity(entry.warnings.len());
+        for w in entry.warnings {
+            // Codes are `&'static str`; one the catalogue does not know comes from another build.
+            let code = rules::find(&w.code)?.code;
+            warnings.push(Diagnostic {
+                code,
+                severity: Severity::Warning,
+                file: file.clone(),
+                path: w.path,
+                line: w.line,
+                message: w.message,
+                help: w.help,
+            });
+        }
+        Some(Compiled {
+            stack_file: stack.to_owned(),
+            name: entry.name,
+            files: entry.files,
+            warnings,
+            inputs: entry.inputs.into_iter().map(|i| i.path).collect(),
+        })
+    }
+
+    /// Stores a compilation. Failing to store is not an error for the caller: the next run just
+    /// compiles again.
+    pub fn put(&self, stack: &Path, opts: &Options, compiled: &Compiled) -> io::Result<()> {
+        let Some((key, hash)) = self.key(stack, opts) else {
+            return Ok(());
+        };
+        let mut inputs = Vec::with_capacity(compiled.inputs.len());
+        for path in &compiled.inputs {
+            let Some(sha256) = hash_file(path) else {
+                return Ok(());
+            };
+            inputs.push(Input {
+                path: path.clone(),
+                sha256,
+            });
+        }
+        let entry = Entry {
+            schema: SCHEMA.to_owned(),
+            key,
+            inputs,
+            name: compiled.name.clone(),
+            files: compiled.files.clone(),
+            warnings: compiled
+                .warnings
+                .iter()
+                .map(|d| Warning {
+                    code: d.code.to_owned(),
+                    path: d.path.clone(),
+                    line: d.line,
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                })
+                .collect(),
+        };
+        let bytes = serde_json::to_vec(&entry).map_err(io::Error::other)?;
+        self.ensure_dir()?;
+        write_atomic(&self.entry_path(&hash), &bytes)
+    }
+
+    /// The key material and its hash. `None` when the stack cannot be canonicalized (it will
+    /// fail to load anyway).
+    fn key(&self, stack: &Path, opts: &Options) -> Option<(String, String)> {
+        let canonical = stack.canonicalize().ok()?;
+        let jpath: Vec<PathBuf> = opts
+            .load
+            .jpath
+            .iter()
+            .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+            .collect();
+        let key = serde_json::json!({
+            "schema": SCHEMA,
+            "version": self.version,
+            "format": opts.format.as_str(),
+            "stack": canonical,
+            "ext_str": opts.load.ext_str,
+            "ext_code": opts.load.ext_code,
+            "jpath": jpath,
+        })
+        .to_string();
+        let hash = hex(&Sha256::digest(key.as_bytes()));
+        Some((key, hash))
+    }
+
+    fn entry_path(&self, hash: &str) -> PathBuf {
+        self.dir.join(&hash[..2]).join(format!("{hash}.json"))
+    }
+
+    /// Creates the directory, and a `.gitignore` that keeps a cache inside a repository out of
+    /// `git status` without the user editing their own `.gitignore`.
+    fn ensure_dir(&self) -> io::Result<()> {
+        if self.dir.is_dir() {
+            return Ok(());
+        }
+        fs::create_dir_all(&self.dir)?;
+        let ignore = self.dir.join(".gitignore");
+        if !ignore.exists() {
+            write_atomic(
+                &ignore,
+                b"# Created by gen-tf: the render cache is not source.\n*\n",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The default cache directory: `$XDG_CACHE_HOME/gen-tf`, else `~/.cache/gen-tf`. Projects use
+/// `.gen-tf/cache` next to `gen-tf.toml` instead (see `cli`).
+pub fn user_cache_dir() -> Option<PathBuf> {
+    let non_empty = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    non_empty("XDG_CACHE_HOME")
+        .filter(|p| p.is_absolute())
+        .or_else(|| non_empty("HOME").map(|h| h.join(".cache")))
+        .map(|d| d.join("gen-tf"))
+}
+
+/// `CARGO_PKG_VERSION+<size>.<mtime>` of the running executable.
+pub fn binary_version() -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let stamp = std::env::current_exe()
+        .and_then(fs::metadata)
+        .map(|m| {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}.{mtime}", m.len())
+        })
+        .unwrap_or_default();
+    format!("{version}+{stamp}")
+}
+
+fn hash_file(path: &Path) -> Option<String> {
+    let bytes = fs::read(path).ok()?;
+    Some(hex(&Sha256::digest(&bytes)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Temporary file, unique per process and call, renamed over the entry. Two runs writing the same
+/// entry both rename complete files; the last one wins.
+fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::LoadOptions;
+
+    fn compiled(stack: &Path, inputs: Vec<PathBuf>) -> Compiled {
+        Compiled {
+            stack_file: stack.to_owned(),
+            name: "s".to_owned(),
+            files: vec![("a.tf".to_owned(), "x\n".to_owned())],
+            warnings: Vec::new(),
+            inputs,
+        }
+    }
+
+    #[test]
+    fn corrupt_entries_are_misses() {
+        let dir = tempfile::tempdir().unwrap();
+        let stack = dir.path().join("s.json");
+        fs::write(&stack, "{}").unwrap();
+        let cache = Cache::new(dir.path().join("cache"), "1");
+        let opts = Options::default();
+        cache
+            .put(&stack, &opts, &compiled(&stack, vec![stack.clone()]))
+            .unwrap();
+        assert!(cache.get(&stack, &opts).is_some());
+        let (_, hash) = cache.key(&stack, &opts).unwrap();
+        let entry = cache.entry_path(&hash);
+        let text = fs::read(&entry).unwrap();
+        fs::write(&entry, &text[..text.len() / 2]).unwrap();
+        assert!(cache.get(&stack, &opts).is_none());
+        fs::write(&entry, b"").unwrap();
+        assert!(cache.get(&stack, &opts).is_none());
+        // The cache keeps itself out of git.
+        assert!(dir.path().join("cache/.gitignore").is_file());
+    }
+
+    #[test]
+    fn key_covers_ext_vars_jpath_format_and_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let stack = dir.path().join("s.json");
+        fs::write(&stack, "{}").unwrap();
+        let base = Options::default();
+        let key = |c: &Cache, o: &Options| c.key(&stack, o).unwrap().1;
+        let c1 = Cache::new(dir.path(), "1");
+        let with = |f: &dyn Fn(&mut LoadOptions)| {
+            let mut o = base.clone();
+            f(&mut o.load);
+            key(&c1, &o)
+        };
+        let k = key(&c1, &base);
+        assert_ne!(k, key(&Cache::new(dir.path(), "2"), &base));
+        assert_ne!(k, with(&|l| l.ext_str.push(("ENV".into(), "dev".into()))));
+        assert_ne!(k, with(&|l| l.ext_code.push(("N".into(), "1".into()))));
+        assert_ne!(k, with(&|l| l.jpath.push("lib".into())));
+        let json = Options {
+            format: crate::pipeline::Format::Json,
+            ..base.clone()
+        };
+        assert_ne!(k, key(&c1, &json));
+    }
+}

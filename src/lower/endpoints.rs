@@ -1,0 +1,311 @@
+//! VPC endpoints and the task egress rules that go with them.
+//!
+//! Security groups are least privilege in both directions: the endpoint security group admits
+//! 443 only from the stack's task security groups (by reference, never a CIDR), and the tasks
+//! reach the endpoints by reference too, plus the S3/DynamoDB prefix lists of the Gateway
+//! endpoints. Only a stack that says it has a NAT gateway keeps the 443-to-anywhere egress,
+//! because its applications may call anything on the internet.
+
+use std::collections::BTreeMap;
+
+use hcl::Expression;
+
+use crate::ir::{self, Block, Body, Part};
+use crate::model::endpoint::{self, Endpoint, EndpointType, ECR_LAYERS_POLICY};
+use crate::model::ServiceName;
+
+use super::{resource, Ctx, VarType};
+
+/// The Terraform label of the one endpoint security group.
+const SG: &str = "vpc_endpoints";
+
+/// The stack's `vpc_endpoints.tf`, or `None` when it has no endpoints.
+pub fn file(ctx: &mut Ctx<'_>) -> Option<Body> {
+    let endpoints = endpoint::resolve(ctx.stack);
+    if endpoints.is_empty() {
+        return None;
+    }
+    let mut body = Body::new();
+    for e in &endpoints {
+        let block = vpc_endpoint(ctx, e, &endpoints);
+        body.push_block(block);
+    }
+    let mut ids = Vec::new();
+    for e in &endpoints {
+        let label = e.label();
+        ids.push((
+            label.clone(),
+            ir::reference("aws_vpc_endpoint", &label, &["id"]),
+        ));
+    }
+    ctx.output(
+        "vpc_endpoint_ids".to_owned(),
+        "IDs of the VPC endpoints, by Terraform label (ecr_api, s3...).".to_owned(),
+        ir::object(ids),
+    );
+    if has_interface(&endpoints) {
+        body = body.blocks(security_group(ctx));
+        ctx.output(
+            "vpc_endpoints_security_group_id".to_owned(),
+            "ID of the security group of the Interface VPC endpoints.".to_owned(),
+            ir::reference("aws_security_group", SG, &["id"]),
+        );
+    }
+    Some(body)
+}
+
+fn has_interface(endpoints: &[Endpoint]) -> bool {
+    endpoints.iter().any(|e| e.ty == EndpointType::Interface)
+}
+
+/// `com.amazonaws.<region>.<service>`, with `var.region` when the stack names no region.
+fn service_name(ctx: &mut Ctx<'_>, service: &str) -> Expression {
+    match &ctx.stack.region {
+        Some(r) => ir::str(format!("com.amazonaws.{r}.{service}")),
+        None => {
+            let region = ctx.region();
+            ir::template(vec![
+                Part::Lit("com.amazonaws."),
+                Part::Interp(region),
+                Part::Lit(&format!(".{service}")),
+            ])
+        }
+    }
+}
+
+/// The stack's tags plus a `Name`, which the VPC console shows instead of the bare vpce- ID.
+fn tags(ctx: &Ctx<'_>, name: String) -> Expression {
+    let mut tags: BTreeMap<String, String> = ctx.stack.tags.clone();
+    tags.entry("Name".to_owned()).or_insert(name);
+    ir::object(tags.into_iter().map(|(k, v)| (k, ir::str(v))))
+}
+
+fn vpc_endpoint(ctx: &mut Ctx<'_>, e: &Endpoint, all: &[Endpoint]) -> Block {
+    let label = e.label();
+    let vpc_id = ctx.vpc_id();
+    let mut body = Body::new()
+        .attr("vpc_id", vpc_id)
+        .attr("service_name", service_name(ctx, &e.service))
+        // Always written: the provider's default is Gateway.
+        .attr("vpc_endpoint_type", ir::str(e.ty.as_str()));
+    let mut dns_options = None;
+    let mut depends_on = None;
+    match e.ty {
+        EndpointType::Interface => {
+            let subnets = ctx.private_subnet_ids();
+            body = body.attr("subnet_ids", subnets).attr(
+                "security_group_ids",
+                ir::list([ir::reference("aws_security_group", SG, &["id"])]),
+            );
+            let private_dns = if endpoint::GATEWAY_SERVICES.contains(&e.service.as_str()) {
+                // S3 (and DynamoDB) private DNS defaults to "only for inbound resolver
+                // endpoints", which AWS refuses unless the VPC has the service's Gateway
+                // endpoint. With the Gateway, VPC traffic keeps using it (no per-GB charge)
+                // and the Interface endpoint serves on-premises callers; without it, the
+                // user's choice is spelt out. Source:
+                // https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html#private-dns
+                let gateway = all
+                    .iter()
+                    .any(|g| g.service == e.service && g.ty == EndpointType::Gateway);
+                let on = e.private_dns_enabled.unwrap_or(gateway);
+                if on {
+                    dns_options = Some(Block::new(
+                        "dns_options",
+                        &[],
+                        Body::new().attr(
+                            "private_dns_only_for_inbound_resolver_endpoint",
+                            ir::bool(gateway),
+                        ),
+                    ));
+                }
+                if on && gateway {
+                    let gw = endpoint::label(&e.service, EndpointType::Gateway);
+                    depends_on = Some(ir::list([ir::reference("aws_vpc_endpoint", &gw, &[])]));
+                }
+                on
+            } else {
+                e.private_dns_enabled.unwrap_or(true)
+            };
+            body = body.attr("private_dns_enabled", ir::bool(private_dns));
+        }
+        EndpointType::Gateway => {
+            let route_tables = ctx.var(
+                "private_route_table_ids",
+                VarType::ListOfString,
+                "IDs of the private subnets' route tables, which the Gateway VPC endpoints add routes to.",
+            );
+            body = body.attr("route_table_ids", route_tables);
+        }
+    }
+    if let Some(policy) = &e.policy {
+        let policy = policy_expr(ctx, policy);
+        body = body.attr("policy", policy);
+    }
+    body = body.attr(
+        "tags",
+        tags(
+            ctx,
+            format!("{}-{}", ctx.stack.name, label.replace('_', "-")),
+        ),
+    );
+    if let Some(b) = dns_options {
+        body = body.block(b);
+    }
+    body = body.attr_opt("depends_on", depends_on);
+    resource("aws_vpc_endpoint", &label, body)
+}
+
+/// `jsonencode(...)` of a policy: the built-in `ecr-layers`, or the user's document as given.
+/// Validation has checked that it is one of the two.
+fn policy_expr(ctx: &mut Ctx<'_>, policy: &serde_json::Value) -> Expression {
+    let doc = match policy {
+        serde_json::Value::String(s) if s == ECR_LAYERS_POLICY => ecr_layers(ctx),
+        other => json(other),
+    };
+    ir::call("jsonencode", vec![doc])
+}
+
+/// The minimum S3 access ECR image pulls need: read objects of the region's layer bucket.
+/// Source: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
+fn ecr_layers(ctx: &mut Ctx<'_>) -> Expression {
+    let bucket = match &ctx.stack.region {
+        Some(r) => ir::str(format!("arn:aws:s3:::prod-{r}-starport-layer-bucket/*")),
+        None => {
+            let region = ctx.region();
+            ir::template(vec![
+                Part::Lit("arn:aws:s3:::prod-"),
+                Part::Interp(region),
+                Part::Lit("-starport-layer-bucket/*"),
+            ])
+        }
+    };
+    ir::object([
+        ("Version", ir::str("2012-10-17")),
+        (
+            "Statement",
+            ir::list([ir::object([
+                ("Sid", ir::str("EcrImageLayers")),
+                ("Effect", ir::str("Allow")),
+                ("Principal", ir::str("*")),
+                ("Action", ir::list([ir::str("s3:GetObject")])),
+                ("Resource", ir::list([bucket])),
+            ])]),
+        ),
+    ])
+}
+
+/// A JSON value as an HCL expression, for `jsonencode`. Strings stay literal text: the
+/// printer escapes `${`, so a user's policy can never become an interpolation.
+fn json(v: &serde_json::Value) -> Expression {
+    match v {
+        serde_json::Value::Null => Expression::Null,
+        serde_json::Value::Bool(b) => ir::bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => ir::int(i),
+            None => ir::num(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => ir::str(s.clone()),
+        serde_json::Value::Array(a) => ir::list(a.iter().map(json)),
+        serde_json::Value::Object(o) => ir::object(o.iter().map(|(k, v)| (k.as_str(), json(v)))),
+    }
+}
+
+/// The endpoint security group and one ingress rule per service: 443 from its tasks only.
+fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
+    let vpc_id = ctx.vpc_id();
+    let stack = ctx.stack;
+    let sg_tags = tags(ctx, format!("{}-vpc-endpoints", stack.name));
+    let mut out = vec![resource(
+        "aws_security_group",
+        SG,
+        Body::new()
+            .attr("name", ir::str(format!("{}-vpc-endpoints", stack.name)))
+            .attr(
+                "description",
+                ir::str(format!(
+                    "Interface VPC endpoints of the {} stack: HTTPS from its tasks only.",
+                    stack.name
+                )),
+            )
+            .attr("vpc_id", vpc_id)
+            .attr("tags", sg_tags),
+    )];
+    for (name, _) in stack.services() {
+        let id = name.ident();
+        out.push(resource(
+            "aws_vpc_security_group_ingress_rule",
+            &format!("{id}_to_vpc_endpoints"),
+            Body::new()
+                .attr(
+                    "security_group_id",
+                    ir::reference("aws_security_group", SG, &["id"]),
+                )
+                .attr(
+                    "description",
+                    ir::str(format!("HTTPS from the {name} tasks")),
+                )
+                .attr("ip_protocol", ir::str("tcp"))
+                .attr("from_port", ir::int(443))
+                .attr("to_port", ir::int(443))
+                .attr(
+                    "referenced_security_group_id",
+                    ir::reference("aws_security_group", &id, &["id"]),
+                ),
+        ));
+    }
+    out
+}
+
+/// Egress of one service's tasks: HTTPS to the Interface endpoints' security group and to the
+/// Gateway endpoints' prefix lists (ECR image layers come from S3 that way), plus HTTPS to
+/// anywhere when the stack has a NAT gateway.
+pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) -> Vec<Block> {
+    let id = name.ident();
+    let endpoints = endpoint::resolve(ctx.stack);
+    let https = |label: String, description: String, target: (&str, Expression)| {
+        resource(
+            "aws_vpc_security_group_egress_rule",
+            &label,
+            Body::new()
+                .attr("security_group_id", sg_id.clone())
+                .attr("description", ir::str(description))
+                .attr("ip_protocol", ir::str("tcp"))
+                .attr("from_port", ir::int(443))
+                .attr("to_port", ir::int(443))
+                .attr(target.0, target.1),
+        )
+    };
+    let mut out = Vec::new();
+    if ctx.stack.nat_gateway() {
+        out.push(https(
+            format!("{id}_https"),
+            format!("{name} to AWS APIs and ECR over HTTPS through the NAT gateway"),
+            ("cidr_ipv4", ir::str("0.0.0.0/0")),
+        ));
+    }
+    if has_interface(&endpoints) {
+        out.push(https(
+            format!("{id}_to_vpc_endpoints"),
+            format!("{name} to the Interface VPC endpoints over HTTPS"),
+            (
+                "referenced_security_group_id",
+                ir::reference("aws_security_group", SG, &["id"]),
+            ),
+        ));
+    }
+    for e in endpoints.iter().filter(|e| e.ty == EndpointType::Gateway) {
+        let label = e.label();
+        out.push(https(
+            format!("{id}_to_{label}"),
+            format!(
+                "{name} to {} over HTTPS through its Gateway VPC endpoint",
+                e.service
+            ),
+            (
+                "prefix_list_id",
+                ir::reference("aws_vpc_endpoint", &label, &["prefix_list_id"]),
+            ),
+        ));
+    }
+    out
+}

@@ -1,0 +1,385 @@
+//! VPC endpoints: the set that private tasks need, and entries AWS would refuse.
+//!
+//! Lowering writes [`endpoint::resolve`]'s endpoints as they are, so everything that would make
+//! one invalid Terraform or a failing `apply` is rejected here.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{did_you_mean, join, Diagnostic, Severity};
+use crate::model::endpoint::{
+    self, Endpoint, EndpointType, ImageSource, Need, Purpose, ECR_LAYERS_POLICY, GATEWAY_SERVICES,
+};
+use crate::model::{ServiceName, Stack};
+
+use super::rules::Rule;
+use super::Context;
+
+const ECR_DOCS: &str = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html";
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "endpoint-missing",
+        severity: Severity::Error,
+        summary: "A stack without a NAT gateway lacks a VPC endpoint that its tasks need.",
+        fact: "Without a route to the internet, Fargate tasks (platform 1.4.0+) reach AWS only through VPC endpoints: ecr.api, ecr.dkr and the s3 Gateway endpoint to pull ECR images (layers are in S3, and S3 Interface endpoints cannot be used by ECR), logs for the awslogs driver, secretsmanager or ssm for secrets. A missing one fails the task at start.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+    },
+    Rule {
+        code: "endpoint-gateway",
+        severity: Severity::Error,
+        summary: "A Gateway endpoint for a service that has no Gateway endpoint.",
+        fact: "Only Amazon S3 and DynamoDB have gateway endpoints; every other service is reached through Interface endpoints. CreateVpcEndpoint fails for anything else.",
+        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+    },
+    Rule {
+        code: "endpoint-s3-interface",
+        severity: Severity::Warning,
+        summary: "s3 is only an Interface endpoint while services pull images from ECR.",
+        fact: "Amazon ECR keeps image layers in S3 and reaches them only through the S3 Gateway endpoint; S3 Interface endpoints cannot be used with ECR, so layers keep going through the NAT gateway (which bills per GB). Gateway endpoints have no hourly or data charge.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+    },
+    Rule {
+        code: "endpoint-duplicate",
+        severity: Severity::Error,
+        summary: "The same endpoint is listed twice.",
+        fact: "A VPC has at most one endpoint of each type for a service with private DNS; a second one fails at apply time, and both would have the same Terraform label.",
+        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    },
+    Rule {
+        code: "endpoint-service",
+        severity: Severity::Error,
+        summary: "An endpoint service name that is not a short AWS service name.",
+        fact: "Endpoint service names are com.amazonaws.<region>.<service>, where <service> is lower-case words separated by '.' (ecr.api, s3, logs). gen-tf adds the prefix and the region.",
+        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
+    },
+    Rule {
+        code: "endpoint-policy",
+        severity: Severity::Error,
+        summary: "An endpoint policy that is neither a policy document nor a built-in policy name.",
+        fact: "An endpoint policy is an IAM resource policy document with a Statement. The built-in 'ecr-layers' allows only s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/*, the minimum ECR needs, so it applies to s3 only.",
+        source: ECR_DOCS,
+    },
+    Rule {
+        code: "endpoint-private-dns",
+        severity: Severity::Error,
+        summary: "private_dns_enabled on a Gateway endpoint, or off for an endpoint that private tasks need.",
+        fact: "Private DNS exists only for Interface endpoints. Without it, the ECS agent and SDKs resolve the public service names, which a subnet without a NAT gateway cannot reach.",
+        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns",
+    },
+    Rule {
+        code: "image-unreachable",
+        severity: Severity::Error,
+        summary: "A stack without a NAT gateway uses an image that no VPC endpoint serves.",
+        fact: "VPC endpoints serve only the private ECR registry of their own region. Images on Docker Hub, Amazon ECR Public (public.ecr.aws) and other registries, or in another region's ECR, need a route to the internet.",
+        source: ECR_DOCS,
+    },
+];
+
+/// Short names of endpoints that gen-tf knows by purpose, for suggestions.
+const KNOWN: &[&str] = &[
+    "ecr.api",
+    "ecr.dkr",
+    "s3",
+    "logs",
+    "secretsmanager",
+    "ssm",
+    "ssmmessages",
+    "sts",
+    "kms",
+    "dynamodb",
+    "monitoring",
+    "xray",
+    "sqs",
+    "sns",
+];
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    let endpoints = endpoint::resolve(stack);
+    for e in &endpoints {
+        check_entry(e, out);
+    }
+    check_duplicates(&endpoints, out);
+    check_needs(stack, &endpoints, out);
+    if !stack.nat_gateway() {
+        check_images(stack, out);
+    }
+}
+
+fn check_entry(e: &Endpoint, out: &mut Vec<Diagnostic>) {
+    if let Some((message, help)) = service_name_problem(&e.service) {
+        out.push(
+            Diagnostic::error("endpoint-service", e.field_path("service"), message).help(help),
+        );
+        // The other checks of this entry would only repeat the bad name.
+        return;
+    }
+    if e.ty == EndpointType::Gateway && !GATEWAY_SERVICES.contains(&e.service.as_str()) {
+        out.push(
+            Diagnostic::error(
+                "endpoint-gateway",
+                e.field_path("type"),
+                format!(
+                    "{} has no Gateway endpoint; only s3 and dynamodb do",
+                    e.service
+                ),
+            )
+            .help(format!(
+                "remove `type` ({} is an Interface endpoint), or write type: 'Interface'",
+                e.service
+            )),
+        );
+    }
+    if e.ty == EndpointType::Gateway && e.private_dns_enabled.is_some() {
+        out.push(
+            Diagnostic::error(
+                "endpoint-private-dns",
+                e.field_path("private_dns_enabled"),
+                format!("the {} Gateway endpoint has no private DNS; private_dns_enabled applies to Interface endpoints only", e.service),
+            )
+            .help("remove private_dns_enabled: Gateway endpoints work through route tables"),
+        );
+    }
+    if let Some(policy) = &e.policy {
+        check_policy(e, policy, out);
+    }
+}
+
+/// Why `s` is not a short service name, with a fix.
+fn service_name_problem(s: &str) -> Option<(String, String)> {
+    if let Some(rest) = s.strip_prefix("com.amazonaws.") {
+        // com.amazonaws.<region>.<service>: keep <service>.
+        let short = rest.split_once('.').map_or(rest, |(_, svc)| svc);
+        return Some((
+            format!("endpoint service {s:?} is a full service name"),
+            format!("write only the service, {short:?}: gen-tf adds com.amazonaws.<region>. from the stack's region"),
+        ));
+    }
+    if s.is_empty() {
+        return Some((
+            "the endpoint service name is empty".to_owned(),
+            "name the service, the part after com.amazonaws.<region>.: for example \"ecr.api\", \"s3\" or \"logs\"".to_owned(),
+        ));
+    }
+    let segment_ok = |seg: &str| {
+        seg.starts_with(|c: char| c.is_ascii_lowercase())
+            && !seg.ends_with('-')
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    if s.split('.').all(segment_ok) {
+        return None;
+    }
+    let guess = s.to_ascii_lowercase().replace(['_', ' ', '/'], ".");
+    let help = match did_you_mean(&guess, KNOWN.iter().copied()) {
+        Some(k) => format!("did you mean {k:?}?"),
+        None => "use the part after com.amazonaws.<region>., in lower case: for example \"ecr.api\", \"s3\" or \"logs\"".to_owned(),
+    };
+    Some((format!("{s:?} is not an endpoint service name"), help))
+}
+
+fn check_policy(e: &Endpoint, policy: &serde_json::Value, out: &mut Vec<Diagnostic>) {
+    let path = e.field_path("policy");
+    match policy {
+        serde_json::Value::String(name) if name == ECR_LAYERS_POLICY => {
+            if e.service != "s3" {
+                out.push(
+                    Diagnostic::error(
+                        "endpoint-policy",
+                        path,
+                        format!("the built-in policy 'ecr-layers' limits S3 access; it does not apply to {}", e.service),
+                    )
+                    .help("move policy: 'ecr-layers' to the s3 endpoint, or give a policy document object"),
+                );
+            }
+        }
+        serde_json::Value::String(name) => {
+            let help = match did_you_mean(name, [ECR_LAYERS_POLICY]) {
+                Some(k) => format!("did you mean {k:?}? Otherwise give a policy document object {{ Version, Statement }}"),
+                None => "use the built-in 'ecr-layers' (s3 only) or a policy document object { Version, Statement }".to_owned(),
+            };
+            out.push(
+                Diagnostic::error("endpoint-policy", path, format!("unknown built-in endpoint policy {name:?}"))
+                    .help(help),
+            );
+        }
+        serde_json::Value::Object(doc) if doc.contains_key("Statement") => {}
+        serde_json::Value::Object(_) => out.push(
+            Diagnostic::error("endpoint-policy", path, "the endpoint policy document has no Statement")
+                .help("add Statement: [{ Effect, Principal, Action, Resource }] (and Version: '2012-10-17')"),
+        ),
+        _ => out.push(
+            Diagnostic::error("endpoint-policy", path, "an endpoint policy must be a policy document object or a built-in policy name")
+                .help("give { Version: '2012-10-17', Statement: [...] }, or 'ecr-layers' for s3"),
+        ),
+    }
+}
+
+/// Same service and type twice, or two services that would share a Terraform label.
+fn check_duplicates(endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, &Endpoint> = BTreeMap::new();
+    for e in endpoints {
+        if service_name_problem(&e.service).is_some() {
+            continue;
+        }
+        let label = e.label();
+        match seen.get(&label) {
+            Some(first) if first.service == e.service => out.push(
+                Diagnostic::error(
+                    "endpoint-duplicate",
+                    e.path.clone(),
+                    format!(
+                        "the {} {} endpoint is listed twice",
+                        e.service,
+                        e.ty.as_str()
+                    ),
+                )
+                .help(format!(
+                    "remove this entry; {} already creates it",
+                    first.path
+                )),
+            ),
+            Some(first) => out.push(
+                Diagnostic::error(
+                    "endpoint-duplicate",
+                    e.path.clone(),
+                    format!(
+                        "{} and {} would both be aws_vpc_endpoint.{label}",
+                        first.service, e.service
+                    ),
+                )
+                .help(format!(
+                    "keep only the real service name of the two ({} or {})",
+                    first.service, e.service
+                )),
+            ),
+            None => {
+                seen.insert(label, e);
+            }
+        }
+    }
+}
+
+fn users(names: &[ServiceName]) -> String {
+    let names: Vec<&str> = names.iter().map(ServiceName::as_str).collect();
+    match names.as_slice() {
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => String::new(),
+    }
+}
+
+/// Without NAT every need must be met; with NAT, only the s3 Interface warning applies.
+fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+    let has = |service: &str, ty: EndpointType| {
+        endpoints
+            .iter()
+            .find(|e| e.service == service && e.ty == ty)
+    };
+    let list_path = if stack.vpc_endpoints.is_some() {
+        "vpc_endpoints"
+    } else {
+        "network.nat_gateway"
+    };
+    let nat = stack.nat_gateway();
+    for need in endpoint::needs(stack) {
+        let found = has(need.service, need.ty);
+        if nat {
+            let s3_interface = has("s3", EndpointType::Interface);
+            if need.service == "s3" && found.is_none() && s3_interface.is_some() {
+                out.push(
+                    Diagnostic::warning(
+                        "endpoint-s3-interface",
+                        s3_interface.map(|e| e.path.clone()).unwrap_or_default(),
+                        format!(
+                            "s3 is only an Interface endpoint, which ECR cannot use: the image layers of {} still come through the NAT gateway",
+                            users(&need.users)
+                        ),
+                    )
+                    .help("add 's3' (a Gateway endpoint, free of charge) to vpc_endpoints"),
+                );
+            }
+            continue;
+        }
+        match found {
+            None => out.push(missing(&need, list_path, has("s3", EndpointType::Interface).is_some())),
+            Some(e) if e.private_dns_enabled == Some(false) => out.push(
+                Diagnostic::error(
+                    "endpoint-private-dns",
+                    e.field_path("private_dns_enabled"),
+                    format!(
+                        "the {} endpoint has private DNS off: without a NAT gateway, {} {}",
+                        e.service,
+                        users(&need.users),
+                        need.purpose.failure()
+                    ),
+                )
+                .help("remove private_dns_enabled (it defaults to true), so the public service name resolves to the endpoint"),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+fn missing(need: &Need, path: &str, s3_interface: bool) -> Diagnostic {
+    let what = match need.ty {
+        EndpointType::Gateway => format!("{} Gateway endpoint", need.service),
+        EndpointType::Interface => format!("{} endpoint", need.service),
+    };
+    let mut message = format!(
+        "no {what}: without a NAT gateway, {} {}",
+        users(&need.users),
+        need.purpose.failure()
+    );
+    if need.purpose == Purpose::ImagePull && need.service == "s3" {
+        message.push_str(if s3_interface {
+            " (image layers come from S3, and ECR cannot use the s3 Interface endpoint)"
+        } else {
+            " (image layers come from S3)"
+        });
+    }
+    let entry = match need.ty {
+        EndpointType::Gateway => format!("'{}' (a Gateway endpoint)", need.service),
+        EndpointType::Interface => format!("'{}'", need.service),
+    };
+    Diagnostic::error("endpoint-missing", path, message).help(format!(
+        "add {entry} to vpc_endpoints, or write vpc_endpoints: 'fargate-private' for every endpoint the services need"
+    ))
+}
+
+/// Without NAT, only the region's private ECR can be reached.
+fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        let base = join("services", name.as_str());
+        for image in endpoint::images(svc) {
+            let why = match &image.source {
+                ImageSource::Other { registry } => {
+                    format!("{registry} is not served by VPC endpoints")
+                }
+                ImageSource::Ecr { region } => match &stack.region {
+                    Some(r) if r != region => format!(
+                        "it is in ECR in {region}, and the stack's endpoints serve only {r}"
+                    ),
+                    _ => continue,
+                },
+                ImageSource::Variable => continue,
+            };
+            let whose = match &image.sidecar {
+                Some(sidecar) => format!("the image of {name}'s sidecar {sidecar}"),
+                None => format!("{name}'s image"),
+            };
+            let path = format!("{base}.{}", image.path);
+            out.push(
+                Diagnostic::error(
+                    "image-unreachable",
+                    path,
+                    format!("without a NAT gateway, {whose} cannot be pulled: {why}"),
+                )
+                .help(format!(
+                    "copy the image to ECR in {} (an ECR pull through cache rule can mirror Docker Hub and ECR Public), or set network.nat_gateway: true",
+                    stack.region.as_deref().unwrap_or("the stack's region")
+                )),
+            );
+        }
+    }
+}

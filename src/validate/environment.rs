@@ -1,0 +1,155 @@
+//! Container environment variables and secrets: valid names, each name once per container, and
+//! none that gen-tf itself sets from `database` and `observability`.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{index, join, Diagnostic, Severity};
+use crate::model::{Service, Stack};
+
+use super::rules::Rule;
+use super::Context;
+
+const SECRETS: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html";
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "env-name",
+        severity: Severity::Error,
+        summary: "An environment variable or secret name that is not a portable variable name.",
+        fact: "Environment names are passed to the container as NAME=value; POSIX shells and most runtimes only read names of letters, digits and '_' that do not start with a digit, and an empty name or one containing '=' cannot be set at all.",
+        source: "https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/V1_chap08.html",
+    },
+    Rule {
+        code: "env-duplicate",
+        severity: Severity::Error,
+        summary: "The same variable name twice in a container's environment and secrets.",
+        fact: "A secret's name must be unique and not shared with an environment variable of the same container; duplicate environment names make all but one silently lost.",
+        source: SECRETS,
+    },
+    Rule {
+        code: "env-generated",
+        severity: Severity::Error,
+        summary: "A user variable with the name of one that gen-tf generates.",
+        fact: "gen-tf sets DB_READ_HOST, DB_WRITE_HOST, DB_POOL_MIN and DB_POOL_MAX from `database` and XRAY_SAMPLING_RATE and LOG_LEVEL from `observability`; a second definition would conflict with it.",
+        source: "gen-tf stack format (DESIGN.md: database, observability)",
+    },
+];
+
+/// `[A-Za-z_][A-Za-z0-9_]*`
+pub fn is_env_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// An upper-case, valid name close to `s`, for help lines.
+fn suggest(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        check_main(&join("services", name.as_str()), svc, out);
+        for (i, s) in svc.sidecars.iter().enumerate() {
+            let base = index(&join(&join("services", name.as_str()), "sidecars"), i);
+            let names = s
+                .environment
+                .iter()
+                .enumerate()
+                .map(|(j, e)| (e.name.as_str(), index(&join(&base, "environment"), j)));
+            check_names(names, &BTreeMap::new(), out);
+        }
+    }
+}
+
+fn check_main(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
+    let generated: BTreeMap<String, &'static str> = svc
+        .generated_env()
+        .into_iter()
+        .map(|(n, _)| {
+            let from = match n.as_str() {
+                "DB_READ_HOST" => "database.read_host",
+                "DB_WRITE_HOST" => "database.write_host",
+                "DB_POOL_MIN" => "database.pool.min",
+                "DB_POOL_MAX" => "database.pool.max",
+                "XRAY_SAMPLING_RATE" => "observability.xray_sampling_rate",
+                "LOG_LEVEL" => "observability.log_level",
+                _ => "the stack",
+            };
+            (n, from)
+        })
+        .collect();
+    let env = svc
+        .environment
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.as_str(), index(&join(base, "environment"), i)));
+    let secrets = svc
+        .secrets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), index(&join(base, "secrets"), i)));
+    check_names(env.chain(secrets), &generated, out);
+}
+
+/// Names in container order; `generated` maps names gen-tf sets to the field they come from.
+fn check_names<'a>(
+    names: impl Iterator<Item = (&'a str, String)>,
+    generated: &BTreeMap<String, &'static str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    for (name, path) in names {
+        let name_path = join(&path, "name");
+        if !is_env_name(name) {
+            out.push(
+                Diagnostic::error(
+                    "env-name",
+                    name_path.clone(),
+                    format!("{name:?} is not a valid variable name"),
+                )
+                .help(format!(
+                    "use letters, digits and '_', not starting with a digit, for example {}",
+                    suggest(name)
+                )),
+            );
+        }
+        if let Some(from) = generated.get(name) {
+            out.push(
+                Diagnostic::error(
+                    "env-generated",
+                    name_path.clone(),
+                    format!("{name} is set by gen-tf from {from}"),
+                )
+                .help(format!("remove this entry; set {from} instead")),
+            );
+        }
+        if let Some(first) = seen.get(name) {
+            out.push(
+                Diagnostic::error(
+                    "env-duplicate",
+                    name_path,
+                    format!("{name} is already defined at {first}"),
+                )
+                .help("define each variable once per container, in environment or in secrets"),
+            );
+        } else {
+            seen.insert(name, path);
+        }
+    }
+}

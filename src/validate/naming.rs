@@ -1,0 +1,303 @@
+//! Names: the AWS names gen-tf derives from the stack and service names, the names users give
+//! directly (cluster, containers, region), tags, and module file names.
+//!
+//! Stack and service names are already restricted to `[a-z0-9-]` by the model, so they are valid
+//! Terraform identifiers (after `-` -> `_`) and path components; what is left is the length of
+//! the names derived from them, and the names that come from elsewhere.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{index, join, Diagnostic, Severity};
+use crate::model::{ServiceName, Stack};
+
+use super::rules::Rule;
+use super::Context;
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "name-length",
+        severity: Severity::Error,
+        summary: "A stack and service name whose derived AWS names are too long.",
+        fact: "gen-tf names IAM roles <stack>-<service>-execution and -task (IAM allows 64 characters), the security group <stack>-<service>-tasks (255), the log group /ecs/<stack>/<service> (512) and the task family <stack>-<service> (255, [0-9A-Za-z_-]).",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names",
+    },
+    Rule {
+        code: "reserved-name",
+        severity: Severity::Error,
+        summary: "A service name that is also the name of a generated module file.",
+        fact: "Each service is written to <service>.tf, next to versions.tf, variables.tf, outputs.tf and cluster.tf; a service with one of those names would overwrite that file.",
+        source: "https://developer.hashicorp.com/terraform/language/modules/develop/structure",
+    },
+    Rule {
+        code: "cluster-name",
+        severity: Severity::Error,
+        summary: "A cluster name that ECS does not accept.",
+        fact: "An ECS cluster name has up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
+    },
+    Rule {
+        code: "container-name",
+        severity: Severity::Error,
+        summary: "A sidecar name that ECS does not accept as a container name.",
+        fact: "A container name has up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
+    },
+    Rule {
+        code: "duplicate-container",
+        severity: Severity::Error,
+        summary: "Two containers of a task with the same name (the main container is named after the service).",
+        fact: "Container names must be unique within a task definition.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
+    },
+    Rule {
+        code: "region",
+        severity: Severity::Error,
+        summary: "A region that is not an AWS region code.",
+        fact: "Region codes look like us-east-1 or us-gov-west-1; anything else fails when the provider configures its endpoints.",
+        source: "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
+    },
+    Rule {
+        code: "invalid-tag",
+        severity: Severity::Error,
+        summary: "A tag key or value that AWS rejects, or more than 50 tags on one resource.",
+        fact: "Tag keys are 1-128 characters and values up to 256, made of Unicode letters, digits, spaces and _ . : / = + - @; the aws: prefix is reserved; a resource has at most 50 user tags.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html#tag-restrictions",
+    },
+];
+
+/// Module files that a service's `<name>.tf` must not replace (see `lower::lower`).
+const RESERVED: &[&str] = &["versions", "variables", "outputs", "cluster"];
+
+/// Derived names and their AWS limits, longest-suffix first so one diagnostic covers a service.
+fn derived(stack: &str, svc: &str) -> [(String, usize, &'static str); 4] {
+    [
+        (format!("{stack}-{svc}-execution"), 64, "IAM role"),
+        (format!("{stack}-{svc}-tasks"), 255, "security group"),
+        (format!("/ecs/{stack}/{svc}"), 512, "log group"),
+        (format!("{stack}-{svc}"), 255, "task family"),
+    ]
+}
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    if let Some(region) = &stack.region {
+        if !is_region(region) {
+            out.push(
+                Diagnostic::error("region", "region", format!("{region:?} is not an AWS region code"))
+                    .help("write a region code such as us-east-1 or eu-west-1, or omit region to use var.region"),
+            );
+        }
+    }
+    if let Some(cluster) = &stack.cluster {
+        if !is_ecs_name(&cluster.name) {
+            out.push(
+                Diagnostic::error(
+                    "cluster-name",
+                    "cluster.name",
+                    format!("{:?} is not a valid ECS cluster name", cluster.name),
+                )
+                .help("use 1-255 letters, digits, '_' and '-'"),
+            );
+        }
+    }
+    check_tags("tags", &stack.tags, out);
+    for (name, svc) in stack.services() {
+        let base = join("services", name.as_str());
+        check_service_name(stack, name, &base, out);
+        check_tags(&join(&base, "tags"), &svc.tags, out);
+        let merged = stack
+            .tags
+            .keys()
+            .chain(svc.tags.keys())
+            .collect::<std::collections::BTreeSet<_>>();
+        if merged.len() > MAX_TAGS {
+            out.push(
+                Diagnostic::error(
+                    "invalid-tag",
+                    join(&base, "tags"),
+                    format!(
+                        "{name}'s resources would carry {} tags (stack and service tags together)",
+                        merged.len()
+                    ),
+                )
+                .help(format!("use at most {MAX_TAGS} tags per resource")),
+            );
+        }
+        let mut containers: BTreeMap<&str, String> = BTreeMap::new();
+        containers.insert(name.as_str(), base.clone());
+        for (i, s) in svc.sidecars.iter().enumerate() {
+            let p = join(&index(&join(&base, "sidecars"), i), "name");
+            if !is_ecs_name(&s.name) {
+                out.push(
+                    Diagnostic::error(
+                        "container-name",
+                        p.clone(),
+                        format!("{:?} is not a valid container name", s.name),
+                    )
+                    .help("use 1-255 letters, digits, '_' and '-'"),
+                );
+            }
+            if let Some(first) = containers.get(s.name.as_str()) {
+                let what = if first == &base {
+                    "the service's own container".to_owned()
+                } else {
+                    first.clone()
+                };
+                out.push(
+                    Diagnostic::error(
+                        "duplicate-container",
+                        p.clone(),
+                        format!("container name {:?} is already used by {what}", s.name),
+                    )
+                    .help("give every sidecar a name of its own, different from the service name"),
+                );
+            } else {
+                containers.insert(s.name.as_str(), p);
+            }
+        }
+    }
+}
+
+fn check_service_name(stack: &Stack, name: &ServiceName, base: &str, out: &mut Vec<Diagnostic>) {
+    if RESERVED.contains(&name.as_str()) {
+        out.push(
+            Diagnostic::error(
+                "reserved-name",
+                base.to_owned(),
+                format!("a service named `{name}` would overwrite the module's {name}.tf"),
+            )
+            .help(format!(
+                "rename the service, for example `{name}-svc`; {} are taken",
+                RESERVED.join(", ")
+            )),
+        );
+    }
+    for (derived, limit, what) in derived(stack.name.as_str(), name.as_str()) {
+        let len = derived.chars().count();
+        let family_ok = what != "task family" || is_ecs_name(&derived);
+        if len > limit || !family_ok {
+            out.push(
+                Diagnostic::error(
+                    "name-length",
+                    base.to_owned(),
+                    format!("the {what} name {derived:?} is {len} characters; AWS allows {limit}"),
+                )
+                .help(format!(
+                    "shorten the stack name ({}) or the service name ({}) by {} characters together",
+                    stack.name.as_str().len(),
+                    name.as_str().len(),
+                    len.saturating_sub(limit)
+                )),
+            );
+            break;
+        }
+    }
+}
+
+/// A resource carries at most this many user tags.
+const MAX_TAGS: usize = 50;
+
+fn check_tags(path: &str, tags: &BTreeMap<String, String>, out: &mut Vec<Diagnostic>) {
+    for (k, v) in tags {
+        let p = join(path, k);
+        let key_len = k.chars().count();
+        if key_len == 0 || key_len > 128 || !k.chars().all(tag_char) {
+            out.push(
+                Diagnostic::error(
+                    "invalid-tag",
+                    p.clone(),
+                    format!("tag key {k:?} is not allowed"),
+                )
+                .help("use 1-128 letters, digits, spaces and _ . : / = + - @"),
+            );
+        } else if k.to_ascii_lowercase().starts_with("aws:") {
+            out.push(
+                Diagnostic::error(
+                    "invalid-tag",
+                    p.clone(),
+                    format!("tag key {k:?} uses the reserved aws: prefix"),
+                )
+                .help("choose a key that does not start with aws:"),
+            );
+        }
+        if v.chars().count() > 256 || !v.chars().all(tag_char) {
+            out.push(
+                Diagnostic::error(
+                    "invalid-tag",
+                    p,
+                    format!("the value of tag {k:?} is not allowed"),
+                )
+                .help("use at most 256 letters, digits, spaces and _ . : / = + - @"),
+            );
+        }
+    }
+}
+
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, the pattern AWS documents for tags.
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || c == ' '
+        || c == '\u{a0}'
+        || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+        || (c.is_whitespace() && !c.is_control())
+}
+
+/// `^[A-Za-z0-9_-]{1,255}$`: ECS cluster, container and task family names.
+pub fn is_ecs_name(s: &str) -> bool {
+    (1..=255).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// `^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`, the shape of every AWS region code.
+pub fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [geo, area, n] => geo.len() == 2 && lower(geo) && lower(area) && number(n),
+        [geo, part, area, n] => {
+            geo.len() == 2
+                && lower(geo)
+                && (*part == "gov" || part.starts_with("iso") && lower(part))
+                && lower(area)
+                && number(n)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions() {
+        for ok in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "ap-southeast-5",
+        ] {
+            assert!(is_region(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "us_east_1",
+            "useast1",
+            "us-east-1a",
+            "${var.region}",
+        ] {
+            assert!(!is_region(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tags() {
+        assert!("team: payments/α=+-@ 1".chars().all(tag_char));
+        assert!(!"${x}".chars().all(tag_char));
+        assert!(!"a\nb".chars().all(tag_char));
+    }
+}

@@ -1,0 +1,211 @@
+//! ARNs written into the stack: secrets, the log group's KMS key and the target group. A
+//! malformed ARN passes `terraform plan` and fails when ECS or CloudWatch Logs reads it; for a
+//! secret, the IAM policy that gen-tf derives from it would also be wrong.
+
+use crate::diag::{index, join, Diagnostic, Severity};
+use crate::model::Stack;
+
+use super::naming::is_region;
+use super::rules::Rule;
+use super::Context;
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "secret-arn",
+        severity: Severity::Error,
+        summary: "A secret's value_from that is not a Secrets Manager secret ARN or an SSM parameter ARN.",
+        fact: "valueFrom is arn:<partition>:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>] or arn:<partition>:ssm:<region>:<account>:parameter/<name>; gen-tf also grants the execution role read access to exactly that ARN.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
+    },
+    Rule {
+        code: "arn-format",
+        severity: Severity::Error,
+        summary: "A KMS key or target group ARN that is not shaped like one.",
+        fact: "CloudWatch Logs takes the full ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>); an ECS service's load balancer takes a target group ARN (arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>).",
+        source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html",
+    },
+];
+
+/// The parts of `arn:<partition>:<service>:<region>:<account>:<resource>`, the resource kept
+/// whole (it may contain ':').
+struct Arn<'a> {
+    service: &'a str,
+    resource: &'a str,
+}
+
+fn parse_arn(s: &str) -> Result<Arn<'_>, String> {
+    let mut parts = s.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(
+            "it does not have the form arn:<partition>:<service>:<region>:<account>:<resource>"
+                .to_owned(),
+        );
+    };
+    if !matches!(
+        partition,
+        "aws"
+            | "aws-cn"
+            | "aws-us-gov"
+            | "aws-iso"
+            | "aws-iso-b"
+            | "aws-iso-e"
+            | "aws-iso-f"
+            | "aws-eusc"
+    ) {
+        return Err(format!("`{partition}` is not an AWS partition"));
+    }
+    if !is_region(region) {
+        return Err(format!("`{region}` is not a region code"));
+    }
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{account}` is not a 12-digit account ID"));
+    }
+    Ok(Arn { service, resource })
+}
+
+/// Characters of secret names (`/_+=.@-` and alphanumerics) and SSM parameter names.
+fn name_chars(s: &str, extra: &[u8]) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+}
+
+/// Why `value_from` is not a secret ARN gen-tf can use, if it is not.
+pub fn secret_problem(value_from: &str) -> Option<String> {
+    let arn = match parse_arn(value_from) {
+        Ok(a) => a,
+        Err(e) => return Some(e),
+    };
+    match arn.service {
+        "secretsmanager" => {
+            let Some(rest) = arn.resource.strip_prefix("secret:") else {
+                return Some("a Secrets Manager ARN names `secret:<name>`".to_owned());
+            };
+            let fields: Vec<&str> = rest.split(':').collect();
+            if !name_chars(fields[0], b"/_+=.@-") {
+                return Some(format!("`{}` is not a secret name", fields[0]));
+            }
+            // After the name: nothing, or exactly json-key:version-stage:version-id (each may
+            // be empty).
+            if fields.len() != 1 && fields.len() != 4 {
+                return Some(
+                    "after the secret name, write nothing or all of :<json-key>:<version-stage>:<version-id> (empty parts allowed)"
+                        .to_owned(),
+                );
+            }
+            None
+        }
+        "ssm" => {
+            let Some(name) = arn.resource.strip_prefix("parameter") else {
+                return Some("an SSM ARN names `parameter/<name>`".to_owned());
+            };
+            if !name.starts_with('/') || !name_chars(&name[1..], b"/_.-") {
+                return Some(format!(
+                    "`{}` is not a parameter name",
+                    name.trim_start_matches('/')
+                ));
+            }
+            None
+        }
+        other => Some(format!("`{other}` is neither secretsmanager nor ssm")),
+    }
+}
+
+fn resource_problem(value: &str, service: &str, prefix: &str) -> Option<String> {
+    match parse_arn(value) {
+        Err(e) => Some(e),
+        Ok(a) if a.service != service => {
+            Some(format!("it is an ARN of `{}`, not `{service}`", a.service))
+        }
+        Ok(a) => match a.resource.strip_prefix(prefix) {
+            Some(rest) if name_chars(rest, b"/_-") => None,
+            _ => Some(format!("the resource part must be {prefix}<id>")),
+        },
+    }
+}
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        let base = join("services", name.as_str());
+        for (i, s) in svc.secrets.iter().enumerate() {
+            if let Some(why) = secret_problem(&s.value_from) {
+                out.push(
+                    Diagnostic::error(
+                        "secret-arn",
+                        join(&index(&join(&base, "secrets"), i), "value_from"),
+                        format!("{:?} is not a secret ARN: {why}", s.value_from),
+                    )
+                    .help("write the full ARN, for example arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf or arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key"),
+                );
+            }
+        }
+        if let Some(kms) = svc
+            .observability
+            .as_ref()
+            .and_then(|o| o.log_kms_key_arn.as_deref())
+        {
+            if let Some(why) = resource_problem(kms, "kms", "key/") {
+                out.push(
+                    Diagnostic::error(
+                        "arn-format",
+                        join(&join(&base, "observability"), "log_kms_key_arn"),
+                        format!("{kms:?} is not a KMS key ARN: {why}"),
+                    )
+                    .help("write the key's full ARN, for example arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases are not accepted)"),
+                );
+            }
+        }
+        if let Some(tg) = svc
+            .load_balancer
+            .as_ref()
+            .and_then(|l| l.target_group_arn.as_deref())
+        {
+            if let Some(why) = resource_problem(tg, "elasticloadbalancing", "targetgroup/") {
+                out.push(
+                    Diagnostic::error(
+                        "arn-format",
+                        join(&join(&base, "load_balancer"), "target_group_arn"),
+                        format!("{tg:?} is not a target group ARN: {why}"),
+                    )
+                    .help("write the full ARN, for example arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/6d0ecf831eec9f09, or omit it to get a variable"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets() {
+        for ok in [
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::",
+            "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:a/b_c+d=e.f@g-h:k:AWSCURRENT:",
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/api/key",
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/key",
+        ] {
+            assert_eq!(secret_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "db-password",
+            "arn:aws:secretsmanager:eu-west-1:1234:secret:db",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:db",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:password",
+            "arn:aws:ssm:eu-west-1:123456789012:parameter",
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:secretsmanager:${var.region}:123456789012:secret:x",
+        ] {
+            assert!(secret_problem(bad).is_some(), "{bad}");
+        }
+    }
+}
