@@ -238,9 +238,21 @@ pub fn template(parts: Vec<Part<'_>>) -> Expression {
         return e.clone();
     }
     let mut raw = String::new();
-    for p in &parts {
+    for (i, p) in parts.iter().enumerate() {
         match p {
-            Part::Lit(s) => raw.push_str(&escape_literal(s)),
+            Part::Lit(s) => {
+                let lit = escape_literal(s);
+                // `$` right before `${` reads as the escape `$${`, which would turn the
+                // interpolation into text; `${"$"}` is the one spelling HCL has for it.
+                let head = lit.trim_end_matches('$');
+                match parts.get(i + 1) {
+                    Some(Part::Interp(_)) if head.len() < lit.len() => {
+                        raw.push_str(head);
+                        raw.push_str(&format!("${{\"{}\"}}", &lit[head.len()..]));
+                    }
+                    _ => raw.push_str(&lit),
+                }
+            }
             Part::Interp(e) => {
                 raw.push_str("${");
                 raw.push_str(&inline_reference(e));

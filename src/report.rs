@@ -28,8 +28,37 @@ fn paint(color: bool, code: &str, text: &str) -> String {
     }
 }
 
+/// Messages quote user values; a 100 MB string must not become a 100 MB line in a CI log.
+const MAX_TEXT_CHARS: usize = 1000;
+
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT_CHARS) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!(
+            "{}... ({} more characters)",
+            &text[..cut],
+            text[cut..].chars().count()
+        ),
+    }
+}
+
 /// One diagnostic, ending in a newline.
 pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
+    let clipped;
+    let d = if d.message.len() > MAX_TEXT_CHARS
+        || d.help.len() > MAX_TEXT_CHARS
+        || d.path.len() > MAX_TEXT_CHARS
+    {
+        clipped = Diagnostic {
+            message: clip(&d.message),
+            help: clip(&d.help),
+            path: clip(&d.path),
+            ..d.clone()
+        };
+        &clipped
+    } else {
+        d
+    };
     if style.format == MessageFormat::Json {
         let mut s = serde_json::to_string(d).unwrap_or_default();
         s.push('\n');
@@ -78,10 +107,30 @@ pub fn load_error(e: &LoadError, style: Style) -> String {
     )
 }
 
-/// A load failure as a diagnostic (for JSON output).
+/// A load failure as a diagnostic (for JSON output), with the line and JSON path when the
+/// loader knows them, so CI annotations land on the right line.
 pub fn load_diagnostic(e: &LoadError) -> Diagnostic {
     let mut d = Diagnostic::error("load", "", e.to_string());
     d.file = e.path().display().to_string();
+    let at = match e {
+        LoadError::Syntax { at, .. }
+        | LoadError::MissingExtVar { at, .. }
+        | LoadError::Recursion { at, .. }
+        | LoadError::Jsonnet { at, .. } => at.as_ref(),
+        _ => None,
+    };
+    match (e, at) {
+        (_, Some(loc)) => {
+            // An error inside an import names that file.
+            d.file.clone_from(&loc.file);
+            d.line = Some(loc.line);
+        }
+        (LoadError::NotUtf8 { line, .. }, None) => d.line = Some(*line),
+        (LoadError::NotData { json_path, .. }, None) if json_path != "(top level)" => {
+            d.path.clone_from(json_path);
+        }
+        _ => {}
+    }
     d
 }
 

@@ -14,7 +14,9 @@ local env = std.extVar('ENV');
   vpc_endpoints: [
     'ecr.api',
     'ecr.dkr',
-    // Gateway by default. 'ecr-layers' limits it to the region's ECR layer bucket.
+    // Gateway by default. 'ecr-layers' limits it to the region's ECR layer bucket. The policy
+    // covers every S3 request routed through the private route tables, so this VPC's private
+    // subnets reach no other bucket: drop the policy if anything there uses S3.
     { service: 's3', policy: 'ecr-layers' },
     'logs',
   ],

@@ -15,7 +15,7 @@ use ::hcl::expr::{
 };
 use ::hcl::{Expression, Identifier};
 
-use super::{chunks, Chunk};
+use super::{chunks, comment_lines, Chunk};
 use crate::ir::{self, escape_literal, Item};
 
 pub use super::HEADER;
@@ -410,6 +410,12 @@ fn key(k: &ObjectKey) -> String {
         ObjectKey::Identifier(id) if is_plain_key(id) => id.to_string(),
         ObjectKey::Identifier(id) => quote_key(id),
         ObjectKey::Expression(Expression::String(s)) => quote_key(s),
+        // Verbatim: unwrapping `"${x}"` is only right for whole values, not for keys.
+        ObjectKey::Expression(Expression::TemplateExpr(t))
+            if !matches!(**t, TemplateExpr::Heredoc(_)) =>
+        {
+            format!("\"{t}\"")
+        }
         // A bare reference as a key would be read as a literal name; parentheses make HCL
         // evaluate it.
         ObjectKey::Expression(
@@ -555,21 +561,18 @@ fn push_block(out: &mut Lines, b: &ir::Block) {
 /// Each comment line becomes `# text`; checkov's skip markers are written `#checkov:...`, the
 /// form its documentation shows.
 fn push_comments(out: &mut Lines, comments: &mut Vec<&str>) {
-    for c in comments.drain(..) {
-        for line in c.replace("\r\n", "\n").split(['\n', '\r']) {
-            let line = line.trim_end();
-            let lead = if line.is_empty() {
-                "#".to_owned()
-            } else if line.starts_with("checkov:") {
-                format!("#{line}")
-            } else {
-                format!("# {line}")
-            };
-            out.push(Line {
-                lead,
-                ..Line::default()
-            });
-        }
+    for line in comments.drain(..).flat_map(comment_lines) {
+        let lead = if line.is_empty() {
+            "#".to_owned()
+        } else if line.starts_with("checkov:") {
+            format!("#{line}")
+        } else {
+            format!("# {line}")
+        };
+        out.push(Line {
+            lead,
+            ..Line::default()
+        });
     }
 }
 

@@ -10,7 +10,7 @@ use ::hcl::Expression;
 use serde_json::{Map, Value};
 
 use super::hcl::inline;
-use super::{chunks, Chunk, HEADER};
+use super::{chunks, comment_lines, Chunk, HEADER};
 use crate::ir::{self, Item};
 
 /// The whole `.tf.json` file: pretty JSON with 2-space indents and a trailing newline. The
@@ -147,17 +147,12 @@ fn block_body(body: &ir::Body, path: &[&str], mut comments: Vec<String>) -> Valu
     Value::Object(out)
 }
 
-/// One string per comment line, cut and trimmed as the HCL printer cuts them; a lone line stays a
-/// plain string.
+/// One string per comment line, cut as the HCL printer cuts them; a lone line stays a string.
 fn comment_value(comments: Vec<String>) -> Option<Value> {
     let mut lines: Vec<Value> = comments
         .iter()
-        .flat_map(|c| {
-            c.replace("\r\n", "\n")
-                .split(['\n', '\r'])
-                .map(|l| Value::String(l.trim_end().to_owned()))
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|c| comment_lines(c))
+        .map(Value::String)
         .collect();
     match lines.len() {
         0 => None,

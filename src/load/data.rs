@@ -9,6 +9,7 @@ use std::path::Path;
 use serde_json::{Map, Number, Value};
 
 use super::error::{LoadError, Location};
+use super::guard;
 
 /// Deeper nesting than this is refused; no stack needs it, and it bounds recursion in the
 /// converters and in every later stage.
@@ -121,6 +122,12 @@ pub(crate) fn yaml(path: &Path, source: &str) -> Result<Value, LoadError> {
             message,
         }
     };
+    if guard::brackets_deeper_than(source, MAX_DEPTH) {
+        return Err(LoadError::TooDeep {
+            path: path.to_owned(),
+            limit: MAX_DEPTH,
+        });
+    }
     // Count documents first: serde_yaml's own error for a stream does not say how many,
     // and a second document is usually a pasted-in `---` the user should know about.
     let mut documents = 0;

@@ -110,6 +110,13 @@ pub enum LoadError {
         trace: Vec<String>,
     },
 
+    /// Jsonnet source nested so deeply that parsing it could overflow the stack.
+    #[error(
+        "{}: nested deeper than {limit} levels; gen-tf refuses it rather than risk a stack overflow",
+        path.display()
+    )]
+    TooDeep { path: PathBuf, limit: usize },
+
     /// The document parsed but holds something JSON cannot: a function, an infinite number,
     /// a YAML tag, nesting deeper than the limit. `json_path` is empty for the top level.
     #[error("{}: {} is {what}; a stack must be plain data", path.display(), subject(json_path))]
@@ -138,15 +145,22 @@ impl LoadError {
             | Self::MissingExtVar { path, .. }
             | Self::Recursion { path, .. }
             | Self::Jsonnet { path, .. }
+            | Self::TooDeep { path, .. }
             | Self::NotData { path, .. }
             | Self::Internal { path, .. } => path,
         }
     }
 }
 
-fn subject(json_path: &str) -> String {
+/// `json_path` as the subject of a sentence.
+pub(super) fn subject(json_path: &str) -> String {
+    // Paths into absurdly deep values would otherwise fill the screen.
+    const SHOWN: usize = 100;
     if json_path.is_empty() {
         "the top-level value".to_owned()
+    } else if json_path.chars().count() > SHOWN {
+        let head: String = json_path.chars().take(SHOWN).collect();
+        format!("`{head}…`")
     } else {
         format!("`{json_path}`")
     }

@@ -17,7 +17,8 @@ use jrsonnet_gcmodule::Acyclic;
 use serde_json::{Map, Value};
 
 use super::data::{child_path, index_path, line_col, number, MAX_DEPTH};
-use super::error::{LoadError, Location};
+use super::error::{subject, LoadError, Location};
+use super::guard;
 use super::line::offset_of;
 use super::{read_limited, LoadOptions, LIBSONNET, LIBSONNET_NAME};
 
@@ -35,6 +36,12 @@ pub(crate) fn evaluate(
     source: String,
     opts: &LoadOptions,
 ) -> Result<(Value, Vec<PathBuf>), LoadError> {
+    if guard::too_deep(&source) {
+        return Err(LoadError::TooDeep {
+            path: path.to_owned(),
+            limit: guard::MAX_NESTING,
+        });
+    }
     let names = Names::new(path, canonical);
     // Kept for errors with no location of their own; see `Names::error`.
     let text = source.clone();
@@ -73,7 +80,7 @@ pub(crate) fn evaluate(
         };
         // jrsonnet frees values recursively, and a value nested a million deep costs one
         // std.foldl to build; freeing it would overflow any stack, which aborts the process.
-        // So the evaluator's heap is left to the OS: loads are few and the process is short.
+        // So the evaluator's heap is leaked until exit: a run loads a handful of stacks.
         std::mem::forget(evaluated);
         result
     };
@@ -185,6 +192,20 @@ impl ImportResolver for Resolver {
             }
             let bytes =
                 read_limited(file).map_err(|e| ErrorKind::RuntimeError(e.to_string().into()))?;
+            // Only what `import` parses; importstr'd text may hold anything.
+            let parsed = file
+                .extension()
+                .is_some_and(|e| e == "jsonnet" || e == "libsonnet" || e == "json");
+            if parsed && std::str::from_utf8(&bytes).is_ok_and(guard::too_deep) {
+                bail!(ErrorKind::RuntimeError(
+                    format!(
+                        "{}: nested deeper than {} levels; gen-tf refuses it rather than risk a stack overflow",
+                        file.display(),
+                        guard::MAX_NESTING
+                    )
+                    .into()
+                ))
+            }
             self.imported.borrow_mut().push(file.to_owned());
             return Ok(bytes);
         }
@@ -225,9 +246,9 @@ fn at_path<T>(result: jrsonnet_evaluator::Result<T>, json_path: &str) -> Result<
     result
         .with_description(|| {
             if json_path.is_empty() {
-                "the top-level value".to_owned()
+                subject(json_path)
             } else {
-                format!("field `{json_path}`")
+                format!("field {}", subject(json_path))
             }
         })
         .map_err(|error| Failure::Eval {

@@ -121,7 +121,7 @@ struct Found {
     header: bool,
 }
 
-fn is_ident(b: u8) -> bool {
+pub(super) fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'$'
 }
 
@@ -293,7 +293,7 @@ fn find_element(
 
 /// Walks `from..end` outside strings and comments, calling `f(offset, byte, depth)` on each
 /// byte; stops when `f` returns true.
-fn scan(
+pub(super) fn scan(
     bytes: &[u8],
     from: usize,
     end: usize,

@@ -6,6 +6,7 @@
 
 mod data;
 mod error;
+mod guard;
 mod jsonnet;
 mod line;
 #[cfg(test)]

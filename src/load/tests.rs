@@ -146,3 +146,39 @@ fn line_of_json() {
     assert_eq!(line_of(src, "services.api.policies[1].a"), Some(6));
     assert_eq!(line_of(src, "services.api.policies[5].a"), Some(4));
 }
+
+#[test]
+fn nesting_guard_passes_real_code_and_stops_deep_code() {
+    use super::guard::{brackets_deeper_than, too_deep, MAX_NESTING};
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/load");
+    for entry in fs::read_dir(fixtures).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        if let Ok(text) = fs::read_to_string(&path) {
+            assert!(!too_deep(&text), "{}", path.display());
+        }
+    }
+    // A large library: thousands of top-level locals, each with operators and calls.
+    let mut big = String::new();
+    for i in 0..5000 {
+        big.push_str(&format!(
+            "local f{i}(x) = if x > {i} then x + 1 else std.max(x, {i}) * 2;\n"
+        ));
+    }
+    big.push_str("{ a: f1(2) }");
+    assert!(!too_deep(&big));
+    assert!(!too_deep(super::LIBSONNET));
+
+    let deep = |unit: &str, n: usize| unit.repeat(n);
+    assert!(too_deep(&format!("{}1", deep("-", MAX_NESTING + 1))));
+    assert!(too_deep(&format!("1{}", deep("+1", MAX_NESTING + 1))));
+    assert!(too_deep(&format!(
+        "{}1",
+        deep("local a = 1; ", MAX_NESTING + 1)
+    )));
+    assert!(too_deep(&format!("f{}", deep("(1)", MAX_NESTING + 1))));
+    assert!(too_deep(&deep("[", MAX_NESTING + 1)));
+    assert!(!too_deep(&format!("[{}]", deep("[1], ", MAX_NESTING * 2))));
+
+    assert!(brackets_deeper_than(&deep("[", 501), 500));
+    assert!(!brackets_deeper_than("a: [[1], {b: [2]}]\n", 500));
+}

@@ -309,3 +309,120 @@ pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) ->
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::ir::{Body, Content, Item};
+    use crate::lower::{lower, LowerOptions};
+    use crate::model;
+
+    /// Every `resource` block of the module as (type, label, body).
+    fn resources(stack: serde_json::Value) -> Vec<(String, String, Body)> {
+        let stack = model::from_value(&stack).expect("valid stack");
+        let module = lower(&stack, &LowerOptions::default());
+        let mut out = Vec::new();
+        for f in module.files {
+            if let Content::Terraform(body) = f.content {
+                for item in body.items {
+                    if let Item::Block(b) = item {
+                        if b.ident.as_str() == "resource" {
+                            out.push((b.labels[0].clone(), b.labels[1].clone(), b.body));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn has_attr(body: &Body, key: &str) -> bool {
+        body.items
+            .iter()
+            .any(|i| matches!(i, Item::Attribute(a) if a.key.as_str() == key))
+    }
+
+    fn stack(nat: bool) -> serde_json::Value {
+        json!({
+            "name": "s",
+            "network": { "nat_gateway": nat },
+            "vpc_endpoints": "fargate-private",
+            "services": {
+                "api": { "cpu": 256, "memory": 512 },
+                "worker": { "cpu": 256, "memory": 512 },
+            },
+        })
+    }
+
+    #[test]
+    fn endpoint_security_group_never_admits_a_cidr() {
+        for nat in [true, false] {
+            let rs = resources(stack(nat));
+            let ingress: Vec<_> = rs
+                .iter()
+                .filter(|(t, _, b)| {
+                    t == "aws_vpc_security_group_ingress_rule"
+                        && b.items.iter().any(|i| {
+                            matches!(i, Item::Attribute(a) if a.key.as_str() == "security_group_id"
+                                && a.expr == crate::ir::reference("aws_security_group", "vpc_endpoints", &["id"]))
+                        })
+                })
+                .collect();
+            assert_eq!(ingress.len(), 2, "one rule per service");
+            for (_, label, body) in ingress {
+                assert!(has_attr(body, "referenced_security_group_id"), "{label}");
+                assert!(
+                    !has_attr(body, "cidr_ipv4") && !has_attr(body, "cidr_ipv6"),
+                    "{label}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn without_nat_no_rule_names_a_cidr() {
+        let rs = resources(stack(false));
+        let egress: Vec<_> = rs
+            .iter()
+            .filter(|(t, _, _)| t == "aws_vpc_security_group_egress_rule")
+            .map(|(_, l, _)| l.as_str())
+            .collect();
+        assert_eq!(
+            egress,
+            [
+                "api_to_vpc_endpoints",
+                "api_to_s3",
+                "worker_to_vpc_endpoints",
+                "worker_to_s3"
+            ]
+        );
+        for (t, label, body) in &rs {
+            if t.starts_with("aws_vpc_security_group") {
+                assert!(
+                    !has_attr(body, "cidr_ipv4") && !has_attr(body, "cidr_ipv6"),
+                    "{label}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn with_nat_the_internet_egress_stays() {
+        let rs = resources(stack(true));
+        assert!(rs
+            .iter()
+            .any(|(t, l, b)| t == "aws_vpc_security_group_egress_rule"
+                && l == "api_https"
+                && has_attr(b, "cidr_ipv4")));
+    }
+
+    #[test]
+    fn every_endpoint_states_its_type() {
+        for (t, label, body) in resources(stack(false)) {
+            if t == "aws_vpc_endpoint" {
+                assert!(has_attr(&body, "vpc_endpoint_type"), "{label}");
+            }
+        }
+    }
+}

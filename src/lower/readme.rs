@@ -157,7 +157,13 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             diagram => diagram(ctx, &endpoints),
         },
     ) {
-        Ok(s) => s,
+        Ok(mut s) => {
+            // minijinja drops the template's final newline; a text file ends with one.
+            if !s.ends_with('\n') {
+                s.push('\n');
+            }
+            s
+        }
         Err(e) => format!("{README_HEADER}\n\nREADME template error: {e}\n"),
     }
 }
@@ -348,12 +354,12 @@ fn diagram(ctx: &Ctx<'_>, endpoints: &[Endpoint]) -> Vec<String> {
             }
             let what: Vec<String> = what.iter().map(|w| label(w)).collect();
             lines.push(format!(
-                "  {pid}([\"{}\"]) -. scales .-> {svc}",
+                "  {pid}([\"{}\"]) -.->|scales| {svc}",
                 what.join("<br/>")
             ));
             if p.kind() == PolicyType::StepScaling {
                 lines.push(format!(
-                    "  {pid}_alarm{{{{\"alarm<br/>{}\"}}}} -- triggers --> {pid}",
+                    "  {pid}_alarm{{{{\"alarm<br/>{}\"}}}} -->|triggers| {pid}",
                     label(&alarm_text(p))
                 ));
             }
@@ -385,18 +391,18 @@ fn diagram(ctx: &Ctx<'_>, endpoints: &[Endpoint]) -> Vec<String> {
         if let Some(lb) = &s.load_balancer {
             let port = lb.container_port.or(s.port).unwrap_or(80);
             lines.push(format!(
-                "  {svc}_lb[\"load balancer\"] -- \"sg: tcp {port}\" --> {svc}"
+                "  {svc}_lb[\"load balancer\"] -->|\"sg: tcp {port}\"| {svc}"
             ));
         }
         if stack.nat_gateway() {
-            lines.push(format!("  {svc} -- \"sg: tcp 443\" --> nat"));
+            lines.push(format!("  {svc} -->|\"sg: tcp 443\"| nat"));
         }
         if has_interface {
-            lines.push(format!("  {svc} -- \"sg: tcp 443\" --> vpce"));
+            lines.push(format!("  {svc} -->|\"sg: tcp 443\"| vpce"));
         }
         for e in endpoints.iter().filter(|e| e.ty == EndpointType::Gateway) {
             lines.push(format!(
-                "  {svc} -- \"sg: tcp 443 to prefix list\" --> {}",
+                "  {svc} -->|\"sg: tcp 443, prefix list\"| {}",
                 endpoint_id(e)
             ));
         }
@@ -480,9 +486,9 @@ mod tests {
             "70% FARGATE_SPOT, 30% FARGATE, first 2 on FARGATE",
             "2 to 20 tasks",
             "```mermaid",
-            "svc_api__cpu([\"cpu<br/>target tracking<br/>ECSServiceAverageCPUUtilization = 70\"]) -. scales .-> svc_api",
-            "-- triggers --> svc_api__scale_out",
-            "svc_api -- \"sg: tcp 443\" --> vpce",
+            "svc_api__cpu([\"cpu<br/>target tracking<br/>ECSServiceAverageCPUUtilization = 70\"]) -.->|scales| svc_api",
+            "-->|triggers| svc_api__scale_out",
+            "svc_api -->|\"sg: tcp 443\"| vpce",
             "vpce_s3[(\"s3 Gateway endpoint\")]",
             "+30 in [10, ∞)",
         ] {

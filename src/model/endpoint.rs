@@ -257,9 +257,9 @@ impl Purpose {
     /// What fails without the endpoint, completing "without a NAT gateway, <services> ...".
     pub fn failure(self) -> &'static str {
         match self {
-            Self::ImagePull => "cannot pull their images from ECR",
-            Self::Logs => "cannot send their awslogs logs to CloudWatch Logs",
-            Self::Secrets => "cannot read their secrets",
+            Self::ImagePull => "cannot pull images from ECR",
+            Self::Logs => "cannot send awslogs logs to CloudWatch Logs",
+            Self::Secrets => "cannot read secrets",
         }
     }
 }

@@ -39,7 +39,7 @@ pub fn parse(value: &serde_json::Value) -> Parsed {
             },
             Err(d) => Parsed {
                 stack: None,
-                diagnostics: vec![d],
+                diagnostics: vec![*d],
             },
         };
     }
@@ -57,22 +57,17 @@ pub fn parse(value: &serde_json::Value) -> Parsed {
     }
 }
 
-/// Deserializes a loaded stack; the first structural problem is the error. [`parse`] reports
-/// them all.
-pub fn from_value(value: &serde_json::Value) -> Result<Stack, Diagnostic> {
+/// Deserializes a loaded stack that must have no structural problem; the error holds them all.
+pub fn from_value(value: &serde_json::Value) -> Result<Stack, Vec<Diagnostic>> {
     let parsed = parse(value);
-    match (parsed.stack, parsed.diagnostics.into_iter().next()) {
-        (Some(stack), None) => Ok(stack),
-        (_, Some(d)) => Err(d),
-        (None, None) => Err(
-            Diagnostic::error("invalid-type", "", "the stack could not be read")
-                .help("see `gen-tf schema`"),
-        ),
+    match parsed.stack {
+        Some(stack) if parsed.diagnostics.is_empty() => Ok(stack),
+        _ => Err(parsed.diagnostics),
     }
 }
 
 /// serde's verdict, as one diagnostic.
-fn deserialize(value: &serde_json::Value) -> Result<Stack, Diagnostic> {
+fn deserialize(value: &serde_json::Value) -> Result<Stack, Box<Diagnostic>> {
     serde_path_to_error::deserialize::<_, Stack>(value).map_err(|e| {
         let segs: Vec<structure::Seg> = e
             .path()
@@ -86,7 +81,10 @@ fn deserialize(value: &serde_json::Value) -> Result<Stack, Diagnostic> {
                 serde_path_to_error::Segment::Unknown => None,
             })
             .collect();
-        structural_diagnostic(structure::path_string(&segs), &e.inner().to_string())
+        Box::new(structural_diagnostic(
+            structure::path_string(&segs),
+            &e.inner().to_string(),
+        ))
     })
 }
 
@@ -158,7 +156,7 @@ mod tests {
     #[test]
     fn unknown_field_suggests() {
         let v = json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512, "desired_cont": 1}}});
-        let d = from_value(&v).unwrap_err();
+        let d = from_value(&v).unwrap_err().remove(0);
         assert_eq!(d.code, "unknown-field");
         assert_eq!(d.path, "services.api.desired_cont");
         assert_eq!(d.help, "did you mean `desired_count`?");
@@ -167,7 +165,7 @@ mod tests {
     #[test]
     fn invalid_service_name() {
         let v = json!({"name": "s", "services": {"../x": {"cpu": 256, "memory": 512}}});
-        let d = from_value(&v).unwrap_err();
+        let d = from_value(&v).unwrap_err().remove(0);
         assert_eq!(d.code, "invalid-name", "{d:?}");
     }
 

@@ -413,3 +413,27 @@ pub fn format_number(n: f64) -> String {
         format!("{n}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names serde reads are the names gen-tf writes, which are ECS's.
+    #[test]
+    fn operating_systems_round_trip() {
+        for os in [
+            OperatingSystemFamily::Linux,
+            OperatingSystemFamily::WindowsServer2019Full,
+            OperatingSystemFamily::WindowsServer2019Core,
+            OperatingSystemFamily::WindowsServer2022Full,
+            OperatingSystemFamily::WindowsServer2022Core,
+        ] {
+            let v = serde_json::to_value(os).unwrap();
+            assert_eq!(v, serde_json::json!(os.as_str()));
+            assert_eq!(
+                serde_json::from_value::<OperatingSystemFamily>(v).unwrap(),
+                os
+            );
+        }
+    }
+}

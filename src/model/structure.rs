@@ -563,3 +563,94 @@ pub(crate) fn name_diagnostic(path: String, msg: &str) -> Diagnostic {
     let (what, fix) = msg.split_once(": ").unwrap_or((msg, ""));
     Diagnostic::error("invalid-name", path, what.to_owned()).help(fix.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::parse;
+
+    fn codes_and_paths(v: &serde_json::Value) -> Vec<(&'static str, String)> {
+        parse(v)
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.path))
+            .collect()
+    }
+
+    #[test]
+    fn reports_every_problem_not_the_first() {
+        let v = json!({
+            "name": "s",
+            "servics": {},
+            "services": {
+                "a": { "cpu": "256", "memory": 512, "prot": 80 },
+                "b": { "cpu": 256, "memory": -1, "runtime_platform": { "cpu_architecture": "arm64" } }
+            }
+        });
+        assert_eq!(
+            codes_and_paths(&v),
+            vec![
+                ("unknown-field", "servics".to_owned()),
+                ("invalid-type", "services.a.cpu".to_owned()),
+                ("unknown-field", "services.a.prot".to_owned()),
+                ("out-of-range", "services.b.memory".to_owned()),
+                (
+                    "unknown-value",
+                    "services.b.runtime_platform.cpu_architecture".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_fields_alone_still_give_a_stack() {
+        let v = json!({ "name": "s", "services": { "a": { "cpu": 256, "memory": 512, "desired_cont": 2 } } });
+        let parsed = parse(&v);
+        assert_eq!(parsed.diagnostics.len(), 1);
+        assert!(parsed.stack.is_some());
+        // Any other structural problem: no stack, so no rule can misread it.
+        let v = json!({ "name": "s", "services": { "a": { "cpu": 256, "memory": "x", "desired_cont": 2 } } });
+        assert!(parse(&v).stack.is_none());
+    }
+
+    #[test]
+    fn names_and_scratch() {
+        let v = json!({ "name": "S", "_": { "anything": [1, 2] }, "services": { "a.b": { "cpu": 256, "memory": 512 } } });
+        assert_eq!(
+            codes_and_paths(&v),
+            vec![
+                ("invalid-name", "name".to_owned()),
+                ("invalid-name", "services[\"a.b\"]".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn null_options_and_untagged_shapes() {
+        let v = json!({
+            "name": "s",
+            "cluster": null,
+            "services": { "a": { "cpu": 256, "memory": 512, "memory_reservation": { "strategy": "dynamic" }, "image": null } }
+        });
+        let parsed = parse(&v);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        assert!(parsed.stack.is_some());
+        let v = json!({ "name": "s", "services": { "a": { "cpu": 256, "memory": 512, "memory_reservation": { "strategy": "x" } } } });
+        assert_eq!(
+            codes_and_paths(&v),
+            vec![(
+                "unknown-value",
+                "services.a.memory_reservation.strategy".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn root_must_be_an_object() {
+        assert_eq!(
+            codes_and_paths(&json!([1])),
+            vec![("invalid-type", String::new())]
+        );
+    }
+}

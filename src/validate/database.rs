@@ -31,8 +31,8 @@ pub const RULES: &[Rule] = &[
         code: "db-pool",
         severity: Severity::Error,
         summary: "A connection pool whose min is above its max, or whose max is 0.",
-        fact: "A pool cannot keep more idle connections than it may open, and a pool of 0 connections cannot serve a query.",
-        source: "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-connections.html",
+        fact: "gen-tf passes the pool to the application as DB_POOL_MIN and DB_POOL_MAX (the seed guide's minconn/maxconn); a pool cannot keep more connections open than it may open, and a pool of 0 connections cannot serve a query.",
+        source: "https://www.psycopg.org/docs/pool.html (seed guide: Connection Pooling)",
     },
 ];
 

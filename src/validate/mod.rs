@@ -15,7 +15,6 @@ pub mod rules;
 mod scaling;
 mod secrets;
 mod sizing;
-mod support;
 
 use crate::diag::Diagnostic;
 use crate::model::Stack;
@@ -39,7 +38,6 @@ pub fn validate(stack: &Stack, cx: &Context) -> Vec<Diagnostic> {
     environment::check(stack, cx, &mut out);
     secrets::check(stack, cx, &mut out);
     containers::check(stack, cx, &mut out);
-    support::check(stack, cx, &mut out);
     endpoints::check(stack, cx, &mut out);
     scaling::check(stack, cx, &mut out);
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.code.cmp(b.code)));

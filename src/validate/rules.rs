@@ -66,6 +66,20 @@ pub const CORE: &[Rule] = &[
         fact: "AWS validates these ranges only when the resource is created; ports are 1-65535 and ECS integers are 32-bit.",
         source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html",
     },
+    Rule {
+        code: "load",
+        severity: Severity::Error,
+        summary: "A stack file that cannot be read, parsed or evaluated (syntax, Jsonnet error, recursion, size, encoding).",
+        fact: "A stack must be one UTF-8 file of at most 16 MiB that evaluates to plain JSON data.",
+        source: "gen-tf stack format (DESIGN.md: Input)",
+    },
+    Rule {
+        code: "duplicate-stack",
+        severity: Severity::Error,
+        summary: "Two stack files with the same `name`.",
+        fact: "A stack's name is its module directory; two stacks with one name would write into one directory.",
+        source: "gen-tf stack format (DESIGN.md: Output)",
+    },
 ];
 
 /// Every rule, in catalogue order. A new rule family adds its `RULES` here.
@@ -80,7 +94,6 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(super::environment::RULES)
         .chain(super::secrets::RULES)
         .chain(super::containers::RULES)
-        .chain(super::support::RULES)
         .chain(super::endpoints::RULES)
         .chain(super::scaling::RULES)
 }

@@ -29,7 +29,10 @@ pub const RULES: &[Rule] = &[
 /// The parts of `arn:<partition>:<service>:<region>:<account>:<resource>`, the resource kept
 /// whole (it may contain ':').
 struct Arn<'a> {
+    partition: &'a str,
     service: &'a str,
+    region: &'a str,
+    account: &'a str,
     resource: &'a str,
 }
 
@@ -48,26 +51,39 @@ fn parse_arn(s: &str) -> Result<Arn<'_>, String> {
                 .to_owned(),
         );
     };
-    if !matches!(
+    Ok(Arn {
         partition,
-        "aws"
-            | "aws-cn"
-            | "aws-us-gov"
-            | "aws-iso"
-            | "aws-iso-b"
-            | "aws-iso-e"
-            | "aws-iso-f"
-            | "aws-eusc"
-    ) {
-        return Err(format!("`{partition}` is not an AWS partition"));
+        service,
+        region,
+        account,
+        resource,
+    })
+}
+
+impl Arn<'_> {
+    /// Partition, region and account, which every ARN gen-tf takes has.
+    fn location_problem(&self) -> Option<String> {
+        const PARTITIONS: &[&str] = &[
+            "aws",
+            "aws-cn",
+            "aws-us-gov",
+            "aws-iso",
+            "aws-iso-b",
+            "aws-iso-e",
+            "aws-iso-f",
+            "aws-eusc",
+        ];
+        if !PARTITIONS.contains(&self.partition) {
+            return Some(format!("`{}` is not an AWS partition", self.partition));
+        }
+        if !is_region(self.region) {
+            return Some(format!("`{}` is not a region code", self.region));
+        }
+        if self.account.len() != 12 || !self.account.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(format!("`{}` is not a 12-digit account ID", self.account));
+        }
+        None
     }
-    if !is_region(region) {
-        return Err(format!("`{region}` is not a region code"));
-    }
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("`{account}` is not a 12-digit account ID"));
-    }
-    Ok(Arn { service, resource })
 }
 
 /// Characters of secret names (`/_+=.@-` and alphanumerics) and SSM parameter names.
@@ -83,6 +99,15 @@ pub fn secret_problem(value_from: &str) -> Option<String> {
         Ok(a) => a,
         Err(e) => return Some(e),
     };
+    if !matches!(arn.service, "secretsmanager" | "ssm") {
+        return Some(format!(
+            "`{}` is neither secretsmanager nor ssm",
+            arn.service
+        ));
+    }
+    if let Some(p) = arn.location_problem() {
+        return Some(p);
+    }
     match arn.service {
         "secretsmanager" => {
             let Some(rest) = arn.resource.strip_prefix("secret:") else {
@@ -114,7 +139,7 @@ pub fn secret_problem(value_from: &str) -> Option<String> {
             }
             None
         }
-        other => Some(format!("`{other}` is neither secretsmanager nor ssm")),
+        _ => None,
     }
 }
 

@@ -1,0 +1,1258 @@
+//! A proptest strategy for random valid stacks, as the JSON value that a user's file loads to.
+//!
+//! Every choice is drawn from what AWS and `gen_tf::validate` accept, so that nearly every case
+//! reaches lowering; the few cross-field constraints that random draws would break (memory sums,
+//! the connection budget, unique names) are repaired in [`assemble`] instead of being filtered,
+//! because proptest gives up after too many rejections. Text that users control and that lands
+//! in quoted strings (environment values, hosts, log levels) is hostile on purpose.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+use proptest::sample::select;
+use serde_json::{json, Map, Value};
+
+/// One generated case: the stack and the `-V ENV=...` it is compiled with.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub value: Value,
+    pub env: Option<String>,
+}
+
+/// Fargate cpu -> memory MiB as (cpu, min, max, step).
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+const FARGATE_SIZES: &[(u32, u32, u32, u32)] = &[
+    (256, 512, 2048, 512),
+    (512, 1024, 4096, 1024),
+    (1024, 2048, 8192, 1024),
+    (2048, 4096, 16384, 1024),
+    (4096, 8192, 30720, 1024),
+    (8192, 16384, 61440, 4096),
+    (16384, 32768, 122880, 8192),
+];
+
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "eu-west-1",
+    "ap-southeast-2",
+    "eu-central-2",
+    "us-gov-west-1",
+];
+
+/// Pieces of text that break naive printers: template markers and their escapes, quotes,
+/// backslashes, escapes spelled out, line breaks, control characters, combining and wide
+/// characters, and things that look like HCL syntax. References to module objects (`var.`,
+/// `local.`, `aws_...`) are left out: tfcheck's reference check reads `$${var.x}` in a JSON string
+/// as a reference, which Terraform does not.
+const FRAGMENTS: &[&str] = &[
+    "${x}",
+    "${ x }",
+    "%{if true}",
+    "%{ endif }",
+    "%{for a in b}",
+    "$${",
+    "%%{",
+    "${",
+    "%{",
+    "$",
+    "%",
+    "$$",
+    "%%",
+    "{",
+    "}",
+    "\"",
+    "'",
+    "\\",
+    "\\n",
+    "\\u0041",
+    "\\\"",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u{0}",
+    "\u{1b}[31m",
+    "\u{7f}",
+    "\u{85}",
+    "é",
+    "e\u{301}",
+    "日本語",
+    "한국",
+    "😀",
+    "👍🏽",
+    "👨\u{200d}👩\u{200d}👧",
+    "\u{200b}",
+    "\u{2028}",
+    "\u{feff}",
+    "<<EOT\n",
+    "EOT",
+    "# not a comment",
+    "// nor this",
+    "/* nor this */",
+    " = ",
+    "jsonencode(",
+    "null",
+    "true",
+    "-0",
+    "1e3",
+    "  ",
+    "x",
+];
+
+const RETENTION_DAYS: &[u32] = &[
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+/// Names gen-tf derives from `database` and `observability`; users may not reuse them.
+const GENERATED_ENV: &[&str] = &[
+    "DB_READ_HOST",
+    "DB_WRITE_HOST",
+    "DB_POOL_MIN",
+    "DB_POOL_MAX",
+    "XRAY_SAMPLING_RATE",
+    "LOG_LEVEL",
+];
+
+const RESERVED_SERVICES: &[&str] = &["versions", "variables", "outputs", "cluster"];
+
+/// Text that must reach Terraform byte for byte.
+pub fn hostile() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::collection::vec(select(FRAGMENTS), 0..7).prop_map(|v| v.concat()),
+        1 => any::<String>(),
+        1 => "[a-zA-Z0-9 ._:/-]{0,20}",
+    ]
+}
+
+/// Tag keys and values: AWS's `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, with wide letters and unusual
+/// spaces, which stress the printer's `=` alignment and string escaping.
+fn tag_key() -> impl Strategy<Value = String> {
+    "[A-Za-zÄéß日本한국Ωж٣][A-Za-z0-9 _.:/=+@äé日本한\u{a0}\u{3000}\u{2028}-]{0,10}".prop_map(|k| {
+        if k.to_ascii_lowercase().starts_with("aws:") {
+            format!("x{k}")
+        } else {
+            k
+        }
+    })
+}
+
+fn tag_value() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9 _.:/=+@äé日本한\u{a0}\u{3000}-]{0,16}"
+}
+
+fn tags() -> impl Strategy<Value = BTreeMap<String, String>> {
+    prop::collection::btree_map(tag_key(), tag_value(), 0..4)
+}
+
+/// A valid cpu/memory pair; every CPU value equally likely.
+fn size() -> impl Strategy<Value = (u32, u32)> {
+    select(FARGATE_SIZES).prop_flat_map(|(cpu, lo, hi, step)| {
+        (0..=(hi - lo) / step).prop_map(move |k| (cpu, lo + k * step))
+    })
+}
+
+#[derive(Debug, Clone)]
+enum Image {
+    Omitted,
+    Ecr(String),
+    /// Only reachable through a NAT gateway.
+    Public(&'static str),
+}
+
+fn image() -> impl Strategy<Value = Image> {
+    prop_oneof![
+        1 => Just(Image::Omitted),
+        2 => "[a-z0-9]{1,6}(\\.[0-9]{1,2}){0,2}".prop_map(Image::Ecr),
+        1 => select(&[
+            "nginx:latest",
+            "public.ecr.aws/docker/library/nginx:1.27",
+            "ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "registry.example.com:5000/team/app:v1_2#build",
+        ][..])
+        .prop_map(Image::Public),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Capacity {
+    /// (provider, weight, base); the first entry is the only one that may get a base above 0.
+    items: Vec<(&'static str, Option<i64>, Option<i64>)>,
+    launch_type: bool,
+}
+
+fn capacity() -> impl Strategy<Value = Capacity> {
+    let item = |p: &'static str| {
+        (
+            prop::option::of(0i64..=1000),
+            prop::option::of(prop_oneof![Just(0i64), 0i64..=100_000]),
+        )
+            .prop_map(move |(w, b)| (p, w, b))
+    };
+    prop_oneof![
+        (any::<bool>()).prop_map(|launch_type| Capacity {
+            items: vec![],
+            launch_type
+        }),
+        item("FARGATE").prop_map(|i| Capacity {
+            items: vec![i],
+            launch_type: false
+        }),
+        item("FARGATE_SPOT").prop_map(|i| Capacity {
+            items: vec![i],
+            launch_type: false
+        }),
+        (item("FARGATE_SPOT"), item("FARGATE"), any::<bool>()).prop_map(|(a, b, swap)| {
+            Capacity {
+                items: if swap { vec![b, a] } else { vec![a, b] },
+                launch_type: false,
+            }
+        }),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Memory {
+    /// Per mille of the task memory.
+    container_memory: Option<u32>,
+    reservation: Option<Reservation>,
+}
+
+#[derive(Debug, Clone)]
+enum Reservation {
+    /// Per mille of what is left for the main container.
+    PerMille(u32),
+    Strategy(&'static str),
+}
+
+fn memory() -> impl Strategy<Value = Memory> {
+    (
+        prop::option::of(100u32..=875),
+        prop::option::of(prop_oneof![
+            (10u32..=990).prop_map(Reservation::PerMille),
+            select(&["conservative", "aggressive", "dynamic"][..]).prop_map(Reservation::Strategy),
+        ]),
+    )
+        .prop_map(|(container_memory, reservation)| Memory {
+            container_memory,
+            reservation,
+        })
+}
+
+#[derive(Debug, Clone)]
+struct Sidecar {
+    name: String,
+    public_image: bool,
+    /// Per mille of the sidecars' share of the task memory.
+    memory: Option<u32>,
+    reservation: Option<u32>,
+    essential: bool,
+    port: Option<u16>,
+    environment: Vec<(String, String)>,
+}
+
+fn sidecar() -> impl Strategy<Value = Sidecar> {
+    (
+        "[a-z][a-z0-9-]{0,10}[a-z0-9]",
+        any::<bool>(),
+        prop::option::of(200u32..=1000),
+        prop::option::of(10u32..=990),
+        any::<bool>(),
+        prop::option::of(1u16..=65535),
+        prop::collection::vec(("[A-Z_][A-Z0-9_]{0,10}", hostile()), 0..3),
+    )
+        .prop_map(
+            |(name, public_image, memory, reservation, essential, port, environment)| Sidecar {
+                name,
+                public_image,
+                memory,
+                reservation,
+                essential,
+                port,
+                environment,
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct Database {
+    read_host: String,
+    write_host: String,
+    pool: Option<(u32, u32)>,
+    limit: DbLimit,
+    buffer: Option<u32>,
+}
+
+/// `max_connections` as the connection budget plus some spare, or an engine and class whose
+/// default is large enough.
+#[derive(Debug, Clone)]
+enum DbLimit {
+    Spare(u32),
+    Class(&'static str, &'static str),
+}
+
+fn database() -> impl Strategy<Value = Database> {
+    (
+        prop_oneof![Just("reader.example.internal".to_owned()), hostile()],
+        prop_oneof![Just("writer.example.internal".to_owned()), hostile()],
+        prop::option::of((0u32..=10, 1u32..=20).prop_map(|(a, b)| (a.min(b), b))),
+        prop_oneof![
+            (0u32..=500).prop_map(DbLimit::Spare),
+            select(&[("postgres", "db.r6g.large"), ("mysql", "db.r6g.xlarge")][..])
+                .prop_map(|(e, c)| DbLimit::Class(e, c)),
+        ],
+        prop::option::of(0u32..=50),
+    )
+        .prop_map(|(read_host, write_host, pool, limit, buffer)| Database {
+            read_host,
+            write_host,
+            pool,
+            limit,
+            buffer,
+        })
+}
+
+fn observability() -> impl Strategy<Value = Value> {
+    (
+        prop::option::of(prop_oneof![
+            select(&[0.0, 0.05, 0.1, 1.0][..]),
+            0.0f64..=1.0
+        ]),
+        prop::option::of(prop_oneof![
+            select(&["INFO", "DEBUG", "WARN"][..]).prop_map(str::to_owned),
+            hostile()
+        ]),
+        prop::option::of(select(RETENTION_DAYS)),
+        any::<bool>(),
+    )
+        .prop_map(|(rate, level, days, kms)| {
+            let mut o = Map::new();
+            put(&mut o, "xray_sampling_rate", rate.map(Value::from));
+            put(&mut o, "log_level", level.map(Value::from));
+            put(&mut o, "log_retention_days", days.map(Value::from));
+            if kms {
+                o.insert(
+                    "log_kms_key_arn".into(),
+                    "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                        .into(),
+                );
+            }
+            Value::Object(o)
+        })
+}
+
+#[derive(Debug, Clone)]
+struct LoadBalancer {
+    explicit_port: bool,
+    target_group_arn: bool,
+    grace: Option<u32>,
+    suffixes: bool,
+}
+
+fn load_balancer() -> impl Strategy<Value = LoadBalancer> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::option::of(0u32..=3600),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(explicit_port, target_group_arn, grace, suffixes)| LoadBalancer {
+                explicit_port,
+                target_group_arn,
+                grace,
+                suffixes,
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+enum Policy {
+    Target {
+        /// 0 CPU, 1 memory, 2 ALB requests, 3 a customized metric.
+        metric: usize,
+        target: f64,
+        cooldowns: (Option<u32>, Option<u32>),
+        disable_scale_in: Option<bool>,
+        named: bool,
+    },
+    Step {
+        out: bool,
+        /// Distances between consecutive bounds, all positive.
+        gaps: Vec<f64>,
+        /// Magnitudes; the sign follows the direction.
+        adjustments: Vec<i64>,
+        /// 0 ChangeInCapacity, 1 PercentChangeInCapacity, 2 ExactCapacity, 3 omitted.
+        adjustment_type: usize,
+        min_adjustment_magnitude: Option<i64>,
+        cooldown: Option<u32>,
+        aggregation: Option<&'static str>,
+        alarm: Alarm,
+        reversed: bool,
+        named: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Alarm {
+    threshold: f64,
+    /// 0: default metric, 1: CPUUtilization, 2: MemoryUtilization, 3: a custom namespace.
+    metric: usize,
+    statistic: Option<&'static str>,
+    period: Option<u32>,
+    evaluation_periods: Option<u32>,
+    datapoints: Option<u32>,
+    /// Strict or not; `None` leaves the operator to follow from the steps.
+    explicit_comparison: Option<bool>,
+    treat_missing_data: Option<&'static str>,
+}
+
+fn alarm() -> impl Strategy<Value = Alarm> {
+    (
+        prop_oneof![(0i64..=100).prop_map(|n| n as f64), -1.0e6f64..1.0e6],
+        0usize..4,
+        prop::option::of(select(
+            &["Average", "Maximum", "Minimum", "Sum", "SampleCount"][..],
+        )),
+        prop::option::of(select(&[10u32, 20, 30, 60, 120, 300, 3600][..])),
+        prop::option::of(1u32..=5),
+        prop::option::of(1u32..=5),
+        prop::option::of(any::<bool>()),
+        prop::option::of(select(
+            &["missing", "ignore", "breaching", "notBreaching"][..],
+        )),
+    )
+        .prop_map(
+            |(
+                threshold,
+                metric,
+                statistic,
+                period,
+                evaluation_periods,
+                datapoints,
+                explicit_comparison,
+                treat_missing_data,
+            )| Alarm {
+                threshold,
+                metric,
+                statistic,
+                period,
+                evaluation_periods,
+                datapoints,
+                explicit_comparison,
+                treat_missing_data,
+            },
+        )
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    let target = (
+        0usize..4,
+        prop_oneof![(1i64..=100).prop_map(|n| n as f64), 0.5f64..=100.0],
+        (prop::option::of(0u32..=3600), prop::option::of(0u32..=3600)),
+        prop::option::of(any::<bool>()),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(metric, target, cooldowns, disable_scale_in, named)| Policy::Target {
+                metric,
+                target,
+                cooldowns,
+                disable_scale_in,
+                named,
+            },
+        );
+    let gap = prop_oneof![(1i64..=50).prop_map(|n| n as f64), 0.25f64..1000.0];
+    let step = (
+        any::<bool>(),
+        prop::collection::vec(gap, 0..4),
+        prop::collection::vec(1i64..=100, 4),
+        0usize..4,
+        prop::option::of(1i64..=10),
+        prop::option::of(0u32..=600),
+        prop::option::of(select(&["Average", "Minimum", "Maximum"][..])),
+        alarm(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(
+                out,
+                gaps,
+                adjustments,
+                adjustment_type,
+                min_adjustment_magnitude,
+                cooldown,
+                aggregation,
+                alarm,
+                reversed,
+                named,
+            )| Policy::Step {
+                out,
+                gaps,
+                adjustments,
+                adjustment_type,
+                min_adjustment_magnitude,
+                cooldown,
+                aggregation,
+                alarm,
+                reversed,
+                named,
+            },
+        );
+    prop_oneof![target, step]
+}
+
+#[derive(Debug, Clone)]
+struct Scaling {
+    min: u32,
+    extra: u32,
+    policies: Vec<Policy>,
+}
+
+fn scaling() -> impl Strategy<Value = Scaling> {
+    (0u32..=4, 0u32..=16, prop::collection::vec(policy(), 0..4)).prop_map(
+        |(min, extra, policies)| Scaling {
+            min,
+            extra,
+            policies,
+        },
+    )
+}
+
+#[derive(Debug, Clone)]
+struct Service {
+    size: (u32, u32),
+    /// `runtime_platform`: omitted, without an architecture, or with one.
+    arch: Option<Option<&'static str>>,
+    platform_version: Option<&'static str>,
+    image: Image,
+    memory: Memory,
+    capacity: Capacity,
+    desired_count: Option<u32>,
+    port: Option<u16>,
+    environment: Vec<(String, String)>,
+    secrets: Vec<(String, usize)>,
+    database: Option<Database>,
+    observability: Option<Value>,
+    load_balancer: Option<LoadBalancer>,
+    auto_scaling: Option<Scaling>,
+    read_only: Option<bool>,
+    sidecars: Vec<Sidecar>,
+    tags: BTreeMap<String, String>,
+}
+
+fn service() -> impl Strategy<Value = Service> {
+    let platform = (
+        size(),
+        prop::option::of(prop::option::of(select(&["ARM64", "X86_64"][..]))),
+        prop::option::of(select(&["LATEST", "1.4.0", "1.3.0"][..])),
+        image(),
+        memory(),
+        capacity(),
+    );
+    let container = (
+        prop::option::of(0u32..=20),
+        prop::option::of(1u16..=65535),
+        prop::collection::vec(("[A-Z_][A-Z0-9_]{0,12}", hostile()), 0..5),
+        prop::collection::vec(("[A-Z_][A-Z0-9_]{0,12}", 0usize..4), 0..3),
+        prop::option::of(any::<bool>()),
+        prop::collection::vec(sidecar(), 0..3),
+    );
+    let extras = (
+        prop::option::of(database()),
+        prop::option::of(observability()),
+        prop::option::of(load_balancer()),
+        prop::option::of(scaling()),
+        tags(),
+    );
+    (platform, container, extras).prop_map(
+        |(
+            (size, arch, platform_version, image, memory, capacity),
+            (desired_count, port, environment, secrets, read_only, sidecars),
+            (database, observability, load_balancer, auto_scaling, tags),
+        )| Service {
+            size,
+            arch,
+            platform_version,
+            image,
+            memory,
+            capacity,
+            desired_count,
+            port,
+            environment,
+            secrets,
+            database,
+            observability,
+            load_balancer,
+            auto_scaling,
+            read_only,
+            sidecars,
+            tags,
+        },
+    )
+}
+
+#[derive(Debug, Clone)]
+enum Network {
+    /// No `network` and no `vpc_endpoints`.
+    Default,
+    /// A NAT gateway and some endpoints anyway.
+    NatWithEndpoints(Vec<usize>),
+    /// No NAT gateway: the preset, or every endpoint a task can need plus some more.
+    Private { preset: bool, extra: Vec<usize> },
+}
+
+/// Endpoint entries by index, with the Terraform label each one gets; [`assemble`] never lists
+/// two entries with one label.
+fn endpoint_entry(i: usize) -> (&'static str, Value) {
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{ "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*" }],
+    });
+    match i {
+        0 => ("ecr_api", json!("ecr.api")),
+        1 => ("ecr_dkr", json!("ecr.dkr")),
+        2 => ("s3", json!("s3")),
+        3 => ("logs", json!("logs")),
+        4 => ("secretsmanager", json!("secretsmanager")),
+        5 => ("ssm", json!("ssm")),
+        6 => ("s3", json!({ "service": "s3", "policy": "ecr-layers" })),
+        7 => ("dynamodb", json!("dynamodb")),
+        8 => (
+            "dynamodb_interface",
+            json!({ "service": "dynamodb", "type": "Interface", "private_dns_enabled": false }),
+        ),
+        9 => (
+            "sqs",
+            json!({ "service": "sqs", "private_dns_enabled": false, "policy": policy }),
+        ),
+        10 => ("sts", json!({ "service": "sts", "type": "Interface" })),
+        11 => ("kms", json!("kms")),
+        _ => ("execute_api", json!("execute-api")),
+    }
+}
+
+const ENDPOINT_ENTRIES: usize = 13;
+
+fn network() -> impl Strategy<Value = Network> {
+    let picks = || prop::collection::vec(0..ENDPOINT_ENTRIES, 0..6);
+    prop_oneof![
+        3 => Just(Network::Default),
+        1 => picks().prop_map(Network::NatWithEndpoints),
+        1 => (any::<bool>(), picks()).prop_map(|(preset, extra)| Network::Private { preset, extra }),
+    ]
+}
+
+/// Random valid stacks.
+pub fn stack() -> impl Strategy<Value = Generated> {
+    (
+        "[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,4})?",
+        prop::option::of(select(REGIONS)),
+        tags(),
+        prop::option::of((
+            "[A-Za-z][A-Za-z0-9_-]{0,16}",
+            prop::option::of(any::<bool>()),
+        )),
+        network(),
+        prop::collection::btree_map("[a-z][a-z0-9]{0,7}(-[a-z0-9]{1,5}){0,2}", service(), 1..4),
+        select(&[None, Some("prd"), Some("dev")][..]),
+    )
+        .prop_map(|(name, region, tags, cluster, network, services, env)| {
+            let stack = StackParts {
+                name,
+                region,
+                tags,
+                cluster,
+                network,
+            };
+            Generated {
+                value: assemble(stack, services),
+                env: env.map(str::to_owned),
+            }
+        })
+}
+
+fn put(o: &mut Map<String, Value>, key: &str, v: Option<Value>) {
+    if let Some(v) = v {
+        o.insert(key.to_owned(), v);
+    }
+}
+
+struct StackParts {
+    name: String,
+    region: Option<&'static str>,
+    tags: BTreeMap<String, String>,
+    cluster: Option<(String, Option<bool>)>,
+    network: Network,
+}
+
+fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
+    let mut stack = Map::new();
+    stack.insert("name".into(), parts.name.into());
+    put(&mut stack, "region", parts.region.map(Value::from));
+    if !parts.tags.is_empty() {
+        stack.insert("tags".into(), json!(parts.tags));
+    }
+    if let Some((cluster_name, insights)) = parts.cluster {
+        let mut c = Map::new();
+        c.insert("name".into(), cluster_name.into());
+        put(&mut c, "container_insights", insights.map(Value::from));
+        stack.insert("cluster".into(), Value::Object(c));
+    }
+    let nat = !matches!(parts.network, Network::Private { .. });
+    let mut entries: BTreeMap<&str, Value> = BTreeMap::new();
+    let pick = |picks: &[usize], entries: &mut BTreeMap<&str, Value>| {
+        for &i in picks {
+            let (label, entry) = endpoint_entry(i);
+            entries.entry(label).or_insert(entry);
+        }
+    };
+    match &parts.network {
+        Network::Default => {}
+        Network::NatWithEndpoints(picks) => {
+            if picks.is_empty() {
+                stack.insert("vpc_endpoints".into(), json!([]));
+            }
+            pick(picks, &mut entries);
+        }
+        Network::Private { preset, extra } => {
+            stack.insert("network".into(), json!({ "nat_gateway": false }));
+            if *preset {
+                stack.insert("vpc_endpoints".into(), json!("fargate-private"));
+            } else {
+                pick(&[0, 1, 2, 3, 4, 5], &mut entries);
+                pick(extra, &mut entries);
+            }
+        }
+    }
+    if !entries.is_empty() {
+        stack.insert(
+            "vpc_endpoints".into(),
+            Value::Array(entries.into_values().collect()),
+        );
+    }
+    let mut out = Map::new();
+    for (name, s) in services {
+        if !RESERVED_SERVICES.contains(&name.as_str()) {
+            let v = assemble_service(&name, s, parts.region, nat);
+            out.insert(name, v);
+        }
+    }
+    if out.is_empty() {
+        out.insert("web".into(), json!({ "cpu": 256, "memory": 512 }));
+    }
+    stack.insert("services".into(), Value::Object(out));
+    Value::Object(stack)
+}
+
+fn ecr(region: Option<&str>, repo: &str, tag: &str) -> String {
+    let r = region.unwrap_or("us-east-1");
+    format!("123456789012.dkr.ecr.{r}.amazonaws.com/{repo}:{tag}")
+}
+
+fn secret_arn(region: Option<&str>, kind: usize, name: &str) -> String {
+    let r = region.unwrap_or("eu-west-1");
+    match kind {
+        0 => format!("arn:aws:secretsmanager:{r}:123456789012:secret:{name}-AbCdEf"),
+        1 => format!("arn:aws:secretsmanager:{r}:123456789012:secret:app/{name}:password::"),
+        2 => format!("arn:aws:ssm:{r}:123456789012:parameter/app/{name}"),
+        _ => format!("arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/{name}"),
+    }
+}
+
+fn assemble_service(name: &str, s: Service, region: Option<&str>, nat: bool) -> Value {
+    let (cpu, task_memory) = s.size;
+    let mut o = Map::new();
+    match &s.image {
+        Image::Omitted => {}
+        Image::Ecr(tag) => {
+            o.insert("image".into(), ecr(region, name, tag).into());
+        }
+        Image::Public(p) if nat => {
+            o.insert("image".into(), (*p).into());
+        }
+        // Without a NAT gateway only the region's private ECR is reachable.
+        Image::Public(_) => {
+            o.insert("image".into(), ecr(region, name, "latest").into());
+        }
+    }
+    o.insert("cpu".into(), cpu.into());
+    o.insert("memory".into(), task_memory.into());
+
+    // Memory: the sidecars share at most an eighth of the task, the main container the rest, so
+    // that no combination of limits and reservations exceeds the task.
+    let sidecar_share = task_memory / 16;
+    let main_share = task_memory - 2 * sidecar_share;
+    let container_memory = s
+        .memory
+        .container_memory
+        .map(|pm| (task_memory * pm / 1000).clamp(64, main_share));
+    put(
+        &mut o,
+        "container_memory",
+        container_memory.map(Value::from),
+    );
+    match &s.memory.reservation {
+        None => {}
+        Some(Reservation::PerMille(pm)) => {
+            let limit = container_memory.map_or(main_share, |c| c - 1);
+            o.insert(
+                "memory_reservation".into(),
+                (limit * pm / 1000).max(6).into(),
+            );
+        }
+        Some(Reservation::Strategy(st)) => {
+            o.insert("memory_reservation".into(), json!({ "strategy": st }));
+        }
+    }
+
+    // Linux only. ARM64 (the default) and 8 or 16 vCPU need platform 1.4.0, so 1.3.0 is kept
+    // for small X86_64 tasks.
+    let arm64 = !matches!(s.arch, Some(Some("X86_64")));
+    let version = match s.platform_version {
+        Some("1.3.0") if arm64 || cpu > 4096 => Some("1.4.0"),
+        v => v,
+    };
+    match s.arch {
+        None => {}
+        Some(None) => {
+            o.insert(
+                "runtime_platform".into(),
+                json!({ "operating_system_family": "LINUX" }),
+            );
+        }
+        Some(Some(a)) => {
+            o.insert(
+                "runtime_platform".into(),
+                json!({ "cpu_architecture": a, "operating_system_family": "LINUX" }),
+            );
+        }
+    }
+    put(&mut o, "platform_version", version.map(Value::from));
+
+    if s.capacity.items.is_empty() {
+        if s.capacity.launch_type {
+            o.insert("launch_type".into(), "FARGATE".into());
+        }
+    } else {
+        let mut items = s.capacity.items.clone();
+        if items.iter().all(|(_, w, _)| w.unwrap_or(0) == 0) {
+            items[0].1 = Some(1);
+        }
+        let list: Vec<Value> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (p, w, b))| {
+                let mut item = Map::new();
+                item.insert("capacity_provider".into(), (*p).into());
+                put(&mut item, "weight", w.map(Value::from));
+                let base = if i == 0 { *b } else { b.map(|_| 0) };
+                put(&mut item, "base", base.map(Value::from));
+                Value::Object(item)
+            })
+            .collect();
+        o.insert("capacity_provider_strategy".into(), Value::Array(list));
+    }
+
+    let lb = s.load_balancer.as_ref();
+    let port = match (s.port, lb) {
+        (None, Some(_)) => Some(8080),
+        (p, _) => p,
+    };
+    put(&mut o, "port", port.map(Value::from));
+
+    let mut max_tasks = s.desired_count.unwrap_or(1);
+    match &s.auto_scaling {
+        Some(a) => {
+            let max = a.min + a.extra;
+            max_tasks = max;
+            let desired = s.desired_count.map(|d| d.clamp(a.min, max));
+            put(&mut o, "desired_count", desired.map(Value::from));
+            o.insert(
+                "auto_scaling".into(),
+                auto_scaling(a, max, lb.is_some(), name),
+            );
+        }
+        None => put(&mut o, "desired_count", s.desired_count.map(Value::from)),
+    }
+
+    // Environment and secret names: unique, and none that gen-tf generates.
+    let mut taken: BTreeSet<String> = GENERATED_ENV.iter().map(|s| (*s).to_owned()).collect();
+    let env_list: Vec<Value> = s
+        .environment
+        .iter()
+        .filter(|(n, _)| taken.insert(n.clone()))
+        .map(|(n, v)| json!({ "name": n, "value": v }))
+        .collect();
+    if !env_list.is_empty() {
+        o.insert("environment".into(), Value::Array(env_list));
+    }
+    let secrets: Vec<Value> = s
+        .secrets
+        .iter()
+        .filter(|(n, _)| taken.insert(n.clone()))
+        .map(|(n, kind)| {
+            let leaf = n.to_ascii_lowercase().replace('_', "-");
+            let leaf = match leaf.trim_matches('-') {
+                "" => "key",
+                l => l,
+            };
+            json!({ "name": n, "value_from": secret_arn(region, *kind, leaf) })
+        })
+        .collect();
+    if !secrets.is_empty() {
+        o.insert("secrets".into(), Value::Array(secrets));
+    }
+
+    if let Some(db) = &s.database {
+        let mut d = Map::new();
+        d.insert("read_host".into(), db.read_host.clone().into());
+        d.insert("write_host".into(), db.write_host.clone().into());
+        if let Some((min, max)) = db.pool {
+            d.insert("pool".into(), json!({ "min": min, "max": max }));
+        }
+        put(&mut d, "buffer", db.buffer.map(Value::from));
+        match db.limit {
+            DbLimit::Spare(spare) => {
+                let pool_max = db.pool.map_or(0, |p| p.1);
+                let budget = max_tasks * pool_max + db.buffer.unwrap_or(20);
+                d.insert("max_connections".into(), (budget + spare).into());
+            }
+            DbLimit::Class(engine, class) => {
+                d.insert("engine".into(), engine.into());
+                d.insert("instance_class".into(), class.into());
+            }
+        }
+        o.insert("database".into(), Value::Object(d));
+    }
+    put(&mut o, "observability", s.observability.clone());
+    if let Some(lb) = lb {
+        let mut l = Map::new();
+        if lb.explicit_port {
+            put(&mut l, "container_port", port.map(Value::from));
+        }
+        if lb.target_group_arn {
+            l.insert(
+                "target_group_arn".into(),
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my-tg/943f017f100becff".into(),
+            );
+        }
+        put(
+            &mut l,
+            "health_check_grace_period_seconds",
+            lb.grace.map(Value::from),
+        );
+        if lb.suffixes {
+            l.insert(
+                "load_balancer_arn_suffix".into(),
+                "app/my-lb/50dc6c495c0c9188".into(),
+            );
+            l.insert(
+                "target_group_arn_suffix".into(),
+                "targetgroup/my-tg/943f017f100becff".into(),
+            );
+        }
+        o.insert("load_balancer".into(), Value::Object(l));
+    }
+    put(
+        &mut o,
+        "read_only_root_filesystem",
+        s.read_only.map(Value::from),
+    );
+
+    let mut containers: BTreeSet<String> = BTreeSet::from([name.to_owned()]);
+    let sidecars: Vec<Value> = s
+        .sidecars
+        .iter()
+        .filter(|sc| containers.insert(sc.name.clone()))
+        .map(|sc| {
+            let mut c = Map::new();
+            c.insert("name".into(), sc.name.clone().into());
+            let img = if sc.public_image && nat {
+                "public.ecr.aws/xray/aws-xray-daemon:3.3.12".to_owned()
+            } else {
+                ecr(region, &sc.name, "3")
+            };
+            c.insert("image".into(), img.into());
+            let hard = sc.memory.map(|pm| (sidecar_share * pm / 1000).max(8));
+            put(&mut c, "memory", hard.map(Value::from));
+            let soft = sc.reservation.map(|pm| {
+                let limit = hard.map_or(sidecar_share, |h| h - 1);
+                (limit * pm / 1000).max(6)
+            });
+            put(&mut c, "memory_reservation", soft.map(Value::from));
+            if sc.essential {
+                c.insert("essential".into(), true.into());
+            }
+            put(&mut c, "port", sc.port.map(Value::from));
+            let mut names = BTreeSet::new();
+            let env: Vec<Value> = sc
+                .environment
+                .iter()
+                .filter(|(n, _)| names.insert(n.clone()))
+                .map(|(n, v)| json!({ "name": n, "value": v }))
+                .collect();
+            if !env.is_empty() {
+                c.insert("environment".into(), Value::Array(env));
+            }
+            Value::Object(c)
+        })
+        .collect();
+    if !sidecars.is_empty() {
+        o.insert("sidecars".into(), Value::Array(sidecars));
+    }
+    if !s.tags.is_empty() {
+        o.insert("tags".into(), json!(s.tags));
+    }
+    Value::Object(o)
+}
+
+/// `auto_scaling` with policy names that are unique within the service: a policy keeps its
+/// default name (`cpu`, `scale-out`, ...) the first time, and is named `p<index>` otherwise.
+fn auto_scaling(a: &Scaling, max: u32, has_lb: bool, service: &str) -> Value {
+    let mut used = BTreeSet::new();
+    let policies: Vec<Value> = a
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (mut v, default, named) = match p {
+                Policy::Target { named, .. } => {
+                    let (v, d) = target_policy(p, has_lb, service);
+                    (v, d, *named)
+                }
+                Policy::Step { named, .. } => {
+                    let (v, d) = step_policy(p);
+                    (v, d, *named)
+                }
+            };
+            if named || !used.insert(default) {
+                v.insert("name".into(), format!("p{i}").into());
+            }
+            Value::Object(v)
+        })
+        .collect();
+    let mut o = Map::new();
+    o.insert("min_capacity".into(), a.min.into());
+    o.insert("max_capacity".into(), max.into());
+    if !policies.is_empty() {
+        o.insert("policies".into(), Value::Array(policies));
+    }
+    Value::Object(o)
+}
+
+fn target_policy(p: &Policy, has_lb: bool, service: &str) -> (Map<String, Value>, &'static str) {
+    let Policy::Target {
+        metric,
+        target,
+        cooldowns,
+        disable_scale_in,
+        ..
+    } = p
+    else {
+        unreachable!("called with a target tracking policy")
+    };
+    let mut o = Map::new();
+    // policy_type is optional for target tracking; write it for half of them.
+    if *metric % 2 == 0 {
+        o.insert("policy_type".into(), "TargetTrackingScaling".into());
+    }
+    let default = match metric {
+        0 => {
+            o.insert(
+                "predefined_metric_type".into(),
+                "ECSServiceAverageCPUUtilization".into(),
+            );
+            o.insert("target_value".into(), (*target).into());
+            "cpu"
+        }
+        1 => {
+            o.insert(
+                "predefined_metric_type".into(),
+                "ECSServiceAverageMemoryUtilization".into(),
+            );
+            o.insert("target_value".into(), (*target).into());
+            "memory"
+        }
+        2 => {
+            o.insert(
+                "predefined_metric_type".into(),
+                "ALBRequestCountPerTarget".into(),
+            );
+            o.insert("target_value".into(), (target * 10.0).into());
+            if !has_lb {
+                o.insert(
+                    "resource_label".into(),
+                    "app/my-lb/50dc6c495c0c9188/targetgroup/my-tg/943f017f100becff".into(),
+                );
+            }
+            "requests"
+        }
+        _ => {
+            o.insert(
+                "customized_metric".into(),
+                json!({
+                    "namespace": "Custom/App",
+                    "metric_name": "QueueDepth",
+                    "statistic": "Average",
+                    "unit": "Count",
+                    "dimensions": { "QueueName": format!("{service}-jobs"), "Tier": "web" },
+                }),
+            );
+            o.insert("target_value".into(), (*target).into());
+            "queue-depth"
+        }
+    };
+    put(&mut o, "scale_in_cooldown", cooldowns.0.map(Value::from));
+    put(&mut o, "scale_out_cooldown", cooldowns.1.map(Value::from));
+    put(
+        &mut o,
+        "disable_scale_in",
+        disable_scale_in.map(Value::from),
+    );
+    (o, default)
+}
+
+/// A gapless step layout on one side of the threshold: bounds 0, g1, g1+g2, ... (negated below
+/// it), the outermost step unbounded.
+fn step_policy(p: &Policy) -> (Map<String, Value>, &'static str) {
+    let Policy::Step {
+        out,
+        gaps,
+        adjustments,
+        adjustment_type,
+        min_adjustment_magnitude,
+        cooldown,
+        aggregation,
+        alarm,
+        reversed,
+        ..
+    } = p
+    else {
+        unreachable!("called with a step policy")
+    };
+    let out = *out;
+    // ExactCapacity sets a task count, which only fits scaling out here.
+    let adjustment_type = match (*adjustment_type, out) {
+        (2, false) => 0,
+        (t, _) => t,
+    };
+    let mut bounds = vec![0.0f64];
+    for g in gaps {
+        bounds.push(bounds[bounds.len() - 1] + g);
+    }
+    let sign = if out { 1.0 } else { -1.0 };
+    let mut steps: Vec<Value> = (0..bounds.len())
+        .map(|i| {
+            // `+ 0.0` turns -0.0 into 0.0, which is what a user would write.
+            let near = bounds[i] * sign + 0.0;
+            let far = bounds.get(i + 1).map(|b| b * sign + 0.0);
+            let magnitude = adjustments[i % adjustments.len()];
+            let adjustment = match (adjustment_type, out) {
+                (2, _) => magnitude - 1,
+                (_, true) => magnitude,
+                (_, false) => -magnitude,
+            };
+            let (lower, upper) = if out {
+                (Some(near), far)
+            } else {
+                (far, Some(near))
+            };
+            let mut s = Map::new();
+            put(
+                &mut s,
+                "metric_interval_lower_bound",
+                lower.map(Value::from),
+            );
+            put(
+                &mut s,
+                "metric_interval_upper_bound",
+                upper.map(Value::from),
+            );
+            s.insert("scaling_adjustment".into(), adjustment.into());
+            Value::Object(s)
+        })
+        .collect();
+    if *reversed {
+        steps.reverse();
+    }
+    let mut o = Map::new();
+    o.insert("policy_type".into(), "StepScaling".into());
+    match adjustment_type {
+        0 => {
+            o.insert("adjustment_type".into(), "ChangeInCapacity".into());
+        }
+        1 => {
+            o.insert("adjustment_type".into(), "PercentChangeInCapacity".into());
+            put(
+                &mut o,
+                "min_adjustment_magnitude",
+                min_adjustment_magnitude.map(Value::from),
+            );
+        }
+        2 => {
+            o.insert("adjustment_type".into(), "ExactCapacity".into());
+        }
+        _ => {}
+    }
+    put(&mut o, "cooldown", cooldown.map(Value::from));
+    put(
+        &mut o,
+        "metric_aggregation_type",
+        aggregation.map(Value::from),
+    );
+    o.insert("step_adjustments".into(), Value::Array(steps));
+    let mut a = Map::new();
+    match alarm.metric {
+        0 => {}
+        1 => {
+            a.insert("metric_name".into(), "CPUUtilization".into());
+        }
+        2 => {
+            a.insert("metric_name".into(), "MemoryUtilization".into());
+            a.insert("namespace".into(), "AWS/ECS".into());
+        }
+        _ => {
+            a.insert(
+                "metric_name".into(),
+                "ApproximateNumberOfMessagesVisible".into(),
+            );
+            a.insert("namespace".into(), "AWS/SQS".into());
+        }
+    }
+    put(&mut a, "statistic", alarm.statistic.map(Value::from));
+    // AWS/ECS publishes once a minute, so sub-minute periods only suit other namespaces.
+    let period = match alarm.period {
+        Some(p) if p < 60 && alarm.metric < 3 => Some(p * 6),
+        p => p,
+    };
+    put(&mut a, "period", period.map(Value::from));
+    put(
+        &mut a,
+        "evaluation_periods",
+        alarm.evaluation_periods.map(Value::from),
+    );
+    let evaluations = alarm.evaluation_periods.unwrap_or(2);
+    put(
+        &mut a,
+        "datapoints_to_alarm",
+        alarm.datapoints.map(|d| Value::from(d.min(evaluations))),
+    );
+    a.insert("threshold".into(), alarm.threshold.into());
+    if let Some(strict) = alarm.explicit_comparison {
+        let op = match (out, strict) {
+            (true, true) => "GreaterThanThreshold",
+            (true, false) => "GreaterThanOrEqualToThreshold",
+            (false, true) => "LessThanThreshold",
+            (false, false) => "LessThanOrEqualToThreshold",
+        };
+        a.insert("comparison_operator".into(), op.into());
+    }
+    put(
+        &mut a,
+        "treat_missing_data",
+        alarm.treat_missing_data.map(Value::from),
+    );
+    o.insert("alarm".into(), Value::Object(a));
+    (o, if out { "scale-out" } else { "scale-in" })
+}
