@@ -155,7 +155,11 @@ impl Cache {
         };
         let bytes = serde_json::to_vec(&entry).map_err(io::Error::other)?;
         self.ensure_dir()?;
-        write_atomic(&self.entry_path(&hash), &bytes)
+        write_atomic(&self.entry_path(&hash), &bytes)?;
+        // Marks the version as in use, for the clean-up in `ensure_dir`.
+        let _ = fs::File::open(self.version_dir())
+            .and_then(|d| d.set_modified(std::time::SystemTime::now()));
+        Ok(())
     }
 
     /// The key material and its hash. `None` when the stack cannot be canonicalized (it will
@@ -182,14 +186,26 @@ impl Cache {
         Some((key, hash))
     }
 
-    fn entry_path(&self, hash: &str) -> PathBuf {
-        self.dir.join(&hash[..2]).join(format!("{hash}.json"))
+    /// Entries live in one directory per gen-tf version, so the entries of binaries that are
+    /// gone can be removed whole (see [`Cache::ensure_dir`]).
+    fn version_dir(&self) -> PathBuf {
+        let v = hex(&Sha256::digest(self.version.as_bytes()));
+        self.dir.join(format!("{SCHEMA}-{}", &v[..16]))
     }
 
-    /// Creates the directory, and a `.gitignore` that keeps a cache inside a repository out of
-    /// `git status` without the user editing their own `.gitignore`.
+    fn entry_path(&self, hash: &str) -> PathBuf {
+        self.version_dir()
+            .join(&hash[..2])
+            .join(format!("{hash}.json"))
+    }
+
+    /// Creates the directory, with a `.gitignore` that keeps a cache inside a repository out of
+    /// `git status` without the user editing their own `.gitignore`. The first time a gen-tf
+    /// version writes here, it removes the entries of versions unused for [`STALE_AFTER`]:
+    /// every rebuilt binary is a new version, and nothing else would ever remove their entries.
     fn ensure_dir(&self) -> io::Result<()> {
-        if self.dir.is_dir() {
+        let mine = self.version_dir();
+        if mine.is_dir() {
             return Ok(());
         }
         fs::create_dir_all(&self.dir)?;
@@ -200,9 +216,28 @@ impl Cache {
                 b"# Created by gen-tf: the render cache is not source.\n*\n",
             )?;
         }
+        fs::create_dir_all(&mine)?;
+        let now = std::time::SystemTime::now();
+        for e in fs::read_dir(&self.dir)?.flatten() {
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > STALE_AFTER);
+            let name = e.file_name().to_string_lossy().into_owned();
+            if old && name.starts_with("gen-tf-cache-") && e.path() != mine {
+                // Another process may still be using it: its writes then fail and its reads
+                // miss, which only costs time.
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
         Ok(())
     }
 }
+
+/// How long the entries of a gen-tf version are kept after it last stored one.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(14 * 24 * 3600);
 
 /// The default cache directory: `$XDG_CACHE_HOME/gen-tf`, else `~/.cache/gen-tf`. Projects use
 /// `.gen-tf/cache` next to `gen-tf.toml` instead (see `cli`).
@@ -305,6 +340,34 @@ mod tests {
         assert!(cache.get(&stack, &opts).is_none());
         // The cache keeps itself out of git.
         assert!(dir.path().join("cache/.gitignore").is_file());
+    }
+
+    #[test]
+    fn a_new_version_removes_versions_unused_for_two_weeks() {
+        let dir = tempfile::tempdir().unwrap();
+        let stack = dir.path().join("s.json");
+        fs::write(&stack, "{}").unwrap();
+        let root = dir.path().join("cache");
+        let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(30 * 86400);
+        for name in ["gen-tf-cache-1-old", "gen-tf-cache-1-recent", "not-ours"] {
+            fs::create_dir_all(root.join(name).join("ab")).unwrap();
+        }
+        for name in ["gen-tf-cache-1-old", "not-ours"] {
+            let d = fs::File::open(root.join(name)).unwrap();
+            d.set_modified(month_ago).unwrap();
+        }
+        let cache = Cache::new(&root, "2");
+        cache
+            .put(
+                &stack,
+                &Options::default(),
+                &compiled(&stack, vec![stack.clone()]),
+            )
+            .unwrap();
+        assert!(!root.join("gen-tf-cache-1-old").exists());
+        assert!(root.join("gen-tf-cache-1-recent").exists());
+        assert!(root.join("not-ours").exists());
+        assert!(cache.get(&stack, &Options::default()).is_some());
     }
 
     #[test]

@@ -130,7 +130,7 @@ pub struct OutArgs {
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     pub out: Option<String>,
     /// Keep generated files that no stack produces any more (build), or do not report them
-    /// (check).
+    /// (check). Implied when stack files are named one by one.
     #[arg(long)]
     pub no_prune: bool,
 }
@@ -277,6 +277,9 @@ struct Plan {
     layout: Layout,
     cache: Option<Cache>,
     jobs: usize,
+    /// Stack files were named one by one, so other stacks' modules may be in the output root:
+    /// such a run prunes nothing.
+    partial: bool,
 }
 
 impl Plan {
@@ -389,6 +392,7 @@ impl Plan {
             layout: project.map(|p| p.layout).unwrap_or_default(),
             cache,
             jobs,
+            partial: input.paths.iter().any(|p| !p.is_dir()),
         })
     }
 
@@ -414,14 +418,16 @@ struct Units {
     from_cache: usize,
 }
 
+/// A compilation's result, and whether the cache answered it.
+type Outcome = (Result<Compiled, Failure>, bool);
+
 /// Compiles every stack for every target, in parallel, and prints every diagnostic in a fixed
 /// order. `Err(exit code)` (after printing) when anything failed.
 fn compile_plan(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, u8> {
     let jobs: Vec<(usize, &Path)> = (0..plan.targets.len())
         .flat_map(|t| plan.stacks.iter().map(move |s| (t, s.as_path())))
         .collect();
-    let results: Vec<Mutex<Option<(Result<Compiled, Failure>, bool)>>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<Outcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let worker = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -588,7 +594,7 @@ fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> u8 {
     }
     let root = PathBuf::from(&plan.out);
     let result = write::write_tree(&root, &files).and_then(|report| {
-        let stale = if args.output.no_prune {
+        let stale = if args.output.no_prune || plan.partial {
             Vec::new()
         } else {
             stale_files(&plan, &root, &files)?
@@ -660,7 +666,7 @@ fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> u8 {
         diff(&label, have.as_deref().unwrap_or(""), want);
         drift.push((label, if have.is_none() { "missing" } else { "stale" }));
     }
-    let extra = if args.output.no_prune {
+    let extra = if args.output.no_prune || plan.partial {
         Vec::new()
     } else {
         match stale_files(&plan, &root, &files) {

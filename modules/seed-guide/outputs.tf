@@ -10,6 +10,21 @@ output "cluster_arn" {
   value       = aws_ecs_cluster.this.arn
 }
 
+output "service_a_cpu_policy_arn" {
+  description = "ARN of the seed-guide-service-a-cpu scaling policy of service-a."
+  value       = aws_appautoscaling_policy.service_a_cpu.arn
+}
+
+output "service_a_step_scaling_policy_arn" {
+  description = "ARN of the seed-guide-service-a-step-scaling scaling policy of service-a."
+  value       = aws_appautoscaling_policy.service_a_step_scaling.arn
+}
+
+output "service_a_step_scaling_alarm_arn" {
+  description = "ARN of the CloudWatch alarm that triggers the seed-guide-service-a-step-scaling scaling policy."
+  value       = aws_cloudwatch_metric_alarm.service_a_step_scaling.arn
+}
+
 output "service_a_service_name" {
   description = "Name of the service-a ECS service."
   value       = aws_ecs_service.service_a.name
@@ -28,4 +43,18 @@ output "service_a_task_definition_arn" {
 output "service_a_security_group_id" {
   description = "ID of the service-a task security group."
   value       = aws_security_group.service_a.id
+}
+
+output "vpc_endpoint_ids" {
+  description = "IDs of the VPC endpoints, by Terraform label (ecr_api, s3...)."
+  value = {
+    ecr_api = aws_vpc_endpoint.ecr_api.id
+    ecr_dkr = aws_vpc_endpoint.ecr_dkr.id
+    s3      = aws_vpc_endpoint.s3.id
+  }
+}
+
+output "vpc_endpoints_security_group_id" {
+  description = "ID of the security group of the Interface VPC endpoints."
+  value       = aws_security_group.vpc_endpoints.id
 }

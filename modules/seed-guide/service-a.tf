@@ -68,6 +68,15 @@ resource "aws_security_group" "service_a" {
   }
 }
 
+resource "aws_vpc_security_group_egress_rule" "service_a_to_database" {
+  security_group_id            = aws_security_group.service_a.id
+  description                  = "service-a to its database on 5432"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = var.service_a_database_security_group_id
+}
+
 resource "aws_vpc_security_group_egress_rule" "service_a_https" {
   security_group_id = aws_security_group.service_a.id
   description       = "service-a to AWS APIs and ECR over HTTPS through the NAT gateway"
@@ -75,6 +84,24 @@ resource "aws_vpc_security_group_egress_rule" "service_a_https" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "service_a_to_vpc_endpoints" {
+  security_group_id            = aws_security_group.service_a.id
+  description                  = "service-a to the Interface VPC endpoints over HTTPS"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.vpc_endpoints.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "service_a_to_s3" {
+  security_group_id = aws_security_group.service_a.id
+  description       = "service-a to s3 over HTTPS through its Gateway VPC endpoint"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = aws_vpc_endpoint.s3.prefix_list_id
 }
 
 resource "aws_ecs_task_definition" "service_a" {
@@ -106,6 +133,14 @@ resource "aws_ecs_task_definition" "service_a" {
         {
           name  = "DB_WRITE_HOST"
           value = "writer.cluster.region.rds.amazonaws.com"
+        },
+        {
+          name  = "DB_POOL_MIN"
+          value = "5"
+        },
+        {
+          name  = "DB_POOL_MAX"
+          value = "10"
         },
         {
           name  = "XRAY_SAMPLING_RATE"
@@ -174,5 +209,85 @@ resource "aws_ecs_service" "service_a" {
     rollback = true
   }
 
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+
   depends_on = [aws_iam_role_policy_attachment.service_a_execution, aws_ecs_cluster_capacity_providers.this]
+}
+
+resource "aws_appautoscaling_target" "service_a" {
+  service_namespace  = "ecs"
+  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.service_a.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = 2
+  max_capacity       = 20
+  tags = {
+    environment = "prd"
+    team        = "platform"
+  }
+}
+
+resource "aws_appautoscaling_policy" "service_a_cpu" {
+  name               = "seed-guide-service-a-cpu"
+  policy_type        = "TargetTrackingScaling"
+  resource_id        = aws_appautoscaling_target.service_a.resource_id
+  scalable_dimension = aws_appautoscaling_target.service_a.scalable_dimension
+  service_namespace  = aws_appautoscaling_target.service_a.service_namespace
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = 70
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
+resource "aws_appautoscaling_policy" "service_a_step_scaling" {
+  name               = "seed-guide-service-a-step-scaling"
+  policy_type        = "StepScaling"
+  resource_id        = aws_appautoscaling_target.service_a.resource_id
+  scalable_dimension = aws_appautoscaling_target.service_a.scalable_dimension
+  service_namespace  = aws_appautoscaling_target.service_a.service_namespace
+
+  step_scaling_policy_configuration {
+    adjustment_type         = "PercentChangeInCapacity"
+    cooldown                = 60
+    metric_aggregation_type = "Average"
+
+    step_adjustment {
+      metric_interval_lower_bound = 0
+      metric_interval_upper_bound = 10
+      scaling_adjustment          = 10
+    }
+
+    step_adjustment {
+      metric_interval_lower_bound = 10
+      scaling_adjustment          = 30
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "service_a_step_scaling" {
+  alarm_name          = "seed-guide-service-a-step-scaling"
+  alarm_description   = "Scales service-a out with seed-guide-service-a-step-scaling when CPUUtilization >= 80."
+  namespace           = "AWS/ECS"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 80
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  dimensions = {
+    ClusterName = aws_ecs_cluster.this.name
+    ServiceName = aws_ecs_service.service_a.name
+  }
+  alarm_actions = [aws_appautoscaling_policy.service_a_step_scaling.arn]
+  tags = {
+    environment = "prd"
+    team        = "platform"
+  }
 }

@@ -108,6 +108,30 @@ fn security_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<B
                 .attr("referenced_security_group_id", lb_sg),
         ));
     }
+    if let Some(db) = &svc.database {
+        // Without this the tasks start, then cannot reach their database: the task security
+        // group only allows what it names.
+        let port = db.port_or_default();
+        let db_sg = ctx.var(
+            &format!("{id}_database_security_group_id"),
+            VarType::String,
+            &format!("Security group of the database that {name} connects to."),
+        );
+        out.push(resource(
+            "aws_vpc_security_group_egress_rule",
+            &format!("{id}_to_database"),
+            Body::new()
+                .attr("security_group_id", sg_id.clone())
+                .attr(
+                    "description",
+                    ir::str(format!("{name} to its database on {port}")),
+                )
+                .attr("ip_protocol", ir::str("tcp"))
+                .attr("from_port", ir::int(i64::from(port)))
+                .attr("to_port", ir::int(i64::from(port)))
+                .attr("referenced_security_group_id", db_sg),
+        ));
+    }
     out.extend(super::endpoints::task_egress(ctx, name, &sg_id));
     out
 }

@@ -263,6 +263,20 @@ pub struct Database {
     /// Connections kept free for admin and migrations. Default 20, as in the seed guide.
     #[serde(default)]
     pub buffer: Option<u32>,
+    /// Port the tasks connect to. Default: 5432 for postgres (and when no engine is given),
+    /// 3306 for mysql.
+    #[serde(default)]
+    pub port: Option<u16>,
+}
+
+impl Database {
+    /// The port the task security group opens egress to.
+    pub fn port_or_default(&self) -> u16 {
+        self.port.unwrap_or(match self.engine {
+            Some(DbEngine::Mysql) => 3306,
+            _ => 5432,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -52,6 +52,9 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     if let Some(image) = &svc.image {
         check_image(&join(base, "image"), image, out);
     }
+    if let Some(0) = svc.database.as_ref().and_then(|d| d.port) {
+        out.push(port_zero(join(&join(base, "database"), "port")));
+    }
     if svc.port == Some(0) {
         out.push(port_zero(join(base, "port")));
     }

@@ -1,0 +1,337 @@
+//! The pre-commit hooks this repository ships in `.pre-commit-hooks.yaml`, run for real:
+//! `pre-commit` from PyPI installs them from a git repository holding this crate (it runs
+//! `cargo install`, as it would for a user) and runs them on a temporary git repository with three
+//! stacks and two environments.
+//!
+//! pre-commit must be installed (`.ci/run` installs it). Outside CI a missing pre-commit is
+//! installed with pip; in CI it is a failure, never a skip.
+//!
+//! To keep the hook's `cargo install` affordable, it builds into one target directory shared by
+//! every run, with the release profile at opt-level 0. Everything else is what a user gets.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PRE_COMMIT_VERSION: &str = "4.7.0";
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// `pre-commit`, installed from PyPI first when it is missing (outside CI).
+fn pre_commit_program() -> &'static str {
+    let works = || {
+        Command::new("pre-commit")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if works() {
+        return "pre-commit";
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "pre-commit is not installed; CI must install it (see .ci/run)"
+    );
+    let install = Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet"])
+        .arg(format!("pre-commit=={PRE_COMMIT_VERSION}"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        install.status.success(),
+        "pip install pre-commit: {}",
+        text(&install)
+    );
+    assert!(works(), "pre-commit is still not on PATH after pip install");
+    "pre-commit"
+}
+
+/// An environment shared by git, pre-commit and the hooks: a fixed identity, no user or system
+/// git configuration (a global `core.hooksPath` would make `pre-commit install` refuse), a
+/// private pre-commit home, and the shared cargo target directory.
+struct Env {
+    _tmp: tempfile::TempDir,
+    home: PathBuf,
+}
+
+impl Env {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().to_owned();
+        fs::write(home.join("gitconfig"), "[init]\n\tdefaultBranch = main\n").unwrap();
+        Self { _tmp: tmp, home }
+    }
+
+    fn command(&self, program: &str, dir: &Path) -> Command {
+        let mut c = Command::new(program);
+        c.current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", self.home.join("gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "gen-tf test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+            .env("GIT_COMMITTER_NAME", "gen-tf test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
+            .env("PRE_COMMIT_HOME", self.home.join("pre-commit"))
+            .env("PRE_COMMIT_COLOR", "never")
+            .env("NO_COLOR", "1")
+            .env_remove("GEN_TF_CACHE_DIR")
+            .env("XDG_CACHE_HOME", self.home.join("xdg-cache"))
+            .env(
+                "CARGO_TARGET_DIR",
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("precommit-target"),
+            )
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256");
+        c
+    }
+
+    fn run(&self, program: &str, dir: &Path, args: &[&str]) -> Output {
+        self.command(program, dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{program} {args:?}: {e}"))
+    }
+
+    #[track_caller]
+    fn ok(&self, program: &str, dir: &Path, args: &[&str]) -> String {
+        let o = self.run(program, dir, args);
+        assert!(
+            o.status.success(),
+            "{program} {args:?} failed:\n{}",
+            text(&o)
+        );
+        text(&o)
+    }
+
+    fn git(&self, dir: &Path, args: &[&str]) -> String {
+        self.ok("git", dir, args)
+    }
+
+    fn gen_tf(&self, dir: &Path, args: &[&str]) -> Output {
+        let bin = assert_cmd::cargo::cargo_bin("gen-tf");
+        self.run(bin.to_str().unwrap(), dir, args)
+    }
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else if e.file_type().is_file() {
+            fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A git repository holding this crate's sources and its `.pre-commit-hooks.yaml`, as users
+/// would point `repo:` at. Returns its path and HEAD commit.
+fn hooks_repo(env: &Env, into: &Path) -> (PathBuf, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = into.join("gen-tf-hooks");
+    fs::create_dir_all(&repo).unwrap();
+    for f in ["Cargo.toml", "Cargo.lock", ".pre-commit-hooks.yaml"] {
+        fs::copy(root.join(f), repo.join(f)).unwrap();
+    }
+    for d in ["src", "schemas"] {
+        copy_dir(&root.join(d), &repo.join(d));
+    }
+    env.git(&repo, &["init", "--quiet"]);
+    env.git(&repo, &["add", "-A"]);
+    env.git(&repo, &["commit", "--quiet", "-m", "gen-tf"]);
+    let sha = env.git(&repo, &["rev-parse", "HEAD"]).trim().to_owned();
+    (repo, sha)
+}
+
+const HAND_WRITTEN: &str = "# Written by a person: gen-tf must never touch this.\nlocals {}\n";
+
+/// Three stacks, two environments, a two-level import, a hand-written `.tf` file in the output,
+/// built and committed.
+fn work_repo(env: &Env, into: &Path) -> PathBuf {
+    let dir = into.join("infra");
+    write(
+        &dir,
+        "gen-tf.toml",
+        "stacks = [\"stacks\"]\nout = \"modules\"\njpath = [\"lib\"]\n[environments.dev]\n[environments.prd]\n",
+    );
+    write(
+        &dir,
+        "lib/sizes.libsonnet",
+        "{ small: { cpu: 256, memory: 512 } }\n",
+    );
+    write(
+        &dir,
+        "lib/common.libsonnet",
+        "local sizes = import 'sizes.libsonnet';\n{ service: sizes.small { port: 8080 } }\n",
+    );
+    for name in ["alpha", "beta", "gamma"] {
+        write(
+            &dir,
+            &format!("stacks/{name}.jsonnet"),
+            &format!(
+                "local c = import 'common.libsonnet';\n\
+                 {{ name: '{name}', tags: {{ env: std.extVar('ENV') }}, services: {{ api: c.service }} }}\n"
+            ),
+        );
+    }
+    write(&dir, "modules/prd/alpha/local.tf", HAND_WRITTEN);
+    env.git(&dir, &["init", "--quiet"]);
+    let o = env.gen_tf(&dir, &["build"]);
+    assert!(o.status.success(), "{}", text(&o));
+    env.git(&dir, &["add", "-A"]);
+    env.git(&dir, &["commit", "--quiet", "-m", "stacks and modules"]);
+    dir
+}
+
+fn hand_written_survives(dir: &Path) {
+    assert_eq!(
+        fs::read_to_string(dir.join("modules/prd/alpha/local.tf")).unwrap(),
+        HAND_WRITTEN
+    );
+}
+
+/// Both shipped hooks through `pre-commit try-repo`: check passes on a tree in sync and fails
+/// with a diff on a stale one without writing; build regenerates and fails until the result is
+/// staged, as the terraform fmt hook does.
+#[test]
+fn try_repo_runs_both_hooks() {
+    let pre_commit = pre_commit_program();
+    let env = Env::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let (hooks, _) = hooks_repo(&env, tmp.path());
+    let dir = work_repo(&env, tmp.path());
+    let hooks = hooks.to_str().unwrap();
+    let try_repo = |hook: &str| {
+        env.run(
+            pre_commit,
+            &dir,
+            &["try-repo", hooks, hook, "--all-files", "--verbose"],
+        )
+    };
+
+    let o = try_repo("gen-tf-check");
+    assert!(o.status.success(), "in sync:\n{}", text(&o));
+    assert!(text(&o).contains("gen-tf check"), "{}", text(&o));
+
+    // Stage an edit two imports deep: every module is now stale.
+    write(
+        &dir,
+        "lib/sizes.libsonnet",
+        "{ small: { cpu: 256, memory: 1024 } }\n",
+    );
+    env.git(&dir, &["add", "-A"]);
+    let o = try_repo("gen-tf-check");
+    assert_eq!(o.status.code(), Some(1), "stale:\n{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("Failed"), "{out}");
+    assert!(
+        out.contains("+  memory                   = \"1024\""),
+        "a diff:\n{out}"
+    );
+    assert!(
+        out.contains("stale: modules/dev/alpha/api.tf"),
+        "a list of files:\n{out}"
+    );
+    assert_eq!(
+        env.git(&dir, &["status", "--porcelain", "--", "modules"]),
+        "",
+        "check wrote"
+    );
+
+    let o = try_repo("gen-tf-build");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "build changed files:\n{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("written: modules/prd/gamma/api.tf"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        env.git(&dir, &["status", "--porcelain", "--", "modules"])
+            .contains("modules/dev/alpha/api.tf"),
+        "build wrote the modules"
+    );
+    env.git(&dir, &["add", "-A"]);
+    let o = try_repo("gen-tf-build");
+    assert!(o.status.success(), "nothing left to change:\n{}", text(&o));
+    let o = try_repo("gen-tf-check");
+    assert!(o.status.success(), "in sync again:\n{}", text(&o));
+    hand_written_survives(&dir);
+}
+
+/// The issue's end-to-end story with the hook installed in `.git/hooks`: a commit is blocked
+/// while the tree is stale and goes through once `gen-tf build` has brought it back in sync.
+#[test]
+fn installed_hook_blocks_a_stale_commit() {
+    let pre_commit = pre_commit_program();
+    let env = Env::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let (hooks, sha) = hooks_repo(&env, tmp.path());
+    let dir = work_repo(&env, tmp.path());
+    write(
+        &dir,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: gen-tf-check\n",
+            hooks.display()
+        ),
+    );
+    env.ok(pre_commit, &dir, &["install"]);
+    env.git(&dir, &["add", "-A"]);
+    env.git(&dir, &["commit", "--quiet", "-m", "pre-commit config"]);
+    let head = env.git(&dir, &["rev-parse", "HEAD"]);
+
+    write(
+        &dir,
+        "lib/sizes.libsonnet",
+        "{ small: { cpu: 256, memory: 2048 } }\n",
+    );
+    env.git(&dir, &["add", "-A"]);
+    let o = env.run("git", &dir, &["commit", "-m", "bigger tasks"]);
+    assert!(
+        !o.status.success(),
+        "the hook must block a stale commit:\n{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("+  memory                   = \"2048\""),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        env.git(&dir, &["rev-parse", "HEAD"]),
+        head,
+        "nothing was committed"
+    );
+
+    let o = env.gen_tf(&dir, &["build"]);
+    assert!(o.status.success(), "{}", text(&o));
+    env.git(&dir, &["add", "-A"]);
+    let out = env.git(&dir, &["commit", "-m", "bigger tasks, rebuilt"]);
+    assert!(
+        out.contains("gen-tf check") && out.contains("Passed"),
+        "{out}"
+    );
+    assert_ne!(env.git(&dir, &["rev-parse", "HEAD"]), head);
+    hand_written_survives(&dir);
+}
