@@ -277,11 +277,15 @@ fn policy_row(service: &ServiceName, index: usize, p: &Policy) -> PolicyRow {
     }
 }
 
-/// `+10 in [0, 10)`: the adjustment and its interval relative to the alarm threshold.
+/// `+10 in [0, 10)`: the adjustment and its interval relative to the alarm threshold. Above the
+/// threshold AWS takes the lower bound as inclusive and the upper as exclusive; below it, the
+/// reverse. An infinite end is always open.
 fn step_text(s: &StepAdjustment) -> String {
     let bound = |b: Option<f64>, inf: &str| b.map_or_else(|| inf.to_owned(), format_number);
+    let below = s.metric_interval_upper_bound.is_some_and(|u| u <= 0.0);
+    let (open, close) = if below { ("(", "]") } else { ("[", ")") };
     format!(
-        "{:+} in [{}, {})",
+        "{:+} in {open}{}, {}{close}",
         s.scaling_adjustment,
         bound(s.metric_interval_lower_bound, "-∞"),
         bound(s.metric_interval_upper_bound, "∞")
