@@ -656,3 +656,29 @@ proptest! {
         }
     }
 }
+
+/// jrsonnet has no memory limit: a stack that builds an enormous value ends at the evaluation
+/// deadline with an error, and writes nothing.
+#[test]
+fn enormous_values_end_at_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = dir.path().join("bomb.jsonnet");
+    std::fs::write(
+        &stack,
+        "{ name: 'bomb', services: { a: { cpu: 256, memory: 512, tags: { n: std.toString(std.length(std.makeArray(100000000, function(i) [i]))) } } } }",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = gen_tf()
+        .env("GEN_TF_EVAL_TIMEOUT_SECS", "2")
+        .arg("build")
+        .arg(&stack)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("evaluation did not finish within 2 s"), "{stderr}");
+    assert!(!out.exists());
+}

@@ -126,6 +126,13 @@ pub enum LoadError {
         what: String,
     },
 
+    /// Evaluation ran past its deadline: almost always a stack that builds an enormous value.
+    #[error(
+        "{}: evaluation did not finish within {seconds} s; does the stack build an enormous value (a huge std.makeArray or std.range)? Set GEN_TF_EVAL_TIMEOUT_SECS to allow longer",
+        path.display()
+    )]
+    Timeout { path: PathBuf, seconds: u64 },
+
     /// A bug in gen-tf or the Jsonnet evaluator (a caught panic), reported instead of a crash.
     #[error("{}: internal error while loading: {message}", path.display())]
     Internal { path: PathBuf, message: String },
@@ -147,6 +154,7 @@ impl LoadError {
             | Self::Jsonnet { path, .. }
             | Self::TooDeep { path, .. }
             | Self::NotData { path, .. }
+            | Self::Timeout { path, .. }
             | Self::Internal { path, .. } => path,
         }
     }

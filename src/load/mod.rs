@@ -186,15 +186,40 @@ fn run_isolated<T: Send + 'static>(
         path: path.to_owned(),
         message,
     };
-    let handle = thread::Builder::new()
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::Builder::new()
         .name("gen-tf-load".to_owned())
         .stack_size(EVAL_STACK_BYTES)
-        .spawn(move || panic::catch_unwind(AssertUnwindSafe(f)))
+        .spawn(move || {
+            let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(f)));
+        })
         .map_err(|e| internal(format!("cannot start the evaluator thread: {e}")))?;
-    match handle.join() {
+    // jrsonnet has no memory or step limit, so a stack that builds a huge value (for example
+    // `std.makeArray(1e9, ...)`) would run until the machine runs out of memory. A deadline turns
+    // that into an error; the evaluator thread is abandoned and ends with the process.
+    let limit = eval_timeout();
+    match rx.recv_timeout(limit) {
         Ok(Ok(result)) => result,
-        Ok(Err(payload)) | Err(payload) => Err(internal(panic_message(payload.as_ref()))),
+        Ok(Err(payload)) => Err(internal(panic_message(payload.as_ref()))),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(LoadError::Timeout {
+            path: path.to_owned(),
+            seconds: limit.as_secs(),
+        }),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err(internal("the evaluator thread ended without a result".to_owned()))
+        }
     }
+}
+
+/// How long one stack may take to load: `GEN_TF_EVAL_TIMEOUT_SECS`, default 60 s. A real stack
+/// of a thousand services evaluates in well under a second.
+fn eval_timeout() -> std::time::Duration {
+    let secs = std::env::var("GEN_TF_EVAL_TIMEOUT_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .unwrap_or(60);
+    std::time::Duration::from_secs(secs)
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
