@@ -679,6 +679,9 @@ fn enormous_values_end_at_the_deadline() {
         .unwrap();
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("evaluation did not finish within 2 s"), "{stderr}");
+    assert!(
+        stderr.contains("evaluation did not finish within 2 s"),
+        "{stderr}"
+    );
     assert!(!out.exists());
 }

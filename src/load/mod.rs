@@ -205,9 +205,9 @@ fn run_isolated<T: Send + 'static>(
             path: path.to_owned(),
             seconds: limit.as_secs(),
         }),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            Err(internal("the evaluator thread ended without a result".to_owned()))
-        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(internal(
+            "the evaluator thread ended without a result".to_owned(),
+        )),
     }
 }
 
