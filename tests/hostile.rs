@@ -437,14 +437,13 @@ fn every_invalid_stack_exits_1_names_code_path_and_fix_and_writes_nothing() {
         }
     }
     assert!(count >= 40, "only {count} err_ fixtures");
-    // Every rule has at least one fixture that shows it, except the two that guard gen-tf itself
-    // rather than the stack (no input can trigger them) and the one that needs two stacks
-    // (`two_stacks_with_one_name_write_nothing`).
+    // Every rule has at least one fixture that shows it, except the one that guards gen-tf itself
+    // rather than the stack (no valid input can trigger it; tests/provider_schema.rs covers it)
+    // and the one that needs two stacks (`two_stacks_with_one_name_write_nothing`).
     let missing: Vec<&str> = rules::all()
         .map(|r| r.code)
         .filter(|c| {
-            !seen_codes.contains(*c)
-                && !matches!(*c, "not-supported" | "provider-schema" | "duplicate-stack")
+            !seen_codes.contains(*c) && !matches!(*c, "provider-schema" | "duplicate-stack")
         })
         .collect();
     assert!(

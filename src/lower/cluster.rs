@@ -7,7 +7,7 @@ use crate::ir::{self, Block, Body};
 use crate::model::service::CapacityProvider;
 use crate::model::Cluster;
 
-use super::{resource, Ctx};
+use super::Ctx;
 
 pub fn lower(ctx: &mut Ctx<'_>, cluster: &Cluster) -> Body {
     let mut cluster_body = Body::new();
@@ -68,8 +68,8 @@ pub fn lower(ctx: &mut Ctx<'_>, cluster: &Cluster) -> Body {
     );
 
     Body::new()
-        .block(resource("aws_ecs_cluster", "this", cluster_body))
-        .block(resource(
+        .block(Block::resource("aws_ecs_cluster", "this", cluster_body))
+        .block(Block::resource(
             "aws_ecs_cluster_capacity_providers",
             "this",
             providers_body,

@@ -14,7 +14,7 @@ use crate::ir::{self, Block, Body, Part};
 use crate::model::endpoint::{self, Endpoint, EndpointType, ECR_LAYERS_POLICY};
 use crate::model::ServiceName;
 
-use super::{resource, Ctx, VarType};
+use super::{Ctx, VarType};
 
 /// The Terraform label of the one endpoint security group.
 const SG: &str = "vpc_endpoints";
@@ -152,7 +152,7 @@ fn vpc_endpoint(ctx: &mut Ctx<'_>, e: &Endpoint, all: &[Endpoint]) -> Block {
         body = body.block(b);
     }
     body = body.attr_opt("depends_on", depends_on);
-    resource("aws_vpc_endpoint", &label, body)
+    Block::resource("aws_vpc_endpoint", &label, body)
 }
 
 /// `jsonencode(...)` of a policy: the built-in `ecr-layers`, or the user's document as given.
@@ -215,7 +215,7 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
     let vpc_id = ctx.vpc_id();
     let stack = ctx.stack;
     let sg_tags = tags(ctx, format!("{}-vpc-endpoints", stack.name));
-    let mut out = vec![resource(
+    let mut out = vec![Block::resource(
         "aws_security_group",
         SG,
         Body::new()
@@ -232,7 +232,7 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
     )];
     for (name, _) in stack.services() {
         let id = name.ident();
-        out.push(resource(
+        out.push(Block::resource(
             "aws_vpc_security_group_ingress_rule",
             &format!("{id}_to_vpc_endpoints"),
             Body::new()
@@ -263,7 +263,7 @@ pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) ->
     let id = name.ident();
     let endpoints = endpoint::resolve(ctx.stack);
     let https = |label: String, description: String, target: (&str, Expression)| {
-        resource(
+        Block::resource(
             "aws_vpc_security_group_egress_rule",
             &label,
             Body::new()

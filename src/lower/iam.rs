@@ -6,7 +6,7 @@ use hcl::Expression;
 use crate::ir::{self, Block, Body};
 use crate::model::{Service, ServiceName};
 
-use super::{resource, Ctx};
+use super::Ctx;
 
 /// AWS's managed policy for ECR pulls and CloudWatch Logs writes by the ECS agent.
 const EXECUTION_POLICY_ARN: &str =
@@ -17,7 +17,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
     let id = name.ident();
     let prefix = ctx.prefix(name);
     let mut out = vec![
-        resource(
+        Block::resource(
             "aws_iam_role",
             &format!("{id}_execution"),
             Body::new()
@@ -31,7 +31,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
                 .attr("assume_role_policy", assume_ecs_tasks())
                 .attr_opt("tags", ctx.tags(Some(svc))),
         ),
-        resource(
+        Block::resource(
             "aws_iam_role_policy_attachment",
             &format!("{id}_execution"),
             Body::new()
@@ -43,7 +43,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
         ),
     ];
     if let Some(policy) = secrets_policy(svc) {
-        out.push(resource(
+        out.push(Block::resource(
             "aws_iam_role_policy",
             &format!("{id}_secrets"),
             Body::new()
@@ -55,7 +55,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
                 .attr("policy", policy),
         ));
     }
-    out.push(resource(
+    out.push(Block::resource(
         "aws_iam_role",
         &format!("{id}_task"),
         Body::new()

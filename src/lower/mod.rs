@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use hcl::Expression;
 
-use crate::ir::{self, Block, Body, Content, File, Module};
+use crate::ir::{self, Body, Content, File, Module};
 use crate::model::{Service, ServiceName, Stack};
 
 /// What lowering needs besides the stack.
@@ -185,9 +185,4 @@ fn tf(name: &str, body: Body) -> File {
         name: name.to_owned(),
         content: Content::Terraform(body),
     }
-}
-
-/// `resource` blocks in a body, for the README and outputs.
-pub(crate) fn resource(ty: &str, label: &str, body: Body) -> Block {
-    Block::resource(ty, label, body)
 }

@@ -12,7 +12,7 @@ use crate::model::scaling::{CustomizedMetric, Policy, PolicyType, PredefinedMetr
 use crate::model::service::format_number;
 use crate::model::{Service, ServiceName};
 
-use super::{resource, Ctx, VarType};
+use super::{Ctx, VarType};
 
 /// Blocks appended to the service's file; empty without `auto_scaling`.
 pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block> {
@@ -72,7 +72,7 @@ fn target(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, min: u32, max: u
         Part::Lit("/"),
         Part::Interp(ir::reference("aws_ecs_service", &id, &["name"])),
     ]);
-    resource(
+    Block::resource(
         "aws_appautoscaling_target",
         &id,
         Body::new()
@@ -87,7 +87,7 @@ fn target(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, min: u32, max: u
 
 fn scaling_policy(id: &str, names: &PolicyNames, kind: PolicyType, config: Block) -> Block {
     let target = |attr: &str| ir::reference("aws_appautoscaling_target", id, &[attr]);
-    resource(
+    Block::resource(
         "aws_appautoscaling_policy",
         &names.label,
         Body::new()
@@ -251,7 +251,7 @@ fn alarm(
         format_number(threshold)
     );
     let cluster = ctx.cluster_name();
-    resource(
+    Block::resource(
         "aws_cloudwatch_metric_alarm",
         &names.label,
         Body::new()

@@ -6,7 +6,7 @@ use crate::ir::{self, Block, Body};
 use crate::model::service::Sidecar;
 use crate::model::{Service, ServiceName};
 
-use super::{iam, resource, Ctx, VarType};
+use super::{iam, Ctx, VarType};
 
 /// CloudWatch Logs retention when the stack sets none.
 pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
@@ -67,14 +67,14 @@ fn log_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
         .attr("retention_in_days", ir::int(i64::from(retention)))
         .attr_opt("kms_key_id", kms.map(ir::str))
         .attr_opt("tags", ctx.tags(Some(svc)));
-    resource("aws_cloudwatch_log_group", &name.ident(), body)
+    Block::resource("aws_cloudwatch_log_group", &name.ident(), body)
 }
 
 fn security_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block> {
     let id = name.ident();
     let sg_id = ir::reference("aws_security_group", &id, &["id"]);
     let vpc_id = ctx.vpc_id();
-    let mut out = vec![resource(
+    let mut out = vec![Block::resource(
         "aws_security_group",
         &id,
         Body::new()
@@ -93,7 +93,7 @@ fn security_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<B
             VarType::String,
             &format!("Security group of the load balancer in front of {name}."),
         );
-        out.push(resource(
+        out.push(Block::resource(
             "aws_vpc_security_group_ingress_rule",
             &format!("{id}_from_lb"),
             Body::new()
@@ -117,7 +117,7 @@ fn security_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<B
             VarType::String,
             &format!("Security group of the database that {name} connects to."),
         );
-        out.push(resource(
+        out.push(Block::resource(
             "aws_vpc_security_group_egress_rule",
             &format!("{id}_to_database"),
             Body::new()
@@ -179,7 +179,7 @@ fn task_definition(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Bloc
                     ir::str(platform.cpu_architecture.as_str()),
                 ),
         ));
-    resource("aws_ecs_task_definition", &id, body)
+    Block::resource("aws_ecs_task_definition", &id, body)
 }
 
 fn main_container(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Expression {
@@ -407,5 +407,5 @@ fn ecs_service(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
         ));
     }
     body = body.attr("depends_on", ir::list(depends));
-    resource("aws_ecs_service", &id, body)
+    Block::resource("aws_ecs_service", &id, body)
 }

@@ -52,8 +52,7 @@ fn yes() -> bool {
 }
 
 impl Stack {
-    /// Whether every service (and so the module) uses auto scaling, endpoints etc. is asked of
-    /// the services themselves; this only gives them in output order.
+    /// The services in output order (by name).
     pub fn services(&self) -> impl Iterator<Item = (&ServiceName, &Service)> {
         self.services.iter()
     }
