@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::cache::{self, Cache};
-use crate::diag::Diagnostic;
+use crate::diag::{core, Diagnostic};
 use crate::load::LoadOptions;
 use crate::pipeline::{self, Compiled, Failure, Format, Options};
 use crate::project::{self, ExtVars, Layout, Project};
@@ -510,8 +510,8 @@ fn compile_plan(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units,
     let mut seen: BTreeMap<&Path, &Path> = BTreeMap::new();
     for u in &units {
         if let Some(first) = seen.insert(&u.dir, &u.compiled.stack_file) {
-            let mut d = Diagnostic::error(
-                "duplicate-stack",
+            let mut d = Diagnostic::new(
+                &core::DUPLICATE_STACK,
                 "name",
                 format!(
                     "stack name `{}` is also used by {}",

@@ -23,6 +23,113 @@ impl fmt::Display for Severity {
     }
 }
 
+/// One rule: a stable code and its severity, and what `gen-tf explain` prints about it. Every
+/// rule is a `static`, and a diagnostic can only be made from one, so a code can never be
+/// misspelt and its severity is stated once.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule rejects.
+    pub summary: &'static str,
+    /// The AWS (or Terraform) fact behind it.
+    pub fact: &'static str,
+    /// Where the fact is documented.
+    pub source: &'static str,
+}
+
+/// The rules that belong to no rule family: the structural checks of the model, loading, the
+/// cross-stack check and gen-tf's own self-check.
+pub mod core {
+    use super::{Rule, Severity};
+
+    pub static PROVIDER_SCHEMA: Rule = Rule {
+        code: "provider-schema",
+        severity: Severity::Error,
+        summary: "gen-tf produced Terraform that the AWS provider 6.25 schema rejects (a gen-tf bug).",
+        fact: "Every generated resource is checked against the provider's own schema before it is written, so `terraform validate` never sees an unknown or missing argument.",
+        source: "schemas/aws-provider-subset.json, extracted from @cdktf/provider-aws 21.22.1 by scripts/extract-provider-schema.mjs",
+    };
+
+    pub static UNKNOWN_FIELD: Rule = Rule {
+        code: "unknown-field",
+        severity: Severity::Error,
+        summary: "A field that the stack format does not have.",
+        fact: "Terraform would silently ignore nothing here: a misspelt field would otherwise drop a setting.",
+        source: "gen-tf stack format (README.md, `gen-tf schema`)",
+    };
+
+    pub static UNKNOWN_VALUE: Rule = Rule {
+        code: "unknown-value",
+        severity: Severity::Error,
+        summary:
+            "A value outside a closed set (capacity provider, architecture, adjustment type...).",
+        fact: "AWS accepts only the listed values and rejects others at apply time.",
+        source: "gen-tf stack format (README.md, `gen-tf schema`)",
+    };
+
+    pub static MISSING_FIELD: Rule = Rule {
+        code: "missing-field",
+        severity: Severity::Error,
+        summary: "A required field is missing.",
+        fact: "The field has no safe default.",
+        source: "gen-tf stack format (README.md, `gen-tf schema`)",
+    };
+
+    pub static INVALID_TYPE: Rule = Rule {
+        code: "invalid-type",
+        severity: Severity::Error,
+        summary: "A value has the wrong type or shape.",
+        fact: "The stack format is typed.",
+        source: "gen-tf stack format (README.md, `gen-tf schema`)",
+    };
+
+    pub static INVALID_NAME: Rule = Rule {
+        code: "invalid-name",
+        severity: Severity::Error,
+        summary: "A stack or service name that is not lower-case letters, digits and single '-'.",
+        fact: "Names become directory names, Terraform labels and AWS names; anything else could escape the output directory or be refused by AWS.",
+        source: "https://developer.hashicorp.com/terraform/language/syntax/configuration#identifiers",
+    };
+
+    pub static OUT_OF_RANGE: Rule = Rule {
+        code: "out-of-range",
+        severity: Severity::Error,
+        summary: "A number outside the range its field takes (a port of 0, a fraction above 1, a count below 0...).",
+        fact: "AWS validates these ranges only when the resource is created; ports are 1-65535 and ECS integers are 32-bit.",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html",
+    };
+
+    pub static LOAD: Rule = Rule {
+        code: "load",
+        severity: Severity::Error,
+        summary: "A stack file that cannot be read, parsed or evaluated (syntax, Jsonnet error, recursion, size, encoding).",
+        fact: "A stack must be one UTF-8 file of at most 16 MiB that evaluates to plain JSON data.",
+        source: "gen-tf stack format (DESIGN.md: Input)",
+    };
+
+    pub static DUPLICATE_STACK: Rule = Rule {
+        code: "duplicate-stack",
+        severity: Severity::Error,
+        summary: "Two stack files with the same `name`.",
+        fact: "A stack's name is its module directory; two stacks with one name would write into one directory.",
+        source: "gen-tf stack format (DESIGN.md: Output)",
+    };
+
+    /// In catalogue order.
+    pub static RULES: &[&Rule] = &[
+        &PROVIDER_SCHEMA,
+        &UNKNOWN_FIELD,
+        &UNKNOWN_VALUE,
+        &MISSING_FIELD,
+        &INVALID_TYPE,
+        &INVALID_NAME,
+        &OUT_OF_RANGE,
+        &LOAD,
+        &DUPLICATE_STACK,
+    ];
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
     /// Stable rule code, for example `fargate-size`.
@@ -42,26 +149,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A finding of `rule` at `path`; the code and severity are the rule's.
+    pub fn new(rule: &'static Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            code,
-            severity: Severity::Error,
+            code: rule.code,
+            severity: rule.severity,
             file: String::new(),
             path: path.into(),
             line: None,
             message: message.into(),
             help: String::new(),
-        }
-    }
-
-    pub fn warning(
-        code: &'static str,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(code, path, message)
         }
     }
 

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::diag::{core, Diagnostic};
 use crate::emit;
 use crate::ir::{Content, Module};
 use crate::load::{self, LoadError, LoadOptions};
@@ -117,8 +117,8 @@ pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failure> {
             problems
                 .into_iter()
                 .map(|p| {
-                    let mut d = Diagnostic::error(
-                        "provider-schema",
+                    let mut d = Diagnostic::new(
+                        &core::PROVIDER_SCHEMA,
                         "",
                         format!("generated Terraform does not fit AWS provider 6.25: {p}"),
                     )

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{core, Diagnostic, Severity};
 use crate::load::LoadError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -110,7 +110,7 @@ pub fn load_error(e: &LoadError, style: Style) -> String {
 /// A load failure as a diagnostic (for JSON output), with the line and JSON path when the
 /// loader knows them, so CI annotations land on the right line.
 pub fn load_diagnostic(e: &LoadError) -> Diagnostic {
-    let mut d = Diagnostic::error("load", "", e.to_string());
+    let mut d = Diagnostic::new(&core::LOAD, "", e.to_string());
     d.file = e.path().display().to_string();
     let at = match e {
         LoadError::Syntax { at, .. }

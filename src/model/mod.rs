@@ -15,7 +15,7 @@ pub use stack::{Cluster, Stack};
 
 mod structure;
 
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{core, did_you_mean, Diagnostic};
 
 /// A deserialized stack and everything wrong with its structure.
 #[derive(Debug)]
@@ -43,7 +43,7 @@ pub fn parse(value: &serde_json::Value) -> Parsed {
             },
         };
     }
-    let only_unknown = found.diagnostics.iter().all(|d| d.code == "unknown-field");
+    let only_unknown = found.diagnostics.iter().all(|d| d.code == core::UNKNOWN_FIELD.code);
     let stack = only_unknown
         .then(|| {
             let mut pruned = value.clone();
@@ -97,20 +97,28 @@ fn structural_diagnostic(path: String, msg: &str) -> Diagnostic {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known fields here: {}", expected.join(", ")),
         };
-        return Diagnostic::error("unknown-field", path, format!("unknown field `{field}`"))
-            .help(help);
+        return Diagnostic::new(
+            &core::UNKNOWN_FIELD,
+            path,
+            format!("unknown field `{field}`"),
+        )
+        .help(help);
     }
     if let Some(variant) = between(msg, "unknown variant `", "`") {
         let help = match did_you_mean(variant, expected.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`? (allowed: {})", expected.join(", ")),
             None => format!("allowed values: {}", expected.join(", ")),
         };
-        return Diagnostic::error("unknown-value", path, format!("unknown value `{variant}`"))
-            .help(help);
+        return Diagnostic::new(
+            &core::UNKNOWN_VALUE,
+            path,
+            format!("unknown value `{variant}`"),
+        )
+        .help(help);
     }
     if let Some(field) = between(msg, "missing field `", "`") {
-        return Diagnostic::error(
-            "missing-field",
+        return Diagnostic::new(
+            &core::MISSING_FIELD,
             path.clone(),
             format!("missing required field `{field}`"),
         )
@@ -123,10 +131,14 @@ fn structural_diagnostic(path: String, msg: &str) -> Diagnostic {
         return structure::name_diagnostic(path, msg);
     }
     if msg.contains("did not match any variant") {
-        return Diagnostic::error("invalid-type", path, "value has the wrong shape".to_owned())
-            .help("see the stack reference in README.md or `gen-tf schema` for the allowed forms");
+        return Diagnostic::new(
+            &core::INVALID_TYPE,
+            path,
+            "value has the wrong shape".to_owned(),
+        )
+        .help("see the stack reference in README.md or `gen-tf schema` for the allowed forms");
     }
-    Diagnostic::error("invalid-type", path, msg.to_owned())
+    Diagnostic::new(&core::INVALID_TYPE, path, msg.to_owned())
         .help("see the stack reference in README.md or `gen-tf schema`")
 }
 

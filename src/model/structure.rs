@@ -10,7 +10,7 @@
 use schemars::schema::{InstanceType, Schema, SchemaObject, SingleOrVec};
 use serde_json::Value;
 
-use crate::diag::{did_you_mean, index, join, Diagnostic};
+use crate::diag::{core, did_you_mean, index, join, Diagnostic};
 
 use super::names::{ServiceName, StackName};
 
@@ -115,8 +115,8 @@ impl<'a> Walker<'a> {
         match schema {
             Schema::Bool(true) => {}
             Schema::Bool(false) => {
-                let d = Diagnostic::error(
-                    "unknown-field",
+                let d = Diagnostic::new(
+                    &core::UNKNOWN_FIELD,
                     self.here(),
                     "this value is not allowed here",
                 )
@@ -267,14 +267,17 @@ impl<'a> Walker<'a> {
                     Some(m) => format!("did you mean `{m}`? (allowed: {allowed})"),
                     None => format!("allowed values: {allowed}"),
                 };
-                let d =
-                    Diagnostic::error("unknown-value", self.here(), format!("unknown value `{s}`"))
-                        .help(help);
+                let d = Diagnostic::new(
+                    &core::UNKNOWN_VALUE,
+                    self.here(),
+                    format!("unknown value `{s}`"),
+                )
+                .help(help);
                 self.push(d);
             }
             other => {
-                let d = Diagnostic::error(
-                    "invalid-type",
+                let d = Diagnostic::new(
+                    &core::INVALID_TYPE,
                     self.here(),
                     format!("expected one of {allowed}, found {}", shown(other)),
                 )
@@ -291,8 +294,8 @@ impl<'a> Walker<'a> {
             return;
         }
         let Some(n) = as_integer(v) else {
-            let d = Diagnostic::error(
-                "invalid-type",
+            let d = Diagnostic::new(
+                &core::INVALID_TYPE,
                 self.here(),
                 format!("expected a whole number, found {}", shown(v)),
             )
@@ -311,8 +314,8 @@ impl<'a> Walker<'a> {
         };
         if n < lo || n > hi {
             let field = self.field_name();
-            let d = Diagnostic::error(
-                "out-of-range",
+            let d = Diagnostic::new(
+                &core::OUT_OF_RANGE,
                 self.here(),
                 format!("{n} is out of range for `{field}`"),
             )
@@ -342,8 +345,8 @@ impl<'a> Walker<'a> {
                 } else {
                     here.as_str()
                 };
-                let d = Diagnostic::error(
-                    "missing-field",
+                let d = Diagnostic::new(
+                    &core::MISSING_FIELD,
                     here.clone(),
                     format!("missing required field `{req}`"),
                 )
@@ -389,8 +392,8 @@ impl<'a> Walker<'a> {
         } else {
             format!("known fields here: {}", known.join(", "))
         };
-        let d = Diagnostic::error(
-            "unknown-field",
+        let d = Diagnostic::new(
+            &core::UNKNOWN_FIELD,
             self.here(),
             format!("unknown field `{field}`"),
         )
@@ -550,8 +553,8 @@ fn type_diagnostic(path: String, expected: &str, v: &Value) -> Diagnostic {
         Value::Number(n) if expected.contains("a string") => format!("quote it: \"{n}\""),
         _ => format!("write {expected} here (see `gen-tf schema`)"),
     };
-    Diagnostic::error(
-        "invalid-type",
+    Diagnostic::new(
+        &core::INVALID_TYPE,
         path,
         format!("expected {expected}, found {}", shown(v)),
     )
@@ -561,7 +564,7 @@ fn type_diagnostic(path: String, expected: &str, v: &Value) -> Diagnostic {
 /// The names' own check explains itself as `what: how to fix`.
 pub(crate) fn name_diagnostic(path: String, msg: &str) -> Diagnostic {
     let (what, fix) = msg.split_once(": ").unwrap_or((msg, ""));
-    Diagnostic::error("invalid-name", path, what.to_owned()).help(fix.to_owned())
+    Diagnostic::new(&core::INVALID_NAME, path, what.to_owned()).help(fix.to_owned())
 }
 
 #[cfg(test)]

@@ -2,53 +2,63 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{index, join, Diagnostic, Severity};
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::service::CapacityProvider;
 use crate::model::{Service, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
 const STRATEGY_ITEM: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html";
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "capacity-range",
-        severity: Severity::Error,
-        summary: "A capacity provider base or weight outside its range.",
-        fact: "base is 0-100000 and weight is 0-1000.",
-        source: STRATEGY_ITEM,
-    },
-    Rule {
-        code: "capacity-base",
-        severity: Severity::Error,
-        summary: "More than one capacity provider with a base above 0.",
-        fact: "Only one capacity provider in a capacity provider strategy can have a base defined.",
-        source: STRATEGY_ITEM,
-    },
-    Rule {
-        code: "capacity-weight",
-        severity: Severity::Error,
-        summary: "A capacity provider strategy in which no provider has a weight above 0.",
-        fact: "Weight defaults to 0, and at least one capacity provider in a strategy must have a weight greater than 0; otherwise CreateService fails.",
-        source: STRATEGY_ITEM,
-    },
-    Rule {
-        code: "capacity-duplicate",
-        severity: Severity::Error,
-        summary: "The same capacity provider twice in one strategy.",
-        fact: "Each capacity provider may appear once in a capacity provider strategy.",
-        source: STRATEGY_ITEM,
-    },
-    Rule {
-        code: "capacity-launch-type",
-        severity: Severity::Error,
-        summary: "launch_type together with capacity_provider_strategy.",
-        fact: "A service uses either a launch type or a capacity provider strategy; CreateService rejects both (and the provider's launch_type conflicts with capacity_provider_strategy).",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html",
-    },
+pub static CAPACITY_RANGE: Rule = Rule {
+    code: "capacity-range",
+    severity: Severity::Error,
+    summary: "A capacity provider base or weight outside its range.",
+    fact: "base is 0-100000 and weight is 0-1000.",
+    source: STRATEGY_ITEM,
+};
+
+pub static CAPACITY_BASE: Rule = Rule {
+    code: "capacity-base",
+    severity: Severity::Error,
+    summary: "More than one capacity provider with a base above 0.",
+    fact: "Only one capacity provider in a capacity provider strategy can have a base defined.",
+    source: STRATEGY_ITEM,
+};
+
+pub static CAPACITY_WEIGHT: Rule = Rule {
+    code: "capacity-weight",
+    severity: Severity::Error,
+    summary: "A capacity provider strategy in which no provider has a weight above 0.",
+    fact: "Weight defaults to 0, and at least one capacity provider in a strategy must have a weight greater than 0; otherwise CreateService fails.",
+    source: STRATEGY_ITEM,
+};
+
+pub static CAPACITY_DUPLICATE: Rule = Rule {
+    code: "capacity-duplicate",
+    severity: Severity::Error,
+    summary: "The same capacity provider twice in one strategy.",
+    fact: "Each capacity provider may appear once in a capacity provider strategy.",
+    source: STRATEGY_ITEM,
+};
+
+pub static CAPACITY_LAUNCH_TYPE: Rule = Rule {
+    code: "capacity-launch-type",
+    severity: Severity::Error,
+    summary: "launch_type together with capacity_provider_strategy.",
+    fact: "A service uses either a launch type or a capacity provider strategy; CreateService rejects both (and the provider's launch_type conflicts with capacity_provider_strategy).",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[
+    &CAPACITY_RANGE,
+    &CAPACITY_BASE,
+    &CAPACITY_WEIGHT,
+    &CAPACITY_DUPLICATE,
+    &CAPACITY_LAUNCH_TYPE,
 ];
 
 const MAX_BASE: i64 = 100_000;
@@ -68,8 +78,8 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     let path = join(base_path, "capacity_provider_strategy");
     if svc.launch_type.is_some() {
         out.push(
-            Diagnostic::error(
-                "capacity-launch-type",
+            Diagnostic::new(
+                &CAPACITY_LAUNCH_TYPE,
                 join(base_path, "launch_type"),
                 "launch_type cannot be combined with capacity_provider_strategy",
             )
@@ -84,8 +94,8 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         let provider = item.capacity_provider.as_str();
         if let Some(first) = seen.insert(item.capacity_provider, i) {
             out.push(
-                Diagnostic::error(
-                    "capacity-duplicate",
+                Diagnostic::new(
+                    &CAPACITY_DUPLICATE,
                     item_path.clone(),
                     format!("{provider} is already listed at capacity_provider_strategy[{first}]"),
                 )
@@ -97,8 +107,8 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         let base = item.base.unwrap_or(0);
         if !(0..=MAX_BASE).contains(&base) {
             out.push(
-                Diagnostic::error(
-                    "capacity-range",
+                Diagnostic::new(
+                    &CAPACITY_RANGE,
                     join(&item_path, "base"),
                     format!("base {base} is out of range"),
                 )
@@ -110,8 +120,8 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         let weight = item.weight.unwrap_or(0);
         if !(0..=MAX_WEIGHT).contains(&weight) {
             out.push(
-                Diagnostic::error(
-                    "capacity-range",
+                Diagnostic::new(
+                    &CAPACITY_RANGE,
                     join(&item_path, "weight"),
                     format!("weight {weight} is out of range"),
                 )
@@ -123,8 +133,8 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     if let [(_, first), rest @ ..] = with_base.as_slice() {
         for (i, provider) in rest {
             out.push(
-                Diagnostic::error(
-                    "capacity-base",
+                Diagnostic::new(
+                    &CAPACITY_BASE,
                     join(&index(&path, *i), "base"),
                     format!("{provider} has a base, but {first} already has one"),
                 )
@@ -137,8 +147,7 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
 
     if strategy.iter().all(|c| c.weight.unwrap_or(0) <= 0) {
         out.push(
-            Diagnostic::error(
-                "capacity-weight",
+            Diagnostic::new(&CAPACITY_WEIGHT,
                 path,
                 "no capacity provider has a weight above 0",
             )

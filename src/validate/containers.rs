@@ -1,35 +1,38 @@
 //! Per-container values that AWS checks only at apply time: images, ports, the load balancer's
 //! container port, log retention and the X-Ray sampling rate.
 
-use crate::diag::{index, join, Diagnostic, Severity};
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::{Service, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
+use crate::diag::core::OUT_OF_RANGE;
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "log-retention",
-        severity: Severity::Error,
-        summary: "A log_retention_days that CloudWatch Logs does not offer.",
-        fact: "Retention is one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days (0 in Terraform: never expire).",
-        source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
-    },
-    Rule {
-        code: "lb-port",
-        severity: Severity::Error,
-        summary: "A load balancer without a container port, or with one the container does not expose.",
-        fact: "The service's load_balancer block names a container port that must be in the container's portMappings; otherwise CreateService fails.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html",
-    },
-    Rule {
-        code: "image-format",
-        severity: Severity::Error,
-        summary: "A container image reference that ECS does not accept.",
-        fact: "An image is up to 255 letters, numbers, hyphens, underscores, colons, periods, forward slashes and number signs (and @ before a digest).",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_image",
-    },
-];
+pub static LOG_RETENTION: Rule = Rule {
+    code: "log-retention",
+    severity: Severity::Error,
+    summary: "A log_retention_days that CloudWatch Logs does not offer.",
+    fact: "Retention is one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days (0 in Terraform: never expire).",
+    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+};
+
+pub static LB_PORT: Rule = Rule {
+    code: "lb-port",
+    severity: Severity::Error,
+    summary: "A load balancer without a container port, or with one the container does not expose.",
+    fact: "The service's load_balancer block names a container port that must be in the container's portMappings; otherwise CreateService fails.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html",
+};
+
+pub static IMAGE_FORMAT: Rule = Rule {
+    code: "image-format",
+    severity: Severity::Error,
+    summary: "A container image reference that ECS does not accept.",
+    fact: "An image is up to 255 letters, numbers, hyphens, underscores, colons, periods, forward slashes and number signs (and @ before a digest).",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_image",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&LOG_RETENTION, &LB_PORT, &IMAGE_FORMAT];
 
 /// Retention values CloudWatch Logs accepts; 0 is the provider's "never expire".
 /// Source: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -70,12 +73,11 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         match (svc.port, lb.container_port) {
             (_, Some(0)) => out.push(port_zero(join(&lb_path, "container_port"))),
             (None, None) => out.push(
-                Diagnostic::error("lb-port", lb_path.clone(), "the load balancer has no container port to send traffic to")
+                Diagnostic::new(&LB_PORT, lb_path.clone(), "the load balancer has no container port to send traffic to")
                     .help("set the service's port (or load_balancer.container_port) to the port the application listens on"),
             ),
             (Some(p), Some(c)) if p != c => out.push(
-                Diagnostic::error(
-                    "lb-port",
+                Diagnostic::new(&LB_PORT,
                     join(&lb_path, "container_port"),
                     format!("container_port {c} is not the container's port {p}"),
                 )
@@ -88,8 +90,8 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
             .filter(|g| *g > MAX_GRACE_PERIOD)
         {
             out.push(
-                Diagnostic::error(
-                    "out-of-range",
+                Diagnostic::new(
+                    &OUT_OF_RANGE,
                     join(&lb_path, "health_check_grace_period_seconds"),
                     format!("{g} seconds is more than ECS accepts"),
                 )
@@ -110,8 +112,7 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
                 .min_by_key(|d| d.abs_diff(days))
                 .unwrap_or(30);
             out.push(
-                Diagnostic::error(
-                    "log-retention",
+                Diagnostic::new(&LOG_RETENTION,
                     join(&obs_path, "log_retention_days"),
                     format!("CloudWatch Logs cannot keep logs for {days} days"),
                 )
@@ -122,8 +123,8 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         }
         if let Some(rate) = obs.xray_sampling_rate.filter(|r| !(0.0..=1.0).contains(r)) {
             out.push(
-                Diagnostic::error(
-                    "out-of-range",
+                Diagnostic::new(
+                    &OUT_OF_RANGE,
                     join(&obs_path, "xray_sampling_rate"),
                     format!("xray_sampling_rate {rate} is not a fraction between 0 and 1"),
                 )
@@ -134,8 +135,8 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
 }
 
 fn port_zero(path: String) -> Diagnostic {
-    Diagnostic::error(
-        "out-of-range",
+    Diagnostic::new(
+        &OUT_OF_RANGE,
         path,
         "port 0 is not a port a container can listen on",
     )
@@ -152,7 +153,7 @@ pub fn is_image(s: &str) -> bool {
 fn check_image(path: &str, image: &str, out: &mut Vec<Diagnostic>) {
     if !is_image(image) {
         out.push(
-            Diagnostic::error("image-format", path.to_owned(), format!("{image:?} is not a container image reference"))
+            Diagnostic::new(&IMAGE_FORMAT, path.to_owned(), format!("{image:?} is not a container image reference"))
                 .help("write repository[:tag] or repository@sha256:digest (up to 255 letters, digits and - _ : . / # @), or omit image to get a variable"),
         );
     }

@@ -1,40 +1,42 @@
 //! The connection budget: every task's pool at full size, plus headroom, must fit in the
 //! database's max_connections, or the last tasks to scale out fail to connect.
 
-use crate::diag::{join, Diagnostic, Severity};
+use crate::diag::{join, Diagnostic, Rule, Severity};
 use crate::model::service::{Database, DbEngine};
 use crate::model::{Service, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 
 /// Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections
 const MAX_CONNECTIONS: &str =
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections";
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "connection-budget",
-        severity: Severity::Error,
-        summary: "max tasks x pool.max + buffer is more than the database's max_connections.",
-        fact: "Each task opens up to pool.max connections; at full scale the service needs max_capacity x pool.max plus a buffer for admin and migrations. RDS's default max_connections is LEAST(DBInstanceClassMemory/9531392, 5000) for PostgreSQL and DBInstanceClassMemory/12582880 for MySQL.",
-        source: MAX_CONNECTIONS,
-    },
-    Rule {
-        code: "connection-limit-unknown",
-        severity: Severity::Warning,
-        summary: "A database pool whose connection budget cannot be checked.",
-        fact: "Without max_connections, or an engine and an instance class gen-tf knows the memory of, the budget max_capacity x pool.max + buffer cannot be compared with anything.",
-        source: MAX_CONNECTIONS,
-    },
-    Rule {
-        code: "db-pool",
-        severity: Severity::Error,
-        summary: "A connection pool whose min is above its max, or whose max is 0.",
-        fact: "gen-tf passes the pool to the application as DB_POOL_MIN and DB_POOL_MAX (the seed guide's minconn/maxconn); a pool cannot keep more connections open than it may open, and a pool of 0 connections cannot serve a query.",
-        source: "https://www.psycopg.org/docs/pool.html (seed guide: Connection Pooling)",
-    },
-];
+pub static CONNECTION_BUDGET: Rule = Rule {
+    code: "connection-budget",
+    severity: Severity::Error,
+    summary: "max tasks x pool.max + buffer is more than the database's max_connections.",
+    fact: "Each task opens up to pool.max connections; at full scale the service needs max_capacity x pool.max plus a buffer for admin and migrations. RDS's default max_connections is LEAST(DBInstanceClassMemory/9531392, 5000) for PostgreSQL and DBInstanceClassMemory/12582880 for MySQL.",
+    source: MAX_CONNECTIONS,
+};
+
+pub static CONNECTION_LIMIT_UNKNOWN: Rule = Rule {
+    code: "connection-limit-unknown",
+    severity: Severity::Warning,
+    summary: "A database pool whose connection budget cannot be checked.",
+    fact: "Without max_connections, or an engine and an instance class gen-tf knows the memory of, the budget max_capacity x pool.max + buffer cannot be compared with anything.",
+    source: MAX_CONNECTIONS,
+};
+
+pub static DB_POOL: Rule = Rule {
+    code: "db-pool",
+    severity: Severity::Error,
+    summary: "A connection pool whose min is above its max, or whose max is 0.",
+    fact: "gen-tf passes the pool to the application as DB_POOL_MIN and DB_POOL_MAX (the seed guide's minconn/maxconn); a pool cannot keep more connections open than it may open, and a pool of 0 connections cannot serve a query.",
+    source: "https://www.psycopg.org/docs/pool.html (seed guide: Connection Pooling)",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&CONNECTION_BUDGET, &CONNECTION_LIMIT_UNKNOWN, &DB_POOL];
 
 /// Connections kept free for admin sessions and migrations, as in the seed guide.
 pub const DEFAULT_BUFFER: u32 = 20;
@@ -133,7 +135,7 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
     let pool_path = join(path, "pool");
     if pool.max == 0 {
         out.push(
-            Diagnostic::error("db-pool", join(&pool_path, "max"), "pool.max is 0").help(
+            Diagnostic::new(&DB_POOL, join(&pool_path, "max"), "pool.max is 0").help(
                 "let each task open at least one connection, for example pool: { min: 2, max: 10 }",
             ),
         );
@@ -141,8 +143,8 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
     }
     if pool.min > pool.max {
         out.push(
-            Diagnostic::error(
-                "db-pool",
+            Diagnostic::new(
+                &DB_POOL,
                 join(&pool_path, "min"),
                 format!("pool.min {} is above pool.max {}", pool.min, pool.max),
             )
@@ -159,8 +161,7 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
             ),
             None => {
                 out.push(
-                    Diagnostic::warning(
-                        "connection-limit-unknown",
+                    Diagnostic::new(&CONNECTION_LIMIT_UNKNOWN,
                         join(path, "instance_class"),
                         format!("gen-tf does not know the memory of {class}, so it cannot check the connection budget"),
                     )
@@ -171,8 +172,8 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
         },
         (None, _, _) => {
             out.push(
-                Diagnostic::warning(
-                    "connection-limit-unknown",
+                Diagnostic::new(
+                    &CONNECTION_LIMIT_UNKNOWN,
                     path.to_owned(),
                     "the connection budget cannot be checked without the database's limit",
                 )
@@ -202,8 +203,7 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
             format!("lower {tasks_word} or use a database with at least {need} connections")
         };
         out.push(
-            Diagnostic::error(
-                "connection-budget",
+            Diagnostic::new(&CONNECTION_BUDGET,
                 join(&pool_path, "max"),
                 format!(
                     "{tasks} tasks x {} connections + {buffer} buffer = {need}, more than the {limit} of {source}",

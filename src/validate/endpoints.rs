@@ -5,74 +5,90 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{did_you_mean, join, Diagnostic, Severity};
+use crate::diag::{did_you_mean, join, Diagnostic, Rule, Severity};
 use crate::model::endpoint::{
     self, Endpoint, EndpointType, ImageSource, Need, Purpose, ECR_LAYERS_POLICY, GATEWAY_SERVICES,
 };
 use crate::model::{ServiceName, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 
 const ECR_DOCS: &str = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html";
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "endpoint-missing",
-        severity: Severity::Error,
-        summary: "A stack without a NAT gateway lacks a VPC endpoint that its tasks need.",
-        fact: "Without a route to the internet, Fargate tasks (platform 1.4.0+) reach AWS only through VPC endpoints: ecr.api, ecr.dkr and the s3 Gateway endpoint to pull ECR images (layers are in S3, and S3 Interface endpoints cannot be used by ECR), logs for the awslogs driver, secretsmanager or ssm for secrets. A missing one fails the task at start.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
-    },
-    Rule {
-        code: "endpoint-gateway",
-        severity: Severity::Error,
-        summary: "A Gateway endpoint for a service that has no Gateway endpoint.",
-        fact: "Only Amazon S3 and DynamoDB have gateway endpoints; every other service is reached through Interface endpoints. CreateVpcEndpoint fails for anything else.",
-        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
-    },
-    Rule {
-        code: "endpoint-s3-interface",
-        severity: Severity::Warning,
-        summary: "s3 is only an Interface endpoint while services pull images from ECR.",
-        fact: "Amazon ECR keeps image layers in S3 and reaches them only through the S3 Gateway endpoint; S3 Interface endpoints cannot be used with ECR, so layers keep going through the NAT gateway (which bills per GB). Gateway endpoints have no hourly or data charge.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
-    },
-    Rule {
-        code: "endpoint-duplicate",
-        severity: Severity::Error,
-        summary: "The same endpoint is listed twice.",
-        fact: "A VPC has at most one endpoint of each type for a service with private DNS; a second one fails at apply time, and both would have the same Terraform label.",
-        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
-    },
-    Rule {
-        code: "endpoint-service",
-        severity: Severity::Error,
-        summary: "An endpoint service name that is not a short AWS service name.",
-        fact: "Endpoint service names are com.amazonaws.<region>.<service>, where <service> is lower-case words separated by '.' (ecr.api, s3, logs). gen-tf adds the prefix and the region.",
-        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
-    },
-    Rule {
-        code: "endpoint-policy",
-        severity: Severity::Error,
-        summary: "An endpoint policy that is neither a policy document nor a built-in policy name.",
-        fact: "An endpoint policy is an IAM resource policy document with a Statement. The built-in 'ecr-layers' allows only s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/*, the minimum ECR needs, so it applies to s3 only.",
-        source: ECR_DOCS,
-    },
-    Rule {
-        code: "endpoint-private-dns",
-        severity: Severity::Error,
-        summary: "private_dns_enabled on a Gateway endpoint, or off for an endpoint that private tasks need.",
-        fact: "Private DNS exists only for Interface endpoints. Without it, the ECS agent and SDKs resolve the public service names, which a subnet without a NAT gateway cannot reach.",
-        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns",
-    },
-    Rule {
-        code: "image-unreachable",
-        severity: Severity::Error,
-        summary: "A stack without a NAT gateway uses an image that no VPC endpoint serves.",
-        fact: "VPC endpoints serve only the private ECR registry of their own region. Images on Docker Hub, Amazon ECR Public (public.ecr.aws) and other registries, or in another region's ECR, need a route to the internet.",
-        source: ECR_DOCS,
-    },
+pub static ENDPOINT_MISSING: Rule = Rule {
+    code: "endpoint-missing",
+    severity: Severity::Error,
+    summary: "A stack without a NAT gateway lacks a VPC endpoint that its tasks need.",
+    fact: "Without a route to the internet, Fargate tasks (platform 1.4.0+) reach AWS only through VPC endpoints: ecr.api, ecr.dkr and the s3 Gateway endpoint to pull ECR images (layers are in S3, and S3 Interface endpoints cannot be used by ECR), logs for the awslogs driver, secretsmanager or ssm for secrets. A missing one fails the task at start.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+};
+
+pub static ENDPOINT_GATEWAY: Rule = Rule {
+    code: "endpoint-gateway",
+    severity: Severity::Error,
+    summary: "A Gateway endpoint for a service that has no Gateway endpoint.",
+    fact: "Only Amazon S3 and DynamoDB have gateway endpoints; every other service is reached through Interface endpoints. CreateVpcEndpoint fails for anything else.",
+    source: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+};
+
+pub static ENDPOINT_S3_INTERFACE: Rule = Rule {
+    code: "endpoint-s3-interface",
+    severity: Severity::Warning,
+    summary: "s3 is only an Interface endpoint while services pull images from ECR.",
+    fact: "Amazon ECR keeps image layers in S3 and reaches them only through the S3 Gateway endpoint; S3 Interface endpoints cannot be used with ECR, so layers keep going through the NAT gateway (which bills per GB). Gateway endpoints have no hourly or data charge.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+};
+
+pub static ENDPOINT_DUPLICATE: Rule = Rule {
+    code: "endpoint-duplicate",
+    severity: Severity::Error,
+    summary: "The same endpoint is listed twice.",
+    fact: "A VPC has at most one endpoint of each type for a service with private DNS; a second one fails at apply time, and both would have the same Terraform label.",
+    source: "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+};
+
+pub static ENDPOINT_SERVICE: Rule = Rule {
+    code: "endpoint-service",
+    severity: Severity::Error,
+    summary: "An endpoint service name that is not a short AWS service name.",
+    fact: "Endpoint service names are com.amazonaws.<region>.<service>, where <service> is lower-case words separated by '.' (ecr.api, s3, logs). gen-tf adds the prefix and the region.",
+    source: "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
+};
+
+pub static ENDPOINT_POLICY: Rule = Rule {
+    code: "endpoint-policy",
+    severity: Severity::Error,
+    summary: "An endpoint policy that is neither a policy document nor a built-in policy name.",
+    fact: "An endpoint policy is an IAM resource policy document with a Statement. The built-in 'ecr-layers' allows only s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/*, the minimum ECR needs, so it applies to s3 only.",
+    source: ECR_DOCS,
+};
+
+pub static ENDPOINT_PRIVATE_DNS: Rule = Rule {
+    code: "endpoint-private-dns",
+    severity: Severity::Error,
+    summary: "private_dns_enabled on a Gateway endpoint, or off for an endpoint that private tasks need.",
+    fact: "Private DNS exists only for Interface endpoints. Without it, the ECS agent and SDKs resolve the public service names, which a subnet without a NAT gateway cannot reach.",
+    source: "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns",
+};
+
+pub static IMAGE_UNREACHABLE: Rule = Rule {
+    code: "image-unreachable",
+    severity: Severity::Error,
+    summary: "A stack without a NAT gateway uses an image that no VPC endpoint serves.",
+    fact: "VPC endpoints serve only the private ECR registry of their own region. Images on Docker Hub, Amazon ECR Public (public.ecr.aws) and other registries, or in another region's ECR, need a route to the internet.",
+    source: ECR_DOCS,
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[
+    &ENDPOINT_MISSING,
+    &ENDPOINT_GATEWAY,
+    &ENDPOINT_S3_INTERFACE,
+    &ENDPOINT_DUPLICATE,
+    &ENDPOINT_SERVICE,
+    &ENDPOINT_POLICY,
+    &ENDPOINT_PRIVATE_DNS,
+    &IMAGE_UNREACHABLE,
 ];
 
 /// Short names of endpoints that gen-tf knows by purpose, for suggestions.
@@ -107,16 +123,14 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
 
 fn check_entry(e: &Endpoint, out: &mut Vec<Diagnostic>) {
     if let Some((message, help)) = service_name_problem(&e.service) {
-        out.push(
-            Diagnostic::error("endpoint-service", e.field_path("service"), message).help(help),
-        );
+        out.push(Diagnostic::new(&ENDPOINT_SERVICE, e.field_path("service"), message).help(help));
         // The other checks of this entry would only repeat the bad name.
         return;
     }
     if e.ty == EndpointType::Gateway && !GATEWAY_SERVICES.contains(&e.service.as_str()) {
         out.push(
-            Diagnostic::error(
-                "endpoint-gateway",
+            Diagnostic::new(
+                &ENDPOINT_GATEWAY,
                 e.field_path("type"),
                 format!(
                     "{} has no Gateway endpoint; only s3 and dynamodb do",
@@ -131,8 +145,7 @@ fn check_entry(e: &Endpoint, out: &mut Vec<Diagnostic>) {
     }
     if e.ty == EndpointType::Gateway && e.private_dns_enabled.is_some() {
         out.push(
-            Diagnostic::error(
-                "endpoint-private-dns",
+            Diagnostic::new(&ENDPOINT_PRIVATE_DNS,
                 e.field_path("private_dns_enabled"),
                 format!("the {} Gateway endpoint has no private DNS; private_dns_enabled applies to Interface endpoints only", e.service),
             )
@@ -184,8 +197,7 @@ fn check_policy(e: &Endpoint, policy: &serde_json::Value, out: &mut Vec<Diagnost
         serde_json::Value::String(name) if name == ECR_LAYERS_POLICY => {
             if e.service != "s3" {
                 out.push(
-                    Diagnostic::error(
-                        "endpoint-policy",
+                    Diagnostic::new(&ENDPOINT_POLICY,
                         path,
                         format!("the built-in policy 'ecr-layers' limits S3 access; it does not apply to {}", e.service),
                     )
@@ -199,17 +211,17 @@ fn check_policy(e: &Endpoint, policy: &serde_json::Value, out: &mut Vec<Diagnost
                 None => "use the built-in 'ecr-layers' (s3 only) or a policy document object { Version, Statement }".to_owned(),
             };
             out.push(
-                Diagnostic::error("endpoint-policy", path, format!("unknown built-in endpoint policy {name:?}"))
+                Diagnostic::new(&ENDPOINT_POLICY, path, format!("unknown built-in endpoint policy {name:?}"))
                     .help(help),
             );
         }
         serde_json::Value::Object(doc) if doc.contains_key("Statement") => {}
         serde_json::Value::Object(_) => out.push(
-            Diagnostic::error("endpoint-policy", path, "the endpoint policy document has no Statement")
+            Diagnostic::new(&ENDPOINT_POLICY, path, "the endpoint policy document has no Statement")
                 .help("add Statement: [{ Effect, Principal, Action, Resource }] (and Version: '2012-10-17')"),
         ),
         _ => out.push(
-            Diagnostic::error("endpoint-policy", path, "an endpoint policy must be a policy document object or a built-in policy name")
+            Diagnostic::new(&ENDPOINT_POLICY, path, "an endpoint policy must be a policy document object or a built-in policy name")
                 .help("give { Version: '2012-10-17', Statement: [...] }, or 'ecr-layers' for s3"),
         ),
     }
@@ -225,8 +237,8 @@ fn check_duplicates(endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
         let label = e.label();
         match seen.get(&label) {
             Some(first) if first.service == e.service => out.push(
-                Diagnostic::error(
-                    "endpoint-duplicate",
+                Diagnostic::new(
+                    &ENDPOINT_DUPLICATE,
                     e.path.clone(),
                     format!(
                         "the {} {} endpoint is listed twice",
@@ -240,8 +252,8 @@ fn check_duplicates(endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
                 )),
             ),
             Some(first) => out.push(
-                Diagnostic::error(
-                    "endpoint-duplicate",
+                Diagnostic::new(
+                    &ENDPOINT_DUPLICATE,
                     e.path.clone(),
                     format!(
                         "{} and {} would both be aws_vpc_endpoint.{label}",
@@ -288,8 +300,7 @@ fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>)
             let s3_interface = has("s3", EndpointType::Interface);
             if need.service == "s3" && found.is_none() && s3_interface.is_some() {
                 out.push(
-                    Diagnostic::warning(
-                        "endpoint-s3-interface",
+                    Diagnostic::new(&ENDPOINT_S3_INTERFACE,
                         s3_interface.map(|e| e.path.clone()).unwrap_or_default(),
                         format!(
                             "s3 is only an Interface endpoint, which ECR cannot use: the image layers of {} still come through the NAT gateway",
@@ -304,8 +315,7 @@ fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>)
         match found {
             None => out.push(missing(&need, list_path, has("s3", EndpointType::Interface).is_some())),
             Some(e) if e.private_dns_enabled == Some(false) => out.push(
-                Diagnostic::error(
-                    "endpoint-private-dns",
+                Diagnostic::new(&ENDPOINT_PRIVATE_DNS,
                     e.field_path("private_dns_enabled"),
                     format!(
                         "the {} endpoint has private DNS off: without a NAT gateway, {} {}",
@@ -342,7 +352,7 @@ fn missing(need: &Need, path: &str, s3_interface: bool) -> Diagnostic {
         EndpointType::Gateway => format!("'{}' (a Gateway endpoint)", need.service),
         EndpointType::Interface => format!("'{}'", need.service),
     };
-    Diagnostic::error("endpoint-missing", path, message).help(format!(
+    Diagnostic::new(&ENDPOINT_MISSING, path, message).help(format!(
         "add {entry} to vpc_endpoints, or write vpc_endpoints: 'fargate-private' for every endpoint the services need"
     ))
 }
@@ -370,8 +380,7 @@ fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
             };
             let path = format!("{base}.{}", image.path);
             out.push(
-                Diagnostic::error(
-                    "image-unreachable",
+                Diagnostic::new(&IMAGE_UNREACHABLE,
                     path,
                     format!("without a NAT gateway, {whose} cannot be pulled: {why}"),
                 )

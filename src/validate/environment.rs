@@ -3,37 +3,39 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{index, join, Diagnostic, Severity};
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::{Service, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 
 const SECRETS: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html";
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "env-name",
-        severity: Severity::Error,
-        summary: "An environment variable or secret name that is not a portable variable name.",
-        fact: "Environment names are passed to the container as NAME=value; POSIX shells and most runtimes only read names of letters, digits and '_' that do not start with a digit, and an empty name or one containing '=' cannot be set at all.",
-        source: "https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/V1_chap08.html",
-    },
-    Rule {
-        code: "env-duplicate",
-        severity: Severity::Error,
-        summary: "The same variable name twice in a container's environment and secrets.",
-        fact: "A secret's name must be unique and not shared with an environment variable of the same container; duplicate environment names make all but one silently lost.",
-        source: SECRETS,
-    },
-    Rule {
-        code: "env-generated",
-        severity: Severity::Error,
-        summary: "A user variable with the name of one that gen-tf generates.",
-        fact: "gen-tf sets DB_READ_HOST, DB_WRITE_HOST, DB_POOL_MIN and DB_POOL_MAX from `database` and XRAY_SAMPLING_RATE and LOG_LEVEL from `observability`; a second definition would conflict with it.",
-        source: "gen-tf stack format (DESIGN.md: database, observability)",
-    },
-];
+pub static ENV_NAME: Rule = Rule {
+    code: "env-name",
+    severity: Severity::Error,
+    summary: "An environment variable or secret name that is not a portable variable name.",
+    fact: "Environment names are passed to the container as NAME=value; POSIX shells and most runtimes only read names of letters, digits and '_' that do not start with a digit, and an empty name or one containing '=' cannot be set at all.",
+    source: "https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/V1_chap08.html",
+};
+
+pub static ENV_DUPLICATE: Rule = Rule {
+    code: "env-duplicate",
+    severity: Severity::Error,
+    summary: "The same variable name twice in a container's environment and secrets.",
+    fact: "A secret's name must be unique and not shared with an environment variable of the same container; duplicate environment names make all but one silently lost.",
+    source: SECRETS,
+};
+
+pub static ENV_GENERATED: Rule = Rule {
+    code: "env-generated",
+    severity: Severity::Error,
+    summary: "A user variable with the name of one that gen-tf generates.",
+    fact: "gen-tf sets DB_READ_HOST, DB_WRITE_HOST, DB_POOL_MIN and DB_POOL_MAX from `database` and XRAY_SAMPLING_RATE and LOG_LEVEL from `observability`; a second definition would conflict with it.",
+    source: "gen-tf stack format (DESIGN.md: database, observability)",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&ENV_NAME, &ENV_DUPLICATE, &ENV_GENERATED];
 
 /// `[A-Za-z_][A-Za-z0-9_]*`
 pub fn is_env_name(s: &str) -> bool {
@@ -118,8 +120,8 @@ fn check_names<'a>(
         let name_path = join(&path, "name");
         if !is_env_name(name) {
             out.push(
-                Diagnostic::error(
-                    "env-name",
+                Diagnostic::new(
+                    &ENV_NAME,
                     name_path.clone(),
                     format!("{name:?} is not a valid variable name"),
                 )
@@ -131,8 +133,8 @@ fn check_names<'a>(
         }
         if let Some(from) = generated.get(name) {
             out.push(
-                Diagnostic::error(
-                    "env-generated",
+                Diagnostic::new(
+                    &ENV_GENERATED,
                     name_path.clone(),
                     format!("{name} is set by gen-tf from {from}"),
                 )
@@ -141,8 +143,8 @@ fn check_names<'a>(
         }
         if let Some(first) = seen.get(name) {
             out.push(
-                Diagnostic::error(
-                    "env-duplicate",
+                Diagnostic::new(
+                    &ENV_DUPLICATE,
                     name_path,
                     format!("{name} is already defined at {first}"),
                 )

@@ -3,43 +3,51 @@
 //! Source for every fact here:
 //! https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory
 
-use crate::diag::{index, join, Diagnostic, Severity};
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::{Service, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 
-const CONTAINER_MEMORY: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory";
+const CONTAINER_MEMORY_DOCS: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory";
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "memory-reservation",
-        severity: Severity::Error,
-        summary: "A container's memory_reservation that is not below its hard limit, or above the task memory.",
-        fact: "If a container sets both memory and memoryReservation, memory must be greater than memoryReservation; no container can reserve more than the task's memory.",
-        source: CONTAINER_MEMORY,
-    },
-    Rule {
-        code: "memory-minimum",
-        severity: Severity::Error,
-        summary: "A container memory limit or reservation below 6 MiB (or not positive).",
-        fact: "The Docker 20.10.0 or later daemon reserves a minimum of 6 MiB of memory for a container, so ECS containers must not specify less than 6 MiB.",
-        source: CONTAINER_MEMORY,
-    },
-    Rule {
-        code: "container-memory",
-        severity: Severity::Error,
-        summary: "A container hard memory limit above the task memory.",
-        fact: "A container cannot be given more memory than the task it runs in; RegisterTaskDefinition rejects it.",
-        source: CONTAINER_MEMORY,
-    },
-    Rule {
-        code: "memory-sum",
-        severity: Severity::Error,
-        summary: "The containers of a task reserve more memory than the task has.",
-        fact: "The total amount of memory reserved for all containers within a task (memoryReservation, or memory when no reservation is set) must not exceed the task memory.",
-        source: CONTAINER_MEMORY,
-    },
+pub static MEMORY_RESERVATION: Rule = Rule {
+    code: "memory-reservation",
+    severity: Severity::Error,
+    summary: "A container's memory_reservation that is not below its hard limit, or above the task memory.",
+    fact: "If a container sets both memory and memoryReservation, memory must be greater than memoryReservation; no container can reserve more than the task's memory.",
+    source: CONTAINER_MEMORY_DOCS,
+};
+
+pub static MEMORY_MINIMUM: Rule = Rule {
+    code: "memory-minimum",
+    severity: Severity::Error,
+    summary: "A container memory limit or reservation below 6 MiB (or not positive).",
+    fact: "The Docker 20.10.0 or later daemon reserves a minimum of 6 MiB of memory for a container, so ECS containers must not specify less than 6 MiB.",
+    source: CONTAINER_MEMORY_DOCS,
+};
+
+pub static CONTAINER_MEMORY: Rule = Rule {
+    code: "container-memory",
+    severity: Severity::Error,
+    summary: "A container hard memory limit above the task memory.",
+    fact: "A container cannot be given more memory than the task it runs in; RegisterTaskDefinition rejects it.",
+    source: CONTAINER_MEMORY_DOCS,
+};
+
+pub static MEMORY_SUM: Rule = Rule {
+    code: "memory-sum",
+    severity: Severity::Error,
+    summary: "The containers of a task reserve more memory than the task has.",
+    fact: "The total amount of memory reserved for all containers within a task (memoryReservation, or memory when no reservation is set) must not exceed the task memory.",
+    source: CONTAINER_MEMORY_DOCS,
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[
+    &MEMORY_RESERVATION,
+    &MEMORY_MINIMUM,
+    &CONTAINER_MEMORY,
+    &MEMORY_SUM,
 ];
 
 /// Docker's floor for a container's memory.
@@ -92,8 +100,7 @@ fn check_service(base: &str, svc: &Service, cx: &Context, out: &mut Vec<Diagnost
     if all_sane && reserved.len() > 1 && total > task {
         let parts: Vec<String> = reserved.iter().map(|(m, _)| m.to_string()).collect();
         out.push(
-            Diagnostic::error(
-                "memory-sum",
+            Diagnostic::new(&MEMORY_SUM,
                 join(base, "memory"),
                 format!(
                     "the containers reserve {total} MiB ({}) but the task has {task} MiB",
@@ -116,8 +123,8 @@ fn check_container(c: &Container, task: i64, out: &mut Vec<Diagnostic>) -> bool 
             out.push(minimum(&c.hard_path, "memory", hard));
         } else if hard > task {
             out.push(
-                Diagnostic::error(
-                    "container-memory",
+                Diagnostic::new(
+                    &CONTAINER_MEMORY,
                     c.hard_path.clone(),
                     format!("a container limit of {hard} MiB is more than the task's {task} MiB"),
                 )
@@ -132,8 +139,7 @@ fn check_container(c: &Container, task: i64, out: &mut Vec<Diagnostic>) -> bool 
             out.push(minimum(&c.reservation_path, "memory_reservation", r));
         } else if let Some(hard) = c.hard.filter(|h| r >= *h && *h >= MIN_CONTAINER_MIB) {
             out.push(
-                Diagnostic::error(
-                    "memory-reservation",
+                Diagnostic::new(&MEMORY_RESERVATION,
                     c.reservation_path.clone(),
                     format!("memory_reservation {r} MiB is not below the container's hard limit of {hard} MiB"),
                 )
@@ -141,8 +147,8 @@ fn check_container(c: &Container, task: i64, out: &mut Vec<Diagnostic>) -> bool 
             );
         } else if r > task {
             out.push(
-                Diagnostic::error(
-                    "memory-reservation",
+                Diagnostic::new(
+                    &MEMORY_RESERVATION,
                     c.reservation_path.clone(),
                     format!("memory_reservation {r} MiB is more than the task's {task} MiB"),
                 )
@@ -162,7 +168,7 @@ fn minimum(path: &str, field: &str, value: i64) -> Diagnostic {
     } else {
         format!("{field} of {value} MiB is below Docker's 6 MiB minimum")
     };
-    Diagnostic::error("memory-minimum", path.to_owned(), what).help(format!(
+    Diagnostic::new(&MEMORY_MINIMUM, path.to_owned(), what).help(format!(
         "give the container at least {MIN_CONTAINER_MIB} MiB"
     ))
 }

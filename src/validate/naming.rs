@@ -7,62 +7,76 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{index, join, Diagnostic, Severity};
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::{ServiceName, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "name-length",
-        severity: Severity::Error,
-        summary: "A stack and service name whose derived AWS names are too long.",
-        fact: "gen-tf names IAM roles <stack>-<service>-execution and -task (IAM allows 64 characters), the security group <stack>-<service>-tasks (255), the log group /ecs/<stack>/<service> (512) and the task family <stack>-<service> (255, [0-9A-Za-z_-]).",
-        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names",
-    },
-    Rule {
-        code: "reserved-name",
-        severity: Severity::Error,
-        summary: "A service name that is also the name of a generated module file.",
-        fact: "Each service is written to <service>.tf, next to versions.tf, variables.tf, outputs.tf and cluster.tf; a service with one of those names would overwrite that file.",
-        source: "https://developer.hashicorp.com/terraform/language/modules/develop/structure",
-    },
-    Rule {
-        code: "cluster-name",
-        severity: Severity::Error,
-        summary: "A cluster name that ECS does not accept.",
-        fact: "An ECS cluster name has up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
-    },
-    Rule {
-        code: "container-name",
-        severity: Severity::Error,
-        summary: "A sidecar name that ECS does not accept as a container name.",
-        fact: "A container name has up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
-    },
-    Rule {
-        code: "duplicate-container",
-        severity: Severity::Error,
-        summary: "Two containers of a task with the same name (the main container is named after the service).",
-        fact: "Container names must be unique within a task definition.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
-    },
-    Rule {
-        code: "region",
-        severity: Severity::Error,
-        summary: "A region that is not an AWS region code.",
-        fact: "Region codes look like us-east-1 or us-gov-west-1; anything else fails when the provider configures its endpoints.",
-        source: "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
-    },
-    Rule {
-        code: "invalid-tag",
-        severity: Severity::Error,
-        summary: "A tag key or value that AWS rejects, or more than 50 tags on one resource.",
-        fact: "Tag keys are 1-128 characters and values up to 256, made of Unicode letters, digits, spaces and _ . : / = + - @; the aws: prefix is reserved; a resource has at most 50 user tags.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html#tag-restrictions",
-    },
+pub static NAME_LENGTH: Rule = Rule {
+    code: "name-length",
+    severity: Severity::Error,
+    summary: "A stack and service name whose derived AWS names are too long.",
+    fact: "gen-tf names IAM roles <stack>-<service>-execution and -task (IAM allows 64 characters), the security group <stack>-<service>-tasks (255), the log group /ecs/<stack>/<service> (512) and the task family <stack>-<service> (255, [0-9A-Za-z_-]).",
+    source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names",
+};
+
+pub static RESERVED_NAME: Rule = Rule {
+    code: "reserved-name",
+    severity: Severity::Error,
+    summary: "A service name that is also the name of a generated module file.",
+    fact: "Each service is written to <service>.tf, next to versions.tf, variables.tf, outputs.tf and cluster.tf; a service with one of those names would overwrite that file.",
+    source: "https://developer.hashicorp.com/terraform/language/modules/develop/structure",
+};
+
+pub static CLUSTER_NAME: Rule = Rule {
+    code: "cluster-name",
+    severity: Severity::Error,
+    summary: "A cluster name that ECS does not accept.",
+    fact: "An ECS cluster name has up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
+};
+
+pub static CONTAINER_NAME: Rule = Rule {
+    code: "container-name",
+    severity: Severity::Error,
+    summary: "A sidecar name that ECS does not accept as a container name.",
+    fact: "A container name has up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
+};
+
+pub static DUPLICATE_CONTAINER: Rule = Rule {
+    code: "duplicate-container",
+    severity: Severity::Error,
+    summary: "Two containers of a task with the same name (the main container is named after the service).",
+    fact: "Container names must be unique within a task definition.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
+};
+
+pub static REGION: Rule = Rule {
+    code: "region",
+    severity: Severity::Error,
+    summary: "A region that is not an AWS region code.",
+    fact: "Region codes look like us-east-1 or us-gov-west-1; anything else fails when the provider configures its endpoints.",
+    source: "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
+};
+
+pub static INVALID_TAG: Rule = Rule {
+    code: "invalid-tag",
+    severity: Severity::Error,
+    summary: "A tag key or value that AWS rejects, or more than 50 tags on one resource.",
+    fact: "Tag keys are 1-128 characters and values up to 256, made of Unicode letters, digits, spaces and _ . : / = + - @; the aws: prefix is reserved; a resource has at most 50 user tags.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html#tag-restrictions",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[
+    &NAME_LENGTH,
+    &RESERVED_NAME,
+    &CLUSTER_NAME,
+    &CONTAINER_NAME,
+    &DUPLICATE_CONTAINER,
+    &REGION,
+    &INVALID_TAG,
 ];
 
 /// Module files that a service's `<name>.tf` must not replace (see `lower::lower`).
@@ -82,7 +96,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(region) = &stack.region {
         if !is_region(region) {
             out.push(
-                Diagnostic::error("region", "region", format!("{region:?} is not an AWS region code"))
+                Diagnostic::new(&REGION, "region", format!("{region:?} is not an AWS region code"))
                     .help("write a region code such as us-east-1 or eu-west-1, or omit region to use var.region"),
             );
         }
@@ -90,8 +104,8 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(cluster) = &stack.cluster {
         if !is_ecs_name(&cluster.name) {
             out.push(
-                Diagnostic::error(
-                    "cluster-name",
+                Diagnostic::new(
+                    &CLUSTER_NAME,
                     "cluster.name",
                     format!("{:?} is not a valid ECS cluster name", cluster.name),
                 )
@@ -111,8 +125,8 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             .collect::<std::collections::BTreeSet<_>>();
         if merged.len() > MAX_TAGS {
             out.push(
-                Diagnostic::error(
-                    "invalid-tag",
+                Diagnostic::new(
+                    &INVALID_TAG,
                     join(&base, "tags"),
                     format!(
                         "{name}'s resources would carry {} tags (stack and service tags together)",
@@ -128,8 +142,8 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             let p = join(&index(&join(&base, "sidecars"), i), "name");
             if !is_ecs_name(&s.name) {
                 out.push(
-                    Diagnostic::error(
-                        "container-name",
+                    Diagnostic::new(
+                        &CONTAINER_NAME,
                         p.clone(),
                         format!("{:?} is not a valid container name", s.name),
                     )
@@ -143,8 +157,8 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                     first.clone()
                 };
                 out.push(
-                    Diagnostic::error(
-                        "duplicate-container",
+                    Diagnostic::new(
+                        &DUPLICATE_CONTAINER,
                         p.clone(),
                         format!("container name {:?} is already used by {what}", s.name),
                     )
@@ -160,8 +174,8 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
 fn check_service_name(stack: &Stack, name: &ServiceName, base: &str, out: &mut Vec<Diagnostic>) {
     if RESERVED.contains(&name.as_str()) {
         out.push(
-            Diagnostic::error(
-                "reserved-name",
+            Diagnostic::new(
+                &RESERVED_NAME,
                 base.to_owned(),
                 format!("a service named `{name}` would overwrite the module's {name}.tf"),
             )
@@ -176,8 +190,7 @@ fn check_service_name(stack: &Stack, name: &ServiceName, base: &str, out: &mut V
         let family_ok = what != "task family" || is_ecs_name(&derived);
         if len > limit || !family_ok {
             out.push(
-                Diagnostic::error(
-                    "name-length",
+                Diagnostic::new(&NAME_LENGTH,
                     base.to_owned(),
                     format!("the {what} name {derived:?} is {len} characters; AWS allows {limit}"),
                 )
@@ -202,8 +215,8 @@ fn check_tags(path: &str, tags: &BTreeMap<String, String>, out: &mut Vec<Diagnos
         let key_len = k.chars().count();
         if key_len == 0 || key_len > 128 || !k.chars().all(tag_char) {
             out.push(
-                Diagnostic::error(
-                    "invalid-tag",
+                Diagnostic::new(
+                    &INVALID_TAG,
                     p.clone(),
                     format!("tag key {k:?} is not allowed"),
                 )
@@ -211,8 +224,8 @@ fn check_tags(path: &str, tags: &BTreeMap<String, String>, out: &mut Vec<Diagnos
             );
         } else if k.to_ascii_lowercase().starts_with("aws:") {
             out.push(
-                Diagnostic::error(
-                    "invalid-tag",
+                Diagnostic::new(
+                    &INVALID_TAG,
                     p.clone(),
                     format!("tag key {k:?} uses the reserved aws: prefix"),
                 )
@@ -221,8 +234,8 @@ fn check_tags(path: &str, tags: &BTreeMap<String, String>, out: &mut Vec<Diagnos
         }
         if v.chars().count() > 256 || !v.chars().all(tag_char) {
             out.push(
-                Diagnostic::error(
-                    "invalid-tag",
+                Diagnostic::new(
+                    &INVALID_TAG,
                     p,
                     format!("the value of tag {k:?} is not allowed"),
                 )

@@ -2,12 +2,11 @@
 //! Fargate runs. The provider checks none of them; `CreateService` or `RegisterTaskDefinition`
 //! rejects them at apply time.
 
-use crate::diag::{did_you_mean, index, join, Diagnostic, Severity};
+use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
 use crate::model::service::{CapacityProvider, CpuArchitecture};
 use crate::model::{Service, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 
 const PLATFORM_VERSIONS: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-fargate.html";
@@ -15,56 +14,71 @@ const TASK_SIZE: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerg
 const CAPACITY_PROVIDERS: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html";
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "platform-version",
-        severity: Severity::Error,
-        summary: "A platform_version that Fargate does not offer for the task's operating system.",
-        fact: "Linux tasks run on platform version LATEST, 1.4.0 or 1.3.0; Windows tasks on LATEST or 1.0.0.",
-        source: PLATFORM_VERSIONS,
-    },
-    Rule {
-        code: "windows-task-size",
-        severity: Severity::Error,
-        summary: "A Windows task with 0.25, 0.5, 8 or 16 vCPU.",
-        fact: "Windows containers on Fargate run with 1, 2 or 4 vCPU (cpu 1024, 2048 or 4096) only; 256 and 512 CPU units and the 8 and 16 vCPU sizes are Linux only.",
-        source: TASK_SIZE,
-    },
-    Rule {
-        code: "large-task-platform",
-        severity: Severity::Error,
-        summary: "An 8 or 16 vCPU task on a platform version older than 1.4.0.",
-        fact: "The 8 vCPU (8192) and 16 vCPU (16384) task sizes require Linux platform version 1.4.0 or later.",
-        source: TASK_SIZE,
-    },
-    Rule {
-        code: "windows-arm64",
-        severity: Severity::Error,
-        summary: "A Windows task with cpu_architecture ARM64.",
-        fact: "Windows containers on Fargate run on X86_64 only; ARM64 is for Linux tasks.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RuntimePlatform.html",
-    },
-    Rule {
-        code: "arm64-platform",
-        severity: Severity::Error,
-        summary: "An ARM64 task on a platform version older than 1.4.0.",
-        fact: "Fargate runs ARM64 (Graviton) tasks on Linux platform version 1.4.0 or later.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm64.html",
-    },
-    Rule {
-        code: "spot-windows",
-        severity: Severity::Error,
-        summary: "FARGATE_SPOT in the capacity provider strategy of a Windows task.",
-        fact: "Windows containers on Fargate don't support the Fargate Spot capacity provider.",
-        source: CAPACITY_PROVIDERS,
-    },
-    Rule {
-        code: "spot-arm64-platform",
-        severity: Severity::Error,
-        summary: "FARGATE_SPOT for an ARM64 task on a platform version older than 1.4.0.",
-        fact: "Fargate Spot runs ARM64 Linux tasks (since September 2024) on platform version 1.4.0 or later only.",
-        source: CAPACITY_PROVIDERS,
-    },
+pub static PLATFORM_VERSION: Rule = Rule {
+    code: "platform-version",
+    severity: Severity::Error,
+    summary: "A platform_version that Fargate does not offer for the task's operating system.",
+    fact: "Linux tasks run on platform version LATEST, 1.4.0 or 1.3.0; Windows tasks on LATEST or 1.0.0.",
+    source: PLATFORM_VERSIONS,
+};
+
+pub static WINDOWS_TASK_SIZE: Rule = Rule {
+    code: "windows-task-size",
+    severity: Severity::Error,
+    summary: "A Windows task with 0.25, 0.5, 8 or 16 vCPU.",
+    fact: "Windows containers on Fargate run with 1, 2 or 4 vCPU (cpu 1024, 2048 or 4096) only; 256 and 512 CPU units and the 8 and 16 vCPU sizes are Linux only.",
+    source: TASK_SIZE,
+};
+
+pub static LARGE_TASK_PLATFORM: Rule = Rule {
+    code: "large-task-platform",
+    severity: Severity::Error,
+    summary: "An 8 or 16 vCPU task on a platform version older than 1.4.0.",
+    fact: "The 8 vCPU (8192) and 16 vCPU (16384) task sizes require Linux platform version 1.4.0 or later.",
+    source: TASK_SIZE,
+};
+
+pub static WINDOWS_ARM64: Rule = Rule {
+    code: "windows-arm64",
+    severity: Severity::Error,
+    summary: "A Windows task with cpu_architecture ARM64.",
+    fact: "Windows containers on Fargate run on X86_64 only; ARM64 is for Linux tasks.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RuntimePlatform.html",
+};
+
+pub static ARM64_PLATFORM: Rule = Rule {
+    code: "arm64-platform",
+    severity: Severity::Error,
+    summary: "An ARM64 task on a platform version older than 1.4.0.",
+    fact: "Fargate runs ARM64 (Graviton) tasks on Linux platform version 1.4.0 or later.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm64.html",
+};
+
+pub static SPOT_WINDOWS: Rule = Rule {
+    code: "spot-windows",
+    severity: Severity::Error,
+    summary: "FARGATE_SPOT in the capacity provider strategy of a Windows task.",
+    fact: "Windows containers on Fargate don't support the Fargate Spot capacity provider.",
+    source: CAPACITY_PROVIDERS,
+};
+
+pub static SPOT_ARM64_PLATFORM: Rule = Rule {
+    code: "spot-arm64-platform",
+    severity: Severity::Error,
+    summary: "FARGATE_SPOT for an ARM64 task on a platform version older than 1.4.0.",
+    fact: "Fargate Spot runs ARM64 Linux tasks (since September 2024) on platform version 1.4.0 or later only.",
+    source: CAPACITY_PROVIDERS,
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[
+    &PLATFORM_VERSION,
+    &WINDOWS_TASK_SIZE,
+    &LARGE_TASK_PLATFORM,
+    &WINDOWS_ARM64,
+    &ARM64_PLATFORM,
+    &SPOT_WINDOWS,
+    &SPOT_ARM64_PLATFORM,
 ];
 
 const LINUX_VERSIONS: &[&str] = &["LATEST", "1.4.0", "1.3.0"];
@@ -100,8 +114,8 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
             .map(|s| format!("did you mean `{s}`? "))
             .unwrap_or_default();
         out.push(
-            Diagnostic::error(
-                "platform-version",
+            Diagnostic::new(
+                &PLATFORM_VERSION,
                 version_path.clone(),
                 format!("Fargate has no {os_name} platform version `{version}`"),
             )
@@ -117,8 +131,7 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         && super::sizing::is_valid(svc.cpu, svc.memory)
     {
         out.push(
-            Diagnostic::error(
-                "windows-task-size",
+            Diagnostic::new(&WINDOWS_TASK_SIZE,
                 join(base, "cpu"),
                 format!("Windows tasks on Fargate cannot use cpu {}", svc.cpu),
             )
@@ -127,8 +140,8 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     }
     if !windows && matches!(svc.cpu, 8192 | 16384) && before_1_4(version) {
         out.push(
-            Diagnostic::error(
-                "large-task-platform",
+            Diagnostic::new(
+                &LARGE_TASK_PLATFORM,
                 version_path.clone(),
                 format!(
                     "cpu {} needs platform version 1.4.0 or later, not {version}",
@@ -142,8 +155,8 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     let runtime_path = join(base, "runtime_platform");
     if windows && arm64 {
         out.push(
-            Diagnostic::error(
-                "windows-arm64",
+            Diagnostic::new(
+                &WINDOWS_ARM64,
                 join(&runtime_path, "cpu_architecture"),
                 "Windows tasks on Fargate cannot run on ARM64",
             )
@@ -158,8 +171,8 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     let strategy_path = join(base, "capacity_provider_strategy");
     if let (true, Some(i)) = (windows, spot) {
         out.push(
-            Diagnostic::error(
-                "spot-windows",
+            Diagnostic::new(
+                &SPOT_WINDOWS,
                 index(&strategy_path, i),
                 "Windows tasks cannot run on FARGATE_SPOT",
             )
@@ -169,16 +182,14 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     if !windows && arm64 && before_1_4(version) {
         match spot {
             Some(i) => out.push(
-                Diagnostic::error(
-                    "spot-arm64-platform",
+                Diagnostic::new(&SPOT_ARM64_PLATFORM,
                     index(&strategy_path, i),
                     format!("ARM64 tasks on FARGATE_SPOT need platform version 1.4.0 or later, not {version}"),
                 )
                 .help("set platform_version to 1.4.0 or LATEST (or omit it)"),
             ),
             None => out.push(
-                Diagnostic::error(
-                    "arm64-platform",
+                Diagnostic::new(&ARM64_PLATFORM,
                     version_path,
                     format!("ARM64 tasks need platform version 1.4.0 or later, not {version}"),
                 )

@@ -11,12 +11,11 @@ use std::collections::BTreeMap;
 mod steps;
 mod target;
 
-use crate::diag::{index, join, Diagnostic, Severity};
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::scaling::{PolicyType, MAX_POLICY_NAME_LEN};
 use crate::model::{AutoScaling, Policy, Service, ServiceName, Stack};
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 
 const STEP_GUIDE: &str =
     "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html";
@@ -26,175 +25,224 @@ const PREDEFINED: &str = "https://docs.aws.amazon.com/autoscaling/application/AP
 const PUT_ALARM: &str =
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "scaling-capacity-range",
-        severity: Severity::Error,
-        summary: "auto_scaling's min_capacity is greater than its max_capacity.",
-        fact: "RegisterScalableTarget rejects a minimum capacity above the maximum.",
-        source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html",
-    },
-    Rule {
-        code: "desired-count-range",
-        severity: Severity::Error,
-        summary: "desired_count lies outside auto_scaling's min_capacity..max_capacity.",
-        fact: "Application Auto Scaling moves a desired count outside the range back into it at its next activity, so the number written would not hold; with auto scaling, desired_count only sets the first deployment and defaults to min_capacity.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-auto-scaling.html",
-    },
-    Rule {
-        code: "policy-count",
-        severity: Severity::Error,
-        summary: "More than 50 scaling policies on one service.",
-        fact: "A scalable target takes at most 50 scaling policies, target tracking and step together.",
-        source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
-    },
-    Rule {
-        code: "policy-fields",
-        severity: Severity::Error,
-        summary: "A target tracking field on a step policy, or a step scaling field on a target tracking policy.",
-        fact: "PutScalingPolicy takes a TargetTrackingScalingPolicyConfiguration or a StepScalingPolicyConfiguration, matching policy_type; the other one is not part of the policy. policy_type defaults to TargetTrackingScaling.",
-        source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
-    },
-    Rule {
-        code: "policy-name",
-        severity: Severity::Error,
-        summary: "A policy name that is not lower-case letters, digits and single '-', or longer than 64 characters.",
-        fact: "The name becomes the AWS policy and alarm name `<stack>-<service>-<name>` (at most 256 and 255 characters) and part of Terraform labels.",
-        source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
-    },
-    Rule {
-        code: "policy-name-duplicate",
-        severity: Severity::Error,
-        summary: "Two policies of a service with the same name (given or derived), or two policies whose Terraform names coincide.",
-        fact: "PutScalingPolicy with an existing name replaces that policy, so two Terraform resources would overwrite each other on every apply.",
-        source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
-    },
-    Rule {
-        code: "target-metric",
-        severity: Severity::Error,
-        summary: "A target tracking policy with no metric, or with both a predefined and a customized metric.",
-        fact: "A target tracking configuration takes exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification.",
-        source: TARGET_CONFIG,
-    },
-    Rule {
-        code: "unknown-metric",
-        severity: Severity::Error,
-        summary: "A predefined metric that ECS services do not have, or an AWS/ECS alarm metric that does not exist per service.",
-        fact: "ECS services take the predefined metrics ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization and ALBRequestCountPerTarget. In AWS/ECS, the metrics with the ClusterName and ServiceName dimensions are CPUUtilization and MemoryUtilization; an alarm on any other name never leaves INSUFFICIENT_DATA.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html",
-    },
-    Rule {
-        code: "target-value-missing",
-        severity: Severity::Error,
-        summary: "A target tracking policy without target_value.",
-        fact: "TargetValue is required in a target tracking configuration.",
-        source: TARGET_CONFIG,
-    },
-    Rule {
-        code: "target-value-range",
-        severity: Severity::Error,
-        summary: "A target_value outside (0, 100] for a CPU or memory utilization metric, or not above 0 for requests per target.",
-        fact: "Utilization metrics are percentages, and the target value must be a valid number for the metric; a target of 0 or below 100% utilization never settles.",
-        source: TARGET_CONFIG,
-    },
-    Rule {
-        code: "alb-resource-label",
-        severity: Severity::Error,
-        summary: "ALBRequestCountPerTarget without a resource label to use, a malformed label, or a label on another metric.",
-        fact: "ALBRequestCountPerTarget needs ResourceLabel `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>` for a target group attached to the service; no other metric takes one.",
-        source: PREDEFINED,
-    },
-    Rule {
-        code: "alarm-threshold",
-        severity: Severity::Error,
-        summary: "A step policy without an alarm threshold.",
-        fact: "A step policy only runs when its CloudWatch alarm fires, and its steps are relative to the alarm's threshold.",
-        source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
-    },
-    Rule {
-        code: "alarm-comparison",
-        severity: Severity::Error,
-        summary: "An alarm comparison_operator on the other side of the threshold than the policy's steps.",
-        fact: "A step applies to the metric's distance from the threshold; an alarm that fires above the threshold never reaches steps below it, and the reverse, so the policy never scales.",
-        source: STEP_GUIDE,
-    },
-    Rule {
-        code: "alarm-period",
-        severity: Severity::Error,
-        summary: "An alarm period that is not 10, 20, 30 or a multiple of 60 seconds, or under a minute for an AWS/ECS metric.",
-        fact: "PutMetricAlarm accepts periods of 10, 20, 30 and any multiple of 60 seconds. Periods under 60 seconds only suit high-resolution metrics; AWS/ECS publishes once a minute, so such an alarm keeps lapsing into INSUFFICIENT_DATA and the policy does not run.",
-        source: PUT_ALARM,
-    },
-    Rule {
-        code: "alarm-evaluation",
-        severity: Severity::Error,
-        summary: "evaluation_periods below 1, datapoints_to_alarm outside 1..evaluation_periods, or an evaluation window that is too long.",
-        fact: "EvaluationPeriods is at least 1; DatapointsToAlarm is at least 1 and at most EvaluationPeriods; Period times EvaluationPeriods is at most 7 days, and at most 1 day for periods under an hour.",
-        source: PUT_ALARM,
-    },
-    Rule {
-        code: "step-count",
-        severity: Severity::Error,
-        summary: "A step policy with no step adjustments or more than 20.",
-        fact: "A new step scaling policy needs at least one step adjustment, and a policy takes at most 20.",
-        source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
-    },
-    Rule {
-        code: "step-bounds",
-        severity: Severity::Error,
-        summary: "A step with both bounds null, or an upper bound not above its lower bound.",
-        fact: "The upper and lower bound can't both be null in one step adjustment, and the upper bound must be greater than the lower bound.",
-        source: STEP_GUIDE,
-    },
-    Rule {
-        code: "step-null-bound",
-        severity: Severity::Error,
-        summary: "More than one step with a null lower bound, or more than one with a null upper bound.",
-        fact: "At most one step adjustment can have a null lower bound (negative infinity), and at most one a null upper bound (positive infinity).",
-        source: STEP_GUIDE,
-    },
-    Rule {
-        code: "step-unbounded-end",
-        severity: Severity::Error,
-        summary: "A positive upper bound with no step that is unbounded above, or a negative lower bound with none unbounded below.",
-        fact: "If a step adjustment has a positive upper bound, one must have a null upper bound; if one has a negative lower bound, one must have a null lower bound.",
-        source: STEP_GUIDE,
-    },
-    Rule {
-        code: "step-adjustment-gap",
-        severity: Severity::Error,
-        summary: "Metric values between two steps that no step covers.",
-        fact: "The ranges of step adjustments can't have a gap.",
-        source: STEP_GUIDE,
-    },
-    Rule {
-        code: "step-adjustment-overlap",
-        severity: Severity::Error,
-        summary: "Two steps that cover the same metric values.",
-        fact: "The ranges of step adjustments can't overlap.",
-        source: STEP_GUIDE,
-    },
-    Rule {
-        code: "step-direction",
-        severity: Severity::Error,
-        summary: "Steps on both sides of the threshold, a step across it, or a step that scales the wrong way for its side.",
-        fact: "A step policy's alarm fires on one side of its threshold, so its steps lie on that side: above it they add tasks (scale out), below it they remove tasks (scale in).",
-        source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
-    },
-    Rule {
-        code: "exact-capacity-negative",
-        severity: Severity::Error,
-        summary: "A negative scaling_adjustment with adjustment_type ExactCapacity.",
-        fact: "With ExactCapacity the adjustment is the new task count, which must be non-negative.",
-        source: STEP_GUIDE,
-    },
-    Rule {
-        code: "min-adjustment-magnitude",
-        severity: Severity::Error,
-        summary: "min_adjustment_magnitude with an adjustment type other than PercentChangeInCapacity, or below 1.",
-        fact: "MinAdjustmentMagnitude is the least number of tasks a PercentChangeInCapacity policy changes by; it has no meaning for the other adjustment types.",
-        source: STEP_CONFIG,
-    },
+pub static SCALING_CAPACITY_RANGE: Rule = Rule {
+    code: "scaling-capacity-range",
+    severity: Severity::Error,
+    summary: "auto_scaling's min_capacity is greater than its max_capacity.",
+    fact: "RegisterScalableTarget rejects a minimum capacity above the maximum.",
+    source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html",
+};
+
+pub static DESIRED_COUNT_RANGE: Rule = Rule {
+    code: "desired-count-range",
+    severity: Severity::Error,
+    summary: "desired_count lies outside auto_scaling's min_capacity..max_capacity.",
+    fact: "Application Auto Scaling moves a desired count outside the range back into it at its next activity, so the number written would not hold; with auto scaling, desired_count only sets the first deployment and defaults to min_capacity.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-auto-scaling.html",
+};
+
+pub static POLICY_COUNT: Rule = Rule {
+    code: "policy-count",
+    severity: Severity::Error,
+    summary: "More than 50 scaling policies on one service.",
+    fact: "A scalable target takes at most 50 scaling policies, target tracking and step together.",
+    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
+};
+
+pub static POLICY_FIELDS: Rule = Rule {
+    code: "policy-fields",
+    severity: Severity::Error,
+    summary: "A target tracking field on a step policy, or a step scaling field on a target tracking policy.",
+    fact: "PutScalingPolicy takes a TargetTrackingScalingPolicyConfiguration or a StepScalingPolicyConfiguration, matching policy_type; the other one is not part of the policy. policy_type defaults to TargetTrackingScaling.",
+    source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
+};
+
+pub static POLICY_NAME: Rule = Rule {
+    code: "policy-name",
+    severity: Severity::Error,
+    summary: "A policy name that is not lower-case letters, digits and single '-', or longer than 64 characters.",
+    fact: "The name becomes the AWS policy and alarm name `<stack>-<service>-<name>` (at most 256 and 255 characters) and part of Terraform labels.",
+    source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
+};
+
+pub static POLICY_NAME_DUPLICATE: Rule = Rule {
+    code: "policy-name-duplicate",
+    severity: Severity::Error,
+    summary: "Two policies of a service with the same name (given or derived), or two policies whose Terraform names coincide.",
+    fact: "PutScalingPolicy with an existing name replaces that policy, so two Terraform resources would overwrite each other on every apply.",
+    source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
+};
+
+pub static TARGET_METRIC: Rule = Rule {
+    code: "target-metric",
+    severity: Severity::Error,
+    summary: "A target tracking policy with no metric, or with both a predefined and a customized metric.",
+    fact: "A target tracking configuration takes exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification.",
+    source: TARGET_CONFIG,
+};
+
+pub static UNKNOWN_METRIC: Rule = Rule {
+    code: "unknown-metric",
+    severity: Severity::Error,
+    summary: "A predefined metric that ECS services do not have, or an AWS/ECS alarm metric that does not exist per service.",
+    fact: "ECS services take the predefined metrics ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization and ALBRequestCountPerTarget. In AWS/ECS, the metrics with the ClusterName and ServiceName dimensions are CPUUtilization and MemoryUtilization; an alarm on any other name never leaves INSUFFICIENT_DATA.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html",
+};
+
+pub static TARGET_VALUE_MISSING: Rule = Rule {
+    code: "target-value-missing",
+    severity: Severity::Error,
+    summary: "A target tracking policy without target_value.",
+    fact: "TargetValue is required in a target tracking configuration.",
+    source: TARGET_CONFIG,
+};
+
+pub static TARGET_VALUE_RANGE: Rule = Rule {
+    code: "target-value-range",
+    severity: Severity::Error,
+    summary: "A target_value outside (0, 100] for a CPU or memory utilization metric, or not above 0 for requests per target.",
+    fact: "Utilization metrics are percentages, and the target value must be a valid number for the metric; a target of 0 or below 100% utilization never settles.",
+    source: TARGET_CONFIG,
+};
+
+pub static ALB_RESOURCE_LABEL: Rule = Rule {
+    code: "alb-resource-label",
+    severity: Severity::Error,
+    summary: "ALBRequestCountPerTarget without a resource label to use, a malformed label, or a label on another metric.",
+    fact: "ALBRequestCountPerTarget needs ResourceLabel `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>` for a target group attached to the service; no other metric takes one.",
+    source: PREDEFINED,
+};
+
+pub static ALARM_THRESHOLD: Rule = Rule {
+    code: "alarm-threshold",
+    severity: Severity::Error,
+    summary: "A step policy without an alarm threshold.",
+    fact: "A step policy only runs when its CloudWatch alarm fires, and its steps are relative to the alarm's threshold.",
+    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
+};
+
+pub static ALARM_COMPARISON: Rule = Rule {
+    code: "alarm-comparison",
+    severity: Severity::Error,
+    summary: "An alarm comparison_operator on the other side of the threshold than the policy's steps.",
+    fact: "A step applies to the metric's distance from the threshold; an alarm that fires above the threshold never reaches steps below it, and the reverse, so the policy never scales.",
+    source: STEP_GUIDE,
+};
+
+pub static ALARM_PERIOD: Rule = Rule {
+    code: "alarm-period",
+    severity: Severity::Error,
+    summary: "An alarm period that is not 10, 20, 30 or a multiple of 60 seconds, or under a minute for an AWS/ECS metric.",
+    fact: "PutMetricAlarm accepts periods of 10, 20, 30 and any multiple of 60 seconds. Periods under 60 seconds only suit high-resolution metrics; AWS/ECS publishes once a minute, so such an alarm keeps lapsing into INSUFFICIENT_DATA and the policy does not run.",
+    source: PUT_ALARM,
+};
+
+pub static ALARM_EVALUATION: Rule = Rule {
+    code: "alarm-evaluation",
+    severity: Severity::Error,
+    summary: "evaluation_periods below 1, datapoints_to_alarm outside 1..evaluation_periods, or an evaluation window that is too long.",
+    fact: "EvaluationPeriods is at least 1; DatapointsToAlarm is at least 1 and at most EvaluationPeriods; Period times EvaluationPeriods is at most 7 days, and at most 1 day for periods under an hour.",
+    source: PUT_ALARM,
+};
+
+pub static STEP_COUNT: Rule = Rule {
+    code: "step-count",
+    severity: Severity::Error,
+    summary: "A step policy with no step adjustments or more than 20.",
+    fact: "A new step scaling policy needs at least one step adjustment, and a policy takes at most 20.",
+    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
+};
+
+pub static STEP_BOUNDS: Rule = Rule {
+    code: "step-bounds",
+    severity: Severity::Error,
+    summary: "A step with both bounds null, or an upper bound not above its lower bound.",
+    fact: "The upper and lower bound can't both be null in one step adjustment, and the upper bound must be greater than the lower bound.",
+    source: STEP_GUIDE,
+};
+
+pub static STEP_NULL_BOUND: Rule = Rule {
+    code: "step-null-bound",
+    severity: Severity::Error,
+    summary: "More than one step with a null lower bound, or more than one with a null upper bound.",
+    fact: "At most one step adjustment can have a null lower bound (negative infinity), and at most one a null upper bound (positive infinity).",
+    source: STEP_GUIDE,
+};
+
+pub static STEP_UNBOUNDED_END: Rule = Rule {
+    code: "step-unbounded-end",
+    severity: Severity::Error,
+    summary: "A positive upper bound with no step that is unbounded above, or a negative lower bound with none unbounded below.",
+    fact: "If a step adjustment has a positive upper bound, one must have a null upper bound; if one has a negative lower bound, one must have a null lower bound.",
+    source: STEP_GUIDE,
+};
+
+pub static STEP_ADJUSTMENT_GAP: Rule = Rule {
+    code: "step-adjustment-gap",
+    severity: Severity::Error,
+    summary: "Metric values between two steps that no step covers.",
+    fact: "The ranges of step adjustments can't have a gap.",
+    source: STEP_GUIDE,
+};
+
+pub static STEP_ADJUSTMENT_OVERLAP: Rule = Rule {
+    code: "step-adjustment-overlap",
+    severity: Severity::Error,
+    summary: "Two steps that cover the same metric values.",
+    fact: "The ranges of step adjustments can't overlap.",
+    source: STEP_GUIDE,
+};
+
+pub static STEP_DIRECTION: Rule = Rule {
+    code: "step-direction",
+    severity: Severity::Error,
+    summary: "Steps on both sides of the threshold, a step across it, or a step that scales the wrong way for its side.",
+    fact: "A step policy's alarm fires on one side of its threshold, so its steps lie on that side: above it they add tasks (scale out), below it they remove tasks (scale in).",
+    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
+};
+
+pub static EXACT_CAPACITY_NEGATIVE: Rule = Rule {
+    code: "exact-capacity-negative",
+    severity: Severity::Error,
+    summary: "A negative scaling_adjustment with adjustment_type ExactCapacity.",
+    fact: "With ExactCapacity the adjustment is the new task count, which must be non-negative.",
+    source: STEP_GUIDE,
+};
+
+pub static MIN_ADJUSTMENT_MAGNITUDE: Rule = Rule {
+    code: "min-adjustment-magnitude",
+    severity: Severity::Error,
+    summary: "min_adjustment_magnitude with an adjustment type other than PercentChangeInCapacity, or below 1.",
+    fact: "MinAdjustmentMagnitude is the least number of tasks a PercentChangeInCapacity policy changes by; it has no meaning for the other adjustment types.",
+    source: STEP_CONFIG,
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[
+    &SCALING_CAPACITY_RANGE,
+    &DESIRED_COUNT_RANGE,
+    &POLICY_COUNT,
+    &POLICY_FIELDS,
+    &POLICY_NAME,
+    &POLICY_NAME_DUPLICATE,
+    &TARGET_METRIC,
+    &UNKNOWN_METRIC,
+    &TARGET_VALUE_MISSING,
+    &TARGET_VALUE_RANGE,
+    &ALB_RESOURCE_LABEL,
+    &ALARM_THRESHOLD,
+    &ALARM_COMPARISON,
+    &ALARM_PERIOD,
+    &ALARM_EVALUATION,
+    &STEP_COUNT,
+    &STEP_BOUNDS,
+    &STEP_NULL_BOUND,
+    &STEP_UNBOUNDED_END,
+    &STEP_ADJUSTMENT_GAP,
+    &STEP_ADJUSTMENT_OVERLAP,
+    &STEP_DIRECTION,
+    &EXACT_CAPACITY_NEGATIVE,
+    &MIN_ADJUSTMENT_MAGNITUDE,
 ];
 
 /// Policies per scalable target.
@@ -240,8 +288,8 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         let policies = join(&base, "policies");
         if a.policies.len() > MAX_POLICIES {
             out.push(
-                Diagnostic::error(
-                    "policy-count",
+                Diagnostic::new(
+                    &POLICY_COUNT,
                     policies.clone(),
                     format!(
                         "{} has {} scaling policies; AWS allows at most {MAX_POLICIES} per service",
@@ -276,8 +324,8 @@ fn capacity(
     let (min, max) = (a.min_capacity, a.max_capacity);
     if min > max {
         out.push(
-            Diagnostic::error(
-                "scaling-capacity-range",
+            Diagnostic::new(
+                &SCALING_CAPACITY_RANGE,
                 join(base, "min_capacity"),
                 format!("min_capacity {min} is greater than max_capacity {max}"),
             )
@@ -290,8 +338,7 @@ fn capacity(
     if let Some(d) = svc.desired_count {
         if d < min || d > max {
             out.push(
-                Diagnostic::error(
-                    "desired-count-range",
+                Diagnostic::new(&DESIRED_COUNT_RANGE,
                     join(&join("services", name.as_str()), "desired_count"),
                     format!(
                         "desired_count {d} is outside auto_scaling's range of {min} to {max} tasks, so auto scaling would move it"
@@ -335,7 +382,7 @@ fn policy_name(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) -> bool {
     suggestion.truncate(MAX_POLICY_NAME_LEN);
     let suggestion = suggestion.trim_end_matches('-');
     out.push(
-        Diagnostic::error("policy-name", join(path, "name"), message).help(format!(
+        Diagnostic::new(&POLICY_NAME, join(path, "name"), message).help(format!(
             "use a name such as {suggestion:?}; it becomes the AWS name <stack>-<service>-<name>"
         )),
     );
@@ -368,8 +415,7 @@ fn unique_label(
                 " (derived from its metric or steps)"
             };
             out.push(
-                Diagnostic::error(
-                    "policy-name-duplicate",
+                Diagnostic::new(&POLICY_NAME_DUPLICATE,
                     at,
                     format!("policy name `{pname}`{given} is already used by {other_path}; {service} would have two policies named {other_name:?}"),
                 )
@@ -378,8 +424,7 @@ fn unique_label(
         }
         Some((other_svc, other_name, _)) => {
             out.push(
-                Diagnostic::error(
-                    "policy-name-duplicate",
+                Diagnostic::new(&POLICY_NAME_DUPLICATE,
                     at,
                     format!("policy `{pname}` of {service} and policy `{other_name}` of {other_svc} both get the Terraform name `{label}`"),
                 )
@@ -425,8 +470,8 @@ fn foreign_fields(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
     };
     for f in foreign.iter().filter(|f| set(f)) {
         out.push(
-            Diagnostic::error(
-                "policy-fields",
+            Diagnostic::new(
+                &POLICY_FIELDS,
                 join(path, f),
                 format!("`{f}` is a {other} field, but this is {this}"),
             )

@@ -2,29 +2,30 @@
 //! malformed ARN passes `terraform plan` and fails when ECS or CloudWatch Logs reads it; for a
 //! secret, the IAM policy that gen-tf derives from it would also be wrong.
 
-use crate::diag::{index, join, Diagnostic, Severity};
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::Stack;
 
+use super::context::Context;
 use super::naming::is_region;
-use super::rules::Rule;
-use super::Context;
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "secret-arn",
-        severity: Severity::Error,
-        summary: "A secret's value_from that is not a Secrets Manager secret ARN or an SSM parameter ARN.",
-        fact: "valueFrom is arn:<partition>:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>] or arn:<partition>:ssm:<region>:<account>:parameter/<name>; gen-tf also grants the execution role read access to exactly that ARN.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
-    },
-    Rule {
-        code: "arn-format",
-        severity: Severity::Error,
-        summary: "A KMS key or target group ARN that is not shaped like one.",
-        fact: "CloudWatch Logs takes the full ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>); an ECS service's load balancer takes a target group ARN (arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>).",
-        source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html",
-    },
-];
+pub static SECRET_ARN: Rule = Rule {
+    code: "secret-arn",
+    severity: Severity::Error,
+    summary: "A secret's value_from that is not a Secrets Manager secret ARN or an SSM parameter ARN.",
+    fact: "valueFrom is arn:<partition>:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>] or arn:<partition>:ssm:<region>:<account>:parameter/<name>; gen-tf also grants the execution role read access to exactly that ARN.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
+};
+
+pub static ARN_FORMAT: Rule = Rule {
+    code: "arn-format",
+    severity: Severity::Error,
+    summary: "A KMS key or target group ARN that is not shaped like one.",
+    fact: "CloudWatch Logs takes the full ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>); an ECS service's load balancer takes a target group ARN (arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>).",
+    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&SECRET_ARN, &ARN_FORMAT];
 
 /// The parts of `arn:<partition>:<service>:<region>:<account>:<resource>`, the resource kept
 /// whole (it may contain ':').
@@ -162,8 +163,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         for (i, s) in svc.secrets.iter().enumerate() {
             if let Some(why) = secret_problem(&s.value_from) {
                 out.push(
-                    Diagnostic::error(
-                        "secret-arn",
+                    Diagnostic::new(&SECRET_ARN,
                         join(&index(&join(&base, "secrets"), i), "value_from"),
                         format!("{:?} is not a secret ARN: {why}", s.value_from),
                     )
@@ -178,8 +178,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             if let Some(why) = resource_problem(kms, "kms", "key/") {
                 out.push(
-                    Diagnostic::error(
-                        "arn-format",
+                    Diagnostic::new(&ARN_FORMAT,
                         join(&join(&base, "observability"), "log_kms_key_arn"),
                         format!("{kms:?} is not a KMS key ARN: {why}"),
                     )
@@ -194,8 +193,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             if let Some(why) = resource_problem(tg, "elasticloadbalancing", "targetgroup/") {
                 out.push(
-                    Diagnostic::error(
-                        "arn-format",
+                    Diagnostic::new(&ARN_FORMAT,
                         join(&join(&base, "load_balancer"), "target_group_arn"),
                         format!("{tg:?} is not a target group ARN: {why}"),
                     )

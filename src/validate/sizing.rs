@@ -1,21 +1,21 @@
 //! Fargate task sizes.
 
-use crate::diag::{join, Diagnostic};
+use crate::diag::{join, Diagnostic, Rule};
 use crate::model::Stack;
 
-use super::rules::Rule;
-use super::Context;
+use super::context::Context;
 use crate::diag::Severity;
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "fargate-size",
-        severity: Severity::Error,
-        summary: "The task's cpu/memory pair is not a Fargate size.",
-        fact: "Fargate supports 256 CPU with 512, 1024 or 2048 MiB; 512 with 1-4 GiB; 1024 with 2-8 GiB; 2048 with 4-16 GiB; 4096 with 8-30 GiB in 1 GiB steps; 8192 with 16-60 GiB in 4 GiB steps; 16384 with 32-120 GiB in 8 GiB steps. The provider does not check this; RegisterTaskDefinition fails.",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
-    },
-];
+pub static FARGATE_SIZE: Rule = Rule {
+    code: "fargate-size",
+    severity: Severity::Error,
+    summary: "The task's cpu/memory pair is not a Fargate size.",
+    fact: "Fargate supports 256 CPU with 512, 1024 or 2048 MiB; 512 with 1-4 GiB; 1024 with 2-8 GiB; 2048 with 4-16 GiB; 4096 with 8-30 GiB in 1 GiB steps; 8192 with 16-60 GiB in 4 GiB steps; 16384 with 32-120 GiB in 8 GiB steps. The provider does not check this; RegisterTaskDefinition fails.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&FARGATE_SIZE];
 
 /// Valid memory (MiB) for each Fargate CPU value: (cpu, min, max, step).
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
@@ -107,8 +107,8 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                 " (CPU must be 256, 512, 1024, 2048, 4096, 8192 or 16384)".to_owned()
             });
         out.push(
-            Diagnostic::error(
-                "fargate-size",
+            Diagnostic::new(
+                &FARGATE_SIZE,
                 path,
                 format!(
                     "cpu {} with memory {} MiB is not a Fargate task size{valid_for_cpu}",

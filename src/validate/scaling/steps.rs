@@ -9,6 +9,11 @@ use crate::model::service::format_number;
 use crate::model::Policy;
 
 use super::{foreign_fields, ECS_SERVICE_METRICS, MAX_STEPS};
+use super::{
+    ALARM_COMPARISON, ALARM_EVALUATION, ALARM_PERIOD, ALARM_THRESHOLD, EXACT_CAPACITY_NEGATIVE,
+    MIN_ADJUSTMENT_MAGNITUDE, STEP_ADJUSTMENT_GAP, STEP_ADJUSTMENT_OVERLAP, STEP_BOUNDS,
+    STEP_COUNT, STEP_DIRECTION, STEP_NULL_BOUND, STEP_UNBOUNDED_END, UNKNOWN_METRIC,
+};
 
 pub(super) fn check(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
     foreign_fields(p, path, out);
@@ -17,8 +22,7 @@ pub(super) fn check(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
         let at = join(path, "min_adjustment_magnitude");
         if adjustment != AdjustmentType::PercentChangeInCapacity {
             out.push(
-                Diagnostic::error(
-                    "min-adjustment-magnitude",
+                Diagnostic::new(&MIN_ADJUSTMENT_MAGNITUDE,
                     at,
                     format!(
                         "min_adjustment_magnitude only applies to PercentChangeInCapacity, but adjustment_type is {}",
@@ -29,8 +33,8 @@ pub(super) fn check(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
             );
         } else if m < 1 {
             out.push(
-                Diagnostic::error(
-                    "min-adjustment-magnitude",
+                Diagnostic::new(
+                    &MIN_ADJUSTMENT_MAGNITUDE,
                     at,
                     format!("min_adjustment_magnitude {m} is below 1 task"),
                 )
@@ -43,13 +47,13 @@ pub(super) fn check(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
         Some(alarm) if alarm.threshold.is_some() => alarm_fields(p, alarm, path, out),
         Some(alarm) => {
             out.push(
-                Diagnostic::error("alarm-threshold", join(path, "alarm"), "the step policy's alarm has no threshold")
+                Diagnostic::new(&ALARM_THRESHOLD, join(path, "alarm"), "the step policy's alarm has no threshold")
                     .help("add threshold: the metric value the steps are relative to, for example threshold: 80"),
             );
             alarm_fields(p, alarm, path, out);
         }
         None => out.push(
-            Diagnostic::error("alarm-threshold", path.to_owned(), "the step policy has no alarm to trigger it")
+            Diagnostic::new(&ALARM_THRESHOLD, path.to_owned(), "the step policy has no alarm to trigger it")
                 .help("add alarm: { metric_name: 'CPUUtilization', threshold: 80 }; its other fields have defaults"),
         ),
     }
@@ -68,8 +72,8 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
                 ),
             };
             out.push(
-                Diagnostic::error(
-                    "unknown-metric",
+                Diagnostic::new(
+                    &UNKNOWN_METRIC,
                     join(&at, "metric_name"),
                     format!("AWS/ECS has no per-service metric `{metric}`"),
                 )
@@ -84,8 +88,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
                 Direction::In => ("below", dir.comparison_operator()),
             };
             out.push(
-                Diagnostic::error(
-                    "alarm-comparison",
+                Diagnostic::new(&ALARM_COMPARISON,
                     join(&at, "comparison_operator"),
                     format!(
                         "the alarm fires when the metric is {} the threshold, but the steps lie {steps_side} it, so no step would ever apply",
@@ -101,8 +104,8 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
     let up = u64::from(period).div_ceil(60).max(1) * 60;
     if !(matches!(period, 10 | 20 | 30) || whole_minutes) {
         out.push(
-            Diagnostic::error(
-                "alarm-period",
+            Diagnostic::new(
+                &ALARM_PERIOD,
                 join(&at, "period"),
                 format!("period {period} is not 10, 20, 30 or a multiple of 60 seconds"),
             )
@@ -110,8 +113,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
         );
     } else if !whole_minutes && alarm.namespace_or_default() == DEFAULT_ALARM_NAMESPACE {
         out.push(
-            Diagnostic::error(
-                "alarm-period",
+            Diagnostic::new(&ALARM_PERIOD,
                 join(&at, "period"),
                 format!("period {period} is shorter than a minute, but AWS/ECS publishes {} once a minute, so the alarm would keep lapsing into INSUFFICIENT_DATA", alarm.metric_name_or_default()),
             )
@@ -121,8 +123,8 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
     let evals = alarm.evaluation_periods_or_default();
     if evals == 0 {
         out.push(
-            Diagnostic::error(
-                "alarm-evaluation",
+            Diagnostic::new(
+                &ALARM_EVALUATION,
                 join(&at, "evaluation_periods"),
                 "evaluation_periods is 0",
             )
@@ -133,8 +135,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
         let limit: u64 = if period < 3600 { 86_400 } else { 604_800 };
         if window > limit {
             out.push(
-                Diagnostic::error(
-                    "alarm-evaluation",
+                Diagnostic::new(&ALARM_EVALUATION,
                     join(&at, "evaluation_periods"),
                     format!(
                         "{evals} evaluation periods of {period} s span {window} s; CloudWatch allows at most {limit} s{}",
@@ -148,8 +149,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
     if let Some(d) = alarm.datapoints_to_alarm {
         if d == 0 || (evals > 0 && d > evals) {
             out.push(
-                Diagnostic::error(
-                    "alarm-evaluation",
+                Diagnostic::new(&ALARM_EVALUATION,
                     join(&at, "datapoints_to_alarm"),
                     format!("datapoints_to_alarm {d} is not between 1 and evaluation_periods ({evals})"),
                 )
@@ -164,15 +164,15 @@ fn steps(p: &Policy, adjustment: AdjustmentType, path: &str, out: &mut Vec<Diagn
     let n = p.step_adjustments.len();
     if n == 0 {
         out.push(
-            Diagnostic::error("step-count", path.to_owned(), "the step policy has no step_adjustments")
+            Diagnostic::new(&STEP_COUNT, path.to_owned(), "the step policy has no step_adjustments")
                 .help("add step_adjustments, for example [{ metric_interval_lower_bound: 0, scaling_adjustment: 1 }]"),
         );
         return;
     }
     if n > MAX_STEPS {
         out.push(
-            Diagnostic::error(
-                "step-count",
+            Diagnostic::new(
+                &STEP_COUNT,
                 list.clone(),
                 format!("the policy has {n} step adjustments; AWS allows at most {MAX_STEPS}"),
             )
@@ -187,8 +187,7 @@ fn steps(p: &Policy, adjustment: AdjustmentType, path: &str, out: &mut Vec<Diagn
         let at = index(&list, i);
         if adjustment == AdjustmentType::ExactCapacity && s.scaling_adjustment < 0 {
             out.push(
-                Diagnostic::error(
-                    "exact-capacity-negative",
+                Diagnostic::new(&EXACT_CAPACITY_NEGATIVE,
                     join(&at, "scaling_adjustment"),
                     format!("scaling_adjustment {} is a negative task count (adjustment_type is ExactCapacity)", s.scaling_adjustment),
                 )
@@ -197,12 +196,11 @@ fn steps(p: &Policy, adjustment: AdjustmentType, path: &str, out: &mut Vec<Diagn
         }
         match (s.metric_interval_lower_bound, s.metric_interval_upper_bound) {
             (None, None) => out.push(
-                Diagnostic::error("step-bounds", at, "the step has neither a lower nor an upper bound")
+                Diagnostic::new(&STEP_BOUNDS, at, "the step has neither a lower nor an upper bound")
                     .help("set metric_interval_lower_bound (for a scale-out step, for example 0) or metric_interval_upper_bound (for a scale-in step, for example 0)"),
             ),
             (Some(lo), Some(hi)) if hi <= lo => out.push(
-                Diagnostic::error(
-                    "step-bounds",
+                Diagnostic::new(&STEP_BOUNDS,
                     at,
                     format!(
                         "metric_interval_upper_bound {} is not above metric_interval_lower_bound {}",
@@ -245,8 +243,7 @@ fn null_bounds(sound: &[(usize, &StepAdjustment)], list: &str, out: &mut Vec<Dia
             for i in rest {
                 ok = false;
                 out.push(
-                    Diagnostic::error(
-                        "step-null-bound",
+                    Diagnostic::new(&STEP_NULL_BOUND,
                         index(list, *i),
                         format!("the step has no {field}, like step_adjustments[{first}]; only one step may be unbounded {side}"),
                     )
@@ -270,8 +267,7 @@ fn unbounded_ends(sound: &[(usize, &StepAdjustment)], list: &str, out: &mut Vec<
     if let (false, Some((i, u))) = (open_above, top) {
         let u = format_number(u);
         out.push(
-            Diagnostic::error(
-                "step-unbounded-end",
+            Diagnostic::new(&STEP_UNBOUNDED_END,
                 index(list, i),
                 format!("the steps end at {u} above the threshold, and no step has a null upper bound; metric values beyond it would get no step"),
             )
@@ -289,8 +285,7 @@ fn unbounded_ends(sound: &[(usize, &StepAdjustment)], list: &str, out: &mut Vec<
     if let (false, Some((i, l))) = (open_below, bottom) {
         let l = format_number(l);
         out.push(
-            Diagnostic::error(
-                "step-unbounded-end",
+            Diagnostic::new(&STEP_UNBOUNDED_END,
                 index(list, i),
                 format!("the steps end at {l} below the threshold, and no step has a null lower bound; metric values beyond it would get no step"),
             )
@@ -314,8 +309,7 @@ fn gaps_and_overlaps(sound: &[(usize, &StepAdjustment)], list: &str, out: &mut V
         let at = index(list, ib);
         match a.metric_interval_upper_bound {
             None => out.push(
-                Diagnostic::error(
-                    "step-adjustment-overlap",
+                Diagnostic::new(&STEP_ADJUSTMENT_OVERLAP,
                     at,
                     format!("the step starts at {}, inside step_adjustments[{ia}], which has no upper bound", format_number(lo)),
                 )
@@ -324,8 +318,7 @@ fn gaps_and_overlaps(sound: &[(usize, &StepAdjustment)], list: &str, out: &mut V
             Some(hi) if hi < lo => {
                 let (hi, lo) = (format_number(hi), format_number(lo));
                 out.push(
-                    Diagnostic::error(
-                        "step-adjustment-gap",
+                    Diagnostic::new(&STEP_ADJUSTMENT_GAP,
                         at,
                         format!("the step starts at {lo} but step_adjustments[{ia}] ends at {hi}; metric values from {hi} to {lo} get no step"),
                     )
@@ -335,8 +328,7 @@ fn gaps_and_overlaps(sound: &[(usize, &StepAdjustment)], list: &str, out: &mut V
             Some(hi) if hi > lo => {
                 let (hi, lo) = (format_number(hi), format_number(lo));
                 out.push(
-                    Diagnostic::error(
-                        "step-adjustment-overlap",
+                    Diagnostic::new(&STEP_ADJUSTMENT_OVERLAP,
                         at,
                         format!("the step starts at {lo}, before step_adjustments[{ia}] ends at {hi}; metric values from {lo} to {hi} match both"),
                     )
@@ -360,8 +352,7 @@ fn direction(
         let at = index(list, *i);
         match s.side() {
             None => out.push(
-                Diagnostic::error(
-                    "step-direction",
+                Diagnostic::new(&STEP_DIRECTION,
                     at,
                     format!(
                         "the step spans the threshold (from {} to {}); a step lies either above it (scale out) or below it (scale in)",
@@ -375,8 +366,7 @@ fn direction(
                 above.get_or_insert(*i);
                 if adjustment != AdjustmentType::ExactCapacity && s.scaling_adjustment < 0 {
                     out.push(
-                        Diagnostic::error(
-                            "step-direction",
+                        Diagnostic::new(&STEP_DIRECTION,
                             join(&at, "scaling_adjustment"),
                             format!("the step lies above the threshold but removes tasks (scaling_adjustment {})", s.scaling_adjustment),
                         )
@@ -388,8 +378,7 @@ fn direction(
                 below.get_or_insert(*i);
                 if adjustment != AdjustmentType::ExactCapacity && s.scaling_adjustment > 0 {
                     out.push(
-                        Diagnostic::error(
-                            "step-direction",
+                        Diagnostic::new(&STEP_DIRECTION,
                             join(&at, "scaling_adjustment"),
                             format!("the step lies below the threshold but adds tasks (scaling_adjustment {})", s.scaling_adjustment),
                         )
@@ -401,8 +390,7 @@ fn direction(
     }
     if let (Some(a), Some(b)) = (above, below) {
         out.push(
-            Diagnostic::error(
-                "step-direction",
+            Diagnostic::new(&STEP_DIRECTION,
                 list.to_owned(),
                 format!("step_adjustments[{a}] lies above the threshold and step_adjustments[{b}] below it, but the policy's one alarm fires on one side only"),
             )

@@ -6,21 +6,23 @@ use crate::model::service::{format_number, LoadBalancer};
 use crate::model::{Policy, PredefinedMetric, Service};
 
 use super::{foreign_fields, MAX_TARGET_VALUE};
+use super::{
+    ALB_RESOURCE_LABEL, TARGET_METRIC, TARGET_VALUE_MISSING, TARGET_VALUE_RANGE, UNKNOWN_METRIC,
+};
 
 pub(super) fn check(svc: &Service, p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
     foreign_fields(p, path, out);
     let names: Vec<&str> = PredefinedMetric::ALL.iter().map(|m| m.as_str()).collect();
     match (&p.predefined_metric_type, &p.customized_metric) {
         (Some(_), Some(_)) => out.push(
-            Diagnostic::error(
-                "target-metric",
+            Diagnostic::new(&TARGET_METRIC,
                 path.to_owned(),
                 "the policy sets both predefined_metric_type and customized_metric",
             )
             .help("keep one of them; a target tracking policy tracks one metric"),
         ),
         (None, None) => out.push(
-            Diagnostic::error("target-metric", path.to_owned(), "the target tracking policy names no metric")
+            Diagnostic::new(&TARGET_METRIC, path.to_owned(), "the target tracking policy names no metric")
                 .help(format!(
                     "set predefined_metric_type to one of {}, or customized_metric: {{ namespace, metric_name, statistic }}",
                     names.join(", ")
@@ -30,8 +32,7 @@ pub(super) fn check(svc: &Service, p: &Policy, path: &str, out: &mut Vec<Diagnos
             for (field, value) in [("namespace", &c.namespace), ("metric_name", &c.metric_name)] {
                 if value.trim().is_empty() {
                     out.push(
-                        Diagnostic::error(
-                            "target-metric",
+                        Diagnostic::new(&TARGET_METRIC,
                             join(&join(path, "customized_metric"), field),
                             format!("customized_metric.{field} is empty"),
                         )
@@ -50,8 +51,7 @@ pub(super) fn check(svc: &Service, p: &Policy, path: &str, out: &mut Vec<Diagnos
                     ),
                 };
                 out.push(
-                    Diagnostic::error(
-                        "unknown-metric",
+                    Diagnostic::new(&UNKNOWN_METRIC,
                         join(path, "predefined_metric_type"),
                         format!("`{name}` is not a predefined metric for ECS services"),
                     )
@@ -63,8 +63,8 @@ pub(super) fn check(svc: &Service, p: &Policy, path: &str, out: &mut Vec<Diagnos
     let metric = p.predefined_metric();
     match p.target_value {
         None => out.push(
-            Diagnostic::error(
-                "target-value-missing",
+            Diagnostic::new(
+                &TARGET_VALUE_MISSING,
                 path.to_owned(),
                 "the target tracking policy has no target_value",
             )
@@ -90,23 +90,21 @@ fn target_value(metric: Option<PredefinedMetric>, v: f64, path: &str, out: &mut 
     let shown = format_number(v);
     match metric {
         Some(m) if m.is_percent() && !(v > 0.0 && v <= 100.0) => out.push(
-            Diagnostic::error(
-                "target-value-range",
+            Diagnostic::new(&TARGET_VALUE_RANGE,
                 at,
                 format!("target_value {shown} is not a percentage in (0, 100] for {}", m.as_str()),
             )
             .help("set target_value above 0 and at most 100, for example 70.0"),
         ),
         Some(PredefinedMetric::AlbRequestCount) if v <= 0.0 => out.push(
-            Diagnostic::error(
-                "target-value-range",
+            Diagnostic::new(&TARGET_VALUE_RANGE,
                 at,
                 format!("target_value {shown} is not a positive number of requests per target"),
             )
             .help("set target_value above 0: the requests per task per minute to keep, for example 1000"),
         ),
         _ if v.abs() > MAX_TARGET_VALUE => out.push(
-            Diagnostic::error("target-value-range", at, format!("target_value {shown} is beyond ±2^360"))
+            Diagnostic::new(&TARGET_VALUE_RANGE, at, format!("target_value {shown} is beyond ±2^360"))
                 .help("set target_value to a value the metric can take"),
         ),
         _ => {}
@@ -124,8 +122,7 @@ fn resource_label(
     let is_alb = metric == Some(PredefinedMetric::AlbRequestCount);
     match &p.resource_label {
         Some(_) if !is_alb && (metric.is_some() || p.customized_metric.is_some()) => out.push(
-            Diagnostic::error(
-                "alb-resource-label",
+            Diagnostic::new(&ALB_RESOURCE_LABEL,
                 join(path, "resource_label"),
                 format!(
                     "resource_label only goes with ALBRequestCountPerTarget, not {}",
@@ -135,8 +132,7 @@ fn resource_label(
             .help("remove resource_label, or use predefined_metric_type: 'ALBRequestCountPerTarget'"),
         ),
         Some(label) if is_alb && !is_resource_label(label) => out.push(
-            Diagnostic::error(
-                "alb-resource-label",
+            Diagnostic::new(&ALB_RESOURCE_LABEL,
                 join(path, "resource_label"),
                 format!("resource_label {label:?} is not of the form {LABEL_FORM}"),
             )
@@ -144,8 +140,7 @@ fn resource_label(
         ),
         None if is_alb => match &svc.load_balancer {
             None => out.push(
-                Diagnostic::error(
-                    "alb-resource-label",
+                Diagnostic::new(&ALB_RESOURCE_LABEL,
                     path.to_owned(),
                     "ALBRequestCountPerTarget needs a resource label, and the service has no load_balancer to build it from",
                 )
@@ -181,8 +176,7 @@ fn lb_suffixes(lb: &LoadBalancer, policy: &str, out: &mut Vec<Diagnostic>) {
         if let Some(v) = value {
             if !is_suffix(v, kind) {
                 out.push(
-                    Diagnostic::error(
-                        "alb-resource-label",
+                    Diagnostic::new(&ALB_RESOURCE_LABEL,
                         join(&lb_path, field),
                         format!("{field} {v:?} is not of the form {form}, so the ALBRequestCountPerTarget label built from it would be refused"),
                     )

@@ -1,0 +1,9 @@
+//! What the rules may look at besides the stack.
+
+/// The build's settings that decide what a stack means.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The environment name (`-V ENV=...` or the project's environment): the `dynamic` memory
+    /// reservation strategy depends on it.
+    pub env: Option<String>,
+}
