@@ -51,6 +51,14 @@ pub mod core {
         source: "schemas/aws-provider-subset.json, extracted from @cdktf/provider-aws 21.22.1 by scripts/extract-provider-schema.mjs",
     };
 
+    pub static INTERNAL: Rule = Rule {
+        code: "internal",
+        severity: Severity::Error,
+        summary: "gen-tf could not resolve a stack that passed every rule (a gen-tf bug).",
+        fact: "Every value lowering needs is checked by a rule before the stack is resolved, so a stack that passes the rules always resolves; when one does not, nothing is written.",
+        source: "ARCHITECTURE.md (invariants)",
+    };
+
     pub static UNKNOWN_FIELD: Rule = Rule {
         code: "unknown-field",
         severity: Severity::Error,
@@ -119,6 +127,7 @@ pub mod core {
     /// In catalogue order.
     pub static RULES: &[&Rule] = &[
         &PROVIDER_SCHEMA,
+        &INTERNAL,
         &UNKNOWN_FIELD,
         &UNKNOWN_VALUE,
         &MISSING_FIELD,

@@ -14,5 +14,6 @@ pub mod pipeline;
 pub mod project;
 pub mod provider_schema;
 pub mod report;
+pub mod resolve;
 pub mod validate;
 pub mod write;

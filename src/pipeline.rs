@@ -8,8 +8,9 @@ use crate::diag::{core, Diagnostic};
 use crate::emit;
 use crate::ir::{Content, Module};
 use crate::load::{self, LoadError, LoadOptions};
-use crate::lower::{self, LowerOptions};
-use crate::model::{self, Stack};
+use crate::lower;
+use crate::model;
+use crate::resolve::Resolved;
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -69,9 +70,9 @@ pub enum Failure {
     Diagnostics(Vec<Diagnostic>),
 }
 
-/// The typed, validated stack and its diagnostics (warnings only on success).
+/// The resolved stack and its diagnostics (warnings only on success).
 pub struct Checked {
-    pub stack: Stack,
+    pub resolved: Resolved,
     pub diagnostics: Vec<Diagnostic>,
     pub inputs: Vec<PathBuf>,
 }
@@ -89,16 +90,26 @@ pub fn check(path: &Path, opts: &Options) -> Result<Checked, Failure> {
     let parsed = model::parse(&loaded.value);
     let cx = validate::Context { env: opts.env() };
     let mut diagnostics = parsed.diagnostics;
-    if let Some(stack) = &parsed.stack {
-        diagnostics.extend(validate::validate(stack, &cx));
+    let mut resolved = None;
+    match parsed
+        .stack
+        .as_ref()
+        .map(|stack| validate::validate(stack, &cx))
+    {
+        Some(Ok(valid)) => {
+            diagnostics.extend(valid.warnings);
+            resolved = Some(valid.resolved);
+        }
+        Some(Err(found)) => diagnostics.extend(found),
+        None => {}
     }
     let diagnostics: Vec<Diagnostic> = diagnostics.into_iter().map(locate).collect();
-    let stack = match parsed.stack {
-        Some(stack) if !diagnostics.iter().any(Diagnostic::is_error) => stack,
+    let resolved = match resolved {
+        Some(r) if !diagnostics.iter().any(Diagnostic::is_error) => r,
         _ => return Err(Failure::Diagnostics(diagnostics)),
     };
     Ok(Checked {
-        stack,
+        resolved,
         diagnostics,
         inputs: loaded.files,
     })
@@ -107,7 +118,7 @@ pub fn check(path: &Path, opts: &Options) -> Result<Checked, Failure> {
 /// Compiles one stack into rendered files.
 pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failure> {
     let checked = check(path, opts)?;
-    let module = lower::lower(&checked.stack, &LowerOptions { env: opts.env() });
+    let module = lower::lower(&checked.resolved);
     // The built-in provider schema self-check: output that AWS provider 6.25 would reject is a
     // gen-tf bug, and it is reported instead of written.
     let problems = crate::provider_schema::check_module(&module);
@@ -131,7 +142,7 @@ pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failure> {
     }
     Ok(Compiled {
         stack_file: path.to_owned(),
-        name: checked.stack.name.to_string(),
+        name: checked.resolved.name.to_string(),
         files: render(&module, opts.format),
         warnings: checked.diagnostics,
         inputs: checked.inputs,

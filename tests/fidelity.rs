@@ -19,9 +19,10 @@ use std::path::{Path, PathBuf};
 use gen_tf::diag::Diagnostic;
 use gen_tf::ir::{Content, Module};
 use gen_tf::load::LoadOptions;
-use gen_tf::lower::{self, LowerOptions};
-use gen_tf::model::{self, Stack};
+use gen_tf::lower;
+use gen_tf::model;
 use gen_tf::pipeline::{self, Format, Options};
+use gen_tf::resolve::Resolved;
 use gen_tf::{provider_schema, validate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -31,26 +32,28 @@ use strategy::Generated;
 
 /// The typed stack, or every diagnostic that makes it invalid; the same steps as
 /// `pipeline::check`, without a file.
-fn valid(g: &Generated) -> Result<Stack, Vec<Diagnostic>> {
+fn valid(g: &Generated) -> Result<Resolved, Vec<Diagnostic>> {
     let parsed = model::parse(&g.value);
     let mut diagnostics = parsed.diagnostics;
-    if let Some(stack) = &parsed.stack {
-        let cx = validate::Context { env: g.env.clone() };
-        diagnostics.extend(validate::validate(stack, &cx));
-    }
-    match parsed.stack {
-        Some(stack) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(stack),
-        _ => Err(diagnostics),
+    let Some(stack) = &parsed.stack else {
+        return Err(diagnostics);
+    };
+    let cx = validate::Context { env: g.env.clone() };
+    match validate::validate(stack, &cx) {
+        Ok(v) if diagnostics.is_empty() => Ok(v.resolved),
+        Ok(v) => {
+            diagnostics.extend(v.warnings);
+            Err(diagnostics)
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            Err(diagnostics)
+        }
     }
 }
 
-fn lower_stack(stack: &Stack, env: Option<&str>) -> Module {
-    lower::lower(
-        stack,
-        &LowerOptions {
-            env: env.map(str::to_owned),
-        },
-    )
+fn lower_stack(stack: &Resolved) -> Module {
+    lower::lower(stack)
 }
 
 /// Every property of a lowered module; the error names the file and what differs.
@@ -102,8 +105,8 @@ proptest! {
         let stack = valid(&g);
         prop_assume!(stack.is_ok());
         let stack = stack.unwrap();
-        let module = lower_stack(&stack, g.env.as_deref());
-        prop_assert_eq!(&module, &lower_stack(&stack, g.env.as_deref()), "lowering is not deterministic");
+        let module = lower_stack(&stack);
+        prop_assert_eq!(&module, &lower_stack(&stack), "lowering is not deterministic");
         if let Err(e) = module_fidelity(&module) {
             return Err(TestCaseError::fail(format!("{e}\nstack: {}", g.value)));
         }
@@ -153,14 +156,14 @@ fn sample_for_tfcheck() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(20);
-    let samples: Vec<(Generated, Stack)> = generated(42)
+    let samples: Vec<(Generated, Resolved)> = generated(42)
         .filter_map(|g| valid(&g).ok().map(|s| (g, s)))
         .take(count)
         .collect();
     assert_eq!(samples.len(), count);
     std::fs::create_dir_all(root.join("stacks")).unwrap();
     for (n, (g, stack)) in samples.iter().enumerate() {
-        let module = lower_stack(stack, g.env.as_deref());
+        let module = lower_stack(stack);
         if let Err(e) = module_fidelity(&module) {
             panic!("sample {n}: {e}");
         }
@@ -224,7 +227,7 @@ fn fixtures_and_examples_are_faithful() {
         };
         let checked = pipeline::check(&path, &opts(Format::Hcl))
             .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-        let module = lower_stack(&checked.stack, Some("prd"));
+        let module = lower_stack(&checked.resolved);
         if let Err(e) = module_fidelity(&module) {
             panic!("{}: {e}", path.display());
         }

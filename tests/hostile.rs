@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use gen_tf::ir::escape_literal;
-use gen_tf::lower::{self, LowerOptions};
+use gen_tf::lower;
 use gen_tf::model;
 use gen_tf::pipeline::{self, Format};
 use gen_tf::validate::{self, rules};
@@ -437,13 +437,15 @@ fn every_invalid_stack_exits_1_names_code_path_and_fix_and_writes_nothing() {
         }
     }
     assert!(count >= 40, "only {count} err_ fixtures");
-    // Every rule has at least one fixture that shows it, except the one that guards gen-tf itself
-    // rather than the stack (no valid input can trigger it; tests/provider_schema.rs covers it)
-    // and the one that needs two stacks (`two_stacks_with_one_name_write_nothing`).
+    // Every rule has at least one fixture that shows it, except the two that guard gen-tf itself
+    // rather than the stack (no input can trigger them: tests/provider_schema.rs covers the
+    // schema check, and resolve's unit tests show that an unchecked stack does not resolve) and
+    // the one that needs two stacks (`two_stacks_with_one_name_write_nothing`).
     let missing: Vec<&str> = rules::all()
         .map(|r| r.code)
         .filter(|c| {
-            !seen_codes.contains(*c) && !matches!(*c, "provider-schema" | "duplicate-stack")
+            !seen_codes.contains(*c)
+                && !matches!(*c, "provider-schema" | "internal" | "duplicate-stack")
         })
         .collect();
     assert!(
@@ -592,19 +594,19 @@ fn model_to_hcl(v: &Value) -> Result<bool, TestCaseError> {
     let cx = validate::Context {
         env: Some("prd".to_owned()),
     };
-    let diagnostics = validate::validate(&stack, &cx);
-    if !parsed.diagnostics.is_empty() || diagnostics.iter().any(|d| d.is_error()) {
-        prop_assert!(diagnostics
-            .iter()
-            .chain(&parsed.diagnostics)
-            .all(|d| !d.help.is_empty()));
-        return Ok(false);
-    }
-    let opts = LowerOptions {
-        env: Some("prd".to_owned()),
+    let resolved = match validate::validate(&stack, &cx) {
+        Ok(valid) if parsed.diagnostics.is_empty() => valid.resolved,
+        Ok(_) => return Ok(false),
+        Err(diagnostics) => {
+            prop_assert!(diagnostics
+                .iter()
+                .chain(&parsed.diagnostics)
+                .all(|d| !d.help.is_empty()));
+            return Ok(false);
+        }
     };
-    let first = pipeline::render(&lower::lower(&stack, &opts), Format::Hcl);
-    let second = pipeline::render(&lower::lower(&stack, &opts), Format::Hcl);
+    let first = pipeline::render(&lower::lower(&resolved), Format::Hcl);
+    let second = pipeline::render(&lower::lower(&resolved), Format::Hcl);
     prop_assert_eq!(&first, &second, "output is not deterministic");
     let mut decoded = BTreeSet::new();
     for (name, text) in &first {

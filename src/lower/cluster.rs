@@ -1,11 +1,8 @@
 //! A cluster the stack owns: `aws_ecs_cluster` with Container Insights and the capacity
 //! providers its services use.
 
-use std::collections::BTreeSet;
-
 use crate::ir::{self, Block, Body};
-use crate::model::service::CapacityProvider;
-use crate::model::Cluster;
+use crate::resolve::Cluster;
 
 use super::Ctx;
 
@@ -32,20 +29,6 @@ pub fn lower(ctx: &mut Ctx<'_>, cluster: &Cluster) -> Body {
             ),
         ));
 
-    // The providers the services use; an ECS service whose strategy names a provider that is not
-    // associated with the cluster fails at apply time.
-    let mut providers: BTreeSet<CapacityProvider> = ctx
-        .stack
-        .services()
-        .flat_map(|(_, s)| {
-            s.capacity_provider_strategy
-                .iter()
-                .map(|c| c.capacity_provider)
-        })
-        .collect();
-    if providers.is_empty() {
-        providers.insert(CapacityProvider::Fargate);
-    }
     let providers_body = Body::new()
         .attr(
             "cluster_name",
@@ -53,7 +36,12 @@ pub fn lower(ctx: &mut Ctx<'_>, cluster: &Cluster) -> Body {
         )
         .attr(
             "capacity_providers",
-            ir::list(providers.iter().map(|p| ir::str(p.as_str()))),
+            ir::list(
+                cluster
+                    .capacity_providers
+                    .iter()
+                    .map(|p| ir::str(p.as_str())),
+            ),
         );
 
     ctx.output(

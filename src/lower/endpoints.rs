@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use hcl::Expression;
 
 use crate::ir::{self, Block, Body, Part};
-use crate::model::endpoint::{self, Endpoint, EndpointType, ECR_LAYERS_POLICY};
-use crate::model::ServiceName;
+use crate::resolve::{Endpoint, EndpointKind, EndpointPolicy, Service};
 
 use super::{Ctx, VarType};
 
@@ -21,29 +20,30 @@ const SG: &str = "vpc_endpoints";
 
 /// The stack's `vpc_endpoints.tf`, or `None` when it has no endpoints.
 pub fn file(ctx: &mut Ctx<'_>) -> Option<Body> {
-    let endpoints = endpoint::resolve(ctx.stack);
+    let endpoints = &ctx.stack.endpoints;
     if endpoints.is_empty() {
         return None;
     }
     let mut body = Body::new();
-    for e in &endpoints {
-        let block = vpc_endpoint(ctx, e, &endpoints);
+    for e in endpoints {
+        let block = vpc_endpoint(ctx, e);
         body.push_block(block);
     }
-    let mut ids = Vec::new();
-    for e in &endpoints {
-        let label = e.label();
-        ids.push((
-            label.clone(),
-            ir::reference("aws_vpc_endpoint", &label, &["id"]),
-        ));
-    }
+    let ids: Vec<(String, Expression)> = endpoints
+        .iter()
+        .map(|e| {
+            (
+                e.label.clone(),
+                ir::reference("aws_vpc_endpoint", &e.label, &["id"]),
+            )
+        })
+        .collect();
     ctx.output(
         "vpc_endpoint_ids".to_owned(),
         "IDs of the VPC endpoints, by Terraform label (ecr_api, s3...).".to_owned(),
         ir::object(ids),
     );
-    if has_interface(&endpoints) {
+    if ctx.stack.has_interface_endpoints() {
         body = body.blocks(security_group(ctx));
         ctx.output(
             "vpc_endpoints_security_group_id".to_owned(),
@@ -52,10 +52,6 @@ pub fn file(ctx: &mut Ctx<'_>) -> Option<Body> {
         );
     }
     Some(body)
-}
-
-fn has_interface(endpoints: &[Endpoint]) -> bool {
-    endpoints.iter().any(|e| e.ty == EndpointType::Interface)
 }
 
 /// `com.amazonaws.<region>.<service>`, with `var.region` when the stack names no region.
@@ -80,55 +76,42 @@ fn tags(ctx: &Ctx<'_>, name: String) -> Expression {
     ir::object(tags.into_iter().map(|(k, v)| (k, ir::str(v))))
 }
 
-fn vpc_endpoint(ctx: &mut Ctx<'_>, e: &Endpoint, all: &[Endpoint]) -> Block {
-    let label = e.label();
+fn vpc_endpoint(ctx: &mut Ctx<'_>, e: &Endpoint) -> Block {
     let vpc_id = ctx.vpc_id();
     let mut body = Body::new()
         .attr("vpc_id", vpc_id)
         .attr("service_name", service_name(ctx, &e.service))
         // Always written: the provider's default is Gateway.
-        .attr("vpc_endpoint_type", ir::str(e.ty.as_str()));
+        .attr("vpc_endpoint_type", ir::str(e.ty().as_str()));
     let mut dns_options = None;
     let mut depends_on = None;
-    match e.ty {
-        EndpointType::Interface => {
+    match &e.kind {
+        EndpointKind::Interface {
+            private_dns,
+            dns_only_for_inbound_resolver,
+            after_gateway,
+        } => {
             let subnets = ctx.private_subnet_ids();
             body = body.attr("subnet_ids", subnets).attr(
                 "security_group_ids",
                 ir::list([ir::reference("aws_security_group", SG, &["id"])]),
             );
-            let private_dns = if endpoint::GATEWAY_SERVICES.contains(&e.service.as_str()) {
-                // S3 (and DynamoDB) private DNS defaults to "only for inbound resolver
-                // endpoints", which AWS refuses unless the VPC has the service's Gateway
-                // endpoint. With the Gateway, VPC traffic keeps using it (no per-GB charge)
-                // and the Interface endpoint serves on-premises callers; without it, the
-                // user's choice is spelt out. Source:
-                // https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html#private-dns
-                let gateway = all
-                    .iter()
-                    .any(|g| g.service == e.service && g.ty == EndpointType::Gateway);
-                let on = e.private_dns_enabled.unwrap_or(gateway);
-                if on {
-                    dns_options = Some(Block::new(
-                        "dns_options",
-                        &[],
-                        Body::new().attr(
-                            "private_dns_only_for_inbound_resolver_endpoint",
-                            ir::bool(gateway),
-                        ),
-                    ));
-                }
-                if on && gateway {
-                    let gw = endpoint::label(&e.service, EndpointType::Gateway);
-                    depends_on = Some(ir::list([ir::reference("aws_vpc_endpoint", &gw, &[])]));
-                }
-                on
-            } else {
-                e.private_dns_enabled.unwrap_or(true)
-            };
-            body = body.attr("private_dns_enabled", ir::bool(private_dns));
+            dns_options = dns_only_for_inbound_resolver.map(|only| {
+                Block::new(
+                    "dns_options",
+                    &[],
+                    Body::new().attr(
+                        "private_dns_only_for_inbound_resolver_endpoint",
+                        ir::bool(only),
+                    ),
+                )
+            });
+            depends_on = after_gateway
+                .as_ref()
+                .map(|gw| ir::list([ir::reference("aws_vpc_endpoint", gw, &[])]));
+            body = body.attr("private_dns_enabled", ir::bool(*private_dns));
         }
-        EndpointType::Gateway => {
+        EndpointKind::Gateway => {
             let route_tables = ctx.var(
                 "private_route_table_ids",
                 VarType::ListOfString,
@@ -145,22 +128,22 @@ fn vpc_endpoint(ctx: &mut Ctx<'_>, e: &Endpoint, all: &[Endpoint]) -> Block {
         "tags",
         tags(
             ctx,
-            format!("{}-{}", ctx.stack.name, label.replace('_', "-")),
+            format!("{}-{}", ctx.stack.name, e.label.replace('_', "-")),
         ),
     );
     if let Some(b) = dns_options {
         body = body.block(b);
     }
     body = body.attr_opt("depends_on", depends_on);
-    Block::resource("aws_vpc_endpoint", &label, body)
+    Block::resource("aws_vpc_endpoint", &e.label, body)
 }
 
 /// `jsonencode(...)` of a policy: the built-in `ecr-layers`, or the user's document as given.
 /// Validation has checked that it is one of the two.
-fn policy_expr(ctx: &mut Ctx<'_>, policy: &serde_json::Value) -> Expression {
+fn policy_expr(ctx: &mut Ctx<'_>, policy: &EndpointPolicy) -> Expression {
     let doc = match policy {
-        serde_json::Value::String(s) if s == ECR_LAYERS_POLICY => ecr_layers(ctx),
-        other => json(other),
+        EndpointPolicy::EcrLayers => ecr_layers(ctx),
+        EndpointPolicy::Document(d) => json(d),
     };
     ir::call("jsonencode", vec![doc])
 }
@@ -200,9 +183,10 @@ fn json(v: &serde_json::Value) -> Expression {
     match v {
         serde_json::Value::Null => Expression::Null,
         serde_json::Value::Bool(b) => ir::bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => ir::int(i),
-            None => ir::num(n.as_f64().unwrap_or(0.0)),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => ir::int(i),
+            (None, Some(f)) => ir::num(f),
+            (None, None) => Expression::Null,
         },
         serde_json::Value::String(s) => ir::str(s.clone()),
         serde_json::Value::Array(a) => ir::list(a.iter().map(json)),
@@ -230,8 +214,8 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
             .attr("vpc_id", vpc_id)
             .attr("tags", sg_tags),
     )];
-    for (name, _) in stack.services() {
-        let id = name.ident();
+    for svc in &stack.services {
+        let (name, id) = (&svc.name, svc.name.ident());
         out.push(Block::resource(
             "aws_vpc_security_group_ingress_rule",
             &format!("{id}_to_vpc_endpoints"),
@@ -259,9 +243,9 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
 /// Egress of one service's tasks: HTTPS to the Interface endpoints' security group and to the
 /// Gateway endpoints' prefix lists (ECR image layers come from S3 that way), plus HTTPS to
 /// anywhere when the stack has a NAT gateway.
-pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) -> Vec<Block> {
-    let id = name.ident();
-    let endpoints = endpoint::resolve(ctx.stack);
+pub fn task_egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expression) -> Vec<Block> {
+    let (name, id) = (&svc.name, svc.name.ident());
+    let stack = ctx.stack;
     let https = |label: String, description: String, target: (&str, Expression)| {
         Block::resource(
             "aws_vpc_security_group_egress_rule",
@@ -276,14 +260,14 @@ pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) ->
         )
     };
     let mut out = Vec::new();
-    if ctx.stack.nat_gateway() {
+    if stack.nat_gateway {
         out.push(https(
             format!("{id}_https"),
             format!("{name} to AWS APIs and ECR over HTTPS through the NAT gateway"),
             ("cidr_ipv4", ir::str("0.0.0.0/0")),
         ));
     }
-    if has_interface(&endpoints) {
+    if stack.has_interface_endpoints() {
         out.push(https(
             format!("{id}_to_vpc_endpoints"),
             format!("{name} to the Interface VPC endpoints over HTTPS"),
@@ -293,8 +277,12 @@ pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) ->
             ),
         ));
     }
-    for e in endpoints.iter().filter(|e| e.ty == EndpointType::Gateway) {
-        let label = e.label();
+    for e in stack
+        .endpoints
+        .iter()
+        .filter(|e| e.kind == EndpointKind::Gateway)
+    {
+        let label = &e.label;
         out.push(https(
             format!("{id}_to_{label}"),
             format!(
@@ -303,7 +291,7 @@ pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) ->
             ),
             (
                 "prefix_list_id",
-                ir::reference("aws_vpc_endpoint", &label, &["prefix_list_id"]),
+                ir::reference("aws_vpc_endpoint", label, &["prefix_list_id"]),
             ),
         ));
     }
@@ -315,13 +303,11 @@ mod tests {
     use serde_json::json;
 
     use crate::ir::{Body, Content, Item};
-    use crate::lower::{lower, LowerOptions};
-    use crate::model;
+    use crate::lower::lower_json;
 
     /// Every `resource` block of the module as (type, label, body).
     fn resources(stack: serde_json::Value) -> Vec<(String, String, Body)> {
-        let stack = model::from_value(&stack).expect("valid stack");
-        let module = lower(&stack, &LowerOptions::default());
+        let module = lower_json(&stack, None);
         let mut out = Vec::new();
         for f in module.files {
             if let Content::Terraform(body) = f.content {

@@ -4,7 +4,8 @@
 use hcl::Expression;
 
 use crate::ir::{self, Block, Body};
-use crate::model::{Service, ServiceName};
+use crate::resolve::service::SecretSource;
+use crate::resolve::Service;
 
 use super::Ctx;
 
@@ -13,15 +14,14 @@ const EXECUTION_POLICY_ARN: &str =
     "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 
 /// The roles and their policies, in output order.
-pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block> {
-    let id = name.ident();
-    let prefix = ctx.prefix(name);
+pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
+    let (name, id) = (&svc.name, svc.name.ident());
     let mut out = vec![
         Block::resource(
             "aws_iam_role",
             &format!("{id}_execution"),
             Body::new()
-                .attr("name", ir::str(format!("{prefix}-execution")))
+                .attr("name", ir::str(svc.names.execution_role.clone()))
                 .attr(
                     "description",
                     ir::str(format!(
@@ -59,7 +59,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
         "aws_iam_role",
         &format!("{id}_task"),
         Body::new()
-            .attr("name", ir::str(format!("{prefix}-task")))
+            .attr("name", ir::str(svc.names.task_role.clone()))
             .attr(
                 "description",
                 ir::str(format!("Application role of {name}.")),
@@ -93,17 +93,23 @@ fn assume_ecs_tasks() -> Expression {
 
 /// Read access to exactly the secrets and parameters the service names, nothing more.
 fn secrets_policy(svc: &Service) -> Option<Expression> {
-    let (mut secrets, mut params): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-    for s in &svc.secrets {
-        match secret_resource(&s.value_from) {
-            SecretResource::SecretsManager(arn) => secrets.push(arn),
-            SecretResource::Parameter(arn) => params.push(arn),
-        }
-    }
-    secrets.sort();
-    secrets.dedup();
-    params.sort();
-    params.dedup();
+    let mut sources: Vec<&SecretSource> = svc.container.secrets.iter().map(|s| &s.source).collect();
+    sources.sort();
+    sources.dedup();
+    let secrets: Vec<&str> = sources
+        .iter()
+        .filter_map(|s| match s {
+            SecretSource::SecretsManager { arn } => Some(arn.as_str()),
+            SecretSource::Parameter { .. } => None,
+        })
+        .collect();
+    let params: Vec<&str> = sources
+        .iter()
+        .filter_map(|s| match s {
+            SecretSource::Parameter { arn } => Some(arn.as_str()),
+            SecretSource::SecretsManager { .. } => None,
+        })
+        .collect();
     let mut statements = Vec::new();
     if !secrets.is_empty() {
         statements.push(statement("secretsmanager:GetSecretValue", &secrets));
@@ -122,32 +128,10 @@ fn secrets_policy(svc: &Service) -> Option<Expression> {
     })
 }
 
-fn statement(action: &str, resources: &[String]) -> Expression {
+fn statement(action: &str, resources: &[&str]) -> Expression {
     ir::object([
         ("Effect", ir::str("Allow")),
         ("Action", ir::list([ir::str(action)])),
-        (
-            "Resource",
-            ir::list(resources.iter().map(|r| ir::str(r.clone()))),
-        ),
+        ("Resource", ir::list(resources.iter().map(|r| ir::str(*r)))),
     ])
-}
-
-pub enum SecretResource {
-    SecretsManager(String),
-    Parameter(String),
-}
-
-/// The IAM resource of a `valueFrom`: a Secrets Manager ARN loses its
-/// `:json-key:version-stage:version-id` suffix (IAM matches the secret, not the key). Validation
-/// has already checked the ARN's shape.
-pub fn secret_resource(value_from: &str) -> SecretResource {
-    let parts: Vec<&str> = value_from.split(':').collect();
-    if parts.get(2) == Some(&"secretsmanager") && parts.len() > 7 {
-        SecretResource::SecretsManager(parts[..7].join(":"))
-    } else if parts.get(2) == Some(&"secretsmanager") {
-        SecretResource::SecretsManager(value_from.to_owned())
-    } else {
-        SecretResource::Parameter(value_from.to_owned())
-    }
 }

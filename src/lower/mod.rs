@@ -1,8 +1,9 @@
-//! Model -> Terraform IR. Runs only on validated stacks, so nothing here fails on user input.
+//! Resolved stack -> Terraform IR. Runs only on resolved stacks, so nothing here fails on user
+//! input, and nothing here picks a default: every value comes from [`crate::resolve`].
 //!
 //! Variables are declared on demand through [`Ctx::var`], so every declared variable is used and
 //! every used variable is declared. Output order is fixed: files in the order they are pushed,
-//! services in name order (the model keeps them in a `BTreeMap`).
+//! services in name order.
 
 mod cluster;
 mod endpoints;
@@ -17,15 +18,7 @@ use std::collections::BTreeMap;
 use hcl::Expression;
 
 use crate::ir::{self, Body, Content, File, Module};
-use crate::model::{Service, ServiceName, Stack};
-
-/// What lowering needs besides the stack.
-#[derive(Debug, Clone, Default)]
-pub struct LowerOptions {
-    /// The environment name (`-V ENV=...` or the project's environment), used by the `dynamic`
-    /// memory reservation strategy.
-    pub env: Option<String>,
-}
+use crate::resolve::{Resolved, Service};
 
 /// A module variable, declared the first time lowering refers to it.
 #[derive(Debug, Clone)]
@@ -45,8 +38,7 @@ pub struct OutputDecl {
 
 /// Lowering state for one stack.
 pub struct Ctx<'a> {
-    pub stack: &'a Stack,
-    pub opts: &'a LowerOptions,
+    pub stack: &'a Resolved,
     variables: BTreeMap<String, VarDecl>,
     outputs: Vec<OutputDecl>,
 }
@@ -59,10 +51,9 @@ pub enum VarType {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(stack: &'a Stack, opts: &'a LowerOptions) -> Self {
+    pub fn new(stack: &'a Resolved) -> Self {
         Self {
             stack,
-            opts,
             variables: BTreeMap::new(),
             outputs: Vec::new(),
         }
@@ -135,32 +126,25 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    /// Tags for a resource: the stack's, overridden by the service's. `None` when empty.
+    /// Tags for a resource: the service's (merged over the stack's), else the stack's. `None`
+    /// when there are none.
     pub fn tags(&self, service: Option<&Service>) -> Option<Expression> {
-        let mut tags = self.stack.tags.clone();
-        if let Some(s) = service {
-            tags.extend(s.tags.clone());
-        }
-        (!tags.is_empty()).then(|| ir::object(tags.into_iter().map(|(k, v)| (k, ir::str(v)))))
-    }
-
-    /// `<stack>-<service>`: the prefix of account-wide AWS names.
-    pub fn prefix(&self, name: &ServiceName) -> String {
-        format!("{}-{}", self.stack.name, name)
+        let tags = service.map_or(&self.stack.tags, |s| &s.tags);
+        (!tags.is_empty()).then(|| ir::object(tags.iter().map(|(k, v)| (k, ir::str(v.clone())))))
     }
 }
 
-/// Lowers a validated stack into a module.
-pub fn lower(stack: &Stack, opts: &LowerOptions) -> Module {
-    let mut ctx = Ctx::new(stack, opts);
+/// Lowers a resolved stack into a module.
+pub fn lower(stack: &Resolved) -> Module {
+    let mut ctx = Ctx::new(stack);
     let mut files = Vec::new();
 
     if let Some(cluster) = &stack.cluster {
         files.push(tf("cluster.tf", cluster::lower(&mut ctx, cluster)));
     }
-    for (name, svc) in stack.services() {
-        let body = service::lower(&mut ctx, name, svc);
-        files.push(tf(&format!("{}.tf", name), body));
+    for svc in &stack.services {
+        let body = service::lower(&mut ctx, svc);
+        files.push(tf(&format!("{}.tf", svc.name), body));
     }
     if let Some(body) = endpoints::file(&mut ctx) {
         files.push(tf("vpc_endpoints.tf", body));
@@ -184,5 +168,18 @@ fn tf(name: &str, body: Body) -> File {
     File {
         name: name.to_owned(),
         content: Content::Terraform(body),
+    }
+}
+
+/// Lowers a stack given as JSON, through the model, the rules and resolution, for unit tests.
+#[cfg(test)]
+pub(crate) fn lower_json(v: &serde_json::Value, env: Option<&str>) -> Module {
+    let stack = crate::model::from_value(v).expect("a structurally valid stack");
+    let cx = crate::validate::Context {
+        env: env.map(str::to_owned),
+    };
+    match crate::validate::validate(&stack, &cx) {
+        Ok(valid) => lower(&valid.resolved),
+        Err(ds) => panic!("the stack does not validate: {ds:?}"),
     }
 }

@@ -4,16 +4,18 @@
 //! terraform-docs' table layout (so it reads like every other module's README), what each
 //! service runs on and how it scales, and a Mermaid diagram (GitHub renders it) of the services,
 //! their scaling policies and alarms, the VPC endpoints and the security-group edges. Everything
-//! comes from the validated stack and the declared variables and outputs, in output order.
+//! comes from the resolved stack and the declared variables and outputs, in output order.
 
 use minijinja::{context, Environment};
 use serde::Serialize;
 
 use super::Ctx;
-use crate::model::endpoint::{self, Endpoint, EndpointType};
-use crate::model::scaling::{Policy, PolicyType, StepAdjustment};
+use crate::model::endpoint::EndpointType;
+use crate::model::scaling::StepAdjustment;
 use crate::model::service::format_number;
-use crate::model::{Service, ServiceName};
+use crate::model::ServiceName;
+use crate::resolve::scaling::Alarm;
+use crate::resolve::{Endpoint, Placement, Policy, Service};
 
 const TEMPLATE: &str = include_str!("readme.md.j2");
 
@@ -66,7 +68,7 @@ struct EndpointRow {
 
 pub fn render(ctx: &Ctx<'_>) -> String {
     let stack = ctx.stack;
-    let endpoints = endpoint::resolve(stack);
+    let endpoints = &stack.endpoints;
     let variables: Vec<Var> = ctx
         .variables()
         .iter()
@@ -96,38 +98,33 @@ pub fn render(ctx: &Ctx<'_>) -> String {
         })
         .collect();
     let services: Vec<Svc> = stack
-        .services()
-        .map(|(name, s)| Svc {
-            name: name.to_string(),
+        .services
+        .iter()
+        .map(|s| Svc {
+            name: s.name.to_string(),
             size: size_text(s),
-            architecture: {
-                let p = s.platform();
-                format!(
-                    "{} {}",
-                    p.cpu_architecture.as_str(),
-                    p.operating_system_family.as_str()
-                )
-            },
+            architecture: format!("{} {}", s.task.architecture.as_str(), s.task.os.as_str()),
             capacity: capacity_text(s),
             scaling: scaling_text(s),
             endpoints: service_endpoints_text(s),
         })
         .collect();
     let policies: Vec<PolicyRow> = stack
-        .services()
-        .flat_map(|(name, s)| {
-            s.auto_scaling
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.scaling
                 .iter()
-                .flat_map(|a| a.policies.iter().enumerate())
-                .map(move |(i, p)| policy_row(name, i, p))
+                .flat_map(|a| a.policies.iter())
+                .map(move |p| policy_row(&s.name, p))
         })
         .collect();
     let endpoint_rows: Vec<EndpointRow> = endpoints
         .iter()
         .map(|e| EndpointRow {
             service: e.service.clone(),
-            ty: e.ty.as_str(),
-            reached: match e.ty {
+            ty: e.ty().as_str(),
+            reached: match e.ty() {
                 EndpointType::Interface => "HTTPS from the task security groups",
                 EndpointType::Gateway => "route tables; tasks allow HTTPS to its prefix list",
             },
@@ -143,7 +140,7 @@ pub fn render(ctx: &Ctx<'_>) -> String {
         context! {
             header => README_HEADER,
             stack => stack.name.as_str(),
-            env => ctx.opts.env.as_deref(),
+            env => stack.env.as_deref(),
             cluster => match &stack.cluster {
                 Some(c) => format!("`{}` (owned by this module)", cell(&c.name)),
                 None => "the existing cluster `var.cluster_name`".to_owned(),
@@ -153,8 +150,8 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             services => services,
             policies => policies,
             endpoints => endpoint_rows,
-            nat_gateway => stack.nat_gateway(),
-            diagram => diagram(ctx, &endpoints),
+            nat_gateway => stack.nat_gateway,
+            diagram => diagram(ctx),
         },
     ) {
         Ok(mut s) => {
@@ -180,61 +177,54 @@ fn cell(s: &str) -> String {
 
 /// `512`/`1024` -> `0.5 vCPU, 1 GiB`: the units AWS's Fargate pricing and console use.
 fn size_text(s: &Service) -> String {
-    let vcpu = format_number(f64::from(s.cpu) / 1024.0);
-    let gib = format_number(f64::from(s.memory) / 1024.0);
+    let vcpu = format_number(f64::from(s.task.cpu) / 1024.0);
+    let gib = format_number(f64::from(s.task.memory) / 1024.0);
     format!(
         "{vcpu} vCPU, {gib} GiB ({} CPU units, {} MiB)",
-        s.cpu, s.memory
+        s.task.cpu, s.task.memory
     )
 }
 
 /// The share of tasks each provider gets, after the base, from the weights.
 fn capacity_text(s: &Service) -> String {
-    let items = &s.capacity_provider_strategy;
-    if items.is_empty() {
-        return "FARGATE (launch type)".to_owned();
-    }
-    let total: i64 = items.iter().map(|c| c.weight.unwrap_or(0)).sum();
+    let items = match &s.placement {
+        Placement::LaunchType => return "FARGATE (launch type)".to_owned(),
+        Placement::Strategy(items) => items,
+    };
     let mut parts: Vec<String> = items
         .iter()
-        .map(|c| {
-            let w = c.weight.unwrap_or(0);
-            let pct = if total > 0 { w * 100 / total } else { 0 };
-            format!("{pct}% {}", c.capacity_provider.as_str())
-        })
+        .map(|c| format!("{}% {}", c.percent, c.provider.as_str()))
         .collect();
-    for c in items.iter().filter(|c| c.base.unwrap_or(0) > 0) {
-        parts.push(format!(
-            "first {} on {}",
-            c.base.unwrap_or(0),
-            c.capacity_provider.as_str()
-        ));
+    for c in items.iter().filter(|c| c.base > 0) {
+        parts.push(format!("first {} on {}", c.base, c.provider.as_str()));
     }
     parts.join(", ")
 }
 
 fn scaling_text(s: &Service) -> String {
-    match &s.auto_scaling {
+    match &s.scaling {
         Some(a) => format!(
             "{} to {} tasks (starts at {}), {} polic{}",
             a.min_capacity,
             a.max_capacity,
-            s.effective_desired_count(),
+            s.desired_count,
             a.policies.len(),
             if a.policies.len() == 1 { "y" } else { "ies" }
         ),
-        None => format!("fixed at {} task(s)", s.effective_desired_count()),
+        None => format!("fixed at {} task(s)", s.desired_count),
     }
 }
 
 fn service_endpoints_text(s: &Service) -> String {
     let mut parts = Vec::new();
-    if let Some(p) = s.port {
+    if let Some(p) = s.container.port {
         parts.push(format!("container port {p}"));
     }
     if let Some(lb) = &s.load_balancer {
-        let port = lb.container_port.or(s.port).unwrap_or(80);
-        parts.push(format!("load balancer target group on {port}"));
+        parts.push(format!(
+            "load balancer target group on {}",
+            lb.container_port
+        ));
     }
     if parts.is_empty() {
         "none (no port)".to_owned()
@@ -243,36 +233,26 @@ fn service_endpoints_text(s: &Service) -> String {
     }
 }
 
-fn policy_row(service: &ServiceName, index: usize, p: &Policy) -> PolicyRow {
-    let name = p.name_or_default(index);
-    match p.kind() {
-        PolicyType::TargetTrackingScaling => {
-            let metric = p
-                .predefined_metric_type
-                .clone()
-                .or_else(|| p.customized_metric.as_ref().map(|m| m.metric_name.clone()))
-                .unwrap_or_default();
-            let target = p.target_value.map(format_number).unwrap_or_default();
-            PolicyRow {
-                service: service.to_string(),
-                name,
-                kind: "target tracking".to_owned(),
-                rule: cell(&format!("keep {metric} at {target}")),
-                alarm: "managed by Application Auto Scaling".to_owned(),
-            }
-        }
-        PolicyType::StepScaling => PolicyRow {
+fn policy_row(service: &ServiceName, p: &Policy) -> PolicyRow {
+    let name = p.name().short.clone();
+    match p {
+        Policy::TargetTracking(t) => PolicyRow {
             service: service.to_string(),
             name,
-            kind: format!("step scaling ({})", p.adjustment_type_or_default().as_str()),
-            rule: cell(
-                &p.step_adjustments
-                    .iter()
-                    .map(step_text)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            alarm: cell(&alarm_text(p)),
+            kind: "target tracking".to_owned(),
+            rule: cell(&format!(
+                "keep {} at {}",
+                t.metric.name(),
+                format_number(t.target_value)
+            )),
+            alarm: "managed by Application Auto Scaling".to_owned(),
+        },
+        Policy::Step(s) => PolicyRow {
+            service: service.to_string(),
+            name,
+            kind: format!("step scaling ({})", s.adjustment_type.as_str()),
+            rule: cell(&s.steps.iter().map(step_text).collect::<Vec<_>>().join(", ")),
+            alarm: cell(&alarm_text(&s.alarm)),
         },
     }
 }
@@ -292,119 +272,126 @@ fn step_text(s: &StepAdjustment) -> String {
     )
 }
 
-fn alarm_text(p: &Policy) -> String {
-    let a = p.alarm.clone().unwrap_or_default();
-    let op = p.comparison_operator().map_or("?", |o| o.symbol());
-    let threshold = a.threshold.map(format_number).unwrap_or_default();
+fn alarm_text(a: &Alarm) -> String {
     format!(
-        "{} {} {op} {threshold} for {} × {} s",
-        a.namespace_or_default(),
-        a.metric_name_or_default(),
-        a.evaluation_periods_or_default(),
-        a.period_or_default()
+        "{} {} {} {} for {} × {} s",
+        a.namespace,
+        a.metric_name,
+        a.comparison_operator.symbol(),
+        format_number(a.threshold),
+        a.evaluation_periods,
+        a.period
     )
 }
 
 /// Mermaid flowchart lines: services inside the cluster, policies (dotted "scales" edges) with
 /// the alarms that trigger step policies, and the network: load balancer -> service, service
 /// -> Interface endpoints (through their security group), Gateway endpoints and the NAT gateway.
-fn diagram(ctx: &Ctx<'_>, endpoints: &[Endpoint]) -> Vec<String> {
+fn diagram(ctx: &Ctx<'_>) -> Vec<String> {
     let stack = ctx.stack;
-    let mut lines = vec!["flowchart LR".to_owned()];
     let cluster = match &stack.cluster {
         Some(c) => format!("ECS cluster {}", c.name),
         None => "ECS cluster var.cluster_name".to_owned(),
     };
-    lines.push(format!("  subgraph cluster[\"{}\"]", label(&cluster)));
-    for (name, s) in stack.services() {
-        let p = s.platform();
+    let mut lines = vec![
+        "flowchart LR".to_owned(),
+        format!("  subgraph cluster[\"{}\"]", label(&cluster)),
+    ];
+    for s in &stack.services {
         lines.push(format!(
             "    {}[\"{}<br/>{} vCPU · {} GiB · {}<br/>{}\"]",
-            svc_id(name),
-            name,
-            format_number(f64::from(s.cpu) / 1024.0),
-            format_number(f64::from(s.memory) / 1024.0),
-            p.cpu_architecture.as_str(),
-            label(&match &s.auto_scaling {
+            svc_id(&s.name),
+            s.name,
+            format_number(f64::from(s.task.cpu) / 1024.0),
+            format_number(f64::from(s.task.memory) / 1024.0),
+            s.task.architecture.as_str(),
+            label(&match &s.scaling {
                 Some(a) => format!("{}–{} tasks", a.min_capacity, a.max_capacity),
-                None => format!("{} task(s)", s.effective_desired_count()),
+                None => format!("{} task(s)", s.desired_count),
             }),
         ));
     }
     lines.push("  end".to_owned());
-    for (name, s) in stack.services() {
-        let svc = svc_id(name);
-        let policies = s
-            .auto_scaling
-            .iter()
-            .flat_map(|a| a.policies.iter().enumerate());
-        for (i, p) in policies {
-            let short = p.name_or_default(i);
-            let pid = format!("{svc}__{}", ident(&short));
-            let mut what = vec![short.clone()];
-            match p.kind() {
-                PolicyType::TargetTrackingScaling => {
-                    what.push("target tracking".to_owned());
-                    what.push(format!(
-                        "{} = {}",
-                        p.predefined_metric_type
-                            .clone()
-                            .or_else(|| p.customized_metric.as_ref().map(|m| m.metric_name.clone()))
-                            .unwrap_or_default(),
-                        p.target_value.map(format_number).unwrap_or_default()
-                    ));
-                }
-                PolicyType::StepScaling => what.push("step scaling".to_owned()),
-            }
-            let what: Vec<String> = what.iter().map(|w| label(w)).collect();
-            lines.push(format!(
-                "  {pid}([\"{}\"]) -.->|scales| {svc}",
-                what.join("<br/>")
-            ));
-            if p.kind() == PolicyType::StepScaling {
-                lines.push(format!(
-                    "  {pid}_alarm{{{{\"alarm<br/>{}\"}}}} -->|triggers| {pid}",
-                    label(&alarm_text(p))
-                ));
-            }
+    for s in &stack.services {
+        for p in s.scaling.iter().flat_map(|a| a.policies.iter()) {
+            lines.extend(policy_lines(&svc_id(&s.name), p));
         }
     }
-    let has_interface = endpoints.iter().any(|e| e.ty == EndpointType::Interface);
+    lines.extend(network_lines(ctx));
+    lines
+}
+
+/// A policy node with its "scales" edge, and a step policy's alarm node.
+fn policy_lines(svc: &str, p: &Policy) -> Vec<String> {
+    let short = &p.name().short;
+    let pid = format!("{svc}__{}", ident(short));
+    let what: Vec<String> = match p {
+        Policy::TargetTracking(t) => vec![
+            short.clone(),
+            "target tracking".to_owned(),
+            format!("{} = {}", t.metric.name(), format_number(t.target_value)),
+        ],
+        Policy::Step(_) => vec![short.clone(), "step scaling".to_owned()],
+    };
+    let what: Vec<String> = what.iter().map(|w| label(w)).collect();
+    let mut lines = vec![format!(
+        "  {pid}([\"{}\"]) -.->|scales| {svc}",
+        what.join("<br/>")
+    )];
+    if let Policy::Step(s) = p {
+        lines.push(format!(
+            "  {pid}_alarm{{{{\"alarm<br/>{}\"}}}} -->|triggers| {pid}",
+            label(&alarm_text(&s.alarm))
+        ));
+    }
+    lines
+}
+
+/// The endpoints, the NAT gateway and the security-group edges to them.
+fn network_lines(ctx: &Ctx<'_>) -> Vec<String> {
+    let stack = ctx.stack;
+    let endpoints = &stack.endpoints;
+    let gateways = || endpoints.iter().filter(|e| e.ty() == EndpointType::Gateway);
+    let has_interface = stack.has_interface_endpoints();
+    let mut lines = Vec::new();
     if has_interface {
         lines.push(
             "  subgraph vpce[\"Interface VPC endpoints · security group vpc_endpoints\"]"
                 .to_owned(),
         );
-        for e in endpoints.iter().filter(|e| e.ty == EndpointType::Interface) {
+        for e in endpoints
+            .iter()
+            .filter(|e| e.ty() == EndpointType::Interface)
+        {
             lines.push(format!("    {}[\"{}\"]", endpoint_id(e), label(&e.service)));
         }
         lines.push("  end".to_owned());
     }
-    for e in endpoints.iter().filter(|e| e.ty == EndpointType::Gateway) {
+    for e in gateways() {
         lines.push(format!(
             "  {}[(\"{} Gateway endpoint\")]",
             endpoint_id(e),
             label(&e.service)
         ));
     }
-    if stack.nat_gateway() {
+    if stack.nat_gateway {
         lines.push("  nat([\"NAT gateway · internet\"])".to_owned());
     }
-    for (name, s) in stack.services() {
-        let svc = svc_id(name);
+    for s in &stack.services {
+        let svc = svc_id(&s.name);
         if let Some(lb) = &s.load_balancer {
-            let port = lb.container_port.or(s.port).unwrap_or(80);
+            let port = lb.container_port;
             lines.push(format!(
                 "  {svc}_lb[\"load balancer\"] -->|\"sg: tcp {port}\"| {svc}"
             ));
         }
-        if stack.nat_gateway() {
+        if stack.nat_gateway {
             lines.push(format!("  {svc} -->|\"sg: tcp 443\"| nat"));
         }
         if has_interface {
             lines.push(format!("  {svc} -->|\"sg: tcp 443\"| vpce"));
         }
-        for e in endpoints.iter().filter(|e| e.ty == EndpointType::Gateway) {
+        for e in gateways() {
             lines.push(format!(
                 "  {svc} -->|\"sg: tcp 443, prefix list\"| {}",
                 endpoint_id(e)
@@ -419,7 +406,7 @@ fn svc_id(name: &ServiceName) -> String {
 }
 
 fn endpoint_id(e: &Endpoint) -> String {
-    format!("vpce_{}", e.label())
+    format!("vpce_{}", e.label)
 }
 
 /// A Mermaid node id: letters, digits and `_` only.
@@ -441,14 +428,9 @@ fn label(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lower::LowerOptions;
 
     fn readme(v: serde_json::Value) -> String {
-        let stack = crate::model::from_value(&v).unwrap();
-        let opts = LowerOptions {
-            env: Some("prd".to_owned()),
-        };
-        let module = crate::lower::lower(&stack, &opts);
+        let module = crate::lower::lower_json(&v, Some("prd"));
         let f = module.files.iter().find(|f| f.name == "README.md").unwrap();
         match &f.content {
             crate::ir::Content::Text(t) => t.clone(),

@@ -8,63 +8,54 @@
 use hcl::Expression;
 
 use crate::ir::{self, Block, Body, Part};
-use crate::model::scaling::{CustomizedMetric, Policy, PolicyType, PredefinedMetric};
+use crate::model::scaling::CustomizedMetric;
 use crate::model::service::format_number;
-use crate::model::{Service, ServiceName};
+use crate::resolve::scaling::{
+    Alarm, Policy, PolicyName, ResourceLabel, Scaling, StepScaling, TargetMetric, TargetTracking,
+};
+use crate::resolve::Service;
 
 use super::{Ctx, VarType};
 
 /// Blocks appended to the service's file; empty without `auto_scaling`.
-pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block> {
-    let Some(a) = &svc.auto_scaling else {
+pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
+    let Some(scaling) = &svc.scaling else {
         return Vec::new();
     };
-    let id = name.ident();
-    let mut out = vec![target(ctx, name, svc, a.min_capacity, a.max_capacity)];
-    for (i, p) in a.policies.iter().enumerate() {
-        let short = p.name_or_default(i);
-        let policy = PolicyNames {
-            label: format!("{id}_{}", short.replace('-', "_")),
-            aws: format!("{}-{short}", ctx.prefix(name)),
+    let name = &svc.name;
+    let mut out = vec![target(ctx, svc, scaling)];
+    for p in &scaling.policies {
+        let names = p.name();
+        let config = match p {
+            Policy::TargetTracking(t) => target_tracking(ctx, svc, t),
+            Policy::Step(s) => step_scaling(s),
         };
-        let config = match p.kind() {
-            PolicyType::TargetTrackingScaling => target_tracking(ctx, name, svc, p),
-            PolicyType::StepScaling => step_scaling(p),
-        };
-        out.push(scaling_policy(&id, &policy, p.kind(), config));
+        out.push(scaling_policy(&name.ident(), p, config));
         ctx.output(
-            format!("{}_policy_arn", policy.label),
-            format!("ARN of the {} scaling policy of {name}.", policy.aws),
-            ir::reference("aws_appautoscaling_policy", &policy.label, &["arn"]),
+            format!("{}_policy_arn", names.label),
+            format!("ARN of the {} scaling policy of {name}.", names.aws),
+            ir::reference("aws_appautoscaling_policy", &names.label, &["arn"]),
         );
-        if p.kind() == PolicyType::StepScaling {
-            out.push(alarm(ctx, name, svc, p, &policy));
+        if let Policy::Step(s) = p {
+            out.push(alarm(ctx, svc, s));
             ctx.output(
-                format!("{}_alarm_arn", policy.label),
+                format!("{}_alarm_arn", names.label),
                 format!(
                     "ARN of the CloudWatch alarm that triggers the {} scaling policy.",
-                    policy.aws
+                    names.aws
                 ),
-                ir::reference("aws_cloudwatch_metric_alarm", &policy.label, &["arn"]),
+                ir::reference("aws_cloudwatch_metric_alarm", &names.label, &["arn"]),
             );
         }
     }
     out
 }
 
-/// A policy's Terraform label (`<service>_<name>`) and AWS name (`<stack>-<service>-<name>`).
-/// Validation keeps labels unique in the stack and AWS names within the 255-character alarm
-/// name limit.
-struct PolicyNames {
-    label: String,
-    aws: String,
-}
-
 /// The scalable target. Its resource ID names the service through `aws_ecs_service.<id>.name`,
 /// so Terraform registers it only once the service exists, as RegisterScalableTarget requires.
 /// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
-fn target(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, min: u32, max: u32) -> Block {
-    let id = name.ident();
+fn target(ctx: &mut Ctx<'_>, svc: &Service, scaling: &Scaling) -> Block {
+    let id = svc.name.ident();
     let cluster = ctx.cluster_name();
     let resource_id = ir::template(vec![
         Part::Lit("service/"),
@@ -79,20 +70,21 @@ fn target(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, min: u32, max: u
             .attr("service_namespace", ir::str("ecs"))
             .attr("resource_id", resource_id)
             .attr("scalable_dimension", ir::str("ecs:service:DesiredCount"))
-            .attr("min_capacity", ir::int(i64::from(min)))
-            .attr("max_capacity", ir::int(i64::from(max)))
+            .attr("min_capacity", ir::int(i64::from(scaling.min_capacity)))
+            .attr("max_capacity", ir::int(i64::from(scaling.max_capacity)))
             .attr_opt("tags", ctx.tags(Some(svc))),
     )
 }
 
-fn scaling_policy(id: &str, names: &PolicyNames, kind: PolicyType, config: Block) -> Block {
+fn scaling_policy(id: &str, p: &Policy, config: Block) -> Block {
     let target = |attr: &str| ir::reference("aws_appautoscaling_target", id, &[attr]);
+    let names: &PolicyName = p.name();
     Block::resource(
         "aws_appautoscaling_policy",
         &names.label,
         Body::new()
             .attr("name", ir::str(names.aws.clone()))
-            .attr("policy_type", ir::str(kind.as_str()))
+            .attr("policy_type", ir::str(p.kind().as_str()))
             .attr("resource_id", target("resource_id"))
             .attr("scalable_dimension", target("scalable_dimension"))
             .attr("service_namespace", target("service_namespace"))
@@ -100,30 +92,35 @@ fn scaling_policy(id: &str, names: &PolicyNames, kind: PolicyType, config: Block
     )
 }
 
-fn target_tracking(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, p: &Policy) -> Block {
-    let mut body = Body::new()
-        .attr("target_value", ir::num(p.target_value.unwrap_or_default()))
+fn target_tracking(ctx: &mut Ctx<'_>, svc: &Service, t: &TargetTracking) -> Block {
+    let metric = match &t.metric {
+        TargetMetric::Customized(c) => customized_metric(c),
+        TargetMetric::Predefined {
+            metric,
+            resource_label,
+        } => {
+            let label = resource_label.as_ref().map(|l| alb_label(ctx, svc, l));
+            Block::new(
+                "predefined_metric_specification",
+                &[],
+                Body::new()
+                    .attr("predefined_metric_type", ir::str(metric.as_str()))
+                    .attr_opt("resource_label", label),
+            )
+        }
+    };
+    let body = Body::new()
+        .attr("target_value", ir::num(t.target_value))
         .attr_opt(
             "scale_in_cooldown",
-            p.scale_in_cooldown.map(|c| ir::int(i64::from(c))),
+            t.scale_in_cooldown.map(|c| ir::int(i64::from(c))),
         )
         .attr_opt(
             "scale_out_cooldown",
-            p.scale_out_cooldown.map(|c| ir::int(i64::from(c))),
+            t.scale_out_cooldown.map(|c| ir::int(i64::from(c))),
         )
-        .attr_opt("disable_scale_in", p.disable_scale_in.map(ir::bool));
-    if let Some(c) = &p.customized_metric {
-        body = body.block(customized_metric(c));
-    } else if let Some(m) = p.predefined_metric() {
-        let label = (m == PredefinedMetric::AlbRequestCount).then(|| alb_label(ctx, name, svc, p));
-        body = body.block(Block::new(
-            "predefined_metric_specification",
-            &[],
-            Body::new()
-                .attr("predefined_metric_type", ir::str(m.as_str()))
-                .attr_opt("resource_label", label),
-        ));
-    }
+        .attr_opt("disable_scale_in", t.disable_scale_in.map(ir::bool))
+        .block(metric);
     Block::new("target_tracking_scaling_policy_configuration", &[], body)
 }
 
@@ -145,22 +142,18 @@ fn customized_metric(c: &CustomizedMetric) -> Block {
     Block::new("customized_metric_specification", &[], body)
 }
 
-/// `app/<lb>/<id>/targetgroup/<tg>/<id>`: the policy's own label, else the load balancer's ARN
-/// suffixes, else module variables for the parts the stack does not give.
-/// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
-fn alb_label(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, p: &Policy) -> Expression {
-    if let Some(label) = &p.resource_label {
-        return ir::str(label.clone());
-    }
-    let id = name.ident();
-    let lb = svc.load_balancer.as_ref();
-    let lb_suffix = lb.and_then(|l| l.load_balancer_arn_suffix.clone());
-    let tg_suffix = lb.and_then(|l| {
-        l.target_group_arn_suffix
-            .clone()
-            .or_else(|| l.target_group_arn.as_deref().and_then(tg_suffix_of_arn))
-    });
-    let lb_part = match &lb_suffix {
+/// `app/<lb>/<id>/targetgroup/<tg>/<id>`: as given, else from the load balancer's ARN suffixes,
+/// with module variables for the parts the stack does not give.
+fn alb_label(ctx: &mut Ctx<'_>, svc: &Service, label: &ResourceLabel) -> Expression {
+    let (lb_suffix, tg_suffix) = match label {
+        ResourceLabel::Given(l) => return ir::str(l.clone()),
+        ResourceLabel::Parts {
+            load_balancer,
+            target_group,
+        } => (load_balancer, target_group),
+    };
+    let (name, id) = (&svc.name, svc.name.ident());
+    let lb_part = match lb_suffix {
         Some(s) => Part::Lit(s),
         None => Part::Interp(ctx.var(
             &format!("{id}_lb_arn_suffix"),
@@ -170,7 +163,7 @@ fn alb_label(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, p: &Policy) -
             ),
         )),
     };
-    let tg_part = match &tg_suffix {
+    let tg_part = match tg_suffix {
         Some(s) => Part::Lit(s),
         None => Part::Interp(ctx.var(
             &format!("{id}_target_group_arn_suffix"),
@@ -183,93 +176,71 @@ fn alb_label(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, p: &Policy) -
     ir::template(vec![lb_part, Part::Lit("/"), tg_part])
 }
 
-/// `arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>` ends in the suffix
-/// the resource label needs.
-fn tg_suffix_of_arn(arn: &str) -> Option<String> {
-    let (_, suffix) = arn.rsplit_once(':')?;
-    let parts: Vec<&str> = suffix.split('/').collect();
-    (arn.starts_with("arn:") && parts.len() == 3 && parts[0] == "targetgroup")
-        .then(|| suffix.to_owned())
-}
-
-fn step_scaling(p: &Policy) -> Block {
+fn step_scaling(s: &StepScaling) -> Block {
     let mut body = Body::new()
-        .attr(
-            "adjustment_type",
-            ir::str(p.adjustment_type_or_default().as_str()),
-        )
-        .attr_opt("cooldown", p.cooldown.map(|c| ir::int(i64::from(c))))
+        .attr("adjustment_type", ir::str(s.adjustment_type.as_str()))
+        .attr_opt("cooldown", s.cooldown.map(|c| ir::int(i64::from(c))))
         .attr_opt(
             "metric_aggregation_type",
-            p.metric_aggregation_type.map(|m| ir::str(m.as_str())),
+            s.metric_aggregation_type.map(|m| ir::str(m.as_str())),
         )
         .attr_opt(
             "min_adjustment_magnitude",
-            p.min_adjustment_magnitude.map(ir::int),
+            s.min_adjustment_magnitude.map(ir::int),
         );
-    for s in &p.step_adjustments {
+    for step in &s.steps {
         body = body.block(Block::new(
             "step_adjustment",
             &[],
             Body::new()
                 .attr_opt(
                     "metric_interval_lower_bound",
-                    s.metric_interval_lower_bound.map(ir::num),
+                    step.metric_interval_lower_bound.map(ir::num),
                 )
                 .attr_opt(
                     "metric_interval_upper_bound",
-                    s.metric_interval_upper_bound.map(ir::num),
+                    step.metric_interval_upper_bound.map(ir::num),
                 )
-                .attr("scaling_adjustment", ir::int(s.scaling_adjustment)),
+                .attr("scaling_adjustment", ir::int(step.scaling_adjustment)),
         ));
     }
     Block::new("step_scaling_policy_configuration", &[], body)
 }
 
-/// The alarm on the service's AWS/ECS metric (dimensions ClusterName and ServiceName) that
+/// The alarm on the service's metric (AWS/ECS, dimensions ClusterName and ServiceName) that
 /// invokes a step policy.
-fn alarm(
-    ctx: &mut Ctx<'_>,
-    name: &ServiceName,
-    svc: &Service,
-    p: &Policy,
-    names: &PolicyNames,
-) -> Block {
-    let id = name.ident();
-    let a = p.alarm.clone().unwrap_or_default();
-    let op = p
-        .comparison_operator()
-        .unwrap_or(crate::model::scaling::ComparisonOperator::GreaterThanOrEqualToThreshold);
-    let threshold = a.threshold.unwrap_or_default();
-    let metric = a.metric_name_or_default().to_owned();
+fn alarm(ctx: &mut Ctx<'_>, svc: &Service, s: &StepScaling) -> Block {
+    let (name, id) = (&svc.name, svc.name.ident());
+    let a: &Alarm = &s.alarm;
+    let op = a.comparison_operator;
     let description = format!(
         "Scales {name} {} with {} when {} {} {}.",
         if op.is_above() { "out" } else { "in" },
-        names.aws,
-        metric,
+        s.name.aws,
+        a.metric_name,
         op.symbol(),
-        format_number(threshold)
+        format_number(a.threshold)
     );
     let cluster = ctx.cluster_name();
     Block::resource(
         "aws_cloudwatch_metric_alarm",
-        &names.label,
+        &s.name.label,
         Body::new()
-            .attr("alarm_name", ir::str(names.aws.clone()))
+            .attr("alarm_name", ir::str(s.name.aws.clone()))
             .attr("alarm_description", ir::str(description))
-            .attr("namespace", ir::str(a.namespace_or_default()))
-            .attr("metric_name", ir::str(metric))
-            .attr("statistic", ir::str(a.statistic_or_default().as_str()))
-            .attr("period", ir::int(i64::from(a.period_or_default())))
+            .attr("namespace", ir::str(a.namespace.clone()))
+            .attr("metric_name", ir::str(a.metric_name.clone()))
+            .attr("statistic", ir::str(a.statistic.as_str()))
+            .attr("period", ir::int(i64::from(a.period)))
             .attr(
                 "evaluation_periods",
-                ir::int(i64::from(a.evaluation_periods_or_default())),
+                ir::int(i64::from(a.evaluation_periods)),
             )
             .attr_opt(
                 "datapoints_to_alarm",
                 a.datapoints_to_alarm.map(|d| ir::int(i64::from(d))),
             )
-            .attr("threshold", ir::num(threshold))
+            .attr("threshold", ir::num(a.threshold))
             .attr("comparison_operator", ir::str(op.as_str()))
             .attr_opt(
                 "treat_missing_data",
@@ -289,27 +260,10 @@ fn alarm(
                 "alarm_actions",
                 ir::list([ir::reference(
                     "aws_appautoscaling_policy",
-                    &names.label,
+                    &s.name.label,
                     &["arn"],
                 )]),
             )
             .attr_opt("tags", ctx.tags(Some(svc))),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn target_group_suffix_from_arn() {
-        assert_eq!(
-            tg_suffix_of_arn(
-                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/73e2d6bc24d8a067"
-            )
-            .as_deref(),
-            Some("targetgroup/api/73e2d6bc24d8a067")
-        );
-        assert_eq!(tg_suffix_of_arn("targetgroup/api/1"), None);
-    }
 }

@@ -3,24 +3,20 @@
 use hcl::Expression;
 
 use crate::ir::{self, Block, Body};
-use crate::model::service::Sidecar;
-use crate::model::{Service, ServiceName};
+use crate::resolve::service::{Container, Placement};
+use crate::resolve::Service;
 
 use super::{iam, Ctx, VarType};
 
-/// CloudWatch Logs retention when the stack sets none.
-pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
-/// Seconds the scheduler ignores load balancer health checks after a task starts.
-pub const DEFAULT_GRACE_PERIOD: u32 = 60;
-
-pub fn lower(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Body {
-    let id = name.ident();
-    let mut body = Body::new().block(log_group(ctx, name, svc));
-    body = body.blocks(iam::blocks(ctx, name, svc));
-    body = body.blocks(security_group(ctx, name, svc));
-    body = body.block(task_definition(ctx, name, svc));
-    body = body.block(ecs_service(ctx, name, svc));
-    body = body.blocks(super::scaling::blocks(ctx, name, svc));
+pub fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
+    let id = svc.name.ident();
+    let name = &svc.name;
+    let mut body = Body::new().block(log_group(ctx, svc));
+    body = body.blocks(iam::blocks(ctx, svc));
+    body = body.blocks(security_group(ctx, svc));
+    body = body.block(task_definition(ctx, svc));
+    body = body.block(ecs_service(ctx, svc));
+    body = body.blocks(super::scaling::blocks(ctx, svc));
 
     ctx.output(
         format!("{id}_service_name"),
@@ -45,14 +41,11 @@ pub fn lower(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Body {
     body
 }
 
-fn log_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
-    let obs = svc.observability.as_ref();
-    let retention = obs
-        .and_then(|o| o.log_retention_days)
-        .unwrap_or(DEFAULT_LOG_RETENTION_DAYS);
-    let kms = obs.and_then(|o| o.log_kms_key_arn.clone());
+fn log_group(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
+    let name = &svc.name;
+    let retention = svc.logs.retention_days;
     let mut body = Body::new();
-    if kms.is_none() {
+    if svc.logs.kms_key_arn.is_none() {
         body = body.comment(format!(
             "checkov:skip=CKV_AWS_158:{name} sets no observability.log_kms_key_arn, so CloudWatch's default encryption applies"
         ));
@@ -63,22 +56,44 @@ fn log_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
         ));
     }
     body = body
-        .attr("name", ir::str(format!("/ecs/{}/{}", ctx.stack.name, name)))
+        .attr("name", ir::str(svc.names.log_group.clone()))
         .attr("retention_in_days", ir::int(i64::from(retention)))
-        .attr_opt("kms_key_id", kms.map(ir::str))
+        .attr_opt("kms_key_id", svc.logs.kms_key_arn.clone().map(ir::str))
         .attr_opt("tags", ctx.tags(Some(svc)));
     Block::resource("aws_cloudwatch_log_group", &name.ident(), body)
 }
 
-fn security_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block> {
-    let id = name.ident();
+/// A rule of the task security group on one TCP port, to or from another security group.
+fn sg_rule(
+    kind: &str,
+    label: String,
+    sg_id: &Expression,
+    description: String,
+    port: u16,
+    peer: Expression,
+) -> Block {
+    Block::resource(
+        kind,
+        &label,
+        Body::new()
+            .attr("security_group_id", sg_id.clone())
+            .attr("description", ir::str(description))
+            .attr("ip_protocol", ir::str("tcp"))
+            .attr("from_port", ir::int(i64::from(port)))
+            .attr("to_port", ir::int(i64::from(port)))
+            .attr("referenced_security_group_id", peer),
+    )
+}
+
+fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
+    let (name, id) = (&svc.name, svc.name.ident());
     let sg_id = ir::reference("aws_security_group", &id, &["id"]);
     let vpc_id = ctx.vpc_id();
     let mut out = vec![Block::resource(
         "aws_security_group",
         &id,
         Body::new()
-            .attr("name", ir::str(format!("{}-tasks", ctx.prefix(name))))
+            .attr("name", ir::str(svc.names.security_group.clone()))
             .attr(
                 "description",
                 ir::str(format!("Tasks of the {name} ECS service.")),
@@ -87,72 +102,58 @@ fn security_group(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<B
             .attr_opt("tags", ctx.tags(Some(svc))),
     )];
     if let Some(lb) = &svc.load_balancer {
-        let port = lb.container_port.or(svc.port).unwrap_or(80);
+        let port = lb.container_port;
         let lb_sg = ctx.var(
             &format!("{id}_lb_security_group_id"),
             VarType::String,
             &format!("Security group of the load balancer in front of {name}."),
         );
-        out.push(Block::resource(
+        out.push(sg_rule(
             "aws_vpc_security_group_ingress_rule",
-            &format!("{id}_from_lb"),
-            Body::new()
-                .attr("security_group_id", sg_id.clone())
-                .attr(
-                    "description",
-                    ir::str(format!("Load balancer to {name} on {port}")),
-                )
-                .attr("ip_protocol", ir::str("tcp"))
-                .attr("from_port", ir::int(i64::from(port)))
-                .attr("to_port", ir::int(i64::from(port)))
-                .attr("referenced_security_group_id", lb_sg),
+            format!("{id}_from_lb"),
+            &sg_id,
+            format!("Load balancer to {name} on {port}"),
+            port,
+            lb_sg,
         ));
     }
-    if let Some(db) = &svc.database {
+    if let Some(port) = svc.database_port {
         // Without this the tasks start, then cannot reach their database: the task security
         // group only allows what it names.
-        let port = db.port_or_default();
         let db_sg = ctx.var(
             &format!("{id}_database_security_group_id"),
             VarType::String,
             &format!("Security group of the database that {name} connects to."),
         );
-        out.push(Block::resource(
+        out.push(sg_rule(
             "aws_vpc_security_group_egress_rule",
-            &format!("{id}_to_database"),
-            Body::new()
-                .attr("security_group_id", sg_id.clone())
-                .attr(
-                    "description",
-                    ir::str(format!("{name} to its database on {port}")),
-                )
-                .attr("ip_protocol", ir::str("tcp"))
-                .attr("from_port", ir::int(i64::from(port)))
-                .attr("to_port", ir::int(i64::from(port)))
-                .attr("referenced_security_group_id", db_sg),
+            format!("{id}_to_database"),
+            &sg_id,
+            format!("{name} to its database on {port}"),
+            port,
+            db_sg,
         ));
     }
-    out.extend(super::endpoints::task_egress(ctx, name, &sg_id));
+    out.extend(super::endpoints::task_egress(ctx, svc, &sg_id));
     out
 }
 
-fn task_definition(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
-    let id = name.ident();
-    let platform = svc.platform();
-    let mut containers = vec![main_container(ctx, name, svc)];
-    containers.extend(svc.sidecars.iter().map(|s| sidecar(ctx, name, s)));
+fn task_definition(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
+    let (name, id) = (&svc.name, svc.name.ident());
+    let mut containers = vec![container(ctx, svc, &svc.container)];
+    containers.extend(svc.sidecars.iter().map(|c| container(ctx, svc, c)));
     let mut body = Body::new();
-    if !svc.read_only_root_filesystem() {
+    if !svc.container.read_only_root_filesystem {
         body = body.comment(format!(
             "checkov:skip=CKV_AWS_336:{name} writes to its root filesystem (read_only_root_filesystem is not set)"
         ));
     }
     body = body
-        .attr("family", ir::str(ctx.prefix(name)))
+        .attr("family", ir::str(svc.names.family.clone()))
         .attr("requires_compatibilities", ir::list([ir::str("FARGATE")]))
         .attr("network_mode", ir::str("awsvpc"))
-        .attr("cpu", ir::str(svc.cpu.to_string()))
-        .attr("memory", ir::str(svc.memory.to_string()))
+        .attr("cpu", ir::str(svc.task.cpu.to_string()))
+        .attr("memory", ir::str(svc.task.memory.to_string()))
         .attr(
             "execution_role_arn",
             ir::reference("aws_iam_role", &format!("{id}_execution"), &["arn"]),
@@ -170,58 +171,57 @@ fn task_definition(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Bloc
             "runtime_platform",
             &[],
             Body::new()
-                .attr(
-                    "operating_system_family",
-                    ir::str(platform.operating_system_family.as_str()),
-                )
-                .attr(
-                    "cpu_architecture",
-                    ir::str(platform.cpu_architecture.as_str()),
-                ),
+                .attr("operating_system_family", ir::str(svc.task.os.as_str()))
+                .attr("cpu_architecture", ir::str(svc.task.architecture.as_str())),
         ));
     Block::resource("aws_ecs_task_definition", &id, body)
 }
 
-fn main_container(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Expression {
-    let id = name.ident();
-    let image = match &svc.image {
+/// One container definition, in the field order of ECS's own documentation.
+fn container(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expression {
+    let image = match &c.image {
         Some(i) => ir::str(i.clone()),
         None => ctx.var(
-            &format!("{id}_image"),
+            &format!("{}_image", svc.name.ident()),
             VarType::String,
-            &format!("Container image of {name}, for example an ECR URI with a tag."),
+            &format!(
+                "Container image of {}, for example an ECR URI with a tag.",
+                svc.name
+            ),
         ),
     };
     let mut fields: Vec<(&str, Expression)> = vec![
-        ("name", ir::str(name.as_str())),
+        ("name", ir::str(c.name.clone())),
         ("image", image),
-        ("essential", ir::bool(true)),
+        ("essential", ir::bool(c.essential)),
     ];
-    if let Some(m) = svc.container_memory {
+    if let Some(m) = c.memory {
         fields.push(("memory", ir::int(i64::from(m))));
     }
-    if let Some(r) = svc.reservation_mib(ctx.opts.env.as_deref()) {
-        fields.push(("memoryReservation", ir::int(r)));
+    if let Some(r) = c.memory_reservation {
+        fields.push(("memoryReservation", ir::int(i64::from(r))));
     }
-    let port = svc
-        .port
-        .or_else(|| svc.load_balancer.as_ref().and_then(|l| l.container_port));
-    if let Some(p) = port {
-        fields.push(("portMappings", port_mappings(p)));
+    if let Some(p) = c.port {
+        fields.push((
+            "portMappings",
+            ir::list([ir::object([
+                ("containerPort", ir::int(i64::from(p))),
+                ("protocol", ir::str("tcp")),
+            ])]),
+        ));
     }
-    let mut env: Vec<(String, String)> = svc
-        .environment
-        .iter()
-        .map(|e| (e.name.clone(), e.value.clone()))
-        .collect();
-    env.extend(svc.generated_env());
-    if !env.is_empty() {
-        fields.push(("environment", env_list(&env)));
+    if !c.environment.is_empty() {
+        fields.push((
+            "environment",
+            ir::list(c.environment.iter().map(|(k, v)| {
+                ir::object([("name", ir::str(k.clone())), ("value", ir::str(v.clone()))])
+            })),
+        ));
     }
-    if !svc.secrets.is_empty() {
+    if !c.secrets.is_empty() {
         fields.push((
             "secrets",
-            ir::list(svc.secrets.iter().map(|s| {
+            ir::list(c.secrets.iter().map(|s| {
                 ir::object([
                     ("name", ir::str(s.name.clone())),
                     ("valueFrom", ir::str(s.value_from.clone())),
@@ -229,59 +229,14 @@ fn main_container(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Expre
             })),
         ));
     }
-    if svc.read_only_root_filesystem() {
+    if c.read_only_root_filesystem {
         fields.push(("readonlyRootFilesystem", ir::bool(true)));
     }
-    fields.push((
-        "logConfiguration",
-        log_configuration(ctx, name, name.as_str()),
-    ));
+    fields.push(("logConfiguration", log_configuration(ctx, svc, &c.name)));
     ir::object(fields)
 }
 
-fn sidecar(ctx: &mut Ctx<'_>, service: &ServiceName, s: &Sidecar) -> Expression {
-    let mut fields: Vec<(&str, Expression)> = vec![
-        ("name", ir::str(s.name.clone())),
-        ("image", ir::str(s.image.clone())),
-        ("essential", ir::bool(s.essential)),
-    ];
-    if let Some(m) = s.memory {
-        fields.push(("memory", ir::int(i64::from(m))));
-    }
-    if let Some(r) = s.memory_reservation {
-        fields.push(("memoryReservation", ir::int(r)));
-    }
-    if let Some(p) = s.port {
-        fields.push(("portMappings", port_mappings(p)));
-    }
-    if !s.environment.is_empty() {
-        let env: Vec<(String, String)> = s
-            .environment
-            .iter()
-            .map(|e| (e.name.clone(), e.value.clone()))
-            .collect();
-        fields.push(("environment", env_list(&env)));
-    }
-    fields.push(("logConfiguration", log_configuration(ctx, service, &s.name)));
-    ir::object(fields)
-}
-
-fn port_mappings(port: u16) -> Expression {
-    ir::list([ir::object([
-        ("containerPort", ir::int(i64::from(port))),
-        ("protocol", ir::str("tcp")),
-    ])])
-}
-
-fn env_list(env: &[(String, String)]) -> Expression {
-    ir::list(
-        env.iter().map(|(k, v)| {
-            ir::object([("name", ir::str(k.clone())), ("value", ir::str(v.clone()))])
-        }),
-    )
-}
-
-fn log_configuration(ctx: &mut Ctx<'_>, service: &ServiceName, stream_prefix: &str) -> Expression {
+fn log_configuration(ctx: &mut Ctx<'_>, svc: &Service, stream_prefix: &str) -> Expression {
     let region = ctx.region();
     ir::object([
         ("logDriver", ir::str("awslogs")),
@@ -290,7 +245,7 @@ fn log_configuration(ctx: &mut Ctx<'_>, service: &ServiceName, stream_prefix: &s
             ir::object([
                 (
                     "awslogs-group",
-                    ir::reference("aws_cloudwatch_log_group", &service.ident(), &["name"]),
+                    ir::reference("aws_cloudwatch_log_group", &svc.name.ident(), &["name"]),
                 ),
                 ("awslogs-region", region),
                 ("awslogs-stream-prefix", ir::str(stream_prefix)),
@@ -299,57 +254,50 @@ fn log_configuration(ctx: &mut Ctx<'_>, service: &ServiceName, stream_prefix: &s
     ])
 }
 
-fn ecs_service(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
-    let id = name.ident();
+fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
+    let id = svc.name.ident();
     let cluster = ctx.cluster_name();
-    let subnets = ctx.private_subnet_ids();
     let mut body = Body::new()
-        .attr("name", ir::str(name.as_str()))
+        .attr("name", ir::str(svc.names.ecs_service.clone()))
         .attr("cluster", cluster)
         .attr(
             "task_definition",
             ir::reference("aws_ecs_task_definition", &id, &["arn"]),
         )
-        .attr(
-            "desired_count",
-            ir::int(i64::from(svc.effective_desired_count())),
-        )
+        .attr("desired_count", ir::int(i64::from(svc.desired_count)))
         .attr(
             "platform_version",
-            ir::str(svc.platform_version_or_latest()),
+            ir::str(svc.task.platform_version.clone()),
         )
         .attr("propagate_tags", ir::str("SERVICE"))
         .attr("enable_ecs_managed_tags", ir::bool(true));
-    if svc.capacity_provider_strategy.is_empty() {
-        body = body.attr("launch_type", ir::str("FARGATE"));
-    } else {
+    body = match &svc.placement {
+        Placement::LaunchType => body.attr("launch_type", ir::str("FARGATE")),
         // Provider 6.x replaces the service only when asked to; without this a strategy change
         // fails at apply time.
-        body = body.attr("force_new_deployment", ir::bool(true));
-    }
-    if let Some(lb) = &svc.load_balancer {
-        body = body.attr(
+        Placement::Strategy(_) => body.attr("force_new_deployment", ir::bool(true)),
+    };
+    body = body
+        .attr_opt(
             "health_check_grace_period_seconds",
-            ir::int(i64::from(
-                lb.health_check_grace_period_seconds
-                    .unwrap_or(DEFAULT_GRACE_PERIOD),
-            )),
-        );
+            svc.load_balancer
+                .as_ref()
+                .map(|lb| ir::int(i64::from(lb.grace_period_seconds))),
+        )
+        .attr_opt("tags", ctx.tags(Some(svc)));
+    if let Placement::Strategy(items) = &svc.placement {
+        body = body.blocks(items.iter().map(|item| {
+            Block::new(
+                "capacity_provider_strategy",
+                &[],
+                Body::new()
+                    .attr("capacity_provider", ir::str(item.provider.as_str()))
+                    .attr("weight", ir::int(i64::from(item.weight)))
+                    .attr("base", ir::int(i64::from(item.base))),
+            )
+        }));
     }
-    body = body.attr_opt("tags", ctx.tags(Some(svc)));
-    for item in &svc.capacity_provider_strategy {
-        body = body.block(Block::new(
-            "capacity_provider_strategy",
-            &[],
-            Body::new()
-                .attr(
-                    "capacity_provider",
-                    ir::str(item.capacity_provider.as_str()),
-                )
-                .attr("weight", ir::int(item.weight.unwrap_or(0)))
-                .attr("base", ir::int(item.base.unwrap_or(0))),
-        ));
-    }
+    let subnets = ctx.private_subnet_ids();
     body = body.block(Block::new(
         "network_configuration",
         &[],
@@ -368,35 +316,45 @@ fn ecs_service(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
             .attr("enable", ir::bool(true))
             .attr("rollback", ir::bool(true)),
     ));
-    if let Some(lb) = &svc.load_balancer {
-        let tg = match &lb.target_group_arn {
-            Some(arn) => ir::str(arn.clone()),
-            None => ctx.var(
-                &format!("{id}_target_group_arn"),
-                VarType::String,
-                &format!("ARN of the target group that sends traffic to {name}."),
-            ),
-        };
-        let port = lb.container_port.or(svc.port).unwrap_or(80);
-        body = body.block(Block::new(
-            "load_balancer",
-            &[],
-            Body::new()
-                .attr("target_group_arn", tg)
-                .attr("container_name", ir::str(name.as_str()))
-                .attr("container_port", ir::int(i64::from(port))),
-        ));
-    }
-    if svc.auto_scaling.is_some() {
+    body = body.blocks(load_balancer(ctx, svc));
+    if svc.scaling.is_some() {
         body = body.block(Block::new(
             "lifecycle",
             &[],
             Body::new().attr("ignore_changes", ir::list([ir::ident("desired_count")])),
         ));
     }
+    body = body.attr("depends_on", ir::list(depends_on(ctx, svc)));
+    Block::resource("aws_ecs_service", &id, body)
+}
+
+fn load_balancer(ctx: &mut Ctx<'_>, svc: &Service) -> Option<Block> {
+    let lb = svc.load_balancer.as_ref()?;
+    let tg = match &lb.target_group_arn {
+        Some(arn) => ir::str(arn.clone()),
+        None => ctx.var(
+            &format!("{}_target_group_arn", svc.name.ident()),
+            VarType::String,
+            &format!(
+                "ARN of the target group that sends traffic to {}.",
+                svc.name
+            ),
+        ),
+    };
+    Some(Block::new(
+        "load_balancer",
+        &[],
+        Body::new()
+            .attr("target_group_arn", tg)
+            .attr("container_name", ir::str(svc.container.name.clone()))
+            .attr("container_port", ir::int(i64::from(lb.container_port))),
+    ))
+}
+
+fn depends_on(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expression> {
     let mut depends = vec![ir::reference(
         "aws_iam_role_policy_attachment",
-        &format!("{id}_execution"),
+        &format!("{}_execution", svc.name.ident()),
         &[],
     )];
     if ctx.stack.cluster.is_some() {
@@ -406,6 +364,5 @@ fn ecs_service(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Block {
             &[],
         ));
     }
-    body = body.attr("depends_on", ir::list(depends));
-    Block::resource("aws_ecs_service", &id, body)
+    depends
 }

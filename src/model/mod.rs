@@ -43,7 +43,10 @@ pub fn parse(value: &serde_json::Value) -> Parsed {
             },
         };
     }
-    let only_unknown = found.diagnostics.iter().all(|d| d.code == core::UNKNOWN_FIELD.code);
+    let only_unknown = found
+        .diagnostics
+        .iter()
+        .all(|d| d.code == core::UNKNOWN_FIELD.code);
     let stack = only_unknown
         .then(|| {
             let mut pruned = value.clone();

@@ -410,6 +410,13 @@ impl Service {
         }
     }
 
+    /// The main container's port: the service's `port`, else the load balancer's
+    /// `container_port` (the `lb-port` rule makes the two agree when both are given).
+    pub fn container_port(&self) -> Option<u16> {
+        self.port
+            .or_else(|| self.load_balancer.as_ref().and_then(|l| l.container_port))
+    }
+
     /// desired_count as written: the user's, else `min_capacity` with auto scaling, else 1.
     pub fn effective_desired_count(&self) -> u32 {
         self.desired_count.unwrap_or(match &self.auto_scaling {

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::{ServiceName, Stack};
+use crate::model::{ServiceName, Stack, StackName};
+use crate::resolve::service::Names;
 
 use super::context::Context;
 
@@ -82,13 +83,15 @@ pub static RULES: &[&Rule] = &[
 /// Module files that a service's `<name>.tf` must not replace (see `lower::lower`).
 const RESERVED: &[&str] = &["versions", "variables", "outputs", "cluster"];
 
-/// Derived names and their AWS limits, longest-suffix first so one diagnostic covers a service.
-fn derived(stack: &str, svc: &str) -> [(String, usize, &'static str); 4] {
+/// The names resolution derives, with their AWS limits, longest-suffix first so one diagnostic
+/// covers a service.
+fn derived(stack: &StackName, svc: &ServiceName) -> [(String, usize, &'static str); 4] {
+    let n = Names::new(stack, svc);
     [
-        (format!("{stack}-{svc}-execution"), 64, "IAM role"),
-        (format!("{stack}-{svc}-tasks"), 255, "security group"),
-        (format!("/ecs/{stack}/{svc}"), 512, "log group"),
-        (format!("{stack}-{svc}"), 255, "task family"),
+        (n.execution_role, 64, "IAM role"),
+        (n.security_group, 255, "security group"),
+        (n.log_group, 512, "log group"),
+        (n.family, 255, "task family"),
     ]
 }
 
@@ -185,7 +188,7 @@ fn check_service_name(stack: &Stack, name: &ServiceName, base: &str, out: &mut V
             )),
         );
     }
-    for (derived, limit, what) in derived(stack.name.as_str(), name.as_str()) {
+    for (derived, limit, what) in derived(&stack.name, name) {
         let len = derived.chars().count();
         let family_ok = what != "task family" || is_ecs_name(&derived);
         if len > limit || !family_ok {

@@ -1,0 +1,161 @@
+//! The resolved stack: what a validated stack means, with every default applied and every derived
+//! fact computed once.
+//!
+//! `validate` runs the rules and then [`resolve`], and hands lowering a [`Resolved`] or all the
+//! diagnostics. Lowering, the module README and `gen-tf cost` read only these types: required
+//! values are not `Option`s, policies are an enum of their kinds, ARNs are parsed, the endpoints
+//! are the final list, and ports, counts and names are the effective ones. A field that is still
+//! an `Option` here is one whose absence is written as absence (an argument left out).
+//!
+//! Resolution assumes the rules have passed; where a value would still be missing it returns
+//! `None`, and `validate` reports that as a gen-tf bug instead of writing a default.
+
+pub mod endpoint;
+pub mod scaling;
+pub mod service;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::service::CapacityProvider;
+use crate::model::{self, StackName};
+
+pub use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
+pub use scaling::{Alarm, Policy, PolicyName, Scaling, StepScaling, TargetMetric, TargetTracking};
+pub use service::{Container, Placement, Service};
+
+/// A validated stack, ready to lower.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub name: StackName,
+    /// The environment the stack was built for (`ENV`), if any.
+    pub env: Option<String>,
+    /// The stack's region; `None` means the module variable `region`.
+    pub region: Option<String>,
+    /// The stack's own tags (services merge theirs over these).
+    pub tags: BTreeMap<String, String>,
+    pub cluster: Option<Cluster>,
+    /// Whether the private subnets route to a NAT gateway.
+    pub nat_gateway: bool,
+    /// The VPC endpoints to create, in output order.
+    pub endpoints: Vec<Endpoint>,
+    /// The services, in name order.
+    pub services: Vec<Service>,
+}
+
+/// A cluster the stack owns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub name: String,
+    pub container_insights: bool,
+    /// The capacity providers its services use (FARGATE when none names one): an ECS service
+    /// whose strategy names a provider the cluster does not have fails at apply time.
+    pub capacity_providers: BTreeSet<CapacityProvider>,
+}
+
+impl Resolved {
+    pub fn has_interface_endpoints(&self) -> bool {
+        self.endpoints
+            .iter()
+            .any(|e| matches!(e.kind, EndpointKind::Interface { .. }))
+    }
+}
+
+/// Resolves a stack whose rules have passed; `None` only when a rule is missing (a gen-tf bug).
+pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
+    let services = stack
+        .services()
+        .map(|(name, svc)| service::resolve(stack, name, svc, env))
+        .collect::<Option<Vec<_>>>()?;
+    let cluster = stack.cluster.as_ref().map(|c| Cluster {
+        name: c.name.clone(),
+        container_insights: c.container_insights,
+        capacity_providers: capacity_providers(&services),
+    });
+    Some(Resolved {
+        name: stack.name.clone(),
+        env: env.map(str::to_owned),
+        region: stack.region.clone(),
+        tags: stack.tags.clone(),
+        cluster,
+        nat_gateway: stack.nat_gateway(),
+        endpoints: endpoint::resolve(stack),
+        services,
+    })
+}
+
+fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvider> {
+    let mut providers: BTreeSet<CapacityProvider> = services
+        .iter()
+        .flat_map(|s| match &s.placement {
+            Placement::LaunchType => Vec::new(),
+            Placement::Strategy(items) => items.iter().map(|c| c.provider).collect(),
+        })
+        .collect();
+    if providers.is_empty() {
+        providers.insert(CapacityProvider::Fargate);
+    }
+    providers
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn resolve_json(v: serde_json::Value) -> Option<Resolved> {
+        let stack = model::from_value(&v).expect("structurally valid");
+        resolve(&stack, Some("prd"))
+    }
+
+    /// What a rule rejects, resolution refuses too: it never fills a gap with a default.
+    #[test]
+    fn an_unchecked_stack_does_not_resolve() {
+        let policy = |p: serde_json::Value| {
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+                "auto_scaling": {"min_capacity": 1, "max_capacity": 2, "policies": [p]}}}})
+        };
+        for bad in [
+            policy(json!({"predefined_metric_type": "ECSServiceAverageCPUUtilization"})),
+            policy(json!({"target_value": 50})),
+            policy(json!({"policy_type": "StepScaling",
+                "step_adjustments": [{"metric_interval_lower_bound": 0, "scaling_adjustment": 1}]})),
+            policy(json!({"policy_type": "StepScaling", "alarm": {},
+                "step_adjustments": [{"metric_interval_lower_bound": 0, "scaling_adjustment": 1}]})),
+            policy(json!({"policy_type": "StepScaling", "alarm": {"threshold": 1}})),
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+                "load_balancer": {}}}}),
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+                "memory_reservation": -1}}}),
+        ] {
+            assert_eq!(resolve_json(bad.clone()), None, "{bad}");
+        }
+        assert!(resolve_json(policy(json!({"policy_type": "StepScaling",
+            "alarm": {"threshold": 1},
+            "step_adjustments": [{"metric_interval_lower_bound": 0, "scaling_adjustment": 1}]})))
+        .is_some());
+    }
+
+    #[test]
+    fn defaults_and_derived_values_are_resolved_once() {
+        let r = resolve_json(json!({"name": "shop", "services": {"api": {
+            "cpu": 512, "memory": 1024,
+            "memory_reservation": {"strategy": "dynamic"},
+            "load_balancer": {"container_port": 8080},
+            "auto_scaling": {"min_capacity": 2, "max_capacity": 4},
+        }}}))
+        .expect("resolves");
+        let api = &r.services[0];
+        assert_eq!(api.task.platform_version, "LATEST");
+        assert_eq!(api.desired_count, 2);
+        assert_eq!(api.container.port, Some(8080));
+        assert_eq!(api.container.memory_reservation, Some(716));
+        assert_eq!(
+            api.load_balancer.as_ref().map(|l| l.container_port),
+            Some(8080)
+        );
+        assert_eq!(api.logs.retention_days, 30);
+        assert_eq!(api.names.execution_role, "shop-api-execution");
+        assert_eq!(api.placement, Placement::LaunchType);
+    }
+}

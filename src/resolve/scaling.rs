@@ -1,0 +1,233 @@
+//! Resolved auto scaling: the target's range and each policy with every field it needs.
+
+use crate::model::scaling::{
+    self as m, AdjustmentType, ComparisonOperator, CustomizedMetric, MetricAggregation, PolicyType,
+    PredefinedMetric, Statistic, StepAdjustment, TreatMissingData,
+};
+use crate::model::{self, ServiceName};
+
+use super::service::Names;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scaling {
+    pub min_capacity: u32,
+    pub max_capacity: u32,
+    pub policies: Vec<Policy>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Policy {
+    TargetTracking(TargetTracking),
+    Step(StepScaling),
+}
+
+impl Policy {
+    pub fn name(&self) -> &PolicyName {
+        match self {
+            Self::TargetTracking(t) => &t.name,
+            Self::Step(s) => &s.name,
+        }
+    }
+
+    pub fn kind(&self) -> PolicyType {
+        match self {
+            Self::TargetTracking(_) => PolicyType::TargetTrackingScaling,
+            Self::Step(_) => PolicyType::StepScaling,
+        }
+    }
+}
+
+/// A policy's names: its short name in the service (`cpu`), its Terraform label
+/// (`api_cpu`) and its AWS name (`shop-api-cpu`), which its alarm shares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyName {
+    pub short: String,
+    pub label: String,
+    pub aws: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetTracking {
+    pub name: PolicyName,
+    pub target_value: f64,
+    pub scale_in_cooldown: Option<u32>,
+    pub scale_out_cooldown: Option<u32>,
+    pub disable_scale_in: Option<bool>,
+    pub metric: TargetMetric,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetMetric {
+    /// A predefined metric; ALBRequestCountPerTarget comes with its resource label.
+    Predefined {
+        metric: PredefinedMetric,
+        resource_label: Option<ResourceLabel>,
+    },
+    Customized(CustomizedMetric),
+}
+
+impl TargetMetric {
+    /// The metric's name, for summaries.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Predefined { metric, .. } => metric.as_str(),
+            Self::Customized(c) => &c.metric_name,
+        }
+    }
+}
+
+/// `app/<lb>/<id>/targetgroup/<tg>/<id>` for ALBRequestCountPerTarget.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResourceLabel {
+    /// The policy's own `resource_label`.
+    Given(String),
+    /// Built from the load balancer's ARN suffixes; a part that is `None` is a module variable.
+    Parts {
+        load_balancer: Option<String>,
+        target_group: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepScaling {
+    pub name: PolicyName,
+    pub adjustment_type: AdjustmentType,
+    pub cooldown: Option<u32>,
+    pub metric_aggregation_type: Option<MetricAggregation>,
+    pub min_adjustment_magnitude: Option<i64>,
+    pub steps: Vec<StepAdjustment>,
+    pub alarm: Alarm,
+}
+
+/// The CloudWatch alarm that invokes a step policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarm {
+    pub namespace: String,
+    pub metric_name: String,
+    pub statistic: Statistic,
+    pub period: u32,
+    pub evaluation_periods: u32,
+    pub datapoints_to_alarm: Option<u32>,
+    pub threshold: f64,
+    pub comparison_operator: ComparisonOperator,
+    pub treat_missing_data: Option<TreatMissingData>,
+}
+
+pub(super) fn resolve(
+    stack: &model::Stack,
+    service: &ServiceName,
+    svc: &model::Service,
+    a: &m::AutoScaling,
+) -> Option<Scaling> {
+    let names = Names::new(&stack.name, service);
+    let policies = a
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let short = p.name_or_default(i);
+            let name = PolicyName {
+                label: format!("{}_{}", service.ident(), short.replace('-', "_")),
+                aws: format!("{}-{short}", names.prefix),
+                short,
+            };
+            match p.kind() {
+                PolicyType::TargetTrackingScaling => target_tracking(svc, p, name),
+                PolicyType::StepScaling => step_scaling(p, name),
+            }
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Scaling {
+        min_capacity: a.min_capacity,
+        max_capacity: a.max_capacity,
+        policies,
+    })
+}
+
+fn target_tracking(svc: &model::Service, p: &m::Policy, name: PolicyName) -> Option<Policy> {
+    let metric = match (&p.customized_metric, p.predefined_metric()) {
+        (Some(c), None) => TargetMetric::Customized(c.clone()),
+        (None, Some(metric)) => TargetMetric::Predefined {
+            metric,
+            resource_label: match metric {
+                PredefinedMetric::AlbRequestCount => Some(resource_label(svc, p)?),
+                _ => None,
+            },
+        },
+        _ => return None,
+    };
+    Some(Policy::TargetTracking(TargetTracking {
+        name,
+        target_value: p.target_value?,
+        scale_in_cooldown: p.scale_in_cooldown,
+        scale_out_cooldown: p.scale_out_cooldown,
+        disable_scale_in: p.disable_scale_in,
+        metric,
+    }))
+}
+
+/// The policy's own label, else the load balancer's ARN suffixes (the target group's taken from
+/// its ARN when only that is given).
+/// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
+fn resource_label(svc: &model::Service, p: &m::Policy) -> Option<ResourceLabel> {
+    if let Some(label) = &p.resource_label {
+        return Some(ResourceLabel::Given(label.clone()));
+    }
+    let lb = svc.load_balancer.as_ref()?;
+    Some(ResourceLabel::Parts {
+        load_balancer: lb.load_balancer_arn_suffix.clone(),
+        target_group: lb
+            .target_group_arn_suffix
+            .clone()
+            .or_else(|| lb.target_group_arn.as_deref().and_then(tg_suffix_of_arn)),
+    })
+}
+
+/// `arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>` ends in the suffix
+/// the resource label needs.
+fn tg_suffix_of_arn(arn: &str) -> Option<String> {
+    let (_, suffix) = arn.rsplit_once(':')?;
+    let parts: Vec<&str> = suffix.split('/').collect();
+    (arn.starts_with("arn:") && parts.len() == 3 && parts[0] == "targetgroup")
+        .then(|| suffix.to_owned())
+}
+
+fn step_scaling(p: &m::Policy, name: PolicyName) -> Option<Policy> {
+    let a = p.alarm.as_ref()?;
+    Some(Policy::Step(StepScaling {
+        name,
+        adjustment_type: p.adjustment_type_or_default(),
+        cooldown: p.cooldown,
+        metric_aggregation_type: p.metric_aggregation_type,
+        min_adjustment_magnitude: p.min_adjustment_magnitude,
+        steps: p.step_adjustments.clone(),
+        alarm: Alarm {
+            namespace: a.namespace_or_default().to_owned(),
+            metric_name: a.metric_name_or_default().to_owned(),
+            statistic: a.statistic_or_default(),
+            period: a.period_or_default(),
+            evaluation_periods: a.evaluation_periods_or_default(),
+            datapoints_to_alarm: a.datapoints_to_alarm,
+            threshold: a.threshold?,
+            comparison_operator: p.comparison_operator()?,
+            treat_missing_data: a.treat_missing_data,
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_group_suffix_from_arn() {
+        assert_eq!(
+            tg_suffix_of_arn(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/73e2d6bc24d8a067"
+            )
+            .as_deref(),
+            Some("targetgroup/api/73e2d6bc24d8a067")
+        );
+        assert_eq!(tg_suffix_of_arn("targetgroup/api/1"), None);
+    }
+}

@@ -1,0 +1,339 @@
+//! A resolved service: the task, its containers, where it runs and what it may reach.
+
+use std::collections::BTreeMap;
+
+use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily, Sidecar};
+use crate::model::{self, ServiceName, StackName};
+
+use super::scaling::{self, Scaling};
+
+/// CloudWatch Logs retention when the stack sets none.
+pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
+/// Seconds the scheduler ignores load balancer health checks after a task starts.
+pub const DEFAULT_GRACE_PERIOD: u32 = 60;
+/// The platform version when the stack names none.
+pub const DEFAULT_PLATFORM_VERSION: &str = "LATEST";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: ServiceName,
+    pub names: Names,
+    pub task: Task,
+    pub placement: Placement,
+    /// The desired count written on the ECS service: the user's, else `min_capacity` with auto
+    /// scaling, else 1.
+    pub desired_count: u32,
+    /// The service's own container, named after the service.
+    pub container: Container,
+    pub sidecars: Vec<Container>,
+    pub logs: Logs,
+    pub load_balancer: Option<LoadBalancer>,
+    /// The port the tasks reach their database on.
+    pub database_port: Option<u16>,
+    pub scaling: Option<Scaling>,
+    /// The stack's tags with the service's merged over them.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// The AWS names of a service's resources. Account- and region-wide names carry the stack name,
+/// so two stacks never collide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    /// `<stack>-<service>`: the prefix of the names below and of policy and alarm names.
+    pub prefix: String,
+    pub family: String,
+    pub execution_role: String,
+    pub task_role: String,
+    pub security_group: String,
+    pub log_group: String,
+    /// The ECS service name, unique within its cluster.
+    pub ecs_service: String,
+}
+
+impl Names {
+    pub fn new(stack: &StackName, service: &ServiceName) -> Self {
+        let prefix = format!("{stack}-{service}");
+        Self {
+            family: prefix.clone(),
+            execution_role: format!("{prefix}-execution"),
+            task_role: format!("{prefix}-task"),
+            security_group: format!("{prefix}-tasks"),
+            log_group: format!("/ecs/{stack}/{service}"),
+            ecs_service: service.to_string(),
+            prefix,
+        }
+    }
+}
+
+/// The task definition's size and platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    /// CPU units and MiB: a valid Fargate size.
+    pub cpu: u32,
+    pub memory: u32,
+    pub architecture: CpuArchitecture,
+    pub os: OperatingSystemFamily,
+    pub platform_version: String,
+}
+
+/// Where the tasks run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// `launch_type = "FARGATE"`.
+    LaunchType,
+    /// A capacity provider strategy, in the stack's order.
+    Strategy(Vec<CapacityShare>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityShare {
+    pub provider: CapacityProvider,
+    pub weight: u32,
+    pub base: u32,
+    /// The provider's share of the tasks beyond the bases, in whole percent (rounded down).
+    pub percent: u32,
+}
+
+/// One container definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container {
+    pub name: String,
+    /// `None` means the module variable `<service>_image` (the main container only).
+    pub image: Option<String>,
+    pub essential: bool,
+    /// Hard limit in MiB.
+    pub memory: Option<u32>,
+    /// Soft limit in MiB, strategies already applied.
+    pub memory_reservation: Option<u32>,
+    pub port: Option<u16>,
+    /// The user's variables, then the ones gen-tf derives.
+    pub environment: Vec<(String, String)>,
+    pub secrets: Vec<Secret>,
+    pub read_only_root_filesystem: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Secret {
+    /// The variable name inside the container.
+    pub name: String,
+    /// The ARN as the stack gives it, for `valueFrom`.
+    pub value_from: String,
+    pub source: SecretSource,
+}
+
+/// Where a secret is read from, with the resource the execution role must be allowed to read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SecretSource {
+    /// The secret's ARN without a `:json-key:version-stage:version-id` suffix: IAM matches the
+    /// secret, not the key.
+    SecretsManager {
+        arn: String,
+    },
+    Parameter {
+        arn: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logs {
+    pub retention_days: u32,
+    pub kms_key_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancer {
+    /// `None` means the module variable `<service>_target_group_arn`.
+    pub target_group_arn: Option<String>,
+    /// The main container's port, which the target group sends to.
+    pub container_port: u16,
+    pub grace_period_seconds: u32,
+}
+
+pub(super) fn resolve(
+    stack: &model::Stack,
+    name: &ServiceName,
+    svc: &model::Service,
+    env: Option<&str>,
+) -> Option<Service> {
+    let platform = svc.platform();
+    let mut tags = stack.tags.clone();
+    tags.extend(svc.tags.clone());
+    let container_port = svc.container_port();
+    Some(Service {
+        name: name.clone(),
+        names: Names::new(&stack.name, name),
+        task: Task {
+            cpu: svc.cpu,
+            memory: svc.memory,
+            architecture: platform.cpu_architecture,
+            os: platform.operating_system_family,
+            platform_version: svc
+                .platform_version
+                .clone()
+                .unwrap_or_else(|| DEFAULT_PLATFORM_VERSION.to_owned()),
+        },
+        placement: placement(svc)?,
+        desired_count: svc.effective_desired_count(),
+        container: main_container(name, svc, env)?,
+        sidecars: svc
+            .sidecars
+            .iter()
+            .map(sidecar)
+            .collect::<Option<Vec<_>>>()?,
+        logs: logs(svc),
+        load_balancer: match &svc.load_balancer {
+            None => None,
+            Some(lb) => Some(LoadBalancer {
+                target_group_arn: lb.target_group_arn.clone(),
+                container_port: container_port?,
+                grace_period_seconds: lb
+                    .health_check_grace_period_seconds
+                    .unwrap_or(DEFAULT_GRACE_PERIOD),
+            }),
+        },
+        database_port: svc
+            .database
+            .as_ref()
+            .map(model::service::Database::port_or_default),
+        scaling: match &svc.auto_scaling {
+            None => None,
+            Some(a) => Some(scaling::resolve(stack, name, svc, a)?),
+        },
+        tags,
+    })
+}
+
+fn placement(svc: &model::Service) -> Option<Placement> {
+    if svc.capacity_provider_strategy.is_empty() {
+        return Some(Placement::LaunchType);
+    }
+    // AWS reads a weight or base that is not given as 0.
+    let weight =
+        |c: &model::service::CapacityProviderItem| u32::try_from(c.weight.unwrap_or(0)).ok();
+    let total = svc
+        .capacity_provider_strategy
+        .iter()
+        .map(weight)
+        .sum::<Option<u32>>()?;
+    svc.capacity_provider_strategy
+        .iter()
+        .map(|c| {
+            let weight = weight(c)?;
+            Some(CapacityShare {
+                provider: c.capacity_provider,
+                weight,
+                base: u32::try_from(c.base.unwrap_or(0)).ok()?,
+                // The `capacity-weight` rule guarantees a positive total.
+                percent: (weight * 100).checked_div(total)?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(Placement::Strategy)
+}
+
+fn main_container(
+    name: &ServiceName,
+    svc: &model::Service,
+    env: Option<&str>,
+) -> Option<Container> {
+    let mut environment: Vec<(String, String)> = svc
+        .environment
+        .iter()
+        .map(|e| (e.name.clone(), e.value.clone()))
+        .collect();
+    environment.extend(svc.generated_env());
+    Some(Container {
+        name: name.to_string(),
+        image: svc.image.clone(),
+        essential: true,
+        memory: svc.container_memory,
+        memory_reservation: mib(svc.reservation_mib(env))?,
+        port: svc.container_port(),
+        environment,
+        secrets: svc.secrets.iter().map(secret).collect(),
+        read_only_root_filesystem: svc.read_only_root_filesystem(),
+    })
+}
+
+fn sidecar(s: &Sidecar) -> Option<Container> {
+    Some(Container {
+        name: s.name.clone(),
+        image: Some(s.image.clone()),
+        essential: s.essential,
+        memory: s.memory,
+        memory_reservation: mib(s.memory_reservation)?,
+        port: s.port,
+        environment: s
+            .environment
+            .iter()
+            .map(|e| (e.name.clone(), e.value.clone()))
+            .collect(),
+        secrets: Vec::new(),
+        read_only_root_filesystem: false,
+    })
+}
+
+/// A reservation the memory rules have accepted (positive, and below the limits) as MiB;
+/// `Some(None)` when there is none, `None` when a rule let a bad one through.
+fn mib(reservation: Option<i64>) -> Option<Option<u32>> {
+    match reservation {
+        None => Some(None),
+        Some(r) => u32::try_from(r).ok().map(Some),
+    }
+}
+
+fn secret(s: &model::service::Secret) -> Secret {
+    Secret {
+        name: s.name.clone(),
+        value_from: s.value_from.clone(),
+        source: secret_source(&s.value_from),
+    }
+}
+
+/// The resource a `valueFrom` grants: a Secrets Manager ARN loses its
+/// `:json-key:version-stage:version-id` suffix. The `secret-arn` rule has checked the shape.
+pub fn secret_source(value_from: &str) -> SecretSource {
+    let parts: Vec<&str> = value_from.split(':').collect();
+    if parts.get(2) == Some(&"secretsmanager") {
+        SecretSource::SecretsManager {
+            arn: parts[..parts.len().min(7)].join(":"),
+        }
+    } else {
+        SecretSource::Parameter {
+            arn: value_from.to_owned(),
+        }
+    }
+}
+
+fn logs(svc: &model::Service) -> Logs {
+    let obs = svc.observability.as_ref();
+    Logs {
+        retention_days: obs
+            .and_then(|o| o.log_retention_days)
+            .unwrap_or(DEFAULT_LOG_RETENTION_DAYS),
+        kms_key_arn: obs.and_then(|o| o.log_kms_key_arn.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_sources() {
+        assert_eq!(
+            secret_source(
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::"
+            ),
+            SecretSource::SecretsManager {
+                arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf".to_owned()
+            }
+        );
+        assert_eq!(
+            secret_source("arn:aws:ssm:eu-west-1:123456789012:parameter/x"),
+            SecretSource::Parameter {
+                arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/x".to_owned()
+            }
+        );
+    }
+}
