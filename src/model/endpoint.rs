@@ -352,7 +352,7 @@ pub fn images(svc: &Service) -> Vec<ImageRef> {
 /// for parameter ARNs and for bare parameter names (allowed in the task's own region).
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
 pub fn secret_endpoint(value_from: &str) -> &'static str {
-    if value_from.split(':').nth(2) == Some("secretsmanager") {
+    if super::aws::Arn::parse(value_from).is_ok_and(|a| a.service == "secretsmanager") {
         "secretsmanager"
     } else {
         "ssm"

@@ -1,6 +1,7 @@
 //! The typed model of a stack. Deserializing into it rejects unknown fields and wrong types;
 //! the rules that need more than one field live in `validate`.
 
+pub mod aws;
 pub mod endpoint;
 pub mod names;
 pub mod scaling;

@@ -1,5 +1,6 @@
 //! Resolved auto scaling: the target's range and each policy with every field it needs.
 
+use crate::model::aws::Arn;
 use crate::model::scaling::{
     self as m, AdjustmentType, ComparisonOperator, CustomizedMetric, MetricAggregation, PolicyType,
     PredefinedMetric, Statistic, StepAdjustment, TreatMissingData,
@@ -186,10 +187,9 @@ fn resource_label(svc: &model::Service, p: &m::Policy) -> Option<ResourceLabel> 
 /// `arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>` ends in the suffix
 /// the resource label needs.
 fn tg_suffix_of_arn(arn: &str) -> Option<String> {
-    let (_, suffix) = arn.rsplit_once(':')?;
-    let parts: Vec<&str> = suffix.split('/').collect();
-    (arn.starts_with("arn:") && parts.len() == 3 && parts[0] == "targetgroup")
-        .then(|| suffix.to_owned())
+    let resource = Arn::parse(arn).ok()?.resource;
+    let parts: Vec<&str> = resource.split('/').collect();
+    (parts.len() == 3 && parts[0] == "targetgroup").then(|| resource.to_owned())
 }
 
 fn step_scaling(p: &m::Policy, name: PolicyName) -> Option<Policy> {

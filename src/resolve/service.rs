@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::aws::Arn;
 use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily, Sidecar};
 use crate::model::{self, ServiceName, StackName};
 
@@ -293,15 +294,23 @@ fn secret(s: &model::service::Secret) -> Secret {
 /// The resource a `valueFrom` grants: a Secrets Manager ARN loses its
 /// `:json-key:version-stage:version-id` suffix. The `secret-arn` rule has checked the shape.
 pub fn secret_source(value_from: &str) -> SecretSource {
-    let parts: Vec<&str> = value_from.split(':').collect();
-    if parts.get(2) == Some(&"secretsmanager") {
-        SecretSource::SecretsManager {
-            arn: parts[..parts.len().min(7)].join(":"),
+    match Arn::parse(value_from) {
+        Ok(a) if a.service == "secretsmanager" => {
+            // `secret:<name>`, then the optional `:<json-key>:<version-stage>:<version-id>`.
+            let secret: Vec<&str> = a.resource.splitn(3, ':').take(2).collect();
+            SecretSource::SecretsManager {
+                arn: format!(
+                    "arn:{}:secretsmanager:{}:{}:{}",
+                    a.partition,
+                    a.region,
+                    a.account,
+                    secret.join(":")
+                ),
+            }
         }
-    } else {
-        SecretSource::Parameter {
+        _ => SecretSource::Parameter {
             arn: value_from.to_owned(),
-        }
+        },
     }
 }
 

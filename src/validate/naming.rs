@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
+use crate::model::aws::is_region;
 use crate::model::{ServiceName, Stack, StackName};
 use crate::resolve::service::Names;
 
@@ -264,51 +265,9 @@ pub fn is_ecs_name(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-/// `^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`, the shape of every AWS region code.
-pub fn is_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
-    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    match parts.as_slice() {
-        [geo, area, n] => geo.len() == 2 && lower(geo) && lower(area) && number(n),
-        [geo, part, area, n] => {
-            geo.len() == 2
-                && lower(geo)
-                && (*part == "gov" || part.starts_with("iso") && lower(part))
-                && lower(area)
-                && number(n)
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn regions() {
-        for ok in [
-            "us-east-1",
-            "eu-central-2",
-            "us-gov-west-1",
-            "us-isob-east-1",
-            "ap-southeast-5",
-        ] {
-            assert!(is_region(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "us-east",
-            "US-EAST-1",
-            "us_east_1",
-            "useast1",
-            "us-east-1a",
-            "${var.region}",
-        ] {
-            assert!(!is_region(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn tags() {

@@ -258,24 +258,6 @@ pub const ECS_SERVICE_METRICS: &[&str] = &["CPUUtilization", "MemoryUtilization"
 /// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html
 pub const MAX_TARGET_VALUE: f64 = 2.348_542_582_773_833_2e108;
 
-const TARGET_ONLY: &[&str] = &[
-    "predefined_metric_type",
-    "target_value",
-    "scale_in_cooldown",
-    "scale_out_cooldown",
-    "disable_scale_in",
-    "resource_label",
-    "customized_metric",
-];
-const STEP_ONLY: &[&str] = &[
-    "adjustment_type",
-    "cooldown",
-    "metric_aggregation_type",
-    "min_adjustment_magnitude",
-    "step_adjustments",
-    "alarm",
-];
-
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     // Terraform label -> (service, policy name, JSON path) of the policy that took it first.
     let mut labels: BTreeMap<String, (String, String, String)> = BTreeMap::new();
@@ -434,41 +416,76 @@ fn unique_label(
     }
 }
 
+/// The fields a policy sets, by kind: (target tracking fields, step scaling fields). The
+/// destructuring names every field of [`Policy`], so a field added to the model does not
+/// compile until it is sorted into one kind or the other here.
+fn fields_by_kind(p: &Policy) -> (Vec<&'static str>, Vec<&'static str>) {
+    let Policy {
+        name: _,
+        policy_type: _,
+        predefined_metric_type,
+        target_value,
+        scale_in_cooldown,
+        scale_out_cooldown,
+        disable_scale_in,
+        resource_label,
+        customized_metric,
+        adjustment_type,
+        cooldown,
+        metric_aggregation_type,
+        min_adjustment_magnitude,
+        step_adjustments,
+        alarm,
+    } = p;
+    let set = |fields: &[(&'static str, bool)]| -> Vec<&'static str> {
+        fields
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(f, _)| *f)
+            .collect()
+    };
+    (
+        set(&[
+            ("predefined_metric_type", predefined_metric_type.is_some()),
+            ("target_value", target_value.is_some()),
+            ("scale_in_cooldown", scale_in_cooldown.is_some()),
+            ("scale_out_cooldown", scale_out_cooldown.is_some()),
+            ("disable_scale_in", disable_scale_in.is_some()),
+            ("resource_label", resource_label.is_some()),
+            ("customized_metric", customized_metric.is_some()),
+        ]),
+        set(&[
+            ("adjustment_type", adjustment_type.is_some()),
+            ("cooldown", cooldown.is_some()),
+            ("metric_aggregation_type", metric_aggregation_type.is_some()),
+            (
+                "min_adjustment_magnitude",
+                min_adjustment_magnitude.is_some(),
+            ),
+            ("step_adjustments", !step_adjustments.is_empty()),
+            ("alarm", alarm.is_some()),
+        ]),
+    )
+}
+
 /// One diagnostic per field that belongs to the other policy type.
 fn foreign_fields(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
-    let set = |f: &str| -> bool {
-        match f {
-            "predefined_metric_type" => p.predefined_metric_type.is_some(),
-            "target_value" => p.target_value.is_some(),
-            "scale_in_cooldown" => p.scale_in_cooldown.is_some(),
-            "scale_out_cooldown" => p.scale_out_cooldown.is_some(),
-            "disable_scale_in" => p.disable_scale_in.is_some(),
-            "resource_label" => p.resource_label.is_some(),
-            "customized_metric" => p.customized_metric.is_some(),
-            "adjustment_type" => p.adjustment_type.is_some(),
-            "cooldown" => p.cooldown.is_some(),
-            "metric_aggregation_type" => p.metric_aggregation_type.is_some(),
-            "min_adjustment_magnitude" => p.min_adjustment_magnitude.is_some(),
-            "step_adjustments" => !p.step_adjustments.is_empty(),
-            "alarm" => p.alarm.is_some(),
-            _ => false,
-        }
-    };
+    let (target_fields, step_fields) = fields_by_kind(p);
     let (foreign, this, other, fix) = match p.kind() {
         PolicyType::TargetTrackingScaling => (
-            STEP_ONLY,
+            step_fields,
             "a target tracking policy (policy_type defaults to TargetTrackingScaling)",
             "step scaling",
             "or set policy_type: 'StepScaling' to make this a step policy",
         ),
         PolicyType::StepScaling => (
-            TARGET_ONLY,
+            target_fields,
             "a step scaling policy",
             "target tracking",
             "or move it to a separate target tracking policy",
         ),
     };
-    for f in foreign.iter().filter(|f| set(f)) {
+    for f in foreign {
         out.push(
             Diagnostic::new(
                 &POLICY_FIELDS,

@@ -6,7 +6,7 @@ use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::Stack;
 
 use super::context::Context;
-use super::naming::is_region;
+use crate::model::aws::Arn;
 
 pub static SECRET_ARN: Rule = Rule {
     code: "secret-arn",
@@ -27,66 +27,6 @@ pub static ARN_FORMAT: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub static RULES: &[&Rule] = &[&SECRET_ARN, &ARN_FORMAT];
 
-/// The parts of `arn:<partition>:<service>:<region>:<account>:<resource>`, the resource kept
-/// whole (it may contain ':').
-struct Arn<'a> {
-    partition: &'a str,
-    service: &'a str,
-    region: &'a str,
-    account: &'a str,
-    resource: &'a str,
-}
-
-fn parse_arn(s: &str) -> Result<Arn<'_>, String> {
-    let mut parts = s.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(
-            "it does not have the form arn:<partition>:<service>:<region>:<account>:<resource>"
-                .to_owned(),
-        );
-    };
-    Ok(Arn {
-        partition,
-        service,
-        region,
-        account,
-        resource,
-    })
-}
-
-impl Arn<'_> {
-    /// Partition, region and account, which every ARN gen-tf takes has.
-    fn location_problem(&self) -> Option<String> {
-        const PARTITIONS: &[&str] = &[
-            "aws",
-            "aws-cn",
-            "aws-us-gov",
-            "aws-iso",
-            "aws-iso-b",
-            "aws-iso-e",
-            "aws-iso-f",
-            "aws-eusc",
-        ];
-        if !PARTITIONS.contains(&self.partition) {
-            return Some(format!("`{}` is not an AWS partition", self.partition));
-        }
-        if !is_region(self.region) {
-            return Some(format!("`{}` is not a region code", self.region));
-        }
-        if self.account.len() != 12 || !self.account.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(format!("`{}` is not a 12-digit account ID", self.account));
-        }
-        None
-    }
-}
-
 /// Characters of secret names (`/_+=.@-` and alphanumerics) and SSM parameter names.
 fn name_chars(s: &str, extra: &[u8]) -> bool {
     !s.is_empty()
@@ -96,7 +36,7 @@ fn name_chars(s: &str, extra: &[u8]) -> bool {
 
 /// Why `value_from` is not a secret ARN gen-tf can use, if it is not.
 pub fn secret_problem(value_from: &str) -> Option<String> {
-    let arn = match parse_arn(value_from) {
+    let arn = match Arn::parse(value_from) {
         Ok(a) => a,
         Err(e) => return Some(e),
     };
@@ -145,7 +85,7 @@ pub fn secret_problem(value_from: &str) -> Option<String> {
 }
 
 fn resource_problem(value: &str, service: &str, prefix: &str) -> Option<String> {
-    match parse_arn(value) {
+    match Arn::parse(value) {
         Err(e) => Some(e),
         Ok(a) if a.service != service => {
             Some(format!("it is an ARN of `{}`, not `{service}`", a.service))

@@ -1,0 +1,131 @@
+//! The shapes of AWS identifiers that stacks name: ARNs and region codes. Parsed here once, for
+//! the rules that check them and for resolution, which takes them apart.
+
+/// The parts of `arn:<partition>:<service>:<region>:<account>:<resource>`, the resource kept
+/// whole (it may contain ':').
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    /// Splits an ARN into its parts; the error says what form was expected.
+    pub fn parse(s: &'a str) -> Result<Self, String> {
+        let mut parts = s.splitn(6, ':');
+        match (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) {
+            (
+                Some("arn"),
+                Some(partition),
+                Some(service),
+                Some(region),
+                Some(account),
+                Some(resource),
+            ) => Ok(Self {
+                partition,
+                service,
+                region,
+                account,
+                resource,
+            }),
+            _ => Err(
+                "it does not have the form arn:<partition>:<service>:<region>:<account>:<resource>"
+                    .to_owned(),
+            ),
+        }
+    }
+
+    /// Partition, region and account, which every ARN gen-tf takes has.
+    pub fn location_problem(&self) -> Option<String> {
+        const PARTITIONS: &[&str] = &[
+            "aws",
+            "aws-cn",
+            "aws-us-gov",
+            "aws-iso",
+            "aws-iso-b",
+            "aws-iso-e",
+            "aws-iso-f",
+            "aws-eusc",
+        ];
+        if !PARTITIONS.contains(&self.partition) {
+            return Some(format!("`{}` is not an AWS partition", self.partition));
+        }
+        if !is_region(self.region) {
+            return Some(format!("`{}` is not a region code", self.region));
+        }
+        if self.account.len() != 12 || !self.account.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(format!("`{}` is not a 12-digit account ID", self.account));
+        }
+        None
+    }
+}
+
+/// `^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`, the shape of every AWS region code.
+pub fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [geo, area, n] => geo.len() == 2 && lower(geo) && lower(area) && number(n),
+        [geo, part, area, n] => {
+            geo.len() == 2
+                && lower(geo)
+                && (*part == "gov" || part.starts_with("iso") && lower(part))
+                && lower(area)
+                && number(n)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions() {
+        for ok in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "ap-southeast-5",
+        ] {
+            assert!(is_region(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "us_east_1",
+            "useast1",
+            "us-east-1a",
+            "${var.region}",
+        ] {
+            assert!(!is_region(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn arns() {
+        let a = Arn::parse("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:k::").unwrap();
+        assert_eq!(
+            (a.service, a.region, a.resource),
+            ("secretsmanager", "eu-west-1", "secret:db:k::")
+        );
+        assert_eq!(a.location_problem(), None);
+        assert!(Arn::parse("arn:aws:s3").is_err());
+        let bad = Arn::parse("arn:aws:kms:eu-west-1:1234:key/x").unwrap();
+        assert!(bad.location_problem().is_some());
+    }
+}
