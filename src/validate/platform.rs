@@ -96,9 +96,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
-    let platform = svc.platform();
-    let windows = platform.operating_system_family.is_windows();
-    let arm64 = platform.cpu_architecture == CpuArchitecture::Arm64;
+    let windows = svc.platform().operating_system_family.is_windows();
     let version = svc.platform_version_or_latest();
     let version_path = join(base, "platform_version");
     let os_name = if windows { "Windows" } else { "Linux" };
@@ -152,6 +150,15 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         );
     }
 
+    arch_and_spot(base, svc, version, out);
+}
+
+/// ARM64 with Windows, and FARGATE_SPOT with Windows or with ARM64 on an old platform.
+fn arch_and_spot(base: &str, svc: &Service, version: &str, out: &mut Vec<Diagnostic>) {
+    let platform = svc.platform();
+    let windows = platform.operating_system_family.is_windows();
+    let arm64 = platform.cpu_architecture == CpuArchitecture::Arm64;
+    let version_path = join(base, "platform_version");
     let runtime_path = join(base, "runtime_platform");
     if windows && arm64 {
         out.push(

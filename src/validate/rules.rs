@@ -78,3 +78,17 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
 pub fn find(code: &str) -> Option<&'static Rule> {
     all().find(|r| r.code == code)
 }
+
+/// The catalogue as the Markdown table in README.md's "Rules" section.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| code | severity | what it rejects |\n|---|---|---|\n");
+    for r in all() {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            r.code,
+            r.severity,
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
