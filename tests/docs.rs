@@ -12,7 +12,9 @@ const END: &str = "<!-- rules:end -->";
 fn readme_rules_table_is_the_catalogue() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let text = std::fs::read_to_string(&path).expect("README.md is readable");
-    let start = text.find(BEGIN).expect("README.md has the rules:begin marker");
+    let start = text
+        .find(BEGIN)
+        .expect("README.md has the rules:begin marker");
     let body = start + text[start..].find('\n').expect("marker line ends") + 1;
     let end = text.find(END).expect("README.md has the rules:end marker");
     let want = rules::markdown_table();

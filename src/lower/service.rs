@@ -167,6 +167,13 @@ fn task_definition(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
             ir::call("jsonencode", vec![ir::list(containers)]),
         )
         .attr_opt("tags", ctx.tags(Some(svc)))
+        .blocks(svc.task.ephemeral_storage_gib.map(|gib| {
+            Block::new(
+                "ephemeral_storage",
+                &[],
+                Body::new().attr("size_in_gib", ir::int(i64::from(gib))),
+            )
+        }))
         .block(Block::new(
             "runtime_platform",
             &[],

@@ -35,6 +35,11 @@ pub struct Service {
     /// the service uses `launch_type = "FARGATE"`.
     #[serde(default)]
     pub launch_type: Option<LaunchType>,
+    /// Ephemeral storage of the task in GiB, 21-200. Omitted means Fargate's 20 GiB.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EphemeralStorage.html
+    #[serde(default)]
+    #[schemars(range(min = 21, max = 200))]
+    pub ephemeral_storage_gib: Option<u32>,
     /// Fargate platform version: `LATEST`, `1.4.0` or `1.3.0` (Linux), `1.0.0` (Windows).
     #[serde(default)]
     pub platform_version: Option<String>,

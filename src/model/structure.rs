@@ -312,6 +312,12 @@ impl<'a> Walker<'a> {
             Some("int32") => (i32::MIN.into(), i32::MAX.into()),
             _ => (i64::MIN.into(), i64::MAX.into()),
         };
+        // A field's AWS range, declared next to it with `#[schemars(range(min, max))]`, narrows
+        // the type's (and documents it in the JSON Schema).
+        let bound = |b: Option<f64>| b.filter(|b| b.fract() == 0.0).map(|b| b as i128);
+        let declared = s.number.as_ref();
+        let lo = bound(declared.and_then(|n| n.minimum)).map_or(lo, |b| b.max(lo));
+        let hi = bound(declared.and_then(|n| n.maximum)).map_or(hi, |b| b.min(hi));
         if n < lo || n > hi {
             let field = self.field_name();
             let d = Diagnostic::new(

@@ -75,6 +75,8 @@ pub struct Task {
     pub architecture: CpuArchitecture,
     pub os: OperatingSystemFamily,
     pub platform_version: String,
+    /// `None` means Fargate's default of 20 GiB.
+    pub ephemeral_storage_gib: Option<u32>,
 }
 
 /// Where the tasks run.
@@ -172,6 +174,7 @@ pub(super) fn resolve(
                 .platform_version
                 .clone()
                 .unwrap_or_else(|| DEFAULT_PLATFORM_VERSION.to_owned()),
+            ephemeral_storage_gib: svc.ephemeral_storage_gib,
         },
         placement: placement(svc)?,
         desired_count: svc.effective_desired_count(),
