@@ -4,7 +4,7 @@
 use hcl::Expression;
 
 use crate::ir::{self, Block, Body};
-use crate::resolve::service::SecretSource;
+use crate::resolve::container::SecretSource;
 use crate::resolve::Service;
 
 use super::Ctx;
@@ -93,7 +93,11 @@ fn assume_ecs_tasks() -> Expression {
 
 /// Read access to exactly the secrets and parameters the service names, nothing more.
 fn secrets_policy(svc: &Service) -> Option<Expression> {
-    let mut sources: Vec<&SecretSource> = svc.container.secrets.iter().map(|s| &s.source).collect();
+    let mut sources: Vec<&SecretSource> = svc
+        .containers()
+        .flat_map(|c| &c.secrets)
+        .map(|s| &s.source)
+        .collect();
     sources.sort();
     sources.dedup();
     let secrets: Vec<&str> = sources

@@ -6,12 +6,15 @@
 //! services in name order.
 
 mod cluster;
+mod container;
 mod endpoints;
 mod iam;
 mod module_files;
+mod network;
 pub mod readme;
 mod scaling;
 mod service;
+mod task;
 
 use std::collections::BTreeMap;
 

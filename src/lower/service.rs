@@ -3,18 +3,18 @@
 use hcl::Expression;
 
 use crate::ir::{self, Block, Body};
-use crate::resolve::service::{Container, Placement};
+use crate::resolve::service::Placement;
 use crate::resolve::Service;
 
-use super::{iam, Ctx, VarType};
+use super::{iam, network, task, Ctx, VarType};
 
 pub fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
     let id = svc.name.ident();
     let name = &svc.name;
     let mut body = Body::new().block(log_group(ctx, svc));
     body = body.blocks(iam::blocks(ctx, svc));
-    body = body.blocks(security_group(ctx, svc));
-    body = body.block(task_definition(ctx, svc));
+    body = body.blocks(network::security_group(ctx, svc));
+    body = body.block(task::task_definition(ctx, svc));
     body = body.block(ecs_service(ctx, svc));
     body = body.blocks(super::scaling::blocks(ctx, svc));
 
@@ -61,204 +61,6 @@ fn log_group(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
         .attr_opt("kms_key_id", svc.logs.kms_key_arn.clone().map(ir::str))
         .attr_opt("tags", ctx.tags(Some(svc)));
     Block::resource("aws_cloudwatch_log_group", &name.ident(), body)
-}
-
-/// A rule of the task security group on one TCP port, to or from another security group.
-fn sg_rule(
-    kind: &str,
-    label: String,
-    sg_id: &Expression,
-    description: String,
-    port: u16,
-    peer: Expression,
-) -> Block {
-    Block::resource(
-        kind,
-        &label,
-        Body::new()
-            .attr("security_group_id", sg_id.clone())
-            .attr("description", ir::str(description))
-            .attr("ip_protocol", ir::str("tcp"))
-            .attr("from_port", ir::int(i64::from(port)))
-            .attr("to_port", ir::int(i64::from(port)))
-            .attr("referenced_security_group_id", peer),
-    )
-}
-
-fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
-    let (name, id) = (&svc.name, svc.name.ident());
-    let sg_id = ir::reference("aws_security_group", &id, &["id"]);
-    let vpc_id = ctx.vpc_id();
-    let mut out = vec![Block::resource(
-        "aws_security_group",
-        &id,
-        Body::new()
-            .attr("name", ir::str(svc.names.security_group.clone()))
-            .attr(
-                "description",
-                ir::str(format!("Tasks of the {name} ECS service.")),
-            )
-            .attr("vpc_id", vpc_id)
-            .attr_opt("tags", ctx.tags(Some(svc))),
-    )];
-    if let Some(lb) = &svc.load_balancer {
-        let port = lb.container_port;
-        let lb_sg = ctx.var(
-            &format!("{id}_lb_security_group_id"),
-            VarType::String,
-            &format!("Security group of the load balancer in front of {name}."),
-        );
-        out.push(sg_rule(
-            "aws_vpc_security_group_ingress_rule",
-            format!("{id}_from_lb"),
-            &sg_id,
-            format!("Load balancer to {name} on {port}"),
-            port,
-            lb_sg,
-        ));
-    }
-    if let Some(port) = svc.database_port {
-        // Without this the tasks start, then cannot reach their database: the task security
-        // group only allows what it names.
-        let db_sg = ctx.var(
-            &format!("{id}_database_security_group_id"),
-            VarType::String,
-            &format!("Security group of the database that {name} connects to."),
-        );
-        out.push(sg_rule(
-            "aws_vpc_security_group_egress_rule",
-            format!("{id}_to_database"),
-            &sg_id,
-            format!("{name} to its database on {port}"),
-            port,
-            db_sg,
-        ));
-    }
-    out.extend(super::endpoints::task_egress(ctx, svc, &sg_id));
-    out
-}
-
-fn task_definition(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
-    let (name, id) = (&svc.name, svc.name.ident());
-    let mut containers = vec![container(ctx, svc, &svc.container)];
-    containers.extend(svc.sidecars.iter().map(|c| container(ctx, svc, c)));
-    let mut body = Body::new();
-    if !svc.container.read_only_root_filesystem {
-        body = body.comment(format!(
-            "checkov:skip=CKV_AWS_336:{name} writes to its root filesystem (read_only_root_filesystem is not set)"
-        ));
-    }
-    body = body
-        .attr("family", ir::str(svc.names.family.clone()))
-        .attr("requires_compatibilities", ir::list([ir::str("FARGATE")]))
-        .attr("network_mode", ir::str("awsvpc"))
-        .attr("cpu", ir::str(svc.task.cpu.to_string()))
-        .attr("memory", ir::str(svc.task.memory.to_string()))
-        .attr(
-            "execution_role_arn",
-            ir::reference("aws_iam_role", &format!("{id}_execution"), &["arn"]),
-        )
-        .attr(
-            "task_role_arn",
-            ir::reference("aws_iam_role", &format!("{id}_task"), &["arn"]),
-        )
-        .attr(
-            "container_definitions",
-            ir::call("jsonencode", vec![ir::list(containers)]),
-        )
-        .attr_opt("tags", ctx.tags(Some(svc)))
-        .blocks(svc.task.ephemeral_storage_gib.map(|gib| {
-            Block::new(
-                "ephemeral_storage",
-                &[],
-                Body::new().attr("size_in_gib", ir::int(i64::from(gib))),
-            )
-        }))
-        .block(Block::new(
-            "runtime_platform",
-            &[],
-            Body::new()
-                .attr("operating_system_family", ir::str(svc.task.os.as_str()))
-                .attr("cpu_architecture", ir::str(svc.task.architecture.as_str())),
-        ));
-    Block::resource("aws_ecs_task_definition", &id, body)
-}
-
-/// One container definition, in the field order of ECS's own documentation.
-fn container(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expression {
-    let image = match &c.image {
-        Some(i) => ir::str(i.clone()),
-        None => ctx.var(
-            &format!("{}_image", svc.name.ident()),
-            VarType::String,
-            &format!(
-                "Container image of {}, for example an ECR URI with a tag.",
-                svc.name
-            ),
-        ),
-    };
-    let mut fields: Vec<(&str, Expression)> = vec![
-        ("name", ir::str(c.name.clone())),
-        ("image", image),
-        ("essential", ir::bool(c.essential)),
-    ];
-    if let Some(m) = c.memory {
-        fields.push(("memory", ir::int(i64::from(m))));
-    }
-    if let Some(r) = c.memory_reservation {
-        fields.push(("memoryReservation", ir::int(i64::from(r))));
-    }
-    if let Some(p) = c.port {
-        fields.push((
-            "portMappings",
-            ir::list([ir::object([
-                ("containerPort", ir::int(i64::from(p))),
-                ("protocol", ir::str("tcp")),
-            ])]),
-        ));
-    }
-    if !c.environment.is_empty() {
-        fields.push((
-            "environment",
-            ir::list(c.environment.iter().map(|(k, v)| {
-                ir::object([("name", ir::str(k.clone())), ("value", ir::str(v.clone()))])
-            })),
-        ));
-    }
-    if !c.secrets.is_empty() {
-        fields.push((
-            "secrets",
-            ir::list(c.secrets.iter().map(|s| {
-                ir::object([
-                    ("name", ir::str(s.name.clone())),
-                    ("valueFrom", ir::str(s.value_from.clone())),
-                ])
-            })),
-        ));
-    }
-    if c.read_only_root_filesystem {
-        fields.push(("readonlyRootFilesystem", ir::bool(true)));
-    }
-    fields.push(("logConfiguration", log_configuration(ctx, svc, &c.name)));
-    ir::object(fields)
-}
-
-fn log_configuration(ctx: &mut Ctx<'_>, svc: &Service, stream_prefix: &str) -> Expression {
-    let region = ctx.region();
-    ir::object([
-        ("logDriver", ir::str("awslogs")),
-        (
-            "options",
-            ir::object([
-                (
-                    "awslogs-group",
-                    ir::reference("aws_cloudwatch_log_group", &svc.name.ident(), &["name"]),
-                ),
-                ("awslogs-region", region),
-                ("awslogs-stream-prefix", ir::str(stream_prefix)),
-            ]),
-        ),
-    ])
 }
 
 fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service) -> Block {

@@ -383,15 +383,13 @@ pub fn needs(stack: &Stack) -> Vec<Need> {
         // Every gen-tf container logs through awslogs (see lower/service.rs).
         logs.push(name.clone());
         if svc
-            .secrets
-            .iter()
+            .all_secrets()
             .any(|s| secret_endpoint(&s.value_from) == "secretsmanager")
         {
             secrets.push(name.clone());
         }
         if svc
-            .secrets
-            .iter()
+            .all_secrets()
             .any(|s| secret_endpoint(&s.value_from) == "ssm")
         {
             ssm.push(name.clone());

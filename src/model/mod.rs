@@ -2,6 +2,7 @@
 //! the rules that need more than one field live in `validate`.
 
 pub mod aws;
+pub mod container;
 pub mod endpoint;
 pub mod names;
 pub mod scaling;

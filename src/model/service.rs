@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::container::ContainerFields;
 use super::scaling::AutoScaling;
 
 /// A service: one task definition, one ECS service, and what they need around them.
@@ -46,15 +47,6 @@ pub struct Service {
     /// Number of tasks. With auto scaling it defaults to `min_capacity`; otherwise to 1.
     #[serde(default)]
     pub desired_count: Option<u32>,
-    /// Container port.
-    #[serde(default)]
-    pub port: Option<u16>,
-    /// Container environment variables.
-    #[serde(default)]
-    pub environment: Vec<EnvVar>,
-    /// Secrets injected from Secrets Manager or SSM Parameter Store.
-    #[serde(default)]
-    pub secrets: Vec<Secret>,
     #[serde(default)]
     pub database: Option<Database>,
     #[serde(default)]
@@ -63,16 +55,15 @@ pub struct Service {
     pub load_balancer: Option<LoadBalancer>,
     #[serde(default)]
     pub auto_scaling: Option<AutoScaling>,
-    /// Mount the container's root filesystem read-only. Default false, because many
-    /// applications write temporary files.
-    #[serde(default)]
-    pub read_only_root_filesystem: Option<bool>,
     /// Extra containers in the same task, for example a log router or an X-Ray daemon.
     #[serde(default)]
     pub sidecars: Vec<Sidecar>,
     /// Tags for this service's resources, merged over the stack's tags.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// The main container's settings, which sidecars take too.
+    #[serde(flatten)]
+    pub container: ContainerFields,
 }
 
 /// `memory_reservation`: a number of MiB, or `{ strategy: ... }`.
@@ -231,23 +222,6 @@ pub enum LaunchType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EnvVar {
-    pub name: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Secret {
-    /// Environment variable name inside the container.
-    pub name: String,
-    /// ARN of a Secrets Manager secret (optionally with `:json-key:version-stage:version-id`) or
-    /// of an SSM parameter.
-    pub value_from: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Database {
     /// Reader endpoint, exported as DB_READ_HOST.
     pub read_host: String,
@@ -353,19 +327,13 @@ pub struct Sidecar {
     /// Whether the task stops when this container stops. Default false.
     #[serde(default)]
     pub essential: bool,
-    #[serde(default)]
-    pub port: Option<u16>,
-    #[serde(default)]
-    pub environment: Vec<EnvVar>,
+    #[serde(flatten)]
+    pub container: ContainerFields,
 }
 
 impl Service {
     pub fn platform(&self) -> RuntimePlatform {
         self.runtime_platform.clone().unwrap_or_default()
-    }
-
-    pub fn read_only_root_filesystem(&self) -> bool {
-        self.read_only_root_filesystem.unwrap_or(false)
     }
 
     /// The platform version gen-tf writes: the user's, or `LATEST`.
@@ -415,10 +383,27 @@ impl Service {
         }
     }
 
+    /// Every container's settings with the JSON path of the object that holds them, relative to
+    /// the service: `""` for the main container, `sidecars[i]` for a sidecar.
+    pub fn containers(&self) -> impl Iterator<Item = (String, &ContainerFields)> {
+        std::iter::once((String::new(), &self.container)).chain(
+            self.sidecars
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("sidecars[{i}]"), &s.container)),
+        )
+    }
+
+    /// Every secret of every container.
+    pub fn all_secrets(&self) -> impl Iterator<Item = &super::container::Secret> {
+        self.containers().flat_map(|(_, c)| c.secrets.iter())
+    }
+
     /// The main container's port: the service's `port`, else the load balancer's
     /// `container_port` (the `lb-port` rule makes the two agree when both are given).
     pub fn container_port(&self) -> Option<u16> {
-        self.port
+        self.container
+            .port
             .or_else(|| self.load_balancer.as_ref().and_then(|l| l.container_port))
     }
 

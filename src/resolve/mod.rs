@@ -10,6 +10,7 @@
 //! Resolution assumes the rules have passed; where a value would still be missing it returns
 //! `None`, and `validate` reports that as a gen-tf bug instead of writing a default.
 
+pub mod container;
 pub mod endpoint;
 pub mod scaling;
 pub mod service;
@@ -19,9 +20,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::service::CapacityProvider;
 use crate::model::{self, StackName};
 
+pub use container::Container;
 pub use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
 pub use scaling::{Alarm, Policy, PolicyName, Scaling, StepScaling, TargetMetric, TargetTracking};
-pub use service::{Container, Placement, Service};
+pub use service::{Placement, Service};
 
 /// A validated stack, ready to lower.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::aws::Arn;
-use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily, Sidecar};
+use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName, StackName};
 
+use super::container::{self, Container};
 use super::scaling::{self, Scaling};
 
 /// CloudWatch Logs retention when the stack sets none.
@@ -34,6 +34,13 @@ pub struct Service {
     pub scaling: Option<Scaling>,
     /// The stack's tags with the service's merged over them.
     pub tags: BTreeMap<String, String>,
+}
+
+impl Service {
+    /// The main container, then the sidecars.
+    pub fn containers(&self) -> impl Iterator<Item = &Container> {
+        std::iter::once(&self.container).chain(&self.sidecars)
+    }
 }
 
 /// The AWS names of a service's resources. Account- and region-wide names carry the stack name,
@@ -97,46 +104,6 @@ pub struct CapacityShare {
     pub percent: u32,
 }
 
-/// One container definition.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Container {
-    pub name: String,
-    /// `None` means the module variable `<service>_image` (the main container only).
-    pub image: Option<String>,
-    pub essential: bool,
-    /// Hard limit in MiB.
-    pub memory: Option<u32>,
-    /// Soft limit in MiB, strategies already applied.
-    pub memory_reservation: Option<u32>,
-    pub port: Option<u16>,
-    /// The user's variables, then the ones gen-tf derives.
-    pub environment: Vec<(String, String)>,
-    pub secrets: Vec<Secret>,
-    pub read_only_root_filesystem: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Secret {
-    /// The variable name inside the container.
-    pub name: String,
-    /// The ARN as the stack gives it, for `valueFrom`.
-    pub value_from: String,
-    pub source: SecretSource,
-}
-
-/// Where a secret is read from, with the resource the execution role must be allowed to read.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SecretSource {
-    /// The secret's ARN without a `:json-key:version-stage:version-id` suffix: IAM matches the
-    /// secret, not the key.
-    SecretsManager {
-        arn: String,
-    },
-    Parameter {
-        arn: String,
-    },
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logs {
     pub retention_days: u32,
@@ -178,11 +145,11 @@ pub(super) fn resolve(
         },
         placement: placement(svc)?,
         desired_count: svc.effective_desired_count(),
-        container: main_container(name, svc, env)?,
+        container: container::main(name, svc, env)?,
         sidecars: svc
             .sidecars
             .iter()
-            .map(sidecar)
+            .map(container::sidecar)
             .collect::<Option<Vec<_>>>()?,
         logs: logs(svc),
         load_balancer: match &svc.load_balancer {
@@ -235,88 +202,6 @@ fn placement(svc: &model::Service) -> Option<Placement> {
         .map(Placement::Strategy)
 }
 
-fn main_container(
-    name: &ServiceName,
-    svc: &model::Service,
-    env: Option<&str>,
-) -> Option<Container> {
-    let mut environment: Vec<(String, String)> = svc
-        .environment
-        .iter()
-        .map(|e| (e.name.clone(), e.value.clone()))
-        .collect();
-    environment.extend(svc.generated_env());
-    Some(Container {
-        name: name.to_string(),
-        image: svc.image.clone(),
-        essential: true,
-        memory: svc.container_memory,
-        memory_reservation: mib(svc.reservation_mib(env))?,
-        port: svc.container_port(),
-        environment,
-        secrets: svc.secrets.iter().map(secret).collect(),
-        read_only_root_filesystem: svc.read_only_root_filesystem(),
-    })
-}
-
-fn sidecar(s: &Sidecar) -> Option<Container> {
-    Some(Container {
-        name: s.name.clone(),
-        image: Some(s.image.clone()),
-        essential: s.essential,
-        memory: s.memory,
-        memory_reservation: mib(s.memory_reservation)?,
-        port: s.port,
-        environment: s
-            .environment
-            .iter()
-            .map(|e| (e.name.clone(), e.value.clone()))
-            .collect(),
-        secrets: Vec::new(),
-        read_only_root_filesystem: false,
-    })
-}
-
-/// A reservation the memory rules have accepted (positive, and below the limits) as MiB;
-/// `Some(None)` when there is none, `None` when a rule let a bad one through.
-fn mib(reservation: Option<i64>) -> Option<Option<u32>> {
-    match reservation {
-        None => Some(None),
-        Some(r) => u32::try_from(r).ok().map(Some),
-    }
-}
-
-fn secret(s: &model::service::Secret) -> Secret {
-    Secret {
-        name: s.name.clone(),
-        value_from: s.value_from.clone(),
-        source: secret_source(&s.value_from),
-    }
-}
-
-/// The resource a `valueFrom` grants: a Secrets Manager ARN loses its
-/// `:json-key:version-stage:version-id` suffix. The `secret-arn` rule has checked the shape.
-pub fn secret_source(value_from: &str) -> SecretSource {
-    match Arn::parse(value_from) {
-        Ok(a) if a.service == "secretsmanager" => {
-            // `secret:<name>`, then the optional `:<json-key>:<version-stage>:<version-id>`.
-            let secret: Vec<&str> = a.resource.splitn(3, ':').take(2).collect();
-            SecretSource::SecretsManager {
-                arn: format!(
-                    "arn:{}:secretsmanager:{}:{}:{}",
-                    a.partition,
-                    a.region,
-                    a.account,
-                    secret.join(":")
-                ),
-            }
-        }
-        _ => SecretSource::Parameter {
-            arn: value_from.to_owned(),
-        },
-    }
-}
-
 fn logs(svc: &model::Service) -> Logs {
     let obs = svc.observability.as_ref();
     Logs {
@@ -324,28 +209,5 @@ fn logs(svc: &model::Service) -> Logs {
             .and_then(|o| o.log_retention_days)
             .unwrap_or(DEFAULT_LOG_RETENTION_DAYS),
         kms_key_arn: obs.and_then(|o| o.log_kms_key_arn.clone()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_sources() {
-        assert_eq!(
-            secret_source(
-                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::"
-            ),
-            SecretSource::SecretsManager {
-                arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf".to_owned()
-            }
-        );
-        assert_eq!(
-            secret_source("arn:aws:ssm:eu-west-1:123456789012:parameter/x"),
-            SecretSource::Parameter {
-                arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/x".to_owned()
-            }
-        );
     }
 }

@@ -58,19 +58,19 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     if let Some(0) = svc.database.as_ref().and_then(|d| d.port) {
         out.push(port_zero(join(&join(base, "database"), "port")));
     }
-    if svc.port == Some(0) {
+    if svc.container.port == Some(0) {
         out.push(port_zero(join(base, "port")));
     }
     for (i, s) in svc.sidecars.iter().enumerate() {
         let p = index(&join(base, "sidecars"), i);
         check_image(&join(&p, "image"), &s.image, out);
-        if s.port == Some(0) {
+        if s.container.port == Some(0) {
             out.push(port_zero(join(&p, "port")));
         }
     }
     if let Some(lb) = &svc.load_balancer {
         let lb_path = join(base, "load_balancer");
-        match (svc.port, lb.container_port) {
+        match (svc.container.port, lb.container_port) {
             (_, Some(0)) => out.push(port_zero(join(&lb_path, "container_port"))),
             (None, None) => out.push(
                 Diagnostic::new(&LB_PORT, lb_path.clone(), "the load balancer has no container port to send traffic to")

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
+use crate::model::container::ContainerFields;
 use crate::model::{Service, Stack};
 
 use super::context::Context;
@@ -69,12 +70,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         check_main(&join("services", name.as_str()), svc, out);
         for (i, s) in svc.sidecars.iter().enumerate() {
             let base = index(&join(&join("services", name.as_str()), "sidecars"), i);
-            let names = s
-                .environment
-                .iter()
-                .enumerate()
-                .map(|(j, e)| (e.name.as_str(), index(&join(&base, "environment"), j)));
-            check_names(names, &BTreeMap::new(), out);
+            check_names(container_names(&base, &s.container), &BTreeMap::new(), out);
         }
     }
 }
@@ -96,17 +92,25 @@ fn check_main(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
             (n, from)
         })
         .collect();
-    let env = svc
+    check_names(container_names(base, &svc.container), &generated, out);
+}
+
+/// A container's variable and secret names, with the path of each entry.
+fn container_names<'a>(
+    base: &'a str,
+    c: &'a ContainerFields,
+) -> impl Iterator<Item = (&'a str, String)> + 'a {
+    let env = c
         .environment
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.name.as_str(), index(&join(base, "environment"), i)));
-    let secrets = svc
+        .map(move |(i, e)| (e.name.as_str(), index(&join(base, "environment"), i)));
+    let secrets = c
         .secrets
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.name.as_str(), index(&join(base, "secrets"), i)));
-    check_names(env.chain(secrets), &generated, out);
+        .map(move |(i, s)| (s.name.as_str(), index(&join(base, "secrets"), i)));
+    env.chain(secrets)
 }
 
 /// Names in container order; `generated` maps names gen-tf sets to the field they come from.

@@ -100,15 +100,22 @@ fn resource_problem(value: &str, service: &str, prefix: &str) -> Option<String> 
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
-        for (i, s) in svc.secrets.iter().enumerate() {
-            if let Some(why) = secret_problem(&s.value_from) {
-                out.push(
+        for (container, fields) in svc.containers() {
+            let at = if container.is_empty() {
+                base.clone()
+            } else {
+                format!("{base}.{container}")
+            };
+            for (i, s) in fields.secrets.iter().enumerate() {
+                if let Some(why) = secret_problem(&s.value_from) {
+                    out.push(
                     Diagnostic::new(&SECRET_ARN,
-                        join(&index(&join(&base, "secrets"), i), "value_from"),
+                        join(&index(&join(&at, "secrets"), i), "value_from"),
                         format!("{:?} is not a secret ARN: {why}", s.value_from),
                     )
                     .help("write the full ARN, for example arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf or arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key"),
                 );
+                }
             }
         }
         if let Some(kms) = svc

@@ -1,0 +1,152 @@
+//! Resolved containers: the service's own and its sidecars, in one shape.
+
+use crate::model::aws::Arn;
+use crate::model::service::Sidecar;
+use crate::model::{self, ServiceName};
+
+/// One container definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container {
+    pub name: String,
+    /// `None` means the module variable `<service>_image` (the main container only).
+    pub image: Option<String>,
+    pub essential: bool,
+    /// Hard limit in MiB.
+    pub memory: Option<u32>,
+    /// Soft limit in MiB, strategies already applied.
+    pub memory_reservation: Option<u32>,
+    pub port: Option<u16>,
+    /// The user's variables, then the ones gen-tf derives.
+    pub environment: Vec<(String, String)>,
+    pub secrets: Vec<Secret>,
+    pub read_only_root_filesystem: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Secret {
+    /// The variable name inside the container.
+    pub name: String,
+    /// The ARN as the stack gives it, for `valueFrom`.
+    pub value_from: String,
+    pub source: SecretSource,
+}
+
+/// Where a secret is read from, with the resource the execution role must be allowed to read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SecretSource {
+    /// The secret's ARN without a `:json-key:version-stage:version-id` suffix: IAM matches the
+    /// secret, not the key.
+    SecretsManager {
+        arn: String,
+    },
+    Parameter {
+        arn: String,
+    },
+}
+
+pub(super) fn main(
+    name: &ServiceName,
+    svc: &model::Service,
+    env: Option<&str>,
+) -> Option<Container> {
+    let mut environment: Vec<(String, String)> = svc
+        .container
+        .environment
+        .iter()
+        .map(|e| (e.name.clone(), e.value.clone()))
+        .collect();
+    environment.extend(svc.generated_env());
+    Some(Container {
+        name: name.to_string(),
+        image: svc.image.clone(),
+        essential: true,
+        memory: svc.container_memory,
+        memory_reservation: mib(svc.reservation_mib(env))?,
+        port: svc.container_port(),
+        environment,
+        secrets: svc.container.secrets.iter().map(secret).collect(),
+        read_only_root_filesystem: svc.container.read_only_root_filesystem.unwrap_or(false),
+    })
+}
+
+pub(super) fn sidecar(s: &Sidecar) -> Option<Container> {
+    Some(Container {
+        name: s.name.clone(),
+        image: Some(s.image.clone()),
+        essential: s.essential,
+        memory: s.memory,
+        memory_reservation: mib(s.memory_reservation)?,
+        port: s.container.port,
+        environment: s
+            .container
+            .environment
+            .iter()
+            .map(|e| (e.name.clone(), e.value.clone()))
+            .collect(),
+        secrets: s.container.secrets.iter().map(secret).collect(),
+        read_only_root_filesystem: s.container.read_only_root_filesystem.unwrap_or(false),
+    })
+}
+
+/// A reservation the memory rules have accepted (positive, and below the limits) as MiB;
+/// `Some(None)` when there is none, `None` when a rule let a bad one through.
+fn mib(reservation: Option<i64>) -> Option<Option<u32>> {
+    match reservation {
+        None => Some(None),
+        Some(r) => u32::try_from(r).ok().map(Some),
+    }
+}
+
+fn secret(s: &model::container::Secret) -> Secret {
+    Secret {
+        name: s.name.clone(),
+        value_from: s.value_from.clone(),
+        source: secret_source(&s.value_from),
+    }
+}
+
+/// The resource a `valueFrom` grants: a Secrets Manager ARN loses its
+/// `:json-key:version-stage:version-id` suffix. The `secret-arn` rule has checked the shape.
+pub fn secret_source(value_from: &str) -> SecretSource {
+    match Arn::parse(value_from) {
+        Ok(a) if a.service == "secretsmanager" => {
+            // `secret:<name>`, then the optional `:<json-key>:<version-stage>:<version-id>`.
+            let secret: Vec<&str> = a.resource.splitn(3, ':').take(2).collect();
+            SecretSource::SecretsManager {
+                arn: format!(
+                    "arn:{}:secretsmanager:{}:{}:{}",
+                    a.partition,
+                    a.region,
+                    a.account,
+                    secret.join(":")
+                ),
+            }
+        }
+        _ => SecretSource::Parameter {
+            arn: value_from.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_sources() {
+        assert_eq!(
+            secret_source(
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::"
+            ),
+            SecretSource::SecretsManager {
+                arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf".to_owned()
+            }
+        );
+        assert_eq!(
+            secret_source("arn:aws:ssm:eu-west-1:123456789012:parameter/x"),
+            SecretSource::Parameter {
+                arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/x".to_owned()
+            }
+        );
+    }
+}
