@@ -103,8 +103,8 @@ pub mod core {
     pub static OUT_OF_RANGE: Rule = Rule {
         code: "out-of-range",
         severity: Severity::Error,
-        summary: "A number outside the range its field takes (a port of 0, a fraction above 1, a count below 0...).",
-        fact: "AWS validates these ranges only when the resource is created; ports are 1-65535 and ECS integers are 32-bit.",
+        summary: "A number outside the range its field takes (a port of 0, a fraction above 1, a count below 0...), or a text or list longer or shorter than its field allows.",
+        fact: "AWS validates these ranges and lengths only when the resource is created: ports are 1-65535, ECS integers are 32-bit, CloudWatch metric names and namespaces take at most 255 characters, and each field's own range is in its description in `gen-tf schema`.",
         source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html",
     };
 
@@ -178,6 +178,14 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+/// At most `max` characters of `s`, with `...` when cut: user text quoted in a message.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_owned(),
+        Some((cut, _)) => format!("{}...", &s[..cut]),
     }
 }
 

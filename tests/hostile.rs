@@ -383,8 +383,15 @@ fn every_invalid_stack_exits_1_names_code_path_and_fix_and_writes_nothing() {
             continue;
         }
         let out = dir.path().join(&name);
+        // A fixture's first line may name its environment, as tests/validate.rs reads it.
+        let env = fs::read_to_string(&f)
+            .unwrap_or_default()
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("// ENV: "))
+            .map_or_else(|| "ENV=prd".to_owned(), |e| format!("ENV={e}"));
         let run = gen_tf()
-            .args(["build", "--message-format", "json", "-V", "ENV=prd", "-o"])
+            .args(["build", "--message-format", "json", "-V", &env, "-o"])
             .arg(&out)
             .arg(&f)
             .output()

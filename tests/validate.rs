@@ -13,10 +13,20 @@ const STYLE: Style = Style {
     color: false,
 };
 
+/// The environment a fixture is built for: `prd`, unless its first line says `// ENV: <value>`.
+fn fixture_env(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// ENV: "))
+        .unwrap_or("prd")
+        .to_owned()
+}
+
 fn run_case(path: &Path) -> String {
     let opts = Options {
         load: gen_tf::load::LoadOptions {
-            ext_str: vec![("ENV".to_owned(), "prd".to_owned())],
+            ext_str: vec![("ENV".to_owned(), fixture_env(path))],
             ..Default::default()
         },
         ..Default::default()

@@ -3,12 +3,12 @@
 resource "aws_cloudwatch_log_group" "web" {
   #checkov:skip=CKV_AWS_158:web sets no observability.log_kms_key_arn, so CloudWatch's default encryption applies
   #checkov:skip=CKV_AWS_338:web keeps logs 30 days (observability.log_retention_days)
-  name              = "/ecs/minimal/web"
+  name              = "/ecs/minimal/prd/web"
   retention_in_days = 30
 }
 
 resource "aws_iam_role" "web_execution" {
-  name        = "minimal-web-execution"
+  name        = "minimal-prd-web-execution"
   description = "ECS agent role of web: image pulls, logs and secrets."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -30,7 +30,7 @@ resource "aws_iam_role_policy_attachment" "web_execution" {
 }
 
 resource "aws_iam_role" "web_task" {
-  name        = "minimal-web-task"
+  name        = "minimal-prd-web-task"
   description = "Application role of web."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -47,9 +47,13 @@ resource "aws_iam_role" "web_task" {
 }
 
 resource "aws_security_group" "web" {
-  name        = "minimal-web-tasks"
+  name_prefix = "minimal-prd-web-tasks-"
   description = "Tasks of the web ECS service."
   vpc_id      = var.vpc_id
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "web_https" {
@@ -63,7 +67,7 @@ resource "aws_vpc_security_group_egress_rule" "web_https" {
 
 resource "aws_ecs_task_definition" "web" {
   #checkov:skip=CKV_AWS_336:web writes to its root filesystem (read_only_root_filesystem is not set)
-  family                   = "minimal-web"
+  family                   = "minimal-prd-web"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "256"
@@ -93,7 +97,7 @@ resource "aws_ecs_task_definition" "web" {
 }
 
 resource "aws_ecs_service" "web" {
-  name                    = "web"
+  name                    = "minimal-prd-web"
   cluster                 = var.cluster_name
   task_definition         = aws_ecs_task_definition.web.arn
   desired_count           = 1

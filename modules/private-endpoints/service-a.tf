@@ -3,7 +3,7 @@
 resource "aws_cloudwatch_log_group" "service_a" {
   #checkov:skip=CKV_AWS_158:service-a sets no observability.log_kms_key_arn, so CloudWatch's default encryption applies
   #checkov:skip=CKV_AWS_338:service-a keeps logs 30 days (observability.log_retention_days)
-  name              = "/ecs/private-endpoints/service-a"
+  name              = "/ecs/private-endpoints/prd/service-a"
   retention_in_days = 30
   tags = {
     environment = "prd"
@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "service_a" {
 }
 
 resource "aws_iam_role" "service_a_execution" {
-  name        = "private-endpoints-service-a-execution"
+  name        = "private-endpoints-prd-service-a-execution"
   description = "ECS agent role of service-a: image pulls, logs and secrets."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -38,7 +38,7 @@ resource "aws_iam_role_policy_attachment" "service_a_execution" {
 }
 
 resource "aws_iam_role" "service_a_task" {
-  name        = "private-endpoints-service-a-task"
+  name        = "private-endpoints-prd-service-a-task"
   description = "Application role of service-a."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -59,12 +59,16 @@ resource "aws_iam_role" "service_a_task" {
 }
 
 resource "aws_security_group" "service_a" {
-  name        = "private-endpoints-service-a-tasks"
+  name_prefix = "private-endpoints-prd-service-a-tasks-"
   description = "Tasks of the service-a ECS service."
   vpc_id      = var.vpc_id
   tags = {
     environment = "prd"
     team        = "platform"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -88,7 +92,7 @@ resource "aws_vpc_security_group_egress_rule" "service_a_to_s3" {
 
 resource "aws_ecs_task_definition" "service_a" {
   #checkov:skip=CKV_AWS_336:service-a writes to its root filesystem (read_only_root_filesystem is not set)
-  family                   = "private-endpoints-service-a"
+  family                   = "private-endpoints-prd-service-a"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "512"
@@ -129,7 +133,7 @@ resource "aws_ecs_task_definition" "service_a" {
 }
 
 resource "aws_ecs_service" "service_a" {
-  name                    = "service-a"
+  name                    = "private-endpoints-prd-service-a"
   cluster                 = var.cluster_name
   task_definition         = aws_ecs_task_definition.service_a.arn
   desired_count           = 2

@@ -8,7 +8,7 @@ resource "aws_vpc_endpoint" "ecr_api" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "private-endpoints-ecr-api"
+    Name        = "private-endpoints-prd-ecr-api"
     environment = "prd"
     team        = "platform"
   }
@@ -22,7 +22,7 @@ resource "aws_vpc_endpoint" "ecr_dkr" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "private-endpoints-ecr-dkr"
+    Name        = "private-endpoints-prd-ecr-dkr"
     environment = "prd"
     team        = "platform"
   }
@@ -46,7 +46,7 @@ resource "aws_vpc_endpoint" "s3" {
     ]
   })
   tags = {
-    Name        = "private-endpoints-s3"
+    Name        = "private-endpoints-prd-s3"
     environment = "prd"
     team        = "platform"
   }
@@ -60,20 +60,24 @@ resource "aws_vpc_endpoint" "logs" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "private-endpoints-logs"
+    Name        = "private-endpoints-prd-logs"
     environment = "prd"
     team        = "platform"
   }
 }
 
 resource "aws_security_group" "vpc_endpoints" {
-  name        = "private-endpoints-vpc-endpoints"
+  name_prefix = "private-endpoints-prd-vpc-endpoints-"
   description = "Interface VPC endpoints of the private-endpoints stack: HTTPS from its tasks only."
   vpc_id      = var.vpc_id
   tags = {
-    Name        = "private-endpoints-vpc-endpoints"
+    Name        = "private-endpoints-prd-vpc-endpoints"
     environment = "prd"
     team        = "platform"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 

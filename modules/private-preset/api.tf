@@ -3,7 +3,7 @@
 resource "aws_cloudwatch_log_group" "api" {
   #checkov:skip=CKV_AWS_158:api sets no observability.log_kms_key_arn, so CloudWatch's default encryption applies
   #checkov:skip=CKV_AWS_338:api keeps logs 30 days (observability.log_retention_days)
-  name              = "/ecs/private-preset/api"
+  name              = "/ecs/private-preset/prd/api"
   retention_in_days = 30
   tags = {
     environment = "prd"
@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "api" {
 }
 
 resource "aws_iam_role" "api_execution" {
-  name        = "private-preset-api-execution"
+  name        = "private-preset-prd-api-execution"
   description = "ECS agent role of api: image pulls, logs and secrets."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -58,7 +58,7 @@ resource "aws_iam_role_policy" "api_secrets" {
 }
 
 resource "aws_iam_role" "api_task" {
-  name        = "private-preset-api-task"
+  name        = "private-preset-prd-api-task"
   description = "Application role of api."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -79,12 +79,16 @@ resource "aws_iam_role" "api_task" {
 }
 
 resource "aws_security_group" "api" {
-  name        = "private-preset-api-tasks"
+  name_prefix = "private-preset-prd-api-tasks-"
   description = "Tasks of the api ECS service."
   vpc_id      = var.vpc_id
   tags = {
     environment = "prd"
     team        = "payments"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -108,7 +112,7 @@ resource "aws_vpc_security_group_egress_rule" "api_to_s3" {
 
 resource "aws_ecs_task_definition" "api" {
   #checkov:skip=CKV_AWS_336:api writes to its root filesystem (read_only_root_filesystem is not set)
-  family                   = "private-preset-api"
+  family                   = "private-preset-prd-api"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "1024"
@@ -159,7 +163,7 @@ resource "aws_ecs_task_definition" "api" {
 }
 
 resource "aws_ecs_service" "api" {
-  name                    = "api"
+  name                    = "private-preset-prd-api"
   cluster                 = var.cluster_name
   task_definition         = aws_ecs_task_definition.api.arn
   desired_count           = 1

@@ -8,7 +8,7 @@ resource "aws_vpc_endpoint" "ecr_api" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "private-preset-ecr-api"
+    Name        = "private-preset-prd-ecr-api"
     environment = "prd"
     team        = "payments"
   }
@@ -22,7 +22,7 @@ resource "aws_vpc_endpoint" "ecr_dkr" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "private-preset-ecr-dkr"
+    Name        = "private-preset-prd-ecr-dkr"
     environment = "prd"
     team        = "payments"
   }
@@ -34,7 +34,7 @@ resource "aws_vpc_endpoint" "s3" {
   vpc_endpoint_type = "Gateway"
   route_table_ids   = var.private_route_table_ids
   tags = {
-    Name        = "private-preset-s3"
+    Name        = "private-preset-prd-s3"
     environment = "prd"
     team        = "payments"
   }
@@ -48,7 +48,7 @@ resource "aws_vpc_endpoint" "logs" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "private-preset-logs"
+    Name        = "private-preset-prd-logs"
     environment = "prd"
     team        = "payments"
   }
@@ -62,7 +62,7 @@ resource "aws_vpc_endpoint" "secretsmanager" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "private-preset-secretsmanager"
+    Name        = "private-preset-prd-secretsmanager"
     environment = "prd"
     team        = "payments"
   }
@@ -76,20 +76,24 @@ resource "aws_vpc_endpoint" "ssm" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "private-preset-ssm"
+    Name        = "private-preset-prd-ssm"
     environment = "prd"
     team        = "payments"
   }
 }
 
 resource "aws_security_group" "vpc_endpoints" {
-  name        = "private-preset-vpc-endpoints"
+  name_prefix = "private-preset-prd-vpc-endpoints-"
   description = "Interface VPC endpoints of the private-preset stack: HTTPS from its tasks only."
   vpc_id      = var.vpc_id
   tags = {
-    Name        = "private-preset-vpc-endpoints"
+    Name        = "private-preset-prd-vpc-endpoints"
     environment = "prd"
     team        = "payments"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 

@@ -3,7 +3,7 @@
 resource "aws_cloudwatch_log_group" "worker" {
   #checkov:skip=CKV_AWS_158:worker sets no observability.log_kms_key_arn, so CloudWatch's default encryption applies
   #checkov:skip=CKV_AWS_338:worker keeps logs 30 days (observability.log_retention_days)
-  name              = "/ecs/private-preset/worker"
+  name              = "/ecs/private-preset/prd/worker"
   retention_in_days = 30
   tags = {
     environment = "prd"
@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "worker" {
 }
 
 resource "aws_iam_role" "worker_execution" {
-  name        = "private-preset-worker-execution"
+  name        = "private-preset-prd-worker-execution"
   description = "ECS agent role of worker: image pulls, logs and secrets."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -38,7 +38,7 @@ resource "aws_iam_role_policy_attachment" "worker_execution" {
 }
 
 resource "aws_iam_role" "worker_task" {
-  name        = "private-preset-worker-task"
+  name        = "private-preset-prd-worker-task"
   description = "Application role of worker."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -59,12 +59,16 @@ resource "aws_iam_role" "worker_task" {
 }
 
 resource "aws_security_group" "worker" {
-  name        = "private-preset-worker-tasks"
+  name_prefix = "private-preset-prd-worker-tasks-"
   description = "Tasks of the worker ECS service."
   vpc_id      = var.vpc_id
   tags = {
     environment = "prd"
     team        = "payments"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -88,7 +92,7 @@ resource "aws_vpc_security_group_egress_rule" "worker_to_s3" {
 
 resource "aws_ecs_task_definition" "worker" {
   #checkov:skip=CKV_AWS_336:worker writes to its root filesystem (read_only_root_filesystem is not set)
-  family                   = "private-preset-worker"
+  family                   = "private-preset-prd-worker"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "256"
@@ -122,7 +126,7 @@ resource "aws_ecs_task_definition" "worker" {
 }
 
 resource "aws_ecs_service" "worker" {
-  name                    = "worker"
+  name                    = "private-preset-prd-worker"
   cluster                 = var.cluster_name
   task_definition         = aws_ecs_task_definition.worker.arn
   desired_count           = 1

@@ -3,7 +3,7 @@
 resource "aws_cloudwatch_log_group" "api" {
   #checkov:skip=CKV_AWS_158:api sets no observability.log_kms_key_arn, so CloudWatch's default encryption applies
   #checkov:skip=CKV_AWS_338:api keeps logs 30 days (observability.log_retention_days)
-  name              = "/ecs/scaling-seed/api"
+  name              = "/ecs/scaling-seed/prd/api"
   retention_in_days = 30
   tags = {
     environment = "prd"
@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "api" {
 }
 
 resource "aws_iam_role" "api_execution" {
-  name        = "scaling-seed-api-execution"
+  name        = "scaling-seed-prd-api-execution"
   description = "ECS agent role of api: image pulls, logs and secrets."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -38,7 +38,7 @@ resource "aws_iam_role_policy_attachment" "api_execution" {
 }
 
 resource "aws_iam_role" "api_task" {
-  name        = "scaling-seed-api-task"
+  name        = "scaling-seed-prd-api-task"
   description = "Application role of api."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -59,12 +59,16 @@ resource "aws_iam_role" "api_task" {
 }
 
 resource "aws_security_group" "api" {
-  name        = "scaling-seed-api-tasks"
+  name_prefix = "scaling-seed-prd-api-tasks-"
   description = "Tasks of the api ECS service."
   vpc_id      = var.vpc_id
   tags = {
     environment = "prd"
     team        = "platform"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -79,7 +83,7 @@ resource "aws_vpc_security_group_egress_rule" "api_https" {
 
 resource "aws_ecs_task_definition" "api" {
   #checkov:skip=CKV_AWS_336:api writes to its root filesystem (read_only_root_filesystem is not set)
-  family                   = "scaling-seed-api"
+  family                   = "scaling-seed-prd-api"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "512"
@@ -119,7 +123,7 @@ resource "aws_ecs_task_definition" "api" {
 }
 
 resource "aws_ecs_service" "api" {
-  name                    = "api"
+  name                    = "scaling-seed-prd-api"
   cluster                 = var.cluster_name
   task_definition         = aws_ecs_task_definition.api.arn
   desired_count           = 2
@@ -163,7 +167,7 @@ resource "aws_appautoscaling_target" "api" {
 }
 
 resource "aws_appautoscaling_policy" "api_cpu" {
-  name               = "scaling-seed-api-cpu"
+  name               = "scaling-seed-prd-api-cpu"
   policy_type        = "TargetTrackingScaling"
   resource_id        = aws_appautoscaling_target.api.resource_id
   scalable_dimension = aws_appautoscaling_target.api.scalable_dimension
@@ -181,7 +185,7 @@ resource "aws_appautoscaling_policy" "api_cpu" {
 }
 
 resource "aws_appautoscaling_policy" "api_scale_out" {
-  name               = "scaling-seed-api-scale-out"
+  name               = "scaling-seed-prd-api-scale-out"
   policy_type        = "StepScaling"
   resource_id        = aws_appautoscaling_target.api.resource_id
   scalable_dimension = aws_appautoscaling_target.api.scalable_dimension
@@ -206,8 +210,8 @@ resource "aws_appautoscaling_policy" "api_scale_out" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "api_scale_out" {
-  alarm_name          = "scaling-seed-api-scale-out"
-  alarm_description   = "Scales api out with scaling-seed-api-scale-out when CPUUtilization >= 80."
+  alarm_name          = "scaling-seed-prd-api-scale-out"
+  alarm_description   = "Scales api out with scaling-seed-prd-api-scale-out when CPUUtilization >= 80."
   namespace           = "AWS/ECS"
   metric_name         = "CPUUtilization"
   statistic           = "Average"

@@ -11,27 +11,27 @@ output "cluster_arn" {
 }
 
 output "worker_memory_high_policy_arn" {
-  description = "ARN of the scaling-steps-worker-memory-high scaling policy of worker."
+  description = "ARN of the scaling-steps-prd-worker-memory-high scaling policy of worker."
   value       = aws_appautoscaling_policy.worker_memory_high.arn
 }
 
 output "worker_memory_high_alarm_arn" {
-  description = "ARN of the CloudWatch alarm that triggers the scaling-steps-worker-memory-high scaling policy."
+  description = "ARN of the CloudWatch alarm that triggers the scaling-steps-prd-worker-memory-high scaling policy."
   value       = aws_cloudwatch_metric_alarm.worker_memory_high.arn
 }
 
 output "worker_memory_low_policy_arn" {
-  description = "ARN of the scaling-steps-worker-memory-low scaling policy of worker."
+  description = "ARN of the scaling-steps-prd-worker-memory-low scaling policy of worker."
   value       = aws_appautoscaling_policy.worker_memory_low.arn
 }
 
 output "worker_memory_low_alarm_arn" {
-  description = "ARN of the CloudWatch alarm that triggers the scaling-steps-worker-memory-low scaling policy."
+  description = "ARN of the CloudWatch alarm that triggers the scaling-steps-prd-worker-memory-low scaling policy."
   value       = aws_cloudwatch_metric_alarm.worker_memory_low.arn
 }
 
 output "worker_requests_policy_arn" {
-  description = "ARN of the scaling-steps-worker-requests scaling policy of worker."
+  description = "ARN of the scaling-steps-prd-worker-requests scaling policy of worker."
   value       = aws_appautoscaling_policy.worker_requests.arn
 }
 

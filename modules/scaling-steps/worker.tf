@@ -3,7 +3,7 @@
 resource "aws_cloudwatch_log_group" "worker" {
   #checkov:skip=CKV_AWS_158:worker sets no observability.log_kms_key_arn, so CloudWatch's default encryption applies
   #checkov:skip=CKV_AWS_338:worker keeps logs 30 days (observability.log_retention_days)
-  name              = "/ecs/scaling-steps/worker"
+  name              = "/ecs/scaling-steps/prd/worker"
   retention_in_days = 30
   tags = {
     environment = "prd"
@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "worker" {
 }
 
 resource "aws_iam_role" "worker_execution" {
-  name        = "scaling-steps-worker-execution"
+  name        = "scaling-steps-prd-worker-execution"
   description = "ECS agent role of worker: image pulls, logs and secrets."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -38,7 +38,7 @@ resource "aws_iam_role_policy_attachment" "worker_execution" {
 }
 
 resource "aws_iam_role" "worker_task" {
-  name        = "scaling-steps-worker-task"
+  name        = "scaling-steps-prd-worker-task"
   description = "Application role of worker."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -59,12 +59,16 @@ resource "aws_iam_role" "worker_task" {
 }
 
 resource "aws_security_group" "worker" {
-  name        = "scaling-steps-worker-tasks"
+  name_prefix = "scaling-steps-prd-worker-tasks-"
   description = "Tasks of the worker ECS service."
   vpc_id      = var.vpc_id
   tags = {
     environment = "prd"
     team        = "checkout"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -88,7 +92,7 @@ resource "aws_vpc_security_group_egress_rule" "worker_https" {
 
 resource "aws_ecs_task_definition" "worker" {
   #checkov:skip=CKV_AWS_336:worker writes to its root filesystem (read_only_root_filesystem is not set)
-  family                   = "scaling-steps-worker"
+  family                   = "scaling-steps-prd-worker"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "1024"
@@ -179,7 +183,7 @@ resource "aws_appautoscaling_target" "worker" {
 }
 
 resource "aws_appautoscaling_policy" "worker_memory_high" {
-  name               = "scaling-steps-worker-memory-high"
+  name               = "scaling-steps-prd-worker-memory-high"
   policy_type        = "StepScaling"
   resource_id        = aws_appautoscaling_target.worker.resource_id
   scalable_dimension = aws_appautoscaling_target.worker.scalable_dimension
@@ -203,8 +207,8 @@ resource "aws_appautoscaling_policy" "worker_memory_high" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "worker_memory_high" {
-  alarm_name          = "scaling-steps-worker-memory-high"
-  alarm_description   = "Scales worker out with scaling-steps-worker-memory-high when MemoryUtilization >= 75."
+  alarm_name          = "scaling-steps-prd-worker-memory-high"
+  alarm_description   = "Scales worker out with scaling-steps-prd-worker-memory-high when MemoryUtilization >= 75."
   namespace           = "AWS/ECS"
   metric_name         = "MemoryUtilization"
   statistic           = "Maximum"
@@ -224,7 +228,7 @@ resource "aws_cloudwatch_metric_alarm" "worker_memory_high" {
 }
 
 resource "aws_appautoscaling_policy" "worker_memory_low" {
-  name               = "scaling-steps-worker-memory-low"
+  name               = "scaling-steps-prd-worker-memory-low"
   policy_type        = "StepScaling"
   resource_id        = aws_appautoscaling_target.worker.resource_id
   scalable_dimension = aws_appautoscaling_target.worker.scalable_dimension
@@ -248,8 +252,8 @@ resource "aws_appautoscaling_policy" "worker_memory_low" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "worker_memory_low" {
-  alarm_name          = "scaling-steps-worker-memory-low"
-  alarm_description   = "Scales worker in with scaling-steps-worker-memory-low when MemoryUtilization <= 40."
+  alarm_name          = "scaling-steps-prd-worker-memory-low"
+  alarm_description   = "Scales worker in with scaling-steps-prd-worker-memory-low when MemoryUtilization <= 40."
   namespace           = "AWS/ECS"
   metric_name         = "MemoryUtilization"
   statistic           = "Average"
@@ -271,7 +275,7 @@ resource "aws_cloudwatch_metric_alarm" "worker_memory_low" {
 }
 
 resource "aws_appautoscaling_policy" "worker_requests" {
-  name               = "scaling-steps-worker-requests"
+  name               = "scaling-steps-prd-worker-requests"
   policy_type        = "TargetTrackingScaling"
   resource_id        = aws_appautoscaling_target.worker.resource_id
   scalable_dimension = aws_appautoscaling_target.worker.scalable_dimension

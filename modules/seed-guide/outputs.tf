@@ -11,17 +11,17 @@ output "cluster_arn" {
 }
 
 output "service_a_cpu_policy_arn" {
-  description = "ARN of the seed-guide-service-a-cpu scaling policy of service-a."
+  description = "ARN of the seed-guide-prd-service-a-cpu scaling policy of service-a."
   value       = aws_appautoscaling_policy.service_a_cpu.arn
 }
 
 output "service_a_step_scaling_policy_arn" {
-  description = "ARN of the seed-guide-service-a-step-scaling scaling policy of service-a."
+  description = "ARN of the seed-guide-prd-service-a-step-scaling scaling policy of service-a."
   value       = aws_appautoscaling_policy.service_a_step_scaling.arn
 }
 
 output "service_a_step_scaling_alarm_arn" {
-  description = "ARN of the CloudWatch alarm that triggers the seed-guide-service-a-step-scaling scaling policy."
+  description = "ARN of the CloudWatch alarm that triggers the seed-guide-prd-service-a-step-scaling scaling policy."
   value       = aws_cloudwatch_metric_alarm.service_a_step_scaling.arn
 }
 

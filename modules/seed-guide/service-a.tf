@@ -3,7 +3,7 @@
 resource "aws_cloudwatch_log_group" "service_a" {
   #checkov:skip=CKV_AWS_158:service-a sets no observability.log_kms_key_arn, so CloudWatch's default encryption applies
   #checkov:skip=CKV_AWS_338:service-a keeps logs 30 days (observability.log_retention_days)
-  name              = "/ecs/seed-guide/service-a"
+  name              = "/ecs/seed-guide/prd/service-a"
   retention_in_days = 30
   tags = {
     environment = "prd"
@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "service_a" {
 }
 
 resource "aws_iam_role" "service_a_execution" {
-  name        = "seed-guide-service-a-execution"
+  name        = "seed-guide-prd-service-a-execution"
   description = "ECS agent role of service-a: image pulls, logs and secrets."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -38,7 +38,7 @@ resource "aws_iam_role_policy_attachment" "service_a_execution" {
 }
 
 resource "aws_iam_role" "service_a_task" {
-  name        = "seed-guide-service-a-task"
+  name        = "seed-guide-prd-service-a-task"
   description = "Application role of service-a."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -59,12 +59,16 @@ resource "aws_iam_role" "service_a_task" {
 }
 
 resource "aws_security_group" "service_a" {
-  name        = "seed-guide-service-a-tasks"
+  name_prefix = "seed-guide-prd-service-a-tasks-"
   description = "Tasks of the service-a ECS service."
   vpc_id      = var.vpc_id
   tags = {
     environment = "prd"
     team        = "platform"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -106,7 +110,7 @@ resource "aws_vpc_security_group_egress_rule" "service_a_to_s3" {
 
 resource "aws_ecs_task_definition" "service_a" {
   #checkov:skip=CKV_AWS_336:service-a writes to its root filesystem (read_only_root_filesystem is not set)
-  family                   = "seed-guide-service-a"
+  family                   = "seed-guide-prd-service-a"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "512"
@@ -229,7 +233,7 @@ resource "aws_appautoscaling_target" "service_a" {
 }
 
 resource "aws_appautoscaling_policy" "service_a_cpu" {
-  name               = "seed-guide-service-a-cpu"
+  name               = "seed-guide-prd-service-a-cpu"
   policy_type        = "TargetTrackingScaling"
   resource_id        = aws_appautoscaling_target.service_a.resource_id
   scalable_dimension = aws_appautoscaling_target.service_a.scalable_dimension
@@ -247,7 +251,7 @@ resource "aws_appautoscaling_policy" "service_a_cpu" {
 }
 
 resource "aws_appautoscaling_policy" "service_a_step_scaling" {
-  name               = "seed-guide-service-a-step-scaling"
+  name               = "seed-guide-prd-service-a-step-scaling"
   policy_type        = "StepScaling"
   resource_id        = aws_appautoscaling_target.service_a.resource_id
   scalable_dimension = aws_appautoscaling_target.service_a.scalable_dimension
@@ -272,8 +276,8 @@ resource "aws_appautoscaling_policy" "service_a_step_scaling" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "service_a_step_scaling" {
-  alarm_name          = "seed-guide-service-a-step-scaling"
-  alarm_description   = "Scales service-a out with seed-guide-service-a-step-scaling when CPUUtilization >= 80."
+  alarm_name          = "seed-guide-prd-service-a-step-scaling"
+  alarm_description   = "Scales service-a out with seed-guide-prd-service-a-step-scaling when CPUUtilization >= 80."
   namespace           = "AWS/ECS"
   metric_name         = "CPUUtilization"
   statistic           = "Average"

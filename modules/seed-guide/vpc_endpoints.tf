@@ -8,7 +8,7 @@ resource "aws_vpc_endpoint" "ecr_api" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "seed-guide-ecr-api"
+    Name        = "seed-guide-prd-ecr-api"
     environment = "prd"
     team        = "platform"
   }
@@ -22,7 +22,7 @@ resource "aws_vpc_endpoint" "ecr_dkr" {
   security_group_ids  = [aws_security_group.vpc_endpoints.id]
   private_dns_enabled = true
   tags = {
-    Name        = "seed-guide-ecr-dkr"
+    Name        = "seed-guide-prd-ecr-dkr"
     environment = "prd"
     team        = "platform"
   }
@@ -34,20 +34,24 @@ resource "aws_vpc_endpoint" "s3" {
   vpc_endpoint_type = "Gateway"
   route_table_ids   = var.private_route_table_ids
   tags = {
-    Name        = "seed-guide-s3"
+    Name        = "seed-guide-prd-s3"
     environment = "prd"
     team        = "platform"
   }
 }
 
 resource "aws_security_group" "vpc_endpoints" {
-  name        = "seed-guide-vpc-endpoints"
+  name_prefix = "seed-guide-prd-vpc-endpoints-"
   description = "Interface VPC endpoints of the seed-guide stack: HTTPS from its tasks only."
   vpc_id      = var.vpc_id
   tags = {
-    Name        = "seed-guide-vpc-endpoints"
+    Name        = "seed-guide-prd-vpc-endpoints"
     environment = "prd"
     team        = "platform"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 

@@ -128,7 +128,7 @@ fn vpc_endpoint(ctx: &mut Ctx<'_>, e: &Endpoint) -> Block {
         "tags",
         tags(
             ctx,
-            format!("{}-{}", ctx.stack.name, e.label.replace('_', "-")),
+            format!("{}-{}", ctx.stack.prefix, e.label.replace('_', "-")),
         ),
     );
     if let Some(b) = dns_options {
@@ -198,12 +198,15 @@ fn json(v: &serde_json::Value) -> Expression {
 fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
     let vpc_id = ctx.vpc_id();
     let stack = ctx.stack;
-    let sg_tags = tags(ctx, format!("{}-vpc-endpoints", stack.name));
+    let sg_tags = tags(ctx, format!("{}-vpc-endpoints", stack.prefix));
     let mut out = vec![Block::resource(
         "aws_security_group",
         SG,
         Body::new()
-            .attr("name", ir::str(format!("{}-vpc-endpoints", stack.name)))
+            .attr(
+                "name_prefix",
+                ir::str(format!("{}-vpc-endpoints-", stack.prefix)),
+            )
             .attr(
                 "description",
                 ir::str(format!(
@@ -212,7 +215,8 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
                 )),
             )
             .attr("vpc_id", vpc_id)
-            .attr("tags", sg_tags),
+            .attr("tags", sg_tags)
+            .block(super::network::create_before_destroy()),
     )];
     for svc in &stack.services {
         let (name, id) = (&svc.name, svc.name.ident());

@@ -38,13 +38,17 @@ pub fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
         "aws_security_group",
         &id,
         Body::new()
-            .attr("name", ir::str(svc.names.security_group.clone()))
+            .attr(
+                "name_prefix",
+                ir::str(svc.names.security_group_prefix.clone()),
+            )
             .attr(
                 "description",
                 ir::str(format!("Tasks of the {name} ECS service.")),
             )
             .attr("vpc_id", vpc_id)
-            .attr_opt("tags", ctx.tags(Some(svc))),
+            .attr_opt("tags", ctx.tags(Some(svc)))
+            .block(create_before_destroy()),
     )];
     if let Some(lb) = &svc.load_balancer {
         let port = lb.container_port;
@@ -81,4 +85,14 @@ pub fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     }
     out.extend(super::endpoints::task_egress(ctx, svc, &sg_id));
     out
+}
+
+/// A security group attached to running tasks or endpoints cannot be deleted, so a replacement
+/// (a changed description or VPC) must exist first; with a `name_prefix` the two can coexist.
+pub fn create_before_destroy() -> Block {
+    Block::new(
+        "lifecycle",
+        &[],
+        Body::new().attr("create_before_destroy", ir::bool(true)),
+    )
 }

@@ -8,10 +8,10 @@
 use hcl::Expression;
 
 use crate::ir::{self, Block, Body, Part};
-use crate::model::scaling::CustomizedMetric;
 use crate::model::service::format_number;
 use crate::resolve::scaling::{
-    Alarm, Policy, PolicyName, ResourceLabel, Scaling, StepScaling, TargetMetric, TargetTracking,
+    Alarm, CustomizedMetric, Dimensions, Policy, PolicyName, ResourceLabel, Scaling, StepScaling,
+    TargetMetric, TargetTracking,
 };
 use crate::resolve::Service;
 
@@ -94,7 +94,7 @@ fn scaling_policy(id: &str, p: &Policy, config: Block) -> Block {
 
 fn target_tracking(ctx: &mut Ctx<'_>, svc: &Service, t: &TargetTracking) -> Block {
     let metric = match &t.metric {
-        TargetMetric::Customized(c) => customized_metric(c),
+        TargetMetric::Customized(c) => customized_metric(ctx, svc, c),
         TargetMetric::Predefined {
             metric,
             resource_label,
@@ -124,22 +124,38 @@ fn target_tracking(ctx: &mut Ctx<'_>, svc: &Service, t: &TargetTracking) -> Bloc
     Block::new("target_tracking_scaling_policy_configuration", &[], body)
 }
 
-fn customized_metric(c: &CustomizedMetric) -> Block {
+fn customized_metric(ctx: &mut Ctx<'_>, svc: &Service, c: &CustomizedMetric) -> Block {
     let mut body = Body::new()
         .attr("namespace", ir::str(c.namespace.clone()))
         .attr("metric_name", ir::str(c.metric_name.clone()))
         .attr("statistic", ir::str(c.statistic.as_str()))
         .attr_opt("unit", c.unit.clone().map(ir::str));
-    for (k, v) in &c.dimensions {
+    for (k, v) in dimensions(ctx, svc, &c.dimensions) {
         body = body.block(Block::new(
             "dimensions",
             &[],
-            Body::new()
-                .attr("name", ir::str(k.clone()))
-                .attr("value", ir::str(v.clone())),
+            Body::new().attr("name", ir::str(k)).attr("value", v),
         ));
     }
     Block::new("customized_metric_specification", &[], body)
+}
+
+/// A metric's dimensions as (name, value) pairs: the given ones, or this service's cluster and
+/// service name (references, so the alarm follows the resources).
+fn dimensions(ctx: &mut Ctx<'_>, svc: &Service, d: &Dimensions) -> Vec<(String, Expression)> {
+    match d {
+        Dimensions::Given(given) => given
+            .iter()
+            .map(|(k, v)| (k.clone(), ir::str(v.clone())))
+            .collect(),
+        Dimensions::Service => vec![
+            ("ClusterName".to_owned(), ctx.cluster_name()),
+            (
+                "ServiceName".to_owned(),
+                ir::reference("aws_ecs_service", &svc.name.ident(), &["name"]),
+            ),
+        ],
+    }
 }
 
 /// `app/<lb>/<id>/targetgroup/<tg>/<id>`: as given, else from the load balancer's ARN suffixes,
@@ -207,10 +223,11 @@ fn step_scaling(s: &StepScaling) -> Block {
     Block::new("step_scaling_policy_configuration", &[], body)
 }
 
-/// The alarm on the service's metric (AWS/ECS, dimensions ClusterName and ServiceName) that
-/// invokes a step policy.
+/// The alarm that invokes a step policy: on the service's own metric by default (AWS/ECS,
+/// dimensions ClusterName and ServiceName), or on any metric with its own dimensions, such as
+/// a queue's depth.
 fn alarm(ctx: &mut Ctx<'_>, svc: &Service, s: &StepScaling) -> Block {
-    let (name, id) = (&svc.name, svc.name.ident());
+    let name = &svc.name;
     let a: &Alarm = &s.alarm;
     let op = a.comparison_operator;
     let description = format!(
@@ -221,7 +238,7 @@ fn alarm(ctx: &mut Ctx<'_>, svc: &Service, s: &StepScaling) -> Block {
         op.symbol(),
         format_number(a.threshold)
     );
-    let cluster = ctx.cluster_name();
+    let dims = dimensions(ctx, svc, &a.dimensions);
     Block::resource(
         "aws_cloudwatch_metric_alarm",
         &s.name.label,
@@ -246,16 +263,7 @@ fn alarm(ctx: &mut Ctx<'_>, svc: &Service, s: &StepScaling) -> Block {
                 "treat_missing_data",
                 a.treat_missing_data.map(|t| ir::str(t.as_str())),
             )
-            .attr(
-                "dimensions",
-                ir::object([
-                    ("ClusterName", cluster),
-                    (
-                        "ServiceName",
-                        ir::reference("aws_ecs_service", &id, &["name"]),
-                    ),
-                ]),
-            )
+            .attr("dimensions", ir::object(dims))
             .attr(
                 "alarm_actions",
                 ir::list([ir::reference(

@@ -267,13 +267,17 @@ impl PredefinedMetric {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomizedMetric {
+    #[schemars(length(max = 255))]
     pub namespace: String,
+    #[schemars(length(max = 255))]
     pub metric_name: String,
     pub statistic: Statistic,
     #[serde(default)]
     pub unit: Option<String>,
+    /// The metric's dimensions. Omitted in AWS/ECS and ECS/ContainerInsights means this
+    /// service's (ClusterName and ServiceName); other namespaces need them.
     #[serde(default)]
-    pub dimensions: BTreeMap<String, String>,
+    pub dimensions: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -363,10 +367,17 @@ impl StepAdjustment {
 pub struct Alarm {
     /// Default CPUUtilization.
     #[serde(default)]
+    #[schemars(length(min = 1, max = 255))]
     pub metric_name: Option<String>,
-    /// Default AWS/ECS. The alarm's dimensions are always ClusterName and ServiceName.
+    /// Default AWS/ECS.
     #[serde(default)]
+    #[schemars(length(min = 1, max = 255))]
     pub namespace: Option<String>,
+    /// The metric's dimensions, written as given. Omitted in AWS/ECS and ECS/ContainerInsights
+    /// means this service's (ClusterName and ServiceName); other namespaces need them, for
+    /// example `{ QueueName: 'jobs' }` for AWS/SQS.
+    #[serde(default)]
+    pub dimensions: Option<BTreeMap<String, String>>,
     /// Default Average.
     #[serde(default)]
     pub statistic: Option<Statistic>,
@@ -389,6 +400,12 @@ pub struct Alarm {
     #[serde(default)]
     pub treat_missing_data: Option<TreatMissingData>,
 }
+
+/// Namespaces whose per-service metrics have the dimensions ClusterName and ServiceName, which
+/// gen-tf fills in when a metric names none.
+/// Sources: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html,
+/// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
+pub const SERVICE_NAMESPACES: &[&str] = &["AWS/ECS", "ECS/ContainerInsights"];
 
 /// Defaults of a step policy's alarm: one-minute data points (the resolution of the AWS/ECS
 /// metrics), two of them in a row, the service's average CPU.

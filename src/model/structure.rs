@@ -155,8 +155,10 @@ impl<'a> Walker<'a> {
         }
         match v {
             Value::Number(_) => self.check_number(s, v),
+            Value::String(text) => self.check_length(s, text.chars().count(), "characters"),
             Value::Object(map) => self.walk_map(s, map),
             Value::Array(items) => {
+                self.check_length(s, items.len(), "items");
                 let item_schema = s.array.as_ref().and_then(|a| match &a.items {
                     Some(SingleOrVec::Single(one)) => Some(&**one),
                     _ => None,
@@ -328,6 +330,37 @@ impl<'a> Walker<'a> {
             .help(format!("`{field}` takes a whole number from {lo} to {hi}"));
             self.push(d);
         }
+    }
+
+    /// A text's or a list's length against the bounds declared next to the field with
+    /// `#[schemars(length(min, max))]`.
+    fn check_length(&mut self, s: &SchemaObject, len: usize, unit: &str) {
+        let (min, max) = match unit {
+            "items" => s
+                .array
+                .as_ref()
+                .map_or((None, None), |a| (a.min_items, a.max_items)),
+            _ => s
+                .string
+                .as_ref()
+                .map_or((None, None), |t| (t.min_length, t.max_length)),
+        };
+        let len32 = u32::try_from(len).unwrap_or(u32::MAX);
+        let field = self.field_name();
+        let problem = match (min, max) {
+            (Some(lo), _) if len32 < lo => format!("`{field}` has {len} {unit}, fewer than {lo}"),
+            (_, Some(hi)) if len32 > hi => format!("`{field}` has {len} {unit}, more than {hi}"),
+            _ => return,
+        };
+        let range = match (min, max) {
+            (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) => format!("at most {hi}"),
+            (None, None) => return,
+        };
+        let d = Diagnostic::new(&core::OUT_OF_RANGE, self.here(), problem)
+            .help(format!("`{field}` takes {range} {unit}"));
+        self.push(d);
     }
 
     fn field_name(&self) -> String {

@@ -31,6 +31,8 @@ pub struct Resolved {
     pub name: StackName,
     /// The environment the stack was built for (`ENV`), if any.
     pub env: Option<String>,
+    /// `<stack>-<env>` or `<stack>`: the prefix of the stack-wide AWS names.
+    pub prefix: String,
     /// The stack's region; `None` means the module variable `region`.
     pub region: Option<String>,
     /// The stack's own tags (services merge theirs over these).
@@ -76,6 +78,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
     Some(Resolved {
         name: stack.name.clone(),
         env: env.map(str::to_owned),
+        prefix: service::stack_prefix(&stack.name, env),
         region: stack.region.clone(),
         tags: stack.tags.clone(),
         cluster,

@@ -1,9 +1,11 @@
 //! Resolved auto scaling: the target's range and each policy with every field it needs.
 
+use std::collections::BTreeMap;
+
 use crate::model::aws::Arn;
 use crate::model::scaling::{
-    self as m, AdjustmentType, ComparisonOperator, CustomizedMetric, MetricAggregation, PolicyType,
-    PredefinedMetric, Statistic, StepAdjustment, TreatMissingData,
+    self as m, AdjustmentType, ComparisonOperator, MetricAggregation, PolicyType, PredefinedMetric,
+    Statistic, StepAdjustment, TreatMissingData, SERVICE_NAMESPACES,
 };
 use crate::model::{self, ServiceName};
 
@@ -67,6 +69,35 @@ pub enum TargetMetric {
     Customized(CustomizedMetric),
 }
 
+/// A target tracking metric that is not predefined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomizedMetric {
+    pub namespace: String,
+    pub metric_name: String,
+    pub statistic: Statistic,
+    pub unit: Option<String>,
+    pub dimensions: Dimensions,
+}
+
+/// The dimensions of a metric an alarm or a policy watches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dimensions {
+    /// This service's: ClusterName and ServiceName.
+    Service,
+    /// As the stack gives them.
+    Given(BTreeMap<String, String>),
+}
+
+/// The stack's dimensions, else this service's in the namespaces that publish per service;
+/// `None` where a metric needs them and has none (the `metric-dimensions` rule).
+fn dimensions(namespace: &str, given: Option<&BTreeMap<String, String>>) -> Option<Dimensions> {
+    match given {
+        Some(d) => Some(Dimensions::Given(d.clone())),
+        None if SERVICE_NAMESPACES.contains(&namespace) => Some(Dimensions::Service),
+        None => None,
+    }
+}
+
 impl TargetMetric {
     /// The metric's name, for summaries.
     pub fn name(&self) -> &str {
@@ -112,15 +143,15 @@ pub struct Alarm {
     pub threshold: f64,
     pub comparison_operator: ComparisonOperator,
     pub treat_missing_data: Option<TreatMissingData>,
+    pub dimensions: Dimensions,
 }
 
 pub(super) fn resolve(
-    stack: &model::Stack,
+    names: &Names,
     service: &ServiceName,
     svc: &model::Service,
     a: &m::AutoScaling,
 ) -> Option<Scaling> {
-    let names = Names::new(&stack.name, service);
     let policies = a
         .policies
         .iter()
@@ -147,7 +178,13 @@ pub(super) fn resolve(
 
 fn target_tracking(svc: &model::Service, p: &m::Policy, name: PolicyName) -> Option<Policy> {
     let metric = match (&p.customized_metric, p.predefined_metric()) {
-        (Some(c), None) => TargetMetric::Customized(c.clone()),
+        (Some(c), None) => TargetMetric::Customized(CustomizedMetric {
+            namespace: c.namespace.clone(),
+            metric_name: c.metric_name.clone(),
+            statistic: c.statistic,
+            unit: c.unit.clone(),
+            dimensions: dimensions(&c.namespace, c.dimensions.as_ref())?,
+        }),
         (None, Some(metric)) => TargetMetric::Predefined {
             metric,
             resource_label: match metric {
@@ -211,6 +248,7 @@ fn step_scaling(p: &m::Policy, name: PolicyName) -> Option<Policy> {
             threshold: a.threshold?,
             comparison_operator: p.comparison_operator()?,
             treat_missing_data: a.treat_missing_data,
+            dimensions: dimensions(a.namespace_or_default(), a.dimensions.as_ref())?,
         },
     }))
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::is_region;
-use crate::model::{ServiceName, Stack, StackName};
+use crate::model::{Service, ServiceName, Stack};
 use crate::resolve::service::Names;
 
 use super::context::Context;
@@ -62,6 +62,22 @@ pub static REGION: Rule = Rule {
     source: "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
 };
 
+pub static ENVIRONMENT_NAME: Rule = Rule {
+    code: "environment-name",
+    severity: Severity::Error,
+    summary: "An environment (ENV) that cannot be part of AWS names.",
+    fact: "gen-tf puts the environment into every name that is unique per account, region or cluster (IAM roles, log groups, alarms, security groups, task families, ECS services), so that two environments in one account do not collide; those names take lower-case letters, digits and '-' here.",
+    source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names",
+};
+
+pub static SECURITY_GROUP_NAME: Rule = Rule {
+    code: "security-group-name",
+    severity: Severity::Error,
+    summary: "A stack name that starts with `sg-`, which security group names cannot.",
+    fact: "EC2 refuses security group names that start with sg- (the prefix of security group IDs), and the AWS provider rejects them at plan time; gen-tf's security group names start with the stack name.",
+    source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
+};
+
 pub static INVALID_TAG: Rule = Rule {
     code: "invalid-tag",
     severity: Severity::Error,
@@ -78,6 +94,8 @@ pub static RULES: &[&Rule] = &[
     &CONTAINER_NAME,
     &DUPLICATE_CONTAINER,
     &REGION,
+    &ENVIRONMENT_NAME,
+    &SECURITY_GROUP_NAME,
     &INVALID_TAG,
 ];
 
@@ -85,18 +103,79 @@ pub static RULES: &[&Rule] = &[
 const RESERVED: &[&str] = &["versions", "variables", "outputs", "cluster"];
 
 /// The names resolution derives, with their AWS limits, longest-suffix first so one diagnostic
-/// covers a service.
-fn derived(stack: &StackName, svc: &ServiceName) -> [(String, usize, &'static str); 4] {
-    let n = Names::new(stack, svc);
-    [
+/// covers a service. A scaling policy's name is its alarm's too, and the alarm's limit is the
+/// lower (255 against 256).
+/// Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html,
+/// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+fn derived(
+    stack: &Stack,
+    env: Option<&str>,
+    svc: &ServiceName,
+    s: &Service,
+) -> Vec<(String, usize, &'static str)> {
+    let n = Names::new(&stack.name, env, svc, stack.cluster.is_some());
+    let mut out = vec![
         (n.execution_role, 64, "IAM role"),
-        (n.security_group, 255, "security group"),
+        // The provider appends a 26-character unique suffix to a name prefix.
+        (n.security_group_prefix, 229, "security group name prefix"),
         (n.log_group, 512, "log group"),
         (n.family, 255, "task family"),
-    ]
+        (n.ecs_service, 255, "ECS service"),
+    ];
+    let policies = s
+        .auto_scaling
+        .iter()
+        .flat_map(|a| a.policies.iter().enumerate());
+    out.extend(policies.map(|(i, p)| {
+        (
+            format!("{}-{}", n.prefix, p.name_or_default(i)),
+            255,
+            "scaling policy and alarm",
+        )
+    }));
+    out
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+/// `[a-z0-9]` words joined by single '-': what the environment must be to sit in AWS names.
+fn is_environment_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
+    if let Some(env) = cx.env.as_deref().filter(|e| !is_environment_name(e)) {
+        out.push(
+            Diagnostic::new(
+                &ENVIRONMENT_NAME,
+                "",
+                format!("the environment {env:?} (ENV) cannot be part of AWS names"),
+            )
+            .help(format!(
+                "use lower-case letters, digits and single '-', for example -V ENV={}",
+                crate::model::names::suggest_name(env)
+            )),
+        );
+    }
+    if stack.name.as_str().starts_with("sg-") {
+        out.push(
+            Diagnostic::new(
+                &SECURITY_GROUP_NAME,
+                "name",
+                format!(
+                    "the stack name `{}` starts with sg-, so its security group names would too",
+                    stack.name
+                ),
+            )
+            .help(format!(
+                "rename the stack, for example `{}`",
+                stack.name.as_str().trim_start_matches("sg-")
+            )),
+        );
+    }
     if let Some(region) = &stack.region {
         if !is_region(region) {
             out.push(
@@ -120,7 +199,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     check_tags("tags", &stack.tags, out);
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
-        check_service_name(stack, name, &base, out);
+        check_service_name(stack, cx, name, svc, &base, out);
         check_tags(&join(&base, "tags"), &svc.tags, out);
         let merged = stack
             .tags
@@ -175,7 +254,14 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_service_name(stack: &Stack, name: &ServiceName, base: &str, out: &mut Vec<Diagnostic>) {
+fn check_service_name(
+    stack: &Stack,
+    cx: &Context,
+    name: &ServiceName,
+    svc: &Service,
+    base: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if RESERVED.contains(&name.as_str()) {
         out.push(
             Diagnostic::new(
@@ -189,7 +275,8 @@ fn check_service_name(stack: &Stack, name: &ServiceName, base: &str, out: &mut V
             )),
         );
     }
-    for (derived, limit, what) in derived(&stack.name, name) {
+    let env = cx.env.as_deref().filter(|e| is_environment_name(e));
+    for (derived, limit, what) in derived(stack, env, name, svc) {
         let len = derived.chars().count();
         let family_ok = what != "task family" || is_ecs_name(&derived);
         if len > limit || !family_ok {
@@ -199,8 +286,9 @@ fn check_service_name(stack: &Stack, name: &ServiceName, base: &str, out: &mut V
                     format!("the {what} name {derived:?} is {len} characters; AWS allows {limit}"),
                 )
                 .help(format!(
-                    "shorten the stack name ({}) or the service name ({}) by {} characters together",
+                    "shorten the stack name ({}){} or the service name ({}) by {} characters together",
                     stack.name.as_str().len(),
+                    env.map(|e| format!(", the environment ({})", e.len())).unwrap_or_default(),
                     name.as_str().len(),
                     len.saturating_sub(limit)
                 )),

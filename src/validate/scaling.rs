@@ -12,7 +12,7 @@ mod steps;
 mod target;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::scaling::{PolicyType, MAX_POLICY_NAME_LEN};
+use crate::model::scaling::{PolicyType, MAX_POLICY_NAME_LEN, SERVICE_NAMESPACES};
 use crate::model::{AutoScaling, Policy, Service, ServiceName, Stack};
 
 use super::context::Context;
@@ -217,6 +217,14 @@ pub static MIN_ADJUSTMENT_MAGNITUDE: Rule = Rule {
     source: STEP_CONFIG,
 };
 
+pub static METRIC_DIMENSIONS: Rule = Rule {
+    code: "metric-dimensions",
+    severity: Severity::Error,
+    summary: "A metric outside AWS/ECS and ECS/ContainerInsights without dimensions, or dimensions CloudWatch refuses.",
+    fact: "A CloudWatch metric is identified by its namespace, name and every one of its dimensions; an alarm or policy that names a metric with other dimensions (or none) watches a metric that does not exist and never acts. gen-tf fills in ClusterName and ServiceName only in AWS/ECS and ECS/ContainerInsights. A metric has at most 30 dimensions; names are 1-255 characters and values 1-1024.",
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html",
+};
+
 /// This family's rules, in catalogue order.
 pub static RULES: &[&Rule] = &[
     &SCALING_CAPACITY_RANGE,
@@ -243,6 +251,7 @@ pub static RULES: &[&Rule] = &[
     &STEP_DIRECTION,
     &EXACT_CAPACITY_NEGATIVE,
     &MIN_ADJUSTMENT_MAGNITUDE,
+    &METRIC_DIMENSIONS,
 ];
 
 /// Policies per scalable target.
@@ -494,5 +503,87 @@ fn foreign_fields(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
             )
             .help(format!("remove `{f}`, {fix}")),
         );
+    }
+}
+
+/// The dimensions the metrics of common namespaces are published with, for help lines.
+/// Sources: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html,
+/// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html,
+/// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/dimensions.html
+const KNOWN_DIMENSIONS: &[(&str, &str)] = &[
+    ("AWS/SQS", "QueueName, for example { QueueName: 'jobs' }"),
+    (
+        "AWS/ApplicationELB",
+        "LoadBalancer (app/<name>/<id>) and, per target group, TargetGroup (targetgroup/<name>/<id>)",
+    ),
+    (
+        "AWS/RDS",
+        "DBInstanceIdentifier for an instance, or DBClusterIdentifier for an Aurora cluster",
+    ),
+    ("AWS/DynamoDB", "TableName"),
+    ("AWS/Kinesis", "StreamName"),
+];
+
+/// Most dimensions a metric may have.
+const MAX_DIMENSIONS: usize = 30;
+
+/// A metric's dimensions: needed outside the namespaces gen-tf fills in, and within
+/// CloudWatch's limits. `at` is the path of the object that holds `dimensions`.
+pub(super) fn metric_dimensions(
+    namespace: &str,
+    metric: &str,
+    dimensions: Option<&BTreeMap<String, String>>,
+    at: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(dims) = dimensions else {
+        if !SERVICE_NAMESPACES.contains(&namespace) {
+            let known = KNOWN_DIMENSIONS
+                .iter()
+                .find(|(ns, _)| *ns == namespace)
+                .map_or_else(
+                    || "the metric's dimensions, as `aws cloudwatch list-metrics --namespace <ns>` shows them".to_owned(),
+                    |(ns, dims)| format!("{ns} metrics take {dims}"),
+                );
+            out.push(
+                Diagnostic::new(
+                    &METRIC_DIMENSIONS,
+                    at.to_owned(),
+                    format!("{namespace} {metric} is given no dimensions, so it matches no published metric and the policy never acts"),
+                )
+                .help(format!("add dimensions: {known}; for a metric published without dimensions, write dimensions: {{}}")),
+            );
+        }
+        return;
+    };
+    let path = join(at, "dimensions");
+    if dims.len() > MAX_DIMENSIONS {
+        out.push(
+            Diagnostic::new(
+                &METRIC_DIMENSIONS,
+                path.clone(),
+                format!(
+                    "the metric has {} dimensions; CloudWatch allows {MAX_DIMENSIONS}",
+                    dims.len()
+                ),
+            )
+            .help("name only the dimensions the metric is published with"),
+        );
+    }
+    for (k, v) in dims {
+        let (kl, vl) = (k.chars().count(), v.chars().count());
+        if !(1..=255).contains(&kl) || !(1..=1024).contains(&vl) {
+            out.push(
+                Diagnostic::new(
+                    &METRIC_DIMENSIONS,
+                    join(&path, k),
+                    format!(
+                        "dimension `{}` has a {kl}-character name and a {vl}-character value",
+                        crate::diag::clip(k, 40)
+                    ),
+                )
+                .help("dimension names take 1-255 characters and values 1-1024"),
+            );
+        }
     }
 }

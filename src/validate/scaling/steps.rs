@@ -61,6 +61,13 @@ pub(super) fn check(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
 
 fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>) {
     let at = join(path, "alarm");
+    super::metric_dimensions(
+        alarm.namespace_or_default(),
+        alarm.metric_name_or_default(),
+        alarm.dimensions.as_ref(),
+        &at,
+        out,
+    );
     if alarm.namespace_or_default() == DEFAULT_ALARM_NAMESPACE {
         let metric = alarm.metric_name_or_default();
         if !ECS_SERVICE_METRICS.contains(&metric) {

@@ -29,6 +29,13 @@ pub(super) fn check(svc: &Service, p: &Policy, path: &str, out: &mut Vec<Diagnos
                 )),
         ),
         (None, Some(c)) => {
+            super::metric_dimensions(
+                &c.namespace,
+                &c.metric_name,
+                c.dimensions.as_ref(),
+                &join(path, "customized_metric"),
+                out,
+            );
             for (field, value) in [("namespace", &c.namespace), ("metric_name", &c.metric_name)] {
                 if value.trim().is_empty() {
                     out.push(
