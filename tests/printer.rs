@@ -109,7 +109,14 @@ fn task_definition() -> Block {
         ("command", ir::list([s("serve"), s("--port"), s("8080")])),
         (
             "healthCheck",
-            ir::object([("retries", ir::int(3)), ("interval", ir::num(30.0))]),
+            ir::object([
+                (
+                    "command",
+                    ir::list([s("CMD-SHELL"), s("curl -f http://localhost/ || exit 1")]),
+                ),
+                ("retries", ir::int(3)),
+                ("interval", ir::num(30.0)),
+            ]),
         ),
     ]);
     let platform = attrs([
