@@ -8,9 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use hcl::Expression;
-
-use crate::ir::{self, Block, Body, Part};
+use crate::ir::{self, Block, Body, Expr, Part};
 use crate::model::endpoint::{self, Endpoint, EndpointType, ECR_LAYERS_POLICY};
 use crate::model::ServiceName;
 
@@ -59,7 +57,7 @@ fn has_interface(endpoints: &[Endpoint]) -> bool {
 }
 
 /// `com.amazonaws.<region>.<service>`, with `var.region` when the stack names no region.
-fn service_name(ctx: &mut Ctx<'_>, service: &str) -> Expression {
+fn service_name(ctx: &mut Ctx<'_>, service: &str) -> Expr {
     match &ctx.stack.region {
         Some(r) => ir::str(format!("com.amazonaws.{r}.{service}")),
         None => {
@@ -74,7 +72,7 @@ fn service_name(ctx: &mut Ctx<'_>, service: &str) -> Expression {
 }
 
 /// The stack's tags plus a `Name`, which the VPC console shows instead of the bare vpce- ID.
-fn tags(ctx: &Ctx<'_>, name: String) -> Expression {
+fn tags(ctx: &Ctx<'_>, name: String) -> Expr {
     let mut tags: BTreeMap<String, String> = ctx.stack.tags.clone();
     tags.entry("Name".to_owned()).or_insert(name);
     ir::object(tags.into_iter().map(|(k, v)| (k, ir::str(v))))
@@ -157,7 +155,7 @@ fn vpc_endpoint(ctx: &mut Ctx<'_>, e: &Endpoint, all: &[Endpoint]) -> Block {
 
 /// `jsonencode(...)` of a policy: the built-in `ecr-layers`, or the user's document as given.
 /// Validation has checked that it is one of the two.
-fn policy_expr(ctx: &mut Ctx<'_>, policy: &serde_json::Value) -> Expression {
+fn policy_expr(ctx: &mut Ctx<'_>, policy: &serde_json::Value) -> Expr {
     let doc = match policy {
         serde_json::Value::String(s) if s == ECR_LAYERS_POLICY => ecr_layers(ctx),
         other => json(other),
@@ -167,7 +165,7 @@ fn policy_expr(ctx: &mut Ctx<'_>, policy: &serde_json::Value) -> Expression {
 
 /// The minimum S3 access ECR image pulls need: read objects of the region's layer bucket.
 /// Source: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
-fn ecr_layers(ctx: &mut Ctx<'_>) -> Expression {
+fn ecr_layers(ctx: &mut Ctx<'_>) -> Expr {
     let bucket = match &ctx.stack.region {
         Some(r) => ir::str(format!("arn:aws:s3:::prod-{r}-starport-layer-bucket/*")),
         None => {
@@ -196,9 +194,9 @@ fn ecr_layers(ctx: &mut Ctx<'_>) -> Expression {
 
 /// A JSON value as an HCL expression, for `jsonencode`. Strings stay literal text: the
 /// printer escapes `${`, so a user's policy can never become an interpolation.
-fn json(v: &serde_json::Value) -> Expression {
+fn json(v: &serde_json::Value) -> Expr {
     match v {
-        serde_json::Value::Null => Expression::Null,
+        serde_json::Value::Null => Expr::Null,
         serde_json::Value::Bool(b) => ir::bool(*b),
         serde_json::Value::Number(n) => match n.as_i64() {
             Some(i) => ir::int(i),
@@ -259,10 +257,10 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
 /// Egress of one service's tasks: HTTPS to the Interface endpoints' security group and to the
 /// Gateway endpoints' prefix lists (ECR image layers come from S3 that way), plus HTTPS to
 /// anywhere when the stack has a NAT gateway.
-pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expression) -> Vec<Block> {
+pub fn task_egress(ctx: &mut Ctx<'_>, name: &ServiceName, sg_id: &Expr) -> Vec<Block> {
     let id = name.ident();
     let endpoints = endpoint::resolve(ctx.stack);
-    let https = |label: String, description: String, target: (&str, Expression)| {
+    let https = |label: String, description: String, target: (&str, Expr)| {
         Block::resource(
             "aws_vpc_security_group_egress_rule",
             &label,

@@ -1,9 +1,7 @@
 //! IAM for one service: an execution role (pulls the image, writes logs, reads exactly the
 //! service's secrets) and a task role (the application's own identity).
 
-use hcl::Expression;
-
-use crate::ir::{self, Block, Body};
+use crate::ir::{self, Block, Body, Expr};
 use crate::model::{Service, ServiceName};
 
 use super::Ctx;
@@ -71,7 +69,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Vec<Block
 }
 
 /// Trust policy that lets only ECS tasks assume the role.
-fn assume_ecs_tasks() -> Expression {
+fn assume_ecs_tasks() -> Expr {
     ir::call(
         "jsonencode",
         vec![ir::object([
@@ -92,7 +90,7 @@ fn assume_ecs_tasks() -> Expression {
 }
 
 /// Read access to exactly the secrets and parameters the service names, nothing more.
-fn secrets_policy(svc: &Service) -> Option<Expression> {
+fn secrets_policy(svc: &Service) -> Option<Expr> {
     let (mut secrets, mut params): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for s in &svc.secrets {
         match secret_resource(&s.value_from) {
@@ -122,7 +120,7 @@ fn secrets_policy(svc: &Service) -> Option<Expression> {
     })
 }
 
-fn statement(action: &str, resources: &[String]) -> Expression {
+fn statement(action: &str, resources: &[String]) -> Expr {
     ir::object([
         ("Effect", ir::str("Allow")),
         ("Action", ir::list([ir::str(action)])),

@@ -5,9 +5,7 @@
 //! service's AWS/ECS metric, with `alarm_actions` pointing at the policy.
 //! Source: https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
 
-use hcl::Expression;
-
-use crate::ir::{self, Block, Body, Part};
+use crate::ir::{self, Block, Body, Expr, Part};
 use crate::model::scaling::{CustomizedMetric, Policy, PolicyType, PredefinedMetric};
 use crate::model::service::format_number;
 use crate::model::{Service, ServiceName};
@@ -148,7 +146,7 @@ fn customized_metric(c: &CustomizedMetric) -> Block {
 /// `app/<lb>/<id>/targetgroup/<tg>/<id>`: the policy's own label, else the load balancer's ARN
 /// suffixes, else module variables for the parts the stack does not give.
 /// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
-fn alb_label(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, p: &Policy) -> Expression {
+fn alb_label(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, p: &Policy) -> Expr {
     if let Some(label) = &p.resource_label {
         return ir::str(label.clone());
     }
@@ -161,7 +159,7 @@ fn alb_label(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, p: &Policy) -
             .or_else(|| l.target_group_arn.as_deref().and_then(tg_suffix_of_arn))
     });
     let lb_part = match &lb_suffix {
-        Some(s) => Part::Lit(s),
+        Some(s) => Part::Lit(s.as_str()),
         None => Part::Interp(ctx.var(
             &format!("{id}_lb_arn_suffix"),
             VarType::String,
@@ -171,7 +169,7 @@ fn alb_label(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service, p: &Policy) -
         )),
     };
     let tg_part = match &tg_suffix {
-        Some(s) => Part::Lit(s),
+        Some(s) => Part::Lit(s.as_str()),
         None => Part::Interp(ctx.var(
             &format!("{id}_target_group_arn_suffix"),
             VarType::String,

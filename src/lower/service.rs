@@ -1,8 +1,6 @@
 //! One service's file: log group, IAM, security group, task definition and ECS service.
 
-use hcl::Expression;
-
-use crate::ir::{self, Block, Body};
+use crate::ir::{self, Block, Body, Expr};
 use crate::model::service::Sidecar;
 use crate::model::{Service, ServiceName};
 
@@ -182,7 +180,7 @@ fn task_definition(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Bloc
     Block::resource("aws_ecs_task_definition", &id, body)
 }
 
-fn main_container(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Expression {
+fn main_container(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Expr {
     let id = name.ident();
     let image = match &svc.image {
         Some(i) => ir::str(i.clone()),
@@ -192,7 +190,7 @@ fn main_container(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Expre
             &format!("Container image of {name}, for example an ECR URI with a tag."),
         ),
     };
-    let mut fields: Vec<(&str, Expression)> = vec![
+    let mut fields: Vec<(&str, Expr)> = vec![
         ("name", ir::str(name.as_str())),
         ("image", image),
         ("essential", ir::bool(true)),
@@ -239,8 +237,8 @@ fn main_container(ctx: &mut Ctx<'_>, name: &ServiceName, svc: &Service) -> Expre
     ir::object(fields)
 }
 
-fn sidecar(ctx: &mut Ctx<'_>, service: &ServiceName, s: &Sidecar) -> Expression {
-    let mut fields: Vec<(&str, Expression)> = vec![
+fn sidecar(ctx: &mut Ctx<'_>, service: &ServiceName, s: &Sidecar) -> Expr {
+    let mut fields: Vec<(&str, Expr)> = vec![
         ("name", ir::str(s.name.clone())),
         ("image", ir::str(s.image.clone())),
         ("essential", ir::bool(s.essential)),
@@ -266,14 +264,14 @@ fn sidecar(ctx: &mut Ctx<'_>, service: &ServiceName, s: &Sidecar) -> Expression 
     ir::object(fields)
 }
 
-fn port_mappings(port: u16) -> Expression {
+fn port_mappings(port: u16) -> Expr {
     ir::list([ir::object([
         ("containerPort", ir::int(i64::from(port))),
         ("protocol", ir::str("tcp")),
     ])])
 }
 
-fn env_list(env: &[(String, String)]) -> Expression {
+fn env_list(env: &[(String, String)]) -> Expr {
     ir::list(
         env.iter().map(|(k, v)| {
             ir::object([("name", ir::str(k.clone())), ("value", ir::str(v.clone()))])
@@ -281,7 +279,7 @@ fn env_list(env: &[(String, String)]) -> Expression {
     )
 }
 
-fn log_configuration(ctx: &mut Ctx<'_>, service: &ServiceName, stream_prefix: &str) -> Expression {
+fn log_configuration(ctx: &mut Ctx<'_>, service: &ServiceName, stream_prefix: &str) -> Expr {
     let region = ctx.region();
     ir::object([
         ("logDriver", ir::str("awslogs")),
