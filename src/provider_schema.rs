@@ -12,13 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::OnceLock;
 
-use hcl::expr::{Operation, Traversal, TraversalOperator};
-use hcl::template::{Directive, Element, Template};
-use hcl::Expression;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-use crate::ir::{Body, Content, Item, Module};
+use crate::ir::{Body, Content, Expr, Item, Module, Part, Step};
 
 /// One place where lowered Terraform disagrees with the provider schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,7 +335,20 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let Some(schema) = schema else { return };
+        if let Some(schema) = schema {
+            self.missing_or_extra(schema, prefix, &args_seen, &blocks_seen, &excused);
+        }
+    }
+
+    /// Required arguments and blocks that `body` lacks, and single blocks it repeats.
+    fn missing_or_extra(
+        &mut self,
+        schema: &Schema,
+        prefix: &str,
+        args_seen: &BTreeMap<&str, usize>,
+        blocks_seen: &BTreeMap<&str, usize>,
+        excused: &BTreeSet<&str>,
+    ) {
         for (name, arg) in &schema.arguments {
             if arg.required && !args_seen.contains_key(name.as_str()) {
                 let message = format!("required argument \"{name}\" is missing");
@@ -367,7 +377,7 @@ impl<'a> Checker<'a> {
 
     /// Judges one `name = expr` line. Computed attributes get their own message because the
     /// name is right and only setting it is wrong, so "did you mean" would not help.
-    fn attribute(&mut self, schema: &Schema, key: &str, expr: &Expression, path: &str, top: bool) {
+    fn attribute(&mut self, schema: &Schema, key: &str, expr: &Expr, path: &str, top: bool) {
         if let Some(arg) = schema.arguments.get(key) {
             if let Some(got) = shape_mismatch(&arg.ty, expr) {
                 let ty = &arg.ty;
@@ -408,91 +418,52 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Walks an expression for `aws_TYPE.NAME.ATTR` and `data.aws_TYPE.NAME.ATTR` references.
-    fn expr(&mut self, expr: &Expression, path: &str) {
+    /// Walks an expression for `aws_TYPE.NAME.ATTR` and `data.aws_TYPE.NAME.ATTR` references,
+    /// template interpolations included.
+    fn expr(&mut self, expr: &Expr, path: &str) {
         match expr {
-            Expression::Traversal(t) => self.traversal(t, path),
-            Expression::Array(items) => items.iter().for_each(|e| self.expr(e, path)),
-            Expression::Object(obj) => {
-                for (key, value) in obj {
-                    if let hcl::expr::ObjectKey::Expression(k) = key {
-                        self.expr(k, path);
+            Expr::Traversal(root, steps) => self.traversal(root, steps, path),
+            Expr::Template(parts) => {
+                for part in parts {
+                    if let Part::Interp(e) = part {
+                        self.expr(e, path);
                     }
-                    self.expr(value, path);
                 }
             }
-            Expression::FuncCall(f) => f.args.iter().for_each(|e| self.expr(e, path)),
-            Expression::Parenthesis(e) => self.expr(e, path),
-            Expression::Conditional(c) => {
-                self.expr(&c.cond_expr, path);
-                self.expr(&c.true_expr, path);
-                self.expr(&c.false_expr, path);
+            Expr::Array(items) | Expr::Call(_, items) => {
+                items.iter().for_each(|e| self.expr(e, path));
             }
-            Expression::Operation(op) => match op.as_ref() {
-                Operation::Unary(u) => self.expr(&u.expr, path),
-                Operation::Binary(b) => {
-                    self.expr(&b.lhs_expr, path);
-                    self.expr(&b.rhs_expr, path);
-                }
-            },
-            Expression::ForExpr(f) => {
-                self.expr(&f.collection_expr, path);
-                if let Some(k) = &f.key_expr {
-                    self.expr(k, path);
-                }
-                self.expr(&f.value_expr, path);
-                if let Some(c) = &f.cond_expr {
-                    self.expr(c, path);
-                }
+            Expr::Object(entries) => entries.iter().for_each(|(_, e)| self.expr(e, path)),
+            Expr::Unary(_, e) | Expr::Paren(e) => self.expr(e, path),
+            Expr::Binary(lhs, _, rhs) => {
+                self.expr(lhs, path);
+                self.expr(rhs, path);
             }
-            // A template that does not parse is the printer's problem, not the schema's.
-            Expression::TemplateExpr(t) => {
-                if let Ok(template) = Template::from_expr(t) {
-                    self.template(&template, path);
-                }
+            Expr::Conditional(c, t, f) => {
+                self.expr(c, path);
+                self.expr(t, path);
+                self.expr(f, path);
             }
-            _ => {}
+            Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::Str(_) | Expr::Ident(_) => {}
         }
     }
 
-    fn template(&mut self, template: &Template, path: &str) {
-        for element in template.elements() {
-            match element {
-                Element::Literal(_) => {}
-                Element::Interpolation(i) => self.expr(&i.expr, path),
-                Element::Directive(d) => match d.as_ref() {
-                    Directive::If(d) => {
-                        self.expr(&d.cond_expr, path);
-                        self.template(&d.true_template, path);
-                        if let Some(f) = &d.false_template {
-                            self.template(f, path);
-                        }
-                    }
-                    Directive::For(d) => {
-                        self.expr(&d.collection_expr, path);
-                        self.template(&d.template, path);
-                    }
-                },
-            }
-        }
-    }
-
-    fn traversal(&mut self, t: &Traversal, path: &str) {
-        self.expr(&t.expr, path);
-        for op in &t.operators {
-            if let TraversalOperator::Index(e) = op {
+    fn traversal(&mut self, root: &Expr, steps: &[Step], path: &str) {
+        self.expr(root, path);
+        for step in steps {
+            if let Step::Index(e) = step {
                 self.expr(e, path);
             }
         }
-        let Expression::Variable(root) = &t.expr else {
+        let Expr::Ident(root) = root else {
             return;
         };
         let (kind, prefix, ty, rest) = match root.as_str() {
-            "data" => match attr_name(t.operators.first()) {
-                Some(ty) => ("data", "data.", ty, &t.operators[1..]),
+            "data" => match attr_name(steps.first()) {
+                Some(ty) => ("data", "data.", ty, &steps[1..]),
                 None => return,
             },
-            ty => ("resource", "", ty, &t.operators[..]),
+            ty => ("resource", "", ty, steps),
         };
         if !ty.starts_with("aws_") {
             return;
@@ -514,10 +485,10 @@ impl<'a> Checker<'a> {
             self.problem(path, message);
             return;
         }
-        // Skip one `[0]`, `["key"]` or splat: the instance of a `count`/`for_each` block.
+        // Skip one `[0]` or `["key"]`: the instance of a `count`/`for_each` block.
         let at = match rest.get(1) {
-            Some(TraversalOperator::GetAttr(_)) | None => 1,
-            Some(_) => 2,
+            Some(Step::Attr(_)) | None => 1,
+            Some(Step::Index(_)) => 2,
         };
         let (Some(attr), Some(schema)) = (attr_name(rest.get(at)), schema_of(kind, ty)) else {
             return;
@@ -535,9 +506,9 @@ impl<'a> Checker<'a> {
     }
 }
 
-fn attr_name(op: Option<&TraversalOperator>) -> Option<&str> {
-    match op {
-        Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+fn attr_name(step: Option<&Step>) -> Option<&str> {
+    match step {
+        Some(Step::Attr(name)) => Some(name.as_str()),
         _ => None,
     }
 }
@@ -545,9 +516,9 @@ fn attr_name(op: Option<&TraversalOperator>) -> Option<&str> {
 /// A literal whose shape the argument can never accept. Only literals are judged: Terraform
 /// converts strings, numbers and bools into each other, and the value of a reference or call is
 /// not known here.
-fn shape_mismatch(ty: &str, expr: &Expression) -> Option<&'static str> {
+fn shape_mismatch(ty: &str, expr: &Expr) -> Option<&'static str> {
     let (got, fits) = match expr {
-        Expression::String(s) => (
+        Expr::Str(s) => (
             "a string",
             match ty {
                 "number" => s.trim().parse::<f64>().is_ok(),
@@ -555,10 +526,10 @@ fn shape_mismatch(ty: &str, expr: &Expression) -> Option<&'static str> {
                 _ => ty == "string",
             },
         ),
-        Expression::Number(_) => ("a number", matches!(ty, "number" | "string")),
-        Expression::Bool(_) => ("a bool", matches!(ty, "boolean" | "string")),
-        Expression::Array(_) => ("a list", ty.starts_with("array(")),
-        Expression::Object(_) => ("an object", ty.starts_with("map(") || ty == "object"),
+        Expr::Number(_) => ("a number", matches!(ty, "number" | "string")),
+        Expr::Bool(_) => ("a bool", matches!(ty, "boolean" | "string")),
+        Expr::Array(_) => ("a list", ty.starts_with("array(")),
+        Expr::Object(_) => ("an object", ty.starts_with("map(") || ty == "object"),
         _ => return None,
     };
     (!fits && ty != "any").then_some(got)

@@ -2,8 +2,8 @@
 //! realistic module passes untouched, and the embedded subset agrees with tfcheck's schema.
 
 use gen_tf::ir::{
-    self, bool, call, int, list, object, reference, str, template, traversal, var, Block, Body,
-    Content, File, Module, Part,
+    self, bool, call, int, list, object, reference, str, template, traversal, var, BinaryOp, Block,
+    Body, Content, Expr, File, Module, Part, UnaryOp,
 };
 use gen_tf::provider_schema::{check_body, check_module, known_type, SchemaProblem};
 use serde_json::Value;
@@ -233,6 +233,30 @@ fn references_to_unknown_attributes_and_undeclared_blocks() {
 }
 
 #[test]
+fn references_inside_operations_are_checked() {
+    let region = traversal("data", &["aws_region", "current", "name"]);
+    let in_region = ir::binary(region, BinaryOp::Eq, str("us-east-1"));
+    let role = reference("aws_iam_role", "execution", &["arnn"]);
+    let value = ir::conditional(
+        ir::paren(in_region),
+        bool(true),
+        ir::unary(UnaryOp::Not, call("can", vec![role])),
+    );
+    let service = service_body().attr("enable_execute_command", value);
+    let messages: Vec<String> = check_body("api.tf", &file_with_service(service))
+        .into_iter()
+        .map(|p| p.message)
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "data.aws_region.current refers to a data source that is not declared in this module",
+            "aws_iam_role.execution.arnn: aws_iam_role has no attribute \"arnn\"; did you mean \"arn\"?",
+        ]
+    );
+}
+
+#[test]
 fn nested_blocks_lifecycle_and_meta_arguments() {
     let network = Block::new(
         "network_configuration",
@@ -307,13 +331,16 @@ fn tf(name: &str, body: Body) -> File {
 }
 
 /// Reads HCL text into the IR, so that a realistic module stays readable here. The lowering code
-/// builds the same IR with `ir`'s builders; the expressions are hcl-rs's own either way.
+/// builds the same IR with `ir`'s builders; templates become typed parts either way.
 fn from_hcl(text: &str) -> Body {
     fn convert(body: hcl::Body) -> Body {
         let mut out = Body::new();
         for structure in body.into_inner() {
             match structure {
-                hcl::Structure::Attribute(a) => out.push_attr(a.key.as_str(), a.expr),
+                hcl::Structure::Attribute(a) => {
+                    let expr = Expr::try_from(a.expr).expect("test HCL is in the IR");
+                    out.push_attr(a.key.as_str(), expr);
+                }
                 hcl::Structure::Block(b) => {
                     let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
                     let block = Block::new(b.identifier.as_str(), &labels, convert(b.body));

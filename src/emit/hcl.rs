@@ -9,14 +9,8 @@
 //! spans lines; a call whose only multi-line argument is the last one hugs it (`jsonencode([`
 //! ... `])`); a blank line separates blocks from each other and from attributes.
 
-use ::hcl::expr::{
-    Conditional, ForExpr, FuncCall, HeredocStripMode, ObjectKey, Operation, TemplateExpr,
-    TraversalOperator,
-};
-use ::hcl::{Expression, Identifier};
-
-use super::{chunks, comment_lines, Chunk};
-use crate::ir::{self, escape_literal, Item};
+use super::{comment_lines, escape_markers, template_pieces, template_text, Piece};
+use crate::ir::{self, BinaryOp, Expr, Item, Part, Step, UnaryOp};
 
 pub use super::HEADER;
 
@@ -37,36 +31,9 @@ pub fn print_file(body: &ir::Body) -> String {
     }
 }
 
-/// The body as hcl-rs's own structure, comments dropped, so tests can compare it with what
-/// `hcl::parse` reads back from [`print_body`].
-pub fn to_hcl_body(body: &ir::Body) -> ::hcl::Body {
-    ::hcl::Body(
-        body.items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Attribute(a) => Some(::hcl::Structure::Attribute(::hcl::Attribute::new(
-                    a.key.clone(),
-                    a.expr.clone(),
-                ))),
-                Item::Block(b) => Some(::hcl::Structure::Block(::hcl::Block {
-                    identifier: b.ident.clone(),
-                    labels: b
-                        .labels
-                        .iter()
-                        .cloned()
-                        .map(::hcl::BlockLabel::String)
-                        .collect(),
-                    body: to_hcl_body(&b.body),
-                })),
-                Item::Comment(_) => None,
-            })
-            .collect(),
-    )
-}
-
 /// An expression on one line, objects written `{ a = 1, b = 2 }`: the form Terraform JSON needs
 /// inside `"${...}"`.
-pub(crate) fn inline(expr: &Expression) -> String {
+pub fn inline(expr: &Expr) -> String {
     let lines = render(expr, true);
     lines.iter().map(Line::text).collect::<Vec<_>>().join("\n")
 }
@@ -80,8 +47,6 @@ struct Line {
     assign: Option<String>,
     /// Brackets opened minus brackets closed, which is all fmt looks at to indent.
     net: i32,
-    /// The line ends a heredoc, so the next text must start a new line.
-    closed: bool,
 }
 
 impl Line {
@@ -108,7 +73,6 @@ impl Line {
             },
         }
         self.net += other.net;
-        self.closed = other.closed;
     }
 }
 
@@ -144,8 +108,8 @@ fn cat(pieces: impl IntoIterator<Item = Lines>) -> Lines {
     for piece in pieces {
         let mut rest = piece.into_iter();
         match (out.last_mut(), rest.next()) {
-            (Some(last), Some(first)) if !last.closed => last.append(first),
-            (_, Some(first)) => out.push(first),
+            (Some(last), Some(first)) => last.append(first),
+            (None, Some(first)) => out.push(first),
             (_, None) => {}
         }
         out.extend(rest);
@@ -154,7 +118,7 @@ fn cat(pieces: impl IntoIterator<Item = Lines>) -> Lines {
 }
 
 fn one_line(lines: &Lines) -> bool {
-    lines.len() == 1 && !lines[0].closed
+    lines.len() == 1
 }
 
 fn parens(lines: Lines) -> Lines {
@@ -176,69 +140,37 @@ fn vertical(open: &str, items: Vec<Lines>, sep: &str, last_sep: &str, close: &st
 
 /// `key = value`; a one-line value makes an alignable assignment line.
 fn assignment(key: String, value: Lines) -> Lines {
-    // A heredoc counts as one line here: fmt stops counting brackets at its opener.
     if value.len() == 1 && value[0].net == 0 {
-        let closed = value[0].closed;
-        let assign = Some(format!("= {}", value[0].text()));
         vec![Line {
             lead: key,
-            assign,
+            assign: Some(format!("= {}", value[0].text())),
             net: 0,
-            closed,
         }]
     } else {
         cat([text(key), punct(" = "), value])
     }
 }
 
-fn render(expr: &Expression, flat: bool) -> Lines {
+fn render(expr: &Expr, flat: bool) -> Lines {
     match expr {
-        Expression::Null => text("null"),
-        Expression::Bool(b) => text(b.to_string()),
-        Expression::Number(n) => text(n.to_string()),
-        Expression::String(s) => text(quote(s)),
-        Expression::Array(items) => array(items, flat),
-        Expression::Object(obj) if obj.is_empty() => punct("{}"),
-        Expression::Object(obj) => {
-            let entries = obj.iter().map(|(k, v)| assignment(key(k), render(v, flat)));
-            if flat {
-                let entries: Vec<String> = entries.map(|l| l[0].text()).collect();
-                cat([punct("{ "), text(entries.join(", ")), punct(" }")])
-            } else {
-                let mut out = punct("{");
-                out.extend(entries.flatten());
-                out.extend(punct("}"));
-                out
-            }
-        }
-        Expression::TemplateExpr(t) => template(t, flat),
-        Expression::Variable(v) => text(v.as_str()),
-        Expression::Traversal(t) => {
-            let mut pieces = vec![operand(&t.expr, flat, |e| {
-                matches!(e, Expression::Operation(_) | Expression::Conditional(_)) || is_negative(e)
-            })];
-            for op in &t.operators {
-                pieces.push(match op {
-                    TraversalOperator::GetAttr(id) => text(format!(".{id}")),
-                    TraversalOperator::Index(i) => cat([punct("["), render(i, flat), punct("]")]),
-                    TraversalOperator::LegacyIndex(n) => text(format!(".{n}")),
-                    TraversalOperator::AttrSplat => text(".*"),
-                    TraversalOperator::FullSplat => punct("[*]"),
-                });
-            }
-            cat(pieces)
-        }
-        Expression::FuncCall(f) => call(f, flat),
-        Expression::Parenthesis(inner) => parens(render(inner, flat)),
-        Expression::Conditional(c) => conditional(c, flat),
-        Expression::Operation(op) => operation(op, flat),
-        Expression::ForExpr(f) => for_expr(f, flat),
-        // Variants added to hcl-rs later: its own formatter is the best guess.
-        other => text(::hcl::format::to_string(other).unwrap_or_default()),
+        Expr::Null => text("null"),
+        Expr::Bool(b) => text(b.to_string()),
+        Expr::Number(n) => text(n.to_string()),
+        Expr::Str(s) => text(quote(s)),
+        Expr::Template(parts) => template(parts, flat),
+        Expr::Ident(name) => text(name.as_str()),
+        Expr::Traversal(root, steps) => traversal(root, steps, flat),
+        Expr::Call(name, args) => call(name, args, flat),
+        Expr::Array(items) => array(items, flat),
+        Expr::Object(entries) => object(entries, flat),
+        Expr::Paren(inner) => parens(render(inner, flat)),
+        Expr::Unary(op, e) => unary(*op, e, flat),
+        Expr::Binary(lhs, op, rhs) => binary(lhs, *op, rhs, flat),
+        Expr::Conditional(c, t, f) => conditional(c, t, f, flat),
     }
 }
 
-fn array(items: &[Expression], flat: bool) -> Lines {
+fn array(items: &[Expr], flat: bool) -> Lines {
     let items: Vec<Lines> = items.iter().map(|e| render(e, flat)).collect();
     if items.is_empty() {
         punct("[]")
@@ -246,6 +178,26 @@ fn array(items: &[Expression], flat: bool) -> Lines {
         cat([punct("["), join(items, ", "), punct("]")])
     } else {
         vertical("[", items, ",", ",", "]")
+    }
+}
+
+/// Objects with entries are multi-line, except on one line (`flat`), where they read
+/// `{ a = 1, b = 2 }`.
+fn object(entries: &[(String, Expr)], flat: bool) -> Lines {
+    if entries.is_empty() {
+        return punct("{}");
+    }
+    let entries = entries
+        .iter()
+        .map(|(k, v)| assignment(key(k), render(v, flat)));
+    if flat {
+        let entries: Vec<String> = entries.map(|l| l[0].text()).collect();
+        cat([punct("{ "), text(entries.join(", ")), punct(" }")])
+    } else {
+        let mut out = punct("{");
+        out.extend(entries.flatten());
+        out.extend(punct("}"));
+        out
     }
 }
 
@@ -260,31 +212,35 @@ fn join(items: Vec<Lines>, sep: &str) -> Lines {
     cat(pieces)
 }
 
-fn call(f: &FuncCall, flat: bool) -> Lines {
-    let mut name = String::new();
-    for ns in &f.name.namespace {
-        name.push_str(ns.as_str());
-        name.push_str("::");
+fn traversal(root: &Expr, steps: &[Step], flat: bool) -> Lines {
+    let mut pieces = vec![operand(root, flat, |e| {
+        matches!(
+            e,
+            Expr::Unary(..) | Expr::Binary(..) | Expr::Conditional(..)
+        ) || is_negative(e)
+    })];
+    for step in steps {
+        pieces.push(match step {
+            Step::Attr(name) => text(format!(".{name}")),
+            Step::Index(i) => cat([punct("["), render(i, flat), punct("]")]),
+        });
     }
-    name.push_str(f.name.name.as_str());
-    let mut args: Vec<Lines> = f.args.iter().map(|a| render(a, flat)).collect();
-    if f.expand_final {
-        if let Some(last) = args.pop() {
-            args.push(cat([last, text("...")]));
-        }
-    }
+    cat(pieces)
+}
+
+fn call(name: &str, args: &[Expr], flat: bool) -> Lines {
+    let args: Vec<Lines> = args.iter().map(|a| render(a, flat)).collect();
     let hugs = args.iter().rev().skip(1).all(one_line);
     if flat || hugs {
         cat([text(name), punct("("), join(args, ", "), punct(")")])
     } else {
-        let last_sep = if f.expand_final { "" } else { "," };
-        vertical(&format!("{name}("), args, ",", last_sep, ")")
+        vertical(&format!("{name}("), args, ",", ",", ")")
     }
 }
 
 /// Renders a sub-expression, in parentheses when `needs` says the parser would otherwise group
 /// it differently.
-fn operand(e: &Expression, flat: bool, needs: impl Fn(&Expression) -> bool) -> Lines {
+fn operand(e: &Expr, flat: bool, needs: impl Fn(&Expr) -> bool) -> Lines {
     let lines = render(e, flat);
     if needs(e) {
         parens(lines)
@@ -293,111 +249,58 @@ fn operand(e: &Expression, flat: bool, needs: impl Fn(&Expression) -> bool) -> L
     }
 }
 
-fn conditional(c: &Conditional, flat: bool) -> Lines {
-    let nested = |e: &Expression| matches!(e, Expression::Conditional(_));
+fn conditional(cond: &Expr, then: &Expr, otherwise: &Expr, flat: bool) -> Lines {
+    let nested = |e: &Expr| matches!(e, Expr::Conditional(..));
     cat([
-        operand(&c.cond_expr, flat, nested),
+        operand(cond, flat, nested),
         punct(" ? "),
-        operand(&c.true_expr, flat, nested),
+        operand(then, flat, nested),
         punct(" : "),
-        render(&c.false_expr, flat),
+        render(otherwise, flat),
     ])
 }
 
-fn operation(op: &Operation, flat: bool) -> Lines {
-    match op {
-        Operation::Unary(u) => cat([
-            punct(u.operator.as_str()),
-            // `- -1` would come back from fmt as `--1`; parentheses keep it readable.
-            operand(&u.expr, flat, |e| {
-                matches!(e, Expression::Operation(_) | Expression::Conditional(_)) || is_negative(e)
-            }),
-        ]),
-        Operation::Binary(b) => {
-            let prec = b.operator.precedence();
-            let lower = |e: &Expression, or_equal: bool| match e {
-                Expression::Conditional(_) => true,
-                Expression::Operation(o) => match o.as_ref() {
-                    Operation::Binary(inner) => {
-                        let p = inner.operator.precedence();
-                        p < prec || (or_equal && p == prec)
-                    }
-                    Operation::Unary(_) => false,
-                },
-                _ => false,
-            };
-            cat([
-                operand(&b.lhs_expr, flat, |e| lower(e, false)),
-                punct(&format!(" {} ", b.operator.as_str())),
-                // Binary operators associate to the left, so an equal-precedence right operand
-                // needs parentheses to keep its grouping.
-                operand(&b.rhs_expr, flat, |e| lower(e, true)),
-            ])
+fn unary(op: UnaryOp, e: &Expr, flat: bool) -> Lines {
+    cat([
+        punct(op.as_str()),
+        // `- -1` would come back from fmt as `--1`; parentheses keep it readable.
+        operand(e, flat, |e| {
+            matches!(
+                e,
+                Expr::Unary(..) | Expr::Binary(..) | Expr::Conditional(..)
+            ) || is_negative(e)
+        }),
+    ])
+}
+
+fn binary(lhs: &Expr, op: BinaryOp, rhs: &Expr, flat: bool) -> Lines {
+    let prec = op.precedence();
+    let lower = |e: &Expr, or_equal: bool| match e {
+        Expr::Conditional(..) => true,
+        Expr::Binary(_, inner, _) => {
+            let p = inner.precedence();
+            p < prec || (or_equal && p == prec)
         }
-    }
+        _ => false,
+    };
+    cat([
+        operand(lhs, flat, |e| lower(e, false)),
+        punct(&format!(" {} ", op.as_str())),
+        // Binary operators associate to the left, so an equal-precedence right operand needs
+        // parentheses to keep its grouping.
+        operand(rhs, flat, |e| lower(e, true)),
+    ])
 }
 
-fn is_negative(e: &Expression) -> bool {
-    matches!(e, Expression::Number(n) if n.as_f64().is_some_and(|f| f < 0.0))
+fn is_negative(e: &Expr) -> bool {
+    matches!(e, Expr::Number(n) if n.as_f64().is_some_and(|f| f < 0.0))
 }
 
-fn for_expr(f: &ForExpr, flat: bool) -> Lines {
-    let object = f.key_expr.is_some();
-    let mut pieces = vec![punct(if object { "{ for " } else { "[for " })];
-    if let Some(k) = &f.key_var {
-        pieces.push(text(format!("{k}, ")));
-    }
-    pieces.push(text(format!("{} in ", f.value_var)));
-    pieces.push(render(&f.collection_expr, flat));
-    pieces.push(punct(" : "));
-    if let Some(k) = &f.key_expr {
-        pieces.push(render(k, flat));
-        pieces.push(punct(" => "));
-    }
-    pieces.push(render(&f.value_expr, flat));
-    if f.grouping {
-        pieces.push(text("..."));
-    }
-    if let Some(c) = &f.cond_expr {
-        pieces.push(punct(" if "));
-        pieces.push(render(c, flat));
-    }
-    pieces.push(punct(if object { " }" } else { "]" }));
-    cat(pieces)
-}
-
-fn template(t: &TemplateExpr, flat: bool) -> Lines {
-    match t {
-        TemplateExpr::QuotedString(raw) => match interpolation_only(raw) {
-            // fmt would unwrap `"${x}"` to `x`, so print it unwrapped in the first place.
-            Some(inner) => render(&inner, flat),
-            None => text(format!("\"{raw}\"")),
-        },
-        TemplateExpr::Heredoc(h) => {
-            let dash = if h.strip == HeredocStripMode::Indent {
-                "-"
-            } else {
-                ""
-            };
-            let nl = if h.template.ends_with('\n') { "" } else { "\n" };
-            let body = format!("<<{dash}{}\n{}{nl}{}", h.delimiter, h.template, h.delimiter);
-            vec![Line {
-                lead: body,
-                closed: true,
-                ..Line::default()
-            }]
-        }
-    }
-}
-
-/// The expression inside a template that is nothing but one `${...}`.
-fn interpolation_only(raw: &str) -> Option<Expression> {
-    match chunks(raw).as_slice() {
-        [Chunk::Seq(seq)] if seq.starts_with("${") => {
-            let inner = seq[2..seq.len() - 1].trim_matches('~').trim();
-            inner.parse().ok()
-        }
-        _ => None,
+fn template(parts: &[Part], flat: bool) -> Lines {
+    match template_pieces(parts).as_slice() {
+        // fmt would unwrap `"${x}"` to `x`, so print it unwrapped in the first place.
+        [Piece::Interp(e)] => render(e, flat),
+        _ => text(format!("\"{}\"", template_text(parts, escape_literal))),
     }
 }
 
@@ -405,35 +308,40 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", escape_literal(s))
 }
 
-fn key(k: &ObjectKey) -> String {
-    match k {
-        ObjectKey::Identifier(id) if is_plain_key(id) => id.to_string(),
-        ObjectKey::Identifier(id) => quote_key(id),
-        ObjectKey::Expression(Expression::String(s)) => quote_key(s),
-        // Verbatim: unwrapping `"${x}"` is only right for whole values, not for keys.
-        ObjectKey::Expression(Expression::TemplateExpr(t))
-            if !matches!(**t, TemplateExpr::Heredoc(_)) =>
-        {
-            format!("\"{t}\"")
+/// Escapes plain text for a quoted HCL string: quotes, backslashes, control characters and the
+/// template markers `${` and `%{`, which become `$${` and `%%{`. With [`escape_markers`], which
+/// Terraform JSON uses alone, this is the only place that spells literal text.
+pub fn escape_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in escape_markers(s).chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
         }
-        // A bare reference as a key would be read as a literal name; parentheses make HCL
-        // evaluate it.
-        ObjectKey::Expression(
-            e @ (Expression::Variable(_)
-            | Expression::Traversal(_)
-            | Expression::FuncCall(_)
-            | Expression::Operation(_)
-            | Expression::Conditional(_)),
-        ) => format!("({})", inline(e)),
-        ObjectKey::Expression(e) => inline(e),
-        other => ::hcl::format::to_string(other).unwrap_or_default(),
+    }
+    out
+}
+
+/// A key as written before `=`: bare when HCL reads it back as the same literal key, else
+/// quoted.
+fn key(k: &str) -> String {
+    if is_plain_key(k) {
+        k.to_owned()
+    } else {
+        quote_key(k)
     }
 }
 
 /// ASCII identifiers that HCL reads back as the same literal key (`null`, `true`, `false` are
 /// values and `for` starts a for-expression).
-fn is_plain_key(id: &Identifier) -> bool {
-    let s = id.as_str();
+fn is_plain_key(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
@@ -534,10 +442,9 @@ fn push_body(out: &mut Lines, body: &ir::Body, in_variable: bool) {
 
 fn attribute(a: &ir::Attribute, in_variable: bool) -> Lines {
     let value = match &a.expr {
-        // fmt rewrites a quoted type constraint to the bare type expression.
-        Expression::String(s) if in_variable && a.key.as_str() == "type" => s
-            .parse::<Expression>()
-            .map_or_else(|_| render(&a.expr, false), |e| render(&e, false)),
+        // fmt rewrites a quoted type constraint to the bare type expression, whose text the
+        // string already is.
+        Expr::Str(s) if in_variable && a.key.as_str() == "type" => text(s.as_str()),
         e => render(e, false),
     };
     assignment(a.key.to_string(), value)

@@ -5,13 +5,11 @@
 //! doubled and anything that is not a literal becomes `"${...}"`; some arguments are read
 //! literally or as bare references instead, listed in [`mode`].
 
-use ::hcl::expr::{HeredocStripMode, ObjectKey, TemplateExpr};
-use ::hcl::Expression;
 use serde_json::{Map, Value};
 
 use super::hcl::inline;
-use super::{chunks, comment_lines, Chunk, HEADER};
-use crate::ir::{self, Item};
+use super::{comment_lines, escape_markers, template_text, HEADER};
+use crate::ir::{self, Expr, Item};
 
 /// The whole `.tf.json` file: pretty JSON with 2-space indents and a trailing newline. The
 /// header goes into the root `"//"` property, the one comment form Terraform JSON has.
@@ -195,24 +193,25 @@ fn mode(path: &[&str], key: &str) -> Mode {
     }
 }
 
-fn value(e: &Expression, mode: Mode) -> Value {
+fn value(e: &Expr, mode: Mode) -> Value {
     match e {
-        Expression::Null => Value::Null,
-        Expression::Bool(b) => Value::Bool(*b),
-        Expression::Number(n) => number(n),
-        Expression::String(s) => Value::String(match mode {
-            Mode::Template => escape_markers(s),
-            Mode::Literal | Mode::Reference | Mode::Type => s.clone(),
-        }),
-        Expression::Array(items) if mode != Mode::Type => {
+        Expr::Null => Value::Null,
+        Expr::Bool(b) => Value::Bool(*b),
+        Expr::Number(n) => number(n),
+        Expr::Str(s) => Value::String(text(s, mode)),
+        Expr::Array(items) if mode != Mode::Type => {
             Value::Array(items.iter().map(|i| value(i, mode)).collect())
         }
-        Expression::Object(obj) if mode != Mode::Type => Value::Object(
-            obj.iter()
-                .map(|(k, v)| (object_key(k, mode), value(v, mode)))
+        // Object keys in expressions are templates too (the JSON spec allows interpolated keys).
+        Expr::Object(entries) if mode != Mode::Type => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (text(k, mode), value(v, mode)))
                 .collect(),
         ),
-        Expression::TemplateExpr(t) => Value::String(template(t)),
+        // Literal parts are spelled for a JSON template, which has no backslash escapes;
+        // serde_json adds JSON's own.
+        Expr::Template(parts) => Value::String(template_text(parts, escape_markers)),
         _ => match mode {
             Mode::Reference | Mode::Type => Value::String(inline(e)),
             Mode::Template | Mode::Literal => Value::String(format!("${{{}}}", inline(e))),
@@ -220,19 +219,11 @@ fn value(e: &Expression, mode: Mode) -> Value {
     }
 }
 
-/// Object keys in expressions are templates too (the JSON spec allows interpolated keys).
-fn object_key(k: &ObjectKey, mode: Mode) -> String {
-    let text = match k {
-        ObjectKey::Identifier(id) => return id.to_string(),
-        ObjectKey::Expression(Expression::String(s)) => s.clone(),
-        ObjectKey::Expression(Expression::TemplateExpr(t)) => return template(t),
-        ObjectKey::Expression(e) => return format!("${{{}}}", inline(e)),
-        other => return ::hcl::format::to_string(other).unwrap_or_default(),
-    };
-    if mode == Mode::Template {
-        escape_markers(&text)
-    } else {
-        text
+/// Plain text as a JSON string that `mode` reads back as that text.
+fn text(s: &str, mode: Mode) -> String {
+    match mode {
+        Mode::Template => escape_markers(s),
+        Mode::Literal | Mode::Reference | Mode::Type => s.to_owned(),
     }
 }
 
@@ -246,107 +237,4 @@ fn number(n: &::hcl::Number) -> Value {
             .and_then(serde_json::Number::from_f64)
             .map_or(Value::Null, Value::Number)
     }
-}
-
-/// `${` and `%{` doubled, so Terraform reads the JSON string as literal text.
-fn escape_markers(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if (c == '$' || c == '%') && chars.peek() == Some(&'{') {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A template's source as a JSON string. Literal parts are decoded to their value and escaped
-/// again for a JSON template, which has no backslash escapes; `${...}` sequences stay as written.
-fn template(t: &TemplateExpr) -> String {
-    match t {
-        TemplateExpr::QuotedString(raw) => {
-            let mut out = String::new();
-            let mut parts = chunks(raw).into_iter().peekable();
-            while let Some(chunk) = parts.next() {
-                match chunk {
-                    Chunk::Lit(lit) => {
-                        let value = escape_markers(&unescape(lit));
-                        // A literal `$` or `%` right before `${` would turn it into the escape
-                        // `$${`; JSON templates can only spell it as an interpolated string.
-                        let head = match value.chars().last() {
-                            Some(c @ ('$' | '%')) if parts.peek().is_some() => {
-                                value.trim_end_matches(c)
-                            }
-                            _ => &value,
-                        };
-                        out.push_str(head);
-                        if head.len() < value.len() {
-                            out.push_str(&format!("${{\"{}\"}}", &value[head.len()..]));
-                        }
-                    }
-                    Chunk::Seq(seq) => out.push_str(seq),
-                }
-            }
-            out
-        }
-        // Heredoc text has no backslash escapes; `<<-` strips the common indentation.
-        TemplateExpr::Heredoc(h) if h.strip == HeredocStripMode::Indent => {
-            let indent = h
-                .template
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| l.len() - l.trim_start().len())
-                .min()
-                .unwrap_or(0);
-            h.template
-                .split_inclusive('\n')
-                .map(|l| {
-                    let spaces = l.len() - l.trim_start_matches([' ', '\t']).len();
-                    &l[spaces.min(indent)..]
-                })
-                .collect()
-        }
-        TemplateExpr::Heredoc(h) => h.template.clone(),
-    }
-}
-
-/// The value of a literal part of a quoted template: HCL's backslash escapes and the doubled
-/// template markers decoded.
-fn unescape(lit: &str) -> String {
-    let mut out = String::with_capacity(lit.len());
-    let mut chars = lit.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '$' | '%' if chars.peek() == Some(&c) => {
-                let mut ahead = chars.clone();
-                ahead.next();
-                if ahead.peek() == Some(&'{') {
-                    chars.next();
-                }
-                out.push(c);
-            }
-            '\\' => match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('r') => out.push('\r'),
-                Some('t') => out.push('\t'),
-                Some(d @ ('u' | 'U')) => {
-                    let len = if d == 'u' { 4 } else { 8 };
-                    let hex: String = chars.by_ref().take(len).collect();
-                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                        Some(ch) => out.push(ch),
-                        None => {
-                            out.push('\\');
-                            out.push(d);
-                            out.push_str(&hex);
-                        }
-                    }
-                }
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            },
-            c => out.push(c),
-        }
-    }
-    out
 }

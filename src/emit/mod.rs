@@ -4,7 +4,12 @@
 //! HCL output in content, only in syntax.
 
 pub mod hcl;
+pub mod hcl_rs;
 pub mod json;
+
+use std::borrow::Cow;
+
+use crate::ir::{Expr, Part};
 
 /// First line of every generated file, so reviewers and `gen-tf check` can tell generated files
 /// from hand-written ones.
@@ -29,109 +34,85 @@ pub(crate) fn comment_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-// The template scanner lives here because both printers need it: HCL to unwrap `"${x}"`, JSON to
-// re-spell the literal parts of a template.
-
-/// A top-level piece of a quoted template's raw text.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Chunk<'a> {
-    /// Literal text, still in its escaped source form.
-    Lit(&'a str),
-    /// A whole `${...}` or `%{...}` sequence, delimiters included.
-    Seq(&'a str),
-}
-
-/// Splits raw template text the way HCL's scanner does: `$${` and `%%{` are escapes, and a
-/// sequence ends at the `}` that balances its opener, skipping nested quoted strings.
-pub(crate) fn chunks(raw: &str) -> Vec<Chunk<'_>> {
-    let b = raw.as_bytes();
-    let mut out = Vec::new();
-    let (mut i, mut lit) = (0, 0);
-    while i < b.len() {
-        match (b[i], b.get(i + 1), b.get(i + 2)) {
-            (b'\\', _, _) => i += 2,
-            (c @ (b'$' | b'%'), Some(&d), Some(b'{')) if d == c => i += 3,
-            (b'$' | b'%', Some(b'{'), _) => {
-                if lit < i {
-                    out.push(Chunk::Lit(&raw[lit..i]));
-                }
-                let end = seq_end(b, i + 2);
-                out.push(Chunk::Seq(&raw[i..end]));
-                (i, lit) = (end, end);
-            }
-            _ => i += 1,
+/// `${` and `%{` doubled, so a template reads the text literally. Both syntaxes need it: every
+/// HCL quoted string and every Terraform JSON string is a template.
+pub(crate) fn escape_markers(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if (c == '$' || c == '%') && chars.peek() == Some(&'{') {
+            out.push(c);
         }
-    }
-    if lit < b.len() {
-        out.push(Chunk::Lit(&raw[lit..]));
     }
     out
 }
 
-/// Index just past the `}` that closes a sequence whose body starts at `i`.
-fn seq_end(b: &[u8], mut i: usize) -> usize {
-    let mut depth = 1;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i = string_end(b, i + 1);
-                continue;
-            }
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    b.len()
+/// A piece of a template as the printers write it.
+pub(crate) enum Piece<'a> {
+    Lit(String),
+    Interp(Cow<'a, Expr>),
 }
 
-/// Index just past the `"` that closes a quoted string whose body starts at `i`.
-fn string_end(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() {
-        match (b[i], b.get(i + 1), b.get(i + 2)) {
-            (b'\\', _, _) => i += 2,
-            (b'"', _, _) => return i + 1,
-            (c @ (b'$' | b'%'), Some(&d), Some(b'{')) if d == c => i += 3,
-            (b'$' | b'%', Some(b'{'), _) => i = seq_end(b, i + 2),
-            _ => i += 1,
+/// A template's parts as both syntaxes write them: runs of literal text joined, and the `$`s
+/// at the end of a run that an interpolation follows moved into an interpolated string, so the
+/// template reads `a${"$"}${x}`. Written as text, `$` right before `${` would read as the escape
+/// `$${` and turn the interpolation into text; HCL has no other spelling for it.
+pub(crate) fn template_pieces(parts: &[Part]) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    for part in parts {
+        match part {
+            Part::Lit(s) => lit.push_str(s),
+            Part::Interp(e) => {
+                let head = lit.trim_end_matches('$').len();
+                let dollars = lit.split_off(head);
+                if !lit.is_empty() {
+                    out.push(Piece::Lit(std::mem::take(&mut lit)));
+                }
+                if !dollars.is_empty() {
+                    out.push(Piece::Interp(Cow::Owned(Expr::Str(dollars))));
+                }
+                out.push(Piece::Interp(Cow::Borrowed(e)));
+            }
         }
     }
-    b.len()
+    if !lit.is_empty() {
+        out.push(Piece::Lit(lit));
+    }
+    out
+}
+
+/// A template's text between its quotes: literal pieces spelled by `escape`, the syntax's own,
+/// and interpolations as `${...}` around the HCL printer's one-line form, which Terraform JSON
+/// reads too.
+pub(crate) fn template_text(parts: &[Part], escape: fn(&str) -> String) -> String {
+    let mut out = String::new();
+    for piece in template_pieces(parts) {
+        match piece {
+            Piece::Lit(s) => out.push_str(&escape(&s)),
+            Piece::Interp(e) => {
+                out.push_str("${");
+                out.push_str(&hcl::inline(&e));
+                out.push('}');
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{chunks, hcl, json, Chunk};
-    use crate::ir::{self, Block, Body};
-    use ::hcl::expr::TemplateExpr;
-    use ::hcl::Expression;
+    use super::{hcl, json};
+    use crate::ir::{self, BinaryOp, Block, Body, Expr, Part, UnaryOp};
 
-    fn raw(s: &str) -> Expression {
-        Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(s.to_owned())))
+    /// A template built as it is stored, without `ir::template`'s tidying.
+    fn raw(parts: Vec<Part>) -> Expr {
+        Expr::Template(parts)
     }
 
-    #[test]
-    fn chunks_follow_the_hcl_scanner() {
-        use Chunk::{Lit, Seq};
-        // `$$${c}` is a literal `$` and then the escape `$${`: no sequence at all.
-        assert_eq!(chunks("a$${b}$$${c}"), [Lit("a$${b}$$${c}")]);
-        assert_eq!(chunks("$ ${c}"), [Lit("$ "), Seq("${c}")]);
-        assert_eq!(
-            chunks(r#"x${f("}", {a = 1})}%{if y}z"#),
-            [
-                Lit("x"),
-                Seq(r#"${f("}", {a = 1})}"#),
-                Seq("%{if y}"),
-                Lit("z"),
-            ]
-        );
-        assert_eq!(chunks(r#"${"\"${q}"}"#), [Seq(r#"${"\"${q}"}"#)]);
+    fn lit(s: &str) -> Part {
+        Part::Lit(s.to_owned())
     }
 
     #[test]
@@ -182,9 +163,28 @@ mod tests {
 
     #[test]
     fn expressions_print_as_fmt_spells_them() {
+        let region = || ir::traversal("data", &["aws_region", "current", "name"]);
         let cases = [
-            (raw("${var.x}"), "var.x"),
-            (raw("a-${var.x}"), r#""a-${var.x}""#),
+            (raw(vec![Part::Interp(ir::var("x"))]), "var.x"),
+            (raw(vec![lit(""), Part::Interp(ir::var("x"))]), "var.x"),
+            (
+                raw(vec![lit("a-"), Part::Interp(ir::var("x"))]),
+                r#""a-${var.x}""#,
+            ),
+            (
+                raw(vec![
+                    lit("a$"),
+                    lit("$"),
+                    Part::Interp(ir::var("x")),
+                    lit("$"),
+                ]),
+                r#""a${"$$"}${var.x}$""#,
+            ),
+            (raw(vec![lit("$"), lit("{x}")]), r#""$${x}""#),
+            (
+                raw(vec![Part::Interp(ir::call("f", vec![ir::str("}\"")]))]),
+                r#"f("}\"")"#,
+            ),
             (ir::str("${x} %{y} \"\\\n"), r#""$${x} %%{y} \"\\\n""#),
             (ir::num(0.5), "0.5"),
             (ir::num(3.0), "3"),
@@ -193,6 +193,43 @@ mod tests {
             (
                 ir::object([("e\u{301}", ir::int(1))]),
                 "{\n  \"e\\u0301\" = 1\n}",
+            ),
+            (
+                ir::binary(region(), BinaryOp::Eq, ir::str("us-east-1")),
+                r#"data.aws_region.current.name == "us-east-1""#,
+            ),
+            (
+                ir::binary(
+                    ir::binary(ir::int(1), BinaryOp::Plus, ir::int(2)),
+                    BinaryOp::Mul,
+                    ir::binary(ir::int(3), BinaryOp::Minus, ir::int(4)),
+                ),
+                "(1 + 2) * (3 - 4)",
+            ),
+            (
+                ir::binary(
+                    ir::int(1),
+                    BinaryOp::Minus,
+                    ir::binary(ir::int(2), BinaryOp::Minus, ir::int(3)),
+                ),
+                "1 - (2 - 3)",
+            ),
+            (
+                ir::binary(
+                    ir::unary(UnaryOp::Not, ir::bool(false)),
+                    BinaryOp::Or,
+                    ir::binary(ir::var("a"), BinaryOp::And, ir::var("b")),
+                ),
+                "!false || var.a && var.b",
+            ),
+            (ir::unary(UnaryOp::Neg, ir::int(-1)), "-(-1)"),
+            (
+                ir::conditional(
+                    ir::binary(ir::var("n"), BinaryOp::GreaterEq, ir::int(2)),
+                    ir::conditional(ir::bool(true), ir::int(1), ir::int(2)),
+                    ir::paren(ir::int(3)),
+                ),
+                "var.n >= 2 ? (true ? 1 : 2) : (3)",
             ),
         ];
         for (expr, want) in cases {
@@ -240,9 +277,12 @@ mod tests {
 
     #[test]
     fn json_keeps_a_literal_dollar_before_an_interpolation() {
-        let t = raw(r"a$$\u0024${var.v}\n");
+        let t = raw(vec![lit("a$$$"), Part::Interp(ir::var("v")), lit("\n${x}")]);
         let v =
             json::to_value(&Body::new().block(Block::new("locals", &[], Body::new().attr("t", t))));
-        assert_eq!(v["locals"]["t"], r#"a${"$$$"}${var.v}"#.to_owned() + "\n");
+        assert_eq!(v["locals"]["t"], "a${\"$$$\"}${var.v}\n$${x}");
+        let cond = ir::binary(ir::var("r"), BinaryOp::NotEq, ir::str("a\"${b}"));
+        let v = json::to_value(&Body::new().attr("c", cond));
+        assert_eq!(v["c"], r#"${var.r != "a\"$${b}"}"#);
     }
 }

@@ -1,7 +1,7 @@
 //! Container definitions, for the `jsonencode` of a task definition. The main container and the
 //! sidecars are written by the same code.
 
-use hcl::Expression;
+use crate::ir::Expr;
 
 use crate::ir;
 use crate::resolve::{Container, Service};
@@ -9,7 +9,7 @@ use crate::resolve::{Container, Service};
 use super::{Ctx, VarType};
 
 /// One container definition, in the field order of ECS's own documentation.
-pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expression {
+pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
     let image = match &c.image {
         Some(i) => ir::str(i.clone()),
         None => ctx.var(
@@ -21,7 +21,7 @@ pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expression
             ),
         ),
     };
-    let mut fields: Vec<(&str, Expression)> = vec![
+    let mut fields: Vec<(&str, Expr)> = vec![
         ("name", ir::str(c.name.clone())),
         ("image", image),
         ("essential", ir::bool(c.essential)),
@@ -67,7 +67,7 @@ pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expression
     ir::object(fields)
 }
 
-fn log_configuration(ctx: &mut Ctx<'_>, svc: &Service, stream_prefix: &str) -> Expression {
+fn log_configuration(ctx: &mut Ctx<'_>, svc: &Service, stream_prefix: &str) -> Expr {
     let region = ctx.region();
     ir::object([
         ("logDriver", ir::str("awslogs")),

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use hcl::Expression;
+use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body, Part};
 use crate::resolve::{Endpoint, EndpointKind, EndpointPolicy, Service};
@@ -29,7 +29,7 @@ pub fn file(ctx: &mut Ctx<'_>) -> Option<Body> {
         let block = vpc_endpoint(ctx, e);
         body.push_block(block);
     }
-    let ids: Vec<(String, Expression)> = endpoints
+    let ids: Vec<(String, Expr)> = endpoints
         .iter()
         .map(|e| {
             (
@@ -55,7 +55,7 @@ pub fn file(ctx: &mut Ctx<'_>) -> Option<Body> {
 }
 
 /// `com.amazonaws.<region>.<service>`, with `var.region` when the stack names no region.
-fn service_name(ctx: &mut Ctx<'_>, service: &str) -> Expression {
+fn service_name(ctx: &mut Ctx<'_>, service: &str) -> Expr {
     match &ctx.stack.region {
         Some(r) => ir::str(format!("com.amazonaws.{r}.{service}")),
         None => {
@@ -70,7 +70,7 @@ fn service_name(ctx: &mut Ctx<'_>, service: &str) -> Expression {
 }
 
 /// The stack's tags plus a `Name`, which the VPC console shows instead of the bare vpce- ID.
-fn tags(ctx: &Ctx<'_>, name: String) -> Expression {
+fn tags(ctx: &Ctx<'_>, name: String) -> Expr {
     let mut tags: BTreeMap<String, String> = ctx.stack.tags.clone();
     tags.entry("Name".to_owned()).or_insert(name);
     ir::object(tags.into_iter().map(|(k, v)| (k, ir::str(v))))
@@ -140,7 +140,7 @@ fn vpc_endpoint(ctx: &mut Ctx<'_>, e: &Endpoint) -> Block {
 
 /// `jsonencode(...)` of a policy: the built-in `ecr-layers`, or the user's document as given.
 /// Validation has checked that it is one of the two.
-fn policy_expr(ctx: &mut Ctx<'_>, policy: &EndpointPolicy) -> Expression {
+fn policy_expr(ctx: &mut Ctx<'_>, policy: &EndpointPolicy) -> Expr {
     let doc = match policy {
         EndpointPolicy::EcrLayers => ecr_layers(ctx),
         EndpointPolicy::Document(d) => json(d),
@@ -150,7 +150,7 @@ fn policy_expr(ctx: &mut Ctx<'_>, policy: &EndpointPolicy) -> Expression {
 
 /// The minimum S3 access ECR image pulls need: read objects of the region's layer bucket.
 /// Source: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
-fn ecr_layers(ctx: &mut Ctx<'_>) -> Expression {
+fn ecr_layers(ctx: &mut Ctx<'_>) -> Expr {
     let bucket = match &ctx.stack.region {
         Some(r) => ir::str(format!("arn:aws:s3:::prod-{r}-starport-layer-bucket/*")),
         None => {
@@ -179,14 +179,14 @@ fn ecr_layers(ctx: &mut Ctx<'_>) -> Expression {
 
 /// A JSON value as an HCL expression, for `jsonencode`. Strings stay literal text: the
 /// printer escapes `${`, so a user's policy can never become an interpolation.
-fn json(v: &serde_json::Value) -> Expression {
+fn json(v: &serde_json::Value) -> Expr {
     match v {
-        serde_json::Value::Null => Expression::Null,
+        serde_json::Value::Null => Expr::Null,
         serde_json::Value::Bool(b) => ir::bool(*b),
         serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => ir::int(i),
             (None, Some(f)) => ir::num(f),
-            (None, None) => Expression::Null,
+            (None, None) => Expr::Null,
         },
         serde_json::Value::String(s) => ir::str(s.clone()),
         serde_json::Value::Array(a) => ir::list(a.iter().map(json)),
@@ -247,10 +247,10 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
 /// Egress of one service's tasks: HTTPS to the Interface endpoints' security group and to the
 /// Gateway endpoints' prefix lists (ECR image layers come from S3 that way), plus HTTPS to
 /// anywhere when the stack has a NAT gateway.
-pub fn task_egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expression) -> Vec<Block> {
+pub fn task_egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr) -> Vec<Block> {
     let (name, id) = (&svc.name, svc.name.ident());
     let stack = ctx.stack;
-    let https = |label: String, description: String, target: (&str, Expression)| {
+    let https = |label: String, description: String, target: (&str, Expr)| {
         Block::resource(
             "aws_vpc_security_group_egress_rule",
             &label,

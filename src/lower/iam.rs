@@ -1,7 +1,7 @@
 //! IAM for one service: an execution role (pulls the image, writes logs, reads exactly the
 //! service's secrets) and a task role (the application's own identity).
 
-use hcl::Expression;
+use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body};
 use crate::resolve::container::SecretSource;
@@ -71,7 +71,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
 }
 
 /// Trust policy that lets only ECS tasks assume the role.
-fn assume_ecs_tasks() -> Expression {
+fn assume_ecs_tasks() -> Expr {
     ir::call(
         "jsonencode",
         vec![ir::object([
@@ -92,7 +92,7 @@ fn assume_ecs_tasks() -> Expression {
 }
 
 /// Read access to exactly the secrets and parameters the service names, nothing more.
-fn secrets_policy(svc: &Service) -> Option<Expression> {
+fn secrets_policy(svc: &Service) -> Option<Expr> {
     let mut sources: Vec<&SecretSource> = svc
         .containers()
         .flat_map(|c| &c.secrets)
@@ -132,7 +132,7 @@ fn secrets_policy(svc: &Service) -> Option<Expression> {
     })
 }
 
-fn statement(action: &str, resources: &[&str]) -> Expression {
+fn statement(action: &str, resources: &[&str]) -> Expr {
     ir::object([
         ("Effect", ir::str("Allow")),
         ("Action", ir::list([ir::str(action)])),

@@ -18,7 +18,7 @@ mod task;
 
 use std::collections::BTreeMap;
 
-use hcl::Expression;
+use crate::ir::Expr;
 
 use crate::ir::{self, Body, Content, File, Module};
 use crate::resolve::{Resolved, Service};
@@ -26,17 +26,17 @@ use crate::resolve::{Resolved, Service};
 /// A module variable, declared the first time lowering refers to it.
 #[derive(Debug, Clone)]
 pub struct VarDecl {
-    pub ty: Expression,
+    pub ty: Expr,
     pub type_text: &'static str,
     pub description: String,
-    pub default: Option<Expression>,
+    pub default: Option<Expr>,
 }
 
 #[derive(Debug, Clone)]
 pub struct OutputDecl {
     pub name: String,
     pub description: String,
-    pub value: Expression,
+    pub value: Expr,
 }
 
 /// Lowering state for one stack.
@@ -63,7 +63,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `var.NAME`, declaring the variable if this is its first use.
-    pub fn var(&mut self, name: &str, ty: VarType, description: &str) -> Expression {
+    pub fn var(&mut self, name: &str, ty: VarType, description: &str) -> Expr {
         self.variables.entry(name.to_owned()).or_insert_with(|| {
             let (ty, type_text) = match ty {
                 VarType::String => (ir::ident("string"), "string"),
@@ -81,7 +81,7 @@ impl<'a> Ctx<'a> {
         ir::var(name)
     }
 
-    pub fn output(&mut self, name: String, description: String, value: Expression) {
+    pub fn output(&mut self, name: String, description: String, value: Expr) {
         self.outputs.push(OutputDecl {
             name,
             description,
@@ -98,7 +98,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The region: the stack's literal, else `var.region`.
-    pub fn region(&mut self) -> Expression {
+    pub fn region(&mut self) -> Expr {
         match &self.stack.region {
             Some(r) => ir::str(r.clone()),
             None => self.var("region", VarType::String, "AWS region the stack runs in."),
@@ -106,7 +106,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The cluster name: the owned cluster's, else `var.cluster_name`.
-    pub fn cluster_name(&mut self) -> Expression {
+    pub fn cluster_name(&mut self) -> Expr {
         match &self.stack.cluster {
             Some(_) => ir::reference("aws_ecs_cluster", "this", &["name"]),
             None => self.var(
@@ -117,11 +117,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn vpc_id(&mut self) -> Expression {
+    pub fn vpc_id(&mut self) -> Expr {
         self.var("vpc_id", VarType::String, "ID of the VPC the tasks run in.")
     }
 
-    pub fn private_subnet_ids(&mut self) -> Expression {
+    pub fn private_subnet_ids(&mut self) -> Expr {
         self.var(
             "private_subnet_ids",
             VarType::ListOfString,
@@ -131,7 +131,7 @@ impl<'a> Ctx<'a> {
 
     /// Tags for a resource: the service's (merged over the stack's), else the stack's. `None`
     /// when there are none.
-    pub fn tags(&self, service: Option<&Service>) -> Option<Expression> {
+    pub fn tags(&self, service: Option<&Service>) -> Option<Expr> {
         let tags = service.map_or(&self.stack.tags, |s| &s.tags);
         (!tags.is_empty()).then(|| ir::object(tags.iter().map(|(k, v)| (k, ir::str(v.clone())))))
     }

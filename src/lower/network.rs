@@ -1,7 +1,7 @@
 //! A service's task security group and its rules: ingress from the load balancer, egress to its
 //! database and to the AWS APIs (see `endpoints`).
 
-use hcl::Expression;
+use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body};
 use crate::resolve::Service;
@@ -12,10 +12,10 @@ use super::{Ctx, VarType};
 fn sg_rule(
     kind: &str,
     label: String,
-    sg_id: &Expression,
+    sg_id: &Expr,
     description: String,
     port: u16,
-    peer: Expression,
+    peer: Expr,
 ) -> Block {
     Block::resource(
         kind,

@@ -73,11 +73,7 @@ pub fn render(ctx: &Ctx<'_>) -> String {
         .variables()
         .iter()
         .map(|(name, d)| {
-            let default = d.default.as_ref().map(|e| {
-                hcl::format::to_string(e)
-                    .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .unwrap_or_default()
-            });
+            let default = d.default.as_ref().map(crate::emit::hcl::inline);
             Var {
                 anchor: format!("input_{name}"),
                 name: md_escape_name(name),

@@ -5,7 +5,7 @@
 //! service's AWS/ECS metric, with `alarm_actions` pointing at the policy.
 //! Source: https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
 
-use hcl::Expression;
+use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body, Part};
 use crate::model::service::format_number;
@@ -142,7 +142,7 @@ fn customized_metric(ctx: &mut Ctx<'_>, svc: &Service, c: &CustomizedMetric) -> 
 
 /// A metric's dimensions as (name, value) pairs: the given ones, or this service's cluster and
 /// service name (references, so the alarm follows the resources).
-fn dimensions(ctx: &mut Ctx<'_>, svc: &Service, d: &Dimensions) -> Vec<(String, Expression)> {
+fn dimensions(ctx: &mut Ctx<'_>, svc: &Service, d: &Dimensions) -> Vec<(String, Expr)> {
     match d {
         Dimensions::Given(given) => given
             .iter()
@@ -160,7 +160,7 @@ fn dimensions(ctx: &mut Ctx<'_>, svc: &Service, d: &Dimensions) -> Vec<(String, 
 
 /// `app/<lb>/<id>/targetgroup/<tg>/<id>`: as given, else from the load balancer's ARN suffixes,
 /// with module variables for the parts the stack does not give.
-fn alb_label(ctx: &mut Ctx<'_>, svc: &Service, label: &ResourceLabel) -> Expression {
+fn alb_label(ctx: &mut Ctx<'_>, svc: &Service, label: &ResourceLabel) -> Expr {
     let (lb_suffix, tg_suffix) = match label {
         ResourceLabel::Given(l) => return ir::str(l.clone()),
         ResourceLabel::Parts {
@@ -170,7 +170,7 @@ fn alb_label(ctx: &mut Ctx<'_>, svc: &Service, label: &ResourceLabel) -> Express
     };
     let (name, id) = (&svc.name, svc.name.ident());
     let lb_part = match lb_suffix {
-        Some(s) => Part::Lit(s),
+        Some(s) => Part::Lit(s.as_str()),
         None => Part::Interp(ctx.var(
             &format!("{id}_lb_arn_suffix"),
             VarType::String,
@@ -180,7 +180,7 @@ fn alb_label(ctx: &mut Ctx<'_>, svc: &Service, label: &ResourceLabel) -> Express
         )),
     };
     let tg_part = match tg_suffix {
-        Some(s) => Part::Lit(s),
+        Some(s) => Part::Lit(s.as_str()),
         None => Part::Interp(ctx.var(
             &format!("{id}_target_group_arn_suffix"),
             VarType::String,

@@ -1,6 +1,6 @@
 //! One service's file: log group, IAM, security group, task definition and ECS service.
 
-use hcl::Expression;
+use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body};
 use crate::resolve::service::Placement;
@@ -160,7 +160,7 @@ fn load_balancer(ctx: &mut Ctx<'_>, svc: &Service) -> Option<Block> {
     ))
 }
 
-fn depends_on(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expression> {
+fn depends_on(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expr> {
     let mut depends = vec![ir::reference(
         "aws_iam_role_policy_attachment",
         &format!("{}_execution", svc.name.ident()),

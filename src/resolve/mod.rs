@@ -160,7 +160,8 @@ mod tests {
             Some(8080)
         );
         assert_eq!(api.logs.retention_days, 30);
-        assert_eq!(api.names.execution_role, "shop-api-execution");
+        assert_eq!(api.names.execution_role, "shop-prd-api-execution");
+        assert_eq!(api.names.ecs_service, "shop-prd-api");
         assert_eq!(api.placement, Placement::LaunchType);
     }
 }

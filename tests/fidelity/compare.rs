@@ -1,192 +1,131 @@
 //! What "the same Terraform" means, for one generated file in three spellings: the IR, the HCL
 //! text read back by hcl-rs, and the `.tf.json` text read back by serde_json.
 //!
-//! Each spelling is brought to one canonical hcl-rs [`Expression`] per attribute, so that only
-//! differences Terraform would see are reported: parentheses, quoted versus bare object keys,
-//! `"${x}"` versus `x`, escapes versus raw characters, and a JSON string versus the HCL template
-//! it stands for all compare equal. Templates become a synthetic call `__template(parts...)`
-//! with their literal parts decoded, so a template compares by what it evaluates to and not by
-//! how hcl-edit or the printer chose to escape it.
+//! Each spelling is brought to one canonical IR [`Expr`] per attribute, so that only differences
+//! Terraform would see are reported: parentheses, quoted versus bare object keys, `"${x}"` versus
+//! `x`, escapes versus raw characters, and a JSON string versus the HCL template it stands for
+//! all compare equal. A template's literal parts are plain text in the IR, so a template compares
+//! by what it evaluates to and not by how hcl-edit or the printer chose to escape it.
 
 use gen_tf::emit::{hcl as emit_hcl, json as emit_json};
-use gen_tf::ir::{self, Item};
-use hcl::expr::{
-    BinaryOp, Conditional, Expression, FuncCall, ObjectKey, Operation, TemplateExpr,
-    TraversalOperator, UnaryOp, UnaryOperator,
-};
-use hcl::template::{Element, Strip, Template};
-use hcl::{Identifier, Structure};
+use gen_tf::ir::{self, Expr, Item, Part, Step, UnaryOp};
+use hcl::expr::{Expression, TemplateExpr};
+use hcl::Structure;
 use serde_json::{Map, Value};
 
 pub type Outcome = Result<(), String>;
 
-/// The canonical form of an expression (see the module docs).
-pub fn canon(e: &Expression) -> Result<Expression, String> {
-    Ok(match e {
-        Expression::Parenthesis(inner) => canon(inner)?,
-        Expression::Number(n) => number(n),
-        Expression::Array(items) => {
-            Expression::Array(items.iter().map(canon).collect::<Result<_, _>>()?)
-        }
-        Expression::Object(obj) => Expression::Object(
-            obj.iter()
-                .map(|(k, v)| Ok((ObjectKey::Expression(key(k)?), canon(v)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        Expression::TemplateExpr(t) => match t.as_ref() {
-            // A quoted string's literal parts still carry their backslash escapes: hcl-rs keeps
-            // the source spelling, and `Template::from_str` reads template syntax only.
-            TemplateExpr::QuotedString(raw) => template(&parse_template(raw)?, true)?,
-            TemplateExpr::Heredoc(h) => template(&parse_template(&h.template)?, false)?,
-        },
-        Expression::Operation(op) => match op.as_ref() {
-            Operation::Unary(u) => match (u.operator, canon(&u.expr)?) {
-                (UnaryOperator::Neg, Expression::Number(n)) => number(&-n),
-                (op, e) => Expression::from(UnaryOp::new(op, e)),
-            },
-            Operation::Binary(b) => Expression::from(BinaryOp::new(
-                canon(&b.lhs_expr)?,
-                b.operator,
-                canon(&b.rhs_expr)?,
-            )),
-        },
-        Expression::FuncCall(f) => {
-            let mut f = f.as_ref().clone();
-            f.args = f.args.iter().map(canon).collect::<Result<_, _>>()?;
-            Expression::FuncCall(Box::new(f))
-        }
-        Expression::Conditional(c) => Expression::from(Conditional::new(
-            canon(&c.cond_expr)?,
-            canon(&c.true_expr)?,
-            canon(&c.false_expr)?,
-        )),
-        Expression::ForExpr(f) => {
-            let mut f = f.as_ref().clone();
-            f.collection_expr = canon(&f.collection_expr)?;
-            f.key_expr = f.key_expr.as_ref().map(canon).transpose()?;
-            f.value_expr = canon(&f.value_expr)?;
-            f.cond_expr = f.cond_expr.as_ref().map(canon).transpose()?;
-            Expression::ForExpr(Box::new(f))
-        }
-        Expression::Traversal(t) => {
-            let mut ops = Vec::new();
-            for op in &t.operators {
-                ops.push(match op {
-                    TraversalOperator::Index(i) => TraversalOperator::Index(canon(i)?),
-                    other => other.clone(),
-                });
-            }
-            // `a.b` parsed from `(a).b` nests traversals; flatten them.
-            match canon(&t.expr)? {
-                Expression::Traversal(inner) => {
-                    let mut inner = *inner;
-                    inner.operators.extend(ops);
-                    Expression::Traversal(Box::new(inner))
-                }
-                expr => {
-                    let mut t = t.as_ref().clone();
-                    t.expr = expr;
-                    t.operators = ops;
-                    Expression::Traversal(Box::new(t))
-                }
-            }
-        }
-        other => other.clone(),
-    })
+/// Something with a canonical form: the IR itself, or what hcl-rs parsed.
+pub trait Spelling {
+    fn to_ir(&self) -> Result<Expr, String>;
 }
 
-/// A bare identifier key is its own name as a string.
-fn key(k: &ObjectKey) -> Result<Expression, String> {
-    match k {
-        ObjectKey::Identifier(id) => Ok(Expression::String(id.to_string())),
-        ObjectKey::Expression(e) => canon(e),
-        other => Err(format!("unknown object key kind {other:?}")),
+impl Spelling for Expr {
+    fn to_ir(&self) -> Result<Expr, String> {
+        Ok(self.clone())
+    }
+}
+
+/// gen-tf never writes a form the IR lacks (directives, strip markers, splats, ...), so meeting
+/// one means user text became syntax.
+impl Spelling for Expression {
+    fn to_ir(&self) -> Result<Expr, String> {
+        Expr::try_from(self.clone()).map_err(|e| format!("{e}: {self:?}"))
+    }
+}
+
+/// The canonical form of an expression (see the module docs).
+pub fn canon(e: &impl Spelling) -> Result<Expr, String> {
+    Ok(canonical(e.to_ir()?))
+}
+
+fn canonical(e: Expr) -> Expr {
+    let all = |items: Vec<Expr>| items.into_iter().map(canonical).collect();
+    let boxed = |e: Box<Expr>| Box::new(canonical(*e));
+    match e {
+        Expr::Paren(inner) => canonical(*inner),
+        Expr::Number(n) => number(&n),
+        Expr::Template(parts) => template(parts),
+        Expr::Array(items) => Expr::Array(all(items)),
+        Expr::Object(entries) => Expr::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k, canonical(v)))
+                .collect(),
+        ),
+        Expr::Call(name, args) => Expr::Call(name, all(args)),
+        Expr::Unary(op, e) => match (op, canonical(*e)) {
+            (UnaryOp::Neg, Expr::Number(n)) => number(&-n),
+            (op, e) => Expr::Unary(op, Box::new(e)),
+        },
+        Expr::Binary(lhs, op, rhs) => Expr::Binary(boxed(lhs), op, boxed(rhs)),
+        Expr::Conditional(c, t, f) => Expr::Conditional(boxed(c), boxed(t), boxed(f)),
+        Expr::Traversal(root, steps) => {
+            let steps: Vec<Step> = steps
+                .into_iter()
+                .map(|s| match s {
+                    Step::Index(i) => Step::Index(canonical(i)),
+                    attr => attr,
+                })
+                .collect();
+            // `a.b` parsed from `(a).b` nests traversals; flatten them.
+            match canonical(*root) {
+                Expr::Traversal(root, mut inner) => {
+                    inner.extend(steps);
+                    Expr::Traversal(root, inner)
+                }
+                root => Expr::Traversal(Box::new(root), steps),
+            }
+        }
+        other => other,
     }
 }
 
 /// Whole numbers as integers and the rest as floats, so `1`, `1.0` and JSON's `1` agree.
-fn number(n: &hcl::Number) -> Expression {
+fn number(n: &hcl::Number) -> Expr {
     let f = n.as_f64().unwrap_or(f64::NAN);
     if f.fract() == 0.0 && f.abs() < 9.0e15 {
-        Expression::Number(hcl::Number::from(f as i64))
+        ir::int(f as i64)
     } else {
-        Expression::Number(hcl::Number::from_f64(f).unwrap_or(*n))
+        Expr::Number(hcl::Number::from_f64(f).unwrap_or(*n))
     }
 }
 
-fn parse_template(text: &str) -> Result<Template, String> {
-    text.parse::<Template>()
-        .map_err(|e| format!("not a template: {text:?}: {e}"))
-}
-
-/// A template's canonical form: its literal text when it has no interpolation, the one
-/// interpolated expression when it is nothing else, else `__template(parts...)`. gen-tf never
-/// writes directives or strip markers, so meeting one means user text became template syntax.
-fn template(t: &Template, quoted: bool) -> Result<Expression, String> {
-    let mut parts: Vec<Expression> = Vec::new();
-    let push_literal = |parts: &mut Vec<Expression>, s: String| match parts.last_mut() {
-        Some(Expression::String(prev)) => prev.push_str(&s),
-        _ => parts.push(Expression::String(s)),
-    };
-    for element in t.elements() {
-        match element {
-            Element::Literal(s) => {
-                let s = if quoted { unescape(s)? } else { s.clone() };
-                push_literal(&mut parts, s);
-            }
-            Element::Interpolation(i) => {
-                if i.strip != Strip::None {
-                    return Err(format!("a strip marker in an interpolation: {t}"));
+/// A template's canonical form: adjacent literal text and interpolated strings joined into one
+/// literal; no parts is the empty string, a lone literal its text and a lone interpolation that
+/// expression.
+fn template(parts: Vec<Part>) -> Expr {
+    let mut out: Vec<Part> = Vec::new();
+    for part in parts {
+        let lit = match part {
+            Part::Lit(s) => s,
+            Part::Interp(e) => match canonical(e) {
+                Expr::Str(s) => s,
+                e => {
+                    out.push(Part::Interp(e));
+                    continue;
                 }
-                match canon(&i.expr)? {
-                    Expression::String(s) => push_literal(&mut parts, s),
-                    e => parts.push(e),
-                }
-            }
-            Element::Directive(d) => {
-                return Err(format!("a template directive in generated output: {d:?}"))
-            }
+            },
+        };
+        match out.last_mut() {
+            Some(Part::Lit(prev)) => prev.push_str(&lit),
+            _ => out.push(Part::Lit(lit)),
         }
     }
-    Ok(match parts.len() {
-        0 => Expression::String(String::new()),
-        1 => parts.remove(0),
-        _ => {
-            let mut call = FuncCall::new(Identifier::unchecked("__template"));
-            call.args = parts;
-            Expression::FuncCall(Box::new(call))
-        }
-    })
+    match out.as_slice() {
+        [] => Expr::Str(String::new()),
+        [Part::Lit(s)] => Expr::Str(s.clone()),
+        [Part::Interp(e)] => e.clone(),
+        _ => Expr::Template(out),
+    }
 }
 
-/// The value of a quoted string's literal text: HCL's backslash escapes decoded.
-fn unescape(s: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some('"') => out.push('"'),
-            Some('\\') => out.push('\\'),
-            Some(d @ ('u' | 'U')) => {
-                let len = if d == 'u' { 4 } else { 8 };
-                let hex: String = chars.by_ref().take(len).collect();
-                let ch = u32::from_str_radix(&hex, 16)
-                    .ok()
-                    .and_then(char::from_u32)
-                    .ok_or_else(|| format!("bad escape \\{d}{hex} in {s:?}"))?;
-                out.push(ch);
-            }
-            other => return Err(format!("bad escape \\{other:?} in {s:?}")),
-        }
-    }
-    Ok(out)
+/// A Terraform JSON string read as the template it is: `${...}` interpolates, `$${` is a
+/// literal `${`, and there are no backslash escapes, which is what hcl-rs's raw template text
+/// means too.
+fn json_template(s: &str) -> Result<Expr, String> {
+    let raw = Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(s.to_owned())));
+    canon(&raw).map_err(|e| format!("not a template: {s:?}: {e}"))
 }
 
 /// Comments dropped, which is all a parser can return.
@@ -208,46 +147,55 @@ pub fn strip_comments(body: &ir::Body) -> ir::Body {
     }
 }
 
-/// A parsed body as IR again, for printing it a second time.
-pub fn from_hcl(body: &hcl::Body) -> ir::Body {
-    ir::Body {
-        items: body
-            .iter()
-            .map(|s| match s {
+/// A parsed body as IR again, as it was read (nothing made canonical), for printing it a second
+/// time.
+pub fn from_hcl(body: &hcl::Body) -> Result<ir::Body, String> {
+    let items = body
+        .iter()
+        .map(|s| {
+            Ok(match s {
                 Structure::Attribute(a) => Item::Attribute(ir::Attribute {
                     key: a.key.clone(),
-                    expr: a.expr.clone(),
+                    expr: a.expr.to_ir()?,
                 }),
                 Structure::Block(b) => Item::Block(ir::Block {
                     ident: b.identifier.clone(),
                     labels: b.labels.iter().map(|l| l.as_str().to_owned()).collect(),
-                    body: from_hcl(&b.body),
+                    body: from_hcl(&b.body)?,
                 }),
             })
-            .collect(),
-    }
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(ir::Body { items })
 }
 
 /// The canonical attributes and blocks of a body, in order.
 #[derive(Debug, PartialEq)]
 pub enum Node {
-    Attribute(String, Expression),
+    Attribute(String, Expr),
     Block(String, Vec<String>, Vec<Node>),
 }
 
+/// A body as hcl-rs parsed it, canonical.
 pub fn canon_body(body: &hcl::Body) -> Result<Vec<Node>, String> {
-    body.iter()
-        .map(|s| {
-            Ok(match s {
-                Structure::Attribute(a) => Node::Attribute(a.key.to_string(), canon(&a.expr)?),
-                Structure::Block(b) => Node::Block(
-                    b.identifier.to_string(),
-                    b.labels.iter().map(|l| l.as_str().to_owned()).collect(),
-                    canon_body(&b.body)?,
-                ),
-            })
-        })
-        .collect()
+    canon_body_ir(&from_hcl(body)?)
+}
+
+/// An IR body, canonical; comments dropped, which is all a parser can return.
+fn canon_body_ir(body: &ir::Body) -> Result<Vec<Node>, String> {
+    let mut nodes = Vec::new();
+    for item in &body.items {
+        nodes.push(match item {
+            Item::Comment(_) => continue,
+            Item::Attribute(a) => Node::Attribute(a.key.to_string(), canon(&a.expr)?),
+            Item::Block(b) => Node::Block(
+                b.ident.to_string(),
+                b.labels.clone(),
+                canon_body_ir(&b.body)?,
+            ),
+        });
+    }
+    Ok(nodes)
 }
 
 /// The first place two node lists differ, for a readable failure.
@@ -291,10 +239,10 @@ fn mode(path: &[&str], key: &str) -> Mode {
 }
 
 /// A JSON property value as the expression Terraform reads from it, canonical.
-fn json_expr(v: &Value, mode: Mode) -> Result<Expression, String> {
+fn json_expr(v: &Value, mode: Mode) -> Result<Expr, String> {
     Ok(match v {
-        Value::Null => Expression::Null,
-        Value::Bool(b) => Expression::Bool(*b),
+        Value::Null => Expr::Null,
+        Value::Bool(b) => Expr::Bool(*b),
         Value::Number(n) => {
             let n = match (n.as_i64(), n.as_f64()) {
                 (Some(i), _) => hcl::Number::from(i),
@@ -304,8 +252,8 @@ fn json_expr(v: &Value, mode: Mode) -> Result<Expression, String> {
             number(&n)
         }
         Value::String(s) => match mode {
-            Mode::Literal => Expression::String(s.clone()),
-            Mode::Template => template(&parse_template(s)?, false)?,
+            Mode::Literal => Expr::Str(s.clone()),
+            Mode::Template => json_template(s)?,
             Mode::Expression => match s.parse::<Expression>() {
                 // Terraform reads these strings as bare expressions; `"${x}"` is not one.
                 Ok(
@@ -317,20 +265,23 @@ fn json_expr(v: &Value, mode: Mode) -> Result<Expression, String> {
                 Err(e) => return Err(format!("not an expression: {s:?}: {e}")),
             },
         },
-        Value::Array(items) => Expression::Array(
+        Value::Array(items) => Expr::Array(
             items
                 .iter()
                 .map(|i| json_expr(i, mode))
                 .collect::<Result<_, _>>()?,
         ),
-        Value::Object(map) => Expression::Object(
+        Value::Object(map) => Expr::Object(
             map.iter()
                 .map(|(k, v)| {
                     let k = match mode {
-                        Mode::Template => template(&parse_template(k)?, false)?,
-                        _ => Expression::String(k.clone()),
+                        Mode::Template => match json_template(k)? {
+                            Expr::Str(k) => k,
+                            other => return Err(format!("a computed key: {other:?}")),
+                        },
+                        _ => k.clone(),
                     };
-                    Ok((ObjectKey::Expression(k), json_expr(v, mode)?))
+                    Ok((k, json_expr(v, mode)?))
                 })
                 .collect::<Result<_, String>>()?,
         ),
@@ -510,7 +461,7 @@ pub fn file(name: &str, body: &ir::Body) -> Outcome {
     let text = emit_hcl::print_file(body);
     let parsed: hcl::Body =
         hcl::parse(&text).map_err(|e| format!("{name}: hcl-rs cannot parse it: {e}\n{text}"))?;
-    let want = canon_body(&emit_hcl::to_hcl_body(body)).map_err(|e| format!("{name}: {e}"))?;
+    let want = canon_body_ir(body).map_err(|e| format!("{name}: {e}"))?;
     let got = canon_body(&parsed).map_err(|e| format!("{name}: {e}\n{text}"))?;
     if want != got {
         return Err(format!(
@@ -518,7 +469,7 @@ pub fn file(name: &str, body: &ir::Body) -> Outcome {
             first_difference(&want, &got, "")
         ));
     }
-    let again = emit_hcl::print_file(&from_hcl(&parsed));
+    let again = emit_hcl::print_file(&from_hcl(&parsed)?);
     let stripped = emit_hcl::print_file(&strip_comments(body));
     if again != stripped {
         return Err(format!(
