@@ -1,0 +1,131 @@
+//! Many stacks at once: every stack for every target (environment), compiled in parallel with
+//! the render cache, and the rule that needs all of them (`duplicate-stack`).
+//!
+//! Results come back in a fixed order, target by target and stack by stack as given, whatever
+//! the number of threads, so that everything printed or written from them is deterministic.
+//! Reporting is the caller's job: this module returns diagnostics, it never prints them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::cache::Cache;
+use crate::diag::Diagnostic;
+use crate::pipeline::{self, Compiled, Failure, Options};
+
+/// One environment to build every stack for (`env` is `None` without environments).
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub env: Option<String>,
+    pub opts: Options,
+}
+
+/// One stack compiled for one target.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Index into the targets.
+    pub target: usize,
+    pub stack: PathBuf,
+    pub result: Result<Compiled, Failure>,
+    /// The cache answered, so nothing was evaluated.
+    pub cached: bool,
+}
+
+/// Compiles every stack for every target on up to `jobs` threads, through `cache` when given.
+/// Outcomes come in the order of `targets`, then of `stacks`.
+pub fn compile(
+    stacks: &[PathBuf],
+    targets: &[Target],
+    cache: Option<&Cache>,
+    jobs: usize,
+) -> Vec<Outcome> {
+    let work: Vec<(usize, &Path)> = (0..targets.len())
+        .flat_map(|t| stacks.iter().map(move |s| (t, s.as_path())))
+        .collect();
+    let next = AtomicUsize::new(0);
+    // Each thread takes the next job until none is left; results keep their job's index.
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(t, stack)) = work.get(i) else {
+                return done;
+            };
+            done.push((i, compile_one(stack, &targets[t].opts, cache)));
+        }
+    };
+    let mut results = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..jobs.min(work.len())).map(|_| s.spawn(worker)).collect();
+        let mut all = worker();
+        for helper in helpers {
+            match helper.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results
+        .into_iter()
+        .map(|(i, (result, cached))| Outcome {
+            target: work[i].0,
+            stack: work[i].1.to_owned(),
+            result,
+            cached,
+        })
+        .collect()
+}
+
+/// One compilation, from the cache when it has the answer. Only successes are stored.
+fn compile_one(
+    stack: &Path,
+    opts: &Options,
+    cache: Option<&Cache>,
+) -> (Result<Compiled, Failure>, bool) {
+    if let Some(hit) = cache.and_then(|c| c.get(stack, opts)) {
+        return (Ok(hit), true);
+    }
+    let result = pipeline::compile(stack, opts);
+    if let (Some(cache), Ok(compiled)) = (cache, &result) {
+        // A cache that cannot be written only costs time on the next run.
+        let _ = cache.put(stack, opts, compiled);
+    }
+    (result, false)
+}
+
+/// A compiled stack in one target, with the module directory it goes to.
+#[derive(Debug)]
+pub struct Unit {
+    /// Index into the targets.
+    pub target: usize,
+    pub compiled: Compiled,
+    /// The module directory, relative to the output root.
+    pub dir: PathBuf,
+}
+
+/// The cross-stack rule `duplicate-stack`: two stacks with one name would write into one module
+/// directory. Returns, for every unit after the first in a directory, its index in `units` and
+/// the diagnostic.
+pub fn duplicate_stacks(units: &[Unit]) -> Vec<(usize, Diagnostic)> {
+    let mut seen: BTreeMap<&Path, &Path> = BTreeMap::new();
+    let mut found = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let Some(first) = seen.insert(&u.dir, &u.compiled.stack_file) else {
+            continue;
+        };
+        let mut d = Diagnostic::error(
+            "duplicate-stack",
+            "name",
+            format!(
+                "stack name `{}` is also used by {}",
+                u.compiled.name,
+                first.display()
+            ),
+        )
+        .help("give every stack a unique `name`; it is the module directory");
+        d.file = u.compiled.stack_file.display().to_string();
+        found.push((i, d));
+    }
+    found
+}
