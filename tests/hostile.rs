@@ -21,6 +21,8 @@ use serde_json::{json, Value};
 mod read_back;
 #[path = "hostile/strategies.rs"]
 mod strategies;
+#[path = "support/tfcheck.rs"]
+mod tfcheck;
 
 use read_back::{hostile, read_back, tf_files, HOSTILE};
 use strategies::{free_text, loose_value, stack};
@@ -29,11 +31,6 @@ fn gen_tf() -> Command {
     let mut c = Command::cargo_bin("gen-tf").expect("binary is built");
     c.env("NO_COLOR", "1");
     c
-}
-
-fn tfcheck() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tfcheck/tfcheck");
-    p.exists().then_some(p)
 }
 
 /// A stack with a hostile string in every field that takes free text.
@@ -113,8 +110,8 @@ fn hostile_strings_come_out_as_literal_text() {
     }
     assert!(all_text.contains("$${var.secret}") && all_text.contains("%%{ if true }"));
 
-    if let Some(tfcheck) = tfcheck() {
-        let run = std::process::Command::new(tfcheck)
+    if let Some(dir) = tfcheck::tfcheck_dir() {
+        let run = std::process::Command::new(dir.join("tfcheck"))
             .arg(out.join("hostile"))
             .output()
             .unwrap();
