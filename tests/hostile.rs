@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use gen_tf::ir::escape_literal;
+use gen_tf::load::LoadOptions;
 use gen_tf::lower::{self, LowerOptions};
 use gen_tf::model;
-use gen_tf::pipeline::{self, Format};
+use gen_tf::pipeline::{self, Format, Options, Source};
 use gen_tf::validate::{self, rules};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -19,12 +20,15 @@ use serde_json::{json, Value};
 
 #[path = "hostile/read_back.rs"]
 mod read_back;
+#[path = "support/stacks.rs"]
+mod stacks;
 #[path = "hostile/strategies.rs"]
 mod strategies;
 #[path = "support/tfcheck.rs"]
 mod tfcheck;
 
 use read_back::{hostile, read_back, tf_files, HOSTILE};
+use stacks::Generated;
 use strategies::{free_text, loose_value, stack};
 
 fn gen_tf() -> Command {
@@ -577,31 +581,38 @@ fn a_bad_stack_writes_nothing_and_hand_written_files_survive() {
 // ---------------------------------------------------------------------------------------------
 // Property tests: random stacks through the real stages.
 
-/// One case: nothing panics; a stack that validates lowers, prints the same twice, parses back,
-/// keeps every free-text string literal, and has no template but gen-tf's own references.
-/// Returns whether the stack got as far as printing.
-fn model_to_hcl(v: &Value) -> Result<bool, TestCaseError> {
-    let parsed = model::parse(v);
-    let Some(stack) = parsed.stack else {
-        prop_assert!(!parsed.diagnostics.is_empty());
-        return Ok(false);
+/// One case: nothing panics; a stack the pipeline rejects gets diagnostics, each with a fix;
+/// a stack that validates lowers, prints the same twice, parses back, keeps every free-text
+/// string literal, and has no template but gen-tf's own references. Returns whether the stack
+/// got as far as printing.
+fn model_to_hcl(g: &Generated) -> Result<bool, TestCaseError> {
+    let options = Options {
+        load: LoadOptions {
+            ext_str: g
+                .env
+                .iter()
+                .map(|e| ("ENV".to_owned(), e.clone()))
+                .collect(),
+            ..LoadOptions::default()
+        },
+        format: Format::Hcl,
     };
-    let cx = validate::Context {
-        env: Some("prd".to_owned()),
+    let source = Source {
+        value: &g.value,
+        label: "<random>",
+        text: None,
     };
-    let diagnostics = validate::validate(&stack, &cx);
-    if !parsed.diagnostics.is_empty() || diagnostics.iter().any(|d| d.is_error()) {
-        prop_assert!(diagnostics
-            .iter()
-            .chain(&parsed.diagnostics)
-            .all(|d| !d.help.is_empty()));
-        return Ok(false);
-    }
-    let opts = LowerOptions {
-        env: Some("prd".to_owned()),
+    let checked = match pipeline::check_value(source, &options) {
+        Ok(checked) => checked,
+        Err(diagnostics) => {
+            prop_assert!(!diagnostics.is_empty(), "rejected without a diagnostic");
+            prop_assert!(diagnostics.iter().all(|d| !d.help.is_empty()));
+            return Ok(false);
+        }
     };
-    let first = pipeline::render(&lower::lower(&stack, &opts), Format::Hcl);
-    let second = pipeline::render(&lower::lower(&stack, &opts), Format::Hcl);
+    let opts = LowerOptions { env: g.env.clone() };
+    let first = pipeline::render(&lower::lower(&checked.stack, &opts), Format::Hcl);
+    let second = pipeline::render(&lower::lower(&checked.stack, &opts), Format::Hcl);
     prop_assert_eq!(&first, &second, "output is not deterministic");
     let mut decoded = BTreeSet::new();
     for (name, text) in &first {
@@ -609,7 +620,7 @@ fn model_to_hcl(v: &Value) -> Result<bool, TestCaseError> {
             decoded.extend(read_back(text));
         }
     }
-    for s in free_text(v) {
+    for s in free_text(&g.value) {
         prop_assert!(decoded.contains(&s), "{:?} did not read back literally", s);
     }
     Ok(true)
@@ -624,8 +635,8 @@ fn random_stacks_never_panic_and_print_literal_parseable_hcl() {
     });
     let printed = std::cell::Cell::new(0u32);
     runner
-        .run(&stack(), |v| {
-            if model_to_hcl(&v)? {
+        .run(&stack(), |g| {
+            if model_to_hcl(&g)? {
                 printed.set(printed.get() + 1);
             }
             Ok(())

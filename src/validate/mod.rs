@@ -19,6 +19,9 @@ mod sizing;
 use crate::diag::Diagnostic;
 use crate::model::Stack;
 
+/// Fargate's task sizes, also for the tests' stack generator.
+pub use sizing::{FARGATE_SIZES, WINDOWS_SIZES};
+
 /// What the rules may look at besides the stack.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
