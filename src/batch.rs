@@ -129,3 +129,76 @@ pub fn duplicate_stacks(units: &[Unit]) -> Vec<(usize, Diagnostic)> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stack(dir: &Path, file: &str, name: &str) -> PathBuf {
+        let path = dir.join(file);
+        let text = format!(
+            r#"{{"name": "{name}", "services": {{"api": {{"cpu": 256, "memory": 512}}}}}}"#
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn outcomes_keep_their_order_whatever_the_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let stacks: Vec<PathBuf> = (0..7)
+            .map(|i| stack(dir.path(), &format!("s{i}.json"), &format!("s{i}")))
+            .collect();
+        let targets: Vec<Target> = ["dev", "prd"]
+            .iter()
+            .map(|e| Target {
+                env: Some((*e).to_owned()),
+                opts: Options::default(),
+            })
+            .collect();
+        for jobs in [1, 3, 16] {
+            let outcomes = compile(&stacks, &targets, None, jobs);
+            let order: Vec<(usize, String)> = outcomes
+                .iter()
+                .map(|o| (o.target, o.result.as_ref().unwrap().name.clone()))
+                .collect();
+            let want: Vec<(usize, String)> = (0..2)
+                .flat_map(|t| (0..7).map(move |i| (t, format!("s{i}"))))
+                .collect();
+            assert_eq!(order, want, "jobs = {jobs}");
+            assert!(outcomes.iter().zip(&stacks).all(|(o, s)| o.stack == *s));
+        }
+    }
+
+    #[test]
+    fn a_second_stack_with_one_name_is_a_duplicate() {
+        let dir = tempfile::tempdir().unwrap();
+        let stacks = [
+            stack(dir.path(), "a.json", "same"),
+            stack(dir.path(), "b.json", "other"),
+            stack(dir.path(), "c.json", "same"),
+        ];
+        let target = Target {
+            env: None,
+            opts: Options::default(),
+        };
+        let units: Vec<Unit> = compile(&stacks, &[target], None, 2)
+            .into_iter()
+            .map(|o| {
+                let compiled = o.result.unwrap();
+                Unit {
+                    target: o.target,
+                    dir: PathBuf::from(&compiled.name),
+                    compiled,
+                }
+            })
+            .collect();
+        let found = duplicate_stacks(&units);
+        assert_eq!(found.len(), 1);
+        let (i, d) = &found[0];
+        assert_eq!(*i, 2);
+        assert_eq!(d.code, "duplicate-stack");
+        assert!(d.message.contains("a.json"), "{}", d.message);
+        assert_eq!(d.file, stacks[2].display().to_string());
+    }
+}

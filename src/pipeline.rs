@@ -220,3 +220,47 @@ pub fn render(module: &Module, format: Format) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_parse_in_any_case() {
+        assert_eq!("HCL".parse::<Format>(), Ok(Format::Hcl));
+        assert_eq!("json".parse::<Format>(), Ok(Format::Json));
+        assert_eq!(
+            "yaml".parse::<Format>().unwrap_err().to_string(),
+            "unknown format \"yaml\"; use \"hcl\" or \"json\""
+        );
+    }
+
+    #[test]
+    fn a_loaded_value_is_checked_under_its_label_with_lines_from_its_text() {
+        let text = "{\n  \"name\": \"a\",\n  \"services\": {\"api\": {\"cpu\": 256, \"memory\": 4096}}\n}\n";
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let source = |text| Source {
+            value: &value,
+            label: "<memory>",
+            text,
+        };
+        let errors = compile_value(source(Some(text)), &Options::default()).unwrap_err();
+        let d = errors.iter().find(|d| d.code == "fargate-size").unwrap();
+        assert_eq!((d.file.as_str(), d.line), ("<memory>", Some(3)));
+        let Err(errors) = check_value(source(None), &Options::default()) else {
+            panic!("cpu 256 with 4096 MiB passed");
+        };
+        assert_eq!(errors[0].line, None);
+
+        let fixed = serde_json::json!({ "name": "a", "services": { "api": { "cpu": 256, "memory": 512 } } });
+        let source = Source {
+            value: &fixed,
+            label: "<memory>",
+            text: None,
+        };
+        let compiled = compile_value(source, &Options::default()).unwrap();
+        assert_eq!(compiled.name, "a");
+        assert_eq!(compiled.stack_file, PathBuf::from("<memory>"));
+        assert!(compiled.files.iter().any(|(n, _)| n == "api.tf"));
+    }
+}
