@@ -2,6 +2,7 @@
 //!
 //! The pipeline is `load -> model -> validate -> lower -> emit -> write`; see ARCHITECTURE.md.
 
+pub mod batch;
 pub mod cache;
 pub mod cli;
 pub mod diag;

@@ -1,8 +1,13 @@
 //! One stack through every stage: load -> model -> validate -> lower -> emit.
 //!
+//! The path-based [`check`] and [`compile`] load a file and hand its value to [`check_value`]
+//! and [`compile_value`], which is where the stages run. A caller that already holds the value
+//! (a test generator, a future command that builds stacks itself) starts there.
+//!
 //! Nothing here touches the output directory; `write` does that once every stack has compiled.
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use crate::diag::{core, Diagnostic};
 use crate::emit;
@@ -13,7 +18,8 @@ use crate::model;
 use crate::resolve::Resolved;
 use crate::validate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// The output syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// HCL (`*.tf`) that `terraform fmt` leaves untouched.
     #[default]
@@ -28,6 +34,23 @@ impl Format {
             Self::Hcl => "hcl",
             Self::Json => "json",
         }
+    }
+}
+
+/// A format name that is neither `hcl` nor `json`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format {0:?}; use \"hcl\" or \"json\"")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    /// `hcl` or `json`, in any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Self::Hcl, Self::Json]
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownFormat(s.to_owned()))
     }
 }
 
@@ -50,16 +73,29 @@ impl Options {
     }
 }
 
+/// A stack that is already loaded, and what messages say about where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The stack as the loader returns it.
+    pub value: &'a serde_json::Value,
+    /// What diagnostics name as the file: the stack's path, or a label such as `<generated>`.
+    pub label: &'a str,
+    /// The text the value was read from, so that diagnostics get line numbers; `None` when the
+    /// value was not read from text.
+    pub text: Option<&'a str>,
+}
+
 /// A compiled stack: the module's files, rendered, and any warnings.
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// The stack file (for [`compile_value`], the source's label).
     pub stack_file: PathBuf,
     /// The module directory name: the stack's name.
     pub name: String,
     /// `(file name, content)` in output order.
     pub files: Vec<(String, String)>,
     pub warnings: Vec<Diagnostic>,
-    /// Every file the stack read (itself and its imports).
+    /// Every file the stack read (itself and its imports); empty for [`compile_value`].
     pub inputs: Vec<PathBuf>,
 }
 
@@ -74,28 +110,24 @@ pub enum Failure {
 pub struct Checked {
     pub resolved: Resolved,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every file the stack read; empty for [`check_value`].
     pub inputs: Vec<PathBuf>,
 }
 
-/// Loads, deserializes and validates one stack.
-pub fn check(path: &Path, opts: &Options) -> Result<Checked, Failure> {
-    let loaded = load::load(path, &opts.load).map_err(Failure::Load)?;
-    let file = path.display().to_string();
+/// Deserializes and validates a loaded stack. `Err` holds every diagnostic, at least one of
+/// them an error.
+pub fn check_value(source: Source<'_>, opts: &Options) -> Result<Checked, Vec<Diagnostic>> {
     let locate = |mut d: Diagnostic| {
-        d.file.clone_from(&file);
-        d.line = load::line_of(&loaded.source, &d.path);
+        d.file = source.label.to_owned();
+        d.line = source.text.and_then(|text| load::line_of(text, &d.path));
         d
     };
     // Every structural problem, then (when the stack can still be read) every rule's finding.
-    let parsed = model::parse(&loaded.value);
+    let parsed = model::parse(source.value);
     let cx = validate::Context { env: opts.env() };
     let mut diagnostics = parsed.diagnostics;
     let mut resolved = None;
-    match parsed
-        .stack
-        .as_ref()
-        .map(|stack| validate::validate(stack, &cx))
-    {
+    match parsed.stack.as_ref().map(|s| validate::validate(s, &cx)) {
         Some(Ok(valid)) => {
             diagnostics.extend(valid.warnings);
             resolved = Some(valid.resolved);
@@ -104,49 +136,79 @@ pub fn check(path: &Path, opts: &Options) -> Result<Checked, Failure> {
         None => {}
     }
     let diagnostics: Vec<Diagnostic> = diagnostics.into_iter().map(locate).collect();
-    let resolved = match resolved {
-        Some(r) if !diagnostics.iter().any(Diagnostic::is_error) => r,
-        _ => return Err(Failure::Diagnostics(diagnostics)),
-    };
-    Ok(Checked {
-        resolved,
-        diagnostics,
-        inputs: loaded.files,
-    })
+    match resolved {
+        Some(resolved) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(Checked {
+            resolved,
+            diagnostics,
+            inputs: Vec::new(),
+        }),
+        _ => Err(diagnostics),
+    }
 }
 
-/// Compiles one stack into rendered files.
-pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failure> {
-    let checked = check(path, opts)?;
+/// Loads, deserializes and validates one stack file.
+pub fn check(path: &Path, opts: &Options) -> Result<Checked, Failure> {
+    let (mut checked, inputs) = with_loaded(path, opts, |source| check_value(source, opts))?;
+    checked.inputs = inputs;
+    Ok(checked)
+}
+
+/// Loads `path` and hands its value, labelled with the path, to `stage`; also returns every
+/// file the stack read.
+fn with_loaded<T>(
+    path: &Path,
+    opts: &Options,
+    stage: impl FnOnce(Source<'_>) -> Result<T, Vec<Diagnostic>>,
+) -> Result<(T, Vec<PathBuf>), Failure> {
+    let loaded = load::load(path, &opts.load).map_err(Failure::Load)?;
+    let label = path.display().to_string();
+    let source = Source {
+        value: &loaded.value,
+        label: &label,
+        text: Some(&loaded.source),
+    };
+    let out = stage(source).map_err(Failure::Diagnostics)?;
+    Ok((out, loaded.files))
+}
+
+/// Compiles a loaded stack into rendered files. `Err` holds every diagnostic, at least one of
+/// them an error.
+pub fn compile_value(source: Source<'_>, opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
+    let checked = check_value(source, opts)?;
     let module = lower::lower(&checked.resolved);
     // The built-in provider schema self-check: output that AWS provider 6.25 would reject is a
     // gen-tf bug, and it is reported instead of written.
     let problems = crate::provider_schema::check_module(&module);
     if !problems.is_empty() {
-        let file = path.display().to_string();
-        return Err(Failure::Diagnostics(
-            problems
-                .into_iter()
-                .map(|p| {
-                    let mut d = Diagnostic::new(
-                        &core::PROVIDER_SCHEMA,
-                        "",
-                        format!("generated Terraform does not fit AWS provider 6.25: {p}"),
-                    )
-                    .help("this is a bug in gen-tf; please report it with the stack");
-                    d.file.clone_from(&file);
-                    d
-                })
-                .collect(),
-        ));
+        return Err(problems
+            .into_iter()
+            .map(|p| {
+                let mut d = Diagnostic::new(
+                    &core::PROVIDER_SCHEMA,
+                    "",
+                    format!("generated Terraform does not fit AWS provider 6.25: {p}"),
+                )
+                .help("this is a bug in gen-tf; please report it with the stack");
+                d.file = source.label.to_owned();
+                d
+            })
+            .collect());
     }
     Ok(Compiled {
-        stack_file: path.to_owned(),
+        stack_file: PathBuf::from(source.label),
         name: checked.resolved.name.to_string(),
         files: render(&module, opts.format),
         warnings: checked.diagnostics,
         inputs: checked.inputs,
     })
+}
+
+/// Compiles one stack file into rendered files.
+pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failure> {
+    let (mut compiled, inputs) = with_loaded(path, opts, |source| compile_value(source, opts))?;
+    path.clone_into(&mut compiled.stack_file);
+    compiled.inputs = inputs;
+    Ok(compiled)
 }
 
 /// Renders a module's files in the chosen syntax.
@@ -164,4 +226,48 @@ pub fn render(module: &Module, format: Format) -> Vec<(String, String)> {
             (Content::Text(text), _) => (f.name.clone(), text.clone()),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_parse_in_any_case() {
+        assert_eq!("HCL".parse::<Format>(), Ok(Format::Hcl));
+        assert_eq!("json".parse::<Format>(), Ok(Format::Json));
+        assert_eq!(
+            "yaml".parse::<Format>().unwrap_err().to_string(),
+            "unknown format \"yaml\"; use \"hcl\" or \"json\""
+        );
+    }
+
+    #[test]
+    fn a_loaded_value_is_checked_under_its_label_with_lines_from_its_text() {
+        let text = "{\n  \"name\": \"a\",\n  \"services\": {\"api\": {\"cpu\": 256, \"memory\": 4096}}\n}\n";
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let source = |text| Source {
+            value: &value,
+            label: "<memory>",
+            text,
+        };
+        let errors = compile_value(source(Some(text)), &Options::default()).unwrap_err();
+        let d = errors.iter().find(|d| d.code == "fargate-size").unwrap();
+        assert_eq!((d.file.as_str(), d.line), ("<memory>", Some(3)));
+        let Err(errors) = check_value(source(None), &Options::default()) else {
+            panic!("cpu 256 with 4096 MiB passed");
+        };
+        assert_eq!(errors[0].line, None);
+
+        let fixed = serde_json::json!({ "name": "a", "services": { "api": { "cpu": 256, "memory": 512 } } });
+        let source = Source {
+            value: &fixed,
+            label: "<memory>",
+            text: None,
+        };
+        let compiled = compile_value(source, &Options::default()).unwrap();
+        assert_eq!(compiled.name, "a");
+        assert_eq!(compiled.stack_file, PathBuf::from("<memory>"));
+        assert!(compiled.files.iter().any(|(n, _)| n == "api.tf"));
+    }
 }

@@ -10,7 +10,6 @@ use std::fmt;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use clap::ValueEnum;
 use serde::Deserialize;
 
 use crate::pipeline::Format;
@@ -135,13 +134,17 @@ impl Project {
         }
         let format = match &raw.format {
             None => None,
-            Some(f) => Some(Format::from_str(f, true).map_err(|_| {
+            Some(f) => Some(f.parse::<Format>().map_err(|_| {
                 invalid(format!("unknown `format` {f:?}; use \"hcl\" or \"json\""))
             })?),
         };
         let mut environments = Vec::new();
         for (name, env) in raw.environments {
-            check_env_name(&name).map_err(invalid)?;
+            if !is_env_name(&name) {
+                return Err(invalid(format!(
+                    "environment name {name:?}: use lower-case letters, digits, '-' and '_'"
+                )));
+            }
             let mut vars = ExtVars::default();
             // The seed guide reads the environment as `std.extVar('ENV')`; an environment gets
             // it for free unless it sets ENV itself.
@@ -214,21 +217,13 @@ impl Project {
 }
 
 /// Environment names become directory names, so they get the same treatment as stack names.
-fn check_env_name(name: &str) -> Result<(), String> {
-    let ok = name
-        .chars()
+fn is_env_name(name: &str) -> bool {
+    name.chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric())
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "environment name {name:?}: use lower-case letters, digits, '-' and '_'"
-        ))
-    }
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// External variables after merging: one value per name, the later layer winning. A name is
@@ -321,27 +316,37 @@ impl Default for Layout {
     }
 }
 
+/// A `layout` that cannot be matched back to its directories.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LayoutError {
+    #[error("{0:?}: empty, `.` and `..` components are not allowed")]
+    Component(String),
+    #[error(
+        "{0:?}: use {{env}} and {{stack}} as whole path components, for example \"{{env}}/{{stack}}\""
+    )]
+    Placeholder(String),
+    #[error("{0:?}: needs {{stack}} once and {{env}} at most once")]
+    Count(String),
+}
+
 impl Layout {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, LayoutError> {
         let mut parts = Vec::new();
         for c in s.split('/') {
             parts.push(match c {
                 "{stack}" => Part::Stack,
                 "{env}" => Part::Env,
-                "" | "." | ".." => return Err(format!("{s:?}: empty, `.` and `..` components are not allowed")),
+                "" | "." | ".." => return Err(LayoutError::Component(s.to_owned())),
                 c if c.contains(['{', '}', '\\']) => {
-                    return Err(format!(
-                        "{s:?}: use {{env}} and {{stack}} as whole path components, for example \"{{env}}/{{stack}}\""
-                    ))
+                    return Err(LayoutError::Placeholder(s.to_owned()))
                 }
                 c => Part::Literal(c.to_owned()),
             });
         }
         let count = |p: &Part| parts.iter().filter(|q| *q == p).count();
         if count(&Part::Stack) != 1 || count(&Part::Env) > 1 {
-            return Err(format!(
-                "{s:?}: needs {{stack}} once and {{env}} at most once"
-            ));
+            return Err(LayoutError::Count(s.to_owned()));
         }
         Ok(Self { parts })
     }

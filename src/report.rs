@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use crate::diag::{core, Diagnostic, Severity};
 use crate::load::LoadError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MessageFormat {
     /// Readable text; colored when stderr is a terminal.
     #[default]

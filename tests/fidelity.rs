@@ -1,6 +1,6 @@
 //! Terraform fidelity (issue 6): what gen-tf writes is what Terraform will read.
 //!
-//! For random valid stacks (see `fidelity/strategy.rs`) and for every fixture and example:
+//! For random valid stacks (see `support/stacks.rs`) and for every fixture and example:
 //! lowering does not panic, the built-in AWS provider schema finds nothing wrong, the HCL reads
 //! back through hcl-rs as the IR it was printed from, printing is at its fixed point, and the
 //! `.tf.json` form carries the same blocks and values (see `fidelity/compare.rs`).
@@ -11,8 +11,8 @@
 
 #[path = "fidelity/compare.rs"]
 mod compare;
-#[path = "fidelity/strategy.rs"]
-mod strategy;
+#[path = "support/stacks.rs"]
+mod stacks;
 
 use std::path::{Path, PathBuf};
 
@@ -20,36 +20,38 @@ use gen_tf::diag::Diagnostic;
 use gen_tf::ir::{Content, Module};
 use gen_tf::load::LoadOptions;
 use gen_tf::lower;
-use gen_tf::model;
-use gen_tf::pipeline::{self, Format, Options};
+use gen_tf::pipeline::{self, Format, Options, Source};
+use gen_tf::provider_schema;
 use gen_tf::resolve::Resolved;
-use gen_tf::{provider_schema, validate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use strategy::Generated;
+use stacks::Generated;
 
-/// The typed stack, or every diagnostic that makes it invalid; the same steps as
-/// `pipeline::check`, without a file.
-fn valid(g: &Generated) -> Result<Resolved, Vec<Diagnostic>> {
-    let parsed = model::parse(&g.value);
-    let mut diagnostics = parsed.diagnostics;
-    let Some(stack) = &parsed.stack else {
-        return Err(diagnostics);
-    };
-    let cx = validate::Context { env: g.env.clone() };
-    match validate::validate(stack, &cx) {
-        Ok(v) if diagnostics.is_empty() => Ok(v.resolved),
-        Ok(v) => {
-            diagnostics.extend(v.warnings);
-            Err(diagnostics)
-        }
-        Err(found) => {
-            diagnostics.extend(found);
-            Err(diagnostics)
-        }
+/// Options with `-V ENV=<env>` when there is an environment.
+fn options(env: Option<&str>, format: Format) -> Options {
+    Options {
+        load: LoadOptions {
+            ext_str: env
+                .map(|e| ("ENV".to_owned(), e.to_owned()))
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        },
+        format,
     }
+}
+
+/// The typed stack, or every diagnostic that makes it invalid: the pipeline's own check, on
+/// the generated value.
+fn valid(g: &Generated) -> Result<Resolved, Vec<Diagnostic>> {
+    let source = Source {
+        value: &g.value,
+        label: "<generated>",
+        text: None,
+    };
+    pipeline::check_value(source, &options(g.env.as_deref(), Format::Hcl)).map(|c| c.resolved)
 }
 
 fn lower_stack(stack: &Resolved) -> Module {
@@ -101,7 +103,7 @@ proptest! {
     })]
 
     #[test]
-    fn random_stacks_compile_to_faithful_terraform(g in strategy::stack()) {
+    fn random_stacks_compile_to_faithful_terraform(g in stacks::stack()) {
         let stack = valid(&g);
         prop_assume!(stack.is_ok());
         let stack = stack.unwrap();
@@ -120,7 +122,7 @@ fn generated(seed: u8) -> impl Iterator<Item = Generated> {
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
     );
-    let strategy = strategy::stack();
+    let strategy = stacks::stack();
     std::iter::from_fn(move || Some(strategy.new_tree(&mut runner).ok()?.current()))
 }
 
@@ -218,13 +220,7 @@ fn fixtures_and_examples_are_faithful() {
     let inputs = compiling_inputs();
     assert!(inputs.len() >= 3, "{inputs:?}");
     for path in inputs {
-        let opts = |format| Options {
-            load: LoadOptions {
-                ext_str: vec![("ENV".to_owned(), "prd".to_owned())],
-                ..Default::default()
-            },
-            format,
-        };
+        let opts = |format| options(Some("prd"), format);
         let checked = pipeline::check(&path, &opts(Format::Hcl))
             .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         let module = lower_stack(&checked.resolved);

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use gen_tf::ir::escape_literal;
+use gen_tf::load::LoadOptions;
 use gen_tf::lower;
 use gen_tf::model;
-use gen_tf::pipeline::{self, Format};
+use gen_tf::pipeline::{self, Format, Options, Source};
 use gen_tf::validate::{self, rules};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -19,21 +20,21 @@ use serde_json::{json, Value};
 
 #[path = "hostile/read_back.rs"]
 mod read_back;
+#[path = "support/stacks.rs"]
+mod stacks;
 #[path = "hostile/strategies.rs"]
 mod strategies;
+#[path = "support/tfcheck.rs"]
+mod tfcheck;
 
 use read_back::{hostile, read_back, tf_files, HOSTILE};
+use stacks::Generated;
 use strategies::{free_text, loose_value, stack};
 
 fn gen_tf() -> Command {
     let mut c = Command::cargo_bin("gen-tf").expect("binary is built");
     c.env("NO_COLOR", "1");
     c
-}
-
-fn tfcheck() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tfcheck/tfcheck");
-    p.exists().then_some(p)
 }
 
 /// A stack with a hostile string in every field that takes free text.
@@ -113,8 +114,8 @@ fn hostile_strings_come_out_as_literal_text() {
     }
     assert!(all_text.contains("$${var.secret}") && all_text.contains("%%{ if true }"));
 
-    if let Some(tfcheck) = tfcheck() {
-        let run = std::process::Command::new(tfcheck)
+    if let Some(dir) = tfcheck::tfcheck_dir() {
+        let run = std::process::Command::new(dir.join("tfcheck"))
             .arg(out.join("hostile"))
             .output()
             .unwrap();
@@ -589,31 +590,37 @@ fn a_bad_stack_writes_nothing_and_hand_written_files_survive() {
 // ---------------------------------------------------------------------------------------------
 // Property tests: random stacks through the real stages.
 
-/// One case: nothing panics; a stack that validates lowers, prints the same twice, parses back,
-/// keeps every free-text string literal, and has no template but gen-tf's own references.
-/// Returns whether the stack got as far as printing.
-fn model_to_hcl(v: &Value) -> Result<bool, TestCaseError> {
-    let parsed = model::parse(v);
-    let Some(stack) = parsed.stack else {
-        prop_assert!(!parsed.diagnostics.is_empty());
-        return Ok(false);
-    };
-    let cx = validate::Context {
-        env: Some("prd".to_owned()),
-    };
-    let resolved = match validate::validate(&stack, &cx) {
-        Ok(valid) if parsed.diagnostics.is_empty() => valid.resolved,
-        Ok(_) => return Ok(false),
-        Err(diagnostics) => {
-            prop_assert!(diagnostics
+/// One case: nothing panics; a stack the pipeline rejects gets diagnostics, each with a fix;
+/// a stack that validates lowers, prints the same twice, parses back, keeps every free-text
+/// string literal, and has no template but gen-tf's own references. Returns whether the stack
+/// got as far as printing.
+fn model_to_hcl(g: &Generated) -> Result<bool, TestCaseError> {
+    let options = Options {
+        load: LoadOptions {
+            ext_str: g
+                .env
                 .iter()
-                .chain(&parsed.diagnostics)
-                .all(|d| !d.help.is_empty()));
+                .map(|e| ("ENV".to_owned(), e.clone()))
+                .collect(),
+            ..LoadOptions::default()
+        },
+        format: Format::Hcl,
+    };
+    let source = Source {
+        value: &g.value,
+        label: "<random>",
+        text: None,
+    };
+    let checked = match pipeline::check_value(source, &options) {
+        Ok(checked) => checked,
+        Err(diagnostics) => {
+            prop_assert!(!diagnostics.is_empty(), "rejected without a diagnostic");
+            prop_assert!(diagnostics.iter().all(|d| !d.help.is_empty()));
             return Ok(false);
         }
     };
-    let first = pipeline::render(&lower::lower(&resolved), Format::Hcl);
-    let second = pipeline::render(&lower::lower(&resolved), Format::Hcl);
+    let first = pipeline::render(&lower::lower(&checked.resolved), Format::Hcl);
+    let second = pipeline::render(&lower::lower(&checked.resolved), Format::Hcl);
     prop_assert_eq!(&first, &second, "output is not deterministic");
     let mut decoded = BTreeSet::new();
     for (name, text) in &first {
@@ -621,7 +628,7 @@ fn model_to_hcl(v: &Value) -> Result<bool, TestCaseError> {
             decoded.extend(read_back(text));
         }
     }
-    for s in free_text(v) {
+    for s in free_text(&g.value) {
         prop_assert!(decoded.contains(&s), "{:?} did not read back literally", s);
     }
     Ok(true)
@@ -636,8 +643,8 @@ fn random_stacks_never_panic_and_print_literal_parseable_hcl() {
     });
     let printed = std::cell::Cell::new(0u32);
     runner
-        .run(&stack(), |v| {
-            if model_to_hcl(&v)? {
+        .run(&stack(), |g| {
+            if model_to_hcl(&g)? {
                 printed.set(printed.get() + 1);
             }
             Ok(())

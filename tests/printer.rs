@@ -396,9 +396,11 @@ fn json_snapshots() {
     }
 }
 
+#[path = "support/tfcheck.rs"]
+mod tfcheck_support;
+
 fn tfcheck() -> Option<PathBuf> {
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tfcheck/tfcheck");
-    tool.exists().then_some(tool)
+    tfcheck_support::tfcheck_dir().map(|dir| dir.join("tfcheck"))
 }
 
 /// Writes the module once as `.tf` and once as `.tf.json`, each its own module directory.

@@ -557,10 +557,10 @@ fn known_type_covers_what_gen_tf_emits() {
 // ------------------------------------------------------------------------------------------
 // Agreement with tfcheck's full provider schema
 
-const TFCHECK_SCHEMA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/tools/tfcheck/aws-provider-6.25.0.schema.json"
-);
+#[path = "support/tfcheck.rs"]
+mod tfcheck_support;
+
+const TFCHECK_SCHEMA: &str = "aws-provider-6.25.0.schema.json";
 const SUBSET: &str = include_str!("../schemas/aws-provider-subset.json");
 
 /// One line per argument and block, recursively, in a form both schemas can produce.
@@ -588,10 +588,10 @@ fn flatten(v: &Value, tfcheck: bool, at: &str, out: &mut Vec<String>) {
 
 #[test]
 fn subset_agrees_with_tfcheck_schema() {
-    let Ok(text) = std::fs::read_to_string(TFCHECK_SCHEMA) else {
-        eprintln!("note: {TFCHECK_SCHEMA} is absent; skipping the agreement check");
+    let Some(dir) = tfcheck_support::tfcheck_dir() else {
         return;
     };
+    let text = std::fs::read_to_string(dir.join(TFCHECK_SCHEMA)).expect("tfcheck's schema");
     let full: Value = serde_json::from_str(&text).expect("tfcheck schema is JSON");
     let subset: Value = serde_json::from_str(SUBSET).expect("subset is JSON");
     assert_eq!(subset["provider_version"], full["provider_version"]);

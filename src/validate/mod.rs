@@ -23,6 +23,9 @@ use crate::diag::{core, Diagnostic};
 use crate::model::Stack;
 use crate::resolve::{self, Resolved};
 
+/// Fargate's task sizes, also for the tests' stack generator.
+pub use sizing::{FARGATE_SIZES, WINDOWS_SIZES};
+
 pub use context::Context;
 
 /// A stack that passed every rule: what it means, and its warnings.

@@ -1,285 +1,238 @@
-//! Random stacks for the property tests: valid ones with hostile free text, and wild ones
-//! that exercise every rule family.
+//! Random input for the hostile tests: the shared generator's valid stacks
+//! (`support/stacks.rs`), some of them with fields broken so that every rule family sees
+//! invalid input, and arbitrary JSON shaped loosely like a stack.
 
+use std::collections::BTreeMap;
+
+use gen_tf::validate::WINDOWS_SIZES;
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use proptest::sample::{select, Index};
+use serde_json::{json, Map, Value};
 
 use super::read_back::HOSTILE;
+use super::stacks::{self, Generated};
 
 pub fn text() -> impl Strategy<Value = String> {
     prop_oneof![
-        3 => proptest::sample::select(HOSTILE).prop_map(str::to_owned),
+        3 => select(HOSTILE).prop_map(str::to_owned),
         2 => "[${}%a-z \"\\\\\n\t😀é-]{0,16}",
         1 => any::<String>(),
     ]
 }
 
-pub fn env_name() -> impl Strategy<Value = String> {
+/// Variable names: mostly well-formed, some taken by gen-tf or not names at all.
+fn env_name() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => "[A-Z_][A-Z0-9_]{0,8}",
-        1 => proptest::sample::select(vec!["LOG_LEVEL", "DB_READ_HOST", "bad name", "", "1X"]).prop_map(str::to_owned),
+        1 => select(vec!["LOG_LEVEL", "DB_READ_HOST", "bad name", "", "1X"]).prop_map(str::to_owned),
     ]
 }
 
-pub fn env() -> impl Strategy<Value = Value> {
-    proptest::collection::vec((env_name(), text()), 0..4).prop_map(|v| {
-        Value::Array(
-            v.into_iter()
-                .map(|(n, t)| json!({ "name": n, "value": t }))
-                .collect(),
+/// One field of a stack or of one of its services, set to a value anywhere in its type's range.
+#[derive(Debug, Clone)]
+enum Break {
+    Size(u32, u32),
+    Platform(&'static str, &'static str, Option<&'static str>),
+    /// A Windows task in a size Windows has, which the rest of the service may not fit.
+    Windows((u32, u32)),
+    Capacity(Vec<(&'static str, i64, i64)>),
+    Port(u16),
+    Reservation(i64),
+    Observability(f64, String, u32),
+    Image(String),
+    Database(u32, u32, Option<u32>),
+    Environment(Vec<(String, String)>),
+    Secrets(Vec<(String, String)>),
+    Sidecar(String, Option<u32>),
+    Tags(BTreeMap<String, String>),
+    /// A load balancer on a service without a port.
+    LoadBalancer,
+    ServiceName(String),
+    Region(&'static str),
+}
+
+fn breakage() -> impl Strategy<Value = Break> {
+    let pairs = || prop::collection::vec((env_name(), text()), 0..3);
+    prop_oneof![
+        (0u32..20000, 0u32..130_000).prop_map(|(c, m)| Break::Size(c, m)),
+        (
+            select(vec!["ARM64", "X86_64"]),
+            select(vec!["LINUX", "WINDOWS_SERVER_2022_CORE"]),
+            prop::option::of(select(vec!["LATEST", "1.4.0", "1.3.0", "1.0.0", "2.0"])),
         )
-    })
-}
-
-/// A service that passes every rule, with hostile text wherever free text is allowed.
-pub fn valid_service() -> impl Strategy<Value = Value> {
-    let linux = (
-        proptest::sample::select(vec![
-            (256u32, 512u32),
-            (512, 2048),
-            (1024, 3072),
-            (2048, 8192),
-            (4096, 30720),
-            (8192, 20480),
-            (16384, 40960),
-        ]),
-        proptest::sample::select(vec!["ARM64", "X86_64"]),
-        proptest::option::of(proptest::sample::select(vec!["LATEST", "1.4.0"])),
-        proptest::option::of((1i64..1000, 0i64..10, proptest::option::of(0i64..1000))),
-    )
-        .prop_map(|(size, arch, version, strategy)| {
-            let strategy = match strategy {
-                None => json!([]),
-                Some((w, b, None)) => {
-                    json!([{ "capacity_provider": "FARGATE", "weight": w, "base": b }])
-                }
-                Some((w, b, Some(spot))) => json!([
-                    { "capacity_provider": "FARGATE", "weight": w, "base": b },
-                    { "capacity_provider": "FARGATE_SPOT", "weight": spot }
-                ]),
-            };
+            .prop_map(|(a, o, v)| Break::Platform(a, o, v)),
+        stacks::size(WINDOWS_SIZES).prop_map(Break::Windows),
+        prop::collection::vec(
             (
-                size,
-                json!({ "cpu_architecture": arch, "operating_system_family": "LINUX" }),
-                version,
-                strategy,
-            )
-        });
-    let windows = (
-        proptest::sample::select(vec![(1024u32, 2048u32), (2048, 4096), (4096, 8192)]),
-        proptest::option::of(proptest::sample::select(vec!["LATEST", "1.0.0"])),
-    )
-        .prop_map(|(size, version)| {
-            let platform = json!({ "cpu_architecture": "X86_64", "operating_system_family": "WINDOWS_SERVER_2019_CORE" });
-            (size, platform, version, json!([{ "capacity_provider": "FARGATE", "weight": 1 }]))
-        });
-    let shape = prop_oneof![4 => linux, 1 => windows];
-    let env = proptest::collection::btree_map("[A-C][A-Z0-9_]{0,6}", text(), 0..4);
-    let secrets = proptest::collection::btree_map(
-        "S_[A-Z0-9]{1,5}",
-        proptest::sample::select(vec![
-            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
-            "arn:aws:ssm:eu-west-1:123456789012:parameter/app/key",
-            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::",
-        ]),
-        0..3,
-    );
-    let database = proptest::option::of((
-        text(),
-        text(),
-        1u32..30,
-        proptest::option::of(Just(100_000u32)),
-    ));
-    let observability = proptest::option::of((
-        0.0f64..=1.0,
-        text(),
-        proptest::sample::select(vec![0u32, 1, 7, 30, 365, 3653]),
-    ));
-    let sidecars = proptest::collection::btree_map(
-        "sc[0-9]",
-        (
-            6u32..64,
-            proptest::collection::btree_map("[A-C][A-Z0-9_]{0,6}", text(), 0..3),
-        ),
-        0..3,
-    );
-    let extras = (
-        proptest::option::of((1u16..=65535, any::<bool>())),
-        proptest::option::of(prop_oneof![
-            proptest::sample::select(vec!["conservative", "aggressive", "dynamic"])
-                .prop_map(|s| json!({ "strategy": s })),
-            (6i64..200).prop_map(|n| json!(n)),
-        ]),
-        proptest::option::of(proptest::sample::select(vec![
-            "busybox:1",
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a@sha256:00ff",
-        ])),
-        proptest::collection::btree_map("[a-z]{1,4}", "[a-zA-Z0-9 _.:/=+@-]{0,10}", 0..3),
-        proptest::option::of(0u32..30),
-    );
-    (shape, env, secrets, database, observability, sidecars, extras).prop_map(
-        |(((cpu, memory), platform, version, strategy), env, secrets, database, obs, sidecars, extras)| {
-            let (port, reservation, image, tags, desired) = extras;
-            let mut s = json!({
-                "cpu": cpu,
-                "memory": memory,
-                "runtime_platform": platform,
-                "capacity_provider_strategy": strategy,
-                "environment": env.into_iter().map(|(n, v)| json!({ "name": n, "value": v })).collect::<Vec<_>>(),
-                "secrets": secrets.into_iter().map(|(n, v)| json!({ "name": n, "value_from": v })).collect::<Vec<_>>(),
-                "sidecars": sidecars.into_iter().map(|(n, (m, e))| json!({
-                    "name": n,
-                    "image": "busybox:1",
-                    "memory": m,
-                    "environment": e.into_iter().map(|(n, v)| json!({ "name": n, "value": v })).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "tags": tags,
-            });
-            let o = s.as_object_mut().expect("object");
-            if let Some(v) = version {
-                o.insert("platform_version".into(), json!(v));
-            }
-            if let Some((p, lb)) = port {
-                o.insert("port".into(), json!(p));
-                if lb {
-                    o.insert("load_balancer".into(), json!({}));
-                }
-            }
-            if let Some(r) = reservation {
-                o.insert("memory_reservation".into(), r);
-            }
-            if let Some((rate, level, days)) = obs {
-                o.insert("observability".into(), json!({ "xray_sampling_rate": rate, "log_level": level, "log_retention_days": days }));
-            }
-            if let Some(i) = image {
-                o.insert("image".into(), json!(i));
-            }
-            if let Some((read, write, max, limit)) = database {
-                o.insert("database".into(), json!({ "read_host": read, "write_host": write, "pool": { "min": max / 2, "max": max }, "max_connections": limit }));
-            }
-            if let Some(d) = desired {
-                o.insert("desired_count".into(), json!(d));
-            }
-            s
-        },
-    )
+                select(vec!["FARGATE", "FARGATE_SPOT"]),
+                -1i64..1002,
+                -1i64..100_002
+            ),
+            0..3
+        )
+        .prop_map(Break::Capacity),
+        (0u16..=65535).prop_map(Break::Port),
+        (-10i64..3000).prop_map(Break::Reservation),
+        (-1.0f64..2.0, text(), 0u32..4000).prop_map(|(r, l, d)| Break::Observability(r, l, d)),
+        text().prop_map(Break::Image),
+        (0u32..30, 0u32..30, prop::option::of(0u32..2000))
+            .prop_map(|(min, max, limit)| Break::Database(min, max, limit)),
+        pairs().prop_map(Break::Environment),
+        pairs().prop_map(Break::Secrets),
+        (text(), prop::option::of(0u32..600)).prop_map(|(n, m)| Break::Sidecar(n, m)),
+        prop::collection::btree_map(text(), text(), 0..3).prop_map(Break::Tags),
+        Just(Break::LoadBalancer),
+        "[a-zA-Z0-9./_-]{0,5}".prop_map(Break::ServiceName),
+        select(vec!["us-gov-west-1", "nowhere", ""]).prop_map(Break::Region),
+    ]
 }
 
-/// Values anywhere in their type's range, so that every rule family sees invalid input.
-pub fn wild_service() -> impl Strategy<Value = Value> {
-    let size = (0u32..20000, 0u32..130_000);
-    let platform = (
-        proptest::sample::select(vec!["ARM64", "X86_64"]),
-        proptest::sample::select(vec!["LINUX", "WINDOWS_SERVER_2022_CORE"]),
-        proptest::option::of(proptest::sample::select(vec![
-            "LATEST", "1.4.0", "1.3.0", "1.0.0", "2.0",
-        ])),
-    );
-    let strategy = proptest::collection::vec(
-        (
-            proptest::sample::select(vec!["FARGATE", "FARGATE_SPOT"]),
-            -1i64..1002,
-            -1i64..100_002,
-        ),
-        0..3,
-    );
-    let secrets = proptest::collection::vec((env_name(), text()), 0..3);
-    let database = proptest::option::of((
-        text(),
-        text(),
-        0u32..30,
-        0u32..30,
-        proptest::option::of(0u32..2000),
-    ));
-    let extras = (
-        proptest::option::of(0u16..=65535),
-        proptest::option::of((-10i64..3000).prop_map(|n| json!(n))),
-        proptest::option::of((-1.0f64..2.0, text(), 0u32..4000)),
-        proptest::option::of(text()),
-        proptest::collection::vec((text(), proptest::option::of(0u32..600), env()), 0..2),
-        proptest::collection::btree_map(text(), text(), 0..3),
-        any::<bool>(),
-    );
-    (size, platform, strategy, env(), secrets, database, extras).prop_map(
-        |((cpu, memory), (arch, os, version), strategy, env, secrets, database, extras)| {
-            let (port, reservation, obs, image, sidecars, tags, lb) = extras;
-            let mut s = json!({
-                "cpu": cpu,
-                "memory": memory,
-                "runtime_platform": { "cpu_architecture": arch, "operating_system_family": os },
-                "environment": env,
-                "capacity_provider_strategy": strategy.into_iter().map(|(p, w, b)| json!({ "capacity_provider": p, "weight": w, "base": b })).collect::<Vec<_>>(),
-                "secrets": secrets.into_iter().map(|(n, v)| json!({ "name": n, "value_from": v })).collect::<Vec<_>>(),
-                "sidecars": sidecars.into_iter().map(|(n, m, e)| json!({ "name": n, "image": "busybox:1", "memory": m, "environment": e })).collect::<Vec<_>>(),
-                "tags": tags,
-            });
-            let o = s.as_object_mut().expect("object");
-            if let Some(v) = version {
-                o.insert("platform_version".into(), json!(v));
-            }
-            if let Some(p) = port {
-                o.insert("port".into(), json!(p));
-            }
-            if let Some(r) = reservation {
-                o.insert("memory_reservation".into(), r);
-            }
-            if let Some((rate, level, days)) = obs {
-                o.insert("observability".into(), json!({ "xray_sampling_rate": rate, "log_level": level, "log_retention_days": days }));
-            }
-            if let Some(i) = image {
-                o.insert("image".into(), json!(i));
-            }
-            if let Some((read, write, min, max, limit)) = database {
-                o.insert("database".into(), json!({ "read_host": read, "write_host": write, "pool": { "min": min, "max": max }, "max_connections": limit }));
-            }
-            if lb {
-                o.insert("load_balancer".into(), json!({}));
-            }
-            s
-        },
-    )
-}
-
-pub fn service() -> impl Strategy<Value = Value> {
-    prop_oneof![6 => valid_service(), 1 => wild_service()]
-}
-
-pub fn stack() -> impl Strategy<Value = Value> {
-    (
-        proptest::collection::btree_map(
-            prop_oneof![19 => "[a-z]{1,6}(-[a-z0-9]{1,4})?", 1 => "[a-zA-Z0-9./_-]{0,5}"],
-            service(),
-            1..3,
-        ),
-        proptest::option::of(proptest::collection::btree_map("[a-z]{1,4}", text(), 0..3)),
-        proptest::option::of(proptest::sample::select(vec![
-            "eu-west-1",
-            "us-gov-west-1",
-            "nowhere",
-        ])),
-    )
-        .prop_map(|(services, tags, region)| {
-            let mut s = json!({ "name": "prop", "services": services });
-            if let Some(t) = tags {
-                s["tags"] = json!(t);
-            }
-            if let Some(r) = region {
-                s["region"] = json!(r);
-            }
-            s
+/// `[{ name, <value_key> }]`.
+fn named(list: Vec<(String, String)>, value_key: &str) -> Value {
+    list.into_iter()
+        .map(|(n, v)| {
+            let mut o = Map::new();
+            o.insert("name".to_owned(), n.into());
+            o.insert(value_key.to_owned(), v.into());
+            Value::Object(o)
         })
+        .collect()
+}
+
+impl Break {
+    /// Applies the break to `stack`, or to its service `at` for a service's field.
+    fn apply(self, stack: &mut Value, at: Index) {
+        if let Break::Region(r) = self {
+            stack["region"] = json!(r);
+            return;
+        }
+        let services = stack["services"].as_object_mut().expect("services");
+        let name = services
+            .keys()
+            .nth(at.index(services.len()))
+            .expect("a service")
+            .clone();
+        if let Break::ServiceName(new) = self {
+            let svc = services.remove(&name).expect("the service");
+            services.insert(new, svc);
+            return;
+        }
+        let svc = services[&name].as_object_mut().expect("a service object");
+        for (key, value) in self.fields() {
+            match value {
+                Some(v) => svc.insert(key.to_owned(), v),
+                None => svc.remove(key),
+            };
+        }
+    }
+
+    /// The service fields a break sets; `None` removes the field.
+    fn fields(self) -> Vec<(&'static str, Option<Value>)> {
+        match self {
+            Break::Size(cpu, memory) => {
+                vec![("cpu", Some(json!(cpu))), ("memory", Some(json!(memory)))]
+            }
+            Break::Platform(arch, os, version) => vec![
+                (
+                    "runtime_platform",
+                    Some(json!({ "cpu_architecture": arch, "operating_system_family": os })),
+                ),
+                ("platform_version", version.map(Value::from)),
+            ],
+            Break::Windows((cpu, memory)) => vec![
+                (
+                    "runtime_platform",
+                    Some(
+                        json!({ "cpu_architecture": "X86_64", "operating_system_family": "WINDOWS_SERVER_2019_CORE" }),
+                    ),
+                ),
+                ("cpu", Some(json!(cpu))),
+                ("memory", Some(json!(memory))),
+                (
+                    "capacity_provider_strategy",
+                    Some(json!([{ "capacity_provider": "FARGATE", "weight": 1 }])),
+                ),
+                ("platform_version", None),
+                ("launch_type", None),
+            ],
+            Break::Capacity(items) => {
+                let items = items
+                    .into_iter()
+                    .map(|(p, w, b)| json!({ "capacity_provider": p, "weight": w, "base": b }))
+                    .collect();
+                vec![("capacity_provider_strategy", Some(items))]
+            }
+            Break::Port(p) => vec![("port", Some(json!(p)))],
+            Break::Reservation(r) => vec![("memory_reservation", Some(json!(r)))],
+            Break::Observability(rate, level, days) => vec![(
+                "observability",
+                Some(
+                    json!({ "xray_sampling_rate": rate, "log_level": level, "log_retention_days": days }),
+                ),
+            )],
+            Break::Image(i) => vec![("image", Some(json!(i)))],
+            Break::Database(min, max, limit) => vec![(
+                "database",
+                Some(
+                    json!({ "read_host": "r", "write_host": "w", "pool": { "min": min, "max": max }, "max_connections": limit }),
+                ),
+            )],
+            Break::Environment(list) => vec![("environment", Some(named(list, "value")))],
+            Break::Secrets(list) => vec![("secrets", Some(named(list, "value_from")))],
+            Break::Sidecar(n, memory) => vec![(
+                "sidecars",
+                Some(json!([{ "name": n, "image": "busybox:1", "memory": memory }])),
+            )],
+            Break::Tags(tags) => vec![("tags", Some(json!(tags)))],
+            Break::LoadBalancer => vec![("port", None), ("load_balancer", Some(json!({})))],
+            Break::ServiceName(_) | Break::Region(_) => vec![],
+        }
+    }
+}
+
+/// A valid stack with one to three fields broken.
+fn broken_stack() -> impl Strategy<Value = Generated> {
+    (
+        stacks::stack(),
+        prop::collection::vec((any::<Index>(), breakage()), 1..4),
+    )
+        .prop_map(|(mut g, breaks)| {
+            for (at, b) in breaks {
+                b.apply(&mut g.value, at);
+            }
+            g
+        })
+}
+
+/// Random stacks: most of them valid, the rest broken.
+pub fn stack() -> impl Strategy<Value = Generated> {
+    prop_oneof![4 => stacks::stack(), 1 => broken_stack()]
 }
 
 /// Free-text strings of a stack that reach the generated HCL.
 pub fn free_text(v: &Value) -> Vec<String> {
     let mut out = Vec::new();
+    let value = |e: &Value| e["value"].as_str().unwrap_or_default().to_owned();
     for svc in v["services"]
         .as_object()
         .into_iter()
         .flat_map(|m| m.values())
     {
-        for e in svc["environment"].as_array().into_iter().flatten() {
-            out.push(e["value"].as_str().unwrap_or_default().to_owned());
+        out.extend(
+            svc["environment"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(value),
+        );
+        for sidecar in svc["sidecars"].as_array().into_iter().flatten() {
+            out.extend(
+                sidecar["environment"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(value),
+            );
         }
         for k in ["read_host", "write_host"] {
             if let Some(s) = svc["database"][k].as_str() {

@@ -1,4 +1,7 @@
-//! A proptest strategy for random valid stacks, as the JSON value that a user's file loads to.
+//! The random-stack generator of the property tests: valid stacks, as the JSON value that a
+//! user's file loads to. `tests/fidelity.rs` holds them to Terraform fidelity (and samples them
+//! for tfcheck); `tests/hostile.rs` also breaks them to reach every rule. Included with
+//! `#[path = "support/stacks.rs"] mod stacks;`.
 //!
 //! Every choice is drawn from what AWS and `gen_tf::validate` accept, so that nearly every case
 //! reaches lowering; the few cross-field constraints that random draws would break (memory sums,
@@ -8,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use gen_tf::validate::FARGATE_SIZES;
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
@@ -18,18 +22,6 @@ pub struct Generated {
     pub value: Value,
     pub env: Option<String>,
 }
-
-/// Fargate cpu -> memory MiB as (cpu, min, max, step).
-/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
-const FARGATE_SIZES: &[(u32, u32, u32, u32)] = &[
-    (256, 512, 2048, 512),
-    (512, 1024, 4096, 1024),
-    (1024, 2048, 8192, 1024),
-    (2048, 4096, 16384, 1024),
-    (4096, 8192, 30720, 1024),
-    (8192, 16384, 61440, 4096),
-    (16384, 32768, 122880, 8192),
-];
 
 const REGIONS: &[&str] = &[
     "us-east-1",
@@ -144,9 +136,10 @@ fn tags() -> impl Strategy<Value = BTreeMap<String, String>> {
     prop::collection::btree_map(tag_key(), tag_value(), 0..4)
 }
 
-/// A valid cpu/memory pair; every CPU value equally likely.
-fn size() -> impl Strategy<Value = (u32, u32)> {
-    select(FARGATE_SIZES).prop_flat_map(|(cpu, lo, hi, step)| {
+/// A valid cpu/memory pair from `table` (the library's own, `(cpu, min, max, step)`); every CPU
+/// value equally likely.
+pub fn size(table: &'static [(u32, u32, u32, u32)]) -> impl Strategy<Value = (u32, u32)> {
+    select(table).prop_flat_map(|(cpu, lo, hi, step)| {
         (0..=(hi - lo) / step).prop_map(move |k| (cpu, lo + k * step))
     })
 }
@@ -543,7 +536,7 @@ struct Service {
 
 fn service() -> impl Strategy<Value = Service> {
     let platform = (
-        size(),
+        size(FARGATE_SIZES),
         prop::option::of(prop::option::of(select(&["ARM64", "X86_64"][..]))),
         prop::option::of(select(&["LATEST", "1.4.0", "1.3.0"][..])),
         image(),
@@ -1218,6 +1211,11 @@ fn step_policy(p: &Policy) -> (Map<String, Value>, &'static str) {
                 "ApproximateNumberOfMessagesVisible".into(),
             );
             a.insert("namespace".into(), "AWS/SQS".into());
+            // An SQS metric exists per queue; without its dimension the alarm never fires.
+            a.insert(
+                "dimensions".into(),
+                serde_json::json!({ "QueueName": "jobs" }),
+            );
         }
     }
     put(&mut a, "statistic", alarm.statistic.map(Value::from));

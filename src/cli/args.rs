@@ -1,0 +1,225 @@
+//! The command line's arguments: the only place that knows clap.
+//!
+//! The library's own types (`pipeline::Format`, `report::MessageFormat`) know nothing of clap;
+//! the value enums here mirror them for parsing and `--help`, and convert into them.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::pipeline::Format;
+use crate::report::MessageFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gen-tf",
+    version,
+    about = "Compiles Jsonnet descriptions of ECS Fargate services into Terraform modules",
+    long_about = "Compiles Jsonnet (or JSON, YAML, TOML) descriptions of ECS Fargate services into \
+                  Terraform modules, after rejecting every AWS mistake that would otherwise only \
+                  fail at `terraform apply`.\n\nWith a gen-tf.toml in the current directory or a \
+                  parent, the commands need no arguments: it names the stacks, the output \
+                  layout and the environments. Flags override it.\n\nExit codes: 0 ok, 1 \
+                  diagnostics or drift, 2 usage or I/O failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// How to print diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormatArg::Human)]
+    pub message_format: MessageFormatArg,
+    /// Treat warnings as errors.
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+    /// Color diagnostics: auto (when stderr is a terminal), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile stacks into Terraform modules, one directory per stack (and environment), and
+    /// remove generated files that no stack produces any more.
+    Build(BuildArgs),
+    /// Build in memory and compare with the files on disk; exit 1 with a diff when anything is
+    /// stale, missing or extra. Never writes.
+    Check(CheckArgs),
+    /// Run the diagnostics only.
+    Validate(InputArgs),
+    /// List every stack and environment with its module directory (`--json` for a CI matrix).
+    List(ListArgs),
+    /// Scaffold a project: gen-tf.toml, an example stack and a .pre-commit-config.yaml. Never
+    /// overwrites a file.
+    Init(InitArgs),
+    /// Print the JSON Schema of the stack format.
+    Schema,
+    /// Explain a diagnostic code: the rule, the AWS fact behind it and its source.
+    Explain {
+        /// A rule code such as `fargate-size`.
+        code: String,
+    },
+    /// Print a shell completion script, for example `gen-tf completions bash >
+    /// /etc/bash_completion.d/gen-tf`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Stack files, or directories to search for them. Default: the project's `stacks`.
+    pub paths: Vec<PathBuf>,
+    /// Set an external string variable, as `jsonnet -V KEY=VALUE`.
+    #[arg(short = 'V', long = "ext-str", value_name = "KEY=VALUE", value_parser = parse_kv)]
+    pub ext_str: Vec<(String, String)>,
+    /// Set an external variable to a Jsonnet expression, as `jsonnet --ext-code KEY=CODE`.
+    #[arg(long = "ext-code", value_name = "KEY=CODE", value_parser = parse_kv)]
+    pub ext_code: Vec<(String, String)>,
+    /// Add a library directory for Jsonnet imports.
+    #[arg(short = 'J', long = "jpath", value_name = "DIR")]
+    pub jpath: Vec<PathBuf>,
+    /// Output syntax [default: the project's `format`, else hcl].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Only this environment of the project; repeat for more [default: all].
+    #[arg(short = 'e', long = "env", value_name = "NAME")]
+    pub env: Vec<String>,
+    /// The project file [default: gen-tf.toml in the current directory or a parent].
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
+    /// Ignore any gen-tf.toml.
+    #[arg(long, conflicts_with = "project")]
+    pub no_project: bool,
+    /// Neither read nor write the render cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Cache directory [default: $GEN_TF_CACHE_DIR, the project's `cache_dir`, .gen-tf/cache
+    /// next to gen-tf.toml, else $XDG_CACHE_HOME/gen-tf].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Stacks compiled in parallel [default: the number of CPUs].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutArgs {
+    /// Output root; one module directory per stack (per environment). `-` prints to stdout
+    /// [default: the project's `out`, else modules].
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<String>,
+    /// Keep generated files that no stack produces any more (build), or do not report them
+    /// (check). Implied when stack files are named one by one.
+    #[arg(long)]
+    pub no_prune: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutArgs,
+    /// Exit 1 when the build wrote or removed any file, as the terraform fmt pre-commit hook
+    /// does.
+    #[arg(long)]
+    pub fail_on_change: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output root, for the `out` column [default: the project's `out`, else modules].
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<String>,
+    /// Print a JSON array of {stack, env, path, out}, for a CI matrix.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to scaffold; created when missing.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Use the hooks of this gen-tf repository in .pre-commit-config.yaml (pre-commit then
+    /// builds gen-tf itself) instead of local hooks that run the gen-tf on PATH.
+    #[arg(long, value_name = "URL")]
+    pub hooks_repo: Option<String>,
+    /// The revision of `--hooks-repo` to pin.
+    #[arg(long, value_name = "REV", default_value = concat!("v", env!("CARGO_PKG_VERSION")), requires = "hooks_repo")]
+    pub hooks_rev: String,
+}
+
+/// [`pipeline::Format`](Format) for clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// HCL (`*.tf`) that `terraform fmt` leaves untouched.
+    Hcl,
+    /// Terraform JSON syntax (`*.tf.json`).
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Hcl => Self::Hcl,
+            FormatArg::Json => Self::Json,
+        }
+    }
+}
+
+/// [`report::MessageFormat`](MessageFormat) for clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormatArg {
+    /// Readable text; colored when stderr is a terminal.
+    Human,
+    /// One JSON object per line, for CI annotations.
+    Json,
+}
+
+impl From<MessageFormatArg> for MessageFormat {
+    fn from(f: MessageFormatArg) -> Self {
+        match f {
+            MessageFormatArg::Human => Self::Human,
+            MessageFormatArg::Json => Self::Json,
+        }
+    }
+}
+
+/// A `-V`/`--ext-code` argument without a key.
+#[derive(Debug, thiserror::Error)]
+#[error("expected KEY=VALUE, got {0:?}")]
+pub struct KeyValueError(String);
+
+fn parse_kv(s: &str) -> Result<(String, String), KeyValueError> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(KeyValueError(s.to_owned())),
+    }
+}
+
+/// The completion script for `shell`.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "gen-tf", &mut buf);
+    buf
+}

@@ -1,0 +1,136 @@
+//! The smaller commands: `validate`, `list`, `init`, `schema` and `explain`.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::args::{InitArgs, InputArgs, ListArgs};
+use super::compile;
+use super::error::CliError;
+use super::plan::Plan;
+use super::{eprint, print_stdout};
+use crate::project;
+use crate::report::Style;
+use crate::validate::rules;
+
+pub fn validate(args: &InputArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
+    let plan = Plan::new(args, None)?;
+    let units = compile::compile(&plan, style, deny_warnings)?;
+    eprint(&format!("gen-tf: {} module(s) valid\n", units.units.len()));
+    Ok(())
+}
+
+/// One row of `gen-tf list`.
+#[derive(serde::Serialize)]
+struct Row {
+    stack: String,
+    env: Option<String>,
+    path: String,
+    out: String,
+}
+
+pub fn list(args: &ListArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
+    let plan = Plan::new(&args.input, args.out.as_deref())?;
+    let units = compile::compile(&plan, style, deny_warnings)?;
+    let rows: Vec<Row> = units
+        .units
+        .iter()
+        .map(|u| Row {
+            stack: u.compiled.name.clone(),
+            env: plan.env(u.target).map(str::to_owned),
+            path: u.compiled.stack_file.display().to_string(),
+            out: Path::new(&plan.out).join(&u.dir).display().to_string(),
+        })
+        .collect();
+    let text = if args.json {
+        let mut s = serde_json::to_string(&rows).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        table(&rows)
+    };
+    print_stdout(&text)
+}
+
+/// The rows as aligned columns under a header.
+fn table(rows: &[Row]) -> String {
+    let width = |f: fn(&Row) -> usize| rows.iter().map(f).max().unwrap_or(0);
+    let (ws, we, wp) = (
+        width(|r| r.stack.len()).max(5),
+        width(|r| r.env.as_deref().map_or(1, str::len)).max(3),
+        width(|r| r.path.len()).max(4),
+    );
+    let mut s = format!("{:ws$}  {:we$}  {:wp$}  out\n", "stack", "env", "path");
+    for r in rows {
+        s.push_str(&format!(
+            "{:ws$}  {:we$}  {:wp$}  {}\n",
+            r.stack,
+            r.env.as_deref().unwrap_or("-"),
+            r.path,
+            r.out
+        ));
+    }
+    s
+}
+
+pub fn init(args: &InitArgs) -> Result<(), CliError> {
+    let hooks = args
+        .hooks_repo
+        .as_deref()
+        .map(|r| (r, args.hooks_rev.as_str()));
+    let mut created = 0;
+    for (rel, text) in project::scaffold(hooks) {
+        let path = args.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| CliError::CreateDir {
+                path: parent.to_owned(),
+                source,
+            })?;
+        }
+        // `create_new` refuses an existing file atomically, so init never overwrites, even racing
+        // another process.
+        let result = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()));
+        match result {
+            Ok(()) => {
+                created += 1;
+                eprint(&format!("  created {}\n", path.display()));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                eprint(&format!("  kept    {} (exists)\n", path.display()));
+            }
+            Err(source) => return Err(CliError::Write { path, source }),
+        }
+    }
+    eprint(&format!(
+        "gen-tf: {created} file(s) created in {}. Next: `gen-tf build`, then `pre-commit install`.\n",
+        args.dir.display()
+    ));
+    Ok(())
+}
+
+/// The JSON Schema of the stack format, as committed in `schemas/stack.schema.json`.
+pub fn schema_text() -> String {
+    let schema = schemars::schema_for!(crate::model::Stack);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+pub fn explain(code: &str) -> Result<(), CliError> {
+    let Some(r) = rules::find(code) else {
+        let known: Vec<&'static str> = rules::all().map(|r| r.code).collect();
+        return Err(CliError::UnknownRule {
+            code: code.to_owned(),
+            suggestion: crate::diag::did_you_mean(code, known.iter().copied()).map(str::to_owned),
+            known,
+        });
+    };
+    println!(
+        "{} ({})\n\n{}\n\nWhy: {}\n\nSource: {}",
+        r.code, r.severity, r.summary, r.fact, r.source
+    );
+    Ok(())
+}

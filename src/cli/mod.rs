@@ -1,0 +1,80 @@
+//! The command line. The binary parses [`Cli`] and calls [`run`]; everything else is here.
+//!
+//! - `args`: the clap types, the only module that knows clap.
+//! - `plan`: the project file and the flags merged into what a command works on.
+//! - `compile`: the plan's stacks through [`batch`](crate::batch), with diagnostics printed.
+//! - `build`, `check`, `commands`: the commands.
+//! - `error`: [`CliError`] and its exit codes.
+
+mod args;
+mod build;
+mod check;
+mod commands;
+mod compile;
+mod error;
+mod plan;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+pub use args::{
+    BuildArgs, CheckArgs, Cli, ColorChoice, Command, FormatArg, InitArgs, InputArgs, KeyValueError,
+    ListArgs, MessageFormatArg, OutArgs,
+};
+pub use commands::schema_text;
+pub use error::CliError;
+pub use plan::discover;
+
+use crate::report::Style;
+
+/// Runs a parsed command line and returns the process exit code: 0 ok, 1 diagnostics or drift,
+/// 2 usage or I/O failure.
+pub fn run(cli: Cli) -> ExitCode {
+    match dispatch(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if !e.is_reported() {
+                eprint(&format!("gen-tf: {e}\n"));
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<(), CliError> {
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let style = Style {
+        format: cli.message_format.into(),
+        color,
+    };
+    let deny = cli.deny_warnings;
+    match &cli.command {
+        Command::Build(args) => build::build(args, style, deny),
+        Command::Check(args) => check::check(args, style, deny),
+        Command::Validate(args) => commands::validate(args, style, deny),
+        Command::List(args) => commands::list(args, style, deny),
+        Command::Init(args) => commands::init(args),
+        Command::Schema => print_stdout(&schema_text()),
+        Command::Explain { code } => commands::explain(code),
+        Command::Completions { shell } => {
+            print_stdout(&String::from_utf8_lossy(&args::completion_script(*shell)))
+        }
+    }
+}
+
+fn eprint(s: &str) {
+    let _ = io::stderr().write_all(s.as_bytes());
+}
+
+/// Writes `text` to stdout; a closed pipe (`gen-tf list | head`) is not a failure.
+fn print_stdout(text: &str) -> Result<(), CliError> {
+    match io::stdout().write_all(text.as_bytes()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Stdout(e)),
+    }
+}

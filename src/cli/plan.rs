@@ -1,0 +1,205 @@
+//! What a command works on: the project file (`gen-tf.toml`) and the flags merged into the
+//! stacks, the targets (environments with their external variables), the output root and
+//! layout, the cache and the number of threads. Flags win over the project file, key by key.
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use super::args::InputArgs;
+use super::error::CliError;
+use crate::batch::Target;
+use crate::cache::{self, Cache};
+use crate::load::LoadOptions;
+use crate::pipeline::{Format, Options};
+use crate::project::{self, ExtVars, Layout, Project};
+
+/// What a command works on, with the project file and the flags merged.
+pub struct Plan {
+    pub stacks: Vec<PathBuf>,
+    pub targets: Vec<Target>,
+    /// The output root as given: a directory, or `-` for stdout.
+    pub out: String,
+    pub layout: Layout,
+    pub cache: Option<Cache>,
+    pub jobs: usize,
+    /// Stack files were named one by one, so other stacks' modules may be in the output root:
+    /// such a run prunes nothing.
+    pub partial: bool,
+}
+
+impl Plan {
+    /// The plan for `input`, with `out` as the `-o` flag of commands that have one.
+    pub fn new(input: &InputArgs, out: Option<&str>) -> Result<Self, CliError> {
+        let project = load_project(input)?;
+        let stacks = discover(&stack_paths(input, project.as_ref())?)?;
+        if stacks.is_empty() {
+            return Err(CliError::NoStacks);
+        }
+        let out = out
+            .map(str::to_owned)
+            .or_else(|| project.as_ref().map(|p| p.out.display().to_string()))
+            .unwrap_or_else(|| "modules".to_owned());
+        let jobs = input
+            .jobs
+            .or_else(|| std::thread::available_parallelism().ok())
+            .map_or(1, NonZeroUsize::get);
+        Ok(Self {
+            stacks,
+            targets: targets(input, project.as_ref())?,
+            out,
+            cache: cache(input, project.as_ref()),
+            layout: project.map(|p| p.layout).unwrap_or_default(),
+            jobs,
+            partial: input.paths.iter().any(|p| !p.is_dir()),
+        })
+    }
+
+    /// The environments being built, for matching module directories when pruning.
+    pub fn env_names(&self) -> Vec<&str> {
+        self.targets
+            .iter()
+            .filter_map(|t| t.env.as_deref())
+            .collect()
+    }
+
+    /// The environment of target `t`.
+    pub fn env(&self, t: usize) -> Option<&str> {
+        self.targets[t].env.as_deref()
+    }
+}
+
+/// The project named by `--project`, else the one found from the current directory, unless
+/// `--no-project`.
+fn load_project(input: &InputArgs) -> Result<Option<Project>, CliError> {
+    if input.no_project {
+        return Ok(None);
+    }
+    match input.project.clone().or_else(project::find) {
+        Some(file) => Ok(Some(Project::load(&file)?)),
+        None => Ok(None),
+    }
+}
+
+/// PATHS, else the project's stack roots.
+fn stack_paths(input: &InputArgs, project: Option<&Project>) -> Result<Vec<PathBuf>, CliError> {
+    match project {
+        _ if !input.paths.is_empty() => Ok(input.paths.clone()),
+        Some(p) => Ok(p.stacks.clone()),
+        None => Err(CliError::NoPaths),
+    }
+}
+
+/// One target per selected environment (or one without an environment), each with the
+/// project's variables, then the environment's, then the command line's.
+fn targets(input: &InputArgs, project: Option<&Project>) -> Result<Vec<Target>, CliError> {
+    let mut cli_vars = ExtVars::default();
+    for (k, v) in &input.ext_str {
+        cli_vars.set_str(k, v);
+    }
+    for (k, v) in &input.ext_code {
+        cli_vars.set_code(k, v);
+    }
+    // `-J` directories are searched before the project's.
+    let mut jpath = input.jpath.clone();
+    let format = input
+        .format
+        .map(Format::from)
+        .or(project.and_then(|p| p.format))
+        .unwrap_or_default();
+    let target = |env: Option<&str>, vars: &ExtVars, jpath: &[PathBuf]| Target {
+        env: env.map(str::to_owned),
+        opts: Options {
+            load: LoadOptions {
+                ext_str: vars.strs(),
+                ext_code: vars.codes(),
+                jpath: jpath.to_vec(),
+            },
+            format,
+        },
+    };
+    let Some(p) = project else {
+        if !input.env.is_empty() {
+            return Err(CliError::EnvWithoutProject);
+        }
+        return Ok(vec![target(None, &cli_vars, &jpath)]);
+    };
+    jpath.extend(p.jpath.iter().cloned());
+    let envs = p.select(&input.env)?;
+    if envs.is_empty() {
+        return Ok(vec![target(None, &p.vars.merged(&cli_vars), &jpath)]);
+    }
+    Ok(envs
+        .iter()
+        .map(|e| {
+            let vars = p.vars.merged(&e.vars).merged(&cli_vars);
+            target(Some(&e.name), &vars, &jpath)
+        })
+        .collect())
+}
+
+/// The cache directory: `--cache-dir`, `$GEN_TF_CACHE_DIR`, the project's `cache_dir`,
+/// `.gen-tf/cache` next to the project file, else the user's cache directory; none with
+/// `--no-cache`.
+fn cache(input: &InputArgs, project: Option<&Project>) -> Option<Cache> {
+    if input.no_cache {
+        return None;
+    }
+    input
+        .cache_dir
+        .clone()
+        .or_else(|| {
+            std::env::var_os("GEN_TF_CACHE_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(|| project.and_then(|p| p.cache_dir.clone()))
+        .or_else(|| project.map(|p| p.root.join(".gen-tf").join("cache")))
+        .or_else(cache::user_cache_dir)
+        .map(Cache::for_this_binary)
+}
+
+/// Stack files named by `paths`: files as given, directories searched (sorted) for
+/// `.jsonnet`, `.json`, `.yaml`, `.yml` and `.toml` files. `.libsonnet` files are libraries,
+/// `.tf.json` files are output, `gen-tf.toml` is the project file, and hidden directories
+/// and files are skipped.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let walker = walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
+            for entry in walker {
+                let entry = entry.map_err(|source| CliError::Search {
+                    path: p.clone(),
+                    source,
+                })?;
+                if entry.file_type().is_file() && is_stack_file(entry.path()) {
+                    out.push(entry.into_path());
+                }
+            }
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(CliError::NoSuchPath { path: p.clone() });
+        }
+    }
+    Ok(out)
+}
+
+fn is_stack_file(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.ends_with(".tf.json") || name == project::FILE_NAME {
+        return false;
+    }
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("jsonnet" | "json" | "yaml" | "yml" | "toml")
+    )
+}
