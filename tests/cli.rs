@@ -72,6 +72,7 @@ fn build_writes_one_directory_per_stack() {
         [
             "README.md",
             "api.tf",
+            "data.tf",
             "outputs.tf",
             "variables.tf",
             "versions.tf"

@@ -5,6 +5,13 @@ resource "aws_cloudwatch_log_group" "web" {
   #checkov:skip=CKV_AWS_338:web keeps logs 30 days (observability.log_retention_days)
   name              = "/ecs/minimal/prd/web"
   retention_in_days = 30
+
+  lifecycle {
+    precondition {
+      condition     = data.aws_region.current.name == var.region
+      error_message = "The AWS provider is configured for another region than var.region, where the tasks log and reach AWS; configure the provider for that region."
+    }
+  }
 }
 
 resource "aws_iam_role" "web_execution" {
@@ -18,6 +25,11 @@ resource "aws_iam_role" "web_execution" {
         Action = "sts:AssumeRole"
         Principal = {
           Service = "ecs-tasks.amazonaws.com"
+        }
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
+          }
         }
       },
     ]
@@ -40,6 +52,11 @@ resource "aws_iam_role" "web_task" {
         Action = "sts:AssumeRole"
         Principal = {
           Service = "ecs-tasks.amazonaws.com"
+        }
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
+          }
         }
       },
     ]

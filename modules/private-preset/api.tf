@@ -9,6 +9,13 @@ resource "aws_cloudwatch_log_group" "api" {
     environment = "prd"
     team        = "payments"
   }
+
+  lifecycle {
+    precondition {
+      condition     = data.aws_region.current.name == "eu-west-1"
+      error_message = "The AWS provider is configured for another region than eu-west-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
+    }
+  }
 }
 
 resource "aws_iam_role" "api_execution" {
@@ -22,6 +29,11 @@ resource "aws_iam_role" "api_execution" {
         Action = "sts:AssumeRole"
         Principal = {
           Service = "ecs-tasks.amazonaws.com"
+        }
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
+          }
         }
       },
     ]
@@ -37,8 +49,8 @@ resource "aws_iam_role_policy_attachment" "api_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-resource "aws_iam_role_policy" "api_secrets" {
-  name = "read-secrets"
+resource "aws_iam_role_policy" "api_execution" {
+  name = "start-tasks"
   role = aws_iam_role.api_execution.id
   policy = jsonencode({
     Version = "2012-10-17"
@@ -68,6 +80,11 @@ resource "aws_iam_role" "api_task" {
         Action = "sts:AssumeRole"
         Principal = {
           Service = "ecs-tasks.amazonaws.com"
+        }
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
+          }
         }
       },
     ]

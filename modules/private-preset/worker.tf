@@ -9,6 +9,13 @@ resource "aws_cloudwatch_log_group" "worker" {
     environment = "prd"
     team        = "payments"
   }
+
+  lifecycle {
+    precondition {
+      condition     = data.aws_region.current.name == "eu-west-1"
+      error_message = "The AWS provider is configured for another region than eu-west-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
+    }
+  }
 }
 
 resource "aws_iam_role" "worker_execution" {
@@ -22,6 +29,11 @@ resource "aws_iam_role" "worker_execution" {
         Action = "sts:AssumeRole"
         Principal = {
           Service = "ecs-tasks.amazonaws.com"
+        }
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
+          }
         }
       },
     ]
@@ -48,6 +60,11 @@ resource "aws_iam_role" "worker_task" {
         Action = "sts:AssumeRole"
         Principal = {
           Service = "ecs-tasks.amazonaws.com"
+        }
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
+          }
         }
       },
     ]

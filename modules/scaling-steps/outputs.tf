@@ -10,6 +10,16 @@ output "cluster_arn" {
   value       = aws_ecs_cluster.this.arn
 }
 
+output "worker_task_role_arn" {
+  description = "ARN of the worker task role, the application's identity."
+  value       = aws_iam_role.worker_task.arn
+}
+
+output "worker_task_role_name" {
+  description = "Name of the worker task role, to attach more policies outside the module."
+  value       = aws_iam_role.worker_task.name
+}
+
 output "worker_memory_high_policy_arn" {
   description = "ARN of the scaling-steps-prd-worker-memory-high scaling policy of worker."
   value       = aws_appautoscaling_policy.worker_memory_high.arn

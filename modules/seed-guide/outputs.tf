@@ -10,6 +10,16 @@ output "cluster_arn" {
   value       = aws_ecs_cluster.this.arn
 }
 
+output "service_a_task_role_arn" {
+  description = "ARN of the service-a task role, the application's identity."
+  value       = aws_iam_role.service_a_task.arn
+}
+
+output "service_a_task_role_name" {
+  description = "Name of the service-a task role, to attach more policies outside the module."
+  value       = aws_iam_role.service_a_task.name
+}
+
 output "service_a_cpu_policy_arn" {
   description = "ARN of the seed-guide-prd-service-a-cpu scaling policy of service-a."
   value       = aws_appautoscaling_policy.service_a_cpu.arn

@@ -1,10 +1,10 @@
 //! IAM for one service: an execution role (pulls the image, writes logs, reads exactly the
-//! service's secrets) and a task role (the application's own identity).
+//! service's secrets) and a task role (the application's own identity), each trusting only ECS
+//! tasks of this account.
 
-use crate::ir::Expr;
-
-use crate::ir::{self, Block, Body};
-use crate::resolve::container::SecretSource;
+use crate::ir::{self, Block, Body, Expr};
+use crate::model::iam::ConditionValue;
+use crate::resolve::iam::Statement;
 use crate::resolve::Service;
 
 use super::Ctx;
@@ -16,62 +16,96 @@ const EXECUTION_POLICY_ARN: &str =
 /// The roles and their policies, in output order.
 pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     let (name, id) = (&svc.name, svc.name.ident());
+    let execution = format!("{id}_execution");
+    let task = format!("{id}_task");
     let mut out = vec![
-        Block::resource(
-            "aws_iam_role",
-            &format!("{id}_execution"),
-            Body::new()
-                .attr("name", ir::str(svc.names.execution_role.clone()))
-                .attr(
-                    "description",
-                    ir::str(format!(
-                        "ECS agent role of {name}: image pulls, logs and secrets."
-                    )),
-                )
-                .attr("assume_role_policy", assume_ecs_tasks())
-                .attr_opt("tags", ctx.tags(Some(svc))),
+        role(
+            ctx,
+            svc,
+            &execution,
+            &svc.names.execution_role,
+            format!("ECS agent role of {name}: image pulls, logs and secrets."),
         ),
-        Block::resource(
-            "aws_iam_role_policy_attachment",
-            &format!("{id}_execution"),
-            Body::new()
-                .attr(
-                    "role",
-                    ir::reference("aws_iam_role", &format!("{id}_execution"), &["name"]),
-                )
-                .attr("policy_arn", ir::str(EXECUTION_POLICY_ARN)),
-        ),
+        attachment(&execution, &execution, EXECUTION_POLICY_ARN),
     ];
-    if let Some(policy) = secrets_policy(svc) {
-        out.push(Block::resource(
-            "aws_iam_role_policy",
-            &format!("{id}_secrets"),
-            Body::new()
-                .attr("name", ir::str("read-secrets"))
-                .attr(
-                    "role",
-                    ir::reference("aws_iam_role", &format!("{id}_execution"), &["id"]),
-                )
-                .attr("policy", policy),
-        ));
-    }
-    out.push(Block::resource(
-        "aws_iam_role",
-        &format!("{id}_task"),
-        Body::new()
-            .attr("name", ir::str(svc.names.task_role.clone()))
-            .attr(
-                "description",
-                ir::str(format!("Application role of {name}.")),
-            )
-            .attr("assume_role_policy", assume_ecs_tasks())
-            .attr_opt("tags", ctx.tags(Some(svc))),
+    out.extend(inline_policy(
+        &execution,
+        "start-tasks",
+        &svc.roles.execution,
     ));
+    out.push(role(
+        ctx,
+        svc,
+        &task,
+        &svc.names.task_role,
+        format!("Application role of {name}."),
+    ));
+    out.extend(inline_policy(&task, "application", &svc.roles.task));
+    for (i, arn) in svc.roles.task_managed_policies.iter().enumerate() {
+        out.push(attachment(&format!("{task}_{i}"), &task, arn));
+    }
+    ctx.output(
+        format!("{task}_role_arn"),
+        format!("ARN of the {name} task role, the application's identity."),
+        ir::reference("aws_iam_role", &task, &["arn"]),
+    );
+    ctx.output(
+        format!("{task}_role_name"),
+        format!("Name of the {name} task role, to attach more policies outside the module."),
+        ir::reference("aws_iam_role", &task, &["name"]),
+    );
     out
 }
 
-/// Trust policy that lets only ECS tasks assume the role.
-fn assume_ecs_tasks() -> Expr {
+fn role(ctx: &mut Ctx<'_>, svc: &Service, label: &str, name: &str, description: String) -> Block {
+    let roles = &svc.roles;
+    Block::resource(
+        "aws_iam_role",
+        label,
+        Body::new()
+            .attr("name", ir::str(name))
+            .attr_opt("path", roles.path.clone().map(ir::str))
+            .attr("description", ir::str(description))
+            .attr("assume_role_policy", assume_ecs_tasks(ctx))
+            .attr_opt(
+                "permissions_boundary",
+                roles.permissions_boundary.clone().map(ir::str),
+            )
+            .attr_opt("tags", ctx.tags(Some(svc))),
+    )
+}
+
+fn attachment(label: &str, role: &str, policy_arn: &str) -> Block {
+    Block::resource(
+        "aws_iam_role_policy_attachment",
+        label,
+        Body::new()
+            .attr("role", ir::reference("aws_iam_role", role, &["name"]))
+            .attr("policy_arn", ir::str(policy_arn)),
+    )
+}
+
+/// The role's inline policy, when it has statements.
+fn inline_policy(role: &str, name: &str, statements: &[Statement]) -> Option<Block> {
+    if statements.is_empty() {
+        return None;
+    }
+    Some(Block::resource(
+        "aws_iam_role_policy",
+        role,
+        Body::new()
+            .attr("name", ir::str(name))
+            .attr("role", ir::reference("aws_iam_role", role, &["id"]))
+            .attr("policy", policy(statements)),
+    ))
+}
+
+/// Trust policy that lets only ECS tasks of this account assume the role: without
+/// `aws:SourceAccount`, ECS acting for another account could be made to assume it (the confused
+/// deputy problem).
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+fn assume_ecs_tasks(ctx: &mut Ctx<'_>) -> Expr {
+    let account = ctx.data("aws_caller_identity", &["account_id"]);
     ir::call(
         "jsonencode",
         vec![ir::object([
@@ -85,57 +119,55 @@ fn assume_ecs_tasks() -> Expr {
                         "Principal",
                         ir::object([("Service", ir::str("ecs-tasks.amazonaws.com"))]),
                     ),
+                    (
+                        "Condition",
+                        ir::object([(
+                            "StringEquals",
+                            ir::object([("aws:SourceAccount", account)]),
+                        )]),
+                    ),
                 ])]),
             ),
         ])],
     )
 }
 
-/// Read access to exactly the secrets and parameters the service names, nothing more.
-fn secrets_policy(svc: &Service) -> Option<Expr> {
-    let mut sources: Vec<&SecretSource> = svc
-        .containers()
-        .flat_map(|c| &c.secrets)
-        .map(|s| &s.source)
-        .collect();
-    sources.sort();
-    sources.dedup();
-    let secrets: Vec<&str> = sources
-        .iter()
-        .filter_map(|s| match s {
-            SecretSource::SecretsManager { arn } => Some(arn.as_str()),
-            SecretSource::Parameter { .. } => None,
-        })
-        .collect();
-    let params: Vec<&str> = sources
-        .iter()
-        .filter_map(|s| match s {
-            SecretSource::Parameter { arn } => Some(arn.as_str()),
-            SecretSource::SecretsManager { .. } => None,
-        })
-        .collect();
-    let mut statements = Vec::new();
-    if !secrets.is_empty() {
-        statements.push(statement("secretsmanager:GetSecretValue", &secrets));
-    }
-    if !params.is_empty() {
-        statements.push(statement("ssm:GetParameters", &params));
-    }
-    (!statements.is_empty()).then(|| {
-        ir::call(
-            "jsonencode",
-            vec![ir::object([
-                ("Version", ir::str("2012-10-17")),
-                ("Statement", ir::list(statements)),
-            ])],
-        )
-    })
+/// `jsonencode({ Version, Statement })` of statements, keys in IAM's documented order.
+fn policy(statements: &[Statement]) -> Expr {
+    ir::call(
+        "jsonencode",
+        vec![ir::object([
+            ("Version", ir::str("2012-10-17")),
+            ("Statement", ir::list(statements.iter().map(statement))),
+        ])],
+    )
 }
 
-fn statement(action: &str, resources: &[&str]) -> Expr {
-    ir::object([
-        ("Effect", ir::str("Allow")),
-        ("Action", ir::list([ir::str(action)])),
-        ("Resource", ir::list(resources.iter().map(|r| ir::str(*r)))),
-    ])
+fn statement(s: &Statement) -> Expr {
+    let strings = |v: &[String]| ir::list(v.iter().map(|x| ir::str(x.clone())));
+    let mut fields = Vec::new();
+    if let Some(sid) = &s.sid {
+        fields.push(("Sid", ir::str(sid.clone())));
+    }
+    fields.push(("Effect", ir::str(s.effect.as_str())));
+    fields.push(("Action", strings(&s.actions)));
+    fields.push(("Resource", strings(&s.resources)));
+    if !s.conditions.is_empty() {
+        fields.push((
+            "Condition",
+            ir::object(s.conditions.iter().map(|(op, keys)| {
+                (
+                    op.as_str(),
+                    ir::object(keys.iter().map(|(k, v)| {
+                        let value = match v {
+                            ConditionValue::One(one) => ir::str(one.clone()),
+                            ConditionValue::Any(any) => strings(any),
+                        };
+                        (k.as_str(), value)
+                    })),
+                )
+            })),
+        ));
+    }
+    ir::object(fields)
 }

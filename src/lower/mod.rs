@@ -16,7 +16,7 @@ mod scaling;
 mod service;
 mod task;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::Expr;
 
@@ -44,6 +44,8 @@ pub struct Ctx<'a> {
     pub stack: &'a Resolved,
     variables: BTreeMap<String, VarDecl>,
     outputs: Vec<OutputDecl>,
+    /// The data sources lowering has read, each declared once as `data "<type>" "current"`.
+    data: BTreeSet<&'static str>,
 }
 
 /// Type constraints gen-tf uses for variables.
@@ -59,6 +61,7 @@ impl<'a> Ctx<'a> {
             stack,
             variables: BTreeMap::new(),
             outputs: Vec::new(),
+            data: BTreeSet::new(),
         }
     }
 
@@ -79,6 +82,19 @@ impl<'a> Ctx<'a> {
             }
         });
         ir::var(name)
+    }
+
+    /// `data.TYPE.current.ATTR...`, declaring the data source (which takes no arguments) the first
+    /// time it is read.
+    pub fn data(&mut self, ty: &'static str, attrs: &[&str]) -> Expr {
+        self.data.insert(ty);
+        let mut path = vec![ty, "current"];
+        path.extend_from_slice(attrs);
+        ir::traversal("data", &path)
+    }
+
+    pub fn data_sources(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.data.iter().copied()
     }
 
     pub fn output(&mut self, name: String, description: String, value: Expr) {
@@ -153,6 +169,9 @@ pub fn lower(stack: &Resolved) -> Module {
         files.push(tf("vpc_endpoints.tf", body));
     }
 
+    if let Some(body) = module_files::data(&ctx) {
+        files.push(tf("data.tf", body));
+    }
     let outputs = module_files::outputs(&ctx);
     let variables = module_files::variables(&ctx);
     let readme = readme::render(&ctx);

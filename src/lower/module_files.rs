@@ -26,6 +26,15 @@ pub fn versions() -> Body {
     ))
 }
 
+/// `data.tf`: the data sources lowering read, or `None` when it read none.
+pub fn data(ctx: &Ctx<'_>) -> Option<Body> {
+    let mut body = Body::new();
+    for ty in ctx.data_sources() {
+        body.push_block(Block::data(ty, "current", Body::new()));
+    }
+    (!body.is_empty()).then_some(body)
+}
+
 pub fn variables(ctx: &Ctx<'_>) -> Body {
     let mut body = Body::new();
     for (name, decl) in ctx.variables() {

@@ -4,6 +4,7 @@
 use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body};
+use crate::resolve::service::{Destination, Egress};
 use crate::resolve::Service;
 
 use super::{Ctx, VarType};
@@ -66,25 +67,38 @@ pub fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
             lb_sg,
         ));
     }
-    if let Some(port) = svc.database_port {
-        // Without this the tasks start, then cannot reach their database: the task security
-        // group only allows what it names.
-        let db_sg = ctx.var(
-            &format!("{id}_database_security_group_id"),
-            VarType::String,
-            &format!("Security group of the database that {name} connects to."),
-        );
-        out.push(sg_rule(
-            "aws_vpc_security_group_egress_rule",
-            format!("{id}_to_database"),
-            &sg_id,
-            format!("{name} to its database on {port}"),
-            port,
-            db_sg,
-        ));
+    for e in &svc.egress {
+        out.push(egress(ctx, svc, &sg_id, e));
     }
     out.extend(super::endpoints::task_egress(ctx, svc, &sg_id));
     out
+}
+
+/// One egress rule of the task security group to a destination the stack names.
+fn egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr, e: &Egress) -> Block {
+    let (key, peer) = match &e.to {
+        Destination::Variable { name, description } => (
+            "referenced_security_group_id",
+            ctx.var(name, VarType::String, description),
+        ),
+        Destination::SecurityGroup(id) => ("referenced_security_group_id", ir::str(id.clone())),
+        Destination::Cidr(cidr) => ("cidr_ipv4", ir::str(cidr.clone())),
+        Destination::PrefixList(id) => ("prefix_list_id", ir::str(id.clone())),
+    };
+    Block::resource(
+        "aws_vpc_security_group_egress_rule",
+        &format!("{}_{}", svc.name.ident(), e.label),
+        Body::new()
+            .attr("security_group_id", sg_id.clone())
+            .attr("description", ir::str(e.description.clone()))
+            .attr("ip_protocol", ir::str(e.protocol.as_str()))
+            .attr_opt(
+                "from_port",
+                e.ports.map(|(from, _)| ir::int(i64::from(from))),
+            )
+            .attr_opt("to_port", e.ports.map(|(_, to)| ir::int(i64::from(to))))
+            .attr(key, peer),
+    )
 }
 
 /// A security group attached to running tasks or endpoints cannot be deleted, so a replacement

@@ -59,7 +59,8 @@ fn log_group(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
         .attr("name", ir::str(svc.names.log_group.clone()))
         .attr("retention_in_days", ir::int(i64::from(retention)))
         .attr_opt("kms_key_id", svc.logs.kms_key_arn.clone().map(ir::str))
-        .attr_opt("tags", ctx.tags(Some(svc)));
+        .attr_opt("tags", ctx.tags(Some(svc)))
+        .block(region_precondition(ctx));
     Block::resource("aws_cloudwatch_log_group", &name.ident(), body)
 }
 
@@ -174,4 +175,34 @@ fn depends_on(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expr> {
         ));
     }
     depends
+}
+
+/// The provider must work in the region the tasks use: the log group is created where the
+/// provider points, while the tasks log to `awslogs-region` and reach endpoints named after the
+/// stack's region. A mismatch fails the plan here instead of leaving tasks that cannot log.
+fn region_precondition(ctx: &mut Ctx<'_>) -> Block {
+    let provider_region = ctx.data("aws_region", &["name"]);
+    let (region, which) = match &ctx.stack.region {
+        Some(r) => (ir::str(r.clone()), format!("{r} (the stack's region)")),
+        None => (ctx.region(), "var.region".to_owned()),
+    };
+    Block::new(
+        "lifecycle",
+        &[],
+        Body::new().block(Block::new(
+            "precondition",
+            &[],
+            Body::new()
+                .attr(
+                    "condition",
+                    ir::binary(provider_region, ir::BinaryOp::Eq, region),
+                )
+                .attr(
+                    "error_message",
+                    ir::str(format!(
+                        "The AWS provider is configured for another region than {which}, where the tasks log and reach AWS; configure the provider for that region."
+                    )),
+                ),
+        )),
+    )
 }

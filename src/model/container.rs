@@ -36,6 +36,10 @@ pub struct Secret {
     /// Environment variable name inside the container.
     pub name: String,
     /// ARN of a Secrets Manager secret (optionally with `:json-key:version-stage:version-id`) or
-    /// of an SSM parameter.
+    /// of an SSM parameter. A secret's ARN may be partial (without the 6-character suffix).
     pub value_from: String,
+    /// The customer-managed KMS key that encrypts the secret or parameter, if any: the
+    /// execution role needs kms:Decrypt on it. Omitted means the AWS managed key.
+    #[serde(default)]
+    pub kms_key_arn: Option<String>,
 }

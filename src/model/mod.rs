@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod container;
 pub mod endpoint;
+pub mod iam;
 pub mod names;
 pub mod scaling;
 pub mod service;

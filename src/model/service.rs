@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::container::ContainerFields;
+use super::iam::TaskRole;
 use super::scaling::AutoScaling;
 
 /// A service: one task definition, one ECS service, and what they need around them.
@@ -58,6 +59,9 @@ pub struct Service {
     /// Extra containers in the same task, for example a log router or an X-Ray daemon.
     #[serde(default)]
     pub sidecars: Vec<Sidecar>,
+    /// What the application may do in AWS: the task role's statements and managed policies.
+    #[serde(default)]
+    pub task_role: Option<TaskRole>,
     /// Tags for this service's resources, merged over the stack's tags.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,

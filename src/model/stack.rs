@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::endpoint::{Network, VpcEndpoints};
+use super::iam::StackIam;
 use super::names::{ServiceName, StackName};
 use super::service::Service;
 
@@ -21,6 +22,9 @@ pub struct Stack {
     /// Tags for every resource.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// Settings for every IAM role of the stack: permissions boundary and path.
+    #[serde(default)]
+    pub iam: Option<StackIam>,
     /// A cluster the stack owns. Omitted means the module variable `cluster_name`.
     #[serde(default)]
     pub cluster: Option<Cluster>,

@@ -29,6 +29,8 @@ pub struct Secret {
     /// The ARN as the stack gives it, for `valueFrom`.
     pub value_from: String,
     pub source: SecretSource,
+    /// The customer-managed key that encrypts it, if any.
+    pub kms_key_arn: Option<String>,
 }
 
 /// Where a secret is read from, with the resource the execution role must be allowed to read.
@@ -102,23 +104,30 @@ fn secret(s: &model::container::Secret) -> Secret {
         name: s.name.clone(),
         value_from: s.value_from.clone(),
         source: secret_source(&s.value_from),
+        kms_key_arn: s.kms_key_arn.clone(),
     }
 }
 
-/// The resource a `valueFrom` grants: a Secrets Manager ARN loses its
-/// `:json-key:version-stage:version-id` suffix. The `secret-arn` rule has checked the shape.
+/// The resource a `valueFrom` grants. A Secrets Manager ARN loses its
+/// `:json-key:version-stage:version-id` suffix (IAM matches the secret, not the key), and a
+/// partial ARN, without the `-` and six characters Secrets Manager appends to the name, gets
+/// `-??????`: IAM compares the full ARN, so the partial one alone would be denied and the task
+/// would fail to start. The `secret-arn` rule has checked the shape.
+/// Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html#auth-and-access_examples_wildcard
 pub fn secret_source(value_from: &str) -> SecretSource {
     match Arn::parse(value_from) {
         Ok(a) if a.service == "secretsmanager" => {
             // `secret:<name>`, then the optional `:<json-key>:<version-stage>:<version-id>`.
-            let secret: Vec<&str> = a.resource.splitn(3, ':').take(2).collect();
+            let name = a.resource.split(':').nth(1).unwrap_or_default();
+            let suffix = if has_random_suffix(name) {
+                ""
+            } else {
+                "-??????"
+            };
             SecretSource::SecretsManager {
                 arn: format!(
-                    "arn:{}:secretsmanager:{}:{}:{}",
-                    a.partition,
-                    a.region,
-                    a.account,
-                    secret.join(":")
+                    "arn:{}:secretsmanager:{}:{}:secret:{name}{suffix}",
+                    a.partition, a.region, a.account
                 ),
             }
         }
@@ -126,6 +135,15 @@ pub fn secret_source(value_from: &str) -> SecretSource {
             arn: value_from.to_owned(),
         },
     }
+}
+
+/// Whether a secret name ends in the `-` and six letters or digits Secrets Manager appends: the
+/// name of a complete ARN. (A name of one's own that ends that way reads as complete too, which
+/// is why AWS advises against such names.)
+fn has_random_suffix(name: &str) -> bool {
+    name.rsplit_once('-').is_some_and(|(head, tail)| {
+        !head.is_empty() && tail.len() == 6 && tail.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 #[cfg(test)]
@@ -140,6 +158,20 @@ mod tests {
             ),
             SecretSource::SecretsManager {
                 arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf".to_owned()
+            }
+        );
+        assert_eq!(
+            secret_source("arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt"),
+            SecretSource::SecretsManager {
+                arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt-??????"
+                    .to_owned()
+            }
+        );
+        assert_eq!(
+            secret_source("arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt:key::"),
+            SecretSource::SecretsManager {
+                arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt-??????"
+                    .to_owned()
             }
         );
         assert_eq!(

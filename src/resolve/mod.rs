@@ -12,6 +12,7 @@
 
 pub mod container;
 pub mod endpoint;
+pub mod iam;
 pub mod scaling;
 pub mod service;
 

@@ -6,6 +6,7 @@ use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFa
 use crate::model::{self, ServiceName, StackName};
 
 use super::container::{self, Container};
+use super::iam::{self, Roles};
 use super::scaling::{self, Scaling};
 
 /// CloudWatch Logs retention when the stack sets none.
@@ -29,8 +30,12 @@ pub struct Service {
     pub sidecars: Vec<Container>,
     pub logs: Logs,
     pub load_balancer: Option<LoadBalancer>,
-    /// The port the tasks reach their database on.
-    pub database_port: Option<u16>,
+    /// What the task security group lets the tasks reach besides AWS's APIs (which
+    /// `resolve::endpoint` and the NAT gateway cover): the database, file systems, the stack's
+    /// own destinations.
+    pub egress: Vec<Egress>,
+    /// What the execution and task roles may do.
+    pub roles: Roles,
     pub scaling: Option<Scaling>,
     /// The stack's tags with the service's merged over them.
     pub tags: BTreeMap<String, String>,
@@ -99,6 +104,49 @@ impl Names {
     }
 }
 
+/// One egress rule of the task security group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Egress {
+    /// The rule's Terraform label after `<service>_`, for example `to_database`.
+    pub label: String,
+    pub description: String,
+    pub protocol: IpProtocol,
+    /// From and to port; `None` for all traffic.
+    pub ports: Option<(u16, u16)>,
+    pub to: Destination,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpProtocol {
+    Tcp,
+    Udp,
+    /// Every protocol (`-1`).
+    All,
+}
+
+impl IpProtocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::All => "-1",
+        }
+    }
+}
+
+/// Where an egress rule goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Destination {
+    /// A security group given to the module as the variable `name`.
+    Variable {
+        name: String,
+        description: String,
+    },
+    SecurityGroup(String),
+    Cidr(String),
+    PrefixList(String),
+}
+
 /// The task definition's size and platform.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
@@ -156,6 +204,10 @@ pub(super) fn resolve(
     tags.extend(svc.tags.clone());
     let container_port = svc.container_port();
     let names = Names::new(&stack.name, env, name, stack.cluster.is_some());
+    let mut containers = vec![container::main(name, svc, env)?];
+    for s in &svc.sidecars {
+        containers.push(container::sidecar(s)?);
+    }
     Some(Service {
         name: name.clone(),
         names: names.clone(),
@@ -172,12 +224,8 @@ pub(super) fn resolve(
         },
         placement: placement(svc)?,
         desired_count: svc.effective_desired_count(),
-        container: container::main(name, svc, env)?,
-        sidecars: svc
-            .sidecars
-            .iter()
-            .map(container::sidecar)
-            .collect::<Option<Vec<_>>>()?,
+        container: containers[0].clone(),
+        sidecars: containers[1..].to_vec(),
         logs: logs(svc),
         load_balancer: match &svc.load_balancer {
             None => None,
@@ -189,16 +237,34 @@ pub(super) fn resolve(
                     .unwrap_or(DEFAULT_GRACE_PERIOD),
             }),
         },
-        database_port: svc
-            .database
-            .as_ref()
-            .map(model::service::Database::port_or_default),
+        egress: egress(name, svc),
+        roles: iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>()),
         scaling: match &svc.auto_scaling {
             None => None,
             Some(a) => Some(scaling::resolve(&names, name, svc, a)?),
         },
         tags,
     })
+}
+
+/// The egress rules to destinations the stack names: the database (without this the tasks
+/// start, then cannot reach it: the task security group only allows what it names).
+fn egress(name: &ServiceName, svc: &model::Service) -> Vec<Egress> {
+    let mut out = Vec::new();
+    if let Some(db) = &svc.database {
+        let port = db.port_or_default();
+        out.push(Egress {
+            label: "to_database".to_owned(),
+            description: format!("{name} to its database on {port}"),
+            protocol: IpProtocol::Tcp,
+            ports: Some((port, port)),
+            to: Destination::Variable {
+                name: format!("{}_database_security_group_id", name.ident()),
+                description: format!("Security group of the database that {name} connects to."),
+            },
+        });
+    }
+    out
 }
 
 fn placement(svc: &model::Service) -> Option<Placement> {

@@ -100,7 +100,7 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// Module files that a service's `<name>.tf` must not replace (see `lower::lower`).
-const RESERVED: &[&str] = &["versions", "variables", "outputs", "cluster"];
+const RESERVED: &[&str] = &["versions", "variables", "outputs", "cluster", "data"];
 
 /// The names resolution derives, with their AWS limits, longest-suffix first so one diagnostic
 /// covers a service. A scaling policy's name is its alarm's too, and the alarm's limit is the
