@@ -129,7 +129,7 @@ fn project_check_build_prune_and_hand_written_files() {
     let o = run(dir, &["build"]);
     assert_code(&o, 0);
     assert!(
-        stderr(&o).contains("6 module(s), 30 file(s) written"),
+        stderr(&o).contains("6 module(s), 36 file(s) written"),
         "{}",
         stderr(&o)
     );
