@@ -198,7 +198,7 @@ fn project_check_build_prune_and_hand_written_files() {
     );
     let o = run(dir, &["build"]);
     assert_code(&o, 0);
-    assert!(stderr(&o).contains("10 removed"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("12 removed"), "{}", stderr(&o));
     assert!(
         !dir.join("modules/prd/gamma").exists(),
         "an emptied module directory is removed"
