@@ -11,6 +11,7 @@ mod context;
 mod database;
 mod endpoints;
 mod environment;
+mod iam;
 mod memory;
 mod naming;
 mod platform;

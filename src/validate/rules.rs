@@ -6,7 +6,7 @@ use crate::model::Stack;
 
 use super::context::Context;
 use super::{
-    capacity, containers, database, endpoints, environment, memory, naming, platform, scaling,
+    capacity, containers, database, endpoints, environment, iam, memory, naming, platform, scaling,
     secrets, sizing,
 };
 
@@ -19,52 +19,24 @@ pub struct Family {
     pub check: Check,
 }
 
+const fn family(rules: &'static [&'static Rule], check: Check) -> Family {
+    Family { rules, check }
+}
+
 /// Every family, in catalogue order. A new family is added here and nowhere else.
 pub static FAMILIES: &[Family] = &[
-    Family {
-        rules: sizing::RULES,
-        check: sizing::check,
-    },
-    Family {
-        rules: platform::RULES,
-        check: platform::check,
-    },
-    Family {
-        rules: capacity::RULES,
-        check: capacity::check,
-    },
-    Family {
-        rules: memory::RULES,
-        check: memory::check,
-    },
-    Family {
-        rules: database::RULES,
-        check: database::check,
-    },
-    Family {
-        rules: naming::RULES,
-        check: naming::check,
-    },
-    Family {
-        rules: environment::RULES,
-        check: environment::check,
-    },
-    Family {
-        rules: secrets::RULES,
-        check: secrets::check,
-    },
-    Family {
-        rules: containers::RULES,
-        check: containers::check,
-    },
-    Family {
-        rules: endpoints::RULES,
-        check: endpoints::check,
-    },
-    Family {
-        rules: scaling::RULES,
-        check: scaling::check,
-    },
+    family(sizing::RULES, sizing::check),
+    family(platform::RULES, platform::check),
+    family(capacity::RULES, capacity::check),
+    family(memory::RULES, memory::check),
+    family(database::RULES, database::check),
+    family(naming::RULES, naming::check),
+    family(environment::RULES, environment::check),
+    family(iam::RULES, iam::check),
+    family(secrets::RULES, secrets::check),
+    family(containers::RULES, containers::check),
+    family(endpoints::RULES, endpoints::check),
+    family(scaling::RULES, scaling::check),
 ];
 
 /// Every rule, in catalogue order: the core rules, then each family's.

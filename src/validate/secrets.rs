@@ -97,6 +97,16 @@ fn resource_problem(value: &str, service: &str, prefix: &str) -> Option<String> 
     }
 }
 
+/// A KMS key ARN: CloudWatch Logs and IAM take the key's ARN, not an alias.
+fn kms_key(kms: &str, path: String, out: &mut Vec<Diagnostic>) {
+    if let Some(why) = resource_problem(kms, "kms", "key/") {
+        out.push(
+            Diagnostic::new(&ARN_FORMAT, path, format!("{kms:?} is not a KMS key ARN: {why}"))
+                .help("write the key's full ARN, for example arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases are not accepted)"),
+        );
+    }
+}
+
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
@@ -107,14 +117,15 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                 format!("{base}.{container}")
             };
             for (i, s) in fields.secrets.iter().enumerate() {
+                let entry = index(&join(&at, "secrets"), i);
                 if let Some(why) = secret_problem(&s.value_from) {
                     out.push(
-                    Diagnostic::new(&SECRET_ARN,
-                        join(&index(&join(&at, "secrets"), i), "value_from"),
-                        format!("{:?} is not a secret ARN: {why}", s.value_from),
-                    )
-                    .help("write the full ARN, for example arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf or arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key"),
-                );
+                        Diagnostic::new(&SECRET_ARN, join(&entry, "value_from"), format!("{:?} is not a secret ARN: {why}", s.value_from))
+                            .help("write the full ARN, for example arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf or arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key"),
+                    );
+                }
+                if let Some(kms) = s.kms_key_arn.as_deref() {
+                    kms_key(kms, join(&entry, "kms_key_arn"), out);
                 }
             }
         }
@@ -123,15 +134,11 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(|o| o.log_kms_key_arn.as_deref())
         {
-            if let Some(why) = resource_problem(kms, "kms", "key/") {
-                out.push(
-                    Diagnostic::new(&ARN_FORMAT,
-                        join(&join(&base, "observability"), "log_kms_key_arn"),
-                        format!("{kms:?} is not a KMS key ARN: {why}"),
-                    )
-                    .help("write the key's full ARN, for example arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases are not accepted)"),
-                );
-            }
+            kms_key(
+                kms,
+                join(&join(&base, "observability"), "log_kms_key_arn"),
+                out,
+            );
         }
         if let Some(tg) = svc
             .load_balancer
