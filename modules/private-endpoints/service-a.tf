@@ -174,5 +174,14 @@ resource "aws_ecs_service" "service_a" {
     rollback = true
   }
 
-  depends_on = [aws_iam_role_policy_attachment.service_a_execution]
+  depends_on = [
+    aws_iam_role_policy_attachment.service_a_execution,
+    aws_vpc_security_group_egress_rule.service_a_to_vpc_endpoints,
+    aws_vpc_security_group_egress_rule.service_a_to_s3,
+    aws_vpc_endpoint.ecr_api,
+    aws_vpc_endpoint.ecr_dkr,
+    aws_vpc_endpoint.s3,
+    aws_vpc_endpoint.logs,
+    aws_vpc_security_group_ingress_rule.service_a_to_vpc_endpoints,
+  ]
 }

@@ -204,5 +204,17 @@ resource "aws_ecs_service" "api" {
     rollback = true
   }
 
-  depends_on = [aws_iam_role_policy_attachment.api_execution]
+  depends_on = [
+    aws_iam_role_policy_attachment.api_execution,
+    aws_iam_role_policy.api_execution,
+    aws_vpc_security_group_egress_rule.api_to_vpc_endpoints,
+    aws_vpc_security_group_egress_rule.api_to_s3,
+    aws_vpc_endpoint.ecr_api,
+    aws_vpc_endpoint.ecr_dkr,
+    aws_vpc_endpoint.s3,
+    aws_vpc_endpoint.logs,
+    aws_vpc_endpoint.secretsmanager,
+    aws_vpc_endpoint.ssm,
+    aws_vpc_security_group_ingress_rule.api_to_vpc_endpoints,
+  ]
 }

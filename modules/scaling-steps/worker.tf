@@ -184,7 +184,12 @@ resource "aws_ecs_service" "worker" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_iam_role_policy_attachment.worker_execution, aws_ecs_cluster_capacity_providers.this]
+  depends_on = [
+    aws_iam_role_policy_attachment.worker_execution,
+    aws_vpc_security_group_ingress_rule.worker_from_lb,
+    aws_vpc_security_group_egress_rule.worker_https,
+    aws_ecs_cluster_capacity_providers.this,
+  ]
 }
 
 resource "aws_appautoscaling_target" "worker" {

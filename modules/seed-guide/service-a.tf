@@ -234,7 +234,18 @@ resource "aws_ecs_service" "service_a" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_iam_role_policy_attachment.service_a_execution, aws_ecs_cluster_capacity_providers.this]
+  depends_on = [
+    aws_iam_role_policy_attachment.service_a_execution,
+    aws_vpc_security_group_egress_rule.service_a_to_database,
+    aws_vpc_security_group_egress_rule.service_a_https,
+    aws_vpc_security_group_egress_rule.service_a_to_vpc_endpoints,
+    aws_vpc_security_group_egress_rule.service_a_to_s3,
+    aws_vpc_endpoint.ecr_api,
+    aws_vpc_endpoint.ecr_dkr,
+    aws_vpc_endpoint.s3,
+    aws_vpc_security_group_ingress_rule.service_a_to_vpc_endpoints,
+    aws_ecs_cluster_capacity_providers.this,
+  ]
 }
 
 resource "aws_appautoscaling_target" "service_a" {

@@ -170,11 +170,19 @@ fn render(expr: &Expr, flat: bool) -> Lines {
     }
 }
 
+/// Arrays longer than this on one line are written one element per line, for reviewers; fmt
+/// keeps either layout.
+const MAX_ONE_LINE_ARRAY: usize = 100;
+
 fn array(items: &[Expr], flat: bool) -> Lines {
     let items: Vec<Lines> = items.iter().map(|e| render(e, flat)).collect();
+    let width: usize = items
+        .iter()
+        .map(|l| l.iter().map(|line| line.text().len() + 2).sum::<usize>())
+        .sum();
     if items.is_empty() {
         punct("[]")
-    } else if flat || items.iter().all(one_line) {
+    } else if flat || items.iter().all(one_line) && width <= MAX_ONE_LINE_ARRAY {
         cat([punct("["), join(items, ", "), punct("]")])
     } else {
         vertical("[", items, ",", ",", "]")

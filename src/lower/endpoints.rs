@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body, Part};
+use crate::model::endpoint::EndpointType;
 use crate::resolve::{Endpoint, EndpointKind, EndpointPolicy, Service};
 
 use super::{Ctx, VarType};
@@ -18,13 +19,24 @@ use super::{Ctx, VarType};
 /// The Terraform label of the one endpoint security group.
 const SG: &str = "vpc_endpoints";
 
-/// The stack's `vpc_endpoints.tf`, or `None` when it has no endpoints.
+/// The stack's `vpc_endpoints.tf`, or `None` when it creates no endpoints and reaches no
+/// existing Gateway endpoint.
 pub fn file(ctx: &mut Ctx<'_>) -> Option<Body> {
+    let mut body = Body::new();
+    for e in &ctx.stack.existing_endpoints {
+        if e.ty == EndpointType::Gateway {
+            let name = service_name(ctx, &e.service);
+            body.push_block(Block::data(
+                "aws_prefix_list",
+                &e.label,
+                Body::new().attr("name", name),
+            ));
+        }
+    }
     let endpoints = &ctx.stack.endpoints;
     if endpoints.is_empty() {
-        return None;
+        return (!body.is_empty()).then_some(body);
     }
-    let mut body = Body::new();
     for e in endpoints {
         let block = vpc_endpoint(ctx, e);
         body.push_block(block);
@@ -264,6 +276,35 @@ pub fn task_egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr) -> Vec<Block>
         )
     };
     let mut out = Vec::new();
+    if stack.has_existing_interface_endpoints() {
+        let existing_sg = ctx.var(
+            "vpc_endpoint_security_group_id",
+            VarType::String,
+            "Security group of the VPC's existing Interface endpoints (network.existing_vpc_endpoints); it must admit HTTPS from the task security groups.",
+        );
+        out.push(https(
+            format!("{id}_to_existing_vpc_endpoints"),
+            format!("{name} to the VPC's existing Interface endpoints over HTTPS"),
+            ("referenced_security_group_id", existing_sg),
+        ));
+    }
+    for e in stack
+        .existing_endpoints
+        .iter()
+        .filter(|e| e.ty == EndpointType::Gateway)
+    {
+        out.push(https(
+            format!("{id}_to_{}", e.label),
+            format!(
+                "{name} to {} over HTTPS through the VPC's Gateway endpoint",
+                e.service
+            ),
+            (
+                "prefix_list_id",
+                ir::traversal("data", &["aws_prefix_list", &e.label, "id"]),
+            ),
+        ));
+    }
     if stack.nat_gateway {
         out.push(https(
             format!("{id}_https"),

@@ -11,11 +11,13 @@ use super::{iam, network, task, Ctx, VarType};
 pub fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
     let id = svc.name.ident();
     let name = &svc.name;
-    let mut body = Body::new().block(log_group(ctx, svc));
-    body = body.blocks(iam::blocks(ctx, svc));
-    body = body.blocks(network::security_group(ctx, svc));
+    let mut before = vec![log_group(ctx, svc)];
+    before.extend(iam::blocks(ctx, svc));
+    before.extend(network::security_group(ctx, svc));
+    let needs = depends_on(ctx, svc, &before);
+    let mut body = Body::new().blocks(before);
     body = body.block(task::task_definition(ctx, svc));
-    body = body.block(ecs_service(ctx, svc));
+    body = body.block(ecs_service(ctx, svc, needs));
     body = body.blocks(super::scaling::blocks(ctx, svc));
 
     ctx.output(
@@ -64,7 +66,7 @@ fn log_group(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
     Block::resource("aws_cloudwatch_log_group", &name.ident(), body)
 }
 
-fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
+fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service, depends_on: Vec<Expr>) -> Block {
     let id = svc.name.ident();
     let cluster = ctx.cluster_name();
     let mut body = Body::new()
@@ -134,7 +136,7 @@ fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
             Body::new().attr("ignore_changes", ir::list([ir::ident("desired_count")])),
         ));
     }
-    body = body.attr("depends_on", ir::list(depends_on(ctx, svc)));
+    body = body.attr("depends_on", ir::list(depends_on));
     Block::resource("aws_ecs_service", &id, body)
 }
 
@@ -161,13 +163,38 @@ fn load_balancer(ctx: &mut Ctx<'_>, svc: &Service) -> Option<Block> {
     ))
 }
 
-fn depends_on(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expr> {
-    let mut depends = vec![ir::reference(
+/// What the tasks need when they start, so that Terraform creates it before the service: the
+/// roles' policies (secrets, the application's permissions), every rule of the task security
+/// group, the VPC endpoints and the rules that admit the tasks to them, and the cluster's
+/// capacity providers. Without these, the first tasks can start before they may read their
+/// secrets or reach ECR and CloudWatch Logs, fail, and trip the circuit breaker.
+fn depends_on(ctx: &Ctx<'_>, svc: &Service, before: &[Block]) -> Vec<Expr> {
+    const NEEDED: &[&str] = &[
+        "aws_iam_role_policy",
         "aws_iam_role_policy_attachment",
-        &format!("{}_execution", svc.name.ident()),
-        &[],
-    )];
-    if ctx.stack.cluster.is_some() {
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_egress_rule",
+    ];
+    let mut depends: Vec<Expr> = before
+        .iter()
+        .filter(|b| b.ident.as_str() == "resource" && NEEDED.contains(&b.labels[0].as_str()))
+        .map(|b| ir::reference(&b.labels[0], &b.labels[1], &[]))
+        .collect();
+    let stack = ctx.stack;
+    depends.extend(
+        stack
+            .endpoints
+            .iter()
+            .map(|e| ir::reference("aws_vpc_endpoint", &e.label, &[])),
+    );
+    if stack.has_interface_endpoints() {
+        depends.push(ir::reference(
+            "aws_vpc_security_group_ingress_rule",
+            &format!("{}_to_vpc_endpoints", svc.name.ident()),
+            &[],
+        ));
+    }
+    if stack.cluster.is_some() {
         depends.push(ir::reference(
             "aws_ecs_cluster_capacity_providers",
             "this",

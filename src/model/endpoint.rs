@@ -135,9 +135,16 @@ impl<'de> Deserialize<'de> for EndpointSpec {
 #[serde(deny_unknown_fields)]
 pub struct Network {
     /// Whether the private subnets route to a NAT gateway. Default true. With false, every
-    /// endpoint the services need must be in `vpc_endpoints`.
+    /// endpoint the services need must be in `vpc_endpoints` or `existing_vpc_endpoints`.
     #[serde(default = "yes")]
     pub nat_gateway: bool,
+    /// Endpoints the VPC already has (a network team's, or another stack's), by short name:
+    /// gen-tf does not create them (a second one with private DNS fails with "conflicting DNS
+    /// domain"), counts them as present, and lets the tasks reach them: Interface endpoints
+    /// through `var.vpc_endpoint_security_group_id`, s3 and dynamodb Gateway endpoints through
+    /// their prefix lists.
+    #[serde(default)]
+    pub existing_vpc_endpoints: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -208,6 +215,7 @@ pub fn resolve(stack: &Stack) -> Vec<Endpoint> {
         None => Vec::new(),
         Some(VpcEndpoints::Preset(Preset::FargatePrivate)) => needs(stack)
             .into_iter()
+            .filter(|n| !existing(stack).any(|e| e.service == n.service && e.ty == n.ty))
             .map(|n| Endpoint {
                 service: n.service.to_owned(),
                 ty: n.ty,
@@ -245,12 +253,35 @@ pub fn resolve(stack: &Stack) -> Vec<Endpoint> {
     }
 }
 
+/// An endpoint the VPC already has (`network.existing_vpc_endpoints`), with its default type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Existing {
+    pub service: String,
+    pub ty: EndpointType,
+    /// JSON path of the entry.
+    pub path: String,
+}
+
+/// The stack's existing endpoints, in the order written.
+pub fn existing(stack: &Stack) -> impl Iterator<Item = Existing> + '_ {
+    stack
+        .network
+        .iter()
+        .flat_map(|n| n.existing_vpc_endpoints.iter().enumerate())
+        .map(|(i, s)| Existing {
+            service: s.clone(),
+            ty: default_type(s),
+            path: format!("network.existing_vpc_endpoints[{i}]"),
+        })
+}
+
 /// What a task does with an endpoint, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     ImagePull,
     Logs,
     Secrets,
+    Tracing,
 }
 
 impl Purpose {
@@ -260,6 +291,7 @@ impl Purpose {
             Self::ImagePull => "cannot pull images from ECR",
             Self::Logs => "cannot send awslogs logs to CloudWatch Logs",
             Self::Secrets => "cannot read secrets",
+            Self::Tracing => "cannot send traces to X-Ray",
         }
     }
 }
@@ -345,6 +377,13 @@ pub fn images(svc: &Service) -> Vec<ImageRef> {
             source: image_source(Some(&s.image)),
         });
     }
+    if let Some(daemon) = svc.xray_daemon() {
+        out.push(ImageRef {
+            path: "observability.xray_daemon_image".to_owned(),
+            sidecar: Some(daemon.name),
+            source: image_source(Some(&daemon.image)),
+        });
+    }
     out
 }
 
@@ -359,7 +398,7 @@ pub fn secret_endpoint(value_from: &str) -> &'static str {
     }
 }
 
-/// The endpoints that the stack's tasks need to start without a NAT gateway, in a fixed order.
+/// The endpoints one service's tasks need without a NAT gateway, with what each is for.
 ///
 /// Fargate platform 1.4.0+ pulls images, reads secrets and ships awslogs through the task's
 /// own network interface, so these are the task's needs. It needs ecr.api, ecr.dkr and the s3
@@ -368,55 +407,68 @@ pub fn secret_endpoint(value_from: &str) -> &'static str {
 /// endpoints.
 /// Sources: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html,
 /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html
+pub fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, Purpose)> {
+    use EndpointType::{Gateway, Interface};
+    let mut out = Vec::new();
+    let pulls_ecr = images(svc)
+        .iter()
+        .any(|i| matches!(i.source, ImageSource::Ecr { .. } | ImageSource::Variable));
+    if pulls_ecr {
+        out.push(("ecr.api", Interface, Purpose::ImagePull));
+        out.push(("ecr.dkr", Interface, Purpose::ImagePull));
+        out.push(("s3", Gateway, Purpose::ImagePull));
+    }
+    // Every gen-tf container logs through awslogs (see lower/container.rs).
+    out.push(("logs", Interface, Purpose::Logs));
+    for s in svc.all_secrets() {
+        out.push((secret_endpoint(&s.value_from), Interface, Purpose::Secrets));
+    }
+    // The daemon sends segments to the X-Ray API.
+    // Source: https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html
+    if svc.xray_daemon().is_some() {
+        out.push(("xray", Interface, Purpose::Tracing));
+    }
+    out
+}
+
+/// The order needs are reported and created in: image pulls first, then what tasks need to run.
+const NEED_ORDER: &[&str] = &[
+    "ecr.api",
+    "ecr.dkr",
+    "s3",
+    "logs",
+    "secretsmanager",
+    "ssm",
+    "kms",
+    "xray",
+    "ssmmessages",
+];
+
+/// The endpoints that the stack's tasks need to start and run without a NAT gateway, each with
+/// the services that need it, in a fixed order.
 pub fn needs(stack: &Stack) -> Vec<Need> {
-    let mut ecr = Vec::new();
-    let mut secrets = Vec::new();
-    let mut ssm = Vec::new();
-    let mut logs = Vec::new();
+    let mut out: Vec<Need> = Vec::new();
     for (name, svc) in stack.services() {
-        let pulls_ecr = images(svc)
-            .iter()
-            .any(|i| matches!(i.source, ImageSource::Ecr { .. } | ImageSource::Variable));
-        if pulls_ecr {
-            ecr.push(name.clone());
-        }
-        // Every gen-tf container logs through awslogs (see lower/service.rs).
-        logs.push(name.clone());
-        if svc
-            .all_secrets()
-            .any(|s| secret_endpoint(&s.value_from) == "secretsmanager")
-        {
-            secrets.push(name.clone());
-        }
-        if svc
-            .all_secrets()
-            .any(|s| secret_endpoint(&s.value_from) == "ssm")
-        {
-            ssm.push(name.clone());
+        for (service, ty, purpose) in service_needs(svc) {
+            match out.iter_mut().find(|n| n.service == service && n.ty == ty) {
+                Some(n) if n.users.last() == Some(name) => {}
+                Some(n) => n.users.push(name.clone()),
+                None => out.push(Need {
+                    service,
+                    ty,
+                    purpose,
+                    users: vec![name.clone()],
+                }),
+            }
         }
     }
-    let mut out = Vec::new();
-    let mut push = |service, ty, purpose, users: &Vec<ServiceName>| {
-        if !users.is_empty() {
-            out.push(Need {
-                service,
-                ty,
-                purpose,
-                users: users.clone(),
-            });
-        }
+    let rank = |s: &str| {
+        NEED_ORDER
+            .iter()
+            .position(|o| *o == s)
+            .unwrap_or(NEED_ORDER.len())
     };
-    push("ecr.api", EndpointType::Interface, Purpose::ImagePull, &ecr);
-    push("ecr.dkr", EndpointType::Interface, Purpose::ImagePull, &ecr);
-    push("s3", EndpointType::Gateway, Purpose::ImagePull, &ecr);
-    push("logs", EndpointType::Interface, Purpose::Logs, &logs);
-    push(
-        "secretsmanager",
-        EndpointType::Interface,
-        Purpose::Secrets,
-        &secrets,
-    );
-    push("ssm", EndpointType::Interface, Purpose::Secrets, &ssm);
+    out.sort_by_key(|n| rank(n.service));
     out
 }
 

@@ -291,7 +291,22 @@ pub struct Observability {
     /// KMS key that encrypts the log group. Omitted means CloudWatch's default encryption.
     #[serde(default)]
     pub log_kms_key_arn: Option<String>,
+    /// Run the X-Ray daemon next to the application (a sidecar named `xray-daemon` that the
+    /// SDKs reach on UDP 127.0.0.1:2000), and give the task role what it needs to send traces.
+    #[serde(default)]
+    pub xray: Option<bool>,
+    /// The X-Ray daemon's image. Default: AWS's image on Amazon ECR Public, which tasks without
+    /// a NAT gateway cannot pull: copy it into your ECR and name that copy here.
+    #[serde(default)]
+    pub xray_daemon_image: Option<String>,
 }
+
+/// The X-Ray daemon's container name and default image.
+/// Source: https://docs.aws.amazon.com/xray/latest/devguide/xray-daemon-ecs.html
+pub const XRAY_DAEMON_NAME: &str = "xray-daemon";
+pub const XRAY_DAEMON_IMAGE: &str = "public.ecr.aws/xray/aws-xray-daemon:3.x";
+/// AWS's example task definition reserves this much for the daemon.
+pub const XRAY_DAEMON_RESERVATION_MIB: i64 = 256;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -396,6 +411,22 @@ impl Service {
                 .enumerate()
                 .map(|(i, s)| (format!("sidecars[{i}]"), &s.container)),
         )
+    }
+
+    /// The X-Ray daemon sidecar, when `observability.xray` asks for it.
+    pub fn xray_daemon(&self) -> Option<Sidecar> {
+        let obs = self.observability.as_ref()?;
+        obs.xray.unwrap_or(false).then(|| Sidecar {
+            name: XRAY_DAEMON_NAME.to_owned(),
+            image: obs
+                .xray_daemon_image
+                .clone()
+                .unwrap_or_else(|| XRAY_DAEMON_IMAGE.to_owned()),
+            memory: None,
+            memory_reservation: Some(XRAY_DAEMON_RESERVATION_MIB),
+            essential: false,
+            container: ContainerFields::default(),
+        })
     }
 
     /// Every secret of every container.

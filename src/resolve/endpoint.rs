@@ -36,6 +36,25 @@ impl Endpoint {
     }
 }
 
+/// An endpoint the VPC already has: not created, but reached by the tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Existing {
+    pub service: String,
+    /// The Terraform label of its prefix-list lookup (Gateway endpoints), `existing_s3`.
+    pub label: String,
+    pub ty: EndpointType,
+}
+
+pub(super) fn existing(stack: &Stack) -> Vec<Existing> {
+    m::existing(stack)
+        .map(|e| Existing {
+            label: format!("existing_{}", m::label(&e.service, e.ty)),
+            service: e.service,
+            ty: e.ty,
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum EndpointPolicy {
     /// Only s3:GetObject on the region's ECR layer bucket.

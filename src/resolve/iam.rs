@@ -53,9 +53,24 @@ pub struct Roles {
 pub(super) fn resolve(stack: &Stack, svc: &model::Service, containers: &[&Container]) -> Roles {
     let role = svc.task_role.clone().unwrap_or_default();
     let iam = stack.iam.clone().unwrap_or_default();
+    let mut task: Vec<Statement> = role.statements.iter().map(statement).collect();
+    if svc.xray_daemon().is_some() {
+        // What AWSXRayDaemonWriteAccess grants, inline: the daemon sends segments and
+        // telemetry and reads sampling rules with the task role's credentials.
+        // Source: https://docs.aws.amazon.com/xray/latest/devguide/security_iam_id-based-policy-examples.html
+        task.push(Statement::allow(
+            &[
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            vec!["*".to_owned()],
+        ));
+    }
     Roles {
         execution: execution(containers),
-        task: role.statements.iter().map(statement).collect(),
+        task,
         task_managed_policies: role.managed_policy_arns,
         permissions_boundary: iam.permissions_boundary,
         path: iam.path,

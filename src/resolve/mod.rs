@@ -43,6 +43,8 @@ pub struct Resolved {
     pub nat_gateway: bool,
     /// The VPC endpoints to create, in output order.
     pub endpoints: Vec<Endpoint>,
+    /// The VPC's own endpoints, which the tasks reach but the stack does not create.
+    pub existing_endpoints: Vec<endpoint::Existing>,
     /// The services, in name order.
     pub services: Vec<Service>,
 }
@@ -58,6 +60,13 @@ pub struct Cluster {
 }
 
 impl Resolved {
+    /// Whether the tasks reach Interface endpoints the VPC already has.
+    pub fn has_existing_interface_endpoints(&self) -> bool {
+        self.existing_endpoints
+            .iter()
+            .any(|e| e.ty == crate::model::endpoint::EndpointType::Interface)
+    }
+
     pub fn has_interface_endpoints(&self) -> bool {
         self.endpoints
             .iter()
@@ -85,6 +94,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
         cluster,
         nat_gateway: stack.nat_gateway(),
         endpoints: endpoint::resolve(stack),
+        existing_endpoints: endpoint::existing(stack),
         services,
     })
 }

@@ -205,7 +205,7 @@ pub(super) fn resolve(
     let container_port = svc.container_port();
     let names = Names::new(&stack.name, env, name, stack.cluster.is_some());
     let mut containers = vec![container::main(name, svc, env)?];
-    for s in &svc.sidecars {
+    for s in svc.sidecars.iter().chain(&svc.xray_daemon()) {
         containers.push(container::sidecar(s)?);
     }
     Some(Service {

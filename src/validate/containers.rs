@@ -55,6 +55,17 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     if let Some(image) = &svc.image {
         check_image(&join(base, "image"), image, out);
     }
+    if let Some(image) = svc
+        .observability
+        .as_ref()
+        .and_then(|o| o.xray_daemon_image.as_deref())
+    {
+        check_image(
+            &join(&join(base, "observability"), "xray_daemon_image"),
+            image,
+            out,
+        );
+    }
     if let Some(0) = svc.database.as_ref().and_then(|d| d.port) {
         out.push(port_zero(join(&join(base, "database"), "port")));
     }

@@ -115,6 +115,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         check_entry(e, out);
     }
     check_duplicates(&endpoints, out);
+    check_existing(stack, &endpoints, out);
     check_needs(stack, &endpoints, out);
     if !stack.nat_gateway() {
         check_images(stack, out);
@@ -282,11 +283,51 @@ fn users(names: &[ServiceName]) -> String {
 }
 
 /// Without NAT every need must be met; with NAT, only the s3 Interface warning applies.
+/// Existing endpoints: real service names, each once, and not also created by the stack.
+fn check_existing(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<String> = Vec::new();
+    for e in endpoint::existing(stack) {
+        if let Some((message, help)) = service_name_problem(&e.service) {
+            out.push(Diagnostic::new(&ENDPOINT_SERVICE, e.path, message).help(help));
+            continue;
+        }
+        if seen.contains(&e.service) {
+            out.push(
+                Diagnostic::new(
+                    &ENDPOINT_DUPLICATE,
+                    e.path,
+                    format!("{} is listed twice", e.service),
+                )
+                .help("remove this entry"),
+            );
+            continue;
+        }
+        seen.push(e.service.clone());
+        if let Some(created) = endpoints
+            .iter()
+            .find(|c| c.service == e.service && c.ty == e.ty)
+        {
+            out.push(
+                Diagnostic::new(
+                    &ENDPOINT_DUPLICATE,
+                    created.path.clone(),
+                    format!("the VPC already has the {} endpoint ({}), and a second one with private DNS fails with \"conflicting DNS domain\"", e.service, e.path),
+                )
+                .help(format!("remove {} from vpc_endpoints, or from network.existing_vpc_endpoints if the stack should own it", e.service)),
+            );
+        }
+    }
+}
+
 fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+    let existing: Vec<endpoint::Existing> = endpoint::existing(stack).collect();
     let has = |service: &str, ty: EndpointType| {
         endpoints
             .iter()
             .find(|e| e.service == service && e.ty == ty)
+    };
+    let exists = |service: &str, ty: EndpointType| {
+        existing.iter().any(|e| e.service == service && e.ty == ty)
     };
     let list_path = if stack.vpc_endpoints.is_some() {
         "vpc_endpoints"
@@ -295,6 +336,9 @@ fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>)
     };
     let nat = stack.nat_gateway();
     for need in endpoint::needs(stack) {
+        if exists(need.service, need.ty) {
+            continue;
+        }
         let found = has(need.service, need.ty);
         if nat {
             let s3_interface = has("s3", EndpointType::Interface);

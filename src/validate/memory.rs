@@ -86,6 +86,15 @@ fn check_service(base: &str, svc: &Service, cx: &Context, out: &mut Vec<Diagnost
         });
     }
 
+    if let Some(daemon) = svc.xray_daemon() {
+        let p = join(&join(base, "observability"), "xray");
+        containers.push(Container {
+            hard_path: p.clone(),
+            reservation_path: p,
+            hard: daemon.memory.map(i64::from),
+            reservation: daemon.memory_reservation,
+        });
+    }
     let mut all_sane = true;
     for c in &containers {
         all_sane &= check_container(c, task, out);

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::is_region;
+use crate::model::service::XRAY_DAEMON_NAME;
 use crate::model::{Service, ServiceName, Stack};
 use crate::resolve::service::Names;
 
@@ -221,6 +222,12 @@ pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let mut containers: BTreeMap<&str, String> = BTreeMap::new();
         containers.insert(name.as_str(), base.clone());
+        if svc.xray_daemon().is_some() {
+            containers.insert(
+                XRAY_DAEMON_NAME,
+                join(&join(&base, "observability"), "xray"),
+            );
+        }
         for (i, s) in svc.sidecars.iter().enumerate() {
             let p = join(&index(&join(&base, "sidecars"), i), "name");
             if !is_ecs_name(&s.name) {
@@ -236,6 +243,8 @@ pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some(first) = containers.get(s.name.as_str()) {
                 let what = if first == &base {
                     "the service's own container".to_owned()
+                } else if s.name == XRAY_DAEMON_NAME {
+                    "the X-Ray daemon that observability.xray adds".to_owned()
                 } else {
                     first.clone()
                 };
