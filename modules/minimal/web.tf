@@ -134,5 +134,8 @@ resource "aws_ecs_service" "web" {
     rollback = true
   }
 
-  depends_on = [aws_iam_role_policy_attachment.web_execution, aws_vpc_security_group_egress_rule.web_https]
+  depends_on = [
+    aws_iam_role_policy_attachment.web_execution,
+    aws_vpc_security_group_egress_rule.web_https,
+  ]
 }

@@ -168,7 +168,10 @@ resource "aws_ecs_service" "api" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_iam_role_policy_attachment.api_execution, aws_vpc_security_group_egress_rule.api_https]
+  depends_on = [
+    aws_iam_role_policy_attachment.api_execution,
+    aws_vpc_security_group_egress_rule.api_https,
+  ]
 }
 
 resource "aws_appautoscaling_target" "api" {

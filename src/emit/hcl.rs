@@ -172,7 +172,7 @@ fn render(expr: &Expr, flat: bool) -> Lines {
 
 /// Arrays longer than this on one line are written one element per line, for reviewers; fmt
 /// keeps either layout.
-const MAX_ONE_LINE_ARRAY: usize = 100;
+const MAX_ONE_LINE_ARRAY: usize = 80;
 
 fn array(items: &[Expr], flat: bool) -> Lines {
     let items: Vec<Lines> = items.iter().map(|e| render(e, flat)).collect();

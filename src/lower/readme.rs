@@ -148,6 +148,7 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             endpoints => endpoint_rows,
             nat_gateway => stack.nat_gateway,
             diagram => diagram(ctx),
+            caller => caller_duties(ctx),
         },
     ) {
         Ok(mut s) => {
@@ -278,6 +279,49 @@ fn alarm_text(a: &Alarm) -> String {
         a.evaluation_periods,
         a.period
     )
+}
+
+/// What the module's caller must do outside it, each as one Markdown list item: the other half
+/// of every connection the module opens, and the VPC settings its endpoints rely on.
+fn caller_duties(ctx: &Ctx<'_>) -> Vec<String> {
+    let stack = ctx.stack;
+    let mut out = Vec::new();
+    for s in &stack.services {
+        let id = s.name.ident();
+        for e in &s.egress {
+            if let crate::resolve::service::Destination::Variable { name, .. } = &e.to {
+                let ports = e.ports.map_or_else(
+                    || "all ports".to_owned(),
+                    |(a, b)| {
+                        if a == b {
+                            format!("port {a}")
+                        } else {
+                            format!("ports {a}-{b}")
+                        }
+                    },
+                );
+                out.push(format!(
+                    "Ingress on `var.{name}` from the `{}` tasks (output `{id}_security_group_id`) on {} {ports}: the module opens only the tasks' side.",
+                    s.name,
+                    e.protocol.as_str().to_uppercase(),
+                ));
+            }
+        }
+        if let Some(lb) = &s.load_balancer {
+            out.push(format!(
+                "On the load balancer in front of `{}`: a target group with `target_type = \"ip\"` (Fargate tasks register by IP) and egress from `var.{id}_lb_security_group_id` to the tasks (output `{id}_security_group_id`) on TCP {}.",
+                s.name, lb.container_port
+            ));
+        }
+    }
+    if stack.has_interface_endpoints() {
+        out.push("DNS support and DNS hostnames turned on in the VPC (`enable_dns_support` and `enable_dns_hostnames`): private DNS of the Interface endpoints needs both.".to_owned());
+        out.push("At most one subnet per Availability Zone in `var.private_subnet_ids`: an Interface endpoint takes one subnet per zone and fails with DuplicateSubnetsInSameZone otherwise.".to_owned());
+    }
+    if stack.has_existing_interface_endpoints() {
+        out.push("Ingress on `var.vpc_endpoint_security_group_id` (the VPC's existing Interface endpoints) from the task security groups on TCP 443.".to_owned());
+    }
+    out
 }
 
 /// Mermaid flowchart lines: services inside the cluster, policies (dotted "scales" edges) with

@@ -39,6 +39,14 @@ pub static CLUSTER_NAME: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
 };
 
+pub static CLUSTER_ENVIRONMENT: Rule = Rule {
+    code: "cluster-environment",
+    severity: Severity::Warning,
+    summary: "A cluster the stack owns whose name does not contain the environment.",
+    fact: "ECS cluster names are unique per account and region. gen-tf puts the environment into every name it derives, but the cluster name is the stack's own: two environments in one account would both create (and then fight over) the same cluster.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
+};
+
 pub static CONTAINER_NAME: Rule = Rule {
     code: "container-name",
     severity: Severity::Error,
@@ -92,6 +100,7 @@ pub static RULES: &[&Rule] = &[
     &NAME_LENGTH,
     &RESERVED_NAME,
     &CLUSTER_NAME,
+    &CLUSTER_ENVIRONMENT,
     &CONTAINER_NAME,
     &DUPLICATE_CONTAINER,
     &REGION,
@@ -194,6 +203,19 @@ pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("{:?} is not a valid ECS cluster name", cluster.name),
                 )
                 .help("use 1-255 letters, digits, '_' and '-'"),
+            );
+        }
+        let env = cx.env.as_deref().filter(|e| is_environment_name(e));
+        let named = is_ecs_name(&cluster.name);
+        if let Some(env) = env.filter(|e| named && !cluster.name.split(['-', '_']).any(|w| w == *e))
+        {
+            out.push(
+                Diagnostic::new(
+                    &CLUSTER_ENVIRONMENT,
+                    "cluster.name",
+                    format!("the cluster name {:?} does not contain the environment `{env}`: built for two environments in one account and region, both would create this cluster", cluster.name),
+                )
+                .help(format!("include the environment, for example name: '{}-' + std.extVar('ENV'); when every environment has its own account, this does not apply", cluster.name)),
             );
         }
     }
