@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::is_region;
 use crate::model::service::XRAY_DAEMON_NAME;
-use crate::model::{Service, ServiceName, Stack};
+use crate::model::{Cluster, Service, ServiceName, Stack};
 use crate::resolve::service::Names;
 
 use super::context::Context;
@@ -157,6 +157,39 @@ fn is_environment_name(s: &str) -> bool {
 }
 
 pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
+    stack_names(stack, cx, out);
+    if let Some(cluster) = &stack.cluster {
+        cluster_name(cluster, cx, out);
+    }
+    check_tags("tags", &stack.tags, out);
+    for (name, svc) in stack.services() {
+        let base = join("services", name.as_str());
+        check_service_name(stack, cx, name, svc, &base, out);
+        check_tags(&join(&base, "tags"), &svc.tags, out);
+        let merged = stack
+            .tags
+            .keys()
+            .chain(svc.tags.keys())
+            .collect::<std::collections::BTreeSet<_>>();
+        if merged.len() > MAX_TAGS {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_TAG,
+                    join(&base, "tags"),
+                    format!(
+                        "{name}'s resources would carry {} tags (stack and service tags together)",
+                        merged.len()
+                    ),
+                )
+                .help(format!("use at most {MAX_TAGS} tags per resource")),
+            );
+        }
+        container_names(name, svc, &base, out);
+    }
+}
+
+/// The environment, the stack name and the region, which every derived name contains.
+fn stack_names(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(env) = cx.env.as_deref().filter(|e| !is_environment_name(e)) {
         out.push(
             Diagnostic::new(
@@ -194,93 +227,71 @@ pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    if let Some(cluster) = &stack.cluster {
-        if !is_ecs_name(&cluster.name) {
+}
+
+fn cluster_name(cluster: &Cluster, cx: &Context, out: &mut Vec<Diagnostic>) {
+    if !is_ecs_name(&cluster.name) {
+        out.push(
+            Diagnostic::new(
+                &CLUSTER_NAME,
+                "cluster.name",
+                format!("{:?} is not a valid ECS cluster name", cluster.name),
+            )
+            .help("use 1-255 letters, digits, '_' and '-'"),
+        );
+    }
+    let env = cx.env.as_deref().filter(|e| is_environment_name(e));
+    let named = is_ecs_name(&cluster.name);
+    if let Some(env) = env.filter(|e| named && !cluster.name.split(['-', '_']).any(|w| w == *e)) {
+        out.push(
+            Diagnostic::new(
+                &CLUSTER_ENVIRONMENT,
+                "cluster.name",
+                format!("the cluster name {:?} does not contain the environment `{env}`: built for two environments in one account and region, both would create this cluster", cluster.name),
+            )
+            .help(format!("include the environment, for example name: '{}-' + std.extVar('ENV'); when every environment has its own account, this does not apply", cluster.name)),
+        );
+    }
+}
+
+/// Container names: valid, and unique in the task (the main container is named after the
+/// service, and the X-Ray daemon is `xray-daemon`).
+fn container_names(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
+    let mut containers: BTreeMap<&str, String> = BTreeMap::new();
+    containers.insert(name.as_str(), base.to_owned());
+    if svc.xray_daemon().is_some() {
+        containers.insert(XRAY_DAEMON_NAME, join(&join(base, "observability"), "xray"));
+    }
+    for (i, s) in svc.sidecars.iter().enumerate() {
+        let p = join(&index(&join(base, "sidecars"), i), "name");
+        if !is_ecs_name(&s.name) {
             out.push(
                 Diagnostic::new(
-                    &CLUSTER_NAME,
-                    "cluster.name",
-                    format!("{:?} is not a valid ECS cluster name", cluster.name),
+                    &CONTAINER_NAME,
+                    p.clone(),
+                    format!("{:?} is not a valid container name", s.name),
                 )
                 .help("use 1-255 letters, digits, '_' and '-'"),
             );
         }
-        let env = cx.env.as_deref().filter(|e| is_environment_name(e));
-        let named = is_ecs_name(&cluster.name);
-        if let Some(env) = env.filter(|e| named && !cluster.name.split(['-', '_']).any(|w| w == *e))
-        {
-            out.push(
-                Diagnostic::new(
-                    &CLUSTER_ENVIRONMENT,
-                    "cluster.name",
-                    format!("the cluster name {:?} does not contain the environment `{env}`: built for two environments in one account and region, both would create this cluster", cluster.name),
-                )
-                .help(format!("include the environment, for example name: '{}-' + std.extVar('ENV'); when every environment has its own account, this does not apply", cluster.name)),
-            );
-        }
-    }
-    check_tags("tags", &stack.tags, out);
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        check_service_name(stack, cx, name, svc, &base, out);
-        check_tags(&join(&base, "tags"), &svc.tags, out);
-        let merged = stack
-            .tags
-            .keys()
-            .chain(svc.tags.keys())
-            .collect::<std::collections::BTreeSet<_>>();
-        if merged.len() > MAX_TAGS {
-            out.push(
-                Diagnostic::new(
-                    &INVALID_TAG,
-                    join(&base, "tags"),
-                    format!(
-                        "{name}'s resources would carry {} tags (stack and service tags together)",
-                        merged.len()
-                    ),
-                )
-                .help(format!("use at most {MAX_TAGS} tags per resource")),
-            );
-        }
-        let mut containers: BTreeMap<&str, String> = BTreeMap::new();
-        containers.insert(name.as_str(), base.clone());
-        if svc.xray_daemon().is_some() {
-            containers.insert(
-                XRAY_DAEMON_NAME,
-                join(&join(&base, "observability"), "xray"),
-            );
-        }
-        for (i, s) in svc.sidecars.iter().enumerate() {
-            let p = join(&index(&join(&base, "sidecars"), i), "name");
-            if !is_ecs_name(&s.name) {
-                out.push(
-                    Diagnostic::new(
-                        &CONTAINER_NAME,
-                        p.clone(),
-                        format!("{:?} is not a valid container name", s.name),
-                    )
-                    .help("use 1-255 letters, digits, '_' and '-'"),
-                );
-            }
-            if let Some(first) = containers.get(s.name.as_str()) {
-                let what = if first == &base {
-                    "the service's own container".to_owned()
-                } else if s.name == XRAY_DAEMON_NAME {
-                    "the X-Ray daemon that observability.xray adds".to_owned()
-                } else {
-                    first.clone()
-                };
-                out.push(
-                    Diagnostic::new(
-                        &DUPLICATE_CONTAINER,
-                        p.clone(),
-                        format!("container name {:?} is already used by {what}", s.name),
-                    )
-                    .help("give every sidecar a name of its own, different from the service name"),
-                );
+        if let Some(first) = containers.get(s.name.as_str()) {
+            let what = if first == &base {
+                "the service's own container".to_owned()
+            } else if s.name == XRAY_DAEMON_NAME {
+                "the X-Ray daemon that observability.xray adds".to_owned()
             } else {
-                containers.insert(s.name.as_str(), p);
-            }
+                first.clone()
+            };
+            out.push(
+                Diagnostic::new(
+                    &DUPLICATE_CONTAINER,
+                    p.clone(),
+                    format!("container name {:?} is already used by {what}", s.name),
+                )
+                .help("give every sidecar a name of its own, different from the service name"),
+            );
+        } else {
+            containers.insert(s.name.as_str(), p);
         }
     }
 }

@@ -106,6 +106,11 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
             );
         }
     }
+    alarm_timing(alarm, &at, out);
+}
+
+/// The alarm's period, evaluation window and datapoints, which CloudWatch limits.
+fn alarm_timing(alarm: &Alarm, at: &str, out: &mut Vec<Diagnostic>) {
     let period = alarm.period_or_default();
     let whole_minutes = period > 0 && period % 60 == 0;
     let up = u64::from(period).div_ceil(60).max(1) * 60;
@@ -113,7 +118,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
         out.push(
             Diagnostic::new(
                 &ALARM_PERIOD,
-                join(&at, "period"),
+                join(at, "period"),
                 format!("period {period} is not 10, 20, 30 or a multiple of 60 seconds"),
             )
             .help(format!("use period: {up}")),
@@ -121,7 +126,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
     } else if !whole_minutes && alarm.namespace_or_default() == DEFAULT_ALARM_NAMESPACE {
         out.push(
             Diagnostic::new(&ALARM_PERIOD,
-                join(&at, "period"),
+                join(at, "period"),
                 format!("period {period} is shorter than a minute, but AWS/ECS publishes {} once a minute, so the alarm would keep lapsing into INSUFFICIENT_DATA", alarm.metric_name_or_default()),
             )
             .help(format!("use period: {up}, or a multiple of it")),
@@ -132,7 +137,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
         out.push(
             Diagnostic::new(
                 &ALARM_EVALUATION,
-                join(&at, "evaluation_periods"),
+                join(at, "evaluation_periods"),
                 "evaluation_periods is 0",
             )
             .help("set evaluation_periods to at least 1"),
@@ -143,7 +148,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
         if window > limit {
             out.push(
                 Diagnostic::new(&ALARM_EVALUATION,
-                    join(&at, "evaluation_periods"),
+                    join(at, "evaluation_periods"),
                     format!(
                         "{evals} evaluation periods of {period} s span {window} s; CloudWatch allows at most {limit} s{}",
                         if period < 3600 { " for periods under an hour" } else { "" }
@@ -157,7 +162,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
         if d == 0 || (evals > 0 && d > evals) {
             out.push(
                 Diagnostic::new(&ALARM_EVALUATION,
-                    join(&at, "datapoints_to_alarm"),
+                    join(at, "datapoints_to_alarm"),
                     format!("datapoints_to_alarm {d} is not between 1 and evaluation_periods ({evals})"),
                 )
                 .help(format!("set datapoints_to_alarm between 1 and {}, or remove it to require every data point", evals.max(1))),
