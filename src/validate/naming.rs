@@ -275,7 +275,7 @@ fn container_names(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<
             );
         }
         if let Some(first) = containers.get(s.name.as_str()) {
-            let what = if first == &base {
+            let what = if first == base {
                 "the service's own container".to_owned()
             } else if s.name == XRAY_DAEMON_NAME {
                 "the X-Ray daemon that observability.xray adds".to_owned()
