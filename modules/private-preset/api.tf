@@ -204,5 +204,5 @@ resource "aws_ecs_service" "api" {
     rollback = true
   }
 
-  depends_on = [aws_iam_role_policy_attachment.api_execution]
+  depends_on = [aws_iam_role_policy_attachment.api_execution, aws_iam_role_policy.api_execution]
 }

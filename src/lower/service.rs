@@ -161,12 +161,29 @@ fn load_balancer(ctx: &mut Ctx<'_>, svc: &Service) -> Option<Block> {
     ))
 }
 
+/// What the first tasks need in place before the service starts them: the execution role's
+/// policies (image pulls, secrets, environment files, registry credentials) and the task role's
+/// inline policy (an EFS volume mounted with IAM fails the task without it). Terraform would
+/// otherwise create the service alongside the policies.
 fn depends_on(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expr> {
+    let id = svc.name.ident();
     let mut depends = vec![ir::reference(
         "aws_iam_role_policy_attachment",
-        &format!("{}_execution", svc.name.ident()),
+        &format!("{id}_execution"),
         &[],
     )];
+    for (role, statements) in [
+        ("execution", &svc.roles.execution),
+        ("task", &svc.roles.task),
+    ] {
+        if !statements.is_empty() {
+            depends.push(ir::reference(
+                "aws_iam_role_policy",
+                &format!("{id}_{role}"),
+                &[],
+            ));
+        }
+    }
     if ctx.stack.cluster.is_some() {
         depends.push(ir::reference(
             "aws_ecs_cluster_capacity_providers",

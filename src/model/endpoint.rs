@@ -208,6 +208,12 @@ pub fn resolve(stack: &Stack) -> Vec<Endpoint> {
         None => Vec::new(),
         Some(VpcEndpoints::Preset(Preset::FargatePrivate)) => needs(stack)
             .into_iter()
+            // One endpoint serves every purpose that needs it (s3 for image layers and for
+            // environment files, secretsmanager for secrets and registry credentials).
+            .filter({
+                let mut seen = std::collections::BTreeSet::new();
+                move |n| seen.insert((n.service, n.ty))
+            })
             .map(|n| Endpoint {
                 service: n.service.to_owned(),
                 ty: n.ty,
@@ -251,6 +257,8 @@ pub enum Purpose {
     ImagePull,
     Logs,
     Secrets,
+    EnvironmentFiles,
+    RepositoryCredentials,
 }
 
 impl Purpose {
@@ -260,6 +268,8 @@ impl Purpose {
             Self::ImagePull => "cannot pull images from ECR",
             Self::Logs => "cannot send awslogs logs to CloudWatch Logs",
             Self::Secrets => "cannot read secrets",
+            Self::EnvironmentFiles => "cannot download environment_files from S3",
+            Self::RepositoryCredentials => "cannot read repository_credentials",
         }
     }
 }
@@ -329,6 +339,8 @@ pub struct ImageRef {
     /// The sidecar's name; `None` for the main container.
     pub sidecar: Option<String>,
     pub source: ImageSource,
+    /// Whether the container gives `repository_credentials` for its registry.
+    pub has_credentials: bool,
 }
 
 /// Every image a service's task pulls: the main container's, then the sidecars'.
@@ -337,12 +349,14 @@ pub fn images(svc: &Service) -> Vec<ImageRef> {
         path: "image".to_owned(),
         sidecar: None,
         source: image_source(svc.image.as_deref()),
+        has_credentials: svc.container.repository_credentials.is_some(),
     }];
     for (i, s) in svc.sidecars.iter().enumerate() {
         out.push(ImageRef {
             path: format!("sidecars[{i}].image"),
             sidecar: Some(s.name.clone()),
             source: image_source(Some(&s.image)),
+            has_credentials: s.container.repository_credentials.is_some(),
         });
     }
     out
@@ -364,8 +378,9 @@ pub fn secret_endpoint(value_from: &str) -> &'static str {
 /// Fargate platform 1.4.0+ pulls images, reads secrets and ships awslogs through the task's
 /// own network interface, so these are the task's needs. It needs ecr.api, ecr.dkr and the s3
 /// Gateway endpoint (image layers live in S3; S3 Interface endpoints cannot be used by ECR),
-/// logs for awslogs, and secretsmanager / ssm for secrets. Fargate does not need the ECS
-/// endpoints.
+/// logs for awslogs, secretsmanager / ssm for secrets, the s3 Gateway endpoint for
+/// environment files and secretsmanager for private registry credentials (which the task reads
+/// through its own network interface, like secrets). Fargate does not need the ECS endpoints.
 /// Sources: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html,
 /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html
 pub fn needs(stack: &Stack) -> Vec<Need> {
@@ -373,7 +388,21 @@ pub fn needs(stack: &Stack) -> Vec<Need> {
     let mut secrets = Vec::new();
     let mut ssm = Vec::new();
     let mut logs = Vec::new();
+    let mut env_files = Vec::new();
+    let mut credentials = Vec::new();
     for (name, svc) in stack.services() {
+        if svc
+            .containers()
+            .any(|(_, c)| !c.environment_files.is_empty())
+        {
+            env_files.push(name.clone());
+        }
+        if svc
+            .containers()
+            .any(|(_, c)| c.repository_credentials.is_some())
+        {
+            credentials.push(name.clone());
+        }
         let pulls_ecr = images(svc)
             .iter()
             .any(|i| matches!(i.source, ImageSource::Ecr { .. } | ImageSource::Variable));
@@ -417,6 +446,18 @@ pub fn needs(stack: &Stack) -> Vec<Need> {
         &secrets,
     );
     push("ssm", EndpointType::Interface, Purpose::Secrets, &ssm);
+    push(
+        "s3",
+        EndpointType::Gateway,
+        Purpose::EnvironmentFiles,
+        &env_files,
+    );
+    push(
+        "secretsmanager",
+        EndpointType::Interface,
+        Purpose::RepositoryCredentials,
+        &credentials,
+    );
     out
 }
 

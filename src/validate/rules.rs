@@ -6,8 +6,8 @@ use crate::model::Stack;
 
 use super::context::Context;
 use super::{
-    capacity, containers, database, endpoints, environment, memory, naming, platform, scaling,
-    secrets, sizing,
+    capacity, container_settings, containers, database, endpoints, environment, memory, naming,
+    platform, scaling, secrets, sizing, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -56,6 +56,14 @@ pub static FAMILIES: &[Family] = &[
     Family {
         rules: containers::RULES,
         check: containers::check,
+    },
+    Family {
+        rules: container_settings::RULES,
+        check: container_settings::check,
+    },
+    Family {
+        rules: volumes::RULES,
+        check: volumes::check,
     },
     Family {
         rules: endpoints::RULES,
