@@ -132,8 +132,10 @@ fn execution(containers: &[&Container]) -> Vec<Statement> {
 }
 
 /// What the task role needs for EFS volumes mounted with `iam: 'ENABLED'`: ClientMount on each
-/// such file system, and ClientWrite on those a container mounts writable (without it the
-/// mount is read-only, whatever the mount point says).
+/// such file system, and ClientWrite on those a container mounts writable. EFS allows what
+/// either the identity or the file system policy allows, so under a file system policy that
+/// does not grant them, a mount without ClientMount fails and one without ClientWrite is
+/// read-only whatever the mount point says.
 /// Source: https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
 pub(super) fn efs(volumes: &[Volume]) -> Vec<Statement> {
     let iam = || {
