@@ -304,14 +304,7 @@ pub fn put_sidecar_secrets(
         .secrets
         .iter()
         .filter(|(n, _)| taken.insert(n.clone()))
-        .map(|(n, kind)| {
-            let leaf = n.to_ascii_lowercase().replace('_', "-");
-            let leaf = match leaf.trim_matches('-') {
-                "" => "key",
-                l => l,
-            };
-            json!({ "name": n, "value_from": super::secret_arn(region, *kind, leaf) })
-        })
+        .map(|(n, kind)| super::secret(region, n, *kind))
         .collect();
     put(
         c,

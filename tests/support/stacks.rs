@@ -765,6 +765,16 @@ fn ecr(region: Option<&str>, repo: &str, tag: &str) -> String {
     format!("123456789012.dkr.ecr.{r}.amazonaws.com/{repo}:{tag}")
 }
 
+/// A `secrets` entry for the variable `name`, its ARN of the given kind named after it.
+fn secret(region: Option<&str>, name: &str, kind: usize) -> Value {
+    let leaf = name.to_ascii_lowercase().replace('_', "-");
+    let leaf = match leaf.trim_matches('-') {
+        "" => "key",
+        l => l,
+    };
+    json!({ "name": name, "value_from": secret_arn(region, kind, leaf) })
+}
+
 fn secret_arn(region: Option<&str>, kind: usize, name: &str) -> String {
     let r = region.unwrap_or("eu-west-1");
     match kind {
@@ -917,14 +927,7 @@ fn assemble_service(
         .secrets
         .iter()
         .filter(|(n, _)| taken.insert(n.clone()))
-        .map(|(n, kind)| {
-            let leaf = n.to_ascii_lowercase().replace('_', "-");
-            let leaf = match leaf.trim_matches('-') {
-                "" => "key",
-                l => l,
-            };
-            json!({ "name": n, "value_from": secret_arn(region, *kind, leaf) })
-        })
+        .map(|(n, kind)| secret(region, n, *kind))
         .collect();
     if !secrets.is_empty() {
         o.insert("secrets".into(), Value::Array(secrets));
