@@ -540,6 +540,28 @@ fn bare(e: Expr) -> Expr {
     }
 }
 
+/// hcl-rs's parser keeps `$${` in a template's raw text but decodes `%%{` to `%{`, which its own
+/// template parser then reads as a directive. gen-tf writes no directives, so every `%{` here
+/// is literal text: spell it as the escape again.
+fn hcl_rs_template(t: hcl::expr::TemplateExpr) -> hcl::expr::TemplateExpr {
+    use hcl::expr::TemplateExpr;
+    match t {
+        TemplateExpr::QuotedString(raw) => {
+            let mut out = String::with_capacity(raw.len());
+            let mut prev = None;
+            for (i, c) in raw.char_indices() {
+                if c == '%' && raw[i + 1..].starts_with('{') && prev != Some('%') {
+                    out.push('%');
+                }
+                out.push(c);
+                prev = Some(c);
+            }
+            TemplateExpr::QuotedString(out)
+        }
+        heredoc => heredoc,
+    }
+}
+
 /// Makes a parsed body comparable with the IR it was printed from. The printer may legitimately
 /// change the spelling but not the meaning: it adds parentheses, quotes keys that need it,
 /// unwraps `"${x}"` and quoted type constraints, and writes `-1` (which parses as negation).
@@ -560,7 +582,9 @@ fn norm(e: Expression) -> Expression {
                 })
                 .collect(),
         ),
-        Expression::TemplateExpr(t) => template(&Template::from_expr(&t).unwrap()),
+        Expression::TemplateExpr(t) => {
+            template(&Template::from_expr(&hcl_rs_template(*t)).unwrap())
+        }
         Expression::Operation(op) => match *op {
             hcl::expr::Operation::Unary(u) => match (u.operator, norm(u.expr)) {
                 (UnaryOperator::Neg, Expression::Number(n)) => Expression::Number(-n),

@@ -148,7 +148,7 @@ resource "aws_vpc_security_group_egress_rule" "worker_to_vpc_endpoints" {
 }
 
 resource "aws_ecs_task_definition" "worker" {
-  #checkov:skip=CKV_AWS_336:worker writes to its root filesystem (read_only_root_filesystem is not set)
+  #checkov:skip=CKV_AWS_336:worker, xray-daemon writes to its root filesystem (read_only_root_filesystem is not set)
   family                   = "queue-worker-prd-worker"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"

@@ -4,11 +4,12 @@
 use crate::ir::Expr;
 
 use crate::ir;
+use crate::resolve::container::{HealthCheck, Settings};
 use crate::resolve::{Container, Service};
 
 use super::{Ctx, VarType};
 
-/// One container definition, in the field order of ECS's own documentation.
+/// One container definition, its fields in the order of ECS's ContainerDefinition.
 pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
     let image = match &c.image {
         Some(i) => ir::str(i.clone()),
@@ -21,11 +22,15 @@ pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
             ),
         ),
     };
-    let mut fields: Vec<(&str, Expr)> = vec![
-        ("name", ir::str(c.name.clone())),
-        ("image", image),
-        ("essential", ir::bool(c.essential)),
-    ];
+    let s = &c.settings;
+    let mut fields: Vec<(&str, Expr)> = vec![("name", ir::str(c.name.clone())), ("image", image)];
+    if let Some(r) = &s.repository_credentials {
+        fields.push((
+            "repositoryCredentials",
+            ir::object([("credentialsParameter", ir::str(r.arn.clone()))]),
+        ));
+    }
+    fields.push(("essential", ir::bool(c.essential)));
     if let Some(m) = c.memory {
         fields.push(("memory", ir::int(i64::from(m))));
     }
@@ -41,12 +46,21 @@ pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
             ])]),
         ));
     }
+    push_strings(&mut fields, "entryPoint", &s.entry_point);
+    push_strings(&mut fields, "command", &s.command);
     if !c.environment.is_empty() {
         fields.push((
             "environment",
             ir::list(c.environment.iter().map(|(k, v)| {
                 ir::object([("name", ir::str(k.clone())), ("value", ir::str(v.clone()))])
             })),
+        ));
+    }
+    storage(&mut fields, s);
+    if let Some(init) = s.init_process_enabled {
+        fields.push((
+            "linuxParameters",
+            ir::object([("initProcessEnabled", ir::bool(init))]),
         ));
     }
     if !c.secrets.is_empty() {
@@ -60,10 +74,102 @@ pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
             })),
         ));
     }
+    lifecycle(&mut fields, c);
+    fields.push(("logConfiguration", log_configuration(ctx, svc, &c.name)));
+    if let Some(h) = &s.health_check {
+        fields.push(("healthCheck", health_check(h)));
+    }
+    ir::object(fields)
+}
+
+fn push_strings<'a>(fields: &mut Vec<(&'a str, Expr)>, key: &'a str, values: &[String]) {
+    if !values.is_empty() {
+        fields.push((key, ir::list(values.iter().map(|v| ir::str(v.clone())))));
+    }
+}
+
+/// `environmentFiles` and `mountPoints`: what the container reads from S3 and the volumes.
+fn storage(fields: &mut Vec<(&str, Expr)>, s: &Settings) {
+    if !s.environment_files.is_empty() {
+        fields.push((
+            "environmentFiles",
+            ir::list(
+                s.environment_files.iter().map(|f| {
+                    ir::object([("value", ir::str(f.arn.clone())), ("type", ir::str("s3"))])
+                }),
+            ),
+        ));
+    }
+    if !s.mount_points.is_empty() {
+        // readOnly is written even when false: it is what ECS reports back.
+        fields.push((
+            "mountPoints",
+            ir::list(s.mount_points.iter().map(|m| {
+                ir::object([
+                    ("sourceVolume", ir::str(m.volume.clone())),
+                    ("containerPath", ir::str(m.path.clone())),
+                    ("readOnly", ir::bool(m.read_only)),
+                ])
+            })),
+        ));
+    }
+}
+
+/// How the container starts, runs and stops: dependencies, stop timeout, user, working
+/// directory, root filesystem and limits.
+fn lifecycle(fields: &mut Vec<(&str, Expr)>, c: &Container) {
+    let s = &c.settings;
+    if !s.depends_on.is_empty() {
+        fields.push((
+            "dependsOn",
+            ir::list(s.depends_on.iter().map(|d| {
+                ir::object([
+                    ("containerName", ir::str(d.container.clone())),
+                    ("condition", ir::str(d.condition.as_str())),
+                ])
+            })),
+        ));
+    }
+    if let Some(t) = s.stop_timeout {
+        fields.push(("stopTimeout", ir::int(i64::from(t))));
+    }
+    if let Some(u) = &s.user {
+        fields.push(("user", ir::str(u.clone())));
+    }
+    if let Some(w) = &s.working_directory {
+        fields.push(("workingDirectory", ir::str(w.clone())));
+    }
     if c.read_only_root_filesystem {
         fields.push(("readonlyRootFilesystem", ir::bool(true)));
     }
-    fields.push(("logConfiguration", log_configuration(ctx, svc, &c.name)));
+    if !s.ulimits.is_empty() {
+        fields.push((
+            "ulimits",
+            ir::list(s.ulimits.iter().map(|u| {
+                ir::object([
+                    ("name", ir::str(u.name.as_str())),
+                    ("softLimit", ir::int(i64::from(u.soft))),
+                    ("hardLimit", ir::int(i64::from(u.hard))),
+                ])
+            })),
+        ));
+    }
+}
+
+/// The health check with every value written, ECS's defaults included.
+fn health_check(h: &HealthCheck) -> Expr {
+    let mut fields = vec![
+        (
+            "command",
+            ir::list(h.command.iter().map(|c| ir::str(c.clone()))),
+        ),
+        ("interval", ir::int(i64::from(h.interval))),
+        ("timeout", ir::int(i64::from(h.timeout))),
+        ("retries", ir::int(i64::from(h.retries))),
+    ];
+    if let Some(p) = h.start_period {
+        fields.push(("startPeriod", ir::int(i64::from(p))));
+    }
     ir::object(fields)
 }
 

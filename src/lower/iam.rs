@@ -2,9 +2,9 @@
 //! service's secrets) and a task role (the application's own identity), each trusting only ECS
 //! tasks of this account.
 
-use crate::ir::{self, Block, Body, Expr};
+use crate::ir::{self, Block, Body, Expr, Part};
 use crate::model::iam::ConditionValue;
-use crate::resolve::iam::Statement;
+use crate::resolve::iam::{OwnArn, Statement};
 use crate::resolve::Service;
 
 use super::Ctx;
@@ -29,6 +29,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
         attachment(&execution, &execution, EXECUTION_POLICY_ARN),
     ];
     out.extend(inline_policy(
+        ctx,
         &execution,
         "start-tasks",
         &svc.roles.execution,
@@ -40,7 +41,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
         &svc.names.task_role,
         format!("Application role of {name}."),
     ));
-    out.extend(inline_policy(&task, "application", &svc.roles.task));
+    out.extend(inline_policy(ctx, &task, "application", &svc.roles.task));
     for (i, arn) in svc.roles.task_managed_policies.iter().enumerate() {
         out.push(attachment(&format!("{task}_{i}"), &task, arn));
     }
@@ -86,7 +87,12 @@ fn attachment(label: &str, role: &str, policy_arn: &str) -> Block {
 }
 
 /// The role's inline policy, when it has statements.
-fn inline_policy(role: &str, name: &str, statements: &[Statement]) -> Option<Block> {
+fn inline_policy(
+    ctx: &mut Ctx<'_>,
+    role: &str,
+    name: &str,
+    statements: &[Statement],
+) -> Option<Block> {
     if statements.is_empty() {
         return None;
     }
@@ -96,7 +102,7 @@ fn inline_policy(role: &str, name: &str, statements: &[Statement]) -> Option<Blo
         Body::new()
             .attr("name", ir::str(name))
             .attr("role", ir::reference("aws_iam_role", role, &["id"]))
-            .attr("policy", policy(statements)),
+            .attr("policy", policy(ctx, statements)),
     ))
 }
 
@@ -133,17 +139,18 @@ fn assume_ecs_tasks(ctx: &mut Ctx<'_>) -> Expr {
 }
 
 /// `jsonencode({ Version, Statement })` of statements, keys in IAM's documented order.
-fn policy(statements: &[Statement]) -> Expr {
+fn policy(ctx: &mut Ctx<'_>, statements: &[Statement]) -> Expr {
+    let statements: Vec<Expr> = statements.iter().map(|s| statement(ctx, s)).collect();
     ir::call(
         "jsonencode",
         vec![ir::object([
             ("Version", ir::str("2012-10-17")),
-            ("Statement", ir::list(statements.iter().map(statement))),
+            ("Statement", ir::list(statements)),
         ])],
     )
 }
 
-fn statement(s: &Statement) -> Expr {
+fn statement(ctx: &mut Ctx<'_>, s: &Statement) -> Expr {
     let strings = |v: &[String]| ir::list(v.iter().map(|x| ir::str(x.clone())));
     let mut fields = Vec::new();
     if let Some(sid) = &s.sid {
@@ -151,7 +158,9 @@ fn statement(s: &Statement) -> Expr {
     }
     fields.push(("Effect", ir::str(s.effect.as_str())));
     fields.push(("Action", strings(&s.actions)));
-    fields.push(("Resource", strings(&s.resources)));
+    let mut resources: Vec<Expr> = s.resources.iter().map(|r| ir::str(r.clone())).collect();
+    resources.extend(s.own_resources.iter().map(|a| own_arn(ctx, a)));
+    fields.push(("Resource", ir::list(resources)));
     if !s.conditions.is_empty() {
         fields.push((
             "Condition",
@@ -170,4 +179,24 @@ fn statement(s: &Statement) -> Expr {
         ));
     }
     ir::object(fields)
+}
+
+/// `arn:${partition}:<service>:<region>:${account}:<resource>`: the partition and account from
+/// the provider's data sources, the region from the stack (or `var.region`).
+fn own_arn(ctx: &mut Ctx<'_>, a: &OwnArn) -> Expr {
+    let partition = ctx.data("aws_partition", &["partition"]);
+    let account = ctx.data("aws_caller_identity", &["account_id"]);
+    let region = match &ctx.stack.region {
+        Some(r) => Part::Lit(r.clone()),
+        None => Part::Interp(ctx.region()),
+    };
+    ir::template(vec![
+        Part::Lit("arn:".to_owned()),
+        Part::Interp(partition),
+        Part::Lit(format!(":{}:", a.service)),
+        region,
+        Part::Lit(":".to_owned()),
+        Part::Interp(account),
+        Part::Lit(format!(":{}", a.resource)),
+    ])
 }

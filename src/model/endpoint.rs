@@ -216,6 +216,12 @@ pub fn resolve(stack: &Stack) -> Vec<Endpoint> {
         Some(VpcEndpoints::Preset(Preset::FargatePrivate)) => needs(stack)
             .into_iter()
             .filter(|n| !existing(stack).any(|e| e.service == n.service && e.ty == n.ty))
+            // One endpoint serves every purpose that needs it (s3 for image layers and for
+            // environment files, secretsmanager for secrets and registry credentials).
+            .filter({
+                let mut seen = std::collections::BTreeSet::new();
+                move |n| seen.insert((n.service, n.ty))
+            })
             .map(|n| Endpoint {
                 service: n.service.to_owned(),
                 ty: n.ty,
@@ -282,6 +288,8 @@ pub enum Purpose {
     Logs,
     Secrets,
     Tracing,
+    EnvironmentFiles,
+    RepositoryCredentials,
 }
 
 impl Purpose {
@@ -292,6 +300,8 @@ impl Purpose {
             Self::Logs => "cannot send awslogs logs to CloudWatch Logs",
             Self::Secrets => "cannot read secrets",
             Self::Tracing => "cannot send traces to X-Ray",
+            Self::EnvironmentFiles => "cannot download environment_files from S3",
+            Self::RepositoryCredentials => "cannot read repository_credentials",
         }
     }
 }
@@ -361,6 +371,8 @@ pub struct ImageRef {
     /// The sidecar's name; `None` for the main container.
     pub sidecar: Option<String>,
     pub source: ImageSource,
+    /// Whether the container gives `repository_credentials` for its registry.
+    pub has_credentials: bool,
 }
 
 /// Every image a service's task pulls: the main container's, then the sidecars'.
@@ -369,12 +381,14 @@ pub fn images(svc: &Service) -> Vec<ImageRef> {
         path: "image".to_owned(),
         sidecar: None,
         source: image_source(svc.image.as_deref()),
+        has_credentials: svc.container.repository_credentials.is_some(),
     }];
     for (i, s) in svc.sidecars.iter().enumerate() {
         out.push(ImageRef {
             path: format!("sidecars[{i}].image"),
             sidecar: Some(s.name.clone()),
             source: image_source(Some(&s.image)),
+            has_credentials: s.container.repository_credentials.is_some(),
         });
     }
     if let Some(daemon) = svc.xray_daemon() {
@@ -382,6 +396,7 @@ pub fn images(svc: &Service) -> Vec<ImageRef> {
             path: "observability.xray_daemon_image".to_owned(),
             sidecar: Some(daemon.name),
             source: image_source(Some(&daemon.image)),
+            has_credentials: false,
         });
     }
     out
@@ -403,8 +418,9 @@ pub fn secret_endpoint(value_from: &str) -> &'static str {
 /// Fargate platform 1.4.0+ pulls images, reads secrets and ships awslogs through the task's
 /// own network interface, so these are the task's needs. It needs ecr.api, ecr.dkr and the s3
 /// Gateway endpoint (image layers live in S3; S3 Interface endpoints cannot be used by ECR),
-/// logs for awslogs, and secretsmanager / ssm for secrets. Fargate does not need the ECS
-/// endpoints.
+/// logs for awslogs, secretsmanager / ssm for secrets, the s3 Gateway endpoint for
+/// environment files and secretsmanager for private registry credentials (which the task reads
+/// through its own network interface, like secrets). Fargate does not need the ECS endpoints.
 /// Sources: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html,
 /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html
 pub fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, Purpose)> {
@@ -422,6 +438,20 @@ pub fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, Purpose)
     out.push(("logs", Interface, Purpose::Logs));
     for s in svc.all_secrets() {
         out.push((secret_endpoint(&s.value_from), Interface, Purpose::Secrets));
+    }
+    // Environment files are read from S3, and private registry credentials from Secrets
+    // Manager, through the task's own network interface, like secrets.
+    if svc
+        .containers()
+        .any(|(_, c)| !c.environment_files.is_empty())
+    {
+        out.push(("s3", Gateway, Purpose::EnvironmentFiles));
+    }
+    if svc
+        .containers()
+        .any(|(_, c)| c.repository_credentials.is_some())
+    {
+        out.push(("secretsmanager", Interface, Purpose::RepositoryCredentials));
     }
     // The daemon sends segments to the X-Ray API.
     // Source: https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html
@@ -445,12 +475,14 @@ const NEED_ORDER: &[&str] = &[
 ];
 
 /// The endpoints that the stack's tasks need to start and run without a NAT gateway, each with
-/// the services that need it, in a fixed order.
+/// the services that need it, in a fixed order. An endpoint needed for two purposes is listed
+/// once per purpose, so that a missing one names what fails for whom.
 pub fn needs(stack: &Stack) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
     for (name, svc) in stack.services() {
         for (service, ty, purpose) in service_needs(svc) {
-            match out.iter_mut().find(|n| n.service == service && n.ty == ty) {
+            let same = |n: &&mut Need| n.service == service && n.ty == ty && n.purpose == purpose;
+            match out.iter_mut().find(same) {
                 Some(n) if n.users.last() == Some(name) => {}
                 Some(n) => n.users.push(name.clone()),
                 None => out.push(Need {

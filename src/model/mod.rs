@@ -9,6 +9,7 @@ pub mod names;
 pub mod scaling;
 pub mod service;
 pub mod stack;
+pub mod volume;
 
 pub use endpoint::{EndpointConfig, EndpointSpec, EndpointType, Network, VpcEndpoints};
 pub use names::{ServiceName, StackName};

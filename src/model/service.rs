@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::container::ContainerFields;
 use super::iam::TaskRole;
 use super::scaling::AutoScaling;
+use super::volume::Volume;
 
 /// A service: one task definition, one ECS service, and what they need around them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -68,6 +69,11 @@ pub struct Service {
     /// The main container's settings, which sidecars take too.
     #[serde(flatten)]
     pub container: ContainerFields,
+    /// The task's data volumes by name (letters, digits, `_` and `-`), which containers mount
+    /// with `mount_points`: `{}` for a bind volume (task storage, for example a writable `/tmp`
+    /// under a read-only root filesystem), or `{ efs: {...} }` for an Amazon EFS file system.
+    #[serde(default)]
+    pub volumes: BTreeMap<String, Volume>,
 }
 
 /// `memory_reservation`: a number of MiB, or `{ strategy: ... }`.

@@ -1,8 +1,16 @@
 //! Resolved containers: the service's own and its sidecars, in one shape.
 
 use crate::model::aws::Arn;
+use crate::model::container::{ContainerCondition, ContainerFields, MountPoint, Ulimit};
 use crate::model::service::Sidecar;
 use crate::model::{self, ServiceName};
+
+/// Docker's health check defaults, which ECS applies too. gen-tf writes them, so the task
+/// definition says what runs and the timeout can be checked against the interval.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+pub const HEALTH_CHECK_INTERVAL: u32 = 30;
+pub const HEALTH_CHECK_TIMEOUT: u32 = 5;
+pub const HEALTH_CHECK_RETRIES: u32 = 3;
 
 /// One container definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +28,61 @@ pub struct Container {
     pub environment: Vec<(String, String)>,
     pub secrets: Vec<Secret>,
     pub read_only_root_filesystem: bool,
+    /// The other container fields, resolved the same way for every container.
+    pub settings: Settings,
+}
+
+/// What the stack's container fields set beyond the image, memory, port and environment.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    pub health_check: Option<HealthCheck>,
+    pub command: Vec<String>,
+    pub entry_point: Vec<String>,
+    pub working_directory: Option<String>,
+    pub user: Option<String>,
+    pub stop_timeout: Option<u32>,
+    pub depends_on: Vec<Dependency>,
+    pub mount_points: Vec<MountPoint>,
+    pub ulimits: Vec<Ulimit>,
+    pub init_process_enabled: Option<bool>,
+    pub environment_files: Vec<EnvironmentFile>,
+    pub repository_credentials: Option<RepositoryCredentials>,
+}
+
+/// A health check with ECS's defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthCheck {
+    pub command: Vec<String>,
+    pub interval: u32,
+    pub timeout: u32,
+    pub retries: u32,
+    /// `None`: no grace period.
+    pub start_period: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub container: String,
+    pub condition: ContainerCondition,
+}
+
+/// An environment file in S3, with the bucket the execution role must be allowed to locate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironmentFile {
+    /// The object's ARN, for `value` and `s3:GetObject`.
+    pub arn: String,
+    /// `arn:<partition>:s3:::<bucket>`, for `s3:GetBucketLocation`.
+    pub bucket_arn: String,
+}
+
+/// A private registry's credentials in Secrets Manager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryCredentials {
+    /// The ARN as the stack gives it, for `credentialsParameter`.
+    pub arn: String,
+    /// The secret the execution role reads (a partial ARN completed as for `secrets`).
+    pub secret: String,
+    pub kms_key_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +131,7 @@ pub(super) fn main(
         environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
         read_only_root_filesystem: svc.container.read_only_root_filesystem.unwrap_or(false),
+        settings: settings(&svc.container)?,
     })
 }
 
@@ -87,7 +151,69 @@ pub(super) fn sidecar(s: &Sidecar) -> Option<Container> {
             .collect(),
         secrets: s.container.secrets.iter().map(secret).collect(),
         read_only_root_filesystem: s.container.read_only_root_filesystem.unwrap_or(false),
+        settings: settings(&s.container)?,
     })
+}
+
+/// The container fields every container takes; `None` when a rule let a bad ARN through.
+fn settings(f: &ContainerFields) -> Option<Settings> {
+    Some(Settings {
+        health_check: f.health_check.as_ref().map(|h| HealthCheck {
+            command: h.command.clone(),
+            interval: h.interval.unwrap_or(HEALTH_CHECK_INTERVAL),
+            timeout: h.timeout.unwrap_or(HEALTH_CHECK_TIMEOUT),
+            retries: h.retries.unwrap_or(HEALTH_CHECK_RETRIES),
+            start_period: h.start_period,
+        }),
+        command: f.command.clone(),
+        entry_point: f.entry_point.clone(),
+        working_directory: f.working_directory.clone(),
+        user: f.user.clone(),
+        stop_timeout: f.stop_timeout,
+        depends_on: f
+            .depends_on
+            .iter()
+            .map(|d| Dependency {
+                container: d.container.clone(),
+                condition: d.condition,
+            })
+            .collect(),
+        mount_points: f.mount_points.clone(),
+        ulimits: f.ulimits.clone(),
+        init_process_enabled: f.init_process_enabled,
+        environment_files: f
+            .environment_files
+            .iter()
+            .map(|arn| environment_file(arn))
+            .collect::<Option<_>>()?,
+        repository_credentials: match &f.repository_credentials {
+            None => None,
+            Some(r) => Some(repository_credentials(r)?),
+        },
+    })
+}
+
+/// An S3 object ARN, `arn:<partition>:s3:::<bucket>/<key>`, and its bucket's ARN.
+pub fn environment_file(arn: &str) -> Option<EnvironmentFile> {
+    let a = Arn::parse(arn).ok().filter(|a| a.service == "s3")?;
+    let (bucket, key) = a.resource.split_once('/')?;
+    (!bucket.is_empty() && !key.is_empty()).then(|| EnvironmentFile {
+        arn: arn.to_owned(),
+        bucket_arn: format!("arn:{}:s3:::{bucket}", a.partition),
+    })
+}
+
+fn repository_credentials(
+    r: &model::container::RepositoryCredentials,
+) -> Option<RepositoryCredentials> {
+    match secret_source(r.secret_arn()) {
+        SecretSource::SecretsManager { arn } => Some(RepositoryCredentials {
+            arn: r.secret_arn().to_owned(),
+            secret: arn,
+            kms_key_arn: r.kms_key_arn().map(str::to_owned),
+        }),
+        SecretSource::Parameter { .. } => None,
+    }
 }
 
 /// A reservation the memory rules have accepted (positive, and below the limits) as MiB;

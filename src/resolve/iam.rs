@@ -11,6 +11,7 @@ use crate::model::iam::{ConditionValue, Effect};
 use crate::model::{self, Stack};
 
 use super::container::{Container, SecretSource};
+use super::volume::Volume;
 
 /// One policy statement, as IAM reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,16 @@ pub struct Statement {
     pub actions: Vec<String>,
     pub resources: Vec<String>,
     pub conditions: BTreeMap<String, BTreeMap<String, ConditionValue>>,
+    /// Resources in the module's own partition, region and account, which only Terraform knows:
+    /// written after `resources` as `arn:<partition>:<service>:<region>:<account>:<resource>`.
+    pub own_resources: Vec<OwnArn>,
+}
+
+/// The parts of an ARN in the module's own partition, region and account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnArn {
+    pub service: &'static str,
+    pub resource: String,
 }
 
 impl Statement {
@@ -31,6 +42,7 @@ impl Statement {
             actions: actions.iter().map(|a| (*a).to_owned()).collect(),
             resources,
             conditions: BTreeMap::new(),
+            own_resources: Vec::new(),
         }
     }
 }
@@ -85,12 +97,16 @@ fn statement(s: &model::iam::Statement) -> Statement {
         actions: s.actions.clone(),
         resources: s.resources.clone(),
         conditions: s.conditions.clone(),
+        own_resources: Vec::new(),
     }
 }
 
-/// Read access to exactly the secrets and parameters the containers name, and decryption with
-/// exactly the customer-managed keys that encrypt them.
-/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+/// Read access to exactly the secrets and parameters the containers name (private registry
+/// credentials included), decryption with exactly the customer-managed keys that encrypt them,
+/// and read access to exactly their environment files.
+/// Sources: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html,
+/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html,
+/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html
 fn execution(containers: &[&Container]) -> Vec<Statement> {
     let secrets = containers.iter().flat_map(|c| &c.secrets);
     let mut managed = BTreeSet::new();
@@ -103,14 +119,72 @@ fn execution(containers: &[&Container]) -> Vec<Statement> {
         };
         keys.extend(s.kms_key_arn.clone());
     }
+    for r in containers
+        .iter()
+        .filter_map(|c| c.settings.repository_credentials.as_ref())
+    {
+        managed.insert(r.secret.clone());
+        keys.extend(r.kms_key_arn.clone());
+    }
+    let files = containers
+        .iter()
+        .flat_map(|c| &c.settings.environment_files);
+    let objects: BTreeSet<String> = files.clone().map(|f| f.arn.clone()).collect();
+    let buckets: BTreeSet<String> = files.map(|f| f.bucket_arn.clone()).collect();
     let mut out = Vec::new();
     for (action, resources) in [
         ("secretsmanager:GetSecretValue", managed),
         ("ssm:GetParameters", params),
         ("kms:Decrypt", keys),
+        ("s3:GetObject", objects),
+        ("s3:GetBucketLocation", buckets),
     ] {
         if !resources.is_empty() {
             out.push(Statement::allow(&[action], resources.into_iter().collect()));
+        }
+    }
+    out
+}
+
+/// What the task role needs for EFS volumes mounted with `iam: 'ENABLED'`: ClientMount on each
+/// such file system, and ClientWrite on those a container mounts writable. EFS allows what
+/// either the identity or the file system policy allows, so under a file system policy that
+/// does not grant them, a mount without ClientMount fails and one without ClientWrite is
+/// read-only whatever the mount point says.
+/// Source: https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+pub(super) fn efs(volumes: &[Volume]) -> Vec<Statement> {
+    let iam = || {
+        volumes
+            .iter()
+            .filter_map(|v| v.efs.as_ref())
+            .filter(|e| e.iam)
+    };
+    let mut out = Vec::new();
+    for (action, file_systems) in [
+        (
+            "elasticfilesystem:ClientMount",
+            iam()
+                .map(|e| e.file_system_id.clone())
+                .collect::<BTreeSet<_>>(),
+        ),
+        (
+            "elasticfilesystem:ClientWrite",
+            iam()
+                .filter(|e| e.written)
+                .map(|e| e.file_system_id.clone())
+                .collect(),
+        ),
+    ] {
+        if !file_systems.is_empty() {
+            let mut s = Statement::allow(&[action], Vec::new());
+            s.own_resources = file_systems
+                .into_iter()
+                .map(|id| OwnArn {
+                    service: "elasticfilesystem",
+                    resource: format!("file-system/{id}"),
+                })
+                .collect();
+            out.push(s);
         }
     }
     out

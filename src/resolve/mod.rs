@@ -15,6 +15,7 @@ pub mod endpoint;
 pub mod iam;
 pub mod scaling;
 pub mod service;
+pub mod volume;
 
 use std::collections::{BTreeMap, BTreeSet};
 

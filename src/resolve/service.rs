@@ -8,6 +8,7 @@ use crate::model::{self, ServiceName, StackName};
 use super::container::{self, Container};
 use super::iam::{self, Roles};
 use super::scaling::{self, Scaling};
+use super::volume::{self, Volume};
 
 /// CloudWatch Logs retention when the stack sets none.
 pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
@@ -158,6 +159,8 @@ pub struct Task {
     pub platform_version: String,
     /// `None` means Fargate's default of 20 GiB.
     pub ephemeral_storage_gib: Option<u32>,
+    /// The task's volumes, in name order.
+    pub volumes: Vec<Volume>,
 }
 
 /// Where the tasks run.
@@ -208,6 +211,9 @@ pub(super) fn resolve(
     for s in svc.sidecars.iter().chain(&svc.xray_daemon()) {
         containers.push(container::sidecar(s)?);
     }
+    let volumes = volume::resolve(svc, &containers);
+    let mut roles = iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>());
+    roles.task.extend(iam::efs(&volumes));
     Some(Service {
         name: name.clone(),
         names: names.clone(),
@@ -221,6 +227,7 @@ pub(super) fn resolve(
                 .clone()
                 .unwrap_or_else(|| DEFAULT_PLATFORM_VERSION.to_owned()),
             ephemeral_storage_gib: svc.ephemeral_storage_gib,
+            volumes: volumes.clone(),
         },
         placement: placement(svc)?,
         desired_count: svc.effective_desired_count(),
@@ -237,8 +244,8 @@ pub(super) fn resolve(
                     .unwrap_or(DEFAULT_GRACE_PERIOD),
             }),
         },
-        egress: egress(name, svc),
-        roles: iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>()),
+        egress: [egress(name, svc), volume::egress(name, &volumes)].concat(),
+        roles,
         scaling: match &svc.auto_scaling {
             None => None,
             Some(a) => Some(scaling::resolve(&names, name, svc, a)?),

@@ -342,7 +342,11 @@ fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>)
         let found = has(need.service, need.ty);
         if nat {
             let s3_interface = has("s3", EndpointType::Interface);
-            if need.service == "s3" && found.is_none() && s3_interface.is_some() {
+            if need.purpose == Purpose::ImagePull
+                && need.service == "s3"
+                && found.is_none()
+                && s3_interface.is_some()
+            {
                 out.push(
                     Diagnostic::new(&ENDPOINT_S3_INTERFACE,
                         s3_interface.map(|e| e.path.clone()).unwrap_or_default(),
@@ -423,15 +427,19 @@ fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
                 None => format!("{name}'s image"),
             };
             let path = format!("{base}.{}", image.path);
+            let region = stack.region.as_deref().unwrap_or("the stack's region");
+            let help = if image.has_credentials {
+                format!("repository_credentials let ECS log in to the registry, but not reach it: set network.nat_gateway: true, or copy the image to ECR in {region} (an ECR pull through cache rule can mirror Docker Hub, GitHub, GitLab, Quay and Azure registries)")
+            } else {
+                format!("copy the image to ECR in {region} (an ECR pull through cache rule can mirror Docker Hub and ECR Public), or set network.nat_gateway: true")
+            };
             out.push(
-                Diagnostic::new(&IMAGE_UNREACHABLE,
+                Diagnostic::new(
+                    &IMAGE_UNREACHABLE,
                     path,
                     format!("without a NAT gateway, {whose} cannot be pulled: {why}"),
                 )
-                .help(format!(
-                    "copy the image to ECR in {} (an ECR pull through cache rule can mirror Docker Hub and ECR Public), or set network.nat_gateway: true",
-                    stack.region.as_deref().unwrap_or("the stack's region")
-                )),
+                .help(help),
             );
         }
     }

@@ -6,6 +6,7 @@
 //! passes every rule is resolved ([`crate::resolve`]): lowering never sees an unchecked one.
 
 mod capacity;
+mod container_settings;
 mod containers;
 mod context;
 mod database;
@@ -19,6 +20,7 @@ pub mod rules;
 mod scaling;
 mod secrets;
 mod sizing;
+mod volumes;
 
 use crate::diag::{core, Diagnostic};
 use crate::model::Stack;

@@ -6,8 +6,8 @@ use crate::model::Stack;
 
 use super::context::Context;
 use super::{
-    capacity, containers, database, endpoints, environment, iam, memory, naming, platform, scaling,
-    secrets, sizing,
+    capacity, container_settings, containers, database, endpoints, environment, iam, memory,
+    naming, platform, scaling, secrets, sizing, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -35,6 +35,8 @@ pub static FAMILIES: &[Family] = &[
     family(iam::RULES, iam::check),
     family(secrets::RULES, secrets::check),
     family(containers::RULES, containers::check),
+    family(container_settings::RULES, container_settings::check),
+    family(volumes::RULES, volumes::check),
     family(endpoints::RULES, endpoints::check),
     family(scaling::RULES, scaling::check),
 ];

@@ -16,6 +16,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
 
+#[path = "containers.rs"]
+mod containers;
+
 /// One generated case: the stack and the `-V ENV=...` it is compiled with.
 #[derive(Debug, Clone)]
 pub struct Generated {
@@ -241,6 +244,7 @@ struct Sidecar {
     essential: bool,
     port: Option<u16>,
     environment: Vec<(String, String)>,
+    extras: containers::Extras,
 }
 
 fn sidecar() -> impl Strategy<Value = Sidecar> {
@@ -252,16 +256,20 @@ fn sidecar() -> impl Strategy<Value = Sidecar> {
         any::<bool>(),
         prop::option::of(1u16..=65535),
         prop::collection::vec(("[A-Z_][A-Z0-9_]{0,10}", hostile()), 0..3),
+        containers::extras(),
     )
         .prop_map(
-            |(name, public_image, memory, reservation, essential, port, environment)| Sidecar {
-                name,
-                public_image,
-                memory,
-                reservation,
-                essential,
-                port,
-                environment,
+            |(name, public_image, memory, reservation, essential, port, environment, extras)| {
+                Sidecar {
+                    name,
+                    public_image,
+                    memory,
+                    reservation,
+                    essential,
+                    port,
+                    environment,
+                    extras,
+                }
             },
         )
 }
@@ -532,6 +540,9 @@ struct Service {
     read_only: Option<bool>,
     sidecars: Vec<Sidecar>,
     tags: BTreeMap<String, String>,
+    extras: containers::Extras,
+    volumes: Vec<(String, containers::Volume)>,
+    depends_on: Vec<(usize, usize)>,
 }
 
 fn service() -> impl Strategy<Value = Service> {
@@ -558,11 +569,17 @@ fn service() -> impl Strategy<Value = Service> {
         prop::option::of(scaling()),
         tags(),
     );
-    (platform, container, extras).prop_map(
+    let task = (
+        containers::extras(),
+        containers::volumes(),
+        containers::depends(),
+    );
+    (platform, container, extras, task).prop_map(
         |(
             (size, arch, platform_version, image, memory, capacity),
             (desired_count, port, environment, secrets, read_only, sidecars),
             (database, observability, load_balancer, auto_scaling, tags),
+            (extras, volumes, depends_on),
         )| Service {
             size,
             arch,
@@ -581,6 +598,9 @@ fn service() -> impl Strategy<Value = Service> {
             read_only,
             sidecars,
             tags,
+            extras,
+            volumes,
+            depends_on,
         },
     )
 }
@@ -718,6 +738,8 @@ fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
             }
         }
     }
+    // The built-in 'ecr-layers' s3 policy would deny the tasks their environment files.
+    let files_allowed = entries.get("s3").is_none_or(|e| e.get("policy").is_none());
     if !entries.is_empty() {
         stack.insert(
             "vpc_endpoints".into(),
@@ -727,7 +749,7 @@ fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
     let mut out = Map::new();
     for (name, s) in services {
         if !RESERVED_SERVICES.contains(&name.as_str()) {
-            let v = assemble_service(&name, s, parts.region, nat);
+            let v = assemble_service(&name, s, parts.region, nat, files_allowed);
             out.insert(name, v);
         }
     }
@@ -743,6 +765,16 @@ fn ecr(region: Option<&str>, repo: &str, tag: &str) -> String {
     format!("123456789012.dkr.ecr.{r}.amazonaws.com/{repo}:{tag}")
 }
 
+/// A `secrets` entry for the variable `name`, its ARN of the given kind named after it.
+fn secret(region: Option<&str>, name: &str, kind: usize) -> Value {
+    let leaf = name.to_ascii_lowercase().replace('_', "-");
+    let leaf = match leaf.trim_matches('-') {
+        "" => "key",
+        l => l,
+    };
+    json!({ "name": name, "value_from": secret_arn(region, kind, leaf) })
+}
+
 fn secret_arn(region: Option<&str>, kind: usize, name: &str) -> String {
     let r = region.unwrap_or("eu-west-1");
     match kind {
@@ -753,7 +785,13 @@ fn secret_arn(region: Option<&str>, kind: usize, name: &str) -> String {
     }
 }
 
-fn assemble_service(name: &str, s: Service, region: Option<&str>, nat: bool) -> Value {
+fn assemble_service(
+    name: &str,
+    s: Service,
+    region: Option<&str>,
+    nat: bool,
+    files_allowed: bool,
+) -> Value {
     let (cpu, task_memory) = s.size;
     let mut o = Map::new();
     match &s.image {
@@ -802,8 +840,13 @@ fn assemble_service(name: &str, s: Service, region: Option<&str>, nat: bool) -> 
     // Linux only. ARM64 (the default) and 8 or 16 vCPU need platform 1.4.0, so 1.3.0 is kept
     // for small X86_64 tasks.
     let arm64 = !matches!(s.arch, Some(Some("X86_64")));
+    // Volumes and environment files need 1.4.0 too.
+    let needs_140 = !s.volumes.is_empty()
+        || std::iter::once(&s.extras)
+            .chain(s.sidecars.iter().map(|sc| &sc.extras))
+            .any(|x| !x.environment_files_is_empty());
     let version = match s.platform_version {
-        Some("1.3.0") if arm64 || cpu > 4096 => Some("1.4.0"),
+        Some("1.3.0") if arm64 || cpu > 4096 || needs_140 => Some("1.4.0"),
         v => v,
     };
     match s.arch {
@@ -884,14 +927,7 @@ fn assemble_service(name: &str, s: Service, region: Option<&str>, nat: bool) -> 
         .secrets
         .iter()
         .filter(|(n, _)| taken.insert(n.clone()))
-        .map(|(n, kind)| {
-            let leaf = n.to_ascii_lowercase().replace('_', "-");
-            let leaf = match leaf.trim_matches('-') {
-                "" => "key",
-                l => l,
-            };
-            json!({ "name": n, "value_from": secret_arn(region, *kind, leaf) })
-        })
+        .map(|(n, kind)| secret(region, n, *kind))
         .collect();
     if !secrets.is_empty() {
         o.insert("secrets".into(), Value::Array(secrets));
@@ -952,12 +988,57 @@ fn assemble_service(name: &str, s: Service, region: Option<&str>, nat: bool) -> 
         "read_only_root_filesystem",
         s.read_only.map(Value::from),
     );
+    let place = Placement {
+        region,
+        nat,
+        files_allowed,
+        sidecar_share,
+    };
+    assemble_containers(&mut o, name, &s, &place);
+    if !s.tags.is_empty() {
+        o.insert("tags".into(), json!(s.tags));
+    }
+    Value::Object(o)
+}
+
+/// Where a service's containers run, as their assembly needs it.
+struct Placement<'a> {
+    region: Option<&'a str>,
+    nat: bool,
+    /// Whether no 'ecr-layers' s3 endpoint policy denies environment files.
+    files_allowed: bool,
+    /// MiB of the task the sidecars share.
+    sidecar_share: u32,
+}
+
+/// The task's volumes, the main container's container fields, the sidecars, and the main
+/// container's `depends_on` on them.
+fn assemble_containers(o: &mut Map<String, Value>, name: &str, s: &Service, place: &Placement<'_>) {
+    let Placement {
+        region,
+        nat,
+        files_allowed,
+        sidecar_share,
+    } = *place;
+    let (volume_names, volumes) = containers::volumes_value(&s.volumes);
+    put(o, "volumes", volumes);
+    let mut task = containers::TaskView {
+        region,
+        volumes: &volume_names,
+        files: 0,
+        files_allowed,
+    };
+    let outside_ecr = matches!(s.image, Image::Public(_)) && nat;
+    containers::put_extras(o, &s.extras, outside_ecr, &mut task);
 
     let mut containers: BTreeSet<String> = BTreeSet::from([name.to_owned()]);
-    let sidecars: Vec<Value> = s
+    let kept: Vec<&Sidecar> = s
         .sidecars
         .iter()
         .filter(|sc| containers.insert(sc.name.clone()))
+        .collect();
+    let sidecars: Vec<Value> = kept
+        .iter()
         .map(|sc| {
             let mut c = Map::new();
             c.insert("name".into(), sc.name.clone().into());
@@ -988,16 +1069,27 @@ fn assemble_service(name: &str, s: Service, region: Option<&str>, nat: bool) -> 
             if !env.is_empty() {
                 c.insert("environment".into(), Value::Array(env));
             }
+            containers::put_sidecar_secrets(&mut c, &sc.extras, &names, region);
+            containers::put_extras(&mut c, &sc.extras, sc.public_image && nat, &mut task);
             Value::Object(c)
         })
         .collect();
     if !sidecars.is_empty() {
         o.insert("sidecars".into(), Value::Array(sidecars));
     }
-    if !s.tags.is_empty() {
-        o.insert("tags".into(), json!(s.tags));
-    }
-    Value::Object(o)
+    let views: Vec<containers::SidecarView<'_>> = kept
+        .iter()
+        .map(|sc| containers::SidecarView {
+            name: &sc.name,
+            essential: sc.essential,
+            healthy: sc.extras.health_check.is_some(),
+        })
+        .collect();
+    put(
+        o,
+        "depends_on",
+        containers::depends_value(&s.depends_on, &views),
+    );
 }
 
 /// `auto_scaling` with policy names that are unique within the service: a policy keeps its

@@ -1,0 +1,554 @@
+//! What each container is given beyond image, memory and environment: health checks,
+//! dependencies between containers, mount points, ulimits, environment files, private registry
+//! credentials, and the settings Windows containers do not take. The provider passes all of
+//! them to ECS as JSON without a look; RegisterTaskDefinition, or the task when it starts,
+//! rejects them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
+use crate::model::container::{ContainerCondition, ContainerFields, UlimitName};
+use crate::model::endpoint::{self, secret_endpoint, EndpointType, ECR_LAYERS_POLICY};
+use crate::model::{ServiceName, Stack};
+use crate::resolve::container::{environment_file, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT};
+
+use super::context::Context;
+use super::secrets::ARN_FORMAT;
+
+pub static HEALTH_CHECK: Rule = Rule {
+    code: "health-check",
+    severity: Severity::Error,
+    summary: "A health check whose command does not start with CMD or CMD-SHELL, or whose timeout is not below its interval.",
+    fact: "healthCheck.command is [\"CMD\", executable, args...] or [\"CMD-SHELL\", command]; interval is 5-300 s (default 30), timeout 2-120 s (default 5), retries 1-10, startPeriod 0-300. gen-tf also requires the timeout to be below the interval, so that one check ends before the next is due.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+};
+
+pub static DEPENDS_ON: Rule = Rule {
+    code: "depends-on",
+    severity: Severity::Error,
+    summary: "A depends_on entry naming a container the task does not have, HEALTHY on a container without a health check, COMPLETE or SUCCESS on an essential container, or containers waiting for each other.",
+    fact: "dependsOn names another container of the same task. HEALTHY needs that container to have a healthCheck; COMPLETE and SUCCESS cannot be set on an essential container (the task would stop when it exits). A cycle of dependencies never starts.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html",
+};
+
+pub static MOUNT_POINT: Rule = Rule {
+    code: "mount-point",
+    severity: Severity::Error,
+    summary: "A mount point whose volume the service does not declare, whose path is not absolute, or whose path another mount point of the container already uses.",
+    fact: "mountPoints[].sourceVolume must be the name of a volume of the task definition, and containerPath an absolute path inside the container; Docker refuses two mounts at one path.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_MountPoint.html",
+};
+
+pub static ULIMIT: Rule = Rule {
+    code: "ulimit",
+    severity: Severity::Error,
+    summary: "A ulimit whose soft limit is above its hard limit, a nofile limit above Fargate's 1048576, or the same ulimit twice.",
+    fact: "A soft limit cannot exceed its hard limit. Fargate sets nofile to 65535 by default and takes at most 1048576 for it.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html",
+};
+
+pub static ENVIRONMENT_FILE: Rule = Rule {
+    code: "environment-file",
+    severity: Severity::Error,
+    summary: "An environment file that is not an S3 object ARN ending in .env, more than 10 in a task, on platform 1.3.0, or denied by the s3 endpoint's 'ecr-layers' policy.",
+    fact: "environmentFiles take S3 object ARNs (arn:aws:s3:::bucket/key) of files with the .env extension, at most ten per task definition, on Linux platform version 1.4.0 or later. The task downloads them through its own network, so an s3 Gateway endpoint whose policy allows only ECR's layer bucket denies them.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html",
+};
+
+pub static REPOSITORY_CREDENTIALS: Rule = Rule {
+    code: "repository-credentials",
+    severity: Severity::Error,
+    summary: "repository_credentials that are not the ARN of a Secrets Manager secret.",
+    fact: "repositoryCredentials.credentialsParameter is the ARN of a Secrets Manager secret (not an SSM parameter, not a JSON key of one) that holds the registry's username and password; the execution role needs secretsmanager:GetSecretValue on it.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html",
+};
+
+pub static WINDOWS_CONTAINER: Rule = Rule {
+    code: "windows-container",
+    severity: Severity::Error,
+    summary: "A container setting that Windows containers on Fargate do not take: init_process_enabled, user, ulimits, read_only_root_filesystem.",
+    fact: "Windows containers do not support linuxParameters (initProcessEnabled), user, ulimits or readonlyRootFilesystem; RegisterTaskDefinition rejects them for a Windows task.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows_task_definitions.html",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[
+    &HEALTH_CHECK,
+    &DEPENDS_ON,
+    &MOUNT_POINT,
+    &ULIMIT,
+    &ENVIRONMENT_FILE,
+    &REPOSITORY_CREDENTIALS,
+    &WINDOWS_CONTAINER,
+];
+
+/// Fargate's largest `nofile` limit.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
+pub const FARGATE_NOFILE_MAX: u32 = 1_048_576;
+
+/// Environment files per task definition.
+pub const MAX_ENVIRONMENT_FILES: usize = 10;
+
+/// One container of a task, as the rules see it.
+struct Member<'a> {
+    /// The JSON path of the object that holds its fields.
+    path: String,
+    name: &'a str,
+    essential: bool,
+    fields: &'a ContainerFields,
+}
+
+fn members<'a>(
+    base: &str,
+    name: &'a ServiceName,
+    svc: &'a crate::model::Service,
+) -> Vec<Member<'a>> {
+    let mut out = vec![Member {
+        path: base.to_owned(),
+        name: name.as_str(),
+        essential: true,
+        fields: &svc.container,
+    }];
+    for (i, s) in svc.sidecars.iter().enumerate() {
+        out.push(Member {
+            path: index(&join(base, "sidecars"), i),
+            name: &s.name,
+            essential: s.essential,
+            fields: &s.container,
+        });
+    }
+    out
+}
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        let base = join("services", name.as_str());
+        let task = members(&base, name, svc);
+        let windows = svc.platform().operating_system_family.is_windows();
+        for m in &task {
+            check_health_check(m, out);
+            check_depends_on(m, &task, out);
+            check_mount_points(m, svc, out);
+            check_ulimits(m, out);
+            check_repository_credentials(m, out);
+            if windows {
+                check_windows(m, out);
+            }
+        }
+        check_cycles(&task, out);
+        check_environment_files(stack, svc, &task_files(&task), out);
+    }
+}
+
+/// Every environment file of a task with its path.
+fn task_files<'a>(task: &'a [Member<'a>]) -> Vec<(String, &'a str)> {
+    task.iter()
+        .flat_map(|m| {
+            m.fields
+                .environment_files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (index(&join(&m.path, "environment_files"), i), f.as_str()))
+        })
+        .collect()
+}
+
+fn check_health_check(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(h) = &m.fields.health_check else {
+        return;
+    };
+    let path = join(&m.path, "health_check");
+    let command: Vec<&str> = h.command.iter().map(String::as_str).collect();
+    let problem = match command.as_slice() {
+        [] => Some("the health check has no command".to_owned()),
+        ["CMD" | "CMD-SHELL"] => Some(format!("{:?} is not followed by a command", command[0])),
+        ["CMD" | "CMD-SHELL", ..] => None,
+        [first, ..] => Some(format!(
+            "the command starts with {first:?}, not \"CMD\" or \"CMD-SHELL\""
+        )),
+    };
+    if let Some(why) = problem {
+        out.push(
+            Diagnostic::new(&HEALTH_CHECK, join(&path, "command"), why).help(
+                "write ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'] to run a shell command, or ['CMD', '/bin/healthcheck', 'arg'] to run a program",
+            ),
+        );
+    }
+    let interval = h.interval.unwrap_or(HEALTH_CHECK_INTERVAL);
+    let timeout = h.timeout.unwrap_or(HEALTH_CHECK_TIMEOUT);
+    if timeout >= interval {
+        let at = if h.timeout.is_some() {
+            "timeout"
+        } else {
+            "interval"
+        };
+        out.push(
+            Diagnostic::new(
+                &HEALTH_CHECK,
+                join(&path, at),
+                format!("a timeout of {timeout} s is not below the interval of {interval} s"),
+            )
+            .help(format!(
+                "make the timeout shorter than the interval, for example timeout: {}",
+                (interval / 2).max(2)
+            )),
+        );
+    }
+}
+
+fn check_depends_on(m: &Member<'_>, task: &[Member<'_>], out: &mut Vec<Diagnostic>) {
+    for (i, d) in m.fields.depends_on.iter().enumerate() {
+        let path = index(&join(&m.path, "depends_on"), i);
+        let at = join(&path, "container");
+        let Some(target) = task.iter().find(|t| t.name == d.container) else {
+            let names = task.iter().map(|t| t.name);
+            let help = match did_you_mean(&d.container, names.clone()) {
+                Some(n) => format!("did you mean {n:?}?"),
+                None => format!(
+                    "name one of the task's containers: {}",
+                    names.collect::<Vec<_>>().join(", ")
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    &DEPENDS_ON,
+                    at,
+                    format!("the task has no container named {:?}", d.container),
+                )
+                .help(help),
+            );
+            continue;
+        };
+        if target.name == m.name {
+            out.push(
+                Diagnostic::new(&DEPENDS_ON, at, format!("{} depends on itself", m.name))
+                    .help("name another container of the task"),
+            );
+            continue;
+        }
+        let cond = join(&path, "condition");
+        match d.condition {
+            ContainerCondition::Healthy if target.fields.health_check.is_none() => out.push(
+                Diagnostic::new(
+                    &DEPENDS_ON,
+                    cond,
+                    format!("{} waits for {} to be HEALTHY, but {} has no health_check", m.name, target.name, target.name),
+                )
+                .help(format!("give {} a health_check, or wait for START", target.name)),
+            ),
+            ContainerCondition::Complete | ContainerCondition::Success if target.essential => {
+                out.push(
+                    Diagnostic::new(
+                        &DEPENDS_ON,
+                        cond,
+                        format!(
+                            "{} is essential, so it cannot be waited for with {}: the task stops when it exits",
+                            target.name,
+                            d.condition.as_str()
+                        ),
+                    )
+                    .help(format!(
+                        "make {} a sidecar with essential: false (an init container), or wait for START or HEALTHY",
+                        target.name
+                    )),
+                )
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Containers that wait for each other in a circle; each cycle is reported once, at the
+/// `depends_on` of the first of its containers in task order.
+fn check_cycles(task: &[Member<'_>], out: &mut Vec<Diagnostic>) {
+    let edges: BTreeMap<&str, Vec<&str>> = task
+        .iter()
+        .map(|m| {
+            let targets = m.fields.depends_on.iter().map(|d| d.container.as_str());
+            (m.name, targets.filter(|t| *t != m.name).collect())
+        })
+        .collect();
+    let mut reported: BTreeSet<BTreeSet<&str>> = BTreeSet::new();
+    for m in task {
+        let Some(cycle) = cycle_from(m.name, &edges) else {
+            continue;
+        };
+        let members: BTreeSet<&str> = cycle.iter().copied().collect();
+        if reported.insert(members) {
+            out.push(
+                Diagnostic::new(
+                    &DEPENDS_ON,
+                    join(&m.path, "depends_on"),
+                    format!(
+                        "the containers wait for each other and never start: {}",
+                        cycle.join(" -> ")
+                    ),
+                )
+                .help("remove one of these depends_on entries"),
+            );
+        }
+    }
+}
+
+/// A path of dependencies from `start` back to `start`, if there is one.
+fn cycle_from<'a>(start: &'a str, edges: &BTreeMap<&'a str, Vec<&'a str>>) -> Option<Vec<&'a str>> {
+    fn walk<'a>(
+        at: &'a str,
+        start: &'a str,
+        edges: &BTreeMap<&'a str, Vec<&'a str>>,
+        path: &mut Vec<&'a str>,
+        seen: &mut BTreeSet<&'a str>,
+    ) -> bool {
+        for &next in edges.get(at).into_iter().flatten() {
+            if next == start {
+                path.push(next);
+                return true;
+            }
+            if seen.insert(next) {
+                path.push(next);
+                if walk(next, start, edges, path, seen) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    let mut path = vec![start];
+    walk(start, start, edges, &mut path, &mut BTreeSet::new()).then_some(path)
+}
+
+fn check_mount_points(m: &Member<'_>, svc: &crate::model::Service, out: &mut Vec<Diagnostic>) {
+    let mut paths: BTreeMap<&str, String> = BTreeMap::new();
+    for (i, mp) in m.fields.mount_points.iter().enumerate() {
+        let path = index(&join(&m.path, "mount_points"), i);
+        if !svc.volumes.contains_key(&mp.volume) {
+            let names = svc.volumes.keys().map(String::as_str);
+            let help = match did_you_mean(&mp.volume, names.clone()) {
+                Some(n) => format!("did you mean {n:?}?"),
+                None if svc.volumes.is_empty() => format!(
+                    "declare it in the service's volumes, for example volumes: {{ {}: {{}} }} for task storage",
+                    mp.volume
+                ),
+                None => format!(
+                    "name one of the service's volumes ({}), or declare it in volumes",
+                    names.collect::<Vec<_>>().join(", ")
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    &MOUNT_POINT,
+                    join(&path, "volume"),
+                    format!("the service has no volume named {:?}", mp.volume),
+                )
+                .help(help),
+            );
+        }
+        if !mp.path.starts_with('/') {
+            out.push(
+                Diagnostic::new(
+                    &MOUNT_POINT,
+                    join(&path, "path"),
+                    format!("{:?} is not an absolute path", mp.path),
+                )
+                .help(format!(
+                    "write the path from the root, for example \"/{}\"",
+                    mp.path.trim_start_matches("./")
+                )),
+            );
+        } else if let Some(first) = paths.get(mp.path.as_str()) {
+            out.push(
+                Diagnostic::new(
+                    &MOUNT_POINT,
+                    join(&path, "path"),
+                    format!("{} already mounts a volume at {:?}", first, mp.path),
+                )
+                .help("mount each volume at a path of its own"),
+            );
+        } else {
+            paths.insert(&mp.path, path);
+        }
+    }
+}
+
+fn check_ulimits(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeSet<UlimitName> = BTreeSet::new();
+    for (i, u) in m.fields.ulimits.iter().enumerate() {
+        let path = index(&join(&m.path, "ulimits"), i);
+        let name = u.name.as_str();
+        if !seen.insert(u.name) {
+            out.push(
+                Diagnostic::new(
+                    &ULIMIT,
+                    join(&path, "name"),
+                    format!("the {name} ulimit is set twice"),
+                )
+                .help("keep one entry per ulimit"),
+            );
+        }
+        if u.soft > u.hard {
+            out.push(
+                Diagnostic::new(
+                    &ULIMIT,
+                    join(&path, "soft"),
+                    format!(
+                        "the {name} soft limit {} is above its hard limit {}",
+                        u.soft, u.hard
+                    ),
+                )
+                .help(format!("lower soft to at most {}, or raise hard", u.hard)),
+            );
+        }
+        if u.name == UlimitName::Nofile && u.hard > FARGATE_NOFILE_MAX {
+            out.push(
+                Diagnostic::new(
+                    &ULIMIT,
+                    join(&path, "hard"),
+                    format!(
+                        "Fargate allows nofile up to {FARGATE_NOFILE_MAX}, not {}",
+                        u.hard
+                    ),
+                )
+                .help(format!(
+                    "set hard (and soft) to at most {FARGATE_NOFILE_MAX}"
+                )),
+            );
+        }
+    }
+}
+
+fn check_repository_credentials(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(r) = &m.fields.repository_credentials else {
+        return;
+    };
+    let base = join(&m.path, "repository_credentials");
+    let (arn_path, key_path) = match r {
+        crate::model::container::RepositoryCredentials::Arn(_) => (base.clone(), base.clone()),
+        crate::model::container::RepositoryCredentials::WithKey(_) => (
+            join(&base, "credentials_parameter"),
+            join(&base, "kms_key_arn"),
+        ),
+    };
+    let arn = r.secret_arn();
+    let problem = match super::secrets::secret_problem(arn) {
+        Some(why) => Some(why),
+        None if secret_endpoint(arn) != "secretsmanager" => {
+            Some("it is an SSM parameter; registry credentials live in Secrets Manager".to_owned())
+        }
+        None if arn
+            .split(":secret:")
+            .nth(1)
+            .is_some_and(|n| n.contains(':')) =>
+        {
+            Some("ECS reads the whole secret, not a JSON key or version of it".to_owned())
+        }
+        None => None,
+    };
+    if let Some(why) = problem {
+        out.push(
+            Diagnostic::new(
+                &REPOSITORY_CREDENTIALS,
+                arn_path,
+                format!("{arn:?} is not a Secrets Manager secret ARN: {why}"),
+            )
+            .help("give the ARN of a secret holding {\"username\": ..., \"password\": ...}, for example arn:aws:secretsmanager:us-east-1:123456789012:secret:registry/acme-AbCdEf"),
+        );
+    }
+    if let Some(key) = r.kms_key_arn() {
+        if let Some(why) = super::secrets::resource_problem(key, "kms", "key/") {
+            out.push(
+                Diagnostic::new(&ARN_FORMAT, key_path, format!("{key:?} is not a KMS key ARN: {why}"))
+                    .help("write the key's full ARN, for example arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases are not accepted), or use the credentials' ARN alone when the AWS managed key encrypts the secret"),
+            );
+        }
+    }
+}
+
+fn check_environment_files(
+    stack: &Stack,
+    svc: &crate::model::Service,
+    files: &[(String, &str)],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (path, arn) in files {
+        let problem = match environment_file(arn) {
+            None => Some((
+                format!("{arn:?} is not an S3 object ARN"),
+                "write arn:aws:s3:::<bucket>/<key>.env (S3 ARNs have no region or account)"
+                    .to_owned(),
+            )),
+            Some(_) if !arn.ends_with(".env") => Some((
+                format!("{arn:?} does not have the .env extension that ECS requires"),
+                "name the object with a .env extension, for example app/production.env".to_owned(),
+            )),
+            Some(_) => None,
+        };
+        if let Some((message, help)) = problem {
+            out.push(Diagnostic::new(&ENVIRONMENT_FILE, path.clone(), message).help(help));
+        }
+    }
+    let Some((first, _)) = files.first() else {
+        return;
+    };
+    if files.len() > MAX_ENVIRONMENT_FILES {
+        out.push(
+            Diagnostic::new(
+                &ENVIRONMENT_FILE,
+                files[MAX_ENVIRONMENT_FILES].0.clone(),
+                format!("the task has {} environment files; ECS takes at most {MAX_ENVIRONMENT_FILES} per task definition", files.len()),
+            )
+            .help("merge environment files, or move values into environment or secrets"),
+        );
+    }
+    let platform = svc.platform();
+    if !platform.operating_system_family.is_windows() && svc.platform_version_or_latest() == "1.3.0"
+    {
+        out.push(
+            Diagnostic::new(
+                &ENVIRONMENT_FILE,
+                first.clone(),
+                "environment files need Fargate platform version 1.4.0 or later; the service runs on 1.3.0",
+            )
+            .help("set platform_version: '1.4.0', or remove it (LATEST)"),
+        );
+    }
+    let ecr_layers_only = endpoint::resolve(stack).iter().any(|e| {
+        e.service == "s3"
+            && e.ty == EndpointType::Gateway
+            && e.policy.as_ref().and_then(|p| p.as_str()) == Some(ECR_LAYERS_POLICY)
+    });
+    if ecr_layers_only {
+        out.push(
+            Diagnostic::new(
+                &ENVIRONMENT_FILE,
+                first.clone(),
+                "the s3 Gateway endpoint's 'ecr-layers' policy allows only ECR's layer bucket, so the tasks cannot download their environment files",
+            )
+            .help("give the s3 endpoint a policy document that also allows s3:GetObject on the environment files, or remove its policy"),
+        );
+    }
+}
+
+fn check_windows(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
+    let f = m.fields;
+    let set = [
+        ("init_process_enabled", f.init_process_enabled.is_some()),
+        ("user", f.user.is_some()),
+        ("ulimits", !f.ulimits.is_empty()),
+        (
+            "read_only_root_filesystem",
+            // false is what Windows containers have anyway, and gen-tf does not write it.
+            f.read_only_root_filesystem == Some(true),
+        ),
+    ];
+    for (field, _) in set.iter().filter(|(_, present)| *present) {
+        out.push(
+            Diagnostic::new(
+                &WINDOWS_CONTAINER,
+                join(&m.path, field),
+                format!("Windows containers on Fargate do not take {field}"),
+            )
+            .help(format!("remove {field}, or run the service on LINUX")),
+        );
+    }
+}
