@@ -14,9 +14,10 @@
 //       (no type hints for exported attributes).
 //   --out PATH writes somewhere other than schemas/aws-provider-subset.json.
 //
-// When gen-tf starts to emit a new resource or data source type, add it to RESOURCES or
-// DATA_SOURCES below and run the script again; the Rust self-check reports every type that is
-// missing from the subset.
+// When gen-tf starts to emit a new resource or data source type, add it to
+// scripts/provider-types.json (shared with extract-provider-schema-v5.mjs, which writes the
+// provider 5.100 subset) and run both scripts again; the Rust self-check reports every type that
+// is missing from the subset.
 //
 // Output format (sorted keys, 2-space indent, trailing newline, so reruns give the same bytes):
 //   { "source", "provider_version",
@@ -51,40 +52,14 @@ import { fileURLToPath } from "node:url";
 const PACKAGE = "@cdktf/provider-aws";
 const PACKAGE_VERSION = "21.22.1";
 
-/** Resource types that gen-tf emits. Keep sorted; extend when `lower` emits a new type. */
-const RESOURCES = [
-  "aws_appautoscaling_policy",
-  "aws_appautoscaling_target",
-  "aws_cloudwatch_log_group",
-  "aws_cloudwatch_metric_alarm",
-  "aws_ecs_cluster",
-  "aws_ecs_cluster_capacity_providers",
-  "aws_ecs_service",
-  "aws_ecs_task_definition",
-  "aws_iam_role",
-  "aws_iam_role_policy",
-  "aws_iam_role_policy_attachment",
-  "aws_kms_alias",
-  "aws_kms_key",
-  "aws_security_group",
-  "aws_vpc_endpoint",
-  "aws_vpc_security_group_egress_rule",
-  "aws_vpc_security_group_ingress_rule",
-];
-
-/** Data source types that gen-tf emits. */
-const DATA_SOURCES = [
-  "aws_caller_identity",
-  "aws_ec2_managed_prefix_list",
-  "aws_iam_policy_document",
-  "aws_partition",
-  "aws_prefix_list",
-  "aws_region",
-  "aws_vpc_endpoint_service",
-];
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
+
+/** The resource and data source types that gen-tf emits: one list, shared with
+ * extract-provider-schema-v5.mjs, so that both subsets describe the same types. */
+const TYPES = JSON.parse(fs.readFileSync(path.join(here, "provider-types.json"), "utf8"));
+const RESOURCES = TYPES.resources;
+const DATA_SOURCES = TYPES.data;
 
 function parseArgs(argv) {
   const opts = { out: path.join(root, "schemas", "aws-provider-subset.json") };

@@ -629,5 +629,38 @@ fn subset_agrees_with_tfcheck_schema() {
         }
     }
     assert_eq!(differences, Vec::<String>::new());
-    assert_eq!(checked, 24, "every type of the subset was compared");
+    assert_eq!(checked, 26, "every type of the subset was compared");
+}
+
+/// Both subsets describe exactly the types of `scripts/provider-types.json`, the one list that
+/// both extraction scripts read, so neither was left behind when the list changed.
+#[test]
+fn both_subsets_describe_the_shared_type_list() {
+    let types: Value =
+        serde_json::from_str(include_str!("../scripts/provider-types.json")).expect("JSON");
+    let v5: Value = serde_json::from_str(include_str!("../schemas/aws-provider-5.100-subset.json"))
+        .expect("the 5.100 subset is JSON");
+    let v6: Value = serde_json::from_str(SUBSET).expect("the 6.25 subset is JSON");
+    assert_eq!(v5["provider_version"], "5.100.0");
+    for (list, table) in [("resources", "resources"), ("data", "data")] {
+        let want: Vec<&str> = types[list]
+            .as_array()
+            .expect("a list of types")
+            .iter()
+            .map(|t| t.as_str().expect("a type name"))
+            .collect();
+        for subset in [&v5, &v6] {
+            let have: Vec<&str> = subset[table]
+                .as_object()
+                .expect("a table of types")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                have, want,
+                "{table} of the {} subset",
+                subset["provider_version"]
+            );
+        }
+    }
 }

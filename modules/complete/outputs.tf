@@ -17,7 +17,7 @@ output "api_service_name" {
 
 output "api_service_arn" {
   description = "ARN of the api ECS service."
-  value       = aws_ecs_service.api.arn
+  value       = aws_ecs_service.api.id
 }
 
 output "api_task_definition_arn" {

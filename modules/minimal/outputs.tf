@@ -17,7 +17,7 @@ output "web_service_name" {
 
 output "web_service_arn" {
   description = "ARN of the web ECS service."
-  value       = aws_ecs_service.web.arn
+  value       = aws_ecs_service.web.id
 }
 
 output "web_task_definition_arn" {

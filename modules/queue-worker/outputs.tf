@@ -37,7 +37,7 @@ output "worker_service_name" {
 
 output "worker_service_arn" {
   description = "ARN of the worker ECS service."
-  value       = aws_ecs_service.worker.arn
+  value       = aws_ecs_service.worker.id
 }
 
 output "worker_task_definition_arn" {

@@ -42,7 +42,7 @@ output "service_a_service_name" {
 
 output "service_a_service_arn" {
   description = "ARN of the service-a ECS service."
-  value       = aws_ecs_service.service_a.arn
+  value       = aws_ecs_service.service_a.id
 }
 
 output "service_a_task_definition_arn" {

@@ -175,7 +175,7 @@ pub fn lower(stack: &Resolved) -> Module {
     let outputs = module_files::outputs(&ctx);
     let variables = module_files::variables(&ctx);
     let readme = readme::render(&ctx);
-    let mut all = vec![tf("versions.tf", module_files::versions())];
+    let mut all = vec![tf("versions.tf", module_files::versions(&files))];
     all.push(tf("variables.tf", variables));
     all.extend(files);
     all.push(tf("outputs.tf", outputs));

@@ -28,7 +28,8 @@ pub fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
     ctx.output(
         format!("{id}_service_arn"),
         format!("ARN of the {name} ECS service."),
-        ir::reference("aws_ecs_service", &id, &["arn"]),
+        // The service's `id` is its ARN in provider 5 and 6; `arn` exists only from 6.0.
+        ir::reference("aws_ecs_service", &id, &["id"]),
     );
     ctx.output(
         format!("{id}_task_definition_arn"),

@@ -1,0 +1,562 @@
+//! Real Terraform on generated modules, offline (issue 12).
+//!
+//! [`Terraform::find`] looks for `terraform` (`$TERRAFORM`, else on `PATH`) and for a filesystem
+//! mirror that holds the AWS provider (`$TF_MIRROR`, else found on disk the way the issue says:
+//! the root of the `<host>/hashicorp/aws/<version>/<platform>/` tree that holds a
+//! `terraform-provider-aws_*` binary), writes a CLI config that installs providers from that
+//! mirror only into a temporary directory, and runs one `terraform init` against it to prove
+//! that the mirror works.
+//!
+//! [`Terraform::check_all`] then works on a copy of each module (the module itself is never
+//! touched), on at most [`MAX_JOBS`] threads: the module's AWS provider constraint must admit a
+//! version the mirror holds; then `terraform fmt -check` (HCL only), `init -backend=false`,
+//! `validate`, and `plan -refresh=false -lock=false`, or, when the module reads data sources that
+//! call AWS, `terraform test` with the real provider and those data sources overridden. What the
+//! copy gets for that (provider block with fake credentials, placeholder variables, test file) is
+//! in `module_copy.rs`: test support, never part of a generated module.
+
+#[path = "terraform/module_copy.rs"]
+mod module_copy;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use hcl::{Block, Body};
+use serde_json::{json, Map, Value};
+
+use module_copy::{hcl_text, placeholder, provider_block, test_file, Declared};
+
+/// At most this many modules run at once: the machines this runs on have two cores.
+pub const MAX_JOBS: usize = 2;
+
+/// Longest any one Terraform command may take before it counts as hung.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Where the region comes from when the stack names none (the module's `var.region`).
+const DEFAULT_REGION: &str = "us-east-1";
+
+/// Terraform, the mirror's AWS provider versions, and a working directory with the CLI config.
+pub struct Terraform {
+    bin: PathBuf,
+    version: String,
+    mirror: PathBuf,
+    mirror_versions: Vec<Version>,
+    cli_config: PathBuf,
+    work: PathBuf,
+    /// Removes `work` when dropped; `None` once kept for inspection.
+    tmp: Option<tempfile::TempDir>,
+}
+
+impl Terraform {
+    /// Terraform and the mirror, ready for [`Terraform::check_all`]; `Err` says what is missing.
+    pub fn find() -> Result<Terraform, String> {
+        let bin = std::env::var_os("TERRAFORM").map_or_else(|| "terraform".into(), PathBuf::from);
+        let out = Command::new(&bin)
+            .args(["version", "-json"])
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .map_err(|e| format!("`{}` cannot run ({e}); install Terraform", bin.display()))?;
+        let version: Value = serde_json::from_slice(&out.stdout)
+            .map_err(|e| format!("`{} version -json` printed no JSON: {e}", bin.display()))?;
+        let version = version["terraform_version"]
+            .as_str()
+            .unwrap_or("?")
+            .to_owned();
+        let mirror = match std::env::var_os("TF_MIRROR") {
+            Some(dir) => PathBuf::from(dir),
+            None => search_mirror().ok_or(
+                "no AWS provider in a filesystem mirror on this machine (no \
+                 <host>/hashicorp/aws/<version>/<platform>/terraform-provider-aws_*); set \
+                 TF_MIRROR to the mirror's root",
+            )?,
+        };
+        let mirror_versions = mirror_versions(&mirror);
+        if mirror_versions.is_empty() {
+            return Err(format!(
+                "{} holds no hashicorp/aws provider",
+                mirror.display()
+            ));
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix("gen-tf-terraform-")
+            .tempdir()
+            .map_err(|e| format!("no temporary directory: {e}"))?;
+        let work = tmp.path().to_owned();
+        let cli_config = work.join("terraformrc");
+        write(&cli_config, &cli_config_text(&mirror)).map_err(|e| e.to_string())?;
+        let tf = Terraform {
+            bin,
+            version,
+            mirror,
+            mirror_versions,
+            cli_config,
+            work,
+            tmp: Some(tmp),
+        };
+        tf.warm_up()?;
+        Ok(tf)
+    }
+
+    /// `terraform init` of a module that requires the mirror's oldest AWS provider.
+    fn warm_up(&self) -> Result<(), String> {
+        let dir = self.work.join("warm-up");
+        let version = self.mirror_versions[0].to_string();
+        let aws = json!({ "source": "hashicorp/aws", "version": version });
+        let providers = Block::builder("required_providers")
+            .add_attribute(("aws", hcl::to_expression(aws).expect("an object")))
+            .build();
+        let terraform = Block::builder("terraform").add_block(providers).build();
+        let main = hcl_text(&Body::builder().add_block(terraform).build());
+        write(&dir.join("main.tf"), &main).map_err(|e| e.to_string())?;
+        let init = self.run(
+            &dir,
+            &["init", "-backend=false", "-input=false", "-no-color"],
+        );
+        init.map(drop).map_err(|lines| {
+            let mirror = self.mirror.display();
+            format!(
+                "`terraform init` against the mirror {mirror} failed:\n{}",
+                lines.join("\n")
+            )
+        })
+    }
+
+    /// What the run uses, for the test's log.
+    pub fn describe(&self) -> String {
+        let versions: Vec<String> = self
+            .mirror_versions
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        format!(
+            "terraform {} ({}), AWS provider {} from the mirror {}",
+            self.version,
+            self.bin.display(),
+            versions.join(", "),
+            self.mirror.display()
+        )
+    }
+
+    /// Keeps the working directory (module copies and Terraform's output) and says where.
+    pub fn keep(&mut self) -> &Path {
+        if let Some(tmp) = self.tmp.take() {
+            let _ = tmp.keep();
+        }
+        &self.work
+    }
+}
+
+/// Providers come from the mirror only: it is the one installation method (no `direct`), so
+/// nothing reaches the network. There is no `plugin_cache_dir` either: from an unpacked mirror,
+/// `init` links each module's `.terraform/providers` straight to the mirror, so a cache saves
+/// nothing; and with one, every `init` re-links the shared cache entry, which broke other
+/// modules' concurrent `validate` ("there is no package for .../hashicorp/aws 5.100.0 cached in
+/// .terraform/providers").
+fn cli_config_text(mirror: &Path) -> String {
+    let filesystem_mirror = Block::builder("filesystem_mirror")
+        .add_attribute(("path", mirror.display().to_string()))
+        .build();
+    let installation = Block::builder("provider_installation")
+        .add_block(filesystem_mirror)
+        .build();
+    hcl_text(&Body::builder().add_block(installation).build())
+}
+
+/// The root of the first mirror on disk, in name order, with a
+/// `<host>/hashicorp/aws/<version>/<platform>/terraform-provider-aws_*`: six levels above that
+/// binary. The temporary directory is left out (other runs' module copies link to mirrors).
+fn search_mirror() -> Option<PathBuf> {
+    let skip = [
+        "/proc".into(),
+        "/sys".into(),
+        "/dev".into(),
+        std::env::temp_dir(),
+    ];
+    let hit = walkdir::WalkDir::new("/")
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !skip.iter().any(|s: &PathBuf| e.path() == s))
+        .filter_map(Result::ok)
+        .find(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.file_type().is_file()
+                && name.starts_with("terraform-provider-aws_")
+                && mirror_root(e.path()).is_some()
+        })?;
+    mirror_root(hit.path())
+}
+
+/// `<root>` of `<root>/<host>/hashicorp/aws/<version>/<platform>/<binary>`.
+fn mirror_root(binary: &Path) -> Option<PathBuf> {
+    let up: Vec<&Path> = binary.ancestors().collect();
+    let named = |i: usize, name: &str| up.get(i).and_then(|p| p.file_name()) == Some(name.as_ref());
+    if !(named(3, "aws") && named(4, "hashicorp")) {
+        return None;
+    }
+    up.get(6).map(|root| root.to_path_buf())
+}
+
+/// The AWS provider versions in a mirror (`<host>/hashicorp/aws/<version>/<platform>/`), oldest
+/// first.
+fn mirror_versions(mirror: &Path) -> Vec<Version> {
+    let list = |dir: &Path| -> Vec<fs::DirEntry> {
+        fs::read_dir(dir).into_iter().flatten().flatten().collect()
+    };
+    let mut out: Vec<Version> = list(mirror)
+        .iter()
+        .flat_map(|host| list(&host.path().join("hashicorp/aws")))
+        .filter_map(|v| v.file_name().to_str()?.parse().ok())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+// ------------------------------------------------------------------------------------------
+// Versions and constraints
+
+/// A provider release, `major.minor.patch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version([u64; 3]);
+
+impl Version {
+    /// The version and how many of its parts were written (`5.100` has two).
+    fn parse_partial(s: &str) -> Option<(Version, usize)> {
+        let parts: Vec<&str> = s.trim().split('.').collect();
+        if parts.len() > 3 {
+            return None;
+        }
+        let mut v = [0; 3];
+        for (slot, part) in v.iter_mut().zip(&parts) {
+            *slot = part.parse().ok()?;
+        }
+        Some((Version(v), parts.len()))
+    }
+}
+
+impl FromStr for Version {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (v, _) = Version::parse_partial(s).ok_or_else(|| format!("not a version: {s:?}"))?;
+        Ok(v)
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c] = self.0;
+        write!(f, "{a}.{b}.{c}")
+    }
+}
+
+/// Whether a Terraform version constraint (`">= 5.100, < 7.0"`, `"~> 6.0"`) admits `v`.
+pub fn admits(constraint: &str, v: Version) -> Result<bool, String> {
+    let mut all = true;
+    for clause in constraint.split(',').map(str::trim) {
+        let (op, rest) = ["~>", ">=", "<=", "!=", ">", "<", "="]
+            .iter()
+            .find_map(|op| Some((*op, clause.strip_prefix(op)?)))
+            .unwrap_or(("=", clause));
+        let (bound, parts) = Version::parse_partial(rest)
+            .ok_or_else(|| format!("{constraint:?}: {clause:?} is not a version constraint"))?;
+        all &= match op {
+            ">=" => v >= bound,
+            "<=" => v <= bound,
+            ">" => v > bound,
+            "<" => v < bound,
+            "!=" => v != bound,
+            "=" => v == bound,
+            // `~> 6.0` allows 6.x from 6.0; `~> 6.0.1` allows 6.0.x from 6.0.1.
+            _ => {
+                let [a, b, _] = bound.0;
+                let upper = if parts == 3 {
+                    [a, b + 1, 0]
+                } else {
+                    [a + 1, 0, 0]
+                };
+                v >= bound && v < Version(upper)
+            }
+        };
+    }
+    Ok(all)
+}
+
+// ------------------------------------------------------------------------------------------
+// Checking modules
+
+/// A module to check: a label for the report and its directory.
+pub struct Module {
+    pub label: String,
+    pub dir: PathBuf,
+}
+
+/// A module that passed every step.
+pub struct Passed {
+    pub label: String,
+    /// What the plan did, for example `plan: 8 to add, 0 to change, 0 to destroy`.
+    pub summary: String,
+    pub seconds: f64,
+}
+
+/// The step that failed and what Terraform (or the harness) said.
+#[derive(Debug)]
+pub struct Failure {
+    pub label: String,
+    /// `copy`, `read`, `constraint`, `fmt -check`, `init`, `validate`, `plan` or `test`.
+    pub step: &'static str,
+    pub lines: Vec<String>,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: {} failed", self.label, self.step)?;
+        self.lines
+            .iter()
+            .try_for_each(|line| writeln!(f, "    {line}"))
+    }
+}
+
+impl Terraform {
+    /// Every module, on at most `jobs` (and [`MAX_JOBS`]) threads; results in the input order.
+    /// Prints one line per module as it finishes.
+    pub fn check_all(&self, modules: &[Module], jobs: usize) -> Vec<Result<Passed, Failure>> {
+        let next = AtomicUsize::new(0);
+        let results: Vec<Mutex<Option<Result<Passed, Failure>>>> =
+            modules.iter().map(|_| Mutex::new(None)).collect();
+        std::thread::scope(|s| {
+            for _ in 0..jobs.clamp(1, MAX_JOBS) {
+                s.spawn(|| loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(module) = modules.get(index) else {
+                        break;
+                    };
+                    let result = self.check(index, module);
+                    match &result {
+                        Ok(p) => eprintln!("ok   {}: {} ({:.1} s)", p.label, p.summary, p.seconds),
+                        Err(f) => eprint!("FAIL {f}"),
+                    }
+                    *results[index].lock().expect("not poisoned") = Some(result);
+                });
+            }
+        });
+        let results = results
+            .into_iter()
+            .map(|r| r.into_inner().expect("not poisoned"));
+        results.map(|r| r.expect("every module ran")).collect()
+    }
+
+    fn check(&self, index: usize, module: &Module) -> Result<Passed, Failure> {
+        let start = Instant::now();
+        let fail = |step, lines| Failure {
+            label: module.label.clone(),
+            step,
+            lines,
+        };
+        let safe: String = module
+            .label
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let dir = self.work.join("modules").join(format!("{index:03}-{safe}"));
+        copy_module(&module.dir, &dir).map_err(|e| fail("copy", vec![e.to_string()]))?;
+        let declared = Declared::read(&dir).map_err(|e| fail("read", vec![e]))?;
+        self.admitted(&declared)
+            .map_err(|e| fail("constraint", vec![e]))?;
+
+        // Before the harness adds files of its own, so that only the module's files are judged.
+        if declared.hcl {
+            let fmt = self.run(&dir, &["fmt", "-check", "-diff", "-no-color"]);
+            fmt.map_err(|lines| fail("fmt -check", lines))?;
+        }
+        let region = declared.region.as_deref().unwrap_or(DEFAULT_REGION);
+        let vars: Map<String, Value> = declared
+            .variables
+            .iter()
+            .map(|(name, ty)| (name.clone(), placeholder(name, ty.as_ref(), region)))
+            .collect();
+        let vars = serde_json::to_string_pretty(&vars).expect("JSON");
+        let remote = declared.remote_data();
+        let mut added = vec![
+            ("zz_gen_tf_test_provider.tf", provider_block(region)),
+            ("zz_gen_tf_test.auto.tfvars.json", vars),
+        ];
+        if !remote.is_empty() {
+            added.push(("tests/zz_gen_tf.tftest.hcl", test_file(&remote, region)));
+        }
+        for (name, text) in added {
+            write(&dir.join(name), &text).map_err(|e| fail("copy", vec![e.to_string()]))?;
+        }
+
+        let init = self.run(
+            &dir,
+            &["init", "-backend=false", "-input=false", "-no-color"],
+        );
+        init.map_err(|lines| fail("init", lines))?;
+        let validate = self.run(&dir, &["validate", "-no-color"]);
+        validate.map_err(|lines| fail("validate", lines))?;
+        let summary = if remote.is_empty() {
+            let args = [
+                "plan",
+                "-refresh=false",
+                "-lock=false",
+                "-input=false",
+                "-no-color",
+            ];
+            let out = self.run(&dir, &args).map_err(|lines| fail("plan", lines))?;
+            let plan = out.lines().find_map(|l| l.trim().strip_prefix("Plan: "));
+            format!(
+                "plan: {}",
+                plan.unwrap_or("no changes").trim_end_matches('.')
+            )
+        } else {
+            self.run(&dir, &["test", "-no-color"])
+                .map_err(|lines| fail("test", lines))?;
+            let names: Vec<String> = remote
+                .iter()
+                .map(|(ty, n, _)| format!("{ty}.{n}"))
+                .collect();
+            format!("`terraform test` plan with {} overridden", names.join(", "))
+        };
+        let label = module.label.clone();
+        Ok(Passed {
+            label,
+            summary,
+            seconds: start.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// `Ok` when the module's AWS constraint admits a version the mirror holds.
+    fn admitted(&self, declared: &Declared) -> Result<(), String> {
+        let constraint = declared
+            .aws_constraint
+            .as_deref()
+            .ok_or("required_providers has no aws version constraint")?;
+        let mut any = false;
+        for v in &self.mirror_versions {
+            any |= admits(constraint, *v)?;
+        }
+        if any {
+            return Ok(());
+        }
+        let versions: Vec<String> = self
+            .mirror_versions
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        Err(format!(
+            "the aws constraint {constraint:?} admits none of the mirror's versions ({})",
+            versions.join(", ")
+        ))
+    }
+
+    /// Runs one Terraform command in `dir`: its stdout on success, else the lines that explain
+    /// the failure. Output goes to files next to `dir`, kept for inspection.
+    fn run(&self, dir: &Path, args: &[&str]) -> Result<String, Vec<String>> {
+        let io_err = |e: io::Error| vec![format!("terraform {}: {e}", args.join(" "))];
+        let out_path = dir.with_extension(format!("{}.stdout", args[0]));
+        let err_path = dir.with_extension(format!("{}.stderr", args[0]));
+        let mut cmd = Command::new(&self.bin);
+        cmd.args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(fs::File::create(&out_path).map_err(io_err)?)
+            .stderr(fs::File::create(&err_path).map_err(io_err)?)
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0")
+            .env("CHECKPOINT_DISABLE", "1");
+        // Nothing in the caller's environment may change what Terraform reads.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            let theirs = [
+                "TF_VAR_",
+                "TF_CLI_ARGS",
+                "TF_DATA_DIR",
+                "TF_WORKSPACE",
+                "TF_PLUGIN_CACHE",
+            ];
+            if theirs.iter().any(|t| key.starts_with(t)) {
+                cmd.env_remove(key.as_ref());
+            }
+        }
+        let mut child = cmd.spawn().map_err(io_err)?;
+        let deadline = Instant::now() + COMMAND_TIMEOUT;
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(io_err)? {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                let command = args.join(" ");
+                return Err(vec![format!(
+                    "terraform {command} took over {COMMAND_TIMEOUT:?}"
+                )]);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let stdout = fs::read_to_string(&out_path).unwrap_or_default();
+        if status.success() {
+            return Ok(stdout);
+        }
+        Err(explanation(
+            &fs::read_to_string(&err_path).unwrap_or_default(),
+            &stdout,
+        ))
+    }
+}
+
+/// Terraform's error lines: from the first `Error:` of stderr, or of stdout (where `terraform
+/// test` writes), at most 60 lines; else every line of both (`fmt -check` prints its diff).
+fn explanation(stderr: &str, stdout: &str) -> Vec<String> {
+    let from_error = |text: &str| -> Option<Vec<String>> {
+        let lines: Vec<&str> = text.lines().collect();
+        let first = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with("Error:"))?;
+        Some(
+            lines[first..]
+                .iter()
+                .take(60)
+                .map(|l| l.trim_end().to_owned())
+                .collect(),
+        )
+    };
+    from_error(stderr)
+        .or_else(|| from_error(stdout))
+        .unwrap_or_else(|| {
+            let all = stderr.lines().chain(stdout.lines());
+            all.filter(|l| !l.trim().is_empty())
+                .take(60)
+                .map(str::to_owned)
+                .collect()
+        })
+}
+
+/// Copies a module's Terraform files: not its README, nor any state or `.terraform` directory.
+fn copy_module(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type()?.is_file() && (name.ends_with(".tf") || name.ends_with(".tf.json")) {
+            fs::copy(entry.path(), to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(path, text)
+}
