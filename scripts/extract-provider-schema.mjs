@@ -54,6 +54,7 @@ const PACKAGE_VERSION = "21.22.1";
 /** Resource types that gen-tf emits. Keep sorted; extend when `lower` emits a new type. */
 const RESOURCES = [
   "aws_appautoscaling_policy",
+  "aws_appautoscaling_scheduled_action",
   "aws_appautoscaling_target",
   "aws_cloudwatch_log_group",
   "aws_cloudwatch_metric_alarm",

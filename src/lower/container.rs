@@ -33,13 +33,13 @@ pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
         fields.push(("memoryReservation", ir::int(i64::from(r))));
     }
     if let Some(p) = c.port {
-        fields.push((
-            "portMappings",
-            ir::list([ir::object([
-                ("containerPort", ir::int(i64::from(p))),
-                ("protocol", ir::str("tcp")),
-            ])]),
-        ));
+        let mut mapping = Vec::new();
+        if let Some(name) = &c.port_name {
+            mapping.push(("name", ir::str(name.clone())));
+        }
+        mapping.push(("containerPort", ir::int(i64::from(p))));
+        mapping.push(("protocol", ir::str("tcp")));
+        fields.push(("portMappings", ir::list([ir::object(mapping)])));
     }
     if !c.environment.is_empty() {
         fields.push((
@@ -62,6 +62,12 @@ pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
     }
     if c.read_only_root_filesystem {
         fields.push(("readonlyRootFilesystem", ir::bool(true)));
+    }
+    if c.init_process_enabled {
+        fields.push((
+            "linuxParameters",
+            ir::object([("initProcessEnabled", ir::bool(true))]),
+        ));
     }
     fields.push(("logConfiguration", log_configuration(ctx, svc, &c.name)));
     ir::object(fields)

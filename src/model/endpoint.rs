@@ -251,6 +251,10 @@ pub enum Purpose {
     ImagePull,
     Logs,
     Secrets,
+    /// ECS Exec's SSM agent (`ssmmessages`).
+    ExecuteCommand,
+    /// ECS's management of the Service Connect proxy (`ecs-agent`).
+    ServiceConnect,
 }
 
 impl Purpose {
@@ -260,6 +264,12 @@ impl Purpose {
             Self::ImagePull => "cannot pull images from ECR",
             Self::Logs => "cannot send awslogs logs to CloudWatch Logs",
             Self::Secrets => "cannot read secrets",
+            Self::ExecuteCommand => {
+                "cannot open ECS Exec sessions (the SSM agent in the tasks needs ssmmessages)"
+            }
+            Self::ServiceConnect => {
+                "cannot run the Service Connect proxy, which ECS manages through ecs-agent"
+            }
         }
     }
 }
@@ -365,15 +375,26 @@ pub fn secret_endpoint(value_from: &str) -> &'static str {
 /// own network interface, so these are the task's needs. It needs ecr.api, ecr.dkr and the s3
 /// Gateway endpoint (image layers live in S3; S3 Interface endpoints cannot be used by ECR),
 /// logs for awslogs, and secretsmanager / ssm for secrets. Fargate does not need the ECS
-/// endpoints.
+/// endpoints, except `ecs-agent` for Service Connect (ECS manages the proxy through it); ECS
+/// Exec needs `ssmmessages`. Services in public subnets reach AWS through the internet gateway
+/// and need none.
 /// Sources: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html,
-/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html
+/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html,
+/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
 pub fn needs(stack: &Stack) -> Vec<Need> {
     let mut ecr = Vec::new();
     let mut secrets = Vec::new();
     let mut ssm = Vec::new();
     let mut logs = Vec::new();
-    for (name, svc) in stack.services() {
+    let mut exec = Vec::new();
+    let mut connect = Vec::new();
+    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
+        if svc.execute_command() {
+            exec.push(name.clone());
+        }
+        if svc.service_connect.is_some() {
+            connect.push(name.clone());
+        }
         let pulls_ecr = images(svc)
             .iter()
             .any(|i| matches!(i.source, ImageSource::Ecr { .. } | ImageSource::Variable));
@@ -417,6 +438,18 @@ pub fn needs(stack: &Stack) -> Vec<Need> {
         &secrets,
     );
     push("ssm", EndpointType::Interface, Purpose::Secrets, &ssm);
+    push(
+        "ssmmessages",
+        EndpointType::Interface,
+        Purpose::ExecuteCommand,
+        &exec,
+    );
+    push(
+        "ecs-agent",
+        EndpointType::Interface,
+        Purpose::ServiceConnect,
+        &connect,
+    );
     out
 }
 

@@ -20,6 +20,11 @@ pub struct Container {
     pub environment: Vec<(String, String)>,
     pub secrets: Vec<Secret>,
     pub read_only_root_filesystem: bool,
+    /// The port mapping's name (the main container's, which Service Connect refers to).
+    pub port_name: Option<String>,
+    /// `linuxParameters.initProcessEnabled`: with ECS Exec an init process reaps the SSM
+    /// agent's child processes, as AWS recommends.
+    pub init_process_enabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,10 +73,20 @@ pub(super) fn main(
         environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
         read_only_root_filesystem: svc.container.read_only_root_filesystem.unwrap_or(false),
+        port_name: svc
+            .container_port()
+            .map(|_| svc.port_name_or_default().to_owned()),
+        init_process_enabled: init_process(svc),
     })
 }
 
-pub(super) fn sidecar(s: &Sidecar) -> Option<Container> {
+/// ECS Exec on Linux gets an init process in every container (Windows has no linuxParameters).
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+fn init_process(svc: &model::Service) -> bool {
+    svc.execute_command() && !svc.platform().operating_system_family.is_windows()
+}
+
+pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
     Some(Container {
         name: s.name.clone(),
         image: Some(s.image.clone()),
@@ -87,6 +102,8 @@ pub(super) fn sidecar(s: &Sidecar) -> Option<Container> {
             .collect(),
         secrets: s.container.secrets.iter().map(secret).collect(),
         read_only_root_filesystem: s.container.read_only_root_filesystem.unwrap_or(false),
+        port_name: None,
+        init_process_enabled: init_process(svc),
     })
 }
 

@@ -53,9 +53,13 @@ pub struct Roles {
 pub(super) fn resolve(stack: &Stack, svc: &model::Service, containers: &[&Container]) -> Roles {
     let role = svc.task_role.clone().unwrap_or_default();
     let iam = stack.iam.clone().unwrap_or_default();
+    let mut task: Vec<Statement> = role.statements.iter().map(statement).collect();
+    if svc.execute_command() {
+        task.push(execute_command());
+    }
     Roles {
         execution: execution(containers),
-        task: role.statements.iter().map(statement).collect(),
+        task,
         task_managed_policies: role.managed_policy_arns,
         permissions_boundary: iam.permissions_boundary,
         path: iam.path,
@@ -99,4 +103,22 @@ fn execution(containers: &[&Container]) -> Vec<Statement> {
         }
     }
     out
+}
+
+/// ECS Exec: the SSM agent in the containers opens its control and data channels with the task
+/// role. The channels have no resource ARN, so the statement is on `*`.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-required-iam-permissions
+fn execute_command() -> Statement {
+    Statement {
+        sid: Some("EcsExec".to_owned()),
+        ..Statement::allow(
+            &[
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            vec!["*".to_owned()],
+        )
+    }
 }
