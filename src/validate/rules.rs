@@ -6,8 +6,8 @@ use crate::model::Stack;
 
 use super::context::Context;
 use super::{
-    capacity, containers, database, endpoints, environment, memory, naming, platform, scaling,
-    secrets, sizing,
+    capacity, containers, database, deployment, endpoints, environment, exec, load_balancing,
+    memory, naming, network, platform, scaling, schedule, secrets, service_connect, sizing,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -64,6 +64,30 @@ pub static FAMILIES: &[Family] = &[
     Family {
         rules: scaling::RULES,
         check: scaling::check,
+    },
+    Family {
+        rules: load_balancing::RULES,
+        check: load_balancing::check,
+    },
+    Family {
+        rules: service_connect::RULES,
+        check: service_connect::check,
+    },
+    Family {
+        rules: deployment::RULES,
+        check: deployment::check,
+    },
+    Family {
+        rules: network::RULES,
+        check: network::check,
+    },
+    Family {
+        rules: exec::RULES,
+        check: exec::check,
+    },
+    Family {
+        rules: schedule::RULES,
+        check: schedule::check,
     },
 ];
 

@@ -84,7 +84,7 @@ pub fn secret_problem(value_from: &str) -> Option<String> {
     }
 }
 
-fn resource_problem(value: &str, service: &str, prefix: &str) -> Option<String> {
+pub(super) fn resource_problem(value: &str, service: &str, prefix: &str) -> Option<String> {
     match Arn::parse(value) {
         Err(e) => Some(e),
         Ok(a) if a.service != service => {
