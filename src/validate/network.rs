@@ -19,8 +19,8 @@ pub static NETWORK_PLACEMENT: Rule = Rule {
 pub static EGRESS: Rule = Rule {
     code: "egress",
     severity: Severity::Error,
-    summary: "An egress rule without exactly one destination, with a CIDR or ID that is not one, with ports that do not fit its protocol, or to 0.0.0.0/0 without a description.",
-    fact: "A security group rule has exactly one destination: an IPv4 network (its address with the host bits zero), a prefix list (pl-...) or a security group (sg-...). TCP and UDP rules take a port range; an all-protocols rule takes none. Descriptions are up to 255 of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*. Egress to the whole internet should say why it is needed.",
+    summary: "An egress rule without exactly one destination, with a CIDR or ID that is not one, with ports that do not fit its protocol, to 0.0.0.0/0 without a description, or that the security group already has.",
+    fact: "A security group rule has exactly one destination: an IPv4 network (its address with the host bits zero), a prefix list (pl-...) or a security group (sg-...). TCP and UDP rules take a port range; an all-protocols rule takes none. Descriptions are up to 255 of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*. Egress to the whole internet should say why it is needed. A group holds each rule (protocol, ports, destination) once; EC2 refuses a duplicate (InvalidPermission.Duplicate), also of the HTTPS-to-anywhere rule gen-tf writes for tasks with a NAT gateway or a public IP.",
     source: "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
 };
 
@@ -36,6 +36,59 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         for (i, r) in svc.egress.iter().enumerate() {
             egress(r, &index(&join(&base, "egress"), i), out);
         }
+        duplicates(stack, name, svc, &join(&base, "egress"), out);
+    }
+}
+
+/// What makes two egress rules the same rule for EC2: protocol, ports and destination.
+type RuleIdentity = (EgressProtocol, Option<(u16, u16)>, String);
+
+fn identity(r: &EgressRule) -> Option<RuleIdentity> {
+    let protocol = r.protocol_or_default();
+    let ports = match protocol {
+        EgressProtocol::All => None,
+        _ => r.port.map(|p| (p, r.to_port.unwrap_or(p))),
+    };
+    match r.destinations().as_slice() {
+        [(k, v)] => Some((protocol, ports, format!("{k}={v}"))),
+        _ => None,
+    }
+}
+
+/// EC2 refuses a rule that the group already has (InvalidPermission.Duplicate): two equal
+/// rules, or one equal to the HTTPS-to-anywhere rule gen-tf writes for tasks with a NAT
+/// gateway or a public IP.
+fn duplicates(
+    stack: &Stack,
+    name: &ServiceName,
+    svc: &crate::model::Service,
+    base: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let https = (
+        EgressProtocol::Tcp,
+        Some((443, 443)),
+        "cidr_ipv4=0.0.0.0/0".to_owned(),
+    );
+    let generated = stack.nat_gateway() || svc.is_public();
+    let mut seen = Vec::new();
+    for (i, r) in svc.egress.iter().enumerate() {
+        let Some(id) = identity(r) else {
+            continue;
+        };
+        let path = index(base, i);
+        if generated && id == https {
+            out.push(
+                Diagnostic::new(&EGRESS, path.clone(), format!("{name}'s task security group already allows HTTPS to 0.0.0.0/0 (for AWS APIs and images), and EC2 refuses a second equal rule"))
+                    .help("remove this rule: the tasks can already reach any HTTPS endpoint"),
+            );
+        } else if let Some((first, _)) = seen.iter().find(|(_, s)| *s == id) {
+            out.push(
+                Diagnostic::new(&EGRESS, path.clone(), format!("the rule is the same as {base}[{first}] (protocol, ports and destination), and EC2 refuses a second equal rule"))
+                    .help("remove one of the two"),
+            );
+        }
+        seen.push((i, id));
     }
 }
 

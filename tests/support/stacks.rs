@@ -1478,8 +1478,14 @@ fn egress_rule(e: &EgressDraw) -> Value {
         _ => put(&mut r, "protocol", Some("all".into())),
     }
     if e.protocol != 3 {
-        r.insert("port".into(), e.port.into());
-        let to = e.range.map(|n| e.port.saturating_add(n));
+        // HTTPS to anywhere is a rule gen-tf writes itself (EC2 refuses it twice).
+        let port = if cidr == Some("0.0.0.0/0") && e.port == 443 {
+            444
+        } else {
+            e.port
+        };
+        r.insert("port".into(), port.into());
+        let to = e.range.map(|n| port.saturating_add(n));
         put(&mut r, "to_port", to.map(Value::from));
     }
     // The whole internet needs a reason.
