@@ -118,7 +118,11 @@ fn property_sample(out: &Path, count: usize) -> Vec<Module> {
         };
         let opts = Options {
             load: LoadOptions {
-                ext_str: g.env.iter().map(|e| ("ENV".to_owned(), e.clone())).collect(),
+                ext_str: g
+                    .env
+                    .iter()
+                    .map(|e| ("ENV".to_owned(), e.clone()))
+                    .collect(),
                 ..Default::default()
             },
             format: Format::Hcl,

@@ -165,6 +165,7 @@ resource "aws_ecs_task_definition" "api" {
       essential = true
       portMappings = [
         {
+          name          = "http"
           containerPort = 8080
           protocol      = "tcp"
         },

@@ -124,6 +124,7 @@ resource "aws_ecs_task_definition" "service_a" {
       memoryReservation = 716
       portMappings = [
         {
+          name          = "http"
           containerPort = 8080
           protocol      = "tcp"
         },

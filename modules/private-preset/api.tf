@@ -144,6 +144,7 @@ resource "aws_ecs_task_definition" "api" {
       memoryReservation = 1433
       portMappings = [
         {
+          name          = "http"
           containerPort = 8080
           protocol      = "tcp"
         },

@@ -123,6 +123,7 @@ resource "aws_ecs_task_definition" "worker" {
       essential = true
       portMappings = [
         {
+          name          = "http"
           containerPort = 8080
           protocol      = "tcp"
         },

@@ -142,6 +142,7 @@ resource "aws_ecs_task_definition" "service_a" {
       memoryReservation = 716
       portMappings = [
         {
+          name          = "http"
           containerPort = 8080
           protocol      = "tcp"
         },

@@ -38,13 +38,13 @@ pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
         fields.push(("memoryReservation", ir::int(i64::from(r))));
     }
     if let Some(p) = c.port {
-        fields.push((
-            "portMappings",
-            ir::list([ir::object([
-                ("containerPort", ir::int(i64::from(p))),
-                ("protocol", ir::str("tcp")),
-            ])]),
-        ));
+        let mut mapping = Vec::new();
+        if let Some(name) = &c.port_name {
+            mapping.push(("name", ir::str(name.clone())));
+        }
+        mapping.push(("containerPort", ir::int(i64::from(p))));
+        mapping.push(("protocol", ir::str("tcp")));
+        fields.push(("portMappings", ir::list([ir::object(mapping)])));
     }
     push_strings(&mut fields, "entryPoint", &s.entry_point);
     push_strings(&mut fields, "command", &s.command);

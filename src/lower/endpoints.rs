@@ -258,7 +258,7 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
 
 /// Egress of one service's tasks: HTTPS to the Interface endpoints' security group and to the
 /// Gateway endpoints' prefix lists (ECR image layers come from S3 that way), plus HTTPS to
-/// anywhere when the stack has a NAT gateway.
+/// anywhere when the tasks have a way there: the NAT gateway, or a public IP in a public subnet.
 pub fn task_egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr) -> Vec<Block> {
     let (name, id) = (&svc.name, svc.name.ident());
     let stack = ctx.stack;
@@ -305,10 +305,15 @@ pub fn task_egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr) -> Vec<Block>
             ),
         ));
     }
-    if stack.nat_gateway {
+    let through = if svc.network.is_public() {
+        Some("the internet gateway")
+    } else {
+        stack.nat_gateway.then_some("the NAT gateway")
+    };
+    if let Some(through) = through {
         out.push(https(
             format!("{id}_https"),
-            format!("{name} to AWS APIs and ECR over HTTPS through the NAT gateway"),
+            format!("{name} to AWS APIs and ECR over HTTPS through {through}"),
             ("cidr_ipv4", ir::str("0.0.0.0/0")),
         ));
     }

@@ -7,6 +7,7 @@
 
 mod cluster;
 mod container;
+mod deployment;
 mod endpoints;
 mod iam;
 mod module_files;
@@ -15,6 +16,7 @@ pub mod readme;
 mod scaling;
 mod service;
 mod task;
+mod traffic;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -142,6 +144,14 @@ impl<'a> Ctx<'a> {
             "private_subnet_ids",
             VarType::ListOfString,
             "IDs of the private subnets the tasks run in.",
+        )
+    }
+
+    pub fn public_subnet_ids(&mut self) -> Expr {
+        self.var(
+            "public_subnet_ids",
+            VarType::ListOfString,
+            "IDs of the public subnets (routed to an internet gateway) that services with network.subnets 'public' run in.",
         )
     }
 

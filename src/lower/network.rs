@@ -1,9 +1,12 @@
-//! A service's task security group and its rules: ingress from the load balancer, egress to its
-//! database and to the AWS APIs (see `endpoints`).
+//! A service's task security group and its rules: ingress from the load balancers and from
+//! Service Connect clients, egress to its database, to Service Connect servers, to the stack's
+//! own destinations and to the AWS APIs (see `endpoints`).
 
 use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body};
+use crate::model::ServiceName;
+use crate::resolve::network::Source;
 use crate::resolve::service::{Destination, Egress};
 use crate::resolve::Service;
 
@@ -51,20 +54,19 @@ pub fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
             .attr_opt("tags", ctx.tags(Some(svc)))
             .block(create_before_destroy()),
     )];
-    if let Some(lb) = &svc.load_balancer {
-        let port = lb.container_port;
-        let lb_sg = ctx.var(
-            &format!("{id}_lb_security_group_id"),
-            VarType::String,
-            &format!("Security group of the load balancer in front of {name}."),
-        );
+    for i in &svc.ingress {
+        let peer = match &i.from {
+            Source::Variable { name, description } => ctx.var(name, VarType::String, description),
+            Source::SecurityGroup(sg) => ir::str(sg.clone()),
+            Source::Service(other) => task_security_group(other),
+        };
         out.push(sg_rule(
             "aws_vpc_security_group_ingress_rule",
-            format!("{id}_from_lb"),
+            format!("{id}_{}", i.label),
             &sg_id,
-            format!("Load balancer to {name} on {port}"),
-            port,
-            lb_sg,
+            i.description.clone(),
+            i.port,
+            peer,
         ));
     }
     for e in &svc.egress {
@@ -84,6 +86,7 @@ fn egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr, e: &Egress) -> Block {
         Destination::SecurityGroup(id) => ("referenced_security_group_id", ir::str(id.clone())),
         Destination::Cidr(cidr) => ("cidr_ipv4", ir::str(cidr.clone())),
         Destination::PrefixList(id) => ("prefix_list_id", ir::str(id.clone())),
+        Destination::Service(other) => ("referenced_security_group_id", task_security_group(other)),
     };
     Block::resource(
         "aws_vpc_security_group_egress_rule",
@@ -99,6 +102,11 @@ fn egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr, e: &Egress) -> Block {
             .attr_opt("to_port", e.ports.map(|(_, to)| ir::int(i64::from(to))))
             .attr(key, peer),
     )
+}
+
+/// The task security group of a service of the stack.
+fn task_security_group(service: &ServiceName) -> Expr {
+    ir::reference("aws_security_group", &service.ident(), &["id"])
 }
 
 /// A security group attached to running tasks or endpoints cannot be deleted, so a replacement

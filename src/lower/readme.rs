@@ -14,6 +14,7 @@ use crate::model::endpoint::EndpointType;
 use crate::model::scaling::StepAdjustment;
 use crate::model::service::format_number;
 use crate::model::ServiceName;
+use crate::resolve::network::Source;
 use crate::resolve::scaling::Alarm;
 use crate::resolve::{Endpoint, Placement, Policy, Service};
 
@@ -57,6 +58,14 @@ struct PolicyRow {
     kind: String,
     rule: String,
     alarm: String,
+}
+
+#[derive(Serialize)]
+struct ScheduleRow {
+    service: String,
+    name: String,
+    schedule: String,
+    range: String,
 }
 
 #[derive(Serialize)]
@@ -105,16 +114,7 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             endpoints: service_endpoints_text(s),
         })
         .collect();
-    let policies: Vec<PolicyRow> = stack
-        .services
-        .iter()
-        .flat_map(|s| {
-            s.scaling
-                .iter()
-                .flat_map(|a| a.policies.iter())
-                .map(move |p| policy_row(&s.name, p))
-        })
-        .collect();
+    let (policies, scheduled) = scaling_rows(stack);
     let endpoint_rows: Vec<EndpointRow> = endpoints
         .iter()
         .map(|e| EndpointRow {
@@ -145,8 +145,10 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             outputs => outputs,
             services => services,
             policies => policies,
+            scheduled => scheduled,
             endpoints => endpoint_rows,
             nat_gateway => stack.nat_gateway,
+            public => public_services(stack),
             diagram => diagram(ctx),
             caller => caller_duties(ctx),
         },
@@ -200,16 +202,66 @@ fn capacity_text(s: &Service) -> String {
 
 fn scaling_text(s: &Service) -> String {
     match &s.scaling {
-        Some(a) => format!(
-            "{} to {} tasks (starts at {}), {} polic{}",
-            a.min_capacity,
-            a.max_capacity,
-            s.desired_count,
-            a.policies.len(),
-            if a.policies.len() == 1 { "y" } else { "ies" }
-        ),
+        Some(a) => {
+            let mut text = format!(
+                "{} to {} tasks (starts at {}), {} polic{}",
+                a.min_capacity,
+                a.max_capacity,
+                s.desired_count,
+                a.policies.len(),
+                if a.policies.len() == 1 { "y" } else { "ies" }
+            );
+            if !a.scheduled.is_empty() {
+                text.push_str(&format!(", {} scheduled action(s)", a.scheduled.len()));
+            }
+            text
+        }
         None => format!("fixed at {} task(s)", s.desired_count),
     }
+}
+
+/// The scaling policies and the scheduled actions of every service, in output order.
+fn scaling_rows(stack: &crate::resolve::Resolved) -> (Vec<PolicyRow>, Vec<ScheduleRow>) {
+    let scaled = || {
+        stack
+            .services
+            .iter()
+            .filter_map(|s| s.scaling.as_ref().map(|a| (s, a)))
+    };
+    let policies = scaled()
+        .flat_map(|(s, a)| a.policies.iter().map(move |p| policy_row(&s.name, p)))
+        .collect();
+    let scheduled = scaled()
+        .flat_map(|(s, a)| {
+            a.scheduled.iter().map(move |x| ScheduleRow {
+                service: s.name.to_string(),
+                name: x.aws.clone(),
+                schedule: cell(&format!(
+                    "`{}` ({})",
+                    x.schedule,
+                    x.effective_timezone()
+                )),
+                range: match (x.min_capacity, x.max_capacity) {
+                    (Some(lo), Some(hi)) => format!("{lo} to {hi} tasks"),
+                    (Some(lo), None) => format!("at least {lo} tasks"),
+                    (None, Some(hi)) => format!("at most {hi} tasks"),
+                    (None, None) => String::new(),
+                },
+            })
+        })
+        .collect();
+    (policies, scheduled)
+}
+
+/// The services that reach the internet through the internet gateway, for the README.
+fn public_services(stack: &crate::resolve::Resolved) -> String {
+    let names: Vec<String> = stack
+        .services
+        .iter()
+        .filter(|s| s.network.is_public())
+        .map(|s| format!("`{}`", s.name))
+        .collect();
+    names.join(", ")
 }
 
 fn service_endpoints_text(s: &Service) -> String {
@@ -217,17 +269,37 @@ fn service_endpoints_text(s: &Service) -> String {
     if let Some(p) = s.container.port {
         parts.push(format!("container port {p}"));
     }
-    if let Some(lb) = &s.load_balancer {
-        parts.push(format!(
-            "load balancer target group on {}",
-            lb.container_port
-        ));
+    for lb in &s.load_balancers {
+        let group = match lb.target_group_arn.as_deref().and_then(target_group_name) {
+            Some(tg) => format!("target group {tg}"),
+            None => "load balancer target group".to_owned(),
+        };
+        let to = if lb.container == s.container.name {
+            String::new()
+        } else {
+            format!("{}:", lb.container)
+        };
+        parts.push(format!("{group} on {to}{}", lb.container_port));
+    }
+    for c in s.service_connect.iter().flat_map(|c| &c.services) {
+        let name = c.effective_discovery_name();
+        parts.push(match &c.client_alias {
+            Some((port, Some(dns))) => format!("Service Connect {dns}:{port}"),
+            Some((port, None)) => format!("Service Connect {name}:{port}"),
+            None => format!("Service Connect {name}"),
+        });
     }
     if parts.is_empty() {
         "none (no port)".to_owned()
     } else {
         parts.join("; ")
     }
+}
+
+/// `api-public` of `arn:...:targetgroup/api-public/6d0ecf831eec9f09`.
+fn target_group_name(arn: &str) -> Option<&str> {
+    let resource = arn.rsplit_once(':')?.1;
+    resource.strip_prefix("targetgroup/")?.split('/').next()
 }
 
 fn policy_row(service: &ServiceName, p: &Policy) -> PolicyRow {
@@ -307,10 +379,14 @@ fn caller_duties(ctx: &Ctx<'_>) -> Vec<String> {
                 ));
             }
         }
-        if let Some(lb) = &s.load_balancer {
+        for lb in &s.load_balancers {
+            let sg = lb.security_group_id.clone().map_or_else(
+                || format!("`var.{id}_lb_security_group_id`"),
+                |g| format!("`{g}`"),
+            );
             out.push(format!(
-                "On the load balancer in front of `{}`: a target group with `target_type = \"ip\"` (Fargate tasks register by IP) and egress from `var.{id}_lb_security_group_id` to the tasks (output `{id}_security_group_id`) on TCP {}.",
-                s.name, lb.container_port
+                "On the load balancer in front of `{}` (container `{}`): a target group with `target_type = \"ip\"` (Fargate tasks register by IP) and egress from {sg} to the tasks (output `{id}_security_group_id`) on TCP {}.",
+                s.name, lb.container, lb.container_port
             ));
         }
     }
@@ -417,15 +493,15 @@ fn network_lines(ctx: &Ctx<'_>) -> Vec<String> {
     if stack.nat_gateway {
         lines.push("  nat([\"NAT gateway · internet\"])".to_owned());
     }
+    if stack.services.iter().any(|s| s.network.is_public()) {
+        lines.push("  igw([\"internet gateway · internet\"])".to_owned());
+    }
     for s in &stack.services {
         let svc = svc_id(&s.name);
-        if let Some(lb) = &s.load_balancer {
-            let port = lb.container_port;
-            lines.push(format!(
-                "  {svc}_lb[\"load balancer\"] -->|\"sg: tcp {port}\"| {svc}"
-            ));
-        }
-        if stack.nat_gateway {
+        lines.extend(ingress_lines(s));
+        if s.network.is_public() {
+            lines.push(format!("  {svc} -->|\"sg: tcp 443, public IP\"| igw"));
+        } else if stack.nat_gateway {
             lines.push(format!("  {svc} -->|\"sg: tcp 443\"| nat"));
         }
         if has_interface {
@@ -436,6 +512,44 @@ fn network_lines(ctx: &Ctx<'_>) -> Vec<String> {
                 "  {svc} -->|\"sg: tcp 443, prefix list\"| {}",
                 endpoint_id(e)
             ));
+        }
+    }
+    lines
+}
+
+/// The edges into a service: from each load balancer security group, and from Service Connect
+/// clients.
+fn ingress_lines(s: &Service) -> Vec<String> {
+    let svc = svc_id(&s.name);
+    let lbs = s
+        .ingress
+        .iter()
+        .filter(|i| !matches!(i.from, Source::Service(_)))
+        .count();
+    let mut lb = 0;
+    let mut lines = Vec::new();
+    for i in &s.ingress {
+        let port = i.port;
+        match &i.from {
+            Source::Service(client) => lines.push(format!(
+                "  {} -->|\"Service Connect: tcp {port}\"| {svc}",
+                svc_id(client)
+            )),
+            from => {
+                lb += 1;
+                let node = if lbs == 1 {
+                    format!("{svc}_lb")
+                } else {
+                    format!("{svc}_lb_{lb}")
+                };
+                let text = match from {
+                    Source::SecurityGroup(sg) => format!("load balancer {}", label(sg)),
+                    _ => "load balancer".to_owned(),
+                };
+                lines.push(format!(
+                    "  {node}[\"{text}\"] -->|\"sg: tcp {port}\"| {svc}"
+                ));
+            }
         }
     }
     lines

@@ -10,8 +10,8 @@ use crate::ir::Expr;
 use crate::ir::{self, Block, Body, Part};
 use crate::model::service::format_number;
 use crate::resolve::scaling::{
-    Alarm, CustomizedMetric, Dimensions, Policy, PolicyName, ResourceLabel, Scaling, StepScaling,
-    TargetMetric, TargetTracking,
+    Alarm, CustomizedMetric, Dimensions, Policy, PolicyName, ResourceLabel, Scaling,
+    ScheduledAction, StepScaling, TargetMetric, TargetTracking,
 };
 use crate::resolve::Service;
 
@@ -24,6 +24,7 @@ pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     };
     let name = &svc.name;
     let mut out = vec![target(ctx, svc, scaling)];
+
     for p in &scaling.policies {
         let names = p.name();
         let config = match p {
@@ -47,6 +48,11 @@ pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
                 ir::reference("aws_cloudwatch_metric_alarm", &names.label, &["arn"]),
             );
         }
+    }
+    let mut previous = None;
+    for s in &scaling.scheduled {
+        out.push(scheduled_action(svc, s, previous));
+        previous = Some(&s.label);
     }
     out
 }
@@ -72,7 +78,61 @@ fn target(ctx: &mut Ctx<'_>, svc: &Service, scaling: &Scaling) -> Block {
             .attr("scalable_dimension", ir::str("ecs:service:DesiredCount"))
             .attr("min_capacity", ir::int(i64::from(scaling.min_capacity)))
             .attr("max_capacity", ir::int(i64::from(scaling.max_capacity)))
-            .attr_opt("tags", ctx.tags(Some(svc))),
+            .attr_opt("tags", ctx.tags(Some(svc)))
+            .blocks(schedule_owns_range(scaling)),
+    )
+}
+
+/// A scheduled action changes the target's range in AWS; without this, every apply after one
+/// has run would set the range back (and stop the tasks it started).
+fn schedule_owns_range(scaling: &Scaling) -> Option<Block> {
+    (!scaling.scheduled.is_empty()).then(|| {
+        Block::new(
+            "lifecycle",
+            &[],
+            Body::new().attr(
+                "ignore_changes",
+                ir::list([ir::ident("min_capacity"), ir::ident("max_capacity")]),
+            ),
+        )
+    })
+}
+
+/// A scheduled action on the service's scalable target, created after the one before it:
+/// Application Auto Scaling refuses concurrent updates of one target.
+/// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html
+fn scheduled_action(svc: &Service, s: &ScheduledAction, after: Option<&String>) -> Block {
+    let target =
+        |attr: &str| ir::reference("aws_appautoscaling_target", &svc.name.ident(), &[attr]);
+    Block::resource(
+        "aws_appautoscaling_scheduled_action",
+        &s.label,
+        Body::new()
+            .attr("name", ir::str(s.aws.clone()))
+            .attr("service_namespace", target("service_namespace"))
+            .attr("resource_id", target("resource_id"))
+            .attr("scalable_dimension", target("scalable_dimension"))
+            .attr("schedule", ir::str(s.schedule.clone()))
+            .attr_opt("timezone", s.timezone.clone().map(ir::str))
+            .block(Block::new(
+                "scalable_target_action",
+                &[],
+                Body::new()
+                    .attr_opt(
+                        "min_capacity",
+                        s.min_capacity.map(|c| ir::int(i64::from(c))),
+                    )
+                    .attr_opt(
+                        "max_capacity",
+                        s.max_capacity.map(|c| ir::int(i64::from(c))),
+                    ),
+            ))
+            .attr_opt(
+                "depends_on",
+                after.map(|a| {
+                    ir::list([ir::reference("aws_appautoscaling_scheduled_action", a, &[])])
+                }),
+            ),
     )
 }
 

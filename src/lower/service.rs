@@ -6,7 +6,7 @@ use crate::ir::{self, Block, Body};
 use crate::resolve::service::Placement;
 use crate::resolve::Service;
 
-use super::{iam, network, task, Ctx, VarType};
+use super::{deployment, iam, network, task, traffic, Ctx};
 
 pub fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
     let id = svc.name.ident();
@@ -28,7 +28,6 @@ pub fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
     ctx.output(
         format!("{id}_service_arn"),
         format!("ARN of the {name} ECS service."),
-        // The service's `id` is its ARN in provider 5 and 6; `arn` exists only from 6.0.
         ir::reference("aws_ecs_service", &id, &["id"]),
     );
     ctx.output(
@@ -70,7 +69,14 @@ fn log_group(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
 fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service, depends_on: Vec<Expr>) -> Block {
     let id = svc.name.ident();
     let cluster = ctx.cluster_name();
-    let mut body = Body::new()
+    let mut body = Body::new();
+    if svc.network.assign_public_ip {
+        body = body.comment(format!(
+            "checkov:skip=CKV_AWS_333:{} runs in public subnets, where tasks need a public IP to reach the internet (network.subnets: 'public')",
+            svc.name
+        ));
+    }
+    body = body
         .attr("name", ir::str(svc.names.ecs_service.clone()))
         .attr("cluster", cluster)
         .attr(
@@ -93,11 +99,13 @@ fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service, depends_on: Vec<Expr>) -> Block
     body = body
         .attr_opt(
             "health_check_grace_period_seconds",
-            svc.load_balancer
-                .as_ref()
-                .map(|lb| ir::int(i64::from(lb.grace_period_seconds))),
+            svc.grace_period_seconds.map(|g| ir::int(i64::from(g))),
         )
-        .attr_opt("tags", ctx.tags(Some(svc)));
+        .attr_opt(
+            "enable_execute_command",
+            svc.execute_command.then(|| ir::bool(true)),
+        );
+    body = deployment::attrs(body, &svc.deployment).attr_opt("tags", ctx.tags(Some(svc)));
     if let Placement::Strategy(items) = &svc.placement {
         body = body.blocks(items.iter().map(|item| {
             Block::new(
@@ -110,65 +118,16 @@ fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service, depends_on: Vec<Expr>) -> Block
             )
         }));
     }
-    let subnets = ctx.private_subnet_ids();
-    body = body.block(Block::new(
-        "network_configuration",
-        &[],
-        Body::new()
-            .attr("subnets", subnets)
-            .attr(
-                "security_groups",
-                ir::list([ir::reference("aws_security_group", &id, &["id"])]),
-            )
-            .attr("assign_public_ip", ir::bool(false)),
-    ));
-    body = body.block(Block::new(
-        "deployment_circuit_breaker",
-        &[],
-        Body::new()
-            .attr("enable", ir::bool(true))
-            .attr("rollback", ir::bool(true)),
-    ));
-    body = body.blocks(load_balancer(ctx, svc));
-    if svc.scaling.is_some() {
-        body = body.block(Block::new(
-            "lifecycle",
-            &[],
-            Body::new().attr("ignore_changes", ir::list([ir::ident("desired_count")])),
-        ));
-    }
+    body = body
+        .block(traffic::network_configuration(ctx, svc))
+        .blocks(deployment::blocks(&svc.deployment))
+        .blocks(traffic::load_balancers(ctx, svc))
+        .blocks(traffic::service_connect(ctx, svc))
+        .blocks(deployment::lifecycle(svc));
     body = body.attr("depends_on", ir::list(depends_on));
     Block::resource("aws_ecs_service", &id, body)
 }
 
-fn load_balancer(ctx: &mut Ctx<'_>, svc: &Service) -> Option<Block> {
-    let lb = svc.load_balancer.as_ref()?;
-    let tg = match &lb.target_group_arn {
-        Some(arn) => ir::str(arn.clone()),
-        None => ctx.var(
-            &format!("{}_target_group_arn", svc.name.ident()),
-            VarType::String,
-            &format!(
-                "ARN of the target group that sends traffic to {}.",
-                svc.name
-            ),
-        ),
-    };
-    Some(Block::new(
-        "load_balancer",
-        &[],
-        Body::new()
-            .attr("target_group_arn", tg)
-            .attr("container_name", ir::str(svc.container.name.clone()))
-            .attr("container_port", ir::int(i64::from(lb.container_port))),
-    ))
-}
-
-/// What the tasks need when they start, so that Terraform creates it before the service: the
-/// roles' policies (secrets, the application's permissions), every rule of the task security
-/// group, the VPC endpoints and the rules that admit the tasks to them, and the cluster's
-/// capacity providers. Without these, the first tasks can start before they may read their
-/// secrets or reach ECR and CloudWatch Logs, fail, and trip the circuit breaker.
 fn depends_on(ctx: &Ctx<'_>, svc: &Service, before: &[Block]) -> Vec<Expr> {
     const NEEDED: &[&str] = &[
         "aws_iam_role_policy",

@@ -88,9 +88,32 @@ pub fn is_region(s: &str) -> bool {
     }
 }
 
+/// `<prefix>-` and 8 or 17 lower-case hex digits: the shape of EC2 IDs such as `sg-...` and
+/// `pl-...`.
+/// Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html
+pub fn is_ec2_id(s: &str, prefix: &str) -> bool {
+    s.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|hex| {
+            matches!(hex.len(), 8 | 17)
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ec2_ids() {
+        assert!(is_ec2_id("sg-0123456789abcdef0", "sg"));
+        assert!(is_ec2_id("pl-6ca54005", "pl"));
+        assert!(!is_ec2_id("sg-0123", "sg"));
+        assert!(!is_ec2_id("pl-6ca54005", "sg"));
+        assert!(!is_ec2_id("sg-0123456789ABCDEF0", "sg"));
+    }
 
     #[test]
     fn regions() {

@@ -290,6 +290,10 @@ pub enum Purpose {
     Tracing,
     EnvironmentFiles,
     RepositoryCredentials,
+    /// ECS Exec's SSM agent (`ssmmessages`).
+    ExecuteCommand,
+    /// ECS's management of the Service Connect proxy (`ecs-agent`).
+    ServiceConnect,
 }
 
 impl Purpose {
@@ -302,6 +306,12 @@ impl Purpose {
             Self::Tracing => "cannot send traces to X-Ray",
             Self::EnvironmentFiles => "cannot download environment_files from S3",
             Self::RepositoryCredentials => "cannot read repository_credentials",
+            Self::ExecuteCommand => {
+                "cannot open ECS Exec sessions (the SSM agent in the tasks needs ssmmessages)"
+            }
+            Self::ServiceConnect => {
+                "cannot run the Service Connect proxy, which ECS manages through ecs-agent"
+            }
         }
     }
 }
@@ -453,6 +463,14 @@ pub fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, Purpose)
     {
         out.push(("secretsmanager", Interface, Purpose::RepositoryCredentials));
     }
+    // ECS Exec's SSM agent and ECS's Service Connect proxy reach their services themselves.
+    // Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+    if svc.execute_command() {
+        out.push(("ssmmessages", Interface, Purpose::ExecuteCommand));
+    }
+    if svc.service_connect.is_some() {
+        out.push(("ecs-agent", Interface, Purpose::ServiceConnect));
+    }
     // The daemon sends segments to the X-Ray API.
     // Source: https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html
     if svc.xray_daemon().is_some() {
@@ -472,6 +490,7 @@ const NEED_ORDER: &[&str] = &[
     "kms",
     "xray",
     "ssmmessages",
+    "ecs-agent",
 ];
 
 /// The endpoints that the stack's tasks need to start and run without a NAT gateway, each with
@@ -479,7 +498,8 @@ const NEED_ORDER: &[&str] = &[
 /// once per purpose, so that a missing one names what fails for whom.
 pub fn needs(stack: &Stack) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
-    for (name, svc) in stack.services() {
+    // Tasks in public subnets with a public IP reach AWS over the internet gateway.
+    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
         for (service, ty, purpose) in service_needs(svc) {
             let same = |n: &&mut Need| n.service == service && n.ty == ty && n.purpose == purpose;
             match out.iter_mut().find(same) {

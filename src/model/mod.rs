@@ -2,10 +2,13 @@
 //! the rules that need more than one field live in `validate`.
 
 pub mod aws;
+pub mod connect;
 pub mod container;
+pub mod deployment;
 pub mod endpoint;
 pub mod iam;
 pub mod names;
+pub mod network;
 pub mod scaling;
 pub mod service;
 pub mod stack;

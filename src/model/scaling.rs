@@ -23,6 +23,34 @@ pub struct AutoScaling {
     /// Target tracking and step scaling policies, at most 50.
     #[serde(default)]
     pub policies: Vec<Policy>,
+    /// Scheduled actions that set the target's minimum and maximum at given times, for example
+    /// a higher minimum during business hours. Each sets the range until another one changes
+    /// it; the module then leaves the target's range to them.
+    #[serde(default)]
+    pub scheduled: Vec<ScheduledAction>,
+}
+
+/// One scheduled action: at `schedule`, the scalable target's range becomes `min_capacity` to
+/// `max_capacity` (either may be left as it is), and tasks are started or stopped to fit it.
+/// Source: https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledAction {
+    /// Lower-case letters, digits and '-', unique within the service. The AWS name is
+    /// `<stack>-<service>-<name>`.
+    pub name: String,
+    /// `cron(Minutes Hours Day-of-month Month Day-of-week Year)` (one of the two day fields is
+    /// `?`), `rate(<n> minutes|hours|days)` or `at(yyyy-mm-ddThh:mm:ss)`.
+    pub schedule: String,
+    /// IANA time zone for `cron()` and `at()`, such as `Europe/Berlin`. Default UTC.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// The new minimum number of tasks.
+    #[serde(default)]
+    pub min_capacity: Option<u32>,
+    /// The new maximum number of tasks.
+    #[serde(default)]
+    pub max_capacity: Option<u32>,
 }
 
 /// One scaling policy. Target tracking is the default `policy_type`, so the seed guide's snippet

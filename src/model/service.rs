@@ -5,10 +5,16 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::connect::{LoadBalancerTarget, ServiceConnect};
 use super::container::ContainerFields;
+use super::deployment::Deployment;
 use super::iam::TaskRole;
+use super::network::{EgressRule, ServiceNetwork, Subnets};
 use super::scaling::AutoScaling;
 use super::volume::Volume;
+
+/// The name of the main container's port mapping when the stack gives none.
+pub const DEFAULT_PORT_NAME: &str = "http";
 
 /// A service: one task definition, one ECS service, and what they need around them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -74,6 +80,40 @@ pub struct Service {
     /// under a read-only root filesystem), or `{ efs: {...} }` for an Amazon EFS file system.
     #[serde(default)]
     pub volumes: BTreeMap<String, Volume>,
+    /// ECS Exec (`aws ecs execute-command`): a shell in running tasks through Systems Manager.
+    /// Gives the task role the `ssmmessages` channel permissions and the containers an init
+    /// process; private tasks without a NAT gateway need the `ssmmessages` endpoint. Default
+    /// false.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+    #[serde(default)]
+    pub enable_execute_command: Option<bool>,
+    /// Several target groups, each to a container and port of the task: internal and
+    /// internet-facing load balancers, or several ports. Cannot be combined with
+    /// `load_balancer`, which is the shorthand for one target group to the main container. ECS
+    /// takes at most 5.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html
+    #[serde(default)]
+    #[schemars(length(max = 5))]
+    pub load_balancers: Vec<LoadBalancerTarget>,
+    /// The name of the main container's port mapping, which `service_connect` refers to: up to
+    /// 64 lower-case letters, digits, '_' and '-', not starting with '-'. Default `http`.
+    #[serde(default)]
+    pub port_name: Option<String>,
+    /// ECS Service Connect in a Cloud Map namespace.
+    #[serde(default)]
+    pub service_connect: Option<ServiceConnect>,
+    /// Rolling update limits, circuit breaker, deployment alarms, and Terraform's part in
+    /// deployments.
+    #[serde(default)]
+    pub deployment: Option<Deployment>,
+    /// The subnets the tasks run in and whether they get a public IP. Default: private subnets,
+    /// no public IP.
+    #[serde(default)]
+    pub network: Option<ServiceNetwork>,
+    /// Egress rules of the task security group to destinations of the stack's own, besides the
+    /// AWS APIs (and the database) that gen-tf opens by itself.
+    #[serde(default)]
+    pub egress: Vec<EgressRule>,
 }
 
 /// `memory_reservation`: a number of MiB, or `{ strategy: ... }`.
@@ -399,13 +439,48 @@ impl Service {
         out
     }
 
-    /// The highest number of tasks the service can run: the auto scaling maximum, else the
-    /// desired count.
+    /// The highest number of tasks the service can run: the auto scaling maximum (or a scheduled
+    /// action's, which sets the range at its time), else the desired count.
     pub fn max_tasks(&self) -> u32 {
         match &self.auto_scaling {
-            Some(a) => a.max_capacity,
+            Some(a) => a
+                .scheduled
+                .iter()
+                .filter_map(|s| s.max_capacity)
+                .fold(a.max_capacity, u32::max),
             None => self.desired_count.unwrap_or(1),
         }
+    }
+
+    /// The lowest number of tasks the service can run while it runs any, at least 1: what a
+    /// deployment or a Spot interruption has to work with.
+    pub fn min_running_tasks(&self) -> u32 {
+        let lowest = match &self.auto_scaling {
+            Some(a) => a
+                .scheduled
+                .iter()
+                .filter_map(|s| s.min_capacity)
+                .fold(a.min_capacity, u32::min),
+            None => self.desired_count.unwrap_or(1),
+        };
+        lowest.max(1)
+    }
+
+    /// Whether the tasks run in public subnets (and reach the internet through a public IP).
+    pub fn is_public(&self) -> bool {
+        self.network
+            .as_ref()
+            .is_some_and(|n| n.subnets_or_default() == Subnets::Public)
+    }
+
+    /// Whether ECS Exec is on.
+    pub fn execute_command(&self) -> bool {
+        self.enable_execute_command.unwrap_or(false)
+    }
+
+    /// The main container's port name: the user's, else `http`.
+    pub fn port_name_or_default(&self) -> &str {
+        self.port_name.as_deref().unwrap_or(DEFAULT_PORT_NAME)
     }
 
     /// Every container's settings with the JSON path of the object that holds them, relative to

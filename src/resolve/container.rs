@@ -28,6 +28,8 @@ pub struct Container {
     pub environment: Vec<(String, String)>,
     pub secrets: Vec<Secret>,
     pub read_only_root_filesystem: bool,
+    /// The port mapping's name (the main container's, which Service Connect refers to).
+    pub port_name: Option<String>,
     /// The other container fields, resolved the same way for every container.
     pub settings: Settings,
 }
@@ -131,11 +133,20 @@ pub(super) fn main(
         environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
         read_only_root_filesystem: svc.container.read_only_root_filesystem.unwrap_or(false),
-        settings: settings(&svc.container)?,
+        port_name: svc
+            .container_port()
+            .map(|_| svc.port_name_or_default().to_owned()),
+        settings: settings(svc, &svc.container)?,
     })
 }
 
-pub(super) fn sidecar(s: &Sidecar) -> Option<Container> {
+/// ECS Exec on Linux gets an init process in every container (Windows has no linuxParameters).
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+fn init_process(svc: &model::Service) -> bool {
+    svc.execute_command() && !svc.platform().operating_system_family.is_windows()
+}
+
+pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
     Some(Container {
         name: s.name.clone(),
         image: Some(s.image.clone()),
@@ -151,12 +162,13 @@ pub(super) fn sidecar(s: &Sidecar) -> Option<Container> {
             .collect(),
         secrets: s.container.secrets.iter().map(secret).collect(),
         read_only_root_filesystem: s.container.read_only_root_filesystem.unwrap_or(false),
-        settings: settings(&s.container)?,
+        port_name: None,
+        settings: settings(svc, &s.container)?,
     })
 }
 
 /// The container fields every container takes; `None` when a rule let a bad ARN through.
-fn settings(f: &ContainerFields) -> Option<Settings> {
+fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
     Some(Settings {
         health_check: f.health_check.as_ref().map(|h| HealthCheck {
             command: h.command.clone(),
@@ -180,7 +192,10 @@ fn settings(f: &ContainerFields) -> Option<Settings> {
             .collect(),
         mount_points: f.mount_points.clone(),
         ulimits: f.ulimits.clone(),
-        init_process_enabled: f.init_process_enabled,
+        // The container's own choice, else on with ECS Exec.
+        init_process_enabled: f
+            .init_process_enabled
+            .or_else(|| init_process(svc).then_some(true)),
         environment_files: f
             .environment_files
             .iter()

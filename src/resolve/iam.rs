@@ -80,6 +80,9 @@ pub(super) fn resolve(stack: &Stack, svc: &model::Service, containers: &[&Contai
             vec!["*".to_owned()],
         ));
     }
+    if svc.execute_command() {
+        task.push(execute_command());
+    }
     Roles {
         execution: execution(containers),
         task,
@@ -188,4 +191,22 @@ pub(super) fn efs(volumes: &[Volume]) -> Vec<Statement> {
         }
     }
     out
+}
+
+/// ECS Exec: the SSM agent in the containers opens its control and data channels with the task
+/// role. The channels have no resource ARN, so the statement is on `*`.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-required-iam-permissions
+fn execute_command() -> Statement {
+    Statement {
+        sid: Some("EcsExec".to_owned()),
+        ..Statement::allow(
+            &[
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            vec!["*".to_owned()],
+        )
+    }
 }

@@ -11,8 +11,10 @@
 //! `None`, and `validate` reports that as a gen-tf bug instead of writing a default.
 
 pub mod container;
+pub mod deployment;
 pub mod endpoint;
 pub mod iam;
+pub mod network;
 pub mod scaling;
 pub mod service;
 pub mod volume;
@@ -153,6 +155,45 @@ mod tests {
         .is_some());
     }
 
+    /// Target groups, Service Connect peers and ECS Exec become the rules, roles and container
+    /// settings that lowering writes as they are.
+    #[test]
+    fn traffic_is_resolved_once() {
+        let tg = |n: &str| {
+            format!("arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/{n}/1")
+        };
+        let r = resolve_json(json!({"name": "shop", "services": {
+            "api": {"cpu": 256, "memory": 512, "port": 8080, "enable_execute_command": true,
+                "load_balancers": [
+                    {"target_group_arn": tg("a")},
+                    {"target_group_arn": tg("b"), "security_group_id": "sg-0123456789abcdef0"},
+                    {"target_group_arn": tg("c")}],
+                "service_connect": {"namespace": "ns", "services": [{"port_name": "http"}]}},
+            "other": {"cpu": 256, "memory": 512, "service_connect": {"namespace": "elsewhere"}},
+            "worker": {"cpu": 256, "memory": 512, "service_connect": {"namespace": "ns"}},
+        }}))
+        .expect("resolves");
+        let (api, other, worker) = (&r.services[0], &r.services[1], &r.services[2]);
+        let labels = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            labels(api.ingress.iter().map(|i| &i.label).collect()),
+            ["from_lb_1", "from_lb_2", "sc_from_worker"]
+        );
+        assert_eq!(api.grace_period_seconds, Some(60));
+        assert_eq!(api.container.port_name.as_deref(), Some("http"));
+        assert_eq!(api.container.settings.init_process_enabled, Some(true));
+        assert_eq!(
+            api.roles.task.last().and_then(|s| s.sid.as_deref()),
+            Some("EcsExec")
+        );
+        assert_eq!(
+            labels(worker.egress.iter().map(|e| &e.label).collect()),
+            ["sc_to_api"]
+        );
+        assert!(other.egress.is_empty() && other.ingress.is_empty());
+        assert_eq!(worker.container.settings.init_process_enabled, None);
+    }
+
     #[test]
     fn defaults_and_derived_values_are_resolved_once() {
         let r = resolve_json(json!({"name": "shop", "services": {"api": {
@@ -168,9 +209,13 @@ mod tests {
         assert_eq!(api.container.port, Some(8080));
         assert_eq!(api.container.memory_reservation, Some(716));
         assert_eq!(
-            api.load_balancer.as_ref().map(|l| l.container_port),
-            Some(8080)
+            api.load_balancers
+                .iter()
+                .map(|l| l.container_port)
+                .collect::<Vec<_>>(),
+            [8080]
         );
+        assert_eq!(api.grace_period_seconds, Some(60));
         assert_eq!(api.logs.retention_days, 30);
         assert_eq!(api.names.execution_role, "shop-prd-api-execution");
         assert_eq!(api.names.ecs_service, "shop-prd-api");

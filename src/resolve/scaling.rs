@@ -16,6 +16,28 @@ pub struct Scaling {
     pub min_capacity: u32,
     pub max_capacity: u32,
     pub policies: Vec<Policy>,
+    /// Scheduled actions; with any, the target's range is theirs once it exists.
+    pub scheduled: Vec<ScheduledAction>,
+}
+
+/// One scheduled action, with its names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduledAction {
+    /// Terraform label, `<service>_<name>`.
+    pub label: String,
+    /// AWS name, `<prefix>-<name>`.
+    pub aws: String,
+    pub schedule: String,
+    pub timezone: Option<String>,
+    pub min_capacity: Option<u32>,
+    pub max_capacity: Option<u32>,
+}
+
+impl ScheduledAction {
+    /// The time zone the schedule is read in: the stack's, or Application Auto Scaling's UTC.
+    pub fn effective_timezone(&self) -> &str {
+        self.timezone.as_deref().unwrap_or("UTC")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -169,10 +191,23 @@ pub(super) fn resolve(
             }
         })
         .collect::<Option<Vec<_>>>()?;
+    let scheduled = a
+        .scheduled
+        .iter()
+        .map(|s| ScheduledAction {
+            label: format!("{}_{}", service.ident(), s.name.replace('-', "_")),
+            aws: format!("{}-{}", names.prefix, s.name),
+            schedule: s.schedule.clone(),
+            timezone: s.timezone.clone(),
+            min_capacity: s.min_capacity,
+            max_capacity: s.max_capacity,
+        })
+        .collect();
     Some(Scaling {
         min_capacity: a.min_capacity,
         max_capacity: a.max_capacity,
         policies,
+        scheduled,
     })
 }
 
@@ -210,6 +245,14 @@ fn target_tracking(svc: &model::Service, p: &m::Policy, name: PolicyName) -> Opt
 fn resource_label(svc: &model::Service, p: &m::Policy) -> Option<ResourceLabel> {
     if let Some(label) = &p.resource_label {
         return Some(ResourceLabel::Given(label.clone()));
+    }
+    // One of several target groups: its ARN gives the target group's part; the load balancer's
+    // is a module variable. With more than one, the `alb-resource-label` rule wants a label.
+    if let [only] = svc.load_balancers.as_slice() {
+        return Some(ResourceLabel::Parts {
+            load_balancer: None,
+            target_group: tg_suffix_of_arn(&only.target_group_arn),
+        });
     }
     let lb = svc.load_balancer.as_ref()?;
     Some(ResourceLabel::Parts {

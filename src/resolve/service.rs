@@ -6,7 +6,9 @@ use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFa
 use crate::model::{self, ServiceName, StackName};
 
 use super::container::{self, Container};
+use super::deployment::{self, Deployment};
 use super::iam::{self, Roles};
+use super::network::{self, Ingress, LoadBalancer, Network, ServiceConnect};
 use super::scaling::{self, Scaling};
 use super::volume::{self, Volume};
 
@@ -30,7 +32,9 @@ pub struct Service {
     pub container: Container,
     pub sidecars: Vec<Container>,
     pub logs: Logs,
-    pub load_balancer: Option<LoadBalancer>,
+    /// The target groups the tasks register with: the `load_balancer` shorthand's one, or the
+    /// `load_balancers` entries.
+    pub load_balancers: Vec<LoadBalancer>,
     /// What the task security group lets the tasks reach besides AWS's APIs (which
     /// `resolve::endpoint` and the NAT gateway cover): the database, file systems, the stack's
     /// own destinations.
@@ -40,6 +44,16 @@ pub struct Service {
     pub scaling: Option<Scaling>,
     /// The stack's tags with the service's merged over them.
     pub tags: BTreeMap<String, String>,
+    /// ECS Exec.
+    pub execute_command: bool,
+    /// Seconds the scheduler ignores load balancer health checks after a task starts; `None`
+    /// without a load balancer.
+    pub grace_period_seconds: Option<u32>,
+    /// What the task security group admits: the load balancers, Service Connect clients.
+    pub ingress: Vec<Ingress>,
+    pub service_connect: Option<ServiceConnect>,
+    pub deployment: Deployment,
+    pub network: Network,
 }
 
 impl Service {
@@ -146,6 +160,8 @@ pub enum Destination {
     SecurityGroup(String),
     Cidr(String),
     PrefixList(String),
+    /// The task security group of another service of the stack.
+    Service(ServiceName),
 }
 
 /// The task definition's size and platform.
@@ -187,15 +203,6 @@ pub struct Logs {
     pub kms_key_arn: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoadBalancer {
-    /// `None` means the module variable `<service>_target_group_arn`.
-    pub target_group_arn: Option<String>,
-    /// The main container's port, which the target group sends to.
-    pub container_port: u16,
-    pub grace_period_seconds: u32,
-}
-
 pub(super) fn resolve(
     stack: &model::Stack,
     name: &ServiceName,
@@ -205,15 +212,21 @@ pub(super) fn resolve(
     let platform = svc.platform();
     let mut tags = stack.tags.clone();
     tags.extend(svc.tags.clone());
-    let container_port = svc.container_port();
     let names = Names::new(&stack.name, env, name, stack.cluster.is_some());
     let mut containers = vec![container::main(name, svc, env)?];
     for s in svc.sidecars.iter().chain(&svc.xray_daemon()) {
-        containers.push(container::sidecar(s)?);
+        containers.push(container::sidecar(svc, s)?);
     }
     let volumes = volume::resolve(svc, &containers);
     let mut roles = iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>());
     roles.task.extend(iam::efs(&volumes));
+    let load_balancers = network::load_balancers(name, svc)?;
+    let mut ingress = network::lb_ingress(name, &load_balancers);
+    ingress.extend(network::connect_ingress(stack, name, svc));
+    let mut egress = egress(name, svc);
+    egress.extend(volume::egress(name, &volumes));
+    egress.extend(network::user_egress(name, &svc.egress)?);
+    egress.extend(network::connect_egress(stack, name, svc));
     Some(Service {
         name: name.clone(),
         names: names.clone(),
@@ -234,23 +247,20 @@ pub(super) fn resolve(
         container: containers[0].clone(),
         sidecars: containers[1..].to_vec(),
         logs: logs(svc),
-        load_balancer: match &svc.load_balancer {
-            None => None,
-            Some(lb) => Some(LoadBalancer {
-                target_group_arn: lb.target_group_arn.clone(),
-                container_port: container_port?,
-                grace_period_seconds: lb
-                    .health_check_grace_period_seconds
-                    .unwrap_or(DEFAULT_GRACE_PERIOD),
-            }),
-        },
-        egress: [egress(name, svc), volume::egress(name, &volumes)].concat(),
+        grace_period_seconds: network::grace_period(svc, &load_balancers),
+        load_balancers,
+        egress,
         roles,
         scaling: match &svc.auto_scaling {
             None => None,
             Some(a) => Some(scaling::resolve(&names, name, svc, a)?),
         },
         tags,
+        execute_command: svc.execute_command(),
+        ingress,
+        service_connect: network::service_connect(svc),
+        deployment: deployment::resolve(svc),
+        network: network::network(svc),
     })
 }
 

@@ -19,7 +19,7 @@ pub static ENDPOINT_MISSING: Rule = Rule {
     code: "endpoint-missing",
     severity: Severity::Error,
     summary: "A stack without a NAT gateway lacks a VPC endpoint that its tasks need.",
-    fact: "Without a route to the internet, Fargate tasks (platform 1.4.0+) reach AWS only through VPC endpoints: ecr.api, ecr.dkr and the s3 Gateway endpoint to pull ECR images (layers are in S3, and S3 Interface endpoints cannot be used by ECR), logs for the awslogs driver, secretsmanager or ssm for secrets. A missing one fails the task at start.",
+    fact: "Without a route to the internet, Fargate tasks (platform 1.4.0+) reach AWS only through VPC endpoints: ecr.api, ecr.dkr and the s3 Gateway endpoint to pull ECR images (layers are in S3, and S3 Interface endpoints cannot be used by ECR), logs for the awslogs driver, secretsmanager or ssm for secrets; a missing one fails the task at start. ECS Exec needs ssmmessages and Service Connect needs ecs-agent, through which ECS manages the proxy. Tasks in public subnets use the internet gateway instead.",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
 };
 
@@ -100,6 +100,7 @@ const KNOWN: &[&str] = &[
     "secretsmanager",
     "ssm",
     "ssmmessages",
+    "ecs-agent",
     "sts",
     "kms",
     "dynamodb",
@@ -407,7 +408,8 @@ fn missing(need: &Need, path: &str, s3_interface: bool) -> Diagnostic {
 
 /// Without NAT, only the region's private ECR can be reached.
 fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
+    // Tasks in public subnets pull through the internet gateway.
+    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
         let base = join("services", name.as_str());
         for image in endpoint::images(svc) {
             let why = match &image.source {

@@ -143,6 +143,9 @@ fn derived(
             "scaling policy and alarm",
         )
     }));
+    // Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html
+    let scheduled = s.auto_scaling.iter().flat_map(|a| a.scheduled.iter());
+    out.extend(scheduled.map(|a| (format!("{}-{}", n.prefix, a.name), 256, "scheduled action")));
     out
 }
 

@@ -85,7 +85,7 @@ const LINUX_VERSIONS: &[&str] = &["LATEST", "1.4.0", "1.3.0"];
 const WINDOWS_VERSIONS: &[&str] = &["LATEST", "1.0.0"];
 
 /// Whether the version is known to be older than 1.4.0 (LATEST is 1.4.0 or newer on Linux).
-fn before_1_4(version: &str) -> bool {
+pub(super) fn before_1_4(version: &str) -> bool {
     version == "1.3.0"
 }
 

@@ -6,8 +6,9 @@ use crate::model::Stack;
 
 use super::context::Context;
 use super::{
-    capacity, container_settings, containers, database, endpoints, environment, iam, memory,
-    naming, platform, scaling, secrets, sizing, volumes,
+    capacity, container_settings, containers, database, deployment, endpoints, environment, exec,
+    iam, load_balancing, memory, naming, network, platform, scaling, schedule, secrets,
+    service_connect, sizing, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -39,6 +40,12 @@ pub static FAMILIES: &[Family] = &[
     family(volumes::RULES, volumes::check),
     family(endpoints::RULES, endpoints::check),
     family(scaling::RULES, scaling::check),
+    family(load_balancing::RULES, load_balancing::check),
+    family(service_connect::RULES, service_connect::check),
+    family(deployment::RULES, deployment::check),
+    family(network::RULES, network::check),
+    family(exec::RULES, exec::check),
+    family(schedule::RULES, schedule::check),
 ];
 
 /// Every rule, in catalogue order: the core rules, then each family's.

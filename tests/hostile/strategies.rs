@@ -242,6 +242,11 @@ pub fn free_text(v: &Value) -> Vec<String> {
         if let Some(s) = svc["observability"]["log_level"].as_str() {
             out.push(s.to_owned());
         }
+        for e in svc["egress"].as_array().into_iter().flatten() {
+            if let Some(d) = e["description"].as_str() {
+                out.push(d.to_owned());
+            }
+        }
     }
     out
 }

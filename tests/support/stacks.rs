@@ -543,6 +543,7 @@ struct Service {
     extras: containers::Extras,
     volumes: Vec<(String, containers::Volume)>,
     depends_on: Vec<(usize, usize)>,
+    traffic: Traffic,
 }
 
 fn service() -> impl Strategy<Value = Service> {
@@ -574,12 +575,13 @@ fn service() -> impl Strategy<Value = Service> {
         containers::volumes(),
         containers::depends(),
     );
-    (platform, container, extras, task).prop_map(
+    (platform, container, extras, task, traffic()).prop_map(
         |(
             (size, arch, platform_version, image, memory, capacity),
             (desired_count, port, environment, secrets, read_only, sidecars),
             (database, observability, load_balancer, auto_scaling, tags),
             (extras, volumes, depends_on),
+            traffic,
         )| Service {
             size,
             arch,
@@ -588,12 +590,10 @@ fn service() -> impl Strategy<Value = Service> {
             memory,
             capacity,
             desired_count,
-            port,
             environment,
             secrets,
             database,
             observability,
-            load_balancer,
             auto_scaling,
             read_only,
             sidecars,
@@ -601,6 +601,10 @@ fn service() -> impl Strategy<Value = Service> {
             extras,
             volumes,
             depends_on,
+            // The shorthand and the list do not go together.
+            load_balancer: load_balancer.filter(|_| traffic.targets.is_empty()),
+            port: port.or((!traffic.targets.is_empty()).then_some(8080)),
+            traffic,
         },
     )
 }
@@ -756,8 +760,31 @@ fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
     if out.is_empty() {
         out.insert("web".into(), json!({ "cpu": 256, "memory": 512 }));
     }
+    if matches!(parts.network, Network::Private { preset: false, .. }) {
+        private_needs(&out, &mut stack);
+    }
     stack.insert("services".into(), Value::Object(out));
     Value::Object(stack)
+}
+
+/// Without a NAT gateway, private tasks with ECS Exec need ssmmessages and those with Service
+/// Connect ecs-agent.
+fn private_needs(services: &Map<String, Value>, stack: &mut Map<String, Value>) {
+    let private = || {
+        services
+            .values()
+            .filter(|v| v["network"]["subnets"] != "public")
+    };
+    let mut extra = Vec::new();
+    if private().any(|v| v["enable_execute_command"] == true) {
+        extra.push(json!("ssmmessages"));
+    }
+    if private().any(|v| v.get("service_connect").is_some()) {
+        extra.push(json!("ecs-agent"));
+    }
+    if let Some(Value::Array(list)) = stack.get_mut("vpc_endpoints") {
+        list.extend(extra);
+    }
 }
 
 fn ecr(region: Option<&str>, repo: &str, tag: &str) -> String {
@@ -906,7 +933,7 @@ fn assemble_service(
             put(&mut o, "desired_count", desired.map(Value::from));
             o.insert(
                 "auto_scaling".into(),
-                auto_scaling(a, max, lb.is_some(), name),
+                auto_scaling(a, max, lb.is_some() || s.traffic.targets.len() == 1, name),
             );
         }
         None => put(&mut o, "desired_count", s.desired_count.map(Value::from)),
@@ -998,6 +1025,7 @@ fn assemble_service(
     if !s.tags.is_empty() {
         o.insert("tags".into(), json!(s.tags));
     }
+    assemble_traffic(name, &s.traffic, &mut o);
     Value::Object(o)
 }
 
@@ -1345,4 +1373,371 @@ fn step_policy(p: &Policy) -> (Map<String, Value>, &'static str) {
     );
     o.insert("alarm".into(), Value::Object(a));
     (o, if out { "scale-out" } else { "scale-in" })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14's service fields: ECS Exec, load_balancers, port names and Service Connect,
+// deployment, the service's network and egress, scheduled scaling.
+
+#[derive(Debug, Clone)]
+struct Traffic {
+    exec: bool,
+    port_name: Option<String>,
+    /// (public, whether assign_public_ip is written).
+    network: Option<(bool, bool)>,
+    egress: Vec<EgressDraw>,
+    deployment: Option<DeploymentDraw>,
+    connect: Option<Connect>,
+    /// load_balancers entries: (to a sidecar when one has a port, explicit port, sg given).
+    targets: Vec<(bool, bool, bool)>,
+    /// (schedule, time zone given, min and max in per mille of the target's maximum).
+    scheduled: Vec<(usize, bool, u32, u32)>,
+}
+
+/// Service Connect: (namespace, offers its port, client alias (dns given, port)).
+type Connect = (usize, bool, Option<(bool, u16)>);
+
+#[derive(Debug, Clone)]
+struct EgressDraw {
+    /// 0-3 a CIDR, 4 a prefix list, 5 a security group.
+    to: usize,
+    /// 0 tcp (omitted), 1 tcp, 2 udp, 3 all.
+    protocol: usize,
+    port: u16,
+    range: Option<u16>,
+    description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct DeploymentDraw {
+    min: Option<u32>,
+    max: Option<u32>,
+    circuit_breaker: Option<(Option<bool>, Option<bool>)>,
+    alarms: Option<(Vec<String>, Option<bool>)>,
+    wait: Option<bool>,
+    ignore: Option<bool>,
+    grace: Option<u32>,
+}
+
+const CIDRS: &[&str] = &["203.0.113.0/24", "10.0.0.0/8", "0.0.0.0/0", "192.0.2.10/32"];
+const NAMESPACES: &[&str] = &[
+    "shop.internal",
+    "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdef1234567890",
+];
+const SCHEDULES: &[&str] = &[
+    "cron(0 8 ? * MON-FRI *)",
+    "cron(0/30 * * * ? *)",
+    "at(2030-01-31T08:00:00)",
+    "rate(1 day)",
+    "rate(15 minutes)",
+];
+
+/// Security group rule descriptions: AWS's characters, `${` among them.
+fn description() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 ._:/()#,@+=&;{}!$*-]{1,30}"
+}
+
+fn egress_draw() -> impl Strategy<Value = EgressDraw> {
+    (
+        0usize..6,
+        0usize..4,
+        1u16..=65535,
+        prop::option::of(0u16..=1000),
+        prop::option::of(description()),
+    )
+        .prop_map(|(to, protocol, port, range, description)| EgressDraw {
+            to,
+            protocol,
+            port,
+            range,
+            description,
+        })
+}
+
+fn deployment_draw() -> impl Strategy<Value = DeploymentDraw> {
+    let alarms = (
+        prop::collection::vec("[A-Za-z0-9_.-]{1,20}", 1..3),
+        prop::option::of(any::<bool>()),
+    );
+    (
+        (prop::option::of(0u32..=100), prop::option::of(100u32..=200)),
+        prop::option::of((
+            prop::option::of(any::<bool>()),
+            prop::option::of(any::<bool>()),
+        )),
+        prop::option::of(alarms),
+        (
+            prop::option::of(any::<bool>()),
+            prop::option::of(any::<bool>()),
+            prop::option::of(0u32..=600),
+        ),
+    )
+        .prop_map(
+            |((min, max), circuit_breaker, alarms, (wait, ignore, grace))| DeploymentDraw {
+                min,
+                max,
+                circuit_breaker,
+                alarms,
+                wait,
+                ignore,
+                grace,
+            },
+        )
+}
+
+fn traffic() -> impl Strategy<Value = Traffic> {
+    (
+        (any::<bool>(), prop::option::of("[a-z][a-z0-9_-]{0,10}")),
+        prop::option::of((any::<bool>(), any::<bool>())),
+        prop::collection::vec(egress_draw(), 0..3),
+        prop::option::of(deployment_draw()),
+        prop::option::of((
+            0..NAMESPACES.len(),
+            any::<bool>(),
+            prop::option::of((any::<bool>(), 1u16..=65535)),
+        )),
+        prop_oneof![
+            2 => Just(Vec::new()),
+            1 => prop::collection::vec((any::<bool>(), any::<bool>(), any::<bool>()), 1..4),
+        ],
+        prop::collection::vec(
+            (0..SCHEDULES.len(), any::<bool>(), 0u32..=1000, 0u32..=1000),
+            0..3,
+        ),
+    )
+        .prop_map(
+            |((exec, port_name), network, egress, deployment, connect, targets, scheduled)| {
+                Traffic {
+                    exec,
+                    port_name,
+                    network,
+                    egress,
+                    deployment,
+                    connect,
+                    targets,
+                    scheduled,
+                }
+            },
+        )
+}
+
+/// Writes the drawn fields into an assembled service, repairing what the rules would refuse.
+fn assemble_traffic(name: &str, t: &Traffic, o: &mut Map<String, Value>) {
+    if t.exec {
+        o.insert("enable_execute_command".into(), true.into());
+        // ECS Exec needs platform 1.4.0 and a writable root filesystem.
+        if o.get("platform_version") == Some(&json!("1.3.0")) {
+            o.insert("platform_version".into(), "1.4.0".into());
+        }
+        o.remove("read_only_root_filesystem");
+    }
+    put(o, "port_name", t.port_name.clone().map(Value::from));
+    if let Some((public, explicit)) = t.network {
+        let mut n = Map::new();
+        if public {
+            n.insert("subnets".into(), "public".into());
+        }
+        if explicit {
+            n.insert("assign_public_ip".into(), public.into());
+        }
+        o.insert("network".into(), Value::Object(n));
+    }
+    let egress: Vec<Value> = t.egress.iter().map(egress_rule).collect();
+    if !egress.is_empty() {
+        o.insert("egress".into(), Value::Array(egress));
+    }
+    targets(t, o);
+    service_connect(name, t, o);
+    scheduled(t, o);
+    if let Some(d) = &t.deployment {
+        let v = deployment(d, o);
+        o.insert("deployment".into(), v);
+    }
+}
+
+fn egress_rule(e: &EgressDraw) -> Value {
+    let mut r = Map::new();
+    let cidr = CIDRS.get(e.to).copied();
+    match e.to {
+        0..=3 => r.insert("cidr_ipv4".into(), CIDRS[e.to].into()),
+        4 => r.insert("prefix_list_id".into(), "pl-6ca54005".into()),
+        _ => r.insert("security_group_id".into(), "sg-0123456789abcdef0".into()),
+    };
+    match e.protocol {
+        0 => {}
+        1 => put(&mut r, "protocol", Some("tcp".into())),
+        2 => put(&mut r, "protocol", Some("udp".into())),
+        _ => put(&mut r, "protocol", Some("all".into())),
+    }
+    if e.protocol != 3 {
+        // HTTPS to anywhere is a rule gen-tf writes itself (EC2 refuses it twice).
+        let port = if cidr == Some("0.0.0.0/0") && e.port == 443 {
+            444
+        } else {
+            e.port
+        };
+        r.insert("port".into(), port.into());
+        let to = e.range.map(|n| port.saturating_add(n));
+        put(&mut r, "to_port", to.map(Value::from));
+    }
+    // The whole internet needs a reason.
+    let description = match (&e.description, cidr) {
+        (None, Some("0.0.0.0/0")) => Some("Calls to public APIs".to_owned()),
+        (d, _) => d.clone(),
+    };
+    put(&mut r, "description", description.map(Value::from));
+    Value::Object(r)
+}
+
+/// load_balancers entries to the main container's port or a sidecar's.
+fn targets(t: &Traffic, o: &mut Map<String, Value>) {
+    let sidecar = o
+        .get("sidecars")
+        .and_then(Value::as_array)
+        .and_then(|l| l.iter().find(|c| c.get("port").is_some()))
+        .map(|c| (c["name"].clone(), c["port"].clone()));
+    let list: Vec<Value> = t
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(i, &(to_sidecar, explicit_port, sg))| {
+            let mut e = Map::new();
+            e.insert(
+                "target_group_arn".into(),
+                format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-{i}/943f017f100becff").into(),
+            );
+            let (container, port) = match (&sidecar, to_sidecar) {
+                (Some((n, p)), true) => (Some(n.clone()), p.clone()),
+                _ => (None, o.get("port").cloned().unwrap_or(Value::Null)),
+            };
+            put(&mut e, "container", container);
+            if explicit_port {
+                e.insert("container_port".into(), port);
+            }
+            if sg {
+                e.insert("security_group_id".into(), "sg-0fedcba9876543210".into());
+            }
+            Value::Object(e)
+        })
+        .collect();
+    if !list.is_empty() {
+        o.insert("load_balancers".into(), Value::Array(list));
+    }
+}
+
+/// Service Connect in one of two namespaces; a service offers its own port under its own
+/// (unique) name.
+fn service_connect(name: &str, t: &Traffic, o: &mut Map<String, Value>) {
+    let Some((ns, offers, alias)) = t.connect else {
+        return;
+    };
+    let mut sc = Map::new();
+    sc.insert("namespace".into(), NAMESPACES[ns].into());
+    if offers && o.get("port").is_some() {
+        let port_name = t.port_name.clone().unwrap_or_else(|| "http".to_owned());
+        let mut s = json!({ "port_name": port_name, "discovery_name": name });
+        if let Some((dns, port)) = alias {
+            let mut a = json!({ "port": port });
+            if dns {
+                a["dns_name"] = format!("{name}.svc").into();
+            }
+            s["client_aliases"] = json!([a]);
+        }
+        sc.insert("services".into(), json!([s]));
+    }
+    o.insert("service_connect".into(), Value::Object(sc));
+}
+
+/// Scheduled actions with both bounds, within the target's maximum (so that the connection
+/// budget, which counts them, holds).
+fn scheduled(t: &Traffic, o: &mut Map<String, Value>) {
+    let Some(a) = o.get_mut("auto_scaling").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let max = a["max_capacity"].as_u64().unwrap_or(0);
+    let list: Vec<Value> = t
+        .scheduled
+        .iter()
+        .enumerate()
+        .map(|(i, &(schedule, tz, lo, hi))| {
+            let (lo, hi) = (
+                max * u64::from(lo.min(hi)) / 1000,
+                max * u64::from(lo.max(hi)) / 1000,
+            );
+            let mut s = json!({ "name": format!("s{i}"), "schedule": SCHEDULES[schedule],
+                "min_capacity": lo, "max_capacity": hi });
+            if tz && !SCHEDULES[schedule].starts_with("rate(") {
+                s["timezone"] = "Europe/Berlin".into();
+            }
+            s
+        })
+        .collect();
+    if !list.is_empty() {
+        a.insert("scheduled".into(), Value::Array(list));
+    }
+}
+
+/// The fewest tasks the service may run (at least 1), as the rules count them.
+fn fewest_tasks(o: &Map<String, Value>) -> u64 {
+    let lowest = match o.get("auto_scaling") {
+        Some(a) => a["scheduled"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["min_capacity"].as_u64())
+            .fold(a["min_capacity"].as_u64().unwrap_or(0), u64::min),
+        None => o.get("desired_count").and_then(Value::as_u64).unwrap_or(1),
+    };
+    lowest.max(1)
+}
+
+fn deployment(d: &DeploymentDraw, o: &Map<String, Value>) -> Value {
+    let mut v = Map::new();
+    put(&mut v, "minimum_healthy_percent", d.min.map(Value::from));
+    // A deployment must be able to stop or start a task; 200% always lets it start one.
+    let n = fewest_tasks(o);
+    let (min, max) = (
+        u64::from(d.min.unwrap_or(100)),
+        u64::from(d.max.unwrap_or(200)),
+    );
+    let stalls = (n * min).div_ceil(100) >= n && n * max / 100 <= n;
+    let max = if stalls { Some(200) } else { d.max };
+    put(&mut v, "maximum_percent", max.map(Value::from));
+    if let Some((enable, rollback)) = d.circuit_breaker {
+        let rollback = if enable == Some(false) {
+            rollback.filter(|r| !r)
+        } else {
+            rollback
+        };
+        let mut cb = Map::new();
+        put(&mut cb, "enable", enable.map(Value::from));
+        put(&mut cb, "rollback", rollback.map(Value::from));
+        v.insert("circuit_breaker".into(), Value::Object(cb));
+    }
+    if let Some((names, rollback)) = &d.alarms {
+        let mut a = json!({ "names": names });
+        if let Some(r) = rollback {
+            a["rollback"] = (*r).into();
+        }
+        v.insert("alarms".into(), a);
+    }
+    put(&mut v, "wait_for_steady_state", d.wait.map(Value::from));
+    put(
+        &mut v,
+        "ignore_task_definition_changes",
+        d.ignore.map(Value::from),
+    );
+    // Only with load balancers, and not twice.
+    let lb_grace = o
+        .get("load_balancer")
+        .is_some_and(|l| l.get("health_check_grace_period_seconds").is_some());
+    let has_lb = o.contains_key("load_balancer") || o.contains_key("load_balancers");
+    if has_lb && !lb_grace {
+        put(
+            &mut v,
+            "health_check_grace_period_seconds",
+            d.grace.map(Value::from),
+        );
+    }
+    Value::Object(v)
 }

@@ -145,6 +145,17 @@ fn resource_label(
             )
             .help("join the load balancer ARN's final part (app/...) and the target group ARN's final part (targetgroup/...) with '/'"),
         ),
+        None if is_alb && svc.load_balancers.len() > 1 => out.push(
+            Diagnostic::new(&ALB_RESOURCE_LABEL,
+                path.to_owned(),
+                format!(
+                    "ALBRequestCountPerTarget counts the requests of one target group, and the service has {} in load_balancers",
+                    svc.load_balancers.len()
+                ),
+            )
+            .help(format!("set resource_label: '{LABEL_FORM}' for the target group to track")),
+        ),
+        None if is_alb && svc.load_balancers.len() == 1 => {}
         None if is_alb => match &svc.load_balancer {
             None => out.push(
                 Diagnostic::new(&ALB_RESOURCE_LABEL,

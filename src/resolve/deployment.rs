@@ -1,0 +1,57 @@
+//! Resolved `deployment`: the ECS service's deployment arguments with their defaults applied.
+
+use crate::model;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    /// `None` leaves ECS's default (100).
+    pub minimum_healthy_percent: Option<u32>,
+    /// `None` leaves ECS's default (200).
+    pub maximum_percent: Option<u32>,
+    pub circuit_breaker: CircuitBreaker,
+    pub alarms: Option<Alarms>,
+    pub wait_for_steady_state: bool,
+    /// Terraform ignores changes to the service's `task_definition`: CI deploys revisions.
+    pub ignore_task_definition_changes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CircuitBreaker {
+    pub enable: bool,
+    pub rollback: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarms {
+    pub names: Vec<String>,
+    pub rollback: bool,
+}
+
+/// gen-tf has always written the circuit breaker with rollback; a stack without `deployment`
+/// keeps that.
+pub(super) fn resolve(svc: &model::Service) -> Deployment {
+    let d = svc.deployment.clone().unwrap_or_default();
+    let enable = d
+        .circuit_breaker
+        .as_ref()
+        .and_then(|c| c.enable)
+        .unwrap_or(true);
+    Deployment {
+        minimum_healthy_percent: d.minimum_healthy_percent,
+        maximum_percent: d.maximum_percent,
+        circuit_breaker: CircuitBreaker {
+            enable,
+            rollback: d
+                .circuit_breaker
+                .as_ref()
+                .and_then(|c| c.rollback)
+                .unwrap_or(enable),
+        },
+        alarms: d.alarms.map(|a| Alarms {
+            names: a.names,
+            rollback: a.rollback.unwrap_or(true),
+        }),
+        wait_for_steady_state: d.wait_for_steady_state.unwrap_or(false),
+        ignore_task_definition_changes: d.ignore_task_definition_changes.unwrap_or(false),
+    }
+}

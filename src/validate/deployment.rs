@@ -1,0 +1,142 @@
+//! `deployment`, and what Fargate Spot does to a service between deployments.
+
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
+use crate::model::service::CapacityProvider;
+use crate::model::{Service, ServiceName, Stack};
+
+use super::context::Context;
+
+const ROLLING_DOCS: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html";
+
+pub static DEPLOYMENT: Rule = Rule {
+    code: "deployment",
+    severity: Severity::Error,
+    summary: "Deployment limits that let ECS neither stop nor start a task, a rollback without the circuit breaker, a deployment alarm name CloudWatch refuses, or a grace period without a load balancer.",
+    fact: "During a rolling update ECS keeps at least minimum_healthy_percent of the desired count running (rounded up) and at most maximum_percent (rounded down); when neither lets it stop or start one task, the deployment never progresses. The circuit breaker rolls back only when it is enabled. Alarm names are 1-255 characters. The health check grace period applies to load balancer health checks.",
+    source: ROLLING_DOCS,
+};
+
+pub static SPOT_INTERRUPTION: Rule = Rule {
+    code: "spot-interruption",
+    severity: Severity::Warning,
+    summary: "A service that can run a single task, on Fargate Spot: each Spot interruption stops the service until capacity returns.",
+    fact: "When AWS reclaims Fargate Spot capacity, the task gets a two-minute warning and is stopped; ECS then tries to start a replacement on Fargate Spot when capacity is available, so a service with only one task is down until then. minimum_healthy_percent applies to deployments, not to interruptions; a FARGATE base keeps that many tasks off Spot.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&DEPLOYMENT, &SPOT_INTERRUPTION];
+
+/// CloudWatch alarm names: 1-255 characters.
+/// Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+const MAX_ALARM_NAME: usize = 255;
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        let base = join("services", name.as_str());
+        spot(name, svc, &base, out);
+        let Some(d) = &svc.deployment else {
+            continue;
+        };
+        let path = join(&base, "deployment");
+        stuck(name, svc, &path, out);
+        if let Some(cb) = &d.circuit_breaker {
+            if cb.enable == Some(false) && cb.rollback == Some(true) {
+                out.push(
+                    Diagnostic::new(&DEPLOYMENT, join(&join(&path, "circuit_breaker"), "rollback"), "rollback needs the circuit breaker, which enable: false turns off")
+                        .help("remove enable: false (the circuit breaker is on by default), or remove rollback"),
+                );
+            }
+        }
+        for (i, n) in d.alarms.iter().flat_map(|a| a.names.iter()).enumerate() {
+            let bad = n.is_empty()
+                || n.chars().count() > MAX_ALARM_NAME
+                || n.chars().any(char::is_control);
+            if bad {
+                out.push(
+                    Diagnostic::new(&DEPLOYMENT, index(&join(&join(&path, "alarms"), "names"), i), format!("{:?} is not a CloudWatch alarm name", crate::diag::clip(n, 40)))
+                        .help("write the name of an existing alarm: 1 to 255 characters, no control characters"),
+                );
+            }
+        }
+        if d.health_check_grace_period_seconds.is_some() {
+            grace(name, svc, &path, out);
+        }
+    }
+}
+
+/// The documented stall: with the service's fewest tasks n, ECS may stop none (ceil(n * min /
+/// 100) >= n) and start none (floor(n * max / 100) <= n). Fewer tasks stall more easily, so the
+/// fewest is the one to check.
+fn stuck(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic>) {
+    let Some(d) = &svc.deployment else {
+        return;
+    };
+    let min = d.minimum_healthy_percent.unwrap_or(100);
+    let max = d.maximum_percent.unwrap_or(200);
+    let n = u64::from(svc.min_running_tasks());
+    let keep = (n * u64::from(min)).div_ceil(100);
+    let most = n * u64::from(max) / 100;
+    if keep >= n && most <= n {
+        out.push(
+            Diagnostic::new(&DEPLOYMENT, path.to_owned(), format!(
+                "with {n} task(s), minimum_healthy_percent {min} keeps all {keep} running and maximum_percent {max} allows no more than {most}: a deployment of {name} could neither stop nor start a task"
+            ))
+            .help(format!(
+                "lower minimum_healthy_percent to at most {}, or raise maximum_percent to at least {} (room for one more task)",
+                (100 * (n - 1)) / n,
+                (100 * (n + 1)).div_ceil(n)
+            )),
+        );
+    }
+}
+
+fn grace(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic>) {
+    let at = join(path, "health_check_grace_period_seconds");
+    if svc
+        .load_balancer
+        .as_ref()
+        .is_some_and(|l| l.health_check_grace_period_seconds.is_some())
+    {
+        out.push(
+            Diagnostic::new(
+                &DEPLOYMENT,
+                at,
+                "the grace period is set twice, here and in load_balancer",
+            )
+            .help("keep load_balancer.health_check_grace_period_seconds, and remove this one"),
+        );
+    } else if svc.load_balancer.is_none() && svc.load_balancers.is_empty() {
+        out.push(
+            Diagnostic::new(
+                &DEPLOYMENT,
+                at,
+                format!(
+                    "{name} has no load balancer whose health checks the grace period would delay"
+                ),
+            )
+            .help("remove it; for a container health check, give the check a start period instead"),
+        );
+    }
+}
+
+/// A service that may run one task, with no FARGATE base to keep it off Spot.
+fn spot(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
+    let strategy = &svc.capacity_provider_strategy;
+    let on_spot = strategy.iter().any(|c| {
+        c.capacity_provider == CapacityProvider::FargateSpot
+            && (c.weight.unwrap_or(0) > 0 || c.base.unwrap_or(0) > 0)
+    });
+    let kept_off = strategy
+        .iter()
+        .any(|c| c.capacity_provider == CapacityProvider::Fargate && c.base.unwrap_or(0) > 0);
+    if on_spot && !kept_off && svc.min_running_tasks() == 1 {
+        out.push(
+            Diagnostic::new(&SPOT_INTERRUPTION, join(base, "capacity_provider_strategy"), format!(
+                "{name} can run a single task, and it may be on FARGATE_SPOT: a Spot interruption stops the service until Spot capacity returns"
+            ))
+            .help("give FARGATE a base of 1 (the first task runs on regular Fargate), or run at least 2 tasks"),
+        );
+    }
+}
