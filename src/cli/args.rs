@@ -121,6 +121,9 @@ pub struct OutArgs {
     /// (check). Implied when stack files are named one by one.
     #[arg(long)]
     pub no_prune: bool,
+    /// When another gen-tf run is writing the output root, wait for it instead of failing.
+    #[arg(long)]
+    pub wait_lock: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ mod check;
 mod commands;
 mod compile;
 mod error;
+mod lock;
 mod plan;
 
 use std::io::{self, IsTerminal, Write};
@@ -34,7 +35,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !e.is_reported() {
-                eprint(&format!("gen-tf: {e}\n"));
+                say(&format!("gen-tf: {e}\n"));
             }
             ExitCode::from(e.exit_code())
         }
@@ -68,6 +69,11 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
 
 fn eprint(s: &str) {
     let _ = io::stderr().write_all(s.as_bytes());
+}
+
+/// Writes a message to stderr.
+fn say(s: &str) {
+    eprint(s);
 }
 
 /// Writes `text` to stdout; a closed pipe (`gen-tf list | head`) is not a failure.

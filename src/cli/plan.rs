@@ -43,11 +43,15 @@ impl Plan {
             .jobs
             .or_else(|| std::thread::available_parallelism().ok())
             .map_or(1, NonZeroUsize::get);
+        let cache = cache(input, project.as_ref());
+        if let Some(c) = &cache {
+            c.verify()?;
+        }
         Ok(Self {
             stacks,
             targets: targets(input, project.as_ref())?,
             out,
-            cache: cache(input, project.as_ref()),
+            cache,
             layout: project.map(|p| p.layout).unwrap_or_default(),
             jobs,
             partial: input.paths.iter().any(|p| !p.is_dir()),

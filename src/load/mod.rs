@@ -6,19 +6,19 @@
 
 mod data;
 mod error;
+mod file;
 mod guard;
 mod jsonnet;
 mod line;
 #[cfg(test)]
 mod tests;
 
-use std::fs::File;
-use std::io::Read;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::thread;
 
 pub use error::{LoadError, Location};
+pub use file::{open_regular, read_head, read_regular, strip_bom, FileError};
 pub use line::line_of;
 
 /// The embedded `gen-tf.libsonnet`, importable from any stack without a path.
@@ -113,36 +113,22 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     })
 }
 
-/// Reads at most [`MAX_FILE_BYTES`]; shared with the import resolver so imports obey the
-/// same limit. Refuses directories, FIFOs and devices, which could block or never end.
+/// Reads at most [`MAX_FILE_BYTES`] of a regular file; shared with the import resolver so
+/// imports obey the same limit. Directories, FIFOs and devices are refused before they are
+/// opened, since they could block or never end.
 pub(crate) fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let read_err = |source| LoadError::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let file = File::open(path).map_err(read_err)?;
-    let meta = file.metadata().map_err(read_err)?;
-    if !meta.is_file() {
-        return Err(LoadError::NotAFile {
+    read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+        FileError::NotAFile => LoadError::NotAFile {
             path: path.to_owned(),
-        });
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
+        },
+        FileError::TooLarge { .. } => LoadError::TooLarge {
             path: path.to_owned(),
-        });
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // The file may grow between the metadata call and the read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_err)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
+        },
+        FileError::Io(source) => LoadError::Read {
             path: path.to_owned(),
-        });
-    }
-    Ok(bytes)
+            source,
+        },
+    })
 }
 
 /// 1-based line of a byte offset, for pointing at bad bytes.
