@@ -73,6 +73,10 @@ pub enum CliError {
     Cache(#[from] crate::cache::CacheError),
     #[error(transparent)]
     Fs(#[from] crate::write::FsError),
+    #[error("--memory-limit: {0}")]
+    MemoryLimit(String),
+    #[error("the Jsonnet evaluator failed: {0}")]
+    Evaluator(#[source] io::Error),
 
     #[error("cannot read {}: {source}", path.display())]
     Read {

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 pub use args::{
     BuildArgs, CheckArgs, Cli, ColorChoice, Command, FormatArg, InitArgs, InputArgs, KeyValueError,
-    ListArgs, MessageFormatArg, OutArgs,
+    ListArgs, MemoryLimit, MessageFormatArg, OutArgs,
 };
 pub use commands::schema_text;
 pub use error::CliError;
@@ -64,16 +64,21 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Command::Completions { shell } => {
             print_stdout(&String::from_utf8_lossy(&args::completion_script(*shell)))
         }
+        Command::Evaluate { memory_limit } => {
+            crate::load::sandbox::serve(*memory_limit).map_err(CliError::Evaluator)
+        }
     }
 }
 
+/// Writes already rendered text (diagnostics, whose user text `report` escaped) to stderr.
 fn eprint(s: &str) {
     let _ = io::stderr().write_all(s.as_bytes());
 }
 
-/// Writes a message to stderr.
+/// Writes a message to stderr with control characters escaped (line breaks kept): messages
+/// carry paths, which may hold anything.
 fn say(s: &str) {
-    eprint(s);
+    eprint(&crate::report::escape_controls(s, true));
 }
 
 /// Writes `text` to stdout; a closed pipe (`gen-tf list | head`) is not a failure.

@@ -10,6 +10,7 @@ mod file;
 mod guard;
 mod jsonnet;
 mod line;
+pub mod sandbox;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ use std::thread;
 pub use error::{LoadError, Location};
 pub use file::{open_regular, read_head, read_regular, strip_bom, FileError};
 pub use line::line_of;
+pub use sandbox::Evaluator;
 
 /// The embedded `gen-tf.libsonnet`, importable from any stack without a path.
 pub const LIBSONNET: &str = include_str!("gen-tf.libsonnet");
@@ -44,6 +46,8 @@ pub struct LoadOptions {
     pub ext_code: Vec<(String, String)>,
     /// `-J DIR`: searched, in order, after the importing file's own directory.
     pub jpath: Vec<PathBuf>,
+    /// Where Jsonnet is evaluated: on a thread here, or in a child process with a memory limit.
+    pub evaluator: Evaluator,
 }
 
 /// A loaded stack.
@@ -83,23 +87,33 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         }
     };
     let bytes = read_limited(path)?;
-    let source = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+    let mut source = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
         path: path.to_owned(),
         line: line_at_byte(e.as_bytes(), e.utf8_error().valid_up_to()),
     })?;
+    if source.starts_with('\u{feff}') {
+        source.drain(..'\u{feff}'.len_utf8());
+    }
     let canonical = path.canonicalize().map_err(|source| LoadError::Read {
         path: path.to_owned(),
         source,
     })?;
 
-    let job = Job {
-        path: path.to_owned(),
-        canonical: canonical.clone(),
-        source: source.clone(),
-        opts: opts.clone(),
-        format,
+    let (value, mut imports) = match (&opts.evaluator, format) {
+        (Evaluator::Child { exe, memory_limit }, Format::Jsonnet) => {
+            sandbox::evaluate(exe, *memory_limit, path, &canonical, &source, opts)?
+        }
+        _ => {
+            let job = Job {
+                path: path.to_owned(),
+                canonical: canonical.clone(),
+                source: source.clone(),
+                opts: opts.clone(),
+                format,
+            };
+            run_isolated(path, EVAL_STACK_BYTES, move || job.run())?
+        }
     };
-    let (value, mut imports) = run_isolated(path, move || job.run())?;
     imports.retain(|p| *p != canonical);
     imports.sort();
     imports.dedup();
@@ -162,10 +176,11 @@ impl Job {
     }
 }
 
-/// Runs `f` on a thread with a large stack and turns a panic into [`LoadError::Internal`],
-/// so no input can take the whole process down.
+/// Runs `f` on a thread with `stack_bytes` of stack and turns a panic into
+/// [`LoadError::Internal`], so no input can take the whole process down.
 fn run_isolated<T: Send + 'static>(
     path: &Path,
+    stack_bytes: usize,
     f: impl FnOnce() -> Result<T, LoadError> + Send + 'static,
 ) -> Result<T, LoadError> {
     let internal = |message: String| LoadError::Internal {
@@ -175,14 +190,15 @@ fn run_isolated<T: Send + 'static>(
     let (tx, rx) = std::sync::mpsc::channel();
     thread::Builder::new()
         .name("gen-tf-load".to_owned())
-        .stack_size(EVAL_STACK_BYTES)
+        .stack_size(stack_bytes)
         .spawn(move || {
             let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(f)));
         })
         .map_err(|e| internal(format!("cannot start the evaluator thread: {e}")))?;
-    // jrsonnet has no memory or step limit, so a stack that builds a huge value (for example
-    // `std.makeArray(1e9, ...)`) would run until the machine runs out of memory. A deadline turns
-    // that into an error; the evaluator thread is abandoned and ends with the process.
+    // jrsonnet has no step limit, so a stack that loops (or, in process, builds a huge value)
+    // would run for ever. A deadline turns that into an error; the evaluator thread is abandoned
+    // and ends with the process. (The gen-tf binary evaluates in a child process, which also has
+    // a memory limit and is killed at the deadline: see `sandbox`.)
     let limit = eval_timeout();
     match rx.recv_timeout(limit) {
         Ok(Ok(result)) => result,
