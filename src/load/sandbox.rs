@@ -137,23 +137,37 @@ pub(super) fn evaluate(
     let status = child
         .wait()
         .map_err(|e| internal(format!("cannot wait for the evaluator: {e}")))?;
-    let stderr = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
     if status.success() {
         return decode(&reply)
             .map_err(|e| internal(format!("unreadable reply from the evaluator: {e}")))?;
     }
+    let stderr = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
+    Err(failure(path, memory_limit, status, &stderr))
+}
+
+/// Why the child ended without a reply: over the memory limit when its allocator said so, else
+/// an internal error with its exit status and last line of stderr.
+fn failure(
+    path: &Path,
+    memory_limit: u64,
+    status: std::process::ExitStatus,
+    stderr: &str,
+) -> LoadError {
     // Rust's allocation-failure handler prints this before it aborts.
     if stderr.contains("memory allocation of") || stderr.contains("out of memory") {
-        return Err(LoadError::MemoryLimit {
+        return LoadError::MemoryLimit {
             path: path.to_owned(),
             limit: memory_limit,
-        });
+        };
     }
     let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
-    Err(internal(format!(
-        "the evaluator process ended with {status}{}",
-        last.map(|l| format!(": {l}")).unwrap_or_default()
-    )))
+    LoadError::Internal {
+        path: path.to_owned(),
+        message: format!(
+            "the evaluator process ended with {status}{}",
+            last.map(|l| format!(": {l}")).unwrap_or_default()
+        ),
+    }
 }
 
 fn decode(reply: &[u8]) -> serde_json::Result<Reply> {
