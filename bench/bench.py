@@ -50,6 +50,26 @@ def measure(name, cmd, runs, cwd=None, env=None, before=None):
     return row
 
 
+def measure_pair(names, cmds, envs, runs, before=None):
+    """Two commands measured alternately, run by run, so that load from elsewhere on a shared
+    machine falls on both alike."""
+    times, rss = ([], []), ([], [])
+    for _ in range(runs):
+        for i in (0, 1):
+            if before:
+                before()
+            t, m = run(cmds[i], env=envs[i])
+            times[i].append(t)
+            rss[i].append(m)
+    rows = []
+    for i in (0, 1):
+        row = {"name": names[i], "median": statistics.median(times[i]), "min": min(times[i]),
+               "max": max(times[i]), "rss": max(rss[i]), "runs": runs}
+        print(f"{names[i]}: median {row['median']*1000:.0f} ms (min {row['min']*1000:.0f}, max {row['max']*1000:.0f}), peak RSS {row['rss']:.0f} MiB", flush=True)
+        rows.append(row)
+    return rows
+
+
 def write_stacks(d, n):
     d.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "bench" / "synth" / "synth.libsonnet", d / "synth.libsonnet")
@@ -72,6 +92,7 @@ def main():
     write_stacks(stacks, a.services)
     out = work / "out"
     rows = []
+    load_before = os.getloadavg()[0]
     wipe = lambda: shutil.rmtree(out, ignore_errors=True)
     rows.append(measure(f"gen-tf build, {a.services} services, cold output dir, --no-cache",
                         [exe, "build", stacks, "-o", out, "--no-cache"], a.runs, before=wipe))
@@ -85,6 +106,18 @@ def main():
     rows.append(measure(f"gen-tf build --format json, {a.services} services, cold output dir, --no-cache",
                         [exe, "build", stacks, "-o", work / "out-json", "--format", "json", "--no-cache"], a.runs,
                         before=wipe_json))
+    # The cost of the memory limit: by default each Jsonnet stack is evaluated in a child process
+    # of gen-tf with RLIMIT_AS set; `off` evaluates in process, as before the limit existed.
+    # Measured alternately, run by run.
+    on, off = dict(os.environ), dict(os.environ, GEN_TF_MEMORY_LIMIT="off")
+    check = [exe, "check", stacks, "-o", out, "--no-cache"]
+    rows += measure_pair([f"gen-tf check, {a.services} services, in sync, --no-cache, memory limit 2 GiB (default)",
+                          f"gen-tf check, {a.services} services, in sync, --no-cache, --memory-limit off"],
+                         [check, check], [on, off], a.runs)
+    build = [exe, "build", stacks, "-o", out, "--no-cache"]
+    rows += measure_pair([f"gen-tf build, {a.services} services, cold output dir, --no-cache, memory limit 2 GiB (default)",
+                          f"gen-tf build, {a.services} services, cold output dir, --no-cache, --memory-limit off"],
+                         [build, build], [on, off], a.runs, before=wipe)
     peer_rows = []
     if not a.no_peer:
         peer = work / "cdktf-peer"
@@ -98,7 +131,8 @@ def main():
              f"{a.services} synthetic services in {(a.services + PER - 1)//PER} stacks of {PER}, the same shapes as "
              "`../shared/bench/cdktf-peer/main.js` (task definition, Spot-mix service, scalable target, "
              "target tracking and step policies with an alarm, four VPC endpoints). Every row was measured in one run "
-             f"on this machine ({os.cpu_count()} cores); times are medians over the runs, peak RSS is the largest process. "
+             f"on this machine ({os.cpu_count()} cores; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, "
+             "from other work on the machine); times are medians over the runs, peak RSS is the largest process. "
              "A cold build creates about 1,100 files (each a temporary file renamed into place); on this machine's disk "
              "creating a file costs about 0.7 ms (strace), so the in-sync rows show the compiler without those writes.", "",
              "| command | runs | median | min | max | peak RSS |", "|---|---|---|---|---|---|"]
@@ -110,6 +144,9 @@ def main():
                   f"- cdktf synth (JSON) / gen-tf build (HCL), both cold: {p['median']/rows[0]['median']:.1f}x wall time, {p['rss']/rows[0]['rss']:.1f}x peak RSS",
                   f"- cdktf synth (JSON) / gen-tf build --format json, both cold: {p['median']/rows[4]['median']:.1f}x wall time",
                   f"- gen-tf build --no-cache / gen-tf check warm cache: {rows[0]['median']/rows[2]['median']:.1f}x"]
+    lines += ["", "The memory limit (each Jsonnet stack evaluated in a child process with RLIMIT_AS) against `--memory-limit off` (in process), measured alternately in the same run:",
+              f"- gen-tf check in sync --no-cache: {rows[5]['median']*1000:.0f} ms vs {rows[6]['median']*1000:.0f} ms median ({rows[5]['median']/rows[6]['median']:.2f}x), {rows[5]['min']*1000:.0f} ms vs {rows[6]['min']*1000:.0f} ms min",
+              f"- gen-tf build cold --no-cache: {rows[7]['median']*1000:.0f} ms vs {rows[8]['median']*1000:.0f} ms median ({rows[7]['median']/rows[8]['median']:.2f}x), {rows[7]['min']*1000:.0f} ms vs {rows[8]['min']*1000:.0f} ms min"]
     Path(a.out).write_text("\n".join(lines) + "\n")
     print(f"wrote {a.out}")
     shutil.rmtree(work, ignore_errors=True)

@@ -11,21 +11,51 @@
 //!   see half an entry; an unreadable or corrupt entry is simply a miss.
 //!
 //! Only successful compilations are cached: errors are always recomputed and reported.
+//!
+//! The cache is untrusted input (docs/security.md): a shared XDG cache or a CI cache restored
+//! from elsewhere may have been written by someone else. So the directory is created 0700 and
+//! refused when others can write it ([`Cache::verify`]); an entry is read as a regular file
+//! with a size limit and starts with the SHA-256 of the rest, so a truncated or altered entry is
+//! a miss; and every name and path read back is checked as strictly as a stack's: the module
+//! name is a valid stack name, each file a plain generated file name with gen-tf's header, each
+//! input an absolute path read with the import limit. An entry that fails any check is a miss.
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::load;
+use crate::model::names::StackName;
 use crate::pipeline::{Compiled, Options};
 use crate::validate::rules;
 
 /// Bumped whenever the entry format changes, so an old entry is a miss, not a parse error.
-const SCHEMA: &str = "gen-tf-cache-1";
+const SCHEMA: &str = "gen-tf-cache-2";
+
+/// Entries larger than this are neither written nor read: a stack of a thousand services makes
+/// a few MiB.
+const MAX_ENTRY_BYTES: u64 = 64 << 20;
+
+/// A cache directory that others could write.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CacheError {
+    #[error(
+        "refusing the cache directory {}: it is {why}, and whoever can write it decides what gen-tf writes; delete it (it is only a cache, and gen-tf creates it again, private), or choose another with --cache-dir or GEN_TF_CACHE_DIR, or pass --no-cache",
+        dir.display()
+    )]
+    Insecure { dir: PathBuf, why: String },
+    #[error("cannot read the cache directory {}: {source}", dir.display())]
+    Io {
+        dir: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
 
 /// A cache directory, used by one gen-tf binary.
 #[derive(Debug, Clone)]
@@ -82,12 +112,31 @@ impl Cache {
         &self.dir
     }
 
-    /// The cached result of compiling `stack` with `opts`, if every input is unchanged.
+    /// Refuses a cache directory (or this version's directory in it) that is not owned by this
+    /// user or that its group or others can write. A missing directory is fine: it is created
+    /// private.
+    pub fn verify(&self) -> Result<(), CacheError> {
+        for dir in [self.dir.clone(), self.version_dir()] {
+            match fs::metadata(&dir) {
+                Ok(meta) => {
+                    if let Some(why) = insecure(&meta) {
+                        return Err(CacheError::Insecure { dir, why });
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(source) => return Err(CacheError::Io { dir, source }),
+            }
+        }
+        Ok(())
+    }
+
+    /// The cached result of compiling `stack` with `opts`, if every input is unchanged and the
+    /// entry passes every check.
     pub fn get(&self, stack: &Path, opts: &Options) -> Option<Compiled> {
         let (key, hash) = self.key(stack, opts)?;
-        let text = fs::read(self.entry_path(&hash)).ok()?;
-        let entry: Entry = serde_json::from_slice(&text).ok()?;
-        if entry.schema != SCHEMA || entry.key != key {
+        let bytes = load::read_regular(&self.entry_path(&hash), MAX_ENTRY_BYTES).ok()?;
+        let entry: Entry = serde_json::from_slice(unseal(&bytes)?).ok()?;
+        if entry.schema != SCHEMA || entry.key != key || !entry.is_sane() {
             return None;
         }
         for input in &entry.inputs {
@@ -99,9 +148,12 @@ impl Cache {
         let mut warnings = Vec::with_capacity(entry.warnings.len());
         for w in entry.warnings {
             // Codes are `&'static str`; one the catalogue does not know comes from another build.
-            let code = rules::find(&w.code)?.code;
+            let rule = rules::find(&w.code)?;
+            if rule.severity != Severity::Warning {
+                return None;
+            }
             warnings.push(Diagnostic {
-                code,
+                code: rule.code,
                 severity: Severity::Warning,
                 file: file.clone(),
                 path: w.path,
@@ -153,7 +205,13 @@ impl Cache {
                 })
                 .collect(),
         };
-        let bytes = serde_json::to_vec(&entry).map_err(io::Error::other)?;
+        let body = serde_json::to_vec(&entry).map_err(io::Error::other)?;
+        if body.len() as u64 + 65 > MAX_ENTRY_BYTES || !entry.is_sane() {
+            return Ok(());
+        }
+        let mut bytes = hex(&Sha256::digest(&body)).into_bytes();
+        bytes.push(b'\n');
+        bytes.extend_from_slice(&body);
         self.ensure_dir()?;
         write_atomic(&self.entry_path(&hash), &bytes)?;
         // Marks the version as in use, for the clean-up in `ensure_dir`.
@@ -208,7 +266,7 @@ impl Cache {
         if mine.is_dir() {
             return Ok(());
         }
-        fs::create_dir_all(&self.dir)?;
+        create_private(&self.dir)?;
         let ignore = self.dir.join(".gitignore");
         if !ignore.exists() {
             write_atomic(
@@ -216,7 +274,7 @@ impl Cache {
                 b"# Created by gen-tf: the render cache is not source.\n*\n",
             )?;
         }
-        fs::create_dir_all(&mine)?;
+        create_private(&mine)?;
         let now = std::time::SystemTime::now();
         for e in fs::read_dir(&self.dir)?.flatten() {
             let old = e
@@ -234,6 +292,90 @@ impl Cache {
         }
         Ok(())
     }
+}
+
+impl Entry {
+    /// Whether every name and path in the entry is one a compilation could have produced: the
+    /// module name a valid stack name (so it cannot leave the output root), each file a plain
+    /// generated file name, once, starting with gen-tf's header, each input an absolute path.
+    fn is_sane(&self) -> bool {
+        let mut names = std::collections::BTreeSet::new();
+        StackName::new(self.name.as_str()).is_ok()
+            && !self.inputs.is_empty()
+            && self.inputs.iter().all(|i| i.path.is_absolute())
+            && self
+                .files
+                .iter()
+                .all(|(name, content)| names.insert(name) && is_output_file(name, content))
+    }
+}
+
+/// A file name a module can have (one plain, visible component ending in `.tf`, `.tf.json` or
+/// `.md`) with content that starts the way gen-tf starts that kind of file.
+fn is_output_file(name: &str, content: &str) -> bool {
+    let plain = Path::new(name).components().count() == 1
+        && matches!(
+            Path::new(name).components().next(),
+            Some(Component::Normal(_))
+        )
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let header = |h: &str| content.lines().next() == Some(h);
+    plain
+        && if name.ends_with(".tf.json") {
+            content.starts_with('{')
+                && content.contains(crate::emit::HEADER.trim_start_matches("# "))
+        } else if name.ends_with(".tf") {
+            header(crate::emit::HEADER)
+        } else if name.ends_with(".md") {
+            header(crate::lower::readme::README_HEADER)
+        } else {
+            false
+        }
+}
+
+/// The body of a sealed entry (`<sha256 of the body>\n<body>`), if the hash matches.
+fn unseal(bytes: &[u8]) -> Option<&[u8]> {
+    let newline = bytes.iter().position(|&b| b == b'\n')?;
+    let (hash, body) = (&bytes[..newline], &bytes[newline + 1..]);
+    (hash == hex(&Sha256::digest(body)).as_bytes()).then_some(body)
+}
+
+/// Why a directory's metadata lets someone else write it, if it does.
+fn insecure(meta: &fs::Metadata) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid cannot fail.
+        let me = unsafe { libc::geteuid() };
+        let mode = meta.mode() & 0o7777;
+        if meta.uid() != me {
+            return Some(format!("owned by another user (uid {})", meta.uid()));
+        }
+        if mode & 0o002 != 0 {
+            return Some(format!("writable by others (mode {mode:04o})"));
+        }
+        if mode & 0o020 != 0 {
+            return Some(format!("writable by its group (mode {mode:04o})"));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    None
+}
+
+/// Creates `dir` and any missing parents, readable and writable only by this user.
+fn create_private(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// How long the entries of a gen-tf version are kept after it last stored one.
@@ -270,8 +412,10 @@ pub fn binary_version() -> String {
     format!("{version}+{stamp}")
 }
 
+/// The SHA-256 of an input: a regular file within the stack size limit (a FIFO or device
+/// swapped in, or a file grown past the limit, is a miss; loading then reports it).
 fn hash_file(path: &Path) -> Option<String> {
-    let bytes = fs::read(path).ok()?;
+    let bytes = load::read_regular(path, load::MAX_FILE_BYTES).ok()?;
     Some(hex(&Sha256::digest(&bytes)))
 }
 
@@ -285,24 +429,15 @@ fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Temporary file, unique per process and call, renamed over the entry. Two runs writing the same
-/// entry both rename complete files; the last one wins.
+/// A temporary file with a random name (created with `O_EXCL`), renamed over the entry. Two
+/// runs writing the same entry both rename complete files; the last one wins.
 fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    create_private(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -314,7 +449,7 @@ mod tests {
         Compiled {
             stack_file: stack.to_owned(),
             name: "s".to_owned(),
-            files: vec![("a.tf".to_owned(), "x\n".to_owned())],
+            files: vec![("a.tf".to_owned(), format!("{}\nx\n", crate::emit::HEADER))],
             warnings: Vec::new(),
             inputs,
         }

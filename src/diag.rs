@@ -124,6 +124,14 @@ pub mod core {
         source: "gen-tf stack format (DESIGN.md: Output)",
     };
 
+    pub static HAND_WRITTEN_FILE: Rule = Rule {
+        code: "hand-written-file",
+        severity: Severity::Error,
+        summary: "A file gen-tf would write is already there and is not gen-tf's (no gen-tf header, or not a regular file).",
+        fact: "gen-tf replaces only files that start with its own header; any other file at a path it would write (a hand-written locals.tf, a README.md, a symlink) is someone's, so the build writes nothing and names the stack field that makes the file.",
+        source: "docs/security.md (hand-written files)",
+    };
+
     /// In catalogue order.
     pub static RULES: &[&Rule] = &[
         &PROVIDER_SCHEMA,
@@ -136,6 +144,7 @@ pub mod core {
         &OUT_OF_RANGE,
         &LOAD,
         &DUPLICATE_STACK,
+        &HAND_WRITTEN_FILE,
     ];
 }
 

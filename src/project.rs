@@ -104,12 +104,22 @@ pub fn find() -> Option<PathBuf> {
 }
 
 impl Project {
+    /// Reads and parses `file`: a regular file of at most 1 MiB (a FIFO or device in its place
+    /// is refused, not waited on).
     pub fn load(file: &Path) -> Result<Self, ProjectError> {
-        let text = std::fs::read_to_string(file).map_err(|source| ProjectError::Read {
+        let read_err = |source| ProjectError::Read {
             path: file.to_owned(),
             source,
+        };
+        let bytes = crate::load::read_regular(file, 1 << 20).map_err(|e| match e {
+            crate::load::FileError::Io(e) => read_err(e),
+            other => read_err(std::io::Error::other(other.to_string())),
         })?;
-        Self::parse(file, &text)
+        let text = String::from_utf8(bytes).map_err(|_| ProjectError::Invalid {
+            path: file.to_owned(),
+            message: "not valid UTF-8".to_owned(),
+        })?;
+        Self::parse(file, crate::load::strip_bom(&text))
     }
 
     /// Parses the text of `file`; paths in it are relative to the file's directory.
@@ -371,6 +381,14 @@ impl Layout {
     /// of `envs` when the layout has `{env}`. Such directories are the only ones pruning looks
     /// into.
     pub fn owns(&self, rel: &Path, envs: &[&str]) -> bool {
+        rel.components().count() == self.parts.len() && self.may_hold(rel, envs)
+    }
+
+    /// Whether `rel` is a module directory or a directory on the way to one: each of its
+    /// components matches the layout's part at that depth. Pruning enters only these, so a
+    /// literal part may be hidden (`.gen/{stack}`) while hidden directories such as
+    /// `.terraform` are never entered where a stack name goes.
+    pub fn may_hold(&self, rel: &Path, envs: &[&str]) -> bool {
         let comps: Vec<&str> = rel
             .components()
             .map(|c| match c {
@@ -378,7 +396,7 @@ impl Layout {
                 _ => "\0",
             })
             .collect();
-        comps.len() == self.parts.len()
+        comps.len() <= self.parts.len()
             && self.parts.iter().zip(&comps).all(|(p, c)| match p {
                 Part::Literal(s) => s == c,
                 Part::Env => envs.contains(c),
@@ -559,6 +577,14 @@ ext_str = { ENV = "production", TEAM = "prd-team" }
         assert!(!l.owns(Path::new("prd"), &["prd"]));
         assert!(!l.owns(Path::new("prd/shop/files"), &["prd"]));
         assert!(!l.owns(Path::new("prd/.terraform"), &["prd"]));
+        assert!(l.may_hold(Path::new("prd"), &["prd"]));
+        assert!(!l.may_hold(Path::new("dev"), &["prd"]));
+        assert!(!l.may_hold(Path::new("prd/shop/files"), &["prd"]));
+        let hidden = Layout::parse(".gen/{stack}").unwrap();
+        assert!(hidden.may_hold(Path::new(".gen"), &[]));
+        assert!(hidden.owns(Path::new(".gen/shop"), &[]));
+        assert!(!hidden.may_hold(Path::new(".terraform"), &[]));
+        assert!(!hidden.owns(Path::new(".gen/.terraform"), &[]));
         assert!(Layout::parse("{stack}-{env}").is_err());
         assert!(Layout::parse("../{stack}").is_err());
         assert!(Layout::parse("{env}").is_err());

@@ -1,5 +1,11 @@
 //! Rendering diagnostics for people (colored on a terminal) and for machines (JSON lines).
+//!
+//! Diagnostics quote user text (keys, values, Jsonnet `error` messages) and file names. Control
+//! characters in them would reach the terminal (an ESC can rewrite the screen or the window
+//! title, a CR can overwrite a line, a newline can forge a `-->` line), so human output escapes
+//! them; JSON output escapes them by its own syntax.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::diag::{core, Diagnostic, Severity};
@@ -43,6 +49,45 @@ fn clip(text: &str) -> String {
     }
 }
 
+/// A JSON text with the characters JSON lets through raw but a terminal may act on (DEL, C1
+/// controls, bidirectional formatting) written as `\u` escapes; serde_json already escapes the
+/// rest. They can only occur inside strings, where the escape means the same character.
+fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_terminal_control(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Control characters (C0, DEL, C1) and bidirectional formatting characters.
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every control character (C0, DEL, C1; also newline and tab unless `keep_newline`)
+/// and every bidirectional formatting character written as a Rust escape (`\u{1b}`), so that
+/// nothing in it acts on a terminal.
+pub fn escape_controls(text: &str, keep_newline: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| is_terminal_control(c) && !(keep_newline && c == '\n');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// One diagnostic, ending in a newline.
 pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
     let clipped;
@@ -61,7 +106,7 @@ pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
         d
     };
     if style.format == MessageFormat::Json {
-        let mut s = serde_json::to_string(d).unwrap_or_default();
+        let mut s = json_safe(&serde_json::to_string(d).unwrap_or_default());
         s.push('\n');
         return s;
     }
@@ -70,47 +115,80 @@ pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
     };
+    let esc = |t| escape_controls(t, false);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{}{} {}",
         paint(c, color, &format!("{label}[{}]", d.code)),
         paint(c, "1", ":"),
-        paint(c, "1", &d.message)
+        paint(c, "1", &esc(&d.message))
     );
     let place = match d.line {
-        Some(line) => format!("{}:{line}", d.file),
-        None => d.file.clone(),
+        Some(line) => format!("{}:{line}", esc(&d.file)),
+        None => esc(&d.file).into_owned(),
     };
     let path = if d.path.is_empty() {
-        "(stack root)"
+        Cow::Borrowed("(stack root)")
     } else {
-        &d.path
+        esc(&d.path)
     };
     let _ = writeln!(out, "  {} {place}: {path}", paint(c, "1;34", "-->"));
     if !d.help.is_empty() {
-        let _ = writeln!(out, "  {} {}", paint(c, "1;34", "= help:"), d.help);
+        let _ = writeln!(out, "  {} {}", paint(c, "1;34", "= help:"), esc(&d.help));
     }
     out
 }
 
-/// A load failure, shown like a diagnostic with the code `load`.
+/// A load failure, shown like a diagnostic with the code `load` (or, for a key given twice in
+/// a JSON stack, `invalid-type`, with its path and line).
 pub fn load_error(e: &LoadError, style: Style) -> String {
     let d = load_diagnostic(e);
-    if style.format == MessageFormat::Json {
+    if style.format == MessageFormat::Json || d.code != core::LOAD.code {
         return diagnostic(&d, style);
+    }
+    // The message, then its stack frames each on a line of its own: every part escaped, so
+    // that only these line breaks remain.
+    let text = e.to_string();
+    let frames = e.trace();
+    let frames_len: usize = frames.iter().map(|f| f.len() + 5).sum();
+    let head = text
+        .get(..text.len().saturating_sub(frames_len))
+        .unwrap_or(&text);
+    let mut out = escape_controls(head, false).into_owned();
+    for f in frames {
+        let _ = write!(out, "\n    {}", escape_controls(f, false));
     }
     format!(
         "{}{} {}\n",
         paint(style.color, "1;31", "error[load]"),
         paint(style.color, "1", ":"),
-        e
+        out
     )
 }
 
 /// A load failure as a diagnostic (for JSON output), with the line and JSON path when the
 /// loader knows them, so CI annotations land on the right line.
 pub fn load_diagnostic(e: &LoadError) -> Diagnostic {
+    if let LoadError::DuplicateKey {
+        path,
+        json_path,
+        line,
+        ..
+    } = e
+    {
+        let text = e.to_string();
+        let prefix = format!("{}: ", path.display());
+        let mut d = Diagnostic::new(
+            &core::INVALID_TYPE,
+            json_path.clone(),
+            text.strip_prefix(&prefix).unwrap_or(&text),
+        )
+        .help("remove one of the two, or merge them into one");
+        d.file = path.display().to_string();
+        d.line = Some(*line);
+        return d;
+    }
     let mut d = Diagnostic::new(&core::LOAD, "", e.to_string());
     d.file = e.path().display().to_string();
     let at = match e {
@@ -138,4 +216,25 @@ pub fn load_diagnostic(e: &LoadError) -> Diagnostic {
 /// Whether a load failure is the tool's (I/O: exit 2) rather than the input's (exit 1).
 pub fn load_is_io(e: &LoadError) -> bool {
     matches!(e, LoadError::Read { .. } | LoadError::NotAFile { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(escape_controls("plain é 😀", false), "plain é 😀");
+        assert_eq!(
+            escape_controls("a\u{1b}[2J\u{7}\r\n\u{9b}\u{202e}b", false),
+            "a\\u{1b}[2J\\u{7}\\u{d}\\u{a}\\u{9b}\\u{202e}b"
+        );
+        assert_eq!(escape_controls("a\nb\r", true), "a\nb\\u{d}");
+        let json = json_safe(&serde_json::to_string("a\u{9b}b\u{1b}").unwrap());
+        assert_eq!(json, "\"a\\u009bb\\u001b\"");
+        assert_eq!(
+            serde_json::from_str::<String>(&json).unwrap(),
+            "a\u{9b}b\u{1b}"
+        );
+    }
 }

@@ -1,91 +1,327 @@
-//! Writing modules to disk: atomically, only the files whose bytes changed, and pruning the
-//! generated files that no stack produces any more.
+//! Writing modules to disk: only the files whose bytes changed, all of them or none, never over a
+//! file gen-tf did not write, and pruning the generated files that no stack produces any more.
 //!
-//! Each file is written to a temporary sibling and renamed over the target, so a reader (or an
-//! interrupted run) sees either the old file or the new one, never half of one.
+//! A build goes in three steps, each of which can stop the next:
+//! 1. [`survey`] looks at every target path. A file there that lacks gen-tf's header (or that
+//!    is not a regular file, or sits below a symlink) is a [`Collision`]: the caller reports it
+//!    and writes nothing. A file with the same bytes is left alone.
+//! 2. [`commit`] stages every changed file as a temporary sibling (a random name opened with
+//!    `O_EXCL`, so a planted symlink cannot redirect it), and only when every one is staged
+//!    renames them all into place. A failure while staging (a full disk, an immutable
+//!    directory) removes the staged files and the directories it created: nothing visible
+//!    changes. Each rename is atomic, so a reader sees the old file or the new one.
+//! 3. [`find_stale`] and [`prune`] remove generated files that no stack produces, and the
+//!    temporary files of killed runs, only in module directories (which the caller
+//!    recognises), and a directory only once it is empty.
 //!
-//! Pruning removes only files that carry gen-tf's header, only in module directories (which the
-//! caller recognises), and a directory only once it is empty. A hand-written file, even in a
-//! generated module's directory, is never touched.
+//! Every error names the path it is about.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
 
-/// What a write did.
+use crate::load::{self, FileError};
+
+/// Existing outputs larger than this are not read whole: no generated file comes close.
+pub const MAX_OUTPUT_BYTES: u64 = 64 << 20;
+
+/// A failed file-system operation, with the path it was about.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {op} {}: {source}", path.display())]
+pub struct FsError {
+    pub op: &'static str,
+    pub path: PathBuf,
+    #[source]
+    pub source: io::Error,
+}
+
+impl FsError {
+    pub fn new(op: &'static str, path: &Path, source: io::Error) -> Self {
+        Self {
+            op,
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// What a commit did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
     pub written: Vec<PathBuf>,
     pub unchanged: Vec<PathBuf>,
 }
 
+/// A file of the new tree, written to a temporary sibling of its target but not yet in place.
+/// Dropping it removes the temporary file.
+#[derive(Debug)]
+pub struct Staged {
+    target: PathBuf,
+    temp: tempfile::TempPath,
+}
+
+impl Staged {
+    /// Writes `content` to a new temporary file beside `target`: `.<name>.gen-tf-XXXXXX.tmp`,
+    /// a random name created with `O_EXCL`, so it is never a file (or symlink) that was there.
+    /// Its mode is what a plain create would give (0666 less the umask).
+    pub fn new(target: &Path, content: &[u8]) -> Result<Self, FsError> {
+        let dir = target.parent().unwrap_or_else(|| Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = format!(".{name}{TEMP_MARK}");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let fail = |e| FsError::new("write", target, e);
+        let mut file = builder.tempfile_in(dir).map_err(fail)?;
+        file.write_all(content).map_err(fail)?;
+        Ok(Self {
+            target: target.to_owned(),
+            temp: file.into_temp_path(),
+        })
+    }
+
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Renames the temporary file over the target.
+    pub fn commit(self) -> Result<PathBuf, FsError> {
+        let Self { target, temp } = self;
+        temp.persist(&target)
+            .map_err(|e| FsError::new("write", &target, e.error))?;
+        Ok(target)
+    }
+}
+
+/// Between a file's name and the random part of its temporary name.
+const TEMP_MARK: &str = ".gen-tf-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether `name` is one of gen-tf's temporary files, `.<name>.gen-tf-<random or pid>.tmp`.
+pub fn is_temp_name(name: &str) -> bool {
+    let Some(inner) = name
+        .strip_prefix('.')
+        .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+    else {
+        return false;
+    };
+    inner.rfind(TEMP_MARK).is_some_and(|at| {
+        let random = &inner[at + TEMP_MARK.len()..];
+        at > 0 && !random.is_empty() && random.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// Writes `content` to `path` (creating its directory) through a staged temporary file.
+///
+/// There is deliberately no fsync. Generated files are reproducible from the stacks, and after a
+/// power loss `gen-tf check` reports any file the kernel had not flushed; syncing every file made
+/// a cold build of 1,000 services about five times slower (bench/RESULTS.md).
+pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), FsError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(|e| FsError::new("create", dir, e))?;
+    }
+    Staged::new(path, content)?.commit().map(drop)
+}
+
 /// Writes `content` to `path` unless it already holds exactly those bytes. Returns whether it
 /// wrote.
-pub fn write_if_changed(path: &Path, content: &[u8]) -> io::Result<bool> {
-    if let Ok(existing) = fs::read(path) {
-        if existing == content {
-            return Ok(false);
-        }
+pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool, FsError> {
+    if same_bytes(path, content) {
+        return Ok(false);
     }
     write_atomic(path, content)?;
     Ok(true)
 }
 
-/// Temp file in the same directory, then renamed over `path`: a reader, or a run that is killed
-/// half way, sees the old file or the new one, never part of one.
-///
-/// There is deliberately no fsync. Generated files are reproducible from the stacks, and after a
-/// power loss `gen-tf check` reports any file the kernel had not flushed; syncing every file made
-/// a cold build of 1,000 services about five times slower (bench/RESULTS.md).
-pub fn write_atomic(path: &Path, content: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.gen-tf-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(content)?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+/// Whether `path` is a regular file holding exactly `content`, read no further than needed.
+fn same_bytes(path: &Path, content: &[u8]) -> bool {
+    let Ok((file, len)) = load::open_regular(path) else {
+        return false;
+    };
+    if len != content.len() as u64 {
+        return false;
     }
-    result
+    let mut have = Vec::with_capacity(content.len());
+    file.take(content.len() as u64 + 1)
+        .read_to_end(&mut have)
+        .is_ok()
+        && have == content
 }
 
-/// Writes every `(relative path, content)` under `root`.
-pub fn write_tree(root: &Path, files: &[(PathBuf, String)]) -> io::Result<Report> {
-    let mut report = Report::default();
-    for (rel, content) in files {
-        let path = root.join(rel);
-        if write_if_changed(&path, content.as_bytes())? {
-            report.written.push(path);
-        } else {
-            report.unchanged.push(path);
+/// Why gen-tf will not write a target path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collision {
+    /// A regular file without gen-tf's header: written by a person (or its header was deleted).
+    HandWritten,
+    /// A directory, symlink, FIFO, socket or device.
+    NotAFile,
+    /// A directory on the way is a symlink or not a directory: writing there could leave the
+    /// output root.
+    NotADirectory(&'static str),
+    /// The path is absolute or has `..`: it would leave the output root.
+    Outside,
+}
+
+impl Collision {
+    /// Why, as the end of a sentence about the path.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::HandWritten => "exists and was not written by gen-tf (it has no gen-tf header)",
+            Self::NotAFile => "exists and is not a regular file",
+            Self::NotADirectory(why) => why,
+            Self::Outside => "is not a path inside the output directory",
         }
     }
+}
+
+/// What is at each target path now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Missing,
+    Unchanged,
+    /// A generated file with other bytes.
+    Stale,
+    Blocked(Collision),
+}
+
+/// The state of every `(relative path, content)` under `root`, in order.
+pub fn survey(root: &Path, files: &[(PathBuf, String)]) -> Vec<State> {
+    let mut dirs: BTreeMap<PathBuf, Option<Collision>> = BTreeMap::new();
+    files
+        .iter()
+        .map(|(rel, content)| {
+            if !is_inside(rel) {
+                return State::Blocked(Collision::Outside);
+            }
+            if let Some(c) = blocked_dir(root, rel, &mut dirs) {
+                return State::Blocked(c);
+            }
+            file_state(&root.join(rel), content.as_bytes())
+        })
+        .collect()
+}
+
+/// Only plain names below the root: no root, prefix, `.` or `..`.
+fn is_inside(rel: &Path) -> bool {
+    rel.components().all(|c| matches!(c, Component::Normal(_))) && rel.components().count() > 0
+}
+
+/// The first directory between `root` and `rel`'s file that is a symlink or not a directory.
+/// Missing directories are fine: they will be created.
+fn blocked_dir(
+    root: &Path,
+    rel: &Path,
+    seen: &mut BTreeMap<PathBuf, Option<Collision>>,
+) -> Option<Collision> {
+    let mut dir = PathBuf::new();
+    for part in rel.parent()?.components() {
+        dir.push(part);
+        let state = *seen.entry(dir.clone()).or_insert_with(|| {
+            match fs::symlink_metadata(root.join(&dir)) {
+                Err(_) => None,
+                Ok(m) if m.file_type().is_symlink() => Some(Collision::NotADirectory(
+                    "lies below a symlink, which could lead out of the output directory",
+                )),
+                Ok(m) if !m.is_dir() => Some(Collision::NotADirectory(
+                    "lies below a path that is not a directory",
+                )),
+                Ok(_) => None,
+            }
+        });
+        if state.is_some() {
+            return state;
+        }
+    }
+    None
+}
+
+fn file_state(path: &Path, content: &[u8]) -> State {
+    match fs::symlink_metadata(path) {
+        Err(_) => State::Missing,
+        Ok(m) if !m.file_type().is_file() => State::Blocked(Collision::NotAFile),
+        Ok(_) if same_bytes(path, content) => State::Unchanged,
+        Ok(_) if is_generated(path) => State::Stale,
+        Ok(_) => State::Blocked(Collision::HandWritten),
+    }
+}
+
+/// Writes every file whose state is [`State::Missing`] or [`State::Stale`]: all staged first,
+/// then all renamed into place. Blocked files must have been reported, not passed here.
+pub fn commit(
+    root: &Path,
+    files: &[(PathBuf, String)],
+    states: &[State],
+) -> Result<Report, FsError> {
+    let mut report = Report::default();
+    let mut created = Vec::new();
+    let mut staged = Vec::new();
+    for ((rel, content), state) in files.iter().zip(states) {
+        let path = root.join(rel);
+        match state {
+            State::Unchanged => report.unchanged.push(path),
+            State::Blocked(_) => {}
+            State::Missing | State::Stale => {
+                let step = create_dirs(root, rel, &mut created)
+                    .and_then(|()| Staged::new(&path, content.as_bytes()));
+                match step {
+                    Ok(s) => staged.push(s),
+                    Err(e) => {
+                        // Nothing is in place yet: remove what was staged, then the
+                        // directories made for it, deepest first.
+                        drop(staged);
+                        for d in created.iter().rev() {
+                            let _ = fs::remove_dir(d);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+    for s in staged {
+        report.written.push(s.commit()?);
+    }
     Ok(report)
+}
+
+/// Creates the missing directories between `root` (which exists) and `rel`'s file, recording
+/// each one made.
+fn create_dirs(root: &Path, rel: &Path, created: &mut Vec<PathBuf>) -> Result<(), FsError> {
+    let mut dir = root.to_owned();
+    for part in rel.parent().into_iter().flat_map(Path::components) {
+        dir.push(part);
+        match fs::create_dir(&dir) {
+            Ok(()) => created.push(dir.clone()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+            Err(e) => return Err(FsError::new("create", &dir, e)),
+        }
+    }
+    Ok(())
 }
 
 /// Whether `path` is a file gen-tf generated: a `.tf` file whose first line is
 /// [`crate::emit::HEADER`], a `.tf.json` file whose root `"//"` comment starts with it, or a
 /// `.md` file whose first line is [`crate::lower::readme::README_HEADER`]. Anything else,
-/// including unreadable files, is not.
+/// including unreadable files and anything but a regular file, is not.
 pub fn is_generated(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let first_line = |text: &str| text.lines().next().unwrap_or("").trim_end().to_owned();
     if name.ends_with(".tf.json") {
-        let Ok(text) = fs::read_to_string(path) else {
+        let Ok(bytes) = load::read_regular(path, MAX_OUTPUT_BYTES) else {
             return false;
         };
         let header = crate::emit::HEADER.trim_start_matches("# ");
-        let Ok(serde_json::Value::Object(root)) = serde_json::from_str(&text) else {
+        let Ok(serde_json::Value::Object(root)) = serde_json::from_slice(&bytes) else {
             return false;
         };
         return match root.get("//") {
@@ -101,50 +337,66 @@ pub fn is_generated(path: &Path) -> bool {
     } else {
         return false;
     };
-    read_head(path).is_some_and(|text| first_line(&text) == header)
+    // The first few hundred bytes: enough for a header line, without reading a large file.
+    let Ok(head) = load::read_head(path, 256) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&head);
+    text.lines().next().unwrap_or("").trim_end() == header
 }
 
-/// The first few hundred bytes: enough for a header line, without reading a large file.
-fn read_head(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut buf = Vec::with_capacity(256);
-    fs::File::open(path)
-        .ok()?
-        .take(256)
-        .read_to_end(&mut buf)
-        .ok()?;
-    Some(String::from_utf8_lossy(&buf).into_owned())
+/// The existing content of a generated file, for a diff: `None` when it cannot be read as text
+/// within [`MAX_OUTPUT_BYTES`].
+pub fn read_output(path: &Path) -> Result<String, FileError> {
+    let bytes = load::read_regular(path, MAX_OUTPUT_BYTES)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Generated files under `root` that are not in `keep` (paths relative to `root`), looking only
-/// directly inside the directories `owns` accepts (given relative to `root`). Hidden directories
-/// such as `.terraform` are never entered. A missing `root` has nothing stale.
+/// What pruning removes: generated files that no stack produces, and temporary files left by
+/// killed runs. Paths are relative to the output root.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Stale {
+    pub generated: Vec<PathBuf>,
+    pub temporary: Vec<PathBuf>,
+}
+
+/// Stale files under `root`, looking only directly inside the directories `owns` accepts,
+/// entering only directories `descend` accepts (both given relative to `root`), never following
+/// a symlink. A missing `root` has nothing stale.
 pub fn find_stale(
     root: &Path,
-    keep: &std::collections::BTreeSet<PathBuf>,
+    keep: &BTreeSet<PathBuf>,
     max_depth: usize,
+    descend: impl Fn(&Path) -> bool,
     owns: impl Fn(&Path) -> bool,
-) -> io::Result<Vec<PathBuf>> {
+) -> Result<Stale, FsError> {
+    let mut stale = Stale::default();
     if !root.is_dir() {
-        return Ok(Vec::new());
+        return Ok(stale);
     }
+    let rel_of = |p: &Path| p.strip_prefix(root).map(Path::to_owned).unwrap_or_default();
     let walker = walkdir::WalkDir::new(root)
         .max_depth(max_depth + 1)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    let mut stale = Vec::new();
+        .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || descend(&rel_of(e.path())));
     for entry in walker {
-        let entry = entry.map_err(io::Error::other)?;
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(root).to_owned();
+            FsError::new("read", &path, io::Error::other(e))
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(root) else {
+        let rel = rel_of(entry.path());
+        if !owns(rel.parent().unwrap_or_else(|| Path::new(""))) {
             continue;
-        };
-        let dir = rel.parent().unwrap_or_else(|| Path::new(""));
-        if owns(dir) && !keep.contains(rel) && is_generated(entry.path()) {
-            stale.push(rel.to_owned());
+        }
+        let name = entry.file_name().to_string_lossy();
+        if is_temp_name(&name) {
+            stale.temporary.push(rel);
+        } else if !keep.contains(&rel) && is_generated(entry.path()) {
+            stale.generated.push(rel);
         }
     }
     Ok(stale)
@@ -152,13 +404,13 @@ pub fn find_stale(
 
 /// Removes `stale` files (relative to `root`), then each directory they were in that is now
 /// empty, up to but not including `root`.
-pub fn prune(root: &Path, stale: &[PathBuf]) -> io::Result<()> {
+pub fn prune(root: &Path, stale: &[PathBuf]) -> Result<(), FsError> {
     for rel in stale {
         let path = root.join(rel);
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+            Err(e) => return Err(FsError::new("remove", &path, e)),
         }
         let mut dir = rel.parent();
         while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
@@ -173,91 +425,4 @@ pub fn prune(root: &Path, stale: &[PathBuf]) -> io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prunes_only_generated_files_in_owned_directories() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let tf_header = format!("{}\n\nresource \"x\" \"y\" {{}}\n", crate::emit::HEADER);
-        let md_header = format!("{}\n\n# m\n", crate::lower::readme::README_HEADER);
-        let files = [
-            ("keep/main.tf", tf_header.as_str()),
-            ("gone/main.tf", tf_header.as_str()),
-            ("gone/README.md", md_header.as_str()),
-            (
-                "gone/main.tf.json",
-                "{\n  \"//\": \"Code generated by gen-tf. DO NOT EDIT.\"\n}\n",
-            ),
-            (
-                "gone/more.tf.json",
-                "{\"//\": [\"Code generated by gen-tf. DO NOT EDIT.\", \"x\"]}",
-            ),
-            ("mixed/old.tf", tf_header.as_str()),
-            ("mixed/hand.tf", "# written by a person\n"),
-            ("mixed/notes.md", "# notes\n"),
-            ("mixed/hand.tf.json", "{\"//\": \"mine\"}"),
-            ("mixed/.terraform/x.tf", tf_header.as_str()),
-            ("mixed/sub/deep.tf", tf_header.as_str()),
-            ("top.tf", tf_header.as_str()),
-        ];
-        for (rel, text) in files {
-            let p = root.join(rel);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, text).unwrap();
-        }
-        let keep = [PathBuf::from("keep/main.tf")].into_iter().collect();
-        let owns = |d: &Path| d.components().count() == 1;
-        let stale = find_stale(root, &keep, 1, owns).unwrap();
-        let want: Vec<PathBuf> = [
-            "gone/README.md",
-            "gone/main.tf",
-            "gone/main.tf.json",
-            "gone/more.tf.json",
-            "mixed/old.tf",
-        ]
-        .iter()
-        .map(PathBuf::from)
-        .collect();
-        assert_eq!(stale, want);
-        prune(root, &stale).unwrap();
-        assert!(
-            !root.join("gone").exists(),
-            "an emptied module directory goes"
-        );
-        assert!(root.join("keep/main.tf").exists());
-        for kept in [
-            "mixed/hand.tf",
-            "mixed/notes.md",
-            "mixed/hand.tf.json",
-            "mixed/.terraform/x.tf",
-            "mixed/sub/deep.tf",
-            "top.tf",
-        ] {
-            assert!(root.join(kept).exists(), "{kept}");
-        }
-        assert!(!root.join("mixed/old.tf").exists());
-        assert!(find_stale(&root.join("missing"), &keep, 1, owns)
-            .unwrap()
-            .is_empty());
-    }
-
-    #[test]
-    fn rewrites_only_changed_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a/b.tf");
-        assert!(write_if_changed(&p, b"x").unwrap());
-        let before = fs::metadata(&p).unwrap().modified().unwrap();
-        assert!(!write_if_changed(&p, b"x").unwrap());
-        assert_eq!(fs::metadata(&p).unwrap().modified().unwrap(), before);
-        assert!(write_if_changed(&p, b"y").unwrap());
-        assert_eq!(fs::read(&p).unwrap(), b"y");
-        // No temporary file is left behind.
-        let names: Vec<_> = fs::read_dir(dir.path().join("a"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1);
-    }
-}
+mod tests;

@@ -30,6 +30,7 @@ fn standard_opts() -> LoadOptions {
             ("EXTRA_TAGS".into(), "{ owner: 'ops' }".into()),
         ],
         jpath: vec![fixture("jpath")],
+        ..LoadOptions::default()
     }
 }
 

@@ -447,6 +447,22 @@ fn cache_is_invalidated_by_imports_ext_vars_and_version() {
     assert!(cache.get(&stack, &opts("dev")).is_none(), "any byte counts");
 }
 
+/// A cache entry's JSON body, after the line with its SHA-256.
+fn entry_body(bytes: &[u8]) -> &[u8] {
+    let newline = bytes.iter().position(|&b| b == b'\n').unwrap();
+    &bytes[newline + 1..]
+}
+
+/// A cache entry: the SHA-256 of `body`, a newline, `body`.
+fn seal(body: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    [hash.as_bytes(), b"\n", body].concat()
+}
+
 /// A warm check really skips evaluation: it reports what the cache holds, even when that
 /// differs from what evaluating would give. (Here the entry is doctored to prove it.)
 #[test]
@@ -467,7 +483,7 @@ fn warm_check_uses_the_cache_and_no_cache_turns_it_off() {
     {
         if e.path().extension().is_some_and(|x| x == "json") {
             let mut v: serde_json::Value =
-                serde_json::from_slice(&fs::read(e.path()).unwrap()).unwrap();
+                serde_json::from_slice(entry_body(&fs::read(e.path()).unwrap())).unwrap();
             for f in v["files"].as_array_mut().unwrap() {
                 if f[0] == "api.tf" {
                     f[1] = serde_json::Value::String(
@@ -475,7 +491,9 @@ fn warm_check_uses_the_cache_and_no_cache_turns_it_off() {
                     );
                 }
             }
-            fs::write(e.path(), serde_json::to_vec(&v).unwrap()).unwrap();
+            // Sealed again with the hash of the new body, as someone who can write the cache
+            // can always do (an entry whose hash does not match is a miss).
+            fs::write(e.path(), seal(&serde_json::to_vec(&v).unwrap())).unwrap();
             doctored += 1;
         }
     }
@@ -558,8 +576,9 @@ fn concurrent_runs_never_corrupt_the_cache() {
             "no temporary file is left: {name}"
         );
         if name.ends_with(".json") {
-            let _: serde_json::Value =
-                serde_json::from_slice(&fs::read(e.path()).unwrap()).unwrap();
+            let bytes = fs::read(e.path()).unwrap();
+            assert_eq!(seal(entry_body(&bytes)), bytes, "a complete, sealed entry");
+            let _: serde_json::Value = serde_json::from_slice(entry_body(&bytes)).unwrap();
             entries += 1;
         }
     }

@@ -72,6 +72,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Internal: evaluate one Jsonnet stack from stdin with a capped address space (how gen-tf
+    /// runs its evaluator; see docs/security.md).
+    #[command(name = "__evaluate", hide = true)]
+    Evaluate {
+        /// The address space limit, in bytes.
+        memory_limit: u64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +116,18 @@ pub struct InputArgs {
     /// Stacks compiled in parallel [default: the number of CPUs].
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
+    /// Memory one Jsonnet stack may use while it is evaluated, such as 2GiB or 512MiB, or `off`
+    /// [default: $GEN_TF_MEMORY_LIMIT, else 2GiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory_limit)]
+    pub memory_limit: Option<MemoryLimit>,
+}
+
+/// `--memory-limit`: bytes, or `None` for `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryLimit(pub Option<u64>);
+
+fn parse_memory_limit(s: &str) -> Result<MemoryLimit, String> {
+    crate::load::sandbox::parse_memory_limit(s).map(MemoryLimit)
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +140,9 @@ pub struct OutArgs {
     /// (check). Implied when stack files are named one by one.
     #[arg(long)]
     pub no_prune: bool,
+    /// When another gen-tf run is writing the output root, wait for it instead of failing.
+    #[arg(long)]
+    pub wait_lock: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,10 +5,11 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::BuildArgs;
-use super::compile::{self, cache_note, output_files, stale_files};
-use super::eprint;
+use super::compile::{self, cache_note, collisions, file_origins, output_files, stale_files};
 use super::error::CliError;
+use super::lock::{self, Mode};
 use super::plan::Plan;
+use super::say;
 use crate::report::Style;
 use crate::write;
 
@@ -20,20 +21,27 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
         return print_files(&files);
     }
     let root = PathBuf::from(&plan.out);
-    let result = write::write_tree(&root, &files).and_then(|report| {
-        let stale = if args.output.no_prune || plan.partial {
-            Vec::new()
-        } else {
-            stale_files(&plan, &root, &files)?
-        };
-        write::prune(&root, &stale)?;
-        Ok((report, stale))
-    });
-    let (report, removed) = result.map_err(|source| CliError::Write {
+    std::fs::create_dir_all(&root).map_err(|source| CliError::CreateDir {
         path: root.clone(),
         source,
     })?;
-    eprint(&format!(
+    // From here to the end, no other gen-tf run looks at or writes this output root.
+    let _lock = lock::lock(&root, Mode::Exclusive, args.output.wait_lock)?;
+    let states = write::survey(&root, &files);
+    let blocked = collisions(&root, &files, &file_origins(&units.units), &states);
+    if !blocked.is_empty() {
+        compile::print_all(&blocked, style);
+        return Err(CliError::Diagnostics);
+    }
+    let mut stale = stale_files(&plan, &root, &files)?;
+    if args.output.no_prune || plan.partial {
+        stale.generated.clear();
+    }
+    let report = write::commit(&root, &files, &states)?;
+    write::prune(&root, &stale.temporary)?;
+    write::prune(&root, &stale.generated)?;
+    let removed: Vec<PathBuf> = stale.generated.into_iter().chain(stale.temporary).collect();
+    say(&format!(
         "gen-tf: {} module(s), {} file(s) written, {} unchanged, {} removed in {}{}\n",
         units.units.len(),
         report.written.len(),
@@ -71,11 +79,11 @@ fn print_files(files: &[(PathBuf, String)]) -> Result<(), CliError> {
 }
 
 fn list_changes(root: &Path, written: &[PathBuf], removed: &[PathBuf]) {
-    eprint("gen-tf: the build changed these files; review and stage them:\n");
+    say("gen-tf: the build changed these files; review and stage them:\n");
     for p in written {
-        eprint(&format!("  written: {}\n", p.display()));
+        say(&format!("  written: {}\n", p.display()));
     }
     for p in removed {
-        eprint(&format!("  removed: {}\n", root.join(p).display()));
+        say(&format!("  removed: {}\n", root.join(p).display()));
     }
 }

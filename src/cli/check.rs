@@ -4,16 +4,18 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::CheckArgs;
-use super::compile::{self, cache_note, output_files, stale_files};
-use super::eprint;
+use super::compile::{self, cache_note, collisions, file_origins, output_files, stale_files};
 use super::error::CliError;
+use super::lock::{self, Mode};
 use super::plan::Plan;
+use super::say;
 use crate::report::Style;
+use crate::write::{self, State};
 
 /// Files that differ from the build, with a unified diff of all of them.
 #[derive(Default)]
 struct Drift {
-    /// `(path, "stale" | "missing" | "extra")`.
+    /// `(path, "stale" | "missing" | "extra" | "leftover")`.
     files: Vec<(String, &'static str)>,
     diff: String,
 }
@@ -32,6 +34,11 @@ impl Drift {
     }
 }
 
+/// The existing content of `path` for a diff; a file too large or unreadable shows as a note.
+fn old_text(path: &Path) -> String {
+    write::read_output(path).unwrap_or_else(|e| format!("(not shown: {e})\n"))
+}
+
 pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
     let plan = Plan::new(&args.input, args.output.out.as_deref())?;
     if plan.out == "-" {
@@ -40,30 +47,42 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
     let units = compile::compile(&plan, style, deny_warnings)?;
     let root = PathBuf::from(&plan.out);
     let files = output_files(&units.units);
+    // No build writes while this one reads; a missing root has nothing to lock (or read).
+    let _lock = if root.is_dir() {
+        Some(lock::lock(&root, Mode::Shared, args.output.wait_lock)?)
+    } else {
+        None
+    };
+    let states = write::survey(&root, &files);
+    let blocked = collisions(&root, &files, &file_origins(&units.units), &states);
+    if !blocked.is_empty() {
+        compile::print_all(&blocked, style);
+        return Err(CliError::Diagnostics);
+    }
     let mut drift = Drift::default();
-    for (rel, want) in &files {
+    for ((rel, want), state) in files.iter().zip(&states) {
         let path = root.join(rel);
-        let have = std::fs::read_to_string(&path).ok();
-        if have.as_deref() != Some(want.as_str()) {
-            let why = if have.is_none() { "missing" } else { "stale" };
-            drift.add(&path, have.as_deref().unwrap_or(""), want, why);
+        match state {
+            State::Missing => drift.add(&path, "", want, "missing"),
+            State::Stale => drift.add(&path, &old_text(&path), want, "stale"),
+            State::Unchanged | State::Blocked(_) => {}
         }
     }
-    let extra = if args.output.no_prune || plan.partial {
-        Vec::new()
-    } else {
-        stale_files(&plan, &root, &files).map_err(|source| CliError::Read {
-            path: root.clone(),
-            source,
-        })?
-    };
-    for rel in &extra {
+    let mut stale = stale_files(&plan, &root, &files)?;
+    if args.output.no_prune || plan.partial {
+        stale.generated.clear();
+    }
+    for rel in &stale.generated {
         let path = root.join(rel);
-        let old = std::fs::read_to_string(&path).unwrap_or_default();
-        drift.add(&path, &old, "", "extra");
+        drift.add(&path, &old_text(&path), "", "extra");
+    }
+    for rel in &stale.temporary {
+        drift
+            .files
+            .push((root.join(rel).display().to_string(), "leftover"));
     }
     if drift.files.is_empty() {
-        eprint(&format!(
+        say(&format!(
             "gen-tf: {} module(s) in sync with {}{}\n",
             units.units.len(),
             root.display(),
@@ -72,12 +91,12 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
         return Ok(());
     }
     let _ = io::stdout().write_all(drift.diff.as_bytes());
-    eprint(&format!(
+    say(&format!(
         "gen-tf: {} file(s) out of date; run `gen-tf build` to update them:\n",
         drift.files.len()
     ));
     for (f, why) in &drift.files {
-        eprint(&format!("  {why}: {f}\n"));
+        say(&format!("  {why}: {f}\n"));
     }
     Err(CliError::Drift {
         count: drift.files.len(),

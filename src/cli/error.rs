@@ -59,6 +59,25 @@ pub enum CliError {
         known: Vec<&'static str>,
     },
 
+    #[error(
+        "another gen-tf run is {} {} (it holds the lock on that directory); wait for it to finish, or pass --wait-lock to wait",
+        if *writing { "writing" } else { "using" },
+        path.display()
+    )]
+    Locked {
+        path: PathBuf,
+        /// The other run writes (this one only reads).
+        writing: bool,
+    },
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
+    #[error(transparent)]
+    Fs(#[from] crate::write::FsError),
+    #[error("--memory-limit: {0}")]
+    MemoryLimit(String),
+    #[error("the Jsonnet evaluator failed: {0}")]
+    Evaluator(#[source] io::Error),
+
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,

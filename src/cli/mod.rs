@@ -12,6 +12,7 @@ mod check;
 mod commands;
 mod compile;
 mod error;
+mod lock;
 mod plan;
 
 use std::io::{self, IsTerminal, Write};
@@ -19,7 +20,7 @@ use std::process::ExitCode;
 
 pub use args::{
     BuildArgs, CheckArgs, Cli, ColorChoice, Command, FormatArg, InitArgs, InputArgs, KeyValueError,
-    ListArgs, MessageFormatArg, OutArgs,
+    ListArgs, MemoryLimit, MessageFormatArg, OutArgs,
 };
 pub use commands::schema_text;
 pub use error::CliError;
@@ -34,7 +35,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !e.is_reported() {
-                eprint(&format!("gen-tf: {e}\n"));
+                say(&format!("gen-tf: {e}\n"));
             }
             ExitCode::from(e.exit_code())
         }
@@ -63,11 +64,21 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Command::Completions { shell } => {
             print_stdout(&String::from_utf8_lossy(&args::completion_script(*shell)))
         }
+        Command::Evaluate { memory_limit } => {
+            crate::load::sandbox::serve(*memory_limit).map_err(CliError::Evaluator)
+        }
     }
 }
 
+/// Writes already rendered text (diagnostics, whose user text `report` escaped) to stderr.
 fn eprint(s: &str) {
     let _ = io::stderr().write_all(s.as_bytes());
+}
+
+/// Writes a message to stderr with control characters escaped (line breaks kept): messages
+/// carry paths, which may hold anything.
+fn say(s: &str) {
+    eprint(&crate::report::escape_controls(s, true));
 }
 
 /// Writes `text` to stdout; a closed pipe (`gen-tf list | head`) is not a failure.

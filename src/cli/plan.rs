@@ -9,6 +9,7 @@ use super::args::InputArgs;
 use super::error::CliError;
 use crate::batch::Target;
 use crate::cache::{self, Cache};
+use crate::load::sandbox::{self, Evaluator};
 use crate::load::LoadOptions;
 use crate::pipeline::{Format, Options};
 use crate::project::{self, ExtVars, Layout, Project};
@@ -43,11 +44,15 @@ impl Plan {
             .jobs
             .or_else(|| std::thread::available_parallelism().ok())
             .map_or(1, NonZeroUsize::get);
+        let cache = cache(input, project.as_ref());
+        if let Some(c) = &cache {
+            c.verify()?;
+        }
         Ok(Self {
             stacks,
-            targets: targets(input, project.as_ref())?,
+            targets: targets(input, project.as_ref(), &evaluator(input)?)?,
             out,
-            cache: cache(input, project.as_ref()),
+            cache,
             layout: project.map(|p| p.layout).unwrap_or_default(),
             jobs,
             partial: input.paths.iter().any(|p| !p.is_dir()),
@@ -91,7 +96,11 @@ fn stack_paths(input: &InputArgs, project: Option<&Project>) -> Result<Vec<PathB
 
 /// One target per selected environment (or one without an environment), each with the
 /// project's variables, then the environment's, then the command line's.
-fn targets(input: &InputArgs, project: Option<&Project>) -> Result<Vec<Target>, CliError> {
+fn targets(
+    input: &InputArgs,
+    project: Option<&Project>,
+    evaluator: &Evaluator,
+) -> Result<Vec<Target>, CliError> {
     let mut cli_vars = ExtVars::default();
     for (k, v) in &input.ext_str {
         cli_vars.set_str(k, v);
@@ -113,6 +122,7 @@ fn targets(input: &InputArgs, project: Option<&Project>) -> Result<Vec<Target>, 
                 ext_str: vars.strs(),
                 ext_code: vars.codes(),
                 jpath: jpath.to_vec(),
+                evaluator: evaluator.clone(),
             },
             format,
         },
@@ -135,6 +145,28 @@ fn targets(input: &InputArgs, project: Option<&Project>) -> Result<Vec<Target>, 
             target(Some(&e.name), &vars, &jpath)
         })
         .collect())
+}
+
+/// Where Jsonnet is evaluated: in a child process of this executable with the memory limit of
+/// `--memory-limit`, else `$GEN_TF_MEMORY_LIMIT`, else 2 GiB; in process with `off`.
+fn evaluator(input: &InputArgs) -> Result<Evaluator, CliError> {
+    let limit = match input.memory_limit {
+        Some(l) => l.0,
+        None => match std::env::var("GEN_TF_MEMORY_LIMIT") {
+            Ok(v) if !v.trim().is_empty() => sandbox::parse_memory_limit(&v)
+                .map_err(|m| CliError::MemoryLimit(format!("GEN_TF_MEMORY_LIMIT={m}")))?,
+            _ => Some(sandbox::DEFAULT_MEMORY_LIMIT),
+        },
+    };
+    let Some(memory_limit) = limit.filter(|_| cfg!(unix)) else {
+        return Ok(Evaluator::InProcess);
+    };
+    let exe = std::env::current_exe().map_err(|e| {
+        CliError::MemoryLimit(format!(
+            "cannot find gen-tf's own executable to evaluate in ({e}); pass --memory-limit off"
+        ))
+    })?;
+    Ok(Evaluator::Child { exe, memory_limit })
 }
 
 /// The cache directory: `--cache-dir`, `$GEN_TF_CACHE_DIR`, the project's `cache_dir`,

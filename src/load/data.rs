@@ -4,8 +4,10 @@
 //! (infinities, YAML tags, non-scalar keys) become errors that name their JSON path, and so
 //! numbers come out exactly as a Jsonnet stack with the same text would give them.
 
+use std::cell::RefCell;
 use std::path::Path;
 
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use super::error::{LoadError, Location};
@@ -64,7 +66,22 @@ fn too_deep(path: &Path, json_path: &str) -> LoadError {
 }
 
 pub(crate) fn json(path: &Path, source: &str) -> Result<Value, LoadError> {
-    let value: Value = serde_json::from_str(source).map_err(|e| {
+    let duplicate = RefCell::new(None);
+    let seed = JsonSeed {
+        json_path: String::new(),
+        duplicate: &duplicate,
+    };
+    let mut de = serde_json::Deserializer::from_str(source);
+    let value = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    value.map_err(|e| {
+        if let Some(json_path) = duplicate.take() {
+            return LoadError::DuplicateKey {
+                path: path.to_owned(),
+                first_line: super::line_of(source, &json_path),
+                json_path,
+                line: e.line(),
+            };
+        }
         let at = (e.line() > 0).then(|| Location {
             file: path.display().to_string(),
             line: e.line(),
@@ -74,28 +91,93 @@ pub(crate) fn json(path: &Path, source: &str) -> Result<Value, LoadError> {
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         LoadError::Syntax {
             path: path.to_owned(),
-            format: "JSON",
+            format: "JSON".into(),
             at,
             message: message.strip_suffix(&suffix).unwrap_or(&message).to_owned(),
         }
-    })?;
-    // serde_json parses `70.0` as a float; normalise to match the other formats.
-    Ok(normalise_json(value))
+    })
 }
 
-fn normalise_json(value: Value) -> Value {
-    match value {
-        Value::Number(n) if !n.is_i64() && !n.is_u64() => n
-            .as_f64()
-            .and_then(number)
-            .map_or(Value::Number(n), Value::Number),
-        Value::Array(items) => Value::Array(items.into_iter().map(normalise_json).collect()),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, normalise_json(v)))
-                .collect(),
-        ),
-        other => other,
+/// A JSON value with its path, refusing a key given twice in one object (serde_json keeps the
+/// last one silently), and with whole numbers as integers, as the other formats give them
+/// (serde_json reads `70.0` as a float). The path of a duplicate key goes out through
+/// `duplicate`, since a deserializer error carries only text.
+struct JsonSeed<'a> {
+    json_path: String,
+    duplicate: &'a RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        number(f)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {f} is not finite")))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(JsonSeed {
+            json_path: index_path(&self.json_path, out.len()),
+            duplicate: self.duplicate,
+        })? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let json_path = child_path(&self.json_path, &key);
+            if out.contains_key(&key) {
+                *self.duplicate.borrow_mut() = Some(json_path);
+                return Err(de::Error::custom("duplicate key"));
+            }
+            let value = map.next_value_seed(JsonSeed {
+                json_path,
+                duplicate: self.duplicate,
+            })?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
     }
 }
 
@@ -117,7 +199,7 @@ pub(crate) fn yaml(path: &Path, source: &str) -> Result<Value, LoadError> {
         }
         LoadError::Syntax {
             path: path.to_owned(),
-            format: "YAML",
+            format: "YAML".into(),
             at,
             message,
         }
@@ -225,7 +307,7 @@ pub(crate) fn toml(path: &Path, source: &str) -> Result<Value, LoadError> {
         });
         LoadError::Syntax {
             path: path.to_owned(),
-            format: "TOML",
+            format: "TOML".into(),
             at,
             message: e
                 .message()

@@ -1,13 +1,16 @@
 //! The one error type of the load stage.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use super::MAX_FILE_BYTES;
 
 /// A place in a source file, for messages that point the user at the exact spot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// The file as the user would recognise it: the stack path as given, a path relative to
     /// the stack's directory, or a marker such as `<embedded gen-tf.libsonnet>`.
@@ -28,13 +31,17 @@ impl fmt::Display for Location {
 ///
 /// Every variant carries `path`, the stack file as the caller passed it, so a driver that
 /// loads many stacks can say which one failed even when the message points into an import.
+///
+/// It is serializable because Jsonnet is evaluated in a child process (see `sandbox`), which
+/// sends its error back whole.
 #[non_exhaustive]
-#[derive(thiserror::Error, Debug)]
+#[derive(thiserror::Error, Debug, Serialize, Deserialize)]
 pub enum LoadError {
     #[error("{}: cannot read: {source}", path.display())]
     Read {
         path: PathBuf,
         #[source]
+        #[serde(with = "io_error")]
         source: io::Error,
     },
 
@@ -61,11 +68,27 @@ pub enum LoadError {
         extension: Option<String>,
     },
 
+    /// A key given twice in one JSON object. JSON parsers keep one of them (serde's the last),
+    /// so a value the author wrote would silently not count.
+    #[error(
+        "{}: `{json_path}` is given twice{}; JSON keeps only one of them, so one value would be lost",
+        path.display(),
+        lines(*first_line, *line)
+    )]
+    DuplicateKey {
+        path: PathBuf,
+        json_path: String,
+        /// Where the first one is, when the scanner can tell.
+        first_line: Option<usize>,
+        line: usize,
+    },
+
     /// A JSON, YAML or TOML syntax error.
     #[error("{}: invalid {format}: {message}", at_or_path(at.as_ref(), path))]
     Syntax {
         path: PathBuf,
-        format: &'static str,
+        /// `JSON`, `YAML` or `TOML`.
+        format: Cow<'static, str>,
         at: Option<Location>,
         message: String,
     },
@@ -126,12 +149,21 @@ pub enum LoadError {
         what: String,
     },
 
-    /// Evaluation ran past its deadline: almost always a stack that builds an enormous value.
+    /// Evaluation ran past its deadline: almost always a stack that loops over a huge range.
     #[error(
-        "{}: evaluation did not finish within {seconds} s; does the stack build an enormous value (a huge std.makeArray or std.range)? Set GEN_TF_EVAL_TIMEOUT_SECS to allow longer",
+        "{}: evaluation did not finish within {seconds} s; does the stack loop over a huge std.range or build an enormous value? Set GEN_TF_EVAL_TIMEOUT_SECS to allow longer",
         path.display()
     )]
     Timeout { path: PathBuf, seconds: u64 },
+
+    /// Evaluation needed more memory than the limit: almost always a stack that builds an
+    /// enormous value. Only Jsonnet evaluates; the other formats are bounded by the file size.
+    #[error(
+        "{}: evaluation needed more than the memory limit of {}; does the stack build an enormous value (a huge std.makeArray, std.range or std.repeat)? Raise the limit with --memory-limit or GEN_TF_MEMORY_LIMIT",
+        path.display(),
+        crate::load::sandbox::format_bytes(*limit)
+    )]
+    MemoryLimit { path: PathBuf, limit: u64 },
 
     /// A bug in gen-tf or the Jsonnet evaluator (a caught panic), reported instead of a crash.
     #[error("{}: internal error while loading: {message}", path.display())]
@@ -139,12 +171,23 @@ pub enum LoadError {
 }
 
 impl LoadError {
+    /// The stack frames under the message (innermost first), which its text ends with, each on
+    /// a line of its own after four spaces.
+    pub fn trace(&self) -> &[String] {
+        match self {
+            Self::Recursion { trace, .. } | Self::Jsonnet { trace, .. } => trace,
+            _ => &[],
+        }
+    }
+
     /// The stack file the error belongs to, as the caller passed it.
     pub fn path(&self) -> &Path {
         match self {
             Self::Read { path, .. }
             | Self::NotAFile { path }
             | Self::TooLarge { path }
+            | Self::DuplicateKey { path, .. }
+            | Self::MemoryLimit { path, .. }
             | Self::NotUtf8 { path, .. }
             | Self::UnsupportedExtension { path, .. }
             | Self::Syntax { path, .. }
@@ -171,6 +214,28 @@ pub(super) fn subject(json_path: &str) -> String {
         format!("`{head}…`")
     } else {
         format!("`{json_path}`")
+    }
+}
+
+/// ` (lines 5 and 7)`, or ` (line 7)` when the first place is not known.
+fn lines(first: Option<usize>, second: usize) -> String {
+    match first {
+        Some(first) if first != second => format!(" (line {first} and line {second})"),
+        _ => format!(" (line {second})"),
+    }
+}
+
+/// `io::Error` as its message, for the evaluator's reply.
+mod io_error {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::io;
+
+    pub fn serialize<S: Serializer>(e: &io::Error, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&e.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<io::Error, D::Error> {
+        String::deserialize(d).map(io::Error::other)
     }
 }
 

@@ -190,12 +190,17 @@ impl ImportResolver for Resolver {
             if file == self.main {
                 return Ok(self.main_text.as_bytes().to_vec());
             }
-            let bytes =
+            let mut bytes =
                 read_limited(file).map_err(|e| ErrorKind::RuntimeError(e.to_string().into()))?;
             // Only what `import` parses; importstr'd text may hold anything.
             let parsed = file
                 .extension()
                 .is_some_and(|e| e == "jsonnet" || e == "libsonnet" || e == "json");
+            // A byte order mark is not Jsonnet, but editors write it; the stack itself may
+            // have one too (see `load`).
+            if parsed && bytes.starts_with("\u{feff}".as_bytes()) {
+                bytes.drain(.."\u{feff}".len());
+            }
             if parsed && std::str::from_utf8(&bytes).is_ok_and(guard::too_deep) {
                 bail!(ErrorKind::RuntimeError(
                     format!(

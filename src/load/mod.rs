@@ -6,20 +6,22 @@
 
 mod data;
 mod error;
+mod file;
 mod guard;
 mod jsonnet;
 mod line;
+pub mod sandbox;
 #[cfg(test)]
 mod tests;
 
-use std::fs::File;
-use std::io::Read;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::thread;
 
 pub use error::{LoadError, Location};
+pub use file::{open_regular, read_head, read_regular, strip_bom, FileError};
 pub use line::line_of;
+pub use sandbox::Evaluator;
 
 /// The embedded `gen-tf.libsonnet`, importable from any stack without a path.
 pub const LIBSONNET: &str = include_str!("gen-tf.libsonnet");
@@ -44,6 +46,8 @@ pub struct LoadOptions {
     pub ext_code: Vec<(String, String)>,
     /// `-J DIR`: searched, in order, after the importing file's own directory.
     pub jpath: Vec<PathBuf>,
+    /// Where Jsonnet is evaluated: on a thread here, or in a child process with a memory limit.
+    pub evaluator: Evaluator,
 }
 
 /// A loaded stack.
@@ -83,23 +87,33 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         }
     };
     let bytes = read_limited(path)?;
-    let source = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+    let mut source = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
         path: path.to_owned(),
         line: line_at_byte(e.as_bytes(), e.utf8_error().valid_up_to()),
     })?;
+    if source.starts_with('\u{feff}') {
+        source.drain(..'\u{feff}'.len_utf8());
+    }
     let canonical = path.canonicalize().map_err(|source| LoadError::Read {
         path: path.to_owned(),
         source,
     })?;
 
-    let job = Job {
-        path: path.to_owned(),
-        canonical: canonical.clone(),
-        source: source.clone(),
-        opts: opts.clone(),
-        format,
+    let (value, mut imports) = match (&opts.evaluator, format) {
+        (Evaluator::Child { exe, memory_limit }, Format::Jsonnet) => {
+            sandbox::evaluate(exe, *memory_limit, path, &canonical, &source, opts)?
+        }
+        _ => {
+            let job = Job {
+                path: path.to_owned(),
+                canonical: canonical.clone(),
+                source: source.clone(),
+                opts: opts.clone(),
+                format,
+            };
+            run_isolated(path, EVAL_STACK_BYTES, move || job.run())?
+        }
     };
-    let (value, mut imports) = run_isolated(path, move || job.run())?;
     imports.retain(|p| *p != canonical);
     imports.sort();
     imports.dedup();
@@ -113,36 +127,22 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     })
 }
 
-/// Reads at most [`MAX_FILE_BYTES`]; shared with the import resolver so imports obey the
-/// same limit. Refuses directories, FIFOs and devices, which could block or never end.
+/// Reads at most [`MAX_FILE_BYTES`] of a regular file; shared with the import resolver so
+/// imports obey the same limit. Directories, FIFOs and devices are refused before they are
+/// opened, since they could block or never end.
 pub(crate) fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let read_err = |source| LoadError::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let file = File::open(path).map_err(read_err)?;
-    let meta = file.metadata().map_err(read_err)?;
-    if !meta.is_file() {
-        return Err(LoadError::NotAFile {
+    read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+        FileError::NotAFile => LoadError::NotAFile {
             path: path.to_owned(),
-        });
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
+        },
+        FileError::TooLarge { .. } => LoadError::TooLarge {
             path: path.to_owned(),
-        });
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // The file may grow between the metadata call and the read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_err)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
+        },
+        FileError::Io(source) => LoadError::Read {
             path: path.to_owned(),
-        });
-    }
-    Ok(bytes)
+            source,
+        },
+    })
 }
 
 /// 1-based line of a byte offset, for pointing at bad bytes.
@@ -176,10 +176,11 @@ impl Job {
     }
 }
 
-/// Runs `f` on a thread with a large stack and turns a panic into [`LoadError::Internal`],
-/// so no input can take the whole process down.
+/// Runs `f` on a thread with `stack_bytes` of stack and turns a panic into
+/// [`LoadError::Internal`], so no input can take the whole process down.
 fn run_isolated<T: Send + 'static>(
     path: &Path,
+    stack_bytes: usize,
     f: impl FnOnce() -> Result<T, LoadError> + Send + 'static,
 ) -> Result<T, LoadError> {
     let internal = |message: String| LoadError::Internal {
@@ -189,14 +190,15 @@ fn run_isolated<T: Send + 'static>(
     let (tx, rx) = std::sync::mpsc::channel();
     thread::Builder::new()
         .name("gen-tf-load".to_owned())
-        .stack_size(EVAL_STACK_BYTES)
+        .stack_size(stack_bytes)
         .spawn(move || {
             let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(f)));
         })
         .map_err(|e| internal(format!("cannot start the evaluator thread: {e}")))?;
-    // jrsonnet has no memory or step limit, so a stack that builds a huge value (for example
-    // `std.makeArray(1e9, ...)`) would run until the machine runs out of memory. A deadline turns
-    // that into an error; the evaluator thread is abandoned and ends with the process.
+    // jrsonnet has no step limit, so a stack that loops (or, in process, builds a huge value)
+    // would run for ever. A deadline turns that into an error; the evaluator thread is abandoned
+    // and ends with the process. (The gen-tf binary evaluates in a child process, which also has
+    // a memory limit and is killed at the deadline: see `sandbox`.)
     let limit = eval_timeout();
     match rx.recv_timeout(limit) {
         Ok(Ok(result)) => result,

@@ -571,12 +571,21 @@ fn ident(s: &str) -> String {
 }
 
 /// Text for inside a quoted Mermaid label: Mermaid's entity codes for the characters that would
-/// end the label or be read as markup.
+/// end the label or be read as markup, and every control character (a newline would split the
+/// label's line, an ESC or CR would reach whoever views the file) as its code, `#10;`.
 fn label(s: &str) -> String {
-    s.replace('#', "#35;")
-        .replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            c if c.is_control() => out.push_str(&format!("#{};", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -595,6 +604,7 @@ mod tests {
     #[test]
     fn labels_cannot_break_out_of_mermaid() {
         assert_eq!(label("a\"b<c>#d"), "a#quot;b#lt;c#gt;#35;d");
+        assert_eq!(label("a\nb\u{1b}[1m\r"), "a#10;b#27;[1m#13;");
     }
 
     #[test]

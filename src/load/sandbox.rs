@@ -1,0 +1,320 @@
+//! Jsonnet evaluated in a child process with a memory limit.
+//!
+//! jrsonnet has no memory limit of its own, and Rust aborts the whole process when an
+//! allocation fails: `std.makeArray(1e9, function(i) i)` asks for 24 GB at once and ended gen-tf
+//! with SIGABRT and a backtrace, and `std.makeArray(1e8, ...)` took 2 GB before the deadline
+//! could stop it. So the gen-tf binary evaluates each Jsonnet stack in a child process of
+//! itself (`gen-tf __evaluate`) whose address space is capped with `RLIMIT_AS`. A stack that
+//! needs more ends that child, never gen-tf, and is reported as a `load` error that names it.
+//! The child is also killed at the deadline, so a runaway evaluation stops using the CPU.
+//!
+//! The library evaluates on a thread of the calling process unless told otherwise
+//! ([`Evaluator::InProcess`]): a library caller (a test) has no gen-tf executable to start.
+//! The cost of the child, measured with bench/bench.py, is in docs/security.md.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{eval_timeout, jsonnet, LoadError, LoadOptions, MAX_FILE_BYTES};
+
+/// The hidden subcommand the child runs.
+pub const CHILD_COMMAND: &str = "__evaluate";
+
+/// The default memory limit: far above any real stack (a thousand services evaluate in tens of
+/// MiB), far below what a shared CI runner has.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 2 << 30;
+
+/// The smallest limit accepted: the child's own code, its evaluation thread's stack and
+/// allocator arenas need about this much address space before evaluating anything.
+pub const MIN_MEMORY_LIMIT: u64 = 256 << 20;
+
+/// The evaluated value, as JSON, may be at most this large: a stack of a thousand services is
+/// a few MiB.
+const MAX_REPLY_BYTES: u64 = 256 << 20;
+
+/// What the child prints on stderr is kept up to this much, for the error message.
+const MAX_STDERR_BYTES: u64 = 64 << 10;
+
+/// How Jsonnet is evaluated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Evaluator {
+    /// On a thread of this process, with only the deadline: what the library does unless told
+    /// otherwise, and `--memory-limit off`.
+    #[default]
+    InProcess,
+    /// In a child process of `exe` (the gen-tf binary) whose address space is capped at
+    /// `memory_limit` bytes.
+    Child { exe: PathBuf, memory_limit: u64 },
+}
+
+/// What the parent sends the child on stdin.
+#[derive(Serialize, Deserialize)]
+struct Request {
+    path: PathBuf,
+    canonical: PathBuf,
+    source: String,
+    ext_str: Vec<(String, String)>,
+    ext_code: Vec<(String, String)>,
+    jpath: Vec<PathBuf>,
+}
+
+/// What the child prints on stdout: the value and the files it imported, or the load error.
+type Reply = Result<(Value, Vec<PathBuf>), LoadError>;
+
+/// Evaluates the Jsonnet `source` of `path` in a child process of `exe`.
+pub(super) fn evaluate(
+    exe: &Path,
+    memory_limit: u64,
+    path: &Path,
+    canonical: &Path,
+    source: &str,
+    opts: &LoadOptions,
+) -> Result<(Value, Vec<PathBuf>), LoadError> {
+    let internal = |message: String| LoadError::Internal {
+        path: path.to_owned(),
+        message,
+    };
+    let request = serde_json::to_vec(&Request {
+        path: path.to_owned(),
+        canonical: canonical.to_owned(),
+        source: source.to_owned(),
+        ext_str: opts.ext_str.clone(),
+        ext_code: opts.ext_code.clone(),
+        jpath: opts.jpath.clone(),
+    })
+    .map_err(|e| internal(format!("cannot encode the evaluation request: {e}")))?;
+    let mut child = Command::new(exe)
+        .arg(CHILD_COMMAND)
+        .arg(memory_limit.to_string())
+        // One malloc arena: each thread's own reserves 64 MiB of address space on glibc.
+        .env("MALLOC_ARENA_MAX", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| internal(format!("cannot start the evaluator {}: {e}", exe.display())))?;
+    let (Some(mut stdin), Some(stdout), Some(stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        return Err(internal("the evaluator has no pipes".to_owned()));
+    };
+    // The child reads the whole request before it writes anything, so this cannot deadlock; a
+    // child that dies early makes it fail with a broken pipe, and its exit says why.
+    thread::spawn(move || {
+        let _ = stdin.write_all(&request);
+    });
+    let errors = thread::spawn(move || read_capped(stderr, MAX_STDERR_BYTES));
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(read_capped(stdout, MAX_REPLY_BYTES + 1));
+    });
+    // A little after the child's own deadline, which it reports itself.
+    let deadline = eval_timeout() + Duration::from_secs(5);
+    let Ok(reply) = rx.recv_timeout(deadline) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(LoadError::Timeout {
+            path: path.to_owned(),
+            seconds: eval_timeout().as_secs(),
+        });
+    };
+    if reply.len() as u64 > MAX_REPLY_BYTES {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(LoadError::NotData {
+            path: path.to_owned(),
+            json_path: String::new(),
+            what: format!("more than {} MiB of JSON", MAX_REPLY_BYTES >> 20),
+        });
+    }
+    let status = child
+        .wait()
+        .map_err(|e| internal(format!("cannot wait for the evaluator: {e}")))?;
+    if status.success() {
+        return decode(&reply)
+            .map_err(|e| internal(format!("unreadable reply from the evaluator: {e}")))?;
+    }
+    let stderr = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
+    Err(failure(path, memory_limit, status, &stderr))
+}
+
+/// Why the child ended without a reply: over the memory limit when its allocator said so, else
+/// an internal error with its exit status and last line of stderr.
+fn failure(
+    path: &Path,
+    memory_limit: u64,
+    status: std::process::ExitStatus,
+    stderr: &str,
+) -> LoadError {
+    // Rust's allocation-failure handler prints this before it aborts.
+    if stderr.contains("memory allocation of") || stderr.contains("out of memory") {
+        return LoadError::MemoryLimit {
+            path: path.to_owned(),
+            limit: memory_limit,
+        };
+    }
+    let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
+    LoadError::Internal {
+        path: path.to_owned(),
+        message: format!(
+            "the evaluator process ended with {status}{}",
+            last.map(|l| format!(": {l}")).unwrap_or_default()
+        ),
+    }
+}
+
+fn decode(reply: &[u8]) -> serde_json::Result<Reply> {
+    let mut de = serde_json::Deserializer::from_slice(reply);
+    // The child's manifest refuses values nested deeper than `data::MAX_DEPTH`.
+    de.disable_recursion_limit();
+    let decoded = Reply::deserialize(&mut de)?;
+    de.end()?;
+    Ok(decoded)
+}
+
+fn read_capped(r: impl Read, max: u64) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let _ = r.take(max).read_to_end(&mut buf);
+    buf
+}
+
+/// The child: caps its own address space at `memory_limit` (or the hard limit it inherited,
+/// when that is lower), reads one [`Request`] from stdin, evaluates it and prints the
+/// [`Reply`] on stdout.
+pub fn serve(memory_limit: u64) -> io::Result<()> {
+    limit_address_space(memory_limit)?;
+    let mut input = Vec::new();
+    io::stdin()
+        .lock()
+        // The source is at most MAX_FILE_BYTES, but JSON may escape a byte in six.
+        .take(8 * MAX_FILE_BYTES)
+        .read_to_end(&mut input)?;
+    let request: Request = serde_json::from_slice(&input).map_err(io::Error::other)?;
+    drop(input);
+    let opts = LoadOptions {
+        ext_str: request.ext_str,
+        ext_code: request.ext_code,
+        jpath: request.jpath,
+        evaluator: Evaluator::InProcess,
+    };
+    let (path, canonical, source) = (request.path, request.canonical, request.source);
+    let stack = eval_stack_bytes(memory_limit);
+    let reply: Reply = super::run_isolated(&path.clone(), stack, move || {
+        jsonnet::evaluate(&path, &canonical, source, &opts)
+    });
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    serde_json::to_writer(&mut out, &reply).map_err(io::Error::other)?;
+    out.flush()
+}
+
+/// The evaluation thread's stack: 256 MiB, or a quarter of a smaller limit (the stack's address
+/// space counts against it). The nesting guard keeps real recursion far below either.
+fn eval_stack_bytes(memory_limit: u64) -> usize {
+    let quarter = usize::try_from(memory_limit / 4).unwrap_or(usize::MAX);
+    quarter.clamp(32 << 20, super::EVAL_STACK_BYTES)
+}
+
+#[cfg(unix)]
+fn limit_address_space(bytes: u64) -> io::Result<()> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: a valid out-pointer for getrlimit, a valid in-pointer for setrlimit.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_AS, &mut lim) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let want = libc::rlim_t::try_from(bytes).unwrap_or(libc::RLIM_INFINITY);
+        if lim.rlim_max == libc::RLIM_INFINITY || want < lim.rlim_max {
+            lim.rlim_cur = want;
+        } else {
+            lim.rlim_cur = lim.rlim_max;
+        }
+        if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn limit_address_space(_bytes: u64) -> io::Result<()> {
+    Err(io::Error::other(
+        "a memory limit needs a Unix system; pass --memory-limit off",
+    ))
+}
+
+/// A memory size as `--memory-limit` takes it: bytes, or a number with `KiB`, `MiB`, `GiB` or
+/// `TiB` (also `K`, `M`, `G`, `T`, and `KB`... read as binary units); `off` for none.
+pub fn parse_memory_limit(s: &str) -> Result<Option<u64>, String> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("off") || t.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => {
+            return Err(format!(
+                "{s:?}: expected a size such as 2GiB or 512MiB, or off"
+            ))
+        }
+    };
+    let bytes = number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("{s:?}: expected a size such as 2GiB or 512MiB, or off"))?;
+    if bytes < MIN_MEMORY_LIMIT {
+        return Err(format!(
+            "{s:?}: the memory limit must be at least {} (or off)",
+            format_bytes(MIN_MEMORY_LIMIT)
+        ));
+    }
+    Ok(Some(bytes))
+}
+
+/// `2 GiB`, `300 MiB`, `1536 KiB`: the largest binary unit that divides `bytes`.
+pub fn format_bytes(bytes: u64) -> String {
+    for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] {
+        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return format!("{} {unit}", bytes >> shift);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_memory_limit("2GiB"), Ok(Some(2 << 30)));
+        assert_eq!(parse_memory_limit("512M"), Ok(Some(512 << 20)));
+        assert_eq!(parse_memory_limit("268435456"), Ok(Some(256 << 20)));
+        assert_eq!(parse_memory_limit("off"), Ok(None));
+        assert!(parse_memory_limit("12").is_err());
+        assert!(parse_memory_limit("lots").is_err());
+        assert!(parse_memory_limit("-1GiB").is_err());
+        assert!(parse_memory_limit("99999999999TiB").is_err());
+        assert_eq!(format_bytes(2 << 30), "2 GiB");
+        assert_eq!(format_bytes(300 << 20), "300 MiB");
+        assert_eq!(format_bytes(1536 << 10), "1536 KiB");
+        assert_eq!(eval_stack_bytes(2 << 30), 256 << 20);
+        assert_eq!(eval_stack_bytes(300 << 20), 75 << 20);
+    }
+}
