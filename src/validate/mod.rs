@@ -25,7 +25,7 @@ use crate::model::Stack;
 use crate::resolve::{self, Resolved};
 
 /// Fargate's task sizes, also for the tests' stack generator.
-pub use sizing::{FARGATE_SIZES, WINDOWS_SIZES};
+pub use sizing::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
 
 pub use context::Context;
 
