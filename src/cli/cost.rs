@@ -269,13 +269,7 @@ impl Job<'_> {
             cost::region_prices(r, self.prices, self.opts).map_err(CliError::Cost)?;
         let price_error = |what: String| CliError::Cost(cost::no_price(r, &region, what));
         let task = &self.service.task;
-        let task_rates = rates.fargate(task.os, task.architecture).ok_or_else(|| {
-            price_error(format!(
-                "{} {} Fargate tasks",
-                task.os.as_str(),
-                task.architecture.as_str()
-            ))
-        })?;
+        let task_rates = cost::fargate_rates(task, rates).map_err(price_error)?;
         let need = rightsize::need(cpu.p95, memory.p95, self.headroom);
         let Some(fit) = self.fit(&rightsize::candidates(need, task.os, &task_rates))? else {
             return Ok(self.refuse(format!(

@@ -275,12 +275,7 @@ pub fn service_cost(
 /// One task of this size and platform, per hour, on demand and on Spot. The Spot discount applies
 /// to vCPU and memory; storage above the free 20 GiB and the Windows license are charged in full.
 pub fn task_price(task: &Task, rates: &RegionPrices, prices: &Prices) -> Result<TaskPrice, String> {
-    let platform = format!(
-        "{} {} Fargate tasks",
-        task.os.as_str(),
-        task.architecture.as_str()
-    );
-    let r = rates.fargate(task.os, task.architecture).ok_or(platform)?;
+    let r = fargate_rates(task, rates)?;
     let compute = r.vcpu_hour.per_1024(task.cpu) + r.gb_hour.per_1024(task.memory);
     let extra_gib = task
         .ephemeral_storage_gib
@@ -294,6 +289,17 @@ pub fn task_price(task: &Task, rates: &RegionPrices, prices: &Prices) -> Result<
     Ok(TaskPrice {
         on_demand: compute + fixed,
         spot: prices.spot.discount.apply(compute) + fixed,
+    })
+}
+
+/// The Fargate rates of the task's platform; `Err` names the platform the file has no price for.
+pub fn fargate_rates(task: &Task, rates: &RegionPrices) -> Result<TaskRates, String> {
+    rates.fargate(task.os, task.architecture).ok_or_else(|| {
+        format!(
+            "{} {} Fargate tasks",
+            task.os.as_str(),
+            task.architecture.as_str()
+        )
     })
 }
 
