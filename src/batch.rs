@@ -1,5 +1,6 @@
 //! Many stacks at once: every stack for every target (environment), compiled in parallel with
-//! the render cache, and the rule that needs all of them (`duplicate-stack`).
+//! the render cache (or only checked and resolved, for `gen-tf cost`), and the rule that needs all
+//! of them (`duplicate-stack`).
 //!
 //! Results come back in a fixed order, target by target and stack by stack as given, whatever
 //! the number of threads, so that everything printed or written from them is deterministic.
@@ -11,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::cache::Cache;
 use crate::diag::{core, Diagnostic};
-use crate::pipeline::{self, Compiled, Failure, Options};
+use crate::pipeline::{self, Checked, Compiled, Failure, Options};
 
 /// One environment to build every stack for (`env` is `None` without environments).
 #[derive(Debug, Clone)]
@@ -39,6 +40,50 @@ pub fn compile(
     cache: Option<&Cache>,
     jobs: usize,
 ) -> Vec<Outcome> {
+    run(stacks, targets, jobs, |stack, target| {
+        compile_one(stack, &target.opts, cache)
+    })
+    .into_iter()
+    .map(|(target, stack, (result, cached))| Outcome {
+        target,
+        stack,
+        result,
+        cached,
+    })
+    .collect()
+}
+
+/// One stack checked and resolved, not lowered, for one target: what `gen-tf cost` reads.
+pub struct CheckOutcome {
+    /// Index into the targets.
+    pub target: usize,
+    pub stack: PathBuf,
+    pub result: Result<Checked, Failure>,
+}
+
+/// Checks and resolves every stack for every target on up to `jobs` threads, in the order of
+/// `targets`, then of `stacks`. Nothing is cached: the cache holds rendered files.
+pub fn check(stacks: &[PathBuf], targets: &[Target], jobs: usize) -> Vec<CheckOutcome> {
+    run(stacks, targets, jobs, |stack, target| {
+        pipeline::check(stack, &target.opts)
+    })
+    .into_iter()
+    .map(|(target, stack, result)| CheckOutcome {
+        target,
+        stack,
+        result,
+    })
+    .collect()
+}
+
+/// `job` for every stack in every target, on up to `jobs` threads: `(target, stack, result)` in
+/// the order of `targets`, then of `stacks`, whatever the number of threads.
+fn run<T: Send>(
+    stacks: &[PathBuf],
+    targets: &[Target],
+    jobs: usize,
+    job: impl Fn(&Path, &Target) -> T + Sync,
+) -> Vec<(usize, PathBuf, T)> {
     let work: Vec<(usize, &Path)> = (0..targets.len())
         .flat_map(|t| stacks.iter().map(move |s| (t, s.as_path())))
         .collect();
@@ -51,7 +96,7 @@ pub fn compile(
             let Some(&(t, stack)) = work.get(i) else {
                 return done;
             };
-            done.push((i, compile_one(stack, &targets[t].opts, cache)));
+            done.push((i, job(stack, &targets[t])));
         }
     };
     let mut results = std::thread::scope(|s| {
@@ -68,12 +113,7 @@ pub fn compile(
     results.sort_by_key(|(i, _)| *i);
     results
         .into_iter()
-        .map(|(i, (result, cached))| Outcome {
-            target: work[i].0,
-            stack: work[i].1.to_owned(),
-            result,
-            cached,
-        })
+        .map(|(i, result)| (work[i].0, work[i].1.to_owned(), result))
         .collect()
 }
 

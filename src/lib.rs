@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod cache;
 pub mod cli;
+pub mod cost;
 pub mod diag;
 pub mod emit;
 pub mod ir;

@@ -38,6 +38,23 @@ struct RawProject {
     ext_code: BTreeMap<String, String>,
     #[serde(default)]
     environments: BTreeMap<String, RawEnvironment>,
+    #[serde(default)]
+    cost: CostSettings,
+}
+
+/// `[cost]`: what `gen-tf cost` and `gen-tf rightsize` assume when no flag says otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostSettings {
+    /// A price file (relative to the project file) instead of the built-in one.
+    #[serde(default)]
+    pub prices: Option<PathBuf>,
+    /// The region of stacks that name none.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Availability Zones of the VPC: interface endpoints and NAT gateways are paid per AZ.
+    #[serde(default)]
+    pub availability_zones: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,6 +83,8 @@ pub struct Project {
     pub vars: ExtVars,
     /// In name order, which is also the order of `gen-tf list`.
     pub environments: Vec<Environment>,
+    /// `[cost]`, with `prices` joined to the project's directory.
+    pub cost: CostSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +205,18 @@ impl Project {
         let mut vars = ExtVars::default();
         vars.extend_str(&raw.ext_str);
         vars.extend_code(&raw.ext_code);
+        if raw.cost.availability_zones == Some(0) {
+            return Err(invalid(
+                "`cost.availability_zones` is 0; a VPC has at least one Availability Zone"
+                    .to_owned(),
+            ));
+        }
+        let cost = CostSettings {
+            prices: raw.cost.prices.as_deref().map(join),
+            ..raw.cost
+        };
         Ok(Self {
+            cost,
             file: file.to_owned(),
             stacks: raw.stacks.iter().map(|p| join(p)).collect(),
             out: join(raw.out.as_deref().unwrap_or(Path::new("modules"))),
@@ -566,6 +596,23 @@ ext_str = { ENV = "production", TEAM = "prd-team" }
                 ("TEAM".into(), "prd-team".into())
             ]
         );
+    }
+
+    #[test]
+    fn cost_settings_are_relative_to_the_project() {
+        let p = Project::parse(
+            Path::new("repo/gen-tf.toml"),
+            "stacks = [\"stacks\"]\n[cost]\nprices = \"prices/ours.json\"\nregion = \"eu-west-1\"\navailability_zones = 3\n",
+        )
+        .unwrap();
+        assert_eq!(p.cost.prices, Some(PathBuf::from("repo/prices/ours.json")));
+        assert_eq!(p.cost.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(p.cost.availability_zones, Some(3));
+        let zero = Project::parse(
+            Path::new("gen-tf.toml"),
+            "stacks = [\"s\"]\n[cost]\navailability_zones = 0\n",
+        );
+        assert!(zero.unwrap_err().to_string().contains("availability_zones"));
     }
 
     #[test]

@@ -149,7 +149,7 @@ fn hooks_repo(env: &Env, into: &Path) -> (PathBuf, String) {
     for f in ["Cargo.toml", "Cargo.lock", ".pre-commit-hooks.yaml"] {
         fs::copy(root.join(f), repo.join(f)).unwrap();
     }
-    for d in ["src", "schemas"] {
+    for d in ["src", "schemas", "prices"] {
         copy_dir(&root.join(d), &repo.join(d));
     }
     env.git(&repo, &["init", "--quiet"]);

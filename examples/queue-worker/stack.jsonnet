@@ -9,7 +9,7 @@ local queue = 'invoices-' + env;
 
 {
   name: 'queue-worker',
-  region: 'eu-central-1',
+  region: 'eu-west-1',
   tags: { team: 'billing', environment: env },
   network: {
     nat_gateway: false,
@@ -20,7 +20,7 @@ local queue = 'invoices-' + env;
   vpc_endpoints: ['sqs', 'xray'],
   services: {
     worker: {
-      image: '123456789012.dkr.ecr.eu-central-1.amazonaws.com/invoice-worker:5.2.0',
+      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/invoice-worker:5.2.0',
       cpu: 512,
       memory: 1024,
       runtime_platform: g.arm64,
@@ -29,14 +29,14 @@ local queue = 'invoices-' + env;
       observability: {
         xray: true,
         // ECR Public is out of reach without a NAT gateway: the daemon image is mirrored.
-        xray_daemon_image: '123456789012.dkr.ecr.eu-central-1.amazonaws.com/mirror/aws-xray-daemon:3.x',
+        xray_daemon_image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/aws-xray-daemon:3.x',
         xray_sampling_rate: 0.1,
       },
       task_role: {
         statements: [{
           sid: 'ConsumeInvoices',
           actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-          resources: ['arn:aws:sqs:eu-central-1:123456789012:' + queue],
+          resources: ['arn:aws:sqs:eu-west-1:123456789012:' + queue],
         }],
       },
       auto_scaling: {

@@ -12,8 +12,8 @@ resource "aws_cloudwatch_log_group" "worker" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.name == "eu-central-1"
-      error_message = "The AWS provider is configured for another region than eu-central-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
+      condition     = data.aws_region.current.name == "eu-west-1"
+      error_message = "The AWS provider is configured for another region than eu-west-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
     }
   }
 }
@@ -90,7 +90,7 @@ resource "aws_iam_role_policy" "worker_task" {
           "sqs:ChangeMessageVisibility",
           "sqs:GetQueueAttributes",
         ]
-        Resource = ["arn:aws:sqs:eu-central-1:123456789012:invoices-prd"]
+        Resource = ["arn:aws:sqs:eu-west-1:123456789012:invoices-prd"]
       },
       {
         Effect = "Allow"
@@ -159,7 +159,7 @@ resource "aws_ecs_task_definition" "worker" {
   container_definitions = jsonencode([
     {
       name      = "worker"
-      image     = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/invoice-worker:5.2.0"
+      image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/invoice-worker:5.2.0"
       essential = true
       environment = [
         {
@@ -175,21 +175,21 @@ resource "aws_ecs_task_definition" "worker" {
         logDriver = "awslogs"
         options = {
           awslogs-group         = aws_cloudwatch_log_group.worker.name
-          awslogs-region        = "eu-central-1"
+          awslogs-region        = "eu-west-1"
           awslogs-stream-prefix = "worker"
         }
       }
     },
     {
       name              = "xray-daemon"
-      image             = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/mirror/aws-xray-daemon:3.x"
+      image             = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/aws-xray-daemon:3.x"
       essential         = false
       memoryReservation = 256
       logConfiguration = {
         logDriver = "awslogs"
         options = {
           awslogs-group         = aws_cloudwatch_log_group.worker.name
-          awslogs-region        = "eu-central-1"
+          awslogs-region        = "eu-west-1"
           awslogs-stream-prefix = "xray-daemon"
         }
       }

@@ -66,6 +66,12 @@ pub enum Command {
         /// A rule code such as `fargate-size`.
         code: String,
     },
+    /// Estimate what the stacks cost a month (FARGATE and FARGATE_SPOT, VPC endpoints) at
+    /// their minimum, desired and maximum task counts, offline, from a versioned price file.
+    Cost(CostArgs),
+    /// Recommend the smallest Fargate size for each service from the Container Insights
+    /// metrics that `aws cloudwatch get-metric-statistics` prints.
+    Rightsize(RightsizeArgs),
     /// Print a shell completion script, for example `gen-tf completions bash >
     /// /etc/bash_completion.d/gen-tf`.
     Completions {
@@ -83,6 +89,16 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
+    #[command(flatten)]
+    pub stacks: StackArgs,
+    /// Output syntax [default: the project's `format`, else hcl].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+}
+
+/// Which stacks, with which variables: what every command that reads stacks takes.
+#[derive(Debug, Clone, Args)]
+pub struct StackArgs {
     /// Stack files, or directories to search for them. Default: the project's `stacks`.
     pub paths: Vec<PathBuf>,
     /// Set an external string variable, as `jsonnet -V KEY=VALUE`.
@@ -94,9 +110,6 @@ pub struct InputArgs {
     /// Add a library directory for Jsonnet imports.
     #[arg(short = 'J', long = "jpath", value_name = "DIR")]
     pub jpath: Vec<PathBuf>,
-    /// Output syntax [default: the project's `format`, else hcl].
-    #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
     /// Only this environment of the project; repeat for more [default: all].
     #[arg(short = 'e', long = "env", value_name = "NAME")]
     pub env: Vec<String>,
@@ -189,6 +202,67 @@ pub struct InitArgs {
     /// The revision of `--hooks-repo` to pin.
     #[arg(long, value_name = "REV", default_value = concat!("v", env!("CARGO_PKG_VERSION")), requires = "hooks_repo")]
     pub hooks_rev: String,
+}
+
+/// What `cost` and `rightsize` share.
+#[derive(Debug, Args)]
+pub struct PricingArgs {
+    /// Print a table (human) or JSON.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
+    pub format: ReportFormatArg,
+    /// A price file of the built-in one's shape [default: the project's `[cost] prices`, else
+    /// the built-in prices/aws.json].
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// The region of stacks that name none [default: the project's `[cost] region`, else
+    /// us-east-1].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Availability Zones of the VPC, for interface endpoints and NAT gateways [default: the
+    /// project's `[cost] availability_zones`, else 2].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub availability_zones: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    #[command(flatten)]
+    pub stacks: StackArgs,
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+    /// Another tree of stacks (say, a checkout of the main branch) to compare with: prints the
+    /// change per service and stack, for a pull-request comment.
+    #[arg(long, value_name = "PATHS_B", num_args = 1..)]
+    pub compare: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RightsizeArgs {
+    #[command(flatten)]
+    pub stacks: StackArgs,
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+    /// Output files of `aws cloudwatch get-metric-statistics` for ECS/ContainerInsights
+    /// CpuUtilized and MemoryUtilized (one run with `--statistics Average Maximum`, one with
+    /// `--extended-statistics p95`). Each file's name up to its first `.` is the ECS service
+    /// name (the ServiceName dimension), unless --service names the service.
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    pub metrics: Vec<PathBuf>,
+    /// The service every metrics file is for: `SERVICE` or `STACK/SERVICE`.
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// Percent above the observed p95 that the new size must hold.
+    #[arg(long, value_name = "PERCENT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub headroom: u32,
+}
+
+/// How `cost` and `rightsize` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Tables for people.
+    Human,
+    /// One JSON document.
+    Json,
 }
 
 /// [`pipeline::Format`](Format) for clap.

@@ -1,5 +1,5 @@
-//! The plan's stacks compiled through [`batch`], with every diagnostic printed once, in a fixed
-//! order, and the files that the successful units produce.
+//! The plan's stacks compiled (or only checked) through [`batch`], with every diagnostic printed
+//! once, in a fixed order, and the files that the successful units produce.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use super::error::CliError;
 use super::plan::Plan;
 use crate::batch::{self, Unit};
 use crate::diag::{core, Diagnostic};
-use crate::pipeline::Failure;
+use crate::pipeline::{Checked, Compiled, Failure};
 use crate::report::{self, MessageFormat, Style};
 use crate::write;
 
@@ -26,9 +26,23 @@ struct Reporter {
     style: Style,
     multi_env: bool,
     printed: BTreeSet<String>,
+    /// Some stack has errors, or warnings under `--deny-warnings`.
+    failed: bool,
+    /// Some stack file could not be read at all.
+    unreadable: bool,
 }
 
 impl Reporter {
+    fn new(plan: &Plan, style: Style) -> Self {
+        Self {
+            style,
+            multi_env: plan.targets.len() > 1,
+            printed: BTreeSet::new(),
+            failed: false,
+            unreadable: false,
+        }
+    }
+
     fn print(&mut self, text: String, env: Option<&str>) {
         let text = match env {
             Some(env) if self.multi_env && self.style.format == MessageFormat::Human => {
@@ -40,6 +54,48 @@ impl Reporter {
             eprint(&text);
         }
     }
+
+    /// Prints an outcome's diagnostics and returns its value when it has one; `warnings` are a
+    /// success's own diagnostics.
+    fn outcome<T>(
+        &mut self,
+        result: Result<T, Failure>,
+        env: Option<&str>,
+        deny_warnings: bool,
+        warnings: fn(&T) -> &[Diagnostic],
+    ) -> Option<T> {
+        match result {
+            Ok(value) => {
+                for w in warnings(&value) {
+                    self.print(report::diagnostic(w, self.style), env);
+                }
+                self.failed |= deny_warnings && !warnings(&value).is_empty();
+                Some(value)
+            }
+            Err(Failure::Load(e)) => {
+                self.print(report::load_error(&e, self.style), env);
+                self.unreadable |= report::load_is_io(&e);
+                self.failed = true;
+                None
+            }
+            Err(Failure::Diagnostics(ds)) => {
+                for d in &ds {
+                    self.print(report::diagnostic(d, self.style), env);
+                }
+                self.failed = true;
+                None
+            }
+        }
+    }
+
+    /// `value` when no stack failed.
+    fn finish<T>(self, value: T) -> Result<T, CliError> {
+        match (self.unreadable, self.failed) {
+            (true, _) => Err(CliError::Unreadable),
+            (false, true) => Err(CliError::Diagnostics),
+            (false, false) => Ok(value),
+        }
+    }
 }
 
 /// Compiles every stack for every target and prints every diagnostic. Fails (after printing)
@@ -47,51 +103,52 @@ impl Reporter {
 /// when two stacks would write one module directory.
 pub fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, CliError> {
     let outcomes = batch::compile(&plan.stacks, &plan.targets, plan.cache.as_ref(), plan.jobs);
-    let mut reporter = Reporter {
-        style,
-        multi_env: plan.targets.len() > 1,
-        printed: BTreeSet::new(),
-    };
-    let (mut failed, mut unreadable) = (false, false);
+    let mut reporter = Reporter::new(plan, style);
     let mut units = Vec::new();
     let mut from_cache = 0;
     for outcome in outcomes {
         let env = plan.env(outcome.target);
-        match outcome.result {
-            Ok(compiled) => {
-                for w in &compiled.warnings {
-                    reporter.print(report::diagnostic(w, style), env);
-                }
-                failed |= deny_warnings && !compiled.warnings.is_empty();
-                from_cache += usize::from(outcome.cached);
-                units.push(Unit {
-                    target: outcome.target,
-                    dir: plan.layout.dir(&compiled.name, env),
-                    compiled,
-                });
-            }
-            Err(Failure::Load(e)) => {
-                reporter.print(report::load_error(&e, style), env);
-                unreadable |= report::load_is_io(&e);
-                failed = true;
-            }
-            Err(Failure::Diagnostics(ds)) => {
-                for d in &ds {
-                    reporter.print(report::diagnostic(d, style), env);
-                }
-                failed = true;
-            }
+        from_cache += usize::from(outcome.cached && outcome.result.is_ok());
+        let warnings: fn(&Compiled) -> &[Diagnostic] = |c| &c.warnings;
+        if let Some(compiled) = reporter.outcome(outcome.result, env, deny_warnings, warnings) {
+            units.push(Unit {
+                target: outcome.target,
+                dir: plan.layout.dir(&compiled.name, env),
+                compiled,
+            });
         }
     }
     for (i, d) in batch::duplicate_stacks(&units) {
         reporter.print(report::diagnostic(&d, style), plan.env(units[i].target));
-        failed = true;
+        reporter.failed = true;
     }
-    match (unreadable, failed) {
-        (true, _) => Err(CliError::Unreadable),
-        (false, true) => Err(CliError::Diagnostics),
-        (false, false) => Ok(Units { units, from_cache }),
+    reporter.finish(Units { units, from_cache })
+}
+
+/// A stack checked and resolved for one target.
+pub struct CheckedUnit {
+    pub target: usize,
+    pub stack: PathBuf,
+    pub checked: Checked,
+}
+
+/// Checks and resolves every stack for every target and prints every diagnostic; fails as
+/// [`compile`] does, except that stacks are not compared with each other.
+pub fn check(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Vec<CheckedUnit>, CliError> {
+    let mut reporter = Reporter::new(plan, style);
+    let mut units = Vec::new();
+    for outcome in batch::check(&plan.stacks, &plan.targets, plan.jobs) {
+        let env = plan.env(outcome.target);
+        let warnings: fn(&Checked) -> &[Diagnostic] = |c| &c.diagnostics;
+        if let Some(checked) = reporter.outcome(outcome.result, env, deny_warnings, warnings) {
+            units.push(CheckedUnit {
+                target: outcome.target,
+                stack: outcome.stack,
+                checked,
+            });
+        }
     }
+    reporter.finish(units)
 }
 
 /// `f` of every unit's every file (unit, file name, content), in output order.

@@ -77,6 +77,21 @@ pub enum CliError {
     MemoryLimit(String),
     #[error("the Jsonnet evaluator failed: {0}")]
     Evaluator(#[source] io::Error),
+    /// `cost`: stacks the price file cannot price (each is printed).
+    #[error("{count} stack(s) could not be priced")]
+    Unpriced { count: usize },
+    /// `rightsize`: services without a recommendation (each says why).
+    #[error("{count} service(s) got no recommendation")]
+    Refused { count: usize },
+    #[error(transparent)]
+    Prices(#[from] crate::cost::prices::PriceError),
+    #[error(transparent)]
+    Cost(crate::cost::CostError),
+    #[error(transparent)]
+    Metrics(#[from] crate::cost::metrics::MetricsError),
+    /// `rightsize`: metrics that cannot be matched to a service, or a stack that cannot be reread.
+    #[error("{0}")]
+    Rightsize(String),
 
     #[error("cannot read {}: {source}", path.display())]
     Read {
@@ -108,7 +123,10 @@ impl CliError {
     /// 1 for findings in the stacks or drift on disk, 2 for usage and I/O failures.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Diagnostics | Self::Drift { .. } | Self::Changed { .. } => 1,
+            Self::Diagnostics
+            | Self::Drift { .. }
+            | Self::Changed { .. }
+            | Self::Refused { .. } => 1,
             _ => 2,
         }
     }
@@ -121,6 +139,8 @@ impl CliError {
                 | Self::Unreadable
                 | Self::Drift { .. }
                 | Self::Changed { .. }
+                | Self::Unpriced { .. }
+                | Self::Refused { .. }
                 | Self::Stdout(_)
         )
     }

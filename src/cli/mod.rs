@@ -3,7 +3,7 @@
 //! - `args`: the clap types, the only module that knows clap.
 //! - `plan`: the project file and the flags merged into what a command works on.
 //! - `compile`: the plan's stacks through [`batch`](crate::batch), with diagnostics printed.
-//! - `build`, `check`, `commands`: the commands.
+//! - `build`, `check`, `commands`, `cost` (`cost` and `rightsize`): the commands.
 //! - `error`: [`CliError`] and its exit codes.
 
 mod args;
@@ -11,6 +11,7 @@ mod build;
 mod check;
 mod commands;
 mod compile;
+mod cost;
 mod error;
 mod lock;
 mod plan;
@@ -19,8 +20,9 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 pub use args::{
-    BuildArgs, CheckArgs, Cli, ColorChoice, Command, FormatArg, InitArgs, InputArgs, KeyValueError,
-    ListArgs, MemoryLimit, MessageFormatArg, OutArgs,
+    BuildArgs, CheckArgs, Cli, ColorChoice, Command, CostArgs, FormatArg, InitArgs, InputArgs,
+    KeyValueError, ListArgs, MemoryLimit, MessageFormatArg, OutArgs, PricingArgs, ReportFormatArg,
+    RightsizeArgs, StackArgs,
 };
 pub use commands::schema_text;
 pub use error::CliError;
@@ -59,6 +61,8 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Command::Validate(args) => commands::validate(args, style, deny),
         Command::List(args) => commands::list(args, style, deny),
         Command::Init(args) => commands::init(args),
+        Command::Cost(args) => cost::cost(args, style, deny),
+        Command::Rightsize(args) => cost::rightsize(args, style, deny),
         Command::Schema => print_stdout(&schema_text()),
         Command::Explain { code } => commands::explain(code),
         Command::Completions { shell } => {

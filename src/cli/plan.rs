@@ -5,14 +5,14 @@
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
-use super::args::InputArgs;
+use super::args::{FormatArg, InputArgs, StackArgs};
 use super::error::CliError;
 use crate::batch::Target;
 use crate::cache::{self, Cache};
 use crate::load::sandbox::{self, Evaluator};
 use crate::load::LoadOptions;
 use crate::pipeline::{Format, Options};
-use crate::project::{self, ExtVars, Layout, Project};
+use crate::project::{self, CostSettings, ExtVars, Layout, Project};
 
 /// What a command works on, with the project file and the flags merged.
 pub struct Plan {
@@ -26,11 +26,23 @@ pub struct Plan {
     /// Stack files were named one by one, so other stacks' modules may be in the output root:
     /// such a run prunes nothing.
     pub partial: bool,
+    /// The project's `[cost]` settings (defaults without a project).
+    pub cost: CostSettings,
 }
 
 impl Plan {
     /// The plan for `input`, with `out` as the `-o` flag of commands that have one.
     pub fn new(input: &InputArgs, out: Option<&str>) -> Result<Self, CliError> {
+        Self::for_stacks(&input.stacks, input.format, out)
+    }
+
+    /// The plan for commands that read stacks but write no modules: `format` is the output
+    /// syntax (part of the cache key), `out` the `-o` flag.
+    pub fn for_stacks(
+        input: &StackArgs,
+        format: Option<FormatArg>,
+        out: Option<&str>,
+    ) -> Result<Self, CliError> {
         let project = load_project(input)?;
         let stacks = discover(&stack_paths(input, project.as_ref())?)?;
         if stacks.is_empty() {
@@ -50,9 +62,10 @@ impl Plan {
         }
         Ok(Self {
             stacks,
-            targets: targets(input, project.as_ref(), &evaluator(input)?)?,
+            targets: targets(input, format, project.as_ref(), &evaluator(input)?)?,
             out,
             cache,
+            cost: project.as_ref().map(|p| p.cost.clone()).unwrap_or_default(),
             layout: project.map(|p| p.layout).unwrap_or_default(),
             jobs,
             partial: input.paths.iter().any(|p| !p.is_dir()),
@@ -75,7 +88,7 @@ impl Plan {
 
 /// The project named by `--project`, else the one found from the current directory, unless
 /// `--no-project`.
-fn load_project(input: &InputArgs) -> Result<Option<Project>, CliError> {
+fn load_project(input: &StackArgs) -> Result<Option<Project>, CliError> {
     if input.no_project {
         return Ok(None);
     }
@@ -86,7 +99,7 @@ fn load_project(input: &InputArgs) -> Result<Option<Project>, CliError> {
 }
 
 /// PATHS, else the project's stack roots.
-fn stack_paths(input: &InputArgs, project: Option<&Project>) -> Result<Vec<PathBuf>, CliError> {
+fn stack_paths(input: &StackArgs, project: Option<&Project>) -> Result<Vec<PathBuf>, CliError> {
     match project {
         _ if !input.paths.is_empty() => Ok(input.paths.clone()),
         Some(p) => Ok(p.stacks.clone()),
@@ -97,7 +110,8 @@ fn stack_paths(input: &InputArgs, project: Option<&Project>) -> Result<Vec<PathB
 /// One target per selected environment (or one without an environment), each with the
 /// project's variables, then the environment's, then the command line's.
 fn targets(
-    input: &InputArgs,
+    input: &StackArgs,
+    format: Option<FormatArg>,
     project: Option<&Project>,
     evaluator: &Evaluator,
 ) -> Result<Vec<Target>, CliError> {
@@ -110,8 +124,7 @@ fn targets(
     }
     // `-J` directories are searched before the project's.
     let mut jpath = input.jpath.clone();
-    let format = input
-        .format
+    let format = format
         .map(Format::from)
         .or(project.and_then(|p| p.format))
         .unwrap_or_default();
@@ -149,7 +162,7 @@ fn targets(
 
 /// Where Jsonnet is evaluated: in a child process of this executable with the memory limit of
 /// `--memory-limit`, else `$GEN_TF_MEMORY_LIMIT`, else 2 GiB; in process with `off`.
-fn evaluator(input: &InputArgs) -> Result<Evaluator, CliError> {
+fn evaluator(input: &StackArgs) -> Result<Evaluator, CliError> {
     let limit = match input.memory_limit {
         Some(l) => l.0,
         None => match std::env::var("GEN_TF_MEMORY_LIMIT") {
@@ -172,7 +185,7 @@ fn evaluator(input: &InputArgs) -> Result<Evaluator, CliError> {
 /// The cache directory: `--cache-dir`, `$GEN_TF_CACHE_DIR`, the project's `cache_dir`,
 /// `.gen-tf/cache` next to the project file, else the user's cache directory; none with
 /// `--no-cache`.
-fn cache(input: &InputArgs, project: Option<&Project>) -> Option<Cache> {
+fn cache(input: &StackArgs, project: Option<&Project>) -> Option<Cache> {
     if input.no_cache {
         return None;
     }

@@ -236,11 +236,7 @@ fn scaling_rows(stack: &crate::resolve::Resolved) -> (Vec<PolicyRow>, Vec<Schedu
             a.scheduled.iter().map(move |x| ScheduleRow {
                 service: s.name.to_string(),
                 name: x.aws.clone(),
-                schedule: cell(&format!(
-                    "`{}` ({})",
-                    x.schedule,
-                    x.effective_timezone()
-                )),
+                schedule: cell(&format!("`{}` ({})", x.schedule, x.effective_timezone())),
                 range: match (x.min_capacity, x.max_capacity) {
                     (Some(lo), Some(hi)) => format!("{lo} to {hi} tasks"),
                     (Some(lo), None) => format!("at least {lo} tasks"),

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName, StackName};
+use crate::validate::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 
 use super::container::{self, Container};
 use super::deployment::{self, Deployment};
@@ -41,6 +42,8 @@ pub struct Service {
     pub egress: Vec<Egress>,
     /// What the execution and task roles may do.
     pub roles: Roles,
+    /// The connection budget of the service's database, if it has one.
+    pub database: Option<Database>,
     pub scaling: Option<Scaling>,
     /// The stack's tags with the service's merged over them.
     pub tags: BTreeMap<String, String>,
@@ -164,6 +167,28 @@ pub enum Destination {
     Service(ServiceName),
 }
 
+/// The seed guide's connection arithmetic: `max_tasks x connections_per_task + buffer` against
+/// the database's `max_connections`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Database {
+    /// `pool.max`, the connections each task may open; `None` without a pool.
+    pub connections_per_task: Option<u32>,
+    /// Connections kept free for admin sessions and migrations.
+    pub buffer: u32,
+    /// The most tasks the service runs: `max_capacity`, else `desired_count`.
+    pub max_tasks: u32,
+    /// `None` when neither max_connections nor a known engine and instance class is given.
+    pub limit: Option<ConnectionLimit>,
+}
+
+impl Database {
+    /// `max_tasks x connections_per_task + buffer`, with a pool.
+    pub fn needed(&self) -> Option<u64> {
+        self.connections_per_task
+            .map(|c| u64::from(self.max_tasks) * u64::from(c) + u64::from(self.buffer))
+    }
+}
+
 /// The task definition's size and platform.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
@@ -251,6 +276,12 @@ pub(super) fn resolve(
         load_balancers,
         egress,
         roles,
+        database: svc.database.as_ref().map(|db| Database {
+            connections_per_task: db.pool.as_ref().map(|p| p.max),
+            buffer: db.buffer.unwrap_or(DEFAULT_BUFFER),
+            max_tasks: svc.max_tasks(),
+            limit: connection_limit(db),
+        }),
         scaling: match &svc.auto_scaling {
             None => None,
             Some(a) => Some(scaling::resolve(&names, name, svc, a)?),

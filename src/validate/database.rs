@@ -152,25 +152,21 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
         );
     }
 
-    let (limit, source) = match (db.max_connections, db.engine, db.instance_class.as_deref()) {
-        (Some(m), _, _) => (u64::from(m), "max_connections".to_owned()),
-        (None, Some(engine), Some(class)) => match default_max_connections(engine, class) {
-            Some(m) => (
-                m,
-                format!("the {} default for {class}", engine_name(engine)),
-            ),
-            None => {
-                out.push(
-                    Diagnostic::new(&CONNECTION_LIMIT_UNKNOWN,
-                        join(path, "instance_class"),
-                        format!("gen-tf does not know the memory of {class}, so it cannot check the connection budget"),
-                    )
-                    .help("set database.max_connections to the database's actual limit"),
-                );
-                return;
-            }
-        },
-        (None, _, _) => {
+    let (limit, source) = match connection_limit(db) {
+        Some(limit) => (limit.value, limit.source),
+        // An engine and a class whose memory gen-tf does not know.
+        None if db.engine.is_some() && db.instance_class.is_some() => {
+            let class = db.instance_class.as_deref().unwrap_or_default();
+            out.push(
+                Diagnostic::new(&CONNECTION_LIMIT_UNKNOWN,
+                    join(path, "instance_class"),
+                    format!("gen-tf does not know the memory of {class}, so it cannot check the connection budget"),
+                )
+                .help("set database.max_connections to the database's actual limit"),
+            );
+            return;
+        }
+        None => {
             out.push(
                 Diagnostic::new(
                     &CONNECTION_LIMIT_UNKNOWN,
@@ -213,6 +209,30 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
             .help(help),
         );
     }
+}
+
+/// A database's max_connections, and where the number comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionLimit {
+    pub value: u64,
+    /// `max_connections`, or `the PostgreSQL default for db.r6g.large`.
+    pub source: String,
+}
+
+/// The limit the connection budget is held to: `max_connections` as given, else RDS's default
+/// for the engine and instance class; `None` when neither is known.
+pub fn connection_limit(db: &Database) -> Option<ConnectionLimit> {
+    if let Some(m) = db.max_connections {
+        return Some(ConnectionLimit {
+            value: u64::from(m),
+            source: "max_connections".to_owned(),
+        });
+    }
+    let (engine, class) = (db.engine?, db.instance_class.as_deref()?);
+    Some(ConnectionLimit {
+        value: default_max_connections(engine, class)?,
+        source: format!("the {} default for {class}", engine_name(engine)),
+    })
 }
 
 fn engine_name(engine: DbEngine) -> &'static str {

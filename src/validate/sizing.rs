@@ -29,11 +29,30 @@ pub const FARGATE_SIZES: &[(u32, u32, u32, u32)] = &[
     (16384, 32768, 122880, 8192),
 ];
 
-/// 256 CPU also takes exactly 512, 1024 and 2048, which the step table covers.
-pub fn is_valid(cpu: u32, memory: u32) -> bool {
-    FARGATE_SIZES.iter().any(|&(c, lo, hi, step)| {
-        c == cpu && (lo..=hi).contains(&memory) && (memory - lo) % step == 0
+/// Pairs inside a row of the step tables that are not Fargate sizes: 256 CPU takes 512, 1024
+/// and 2048 MiB, not 1536 (RegisterTaskDefinition refuses it).
+const NOT_SIZES: &[(u32, u32)] = &[(256, 1536)];
+
+/// Every size of a table, by CPU and then memory. The rows list memory from `min` to `max` in
+/// steps, less [`NOT_SIZES`]; use this (or [`is_valid`]) rather than reading the rows.
+pub fn sizes(table: &'static [(u32, u32, u32, u32)]) -> impl Iterator<Item = (u32, u32)> {
+    table.iter().flat_map(|&(cpu, lo, hi, step)| {
+        (lo..=hi)
+            .step_by(step as usize)
+            .map(move |m| (cpu, m))
+            .filter(|s| !NOT_SIZES.contains(s))
     })
+}
+
+pub fn is_valid(cpu: u32, memory: u32) -> bool {
+    in_table(FARGATE_SIZES, cpu, memory)
+}
+
+fn in_table(table: &'static [(u32, u32, u32, u32)], cpu: u32, memory: u32) -> bool {
+    !NOT_SIZES.contains(&(cpu, memory))
+        && table.iter().any(|&(c, lo, hi, step)| {
+            c == cpu && (lo..=hi).contains(&memory) && (memory - lo) % step == 0
+        })
 }
 
 /// The sizes a Windows task can use: 1, 2 and 4 vCPU.
@@ -44,16 +63,15 @@ pub const WINDOWS_SIZES: &[(u32, u32, u32, u32)] = &[
     (4096, 8192, 30720, 1024),
 ];
 
-fn round_up(lo: u32, step: u32, m: u32) -> u32 {
-    lo + (m.max(lo) - lo).div_ceil(step) * step
-}
-
 /// The valid size closest to the request: same CPU when the CPU is valid, else the smallest size
 /// that fits both numbers.
-fn nearest_in(table: &[(u32, u32, u32, u32)], cpu: u32, memory: u32) -> (u32, u32) {
-    if let Some(&(c, lo, hi, step)) = table.iter().find(|s| s.0 == cpu) {
-        let m = memory.clamp(lo, hi);
-        return (c, round_up(lo, step, m).min(hi));
+fn nearest_in(table: &'static [(u32, u32, u32, u32)], cpu: u32, memory: u32) -> (u32, u32) {
+    let same_cpu: Vec<(u32, u32)> = sizes(table).filter(|s| s.0 == cpu).collect();
+    if let Some(&largest) = same_cpu.last() {
+        return same_cpu
+            .into_iter()
+            .find(|s| s.1 >= memory)
+            .unwrap_or(largest);
     }
     smallest_fitting(table, cpu, memory).unwrap_or_else(|| {
         let &(c, _, hi, _) = table.last().expect("table is not empty");
@@ -62,16 +80,17 @@ fn nearest_in(table: &[(u32, u32, u32, u32)], cpu: u32, memory: u32) -> (u32, u3
 }
 
 /// The smallest size with at least `cpu` CPU that holds `memory`.
-fn smallest_fitting(table: &[(u32, u32, u32, u32)], cpu: u32, memory: u32) -> Option<(u32, u32)> {
-    table
-        .iter()
-        .find(|&&(c, _, hi, _)| c >= cpu && hi >= memory)
-        .map(|&(c, lo, _, step)| (c, round_up(lo, step, memory)))
+fn smallest_fitting(
+    table: &'static [(u32, u32, u32, u32)],
+    cpu: u32,
+    memory: u32,
+) -> Option<(u32, u32)> {
+    sizes(table).find(|&(c, m)| c >= cpu && m >= memory)
 }
 
 /// The help line: the nearest size, and when the memory is what does not fit the CPU, also the
 /// smallest size that keeps the memory.
-fn suggestion(table: &[(u32, u32, u32, u32)], cpu: u32, memory: u32) -> String {
+fn suggestion(table: &'static [(u32, u32, u32, u32)], cpu: u32, memory: u32) -> String {
     let (c, m) = nearest_in(table, cpu, memory);
     let mut help = format!("the nearest valid size is cpu = {c}, memory = {m}");
     if let Some((c2, m2)) = smallest_fitting(table, cpu, memory) {
@@ -100,8 +119,17 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         let valid_for_cpu = FARGATE_SIZES
             .iter()
             .find(|s| s.0 == svc.cpu)
-            .map(|&(_, lo, hi, step)| {
-                format!(" ({} CPU takes {lo}-{hi} MiB in steps of {step})", svc.cpu)
+            .map(|&(cpu, lo, hi, step)| {
+                let all: Vec<String> = sizes(FARGATE_SIZES)
+                    .filter(|s| s.0 == cpu)
+                    .map(|s| s.1.to_string())
+                    .collect();
+                if all.len() as u32 == (hi - lo) / step + 1 {
+                    format!(" ({cpu} CPU takes {lo}-{hi} MiB in steps of {step})")
+                } else {
+                    let (last, rest) = all.split_last().expect("a CPU has sizes");
+                    format!(" ({cpu} CPU takes {} or {last} MiB)", rest.join(", "))
+                }
             })
             .unwrap_or_else(|| {
                 " (CPU must be 256, 512, 1024, 2048, 4096, 8192 or 16384)".to_owned()
@@ -132,6 +160,11 @@ mod tests {
         assert!(is_valid(4096, 30720));
         assert!(!is_valid(8192, 18432));
         assert!(is_valid(8192, 20480));
+        // 256 CPU takes 512, 1024 and 2048 MiB, not the 1536 between them.
+        assert!(!is_valid(256, 1536));
+        assert_eq!(nearest_in(FARGATE_SIZES, 256, 1536), (256, 2048));
+        assert_eq!(sizes(FARGATE_SIZES).filter(|s| s.0 == 256).count(), 3);
+        assert!(sizes(WINDOWS_SIZES).all(|(c, m)| in_table(WINDOWS_SIZES, c, m)));
         assert_eq!(nearest_in(FARGATE_SIZES, 512, 1536), (512, 2048));
         assert_eq!(nearest_in(FARGATE_SIZES, 300, 512), (512, 1024));
         assert_eq!(nearest_in(FARGATE_SIZES, 99999, 1), (16384, 122880));

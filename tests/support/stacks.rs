@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gen_tf::validate::FARGATE_SIZES;
+use gen_tf::validate::{sizes, FARGATE_SIZES};
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
@@ -142,9 +142,13 @@ fn tags() -> impl Strategy<Value = BTreeMap<String, String>> {
 /// A valid cpu/memory pair from `table` (the library's own, `(cpu, min, max, step)`); every CPU
 /// value equally likely.
 pub fn size(table: &'static [(u32, u32, u32, u32)]) -> impl Strategy<Value = (u32, u32)> {
-    select(table).prop_flat_map(|(cpu, lo, hi, step)| {
-        (0..=(hi - lo) / step).prop_map(move |k| (cpu, lo + k * step))
-    })
+    // A CPU first, then one of its memory sizes; `sizes` leaves out the pairs inside a row that
+    // are not Fargate sizes (256 CPU with 1536 MiB).
+    let rows: Vec<Vec<(u32, u32)>> = table
+        .iter()
+        .map(|row| sizes(table).filter(|s| s.0 == row.0).collect())
+        .collect();
+    select(rows).prop_flat_map(select)
 }
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,444 @@
+//! `gen-tf cost` and `gen-tf rightsize`: the real binary on the examples and on metrics files in
+//! the AWS CLI's own output shape, and issue 16's three done-when checks (README arithmetic to the
+//! cent, ARM64 -> X86_64 by the price file's ratio, the 30%-of-1-vCPU / 900-MiB right-sizing).
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use gen_tf::cost::{self, metrics, rightsize, Options, Prices};
+use gen_tf::load::LoadOptions;
+use gen_tf::model::service::{CpuArchitecture, OperatingSystemFamily};
+use gen_tf::pipeline::{self, Source};
+use gen_tf::validate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
+use proptest::prelude::*;
+use serde_json::Value;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const METRICS: &str = "tests/fixtures/rightsize";
+const SHOP: &str = "tests/fixtures/rightsize/stacks/shop.jsonnet";
+
+/// The real binary, run from the repository so that paths in its output are the short ones,
+/// without any project file.
+fn gen_tf(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("gen-tf")
+        .expect("binary is built")
+        .current_dir(ROOT)
+        .env("NO_COLOR", "1")
+        .arg(args[0])
+        .arg("--no-project")
+        .args(&args[1..])
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
+}
+
+fn seed_guide_json() -> Value {
+    let (code, out, err) = gen_tf(&[
+        "cost",
+        "examples/seed-guide",
+        "-V",
+        "ENV=prd",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("JSON")
+}
+
+#[test]
+fn cost_of_the_seed_guide() {
+    let (code, human, err) = gen_tf(&["cost", "examples/seed-guide", "-V", "ENV=prd"]);
+    assert_eq!(code, 0, "{err}");
+    let json = seed_guide_json();
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!("cost_seed_guide", human);
+        insta::assert_snapshot!(
+            "cost_seed_guide_json",
+            serde_json::to_string_pretty(&json).unwrap()
+        );
+    });
+    // The issue's JSON shape.
+    for key in ["currency", "prices", "stacks"] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    for key in ["date", "source", "region"] {
+        assert!(json["prices"].get(key).is_some(), "prices.{key}");
+    }
+    let stack = &json["stacks"][0];
+    for key in ["name", "monthly", "services", "endpoints"] {
+        assert!(stack.get(key).is_some(), "stacks[0].{key}");
+    }
+    let svc = &stack["services"][0];
+    for key in [
+        "name",
+        "architecture",
+        "cpu",
+        "memory",
+        "monthly",
+        "x86_on_demand_monthly",
+        "spot_share",
+    ] {
+        assert!(svc.get(key).is_some(), "services[0].{key}");
+    }
+    for key in ["min", "desired", "max"] {
+        assert!(stack["monthly"].get(key).is_some(), "monthly.{key}");
+    }
+}
+
+/// README.md works the seed guide's stack out by hand; `gen-tf cost` must agree to the cent.
+#[test]
+fn the_readme_arithmetic_is_what_cost_prints() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let begin = readme
+        .find("<!-- cost:seed-guide:begin")
+        .expect("README.md has the cost:seed-guide:begin marker");
+    let end = readme
+        .find("<!-- cost:seed-guide:end -->")
+        .expect("end marker");
+    let json = seed_guide_json();
+    let stack = &json["stacks"][0];
+    let svc = &stack["services"][0];
+    let want = |row: &str| -> [&Value; 3] {
+        let v = match row {
+            "service-a" => &svc["monthly"],
+            "service-a, X86_64 on demand" => &svc["x86_on_demand_monthly"],
+            "VPC endpoints" => return [&stack["endpoints"]["monthly"]; 3],
+            "seed-guide" => &stack["monthly"],
+            other => panic!("README row `{other}` has no counterpart"),
+        };
+        [&v["min"], &v["desired"], &v["max"]]
+    };
+    let mut rows = 0;
+    for line in readme[begin..end]
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains('$'))
+    {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let (name, values) = (cells[0].trim_matches('*'), &cells[1..]);
+        for (cell, got) in values.iter().zip(want(name)) {
+            let readme: f64 = cell.trim_start_matches('$').parse().expect(cell);
+            assert_eq!(
+                format!("{readme:.2}"),
+                format!("{:.2}", got.as_f64().unwrap()),
+                "README row `{name}`: {line}"
+            );
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 4, "the README's seed-guide table has its four rows");
+}
+
+/// Loads an example for ENV=prd, lets `change` edit the loaded stack, and estimates it.
+fn estimate_example(path: &str, change: impl FnOnce(&mut Value)) -> cost::StackCost {
+    let opts = pipeline::Options {
+        load: LoadOptions {
+            ext_str: vec![("ENV".to_owned(), "prd".to_owned())],
+            ..LoadOptions::default()
+        },
+        ..pipeline::Options::default()
+    };
+    let mut value = gen_tf::load::load(&Path::new(ROOT).join(path), &opts.load)
+        .expect("loads")
+        .value;
+    change(&mut value);
+    let source = Source {
+        value: &value,
+        label: path,
+        text: None,
+    };
+    let checked = pipeline::check_value(source, &opts).expect("valid");
+    cost::estimate(&checked.resolved, &Prices::embedded(), &Options::default()).expect("priced")
+}
+
+#[test]
+fn arm64_to_x86_64_raises_the_cost_by_the_price_files_ratio() {
+    let arm = estimate_example("examples/seed-guide/stack.jsonnet", |_| {});
+    let x86 = estimate_example("examples/seed-guide/stack.jsonnet", |v| {
+        v["services"]["service-a"]["runtime_platform"]["cpu_architecture"] = "X86_64".into();
+    });
+    // The price file's ratio for this task size: (cpu x vCPU-hour + memory x GB-hour), X86_64
+    // over ARM64.
+    let prices = Prices::embedded();
+    let rates = prices.region("us-east-1").unwrap();
+    let hour = |arch| {
+        let r = rates.fargate(OperatingSystemFamily::Linux, arch).unwrap();
+        r.vcpu_hour.per_1024(512) + r.gb_hour.per_1024(1024)
+    };
+    let (arm_hour, x86_hour) = (hour(CpuArchitecture::Arm64), hour(CpuArchitecture::X86_64));
+    let (a, x) = (&arm.services[0].monthly, &x86.services[0].monthly);
+    for ((label, a), (_, x)) in a.labelled().into_iter().zip(x.labelled()) {
+        assert!(x > a, "{label}: X86_64 {x} is not above ARM64 {a}");
+        // x / a == x86_hour / arm_hour, exactly.
+        assert_eq!(
+            x.units() * arm_hour.units(),
+            a.units() * x86_hour.units(),
+            "{label}: {a} -> {x} is not the ratio {x86_hour:?} / {arm_hour:?}"
+        );
+    }
+    assert_eq!(
+        x86.services[0].x86_on_demand_monthly,
+        arm.services[0].x86_on_demand_monthly
+    );
+    // What that ratio is: 1.2499 (vCPU 0.04048 / 0.03238, GB 0.004445 / 0.00356).
+    let ratio = x86_hour.ratio(arm_hour);
+    assert!((ratio - 1.2499).abs() < 0.0001, "{ratio}");
+}
+
+#[test]
+fn compare_prints_the_delta_per_service_and_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(ROOT).join("examples/seed-guide/stack.jsonnet"))
+        .unwrap()
+        .replace("cpu_architecture: 'ARM64'", "cpu_architecture: 'X86_64'");
+    let changed = dir.path().join("stack.jsonnet");
+    std::fs::write(&changed, text).unwrap();
+    let changed = changed.to_str().unwrap();
+    let run = |format: &str| {
+        let (code, out, err) = gen_tf(&[
+            "cost",
+            changed,
+            "-V",
+            "ENV=prd",
+            "--format",
+            format,
+            "--compare",
+            "examples/seed-guide",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let (human, json) = (run("human"), run("json"));
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!("cost_compare", human);
+        insta::assert_snapshot!("cost_compare_json", json);
+    });
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["stacks"][0]["services"][0]["status"], "changed");
+    assert_eq!(v["total"]["delta"]["desired"], 7.2);
+}
+
+#[test]
+fn a_stack_the_price_file_cannot_price_is_named() {
+    // An ARM64 service in eu-central-1, whose ARM64 rate the built-in file does not have.
+    let dir = tempfile::tempdir().unwrap();
+    let stack = dir.path().join("frankfurt.jsonnet");
+    std::fs::write(
+        &stack,
+        "{ name: 'frankfurt', region: 'eu-central-1', services: { api: { cpu: 512, memory: 1024 } } }",
+    )
+    .unwrap();
+    let stack = stack.to_str().unwrap();
+    let (code, out, err) = gen_tf(&["cost", stack, "examples/minimal", "-V", "ENV=prd"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("cannot price {stack}: the price file has no confirmed price for LINUX ARM64 Fargate tasks in eu-central-1; give a price file with --prices FILE")),
+        "{err}"
+    );
+    assert!(out.contains("minimal (prd), us-east-1"), "{out}");
+    // With a price file that has the rate, it is priced.
+    let mine = cost::prices::EMBEDDED.replace(
+        "\"linux_arm64\": null",
+        "\"linux_arm64\": { \"vcpu_hour\": 0.03725, \"gb_hour\": 0.00409 }",
+    );
+    let file = dir.path().join("prices.json");
+    std::fs::write(&file, mine).unwrap();
+    let (code, out, err) = gen_tf(&[
+        "cost",
+        stack,
+        "-V",
+        "ENV=prd",
+        "--prices",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("frankfurt (prd), eu-central-1"), "{out}");
+}
+
+#[test]
+fn the_project_file_sets_the_availability_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stacks")).unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("examples/seed-guide/stack.jsonnet"),
+        dir.path().join("stacks/seed.jsonnet"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("gen-tf.toml"),
+        "stacks = [\"stacks\"]\n[environments.prd]\n[cost]\navailability_zones = 3\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("gen-tf")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["cost", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 2 Interface endpoints x 3 AZs x 730 h x $0.01.
+    assert_eq!(v["stacks"][0]["endpoints"]["monthly"], 43.8);
+    assert_eq!(v["stacks"][0]["env"], "prd");
+    // A flag wins over the project.
+    let out = Command::cargo_bin("gen-tf")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["cost", "--format", "json", "--availability-zones", "1"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["stacks"][0]["endpoints"]["monthly"], 14.6);
+}
+
+fn metrics_files(service: &str) -> Vec<String> {
+    ["cpu", "cpu-p95", "memory", "memory-p95"]
+        .iter()
+        .map(|m| format!("{METRICS}/{service}.{m}.json"))
+        .collect()
+}
+
+fn rightsize(extra: &[&str], files: &[String]) -> (i32, String, String) {
+    let mut args = vec!["rightsize", SHOP, "-V", "ENV=prd"];
+    args.extend_from_slice(extra);
+    args.push("--metrics");
+    args.extend(files.iter().map(String::as_str));
+    gen_tf(&args)
+}
+
+/// The issue's fixture: p95 CPU at 30% of 1 vCPU, memory at 900 MiB of 4096.
+#[test]
+fn rightsize_turns_30_percent_of_a_vcpu_into_a_smaller_valid_size() {
+    let mut files = metrics_files("api");
+    files.extend(metrics_files("worker"));
+    let (code, human, err) = rightsize(&[], &files);
+    assert_eq!(code, 0, "{err}");
+    let (code, json, err) = rightsize(&["--format", "json"], &files);
+    assert_eq!(code, 0, "{err}");
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!("rightsize", human);
+        insta::assert_snapshot!("rightsize_json", json);
+    });
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let api = &v["services"][0];
+    assert_eq!(api["service"], "api");
+    assert_eq!(api["cpu"]["p95"], 307.2);
+    assert_eq!(api["memory"]["p95"], 900.0);
+    let (cpu, memory) = (
+        api["recommended"]["cpu"].as_u64().unwrap() as u32,
+        api["recommended"]["memory"].as_u64().unwrap() as u32,
+    );
+    assert_eq!((cpu, memory), (512, 2048));
+    assert!(sizes(FARGATE_SIZES).any(|s| s == (cpu, memory)));
+    assert!(cpu < 1024 && memory < 4096);
+    assert!(api["monthly"]["saving"]["desired"].as_f64().unwrap() > 0.0);
+    // The dynamic strategy in prd: 70% of the new 2048.
+    assert_eq!(api["recommended"]["memory_reservation"], 1433);
+}
+
+#[test]
+fn rightsize_refuses_fewer_than_7_days() {
+    let (code, out, err) = rightsize(&[], &metrics_files("short/api"));
+    assert_eq!(code, 1, "{err}");
+    snapshot_settings().bind(|| insta::assert_snapshot!("rightsize_short", out));
+    // Only Average and Maximum, no p95.
+    let files = vec![
+        format!("{METRICS}/api.cpu.json"),
+        format!("{METRICS}/api.memory.json"),
+    ];
+    let (code, out, _) = rightsize(&[], &files);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("no p95 of CpuUtilized: run the command again with --extended-statistics p95"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rightsize_maps_files_by_name_or_by_service() {
+    // A file named after no service.
+    let dir = tempfile::tempdir().unwrap();
+    let stray = dir.path().join("checkout.cpu.json");
+    std::fs::copy(Path::new(ROOT).join(METRICS).join("api.cpu.json"), &stray).unwrap();
+    let (code, _, err) = rightsize(&[], &[stray.display().to_string()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no service is named `checkout`"), "{err}");
+    // --service names it.
+    let mut files = vec![stray.display().to_string()];
+    files.extend(metrics_files("api").into_iter().skip(1));
+    let (code, out, err) = rightsize(&["--service", "shop/api"], &files);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("size: cpu 512, memory 2048"), "{out}");
+    // Not the CLI's output at all.
+    let (code, _, err) = rightsize(&[], &[format!("{METRICS}/make_fixtures.py")]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not the JSON that `aws cloudwatch get-metric-statistics` prints"),
+        "{err}"
+    );
+}
+
+#[test]
+fn metrics_files_are_the_cli_output_shape() {
+    let f = metrics::read(&Path::new(ROOT).join(METRICS).join("api.memory-p95.json")).unwrap();
+    assert_eq!(f.metric, metrics::Metric::MemoryUtilized);
+    assert_eq!(f.points.len(), 168);
+    assert!(f
+        .points
+        .iter()
+        .all(|p| p.p95.is_some() && p.average.is_none()));
+}
+
+proptest! {
+    /// Whatever the metrics, a recommendation is a valid Fargate size for the operating system
+    /// that holds the p95 plus the headroom, and no cheaper valid size does; there is none only
+    /// when no size holds it.
+    #[test]
+    fn recommendations_are_valid_sizes_above_p95_plus_headroom(
+        p95_cpu in 0.0f64..20_000.0,
+        p95_memory in 0.0f64..130_000.0,
+        headroom in 0u32..300,
+        windows in any::<bool>(),
+        arm in any::<bool>(),
+    ) {
+        let (os, table) = if windows {
+            (OperatingSystemFamily::WindowsServer2022Core, WINDOWS_SIZES)
+        } else {
+            (OperatingSystemFamily::Linux, FARGATE_SIZES)
+        };
+        let arch = if arm && !windows { CpuArchitecture::Arm64 } else { CpuArchitecture::X86_64 };
+        let prices = Prices::embedded();
+        let rates = prices.region("us-east-1").unwrap().fargate(os, arch).unwrap();
+        let need = rightsize::need(p95_cpu, p95_memory, headroom);
+        let grown = |x: f64| x * (100.0 + f64::from(headroom)) / 100.0;
+        let holds = |&(c, m): &(u32, u32)| f64::from(c) >= grown(p95_cpu) && f64::from(m) >= grown(p95_memory);
+        let price = |(c, m): (u32, u32)| {
+            rates.vcpu_hour.per_1024(c) + rates.gb_hour.per_1024(m) + rates.os_license_vcpu_hour.per_1024(c)
+        };
+        match rightsize::recommend(need, os, &rates) {
+            Some(size) => {
+                prop_assert!(sizes(table).any(|s| s == size), "{size:?} is not a size");
+                prop_assert!(holds(&size), "{size:?} does not hold {need:?}");
+                for other in sizes(table).filter(holds) {
+                    prop_assert!(price(other) >= price(size), "{other:?} is cheaper than {size:?}");
+                }
+            }
+            None => prop_assert!(!sizes(table).any(|s| holds(&s)), "a size holds {need:?}"),
+        }
+    }
+}
