@@ -386,7 +386,14 @@ fn control_characters_and_newlines_stay_inside_mermaid_labels() {
         .unwrap();
     for c in ['\u{1b}', '\u{7}', '\r'] {
         assert!(!mermaid.contains(c), "raw {c:?} in:\n{mermaid}");
+        // Nor in the tables around it, where a newline would end the row.
+        assert!(!readme.contains(c), "raw {c:?} in the README:\n{readme}");
     }
+    let table_row = readme
+        .lines()
+        .find(|l| l.starts_with('|') && l.contains("CPU Util"))
+        .unwrap_or_else(|| panic!("no table row names the metric on one line:\n{readme}"));
+    assert!(table_row.ends_with('|'), "{table_row}");
     let alarm = mermaid
         .lines()
         .find(|l| l.contains("_alarm{{"))

@@ -169,9 +169,14 @@ fn md_escape_name(name: &str) -> String {
     name.replace('_', "\\_")
 }
 
-/// Text made safe for one Markdown table cell.
+/// Text for one Markdown table cell: a `|` would end the cell and any control character (a
+/// newline, a carriage return, an escape sequence) would break the row or the reader's terminal,
+/// so pipes are escaped and control characters become spaces.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .replace('|', "\\|")
 }
 
 /// `512`/`1024` -> `0.5 vCPU, 1 GiB`: the units AWS's Fargate pricing and console use.
