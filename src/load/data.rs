@@ -236,9 +236,7 @@ fn from_yaml(
     depth: usize,
 ) -> Result<Value, LoadError> {
     use serde_yaml::Value as Y;
-    if depth > MAX_DEPTH {
-        return Err(too_deep(path, json_path));
-    }
+    within_depth(path, json_path, depth)?;
     Ok(match value {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(b),
@@ -256,13 +254,7 @@ fn from_yaml(
             }
         }
         Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| from_yaml(path, v, &index_path(json_path, i), depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
+        Y::Sequence(items) => array(items, json_path, |v, at| from_yaml(path, v, at, depth + 1))?,
         Y::Mapping(map) => {
             let mut out = Map::with_capacity(map.len());
             for (k, v) in map {
@@ -328,9 +320,7 @@ fn from_toml(
     depth: usize,
 ) -> Result<Value, LoadError> {
     use toml::Value as T;
-    if depth > MAX_DEPTH {
-        return Err(too_deep(path, json_path));
-    }
+    within_depth(path, json_path, depth)?;
     Ok(match value {
         T::String(s) => Value::String(s),
         T::Integer(i) => Value::from(i),
@@ -340,13 +330,7 @@ fn from_toml(
         T::Boolean(b) => Value::Bool(b),
         // No stack field is a date; keep the text so the model can say what it expected.
         T::Datetime(d) => Value::String(d.to_string()),
-        T::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| from_toml(path, v, &index_path(json_path, i), depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
+        T::Array(items) => array(items, json_path, |v, at| from_toml(path, v, at, depth + 1))?,
         T::Table(table) => {
             let mut out = Map::with_capacity(table.len());
             for (k, v) in table {
@@ -357,6 +341,28 @@ fn from_toml(
             Value::Object(out)
         }
     })
+}
+
+/// Refuses nesting deeper than [`MAX_DEPTH`].
+fn within_depth(path: &Path, json_path: &str, depth: usize) -> Result<(), LoadError> {
+    if depth > MAX_DEPTH {
+        return Err(too_deep(path, json_path));
+    }
+    Ok(())
+}
+
+/// A YAML sequence or TOML array as a JSON array, each item converted at its own JSON path.
+fn array<T>(
+    items: Vec<T>,
+    json_path: &str,
+    convert: impl Fn(T, &str) -> Result<Value, LoadError>,
+) -> Result<Value, LoadError> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| convert(v, &index_path(json_path, i)))
+        .collect::<Result<_, _>>()
+        .map(Value::Array)
 }
 
 /// 1-based line and character column of a byte offset.

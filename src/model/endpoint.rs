@@ -480,7 +480,7 @@ pub fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, Purpose)
 }
 
 /// The order needs are reported and created in: image pulls first, then what tasks need to run.
-const NEED_ORDER: &[&str] = &[
+pub const NEED_ORDER: &[&str] = &[
     "ecr.api",
     "ecr.dkr",
     "s3",

@@ -91,24 +91,8 @@ pub static RULES: &[&Rule] = &[
     &IMAGE_UNREACHABLE,
 ];
 
-/// Short names of endpoints that gen-tf knows by purpose, for suggestions.
-const KNOWN: &[&str] = &[
-    "ecr.api",
-    "ecr.dkr",
-    "s3",
-    "logs",
-    "secretsmanager",
-    "ssm",
-    "ssmmessages",
-    "ecs-agent",
-    "sts",
-    "kms",
-    "dynamodb",
-    "monitoring",
-    "xray",
-    "sqs",
-    "sns",
-];
+/// Endpoints that tasks commonly reach besides the ones gen-tf derives from a service's needs.
+const ALSO_KNOWN: &[&str] = &["sts", "dynamodb", "monitoring", "sqs", "sns"];
 
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     let endpoints = endpoint::resolve(stack);
@@ -186,7 +170,10 @@ fn service_name_problem(s: &str) -> Option<(String, String)> {
         return None;
     }
     let guess = s.to_ascii_lowercase().replace(['_', ' ', '/'], ".");
-    let help = match did_you_mean(&guess, KNOWN.iter().copied()) {
+    let help = match did_you_mean(
+        &guess,
+        endpoint::NEED_ORDER.iter().chain(ALSO_KNOWN).copied(),
+    ) {
         Some(k) => format!("did you mean {k:?}?"),
         None => "use the part after com.amazonaws.<region>., in lower case: for example \"ecr.api\", \"s3\" or \"logs\"".to_owned(),
     };
