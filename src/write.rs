@@ -123,7 +123,7 @@ pub fn is_temp_name(name: &str) -> bool {
 ///
 /// There is deliberately no fsync. Generated files are reproducible from the stacks, and after a
 /// power loss `gen-tf check` reports any file the kernel had not flushed; syncing every file made
-/// a cold build of 1,000 services about five times slower (bench/RESULTS.md).
+/// a cold build of 1,000 services about five times slower (BENCHMARKS.md).
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), FsError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(|e| FsError::new("create", dir, e))?;
