@@ -438,7 +438,7 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_ec2_managed_prefix_list" "s3" {
-  name = "com.amazonaws.${data.aws_region.current.region}.s3"
+  name = "com.amazonaws.${data.aws_region.current.name}.s3"
 }
 data "aws_iam_policy_document" "logs_key" {
   statement {
@@ -474,7 +474,7 @@ resource "aws_iam_role_policy" "secrets" {
 }
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = var.vpc_id
-  service_name      = "com.amazonaws.${data.aws_region.current.region}.s3"
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = var.private_route_table_ids
 }
