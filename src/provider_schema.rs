@@ -495,14 +495,16 @@ impl<'a> Checker<'a> {
             return;
         }
         let plain = without_indices(prefix);
+        let schema_said: BTreeSet<String> = self
+            .problems
+            .iter()
+            .filter(|p| p.block == self.block)
+            .map(|p| p.path.clone())
+            .collect();
         for (arg, message) in tables().validators.check_body(&ty, &plain, body) {
             let path = arg.map_or_else(|| prefix.to_owned(), |arg| join(prefix, &arg));
             // The schema already said it (a single block repeated, for example).
-            let said = self
-                .problems
-                .iter()
-                .any(|p| p.block == self.block && p.path == path);
-            if !said {
+            if !schema_said.contains(&path) {
                 self.problem(&path, format!("provider validation: {message}"));
             }
         }
