@@ -1017,3 +1017,75 @@ output "service_arn" {
     assert_eq!(shown(&module(None)), expected);
     assert_eq!(shown(&module(Some(versions("~> 6.0")))), "");
 }
+
+/// Every validation the self-check judges is about an argument or block that provider 6.25 has,
+/// so none of them is dead; the ones it lacks are all marked unsure, and not judged.
+#[test]
+fn every_judged_validation_names_an_argument_of_the_6_25_schema() {
+    let read = |name: &str| -> Value {
+        let text =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name));
+        serde_json::from_str(&text.unwrap()).unwrap()
+    };
+    let validators = read("schemas/aws-provider-validators.json");
+    let subset = read("schemas/aws-provider-subset.json");
+    let mut judged = 0;
+    let mut missing = Vec::new();
+    for (ty, args) in validators["resources"].as_object().unwrap() {
+        for (path, spec) in args.as_object().unwrap() {
+            let parts: Vec<&str> = path.split('.').collect();
+            let (leaf, outer) = parts.split_last().unwrap();
+            let at = outer
+                .iter()
+                .fold(&subset["resources"][ty], |at, b| &at["blocks"][b]["schema"]);
+            let known = at["arguments"].get(leaf).is_some() || at["blocks"].get(leaf).is_some();
+            if spec["unsure"] == true {
+                continue;
+            }
+            judged += 1;
+            if !known {
+                missing.push(format!("{ty} {path}"));
+            }
+        }
+    }
+    assert!(judged > 200, "{judged} validations judged");
+    assert!(missing.is_empty(), "not in the 6.25 schema: {missing:?}");
+}
+
+/// schemas/aws-provider-validators.json is what scripts/extract-provider-validators.mjs makes of
+/// the reference. Skipped (with a message) where Node or the reference is missing.
+#[test]
+fn embedded_validators_are_regenerated_from_the_reference() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let reference = root.join("../shared/reference/provider-validators.json");
+    if !reference.is_file() {
+        eprintln!("skipping: no {}", reference.display());
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let fresh = out.path().join("validators.json");
+    let run = std::process::Command::new("node")
+        .arg(root.join("scripts/extract-provider-validators.mjs"))
+        .arg("--from")
+        .arg(&reference)
+        .arg("--out")
+        .arg(&fresh)
+        .output();
+    match run {
+        Ok(run) => assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        ),
+        Err(e) => {
+            eprintln!("skipping: node cannot run ({e})");
+            return;
+        }
+    }
+    let embedded = std::fs::read_to_string(root.join("schemas/aws-provider-validators.json"));
+    assert_eq!(
+        embedded.unwrap(),
+        std::fs::read_to_string(fresh).unwrap(),
+        "run `node scripts/extract-provider-validators.mjs` and commit the result"
+    );
+}
