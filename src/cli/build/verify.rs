@@ -225,3 +225,62 @@ fn copy_module(from: &Path, to: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `terraform validate -json` of Terraform 1.11.4 on a module with two broken arguments
+    /// (snippets left out), plus a warning and an error without a range.
+    const VALIDATE_JSON: &str = r#"{"format_version": "1.0", "valid": false, "error_count": 3, "warning_count": 1, "diagnostics": [
+      {"severity": "error", "summary": "Unsupported argument", "detail": "An argument named \"nonsense\" is not expected here.", "range": {"filename": "broken.tf", "start": {"line": 6, "column": 3, "byte": 126}, "end": {"line": 6, "column": 11, "byte": 134}}},
+      {"severity": "warning", "summary": "Deprecated attribute", "detail": "The attribute \"name\" is deprecated.", "range": {"filename": "web.tf", "start": {"line": 9, "column": 1, "byte": 1}, "end": {"line": 9, "column": 2, "byte": 2}}},
+      {"severity": "error", "summary": "Incorrect attribute value type", "detail": "Inappropriate value for attribute \"retention_in_days\":\n  a number is required.", "range": {"filename": "broken.tf", "start": {"line": 2, "column": 23, "byte": 68}, "end": {"line": 2, "column": 30, "byte": 75}}},
+      {"severity": "error", "summary": "Invalid provider configuration", "detail": ""}
+    ]}"#;
+
+    #[test]
+    fn each_validate_error_is_a_diagnostic_at_the_module_file_and_line() {
+        let dir = Path::new("/nowhere/modules/shop");
+        let found: Vec<(String, Option<usize>, String)> = validate_diagnostics(dir, VALIDATE_JSON)
+            .into_iter()
+            .map(|d| (d.file, d.line, d.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "/nowhere/modules/shop/broken.tf".to_owned(),
+                    Some(6),
+                    "terraform validate: Unsupported argument: An argument named \"nonsense\" is \
+                     not expected here."
+                        .to_owned()
+                ),
+                (
+                    "/nowhere/modules/shop/broken.tf".to_owned(),
+                    Some(2),
+                    "terraform validate: Incorrect attribute value type: Inappropriate value for \
+                     attribute \"retention_in_days\": a number is required."
+                        .to_owned()
+                ),
+                (
+                    "/nowhere/modules/shop".to_owned(),
+                    None,
+                    "terraform validate: Invalid provider configuration".to_owned()
+                ),
+            ]
+        );
+        assert!(validate_diagnostics(dir, "not JSON").is_empty());
+    }
+
+    #[test]
+    fn init_errors_are_cut_to_their_first_paragraph() {
+        let stderr = "\nInitializing provider plugins...\n\nError: Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider\nhashicorp/aws: no available releases match the given constraints >= 6.11.0\n\nTo see which modules are currently depending on hashicorp/aws, run terraform providers.\n";
+        assert_eq!(
+            error_text(stderr),
+            "Error: Failed to query available provider packages Could not retrieve the list of \
+             available versions for provider hashicorp/aws: no available releases match the \
+             given constraints >= 6.11.0"
+        );
+    }
+}
