@@ -176,8 +176,9 @@ fn with_loaded<T>(
 pub fn compile_value(source: Source<'_>, opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     let checked = check_value(source, opts)?;
     let module = lower::lower(&checked.resolved);
-    // The built-in provider schema self-check: output that AWS provider 6.25 would reject is a
-    // gen-tf bug, and it is reported instead of written.
+    // The built-in provider self-check: output that a provider release the module admits (6.25,
+    // and 5.100 while the range admits 5.x) would reject, by its schema or by its own value
+    // validations, is a gen-tf bug, and it is reported instead of written.
     let problems = crate::provider_schema::check_module(&module);
     if !problems.is_empty() {
         return Err(problems
@@ -186,7 +187,10 @@ pub fn compile_value(source: Source<'_>, opts: &Options) -> Result<Compiled, Vec
                 let mut d = Diagnostic::new(
                     &core::PROVIDER_SCHEMA,
                     "",
-                    format!("generated Terraform does not fit AWS provider 6.25: {p}"),
+                    format!(
+                        "generated Terraform does not fit AWS provider {}: {p}",
+                        p.provider
+                    ),
                 )
                 .help("this is a bug in gen-tf; please report it with the stack");
                 d.file = source.label.to_owned();

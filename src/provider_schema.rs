@@ -7,6 +7,14 @@
 //! missing arguments, arguments written as blocks and blocks as arguments, block counts, and
 //! references to resources and their attributes. A problem here is a bug in gen-tf, never in
 //! the user's stack.
+//!
+//! A module is checked against every provider major that its `required_providers` constraint
+//! admits: the 6.25 subset always, and the 5.100 subset (`schemas/aws-provider-5.100-subset.json`,
+//! from the real 5.100.0 binary by `scripts/extract-provider-schema-v5.mjs`) while the range
+//! admits 5.x. Every literal value is also held to the provider's own plan-time validations
+//! (`validators.rs`).
+
+mod validators;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -20,6 +28,8 @@ use crate::ir::{Body, Content, Expr, Item, Module, Part, Step};
 /// One place where lowered Terraform disagrees with the provider schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaProblem {
+    /// The AWS provider release whose schema or validations refuse it, for example `6.25.0`.
+    pub provider: String,
     /// File name within the module, for example `api.tf`.
     pub file: String,
     /// The top-level block, for example `resource.aws_ecs_service.api` or `output.cluster_arn`.
@@ -40,33 +50,142 @@ impl fmt::Display for SchemaProblem {
     }
 }
 
-/// Checks one file on its own: references may point only at blocks declared in `body`.
+/// Checks one file on its own against the newest subset (6.25) and the provider's validations:
+/// references may point only at blocks declared in `body`.
 pub fn check_body(file: &str, body: &Body) -> Vec<SchemaProblem> {
     let declared = Declared::collect([body]);
-    let mut checker = Checker::new(file, &declared);
+    let mut checker = Checker::new(file, &declared, &tables().subsets[0], true);
     checker.file_body(body);
     checker.problems
 }
 
-/// Checks every Terraform file of a module; references may point at any file's blocks.
+/// Checks every Terraform file of a module against each embedded provider subset that the
+/// module's AWS version constraint admits (all of them when it has none), and every literal
+/// against the provider's validations; references may point at any file's blocks. A problem
+/// that several subsets share is reported once, for the newest.
 pub fn check_module(module: &Module) -> Vec<SchemaProblem> {
-    let bodies = module.files.iter().filter_map(|f| match &f.content {
-        Content::Terraform(body) => Some((f.name.as_str(), body)),
-        Content::Text(_) => None,
-    });
-    let declared = Declared::collect(bodies.clone().map(|(_, b)| b));
-    let mut problems = Vec::new();
-    for (name, body) in bodies {
-        let mut checker = Checker::new(name, &declared);
-        checker.file_body(body);
-        problems.append(&mut checker.problems);
+    let bodies: Vec<(&str, &Body)> = module
+        .files
+        .iter()
+        .filter_map(|f| match &f.content {
+            Content::Terraform(body) => Some((f.name.as_str(), body)),
+            Content::Text(_) => None,
+        })
+        .collect();
+    let declared = Declared::collect(bodies.iter().map(|(_, b)| *b));
+    let constraint = aws_constraint(bodies.iter().map(|(_, b)| *b));
+    let mut problems: Vec<SchemaProblem> = Vec::new();
+    for (i, subset) in tables().subsets.iter().enumerate() {
+        if let Some(constraint) = &constraint {
+            if !admits(constraint, &subset.provider_version) {
+                continue;
+            }
+        }
+        for (name, body) in &bodies {
+            let mut checker = Checker::new(name, &declared, subset, i == 0);
+            checker.file_body(body);
+            for p in checker.problems {
+                let seen = problems.iter().any(|q| {
+                    (&q.file, &q.block, &q.path, &q.message)
+                        == (&p.file, &p.block, &p.path, &p.message)
+                });
+                if !seen {
+                    problems.push(p);
+                }
+            }
+        }
     }
     problems
 }
 
-/// Whether the embedded subset describes `ty`; `kind` is `"resource"` or `"data"`.
+/// The AWS provider releases whose schemas are embedded, newest first (`6.25.0`, `5.100.0`).
+pub fn embedded_provider_versions() -> Vec<&'static str> {
+    tables()
+        .subsets
+        .iter()
+        .map(|s| s.provider_version.as_str())
+        .collect()
+}
+
+/// The `version` of `terraform { required_providers { aws = { ... } } }`, if a body has one.
+fn aws_constraint<'b>(bodies: impl IntoIterator<Item = &'b Body>) -> Option<String> {
+    let blocks = |body: &'b Body, name: &'static str| {
+        body.items.iter().filter_map(move |item| match item {
+            Item::Block(b) if b.ident.as_str() == name => Some(&b.body),
+            _ => None,
+        })
+    };
+    for body in bodies {
+        for providers in blocks(body, "terraform").flat_map(|t| blocks(t, "required_providers")) {
+            for item in &providers.items {
+                let Item::Attribute(a) = item else { continue };
+                let Expr::Object(entries) = &a.expr else {
+                    continue;
+                };
+                if a.key.as_str() != "aws" {
+                    continue;
+                }
+                for (key, value) in entries {
+                    if let (true, Expr::Str(v)) = (key == "version", value) {
+                        return Some(v.clone());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether a Terraform version constraint (`">= 5.100, < 7.0"`, `"~> 6.0"`) admits `version`
+/// (`5.100.0`). A clause gen-tf cannot read admits everything: the check then errs towards
+/// checking one schema more, never one less.
+pub fn admits(constraint: &str, version: &str) -> bool {
+    fn parse(s: &str) -> Option<([u64; 3], usize)> {
+        let parts: Vec<&str> = s.trim().split('.').collect();
+        let mut v = [0; 3];
+        if parts.len() > 3 {
+            return None;
+        }
+        for (slot, part) in v.iter_mut().zip(&parts) {
+            *slot = part.parse().ok()?;
+        }
+        Some((v, parts.len()))
+    }
+    let Some((v, _)) = parse(version) else {
+        return true;
+    };
+    constraint.split(',').map(str::trim).all(|clause| {
+        let (op, rest) = ["~>", ">=", "<=", "!=", ">", "<", "="]
+            .iter()
+            .find_map(|op| Some((*op, clause.strip_prefix(op)?)))
+            .unwrap_or(("=", clause));
+        let Some((bound, parts)) = parse(rest) else {
+            return true;
+        };
+        match op {
+            ">=" => v >= bound,
+            "<=" => v <= bound,
+            ">" => v > bound,
+            "<" => v < bound,
+            "!=" => v != bound,
+            "=" => v == bound,
+            // `~> 6.0` allows 6.x from 6.0; `~> 6.0.1` allows 6.0.x from 6.0.1.
+            _ => {
+                let [a, b, _] = bound;
+                let upper = if parts == 3 {
+                    [a, b + 1, 0]
+                } else {
+                    [a + 1, 0, 0]
+                };
+                v >= bound && v < upper
+            }
+        }
+    })
+}
+
+/// Whether the embedded 6.25 subset describes `ty`; `kind` is `"resource"` or `"data"`.
 pub fn known_type(kind: &str, ty: &str) -> bool {
-    schema_of(kind, ty).is_some()
+    schema_of(&tables().subsets[0], kind, ty).is_some()
 }
 
 // ------------------------------------------------------------------------------------------
@@ -107,7 +226,9 @@ struct Subset {
 }
 
 struct Tables {
-    subset: Subset,
+    /// Newest first: 6.25, then 5.100.
+    subsets: Vec<Subset>,
+    validators: validators::Validators,
     /// Terraform's own `lifecycle` block, which every resource and data block may carry.
     lifecycle: Schema,
 }
@@ -136,16 +257,22 @@ const META_ARGUMENTS: [&str; 4] = ["count", "depends_on", "for_each", "provider"
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| Tables {
-        subset: serde_json::from_str(include_str!("../schemas/aws-provider-subset.json")).expect(
-            "schemas/aws-provider-subset.json is valid; regenerate it with \
-             `node scripts/extract-provider-schema.mjs`",
-        ),
+        subsets: vec![
+            serde_json::from_str(include_str!("../schemas/aws-provider-subset.json")).expect(
+                "schemas/aws-provider-subset.json is valid; regenerate it with \
+                 `node scripts/extract-provider-schema.mjs`",
+            ),
+            serde_json::from_str(include_str!("../schemas/aws-provider-5.100-subset.json")).expect(
+                "schemas/aws-provider-5.100-subset.json is valid; regenerate it with \
+                     `node scripts/extract-provider-schema-v5.mjs`",
+            ),
+        ],
+        validators: validators::Validators::load(),
         lifecycle: serde_json::from_str(LIFECYCLE).expect("the lifecycle schema is valid JSON"),
     })
 }
 
-fn schema_of(kind: &str, ty: &str) -> Option<&'static Schema> {
-    let subset = &tables().subset;
+fn schema_of<'s>(subset: &'s Subset, kind: &str, ty: &str) -> Option<&'s Schema> {
     match kind {
         "resource" => subset.resources.get(ty),
         "data" => subset.data.get(ty),
@@ -187,6 +314,11 @@ impl Declared {
 struct Checker<'a> {
     file: &'a str,
     declared: &'a Declared,
+    subset: &'static Subset,
+    /// Whether to hold literals to the provider's validations (once per module, not per subset).
+    validate: bool,
+    /// The `resource` type being checked, when the validations know it.
+    validated_type: Option<String>,
     /// The top-level block being checked, as `SchemaProblem::block` names it.
     block: String,
     problems: Vec<SchemaProblem>,
@@ -201,10 +333,13 @@ fn join(prefix: &str, name: &str) -> String {
 }
 
 impl<'a> Checker<'a> {
-    fn new(file: &'a str, declared: &'a Declared) -> Self {
+    fn new(file: &'a str, declared: &'a Declared, subset: &'static Subset, validate: bool) -> Self {
         Checker {
             file,
             declared,
+            subset,
+            validate,
+            validated_type: None,
             block: String::new(),
             problems: Vec::new(),
         }
@@ -212,6 +347,7 @@ impl<'a> Checker<'a> {
 
     fn problem(&mut self, path: &str, message: String) {
         self.problems.push(SchemaProblem {
+            provider: self.subset.provider_version.clone(),
             file: self.file.to_owned(),
             block: self.block.clone(),
             path: path.to_owned(),
@@ -232,12 +368,20 @@ impl<'a> Checker<'a> {
                     name.extend(b.labels.iter().map(String::as_str));
                     self.block = name.join(".");
                     let kind = b.ident.as_str();
+                    self.validated_type = match (kind, b.labels.as_slice()) {
+                        ("resource", [ty, _])
+                            if self.validate && tables().validators.covers(ty) =>
+                        {
+                            Some(ty.clone())
+                        }
+                        _ => None,
+                    };
                     match (kind, b.labels.as_slice()) {
                         ("resource" | "data", [ty, _]) if ty.starts_with("aws_") => {
-                            match schema_of(kind, ty) {
+                            match schema_of(self.subset, kind, ty) {
                                 Some(schema) => self.body(Some(schema), &b.body, "", true),
                                 None => {
-                                    let version = &tables().subset.provider_version;
+                                    let version = &self.subset.provider_version;
                                     self.problem(
                                         "",
                                         format!(
@@ -337,6 +481,32 @@ impl<'a> Checker<'a> {
         }
         if let Some(schema) = schema {
             self.missing_or_extra(schema, prefix, &args_seen, &blocks_seen, &excused);
+            self.provider_validations(body, prefix);
+        }
+    }
+
+    /// The provider's plan-time validations of the arguments and blocks of one body of a
+    /// resource (see `validators.rs`).
+    fn provider_validations(&mut self, body: &Body, prefix: &str) {
+        let Some(ty) = self.validated_type.clone() else {
+            return;
+        };
+        if prefix == "lifecycle" {
+            return;
+        }
+        let plain = without_indices(prefix);
+        let schema_said: BTreeSet<String> = self
+            .problems
+            .iter()
+            .filter(|p| p.block == self.block)
+            .map(|p| p.path.clone())
+            .collect();
+        for (arg, message) in tables().validators.check_body(&ty, &plain, body) {
+            let path = arg.map_or_else(|| prefix.to_owned(), |arg| join(prefix, &arg));
+            // The schema already said it (a single block repeated, for example).
+            if !schema_said.contains(&path) {
+                self.problem(&path, format!("provider validation: {message}"));
+            }
         }
     }
 
@@ -490,7 +660,8 @@ impl<'a> Checker<'a> {
             Some(Step::Attr(_)) | None => 1,
             Some(Step::Index(_)) => 2,
         };
-        let (Some(attr), Some(schema)) = (attr_name(rest.get(at)), schema_of(kind, ty)) else {
+        let schema = schema_of(self.subset, kind, ty);
+        let (Some(attr), Some(schema)) = (attr_name(rest.get(at)), schema) else {
             return;
         };
         let known = schema.arguments.contains_key(attr)
@@ -504,6 +675,21 @@ impl<'a> Checker<'a> {
             self.problem(path, message);
         }
     }
+}
+
+/// `statement[1].principals[0]` -> `statement.principals`: the path the validations use.
+fn without_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0usize;
+    for c in path.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn attr_name(step: Option<&Step>) -> Option<&str> {

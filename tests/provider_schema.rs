@@ -5,7 +5,9 @@ use gen_tf::ir::{
     self, bool, call, int, list, object, reference, str, template, traversal, var, BinaryOp, Block,
     Body, Content, Expr, File, Module, Part, UnaryOp,
 };
-use gen_tf::provider_schema::{check_body, check_module, known_type, SchemaProblem};
+use gen_tf::provider_schema::{
+    admits, check_body, check_module, embedded_provider_versions, known_type, SchemaProblem,
+};
 use serde_json::Value;
 
 fn render(problems: &[SchemaProblem]) -> String {
@@ -438,7 +440,7 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_ec2_managed_prefix_list" "s3" {
-  name = "com.amazonaws.${data.aws_region.current.region}.s3"
+  name = "com.amazonaws.${data.aws_region.current.name}.s3"
 }
 data "aws_iam_policy_document" "logs_key" {
   statement {
@@ -474,7 +476,7 @@ resource "aws_iam_role_policy" "secrets" {
 }
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = var.vpc_id
-  service_name      = "com.amazonaws.${data.aws_region.current.region}.s3"
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = var.private_route_table_ids
 }
@@ -663,4 +665,427 @@ fn both_subsets_describe_the_shared_type_list() {
             );
         }
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// The provider's plan-time validations of literal values (schemas/aws-provider-validators.json)
+
+/// The problems of one file that holds `text`, one line each.
+fn validate(text: &str) -> String {
+    render(&check_body("main.tf", &from_hcl(text)))
+}
+
+/// One resource with exactly one value the provider refuses, and the exact message.
+macro_rules! refused {
+    ($name:ident, $text:expr, $expected:expr) => {
+        #[test]
+        fn $name() {
+            assert_eq!(validate($text), $expected);
+        }
+    };
+}
+
+refused!(
+    string_length,
+    r#"resource "aws_iam_role" "r" {
+  name               = "a-role-name-that-is-far-too-long-for-iam-because-iam-takes-64-bytes"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}"#,
+    "main.tf: resource.aws_iam_role.r: name: provider validation: \"a-role-name-that-is-far-too-long-for-iam-because-iam-takes-64-bytes\" is 67 bytes long; the provider takes 1 to 64"
+);
+
+refused!(
+    template_literal_length,
+    r#"resource "aws_iam_role" "r" {
+  name               = "${var.prefix}-a-role-name-whose-literal-part-alone-is-longer-than-what-iam-allows"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}"#,
+    "main.tf: resource.aws_iam_role.r: name: provider validation: its literal text alone is 68 bytes long; the provider takes at most 64"
+);
+
+refused!(
+    pattern,
+    r#"resource "aws_cloudwatch_log_group" "r" {
+  name = "/ecs/shop api"
+}"#,
+    "main.tf: resource.aws_cloudwatch_log_group.r: name: provider validation: \"/ecs/shop api\" does not match the provider's pattern ^[0-9A-Za-z_./#-]+$"
+);
+
+refused!(
+    refused_pattern,
+    r#"resource "aws_security_group" "r" {
+  name_prefix = "sg-pay-api-"
+  vpc_id      = var.vpc_id
+}"#,
+    "main.tf: resource.aws_security_group.r: name_prefix: provider validation: \"sg-pay-api-\" matches ^sg-, which the provider refuses"
+);
+
+refused!(
+    enumeration,
+    r#"resource "aws_ecs_task_definition" "r" {
+  family                = "shop-api"
+  container_definitions = var.containers
+  network_mode          = "AWSVPC"
+}"#,
+    "main.tf: resource.aws_ecs_task_definition.r: network_mode: provider validation: \"AWSVPC\" is not one of bridge, host, awsvpc, none"
+);
+
+refused!(
+    list_elements,
+    r#"resource "aws_ecs_task_definition" "r" {
+  family                   = "shop-api"
+  container_definitions    = var.containers
+  requires_compatibilities = ["FARGATE", "fargate"]
+}"#,
+    "main.tf: resource.aws_ecs_task_definition.r: requires_compatibilities: provider validation: element 1: \"fargate\" is not one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES"
+);
+
+refused!(
+    integer_set,
+    r#"resource "aws_cloudwatch_log_group" "r" {
+  name              = "/ecs/shop-api"
+  retention_in_days = 10
+}"#,
+    "main.tf: resource.aws_cloudwatch_log_group.r: retention_in_days: provider validation: 10 is not one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
+);
+
+refused!(
+    integer_range,
+    r#"resource "aws_vpc_security_group_egress_rule" "r" {
+  security_group_id = var.sg
+  ip_protocol       = "tcp"
+  cidr_ipv4         = "10.0.0.0/16"
+  from_port         = 443
+  to_port           = 70000
+}"#,
+    "main.tf: resource.aws_vpc_security_group_egress_rule.r: to_port: provider validation: 70000 is outside the provider's range -1 to 65535"
+);
+
+refused!(
+    integer_minimum_and_alternatives,
+    r#"resource "aws_cloudwatch_metric_alarm" "r" {
+  alarm_name          = "shop-api-high-cpu"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 0
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  period              = 90
+  statistic           = "Average"
+  threshold           = 80
+}"#,
+    "main.tf: resource.aws_cloudwatch_metric_alarm.r: evaluation_periods: provider validation: 0 is below the provider's minimum 1\n\
+     main.tf: resource.aws_cloudwatch_metric_alarm.r: period: provider validation: 90 fits none of the provider's alternatives (one of 10, 20, 30; a multiple of 60)"
+);
+
+refused!(
+    arn,
+    r#"resource "aws_iam_role_policy_attachment" "r" {
+  role       = "shop-api-task"
+  policy_arn = "policy/ReadOnlyAccess"
+}"#,
+    "main.tf: resource.aws_iam_role_policy_attachment.r: policy_arn: provider validation: \"policy/ReadOnlyAccess\" is not an ARN"
+);
+
+refused!(
+    a_name_not_an_arn,
+    r#"resource "aws_iam_role_policy" "r" {
+  name   = "secrets"
+  role   = "arn:aws:iam::123456789012:role/shop-api-task"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}"#,
+    "main.tf: resource.aws_iam_role_policy.r: role: provider validation: \"arn:aws:iam::123456789012:role/shop-api-task\" is an ARN; the provider takes a name here"
+);
+
+refused!(
+    cidr_network,
+    r#"resource "aws_vpc_security_group_ingress_rule" "r" {
+  security_group_id = var.sg
+  ip_protocol       = "tcp"
+  cidr_ipv4         = "10.0.0.1/16"
+  from_port         = 443
+  to_port           = 443
+}"#,
+    "main.tf: resource.aws_vpc_security_group_ingress_rule.r: cidr_ipv4: provider validation: \"10.0.0.1/16\" is not an IPv4 network in CIDR form (no host bits set)"
+);
+
+refused!(
+    iam_policy_json,
+    r#"resource "aws_iam_role_policy" "r" {
+  name   = "secrets"
+  role   = "shop-api-task"
+  policy = jsonencode([{ Effect = "Allow" }])
+}
+resource "aws_iam_role" "r" {
+  name               = "shop-api-task"
+  assume_role_policy = " {\"Version\": \"2012-10-17\"}"
+}"#,
+    "main.tf: resource.aws_iam_role_policy.r: policy: provider validation: an IAM policy document must be a JSON object\n\
+     main.tf: resource.aws_iam_role.r: assume_role_policy: provider validation: an IAM policy document must start with \"{\""
+);
+
+refused!(
+    container_definitions_json,
+    r#"resource "aws_ecs_task_definition" "r" {
+  family = "shop-api"
+  container_definitions = jsonencode([
+    { name = "api", image = var.image, cpu = "256", essential = "true", environment = [{ name = "A", value = 1 }] },
+    {},
+  ])
+}"#,
+    "main.tf: resource.aws_ecs_task_definition.r: container_definitions: provider validation: container definition 0: cpu must be a JSON integer\n\
+     main.tf: resource.aws_ecs_task_definition.r: container_definitions: provider validation: container definition 0: essential must be a JSON boolean\n\
+     main.tf: resource.aws_ecs_task_definition.r: container_definitions: provider validation: container definition 0: environment must be a JSON array of {name, value} strings\n\
+     main.tf: resource.aws_ecs_task_definition.r: container_definitions: provider validation: container definition 1 is empty, which the provider refuses"
+);
+
+refused!(
+    time_format_and_nullable_integer,
+    r#"resource "aws_appautoscaling_scheduled_action" "r" {
+  name               = "night"
+  service_namespace  = "ecs"
+  resource_id        = "service/shop/api"
+  scalable_dimension = "ecs:service:DesiredCount"
+  schedule           = "cron(0 20 * * ? *)"
+  start_time         = "2026-01-01 00:00:00"
+  scalable_target_action {
+    min_capacity = "one"
+  }
+}"#,
+    "main.tf: resource.aws_appautoscaling_scheduled_action.r: scalable_target_action.min_capacity: provider validation: \"one\" is not a number\n\
+     main.tf: resource.aws_appautoscaling_scheduled_action.r: start_time: provider validation: \"2026-01-01 00:00:00\" is not an RFC 3339 time"
+);
+
+refused!(
+    conflicting_arguments,
+    r#"resource "aws_security_group" "r" {
+  name        = "shop-api"
+  name_prefix = "shop-api-"
+  vpc_id      = var.vpc_id
+}"#,
+    "main.tf: resource.aws_security_group.r: name: provider validation: \"name\" and \"name_prefix\" conflict; the provider takes only one"
+);
+
+refused!(
+    exactly_one_of_a_group,
+    r#"resource "aws_vpc_security_group_egress_rule" "r" {
+  security_group_id = var.sg
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}"#,
+    "main.tf: resource.aws_vpc_security_group_egress_rule.r: provider validation: exactly one of cidr_ipv4, cidr_ipv6, prefix_list_id, referenced_security_group_id must be set, found 0"
+);
+
+refused!(
+    at_least_one_of_a_group,
+    r#"resource "aws_appautoscaling_scheduled_action" "r" {
+  name               = "night"
+  service_namespace  = "ecs"
+  resource_id        = "service/shop/api"
+  scalable_dimension = "ecs:service:DesiredCount"
+  schedule           = "cron(0 20 * * ? *)"
+  scalable_target_action {}
+}"#,
+    "main.tf: resource.aws_appautoscaling_scheduled_action.r: scalable_target_action: provider validation: at least one of max_capacity, min_capacity must be set, found 0"
+);
+
+refused!(
+    required_together,
+    r#"resource "aws_kms_key" "r" {
+  description             = "shop secrets"
+  rotation_period_in_days = 90
+}"#,
+    "main.tf: resource.aws_kms_key.r: rotation_period_in_days: provider validation: \"rotation_period_in_days\" needs \"enable_key_rotation\" as well"
+);
+
+refused!(
+    block_count,
+    r#"resource "aws_ecs_service" "r" {
+  name = "api"
+  ordered_placement_strategy {
+    type = "spread"
+  }
+  ordered_placement_strategy {
+    type = "spread"
+  }
+  ordered_placement_strategy {
+    type = "spread"
+  }
+  ordered_placement_strategy {
+    type = "spread"
+  }
+  ordered_placement_strategy {
+    type = "spread"
+  }
+  ordered_placement_strategy {
+    type = "pack"
+  }
+}"#,
+    "main.tf: resource.aws_ecs_service.r: ordered_placement_strategy[5].type: provider validation: \"pack\" is not one of random, spread, binpack\n\
+     main.tf: resource.aws_ecs_service.r: ordered_placement_strategy: provider validation: 6 blocks; the provider takes at most 5"
+);
+
+/// Values known only at apply time, facts the reference marks unsure and possibly incomplete
+/// enums are not judged; a value that passes gives no problem.
+#[test]
+fn unknown_values_and_unsure_facts_pass() {
+    let text = r#"resource "aws_iam_role" "r" {
+  name               = var.name
+  assume_role_policy = data.aws_iam_policy_document.x.json
+}
+data "aws_iam_policy_document" "x" {}
+resource "aws_vpc_endpoint" "r" {
+  vpc_id            = var.vpc_id
+  service_name      = "com.amazonaws.us-east-1.s3"
+  vpc_endpoint_type = "NotYetKnownToTheReference"
+}
+resource "aws_cloudwatch_metric_alarm" "r" {
+  alarm_name          = "shop-api-high-cpu"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 2
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  period              = 120
+  statistic           = "Average"
+  threshold           = 80
+  treat_missing_data  = "NOTBREACHING"
+  alarm_actions       = [aws_appautoscaling_policy.p.arn, "arn:aws:sns:us-east-1:123456789012:ops"]
+}
+resource "aws_appautoscaling_policy" "p" {
+  name               = "p"
+  resource_id        = "service/shop/api"
+  scalable_dimension = "ecs:service:DesiredCount"
+  service_namespace  = "ecs"
+}"#;
+    assert_eq!(validate(text), "");
+}
+
+// ------------------------------------------------------------------------------------------
+// Every provider major the module's range admits
+
+#[test]
+fn both_majors_are_embedded_newest_first() {
+    assert_eq!(embedded_provider_versions(), ["6.25.0", "5.100.0"]);
+}
+
+#[test]
+fn version_constraints_are_read_as_terraform_reads_them() {
+    let default = ">= 5.100, < 7.0";
+    assert!(admits(default, "5.100.0") && admits(default, "6.25.0"));
+    assert!(!admits(default, "5.99.0") && !admits(default, "7.0.0"));
+    assert!(!admits(">= 6.11, < 7.0", "5.100.0"));
+    assert!(admits("~> 6.0", "6.25.0") && !admits("~> 6.0", "5.100.0"));
+    assert!(admits("~> 5.100.0", "5.100.3") && !admits("~> 5.100.0", "5.101.0"));
+    assert!(admits("= 5.100.0", "5.100.0") && !admits("!= 5.100.0", "5.100.0"));
+}
+
+/// A module that reads a 6.x-only attribute: under a range that admits 5.x the 5.100 schema
+/// refuses it; under `~> 6.0` it passes; without any constraint every subset is checked.
+#[test]
+fn a_6x_only_attribute_fails_only_while_the_range_admits_5x() {
+    let versions = |range: &str| {
+        from_hcl(&format!(
+            r#"terraform {{
+  required_providers {{
+    aws = {{ source = "hashicorp/aws", version = "{range}" }}
+  }}
+}}"#
+        ))
+    };
+    let service = r#"
+resource "aws_ecs_service" "api" {
+  name = "api"
+}
+output "service_arn" {
+  value = aws_ecs_service.api.arn
+}"#;
+    let module = |versions: Option<Body>| {
+        let mut files = vec![tf("api.tf", from_hcl(service))];
+        files.extend(versions.map(|v| tf("versions.tf", v)));
+        Module { files }
+    };
+    let expected = "5.100.0 api.tf: output.service_arn: value: aws_ecs_service.api.arn: \
+                    aws_ecs_service has no attribute \"arn\"";
+    let shown = |m: &Module| {
+        check_module(m)
+            .iter()
+            .map(|p| format!("{} {p}", p.provider))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(shown(&module(Some(versions(">= 5.100, < 7.0")))), expected);
+    assert_eq!(shown(&module(None)), expected);
+    assert_eq!(shown(&module(Some(versions("~> 6.0")))), "");
+}
+
+/// Every validation the self-check judges is about an argument or block that provider 6.25 has,
+/// so none of them is dead; the ones it lacks are all marked unsure, and not judged.
+#[test]
+fn every_judged_validation_names_an_argument_of_the_6_25_schema() {
+    let read = |name: &str| -> Value {
+        let text =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name));
+        serde_json::from_str(&text.unwrap()).unwrap()
+    };
+    let validators = read("schemas/aws-provider-validators.json");
+    let subset = read("schemas/aws-provider-subset.json");
+    let mut judged = 0;
+    let mut missing = Vec::new();
+    for (ty, args) in validators["resources"].as_object().unwrap() {
+        for (path, spec) in args.as_object().unwrap() {
+            let parts: Vec<&str> = path.split('.').collect();
+            let (leaf, outer) = parts.split_last().unwrap();
+            let at = outer
+                .iter()
+                .fold(&subset["resources"][ty], |at, b| &at["blocks"][b]["schema"]);
+            let known = at["arguments"].get(leaf).is_some() || at["blocks"].get(leaf).is_some();
+            if spec["unsure"] == true {
+                continue;
+            }
+            judged += 1;
+            if !known {
+                missing.push(format!("{ty} {path}"));
+            }
+        }
+    }
+    assert!(judged > 200, "{judged} validations judged");
+    assert!(missing.is_empty(), "not in the 6.25 schema: {missing:?}");
+}
+
+/// schemas/aws-provider-validators.json is what scripts/extract-provider-validators.mjs makes of
+/// the reference. Skipped (with a message) where Node or the reference is missing.
+#[test]
+fn embedded_validators_are_regenerated_from_the_reference() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let reference = root.join("../shared/reference/provider-validators.json");
+    if !reference.is_file() {
+        eprintln!("skipping: no {}", reference.display());
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let fresh = out.path().join("validators.json");
+    let run = std::process::Command::new("node")
+        .arg(root.join("scripts/extract-provider-validators.mjs"))
+        .arg("--from")
+        .arg(&reference)
+        .arg("--out")
+        .arg(&fresh)
+        .output();
+    match run {
+        Ok(run) => assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        ),
+        Err(e) => {
+            eprintln!("skipping: node cannot run ({e})");
+            return;
+        }
+    }
+    let embedded = std::fs::read_to_string(root.join("schemas/aws-provider-validators.json"));
+    assert_eq!(
+        embedded.unwrap(),
+        std::fs::read_to_string(fresh).unwrap(),
+        "run `node scripts/extract-provider-validators.mjs` and commit the result"
+    );
 }

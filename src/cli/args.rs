@@ -168,6 +168,10 @@ pub struct BuildArgs {
     /// does.
     #[arg(long)]
     pub fail_on_change: bool,
+    /// After writing, run `terraform init -backend=false` and `terraform validate` in each
+    /// module (in a temporary copy); each failure is a diagnostic. Needs terraform on PATH.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 #[derive(Debug, Args)]

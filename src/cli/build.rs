@@ -1,5 +1,7 @@
 //! `gen-tf build`: compile, then write the modules (or print them with `-o -`) and prune the
-//! generated files that no stack produces any more.
+//! generated files that no stack produces any more; with `--verify`, then run Terraform on them.
+
+mod verify;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -15,6 +17,16 @@ use crate::write;
 
 pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
     let plan = Plan::new(&args.input, args.output.out.as_deref())?;
+    // Before anything is built or written: --verify needs a directory and Terraform.
+    let terraform = match (args.verify, plan.out == "-") {
+        (false, _) => None,
+        (true, true) => {
+            return Err(CliError::Verify(
+                "Terraform runs in the written modules, so it needs -o DIR, not -o -".to_owned(),
+            ))
+        }
+        (true, false) => Some(verify::find_terraform().map_err(|e| CliError::Verify(e.0))?),
+    };
     let units = compile::compile(&plan, style, deny_warnings)?;
     let files = output_files(&units.units);
     if plan.out == "-" {
@@ -50,6 +62,19 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
         root.display(),
         cache_note(&units, &plan),
     ));
+    if let Some(terraform) = terraform {
+        let dirs: Vec<PathBuf> = units.units.iter().map(|u| root.join(&u.dir)).collect();
+        let found = verify::verify(&terraform, &dirs, plan.jobs);
+        compile::print_all(&found, style);
+        say(&format!(
+            "gen-tf: terraform init and validate: {} of {} module(s) passed\n",
+            dirs.len() - failed_modules(&dirs, &found),
+            dirs.len(),
+        ));
+        if !found.is_empty() {
+            return Err(CliError::Diagnostics);
+        }
+    }
     if args.fail_on_change && !(report.written.is_empty() && removed.is_empty()) {
         list_changes(&root, &report.written, &removed);
         return Err(CliError::Changed {
@@ -57,6 +82,13 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
         });
     }
     Ok(())
+}
+
+/// How many of `dirs` have at least one of the diagnostics.
+fn failed_modules(dirs: &[PathBuf], found: &[crate::diag::Diagnostic]) -> usize {
+    dirs.iter()
+        .filter(|dir| found.iter().any(|d| Path::new(&d.file).starts_with(dir)))
+        .count()
 }
 
 /// `-o -`: every Terraform file with a `# File:` line before it; READMEs are left out.

@@ -73,6 +73,9 @@ pub enum CliError {
     Cache(#[from] crate::cache::CacheError),
     #[error(transparent)]
     Fs(#[from] crate::write::FsError),
+    /// `build --verify` cannot run: Terraform is missing, or the modules go to stdout.
+    #[error("--verify: {0}")]
+    Verify(String),
     #[error("--memory-limit: {0}")]
     MemoryLimit(String),
     #[error("the Jsonnet evaluator failed: {0}")]

@@ -316,6 +316,49 @@ mod tests {
         assert_eq!(text.matches("# aws >= ").count(), 2, "6.4 and 6.21: {text}");
     }
 
+    /// The self-check holds a module to the 5.100 schema exactly while its range admits 5.x:
+    /// a 6.x-only argument under the default range fails it, naming provider 5.100.0; with the
+    /// floor that lowering computes for the same argument, it passes.
+    #[test]
+    fn a_6x_only_argument_fails_the_self_check_while_the_range_admits_5x() {
+        use crate::ir::Module;
+        use crate::provider_schema::check_module;
+        let service = Block::resource(
+            "aws_ecs_service",
+            "api",
+            Body::new()
+                .attr("name", ir::str("api"))
+                .attr("sigint_rollback", ir::bool(true)),
+        );
+        let with_versions = |versions: Body| {
+            let mut files = module(vec![service.clone()]);
+            files.push(File {
+                name: "versions.tf".to_owned(),
+                content: Content::Terraform(versions),
+            });
+            Module { files }
+        };
+        // As if NEWER_FEATURES lacked sigint_rollback: the default range, which admits 5.100.
+        let default_range = with_versions(versions(&module(vec![])));
+        let problems = check_module(&default_range);
+        let found: Vec<(String, String)> = problems
+            .iter()
+            .map(|p| (p.provider.clone(), p.to_string()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "5.100.0".to_owned(),
+                "api.tf: resource.aws_ecs_service.api: sigint_rollback: unsupported argument \
+                 \"sigint_rollback\""
+                    .to_owned()
+            )]
+        );
+        // As lowering writes it: the feature raises the floor to 6.11, so 5.100 is not checked.
+        let computed = with_versions(versions(&module(vec![service.clone()])));
+        assert_eq!(check_module(&computed), []);
+    }
+
     /// Whether a provider schema subset has the feature on `ty`.
     fn has(schema: &Value, f: &Feature, ty: &str) -> bool {
         let table = if f.kind == "resource" {

@@ -47,17 +47,7 @@ impl<'a> Arn<'a> {
 
     /// Partition, region and account, which every ARN gen-tf takes has.
     pub fn location_problem(&self) -> Option<String> {
-        const PARTITIONS: &[&str] = &[
-            "aws",
-            "aws-cn",
-            "aws-us-gov",
-            "aws-iso",
-            "aws-iso-b",
-            "aws-iso-e",
-            "aws-iso-f",
-            "aws-eusc",
-        ];
-        if !PARTITIONS.contains(&self.partition) {
+        if !is_partition(self.partition) {
             return Some(format!("`{}` is not an AWS partition", self.partition));
         }
         if !is_region(self.region) {
@@ -70,11 +60,29 @@ impl<'a> Arn<'a> {
     }
 }
 
-/// `^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`, the shape of every AWS region code.
+/// The AWS partitions, the second field of every ARN.
+pub fn is_partition(s: &str) -> bool {
+    const PARTITIONS: &[&str] = &[
+        "aws",
+        "aws-cn",
+        "aws-us-gov",
+        "aws-iso",
+        "aws-iso-b",
+        "aws-iso-e",
+        "aws-iso-f",
+        "aws-eusc",
+    ];
+    PARTITIONS.contains(&s)
+}
+
+/// `^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`, the shape of every AWS region code. One digit:
+/// the AWS provider refuses an ARN whose region ends in more (its ARN check,
+/// `^[a-z]{2}(-[a-z]+)+-[0-9]$` for the region, in internal/verify/validate.go), and no region
+/// has more.
 pub fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
-    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let number = |p: &str| p.len() == 1 && p.bytes().all(|b| b.is_ascii_digit());
     match parts.as_slice() {
         [geo, area, n] => geo.len() == 2 && lower(geo) && lower(area) && number(n),
         [geo, part, area, n] => {
@@ -133,6 +141,7 @@ mod tests {
             "us_east_1",
             "useast1",
             "us-east-1a",
+            "us-east-10",
             "${var.region}",
         ] {
             assert!(!is_region(bad), "{bad}");

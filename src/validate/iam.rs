@@ -4,7 +4,7 @@
 //! nothing and the application is denied at run time.
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::aws::Arn;
+use crate::model::aws::{is_partition, Arn};
 use crate::model::iam::{StackIam, Statement, TaskRole};
 use crate::model::Stack;
 
@@ -116,7 +116,8 @@ fn stack_iam(iam: &StackIam, out: &mut Vec<Diagnostic>) {
 
 fn policy_arn(arn: &str, path: &str, out: &mut Vec<Diagnostic>) {
     let ok = Arn::parse(arn).is_ok_and(|a| {
-        a.service == "iam"
+        is_partition(a.partition)
+            && a.service == "iam"
             && a.region.is_empty()
             && (a.account == "aws"
                 || a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit()))

@@ -225,6 +225,14 @@ pub static METRIC_DIMENSIONS: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html",
 };
 
+pub static METRIC_NAMESPACE: Rule = Rule {
+    code: "metric-namespace",
+    severity: Severity::Error,
+    summary: "A CloudWatch namespace that starts with ':'.",
+    fact: "A CloudWatch namespace matches [^:].* (1-255 characters that do not start with a colon). The AWS provider refuses an alarm namespace of colons only at terraform validate, and PutMetricAlarm refuses any namespace that starts with one; no metric is published under such a namespace, so a scaling policy on it never acts.",
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+};
+
 /// This family's rules, in catalogue order.
 pub static RULES: &[&Rule] = &[
     &SCALING_CAPACITY_RANGE,
@@ -252,6 +260,7 @@ pub static RULES: &[&Rule] = &[
     &EXACT_CAPACITY_NEGATIVE,
     &MIN_ADJUSTMENT_MAGNITUDE,
     &METRIC_DIMENSIONS,
+    &METRIC_NAMESPACE,
 ];
 
 /// Policies per scalable target.
@@ -536,6 +545,16 @@ pub(super) fn metric_dimensions(
     at: &str,
     out: &mut Vec<Diagnostic>,
 ) {
+    if namespace.starts_with(':') {
+        out.push(
+            Diagnostic::new(
+                &METRIC_NAMESPACE,
+                join(at, "namespace"),
+                format!("the namespace {namespace:?} starts with ':', which CloudWatch refuses"),
+            )
+            .help("write the metric's namespace as CloudWatch lists it, for example AWS/SQS or MyApp/Queue"),
+        );
+    }
     let Some(dims) = dimensions else {
         if !SERVICE_NAMESPACES.contains(&namespace) {
             let known = KNOWN_DIMENSIONS

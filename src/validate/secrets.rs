@@ -92,7 +92,9 @@ pub(super) fn resource_problem(value: &str, service: &str, prefix: &str) -> Opti
             Some(format!("it is an ARN of `{}`, not `{service}`", a.service))
         }
         Ok(a) => match a.resource.strip_prefix(prefix) {
-            Some(rest) if name_chars(rest, b"/_-") => None,
+            // The partition, region and account too: the AWS provider's own ARN check refuses
+            // the module at `terraform validate` otherwise.
+            Some(rest) if name_chars(rest, b"/_-") => a.location_problem(),
             _ => Some(format!("the resource part must be {prefix}<id>")),
         },
     }

@@ -144,6 +144,12 @@ impl Terraform {
         )
     }
 
+    /// The CLI config that installs providers from the mirror only, for `TF_CLI_CONFIG_FILE`.
+    #[allow(dead_code)] // tests/verify.rs reads it; tests/terraform.rs runs Terraform itself.
+    pub fn cli_config(&self) -> &Path {
+        &self.cli_config
+    }
+
     /// Keeps the working directory (module copies and Terraform's output) and says where.
     pub fn keep(&mut self) -> &Path {
         if let Some(tmp) = self.tmp.take() {
