@@ -46,9 +46,9 @@ pub mod core {
     pub static PROVIDER_SCHEMA: Rule = Rule {
         code: "provider-schema",
         severity: Severity::Error,
-        summary: "gen-tf produced Terraform that the AWS provider 6.25 schema rejects (a gen-tf bug).",
-        fact: "Every generated resource is checked against the provider's own schema before it is written, so `terraform validate` never sees an unknown or missing argument.",
-        source: "schemas/aws-provider-subset.json, extracted from @cdktf/provider-aws 21.22.1 by scripts/extract-provider-schema.mjs",
+        summary: "gen-tf produced Terraform that an AWS provider it admits would reject (a gen-tf bug).",
+        fact: "Every generated resource is checked before it is written against the 6.25 schema, the 5.100 schema while the module's provider range admits 5.x, and the provider's plan-time validations of every literal value, so `terraform validate` never sees an unknown or missing argument or a refused value.",
+        source: "schemas/aws-provider-subset.json (6.25, scripts/extract-provider-schema.mjs), schemas/aws-provider-5.100-subset.json (scripts/extract-provider-schema-v5.mjs), schemas/aws-provider-validators.json (scripts/extract-provider-validators.mjs)",
     };
 
     pub static INTERNAL: Rule = Rule {
@@ -132,6 +132,15 @@ pub mod core {
         source: "docs/security.md (hand-written files)",
     };
 
+    /// A module that Terraform refused (init or validate).
+    pub static TERRAFORM_VALIDATE: Rule = Rule {
+        code: "terraform-validate",
+        severity: Severity::Error,
+        summary: "`gen-tf build --verify`: a written module that `terraform init` or `terraform validate` refuses.",
+        fact: "terraform validate checks a module against the installed provider's schema and its plan-time validations; init installs that provider (through TF_CLI_CONFIG_FILE's provider_installation when set). gen-tf checks its output against the AWS provider 5.100 and 6.25 schemas and validations itself, so a validate failure is a gen-tf bug or a provider release outside what gen-tf has checked; an init failure is usually the provider installation.",
+        source: "https://developer.hashicorp.com/terraform/cli/commands/validate",
+    };
+
     /// In catalogue order.
     pub static RULES: &[&Rule] = &[
         &PROVIDER_SCHEMA,
@@ -145,6 +154,7 @@ pub mod core {
         &LOAD,
         &DUPLICATE_STACK,
         &HAND_WRITTEN_FILE,
+        &TERRAFORM_VALIDATE,
     ];
 }
 

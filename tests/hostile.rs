@@ -365,6 +365,7 @@ const NO_FIXTURE: &[&str] = &[
     "internal",
     "duplicate-stack",
     "hand-written-file",
+    "terraform-validate",
 ];
 
 /// The battery: every `err_` fixture exits 1 from `build`, writes nothing, and every finding

@@ -18,20 +18,13 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::diag::Diagnostic;
 
 /// At most this many modules run Terraform at once: `init` and `validate` each start the
 /// provider, a large binary, and the machines this runs on may have two cores.
 const MAX_JOBS: usize = 4;
 
-/// A module that Terraform refused (init or validate).
-pub static TERRAFORM_VALIDATE: Rule = Rule {
-    code: "terraform-validate",
-    severity: Severity::Error,
-    summary: "`gen-tf build --verify`: a written module that `terraform init` or `terraform validate` refuses.",
-    fact: "terraform validate checks a module against the installed provider's schema and its plan-time validations; init installs that provider (through TF_CLI_CONFIG_FILE's provider_installation when set). gen-tf checks its output against the AWS provider 5.100 and 6.25 schemas and validations itself, so a validate failure is a gen-tf bug or a provider release outside what gen-tf has checked; an init failure is usually the provider installation.",
-    source: "https://developer.hashicorp.com/terraform/cli/commands/validate",
-};
+use crate::diag::core::TERRAFORM_VALIDATE;
 
 /// Why `--verify` could not run at all.
 #[derive(Debug)]
