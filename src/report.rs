@@ -216,6 +216,17 @@ fn github_command(d: &Diagnostic, envs: &[String]) -> String {
     )
 }
 
+/// A GitHub Actions error annotation on a whole file, such as a generated file that `check`
+/// found out of date.
+pub fn github_file_error(file: &str, title: &str, message: &str) -> String {
+    format!(
+        "::error file={},title={}::{}\n",
+        github_property(file),
+        github_property(title),
+        github_data(message)
+    )
+}
+
 /// A workflow command's message: `%`, CR and LF escaped as GitHub's runner unescapes them
 /// (`%25`, `%0D`, `%0A`). Other control characters are written as Rust escapes, as on a
 /// terminal, so none reaches the log raw.
