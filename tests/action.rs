@@ -128,7 +128,10 @@ fn a_stale_module_fails_with_an_annotation() {
         run.github_output
     );
     // One annotation per out-of-date file (the service's file and the module README).
-    let files = stdout.lines().filter(|l| l.starts_with("  stale: ")).count();
+    let files = stdout
+        .lines()
+        .filter(|l| l.starts_with("  stale: "))
+        .count();
     assert!(files >= 1, "{stdout}");
     assert!(
         run.github_output.contains(&format!("errors={files}\n")),
