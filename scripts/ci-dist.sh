@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the release setup (dist-workspace.toml, .github/workflows/release.yml) on this machine,
-# since nothing can be published from CI: installs `dist` (cargo-dist) from crates.io into a
+# since nothing can be published from CI: installs `dist` (cargo-dist) with `cargo install` into a
 # cache once, checks that the committed release workflow is what `dist generate` writes, that
 # `dist plan` lists every archive and installer, then builds the host archive with
 # `dist build`, unpacks it and runs the `gen-tf --version` inside. Last, the GitHub Action's

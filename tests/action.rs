@@ -294,3 +294,63 @@ fn action_yml_wires_the_script() {
         Some("github")
     );
 }
+
+/// README's Action snippet uses only inputs action.yml has, and its pre-commit snippet only
+/// hooks `.pre-commit-hooks.yaml` ships.
+#[test]
+fn readme_snippets_match_what_ships() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let yml: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(root.join("action.yml")).unwrap()).unwrap();
+    let hooks: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap())
+            .unwrap();
+    let blocks: Vec<serde_yaml::Value> = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .filter_map(|b| serde_yaml::from_str(b).ok())
+        .collect();
+    let workflow = blocks
+        .iter()
+        .find(|b| !b["jobs"].is_null())
+        .expect("a workflow snippet");
+    let step = workflow["jobs"]["gen-tf"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("gen-tf/gen-tf@"))
+        })
+        .expect("a step that uses the action");
+    for (key, _) in step["with"].as_mapping().unwrap() {
+        let key = key.as_str().unwrap();
+        assert!(yml["inputs"][key].is_mapping(), "README uses input {key}");
+    }
+    let ids: Vec<&str> = hooks
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "gen-tf-check",
+            "gen-tf-build",
+            "gen-tf-check-system",
+            "gen-tf-build-system"
+        ]
+    );
+    let config = blocks
+        .iter()
+        .find(|b| !b["repos"].is_null())
+        .expect("a pre-commit snippet");
+    for hook in config["repos"][0]["hooks"].as_sequence().unwrap() {
+        let id = hook["id"].as_str().unwrap();
+        assert!(ids.contains(&id), "README names hook {id}");
+    }
+}
