@@ -7,6 +7,8 @@
 #   INPUT_MESSAGE_FORMAT  github (default: annotations on the pull request), human or json
 #   INPUT_VERSION         the released gen-tf to install, `0.1.0` or `latest` (default)
 #   INPUT_GEN_TF          a gen-tf binary to run instead of installing one
+#   INPUT_WORKING_DIRECTORY  where action.yml runs this (relative to the repository root): the
+#                         prefix for the annotations' file names, which GitHub resolves from the root
 #   GEN_TF_RELEASES_URL   where releases are downloaded from (default: the repository's)
 # gen-tf is found in this order: INPUT_GEN_TF, a gen-tf already on PATH, else the version's
 # shell installer from the GitHub release that `dist` made, installed into RUNNER_TEMP.
@@ -63,13 +65,23 @@ echo "$installed ($bin)"
 
 read -ra paths <<<"${INPUT_PATHS:-}"
 read -ra args <<<"${INPUT_ARGS:-}"
+# gen-tf names files relative to where it runs; GitHub resolves them from the repository root.
+prefix=""
+wd="${INPUT_WORKING_DIRECTORY:-.}"
+wd="${wd#./}"
+if [ "$wd" != "." ] && [ -n "$wd" ]; then
+  case "$wd" in
+    /* | *[!A-Za-z0-9._/-]*) echo "::warning title=gen-tf action::annotations are not prefixed with working-directory '$wd'" ;;
+    *) prefix="${wd%/}/" ;;
+  esac
+fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 # Workflow commands are read from the step's output; stderr (diagnostics) joins stdout (the
 # diff of `check`) so that every line reaches the log in order.
 set +e
 "$bin" --message-format "$format" --color never "$command" "${paths[@]}" "${args[@]}" 2>&1 |
-  tee "$log"
+  sed -e "s#^\(::[a-z]* file=\)\([^/]\)#\1${prefix}\2#" | tee "$log"
 code="${PIPESTATUS[0]}"
 set -e
 

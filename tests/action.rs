@@ -281,6 +281,7 @@ fn action_yml_wires_the_script() {
         ("args", "INPUT_ARGS"),
         ("message-format", "INPUT_MESSAGE_FORMAT"),
         ("gen-tf", "INPUT_GEN_TF"),
+        ("working-directory", "INPUT_WORKING_DIRECTORY"),
     ] {
         assert!(doc["inputs"][input].is_mapping(), "input {input}");
         assert_eq!(
@@ -353,4 +354,36 @@ fn readme_snippets_match_what_ships() {
         let id = hook["id"].as_str().unwrap();
         assert!(ids.contains(&id), "README names hook {id}");
     }
+}
+
+/// action.yml runs the script in `working-directory`; annotations then name files from the
+/// repository root, as GitHub resolves them.
+#[test]
+fn annotations_are_prefixed_with_the_working_directory() {
+    let root = tempfile::tempdir().unwrap();
+    let sub = root.path().join("infra/prod");
+    fs::create_dir_all(sub.join("stacks")).unwrap();
+    fs::write(
+        sub.join("stacks/shop.jsonnet"),
+        "{ name: 'shop', services: { api: { cpu: 256, memory: 4096 } } }\n",
+    )
+    .unwrap();
+    let bin = gen_tf();
+    let run = action(
+        &sub,
+        &[
+            ("INPUT_GEN_TF", bin.to_str().unwrap()),
+            ("INPUT_COMMAND", "validate"),
+            ("INPUT_PATHS", "stacks"),
+            ("INPUT_WORKING_DIRECTORY", "./infra/prod/"),
+        ],
+        &path_with(None),
+    );
+    assert_eq!(run.code(), Some(1), "{}", run.stdout());
+    assert!(
+        run.stdout()
+            .contains("::error file=infra/prod/stacks/shop.jsonnet,line=1,col="),
+        "{}",
+        run.stdout()
+    );
 }
