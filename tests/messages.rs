@@ -198,3 +198,21 @@ fn github_format_marks_warnings() {
     assert_eq!(code, 1);
     snapshot_settings().bind(|| insta::assert_snapshot!("messages_github_warning", out));
 }
+
+#[test]
+fn a_load_error_in_every_environment_is_one_message() {
+    let dir = three_env_project();
+    fs::write(
+        dir.path().join("stacks/broken.jsonnet"),
+        "{ name: 'broken', services: { api: { cpu: 256 memory: 512 } } }\n",
+    )
+    .unwrap();
+    let (code, human) = run(dir.path(), &["validate"]);
+    assert_eq!(code, 1);
+    assert_eq!(human.matches("error[load]").count(), 1, "{human}");
+    let load = &human[human.find("error[load]").unwrap()..];
+    assert!(
+        load.contains("= note: in environments dev, prd, stg\n"),
+        "{human}"
+    );
+}

@@ -11,7 +11,7 @@ use crate::batch::{self, Unit};
 use crate::diag::{core, Diagnostic};
 use crate::load::LoadError;
 use crate::pipeline::{Checked, Compiled, Failure};
-use crate::report::{self, MessageFormat, Style};
+use crate::report::{self, Style};
 use crate::write;
 
 /// Every stack compiled for every target.
@@ -36,7 +36,7 @@ struct Reporter {
     multi_env: bool,
     /// Each finding and its environments, in order.
     findings: Vec<(Finding, Vec<String>)>,
-    /// The key that makes two findings the same (their JSON line) -> index in `findings`.
+    /// The key that makes two findings the same (all their fields) -> index in `findings`.
     seen: HashMap<String, usize>,
     /// Some stack has errors, or warnings under `--deny-warnings`.
     failed: bool,
@@ -56,14 +56,12 @@ impl Reporter {
         }
     }
 
-    fn print(&mut self, finding: Finding, env: Option<&str>) {
-        let plain = Style {
-            format: MessageFormat::Json,
-            color: false,
-        };
+    /// Records a finding of `env`, to be printed by [`Reporter::finish`].
+    fn add(&mut self, finding: Finding, env: Option<&str>) {
+        // Every field, unclipped: findings that differ anywhere stay apart.
         let key = match &finding {
-            Finding::Diagnostic(d) => report::diagnostic(d, plain),
-            Finding::Load(e) => report::load_error(e, plain),
+            Finding::Diagnostic(d) => serde_json::to_string(d).unwrap_or_default(),
+            Finding::Load(e) => format!("load {e:?}"),
         };
         let env = env.filter(|_| self.multi_env).map(str::to_owned);
         match self.seen.get(&key) {
@@ -90,20 +88,20 @@ impl Reporter {
         match result {
             Ok(value) => {
                 for w in warnings(&value) {
-                    self.print(Finding::Diagnostic(w.clone()), env);
+                    self.add(Finding::Diagnostic(w.clone()), env);
                 }
                 self.failed |= deny_warnings && !warnings(&value).is_empty();
                 Some(value)
             }
             Err(Failure::Load(e)) => {
                 self.unreadable |= report::load_is_io(&e);
-                self.print(Finding::Load(e), env);
+                self.add(Finding::Load(e), env);
                 self.failed = true;
                 None
             }
             Err(Failure::Diagnostics(ds)) => {
                 for d in ds {
-                    self.print(Finding::Diagnostic(d), env);
+                    self.add(Finding::Diagnostic(d), env);
                 }
                 self.failed = true;
                 None
@@ -148,7 +146,7 @@ pub fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, 
         }
     }
     for (i, d) in batch::duplicate_stacks(&units) {
-        reporter.print(Finding::Diagnostic(d), plan.env(units[i].target));
+        reporter.add(Finding::Diagnostic(d), plan.env(units[i].target));
         reporter.failed = true;
     }
     reporter.finish(Units { units, from_cache })
