@@ -87,6 +87,9 @@ struct Warning {
     code: String,
     path: String,
     line: Option<usize>,
+    /// Absent in entries written before columns were reported.
+    #[serde(default)]
+    column: Option<usize>,
     message: String,
     help: String,
 }
@@ -158,6 +161,7 @@ impl Cache {
                 file: file.clone(),
                 path: w.path,
                 line: w.line,
+                column: w.column,
                 message: w.message,
                 help: w.help,
             });
@@ -200,6 +204,7 @@ impl Cache {
                     code: d.code.to_owned(),
                     path: d.path.clone(),
                     line: d.line,
+                    column: d.column,
                     message: d.message.clone(),
                     help: d.help.clone(),
                 })

@@ -170,6 +170,10 @@ pub struct Diagnostic {
     /// 1-based line in the stack file, when it can be told.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// 1-based column (in characters) of the field's key on that line, when it can be told, so
+    /// editors and CI annotations land on the field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
     /// What is wrong.
     pub message: String,
     /// What would be right.
@@ -185,6 +189,7 @@ impl Diagnostic {
             file: String::new(),
             path: path.into(),
             line: None,
+            column: None,
             message: message.into(),
             help: String::new(),
         }

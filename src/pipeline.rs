@@ -119,7 +119,11 @@ pub struct Checked {
 pub fn check_value(source: Source<'_>, opts: &Options) -> Result<Checked, Vec<Diagnostic>> {
     let locate = |mut d: Diagnostic| {
         d.file = source.label.to_owned();
-        d.line = source.text.and_then(|text| load::line_of(text, &d.path));
+        let at = source
+            .text
+            .and_then(|text| load::line_col_of(text, &d.path));
+        d.line = at.map(|(line, _)| line);
+        d.column = at.map(|(_, column)| column);
         d
     };
     // Every structural problem, then (when the stack can still be read) every rule's finding.

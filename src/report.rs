@@ -1,4 +1,5 @@
-//! Rendering diagnostics for people (colored on a terminal) and for machines (JSON lines).
+//! Rendering diagnostics for people (colored on a terminal) and for machines (JSON lines, and
+//! GitHub Actions workflow commands that become annotations on a pull request).
 //!
 //! Diagnostics quote user text (keys, values, Jsonnet `error` messages) and file names. Control
 //! characters in them would reach the terminal (an ESC can rewrite the screen or the window
@@ -19,6 +20,9 @@ pub enum MessageFormat {
     Human,
     /// One JSON object per line, for CI annotations.
     Json,
+    /// One GitHub Actions workflow command (`::error file=F,line=L,col=C,title=CODE::message`)
+    /// per diagnostic, which GitHub shows as an annotation on the pull request.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +94,12 @@ pub fn escape_controls(text: &str, keep_newline: bool) -> Cow<'_, str> {
 
 /// One diagnostic, ending in a newline.
 pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
+    diagnostic_in(d, style, &[])
+}
+
+/// The same finding in the environments `envs` of a multi-environment build, printed once and
+/// noted with them (`= note: in environments dev, stg, prd`); no note when `envs` is empty.
+pub fn diagnostic_in(d: &Diagnostic, style: Style, envs: &[String]) -> String {
     let clipped;
     let d = if d.message.len() > MAX_TEXT_CHARS
         || d.help.len() > MAX_TEXT_CHARS
@@ -105,12 +115,42 @@ pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
     } else {
         d
     };
-    if style.format == MessageFormat::Json {
-        let mut s = json_safe(&serde_json::to_string(d).unwrap_or_default());
-        s.push('\n');
-        return s;
+    match style.format {
+        MessageFormat::Json => json_line(d, envs),
+        MessageFormat::Github => github_command(d, envs),
+        MessageFormat::Human => human(d, style.color, envs),
     }
-    let c = style.color;
+}
+
+fn json_line(d: &Diagnostic, envs: &[String]) -> String {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        #[serde(flatten)]
+        d: &'a Diagnostic,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        environments: &'a [String],
+    }
+    let mut s = json_safe(
+        &serde_json::to_string(&Line {
+            d,
+            environments: envs,
+        })
+        .unwrap_or_default(),
+    );
+    s.push('\n');
+    s
+}
+
+/// `= note: in environment dev` or `= note: in environments dev, stg, prd`.
+fn env_note(envs: &[String]) -> Option<String> {
+    match envs {
+        [] => None,
+        [one] => Some(format!("in environment {one}")),
+        many => Some(format!("in environments {}", many.join(", "))),
+    }
+}
+
+fn human(d: &Diagnostic, c: bool, envs: &[String]) -> String {
     let (label, color) = match d.severity {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
@@ -124,9 +164,10 @@ pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
         paint(c, "1", ":"),
         paint(c, "1", &esc(&d.message))
     );
-    let place = match d.line {
-        Some(line) => format!("{}:{line}", esc(&d.file)),
-        None => esc(&d.file).into_owned(),
+    let place = match (d.line, d.column) {
+        (Some(line), Some(col)) => format!("{}:{line}:{col}", esc(&d.file)),
+        (Some(line), None) => format!("{}:{line}", esc(&d.file)),
+        _ => esc(&d.file).into_owned(),
     };
     let path = if d.path.is_empty() {
         Cow::Borrowed("(stack root)")
@@ -137,15 +178,97 @@ pub fn diagnostic(d: &Diagnostic, style: Style) -> String {
     if !d.help.is_empty() {
         let _ = writeln!(out, "  {} {}", paint(c, "1;34", "= help:"), esc(&d.help));
     }
+    if let Some(note) = env_note(envs) {
+        let _ = writeln!(out, "  {} {}", paint(c, "1;34", "= note:"), esc(&note));
+    }
+    out
+}
+
+/// A GitHub Actions workflow command: `::error file=F,line=L,col=C,title=CODE::message`. The
+/// message carries the JSON path, the help and the environments on lines of their own.
+fn github_command(d: &Diagnostic, envs: &[String]) -> String {
+    let mut props = Vec::new();
+    if !d.file.is_empty() {
+        props.push(format!("file={}", github_property(&d.file)));
+    }
+    if let Some(line) = d.line {
+        props.push(format!("line={line}"));
+        if let Some(col) = d.column {
+            props.push(format!("col={col}"));
+        }
+    }
+    props.push(format!("title={}", github_property(d.code)));
+    let mut message = d.message.clone();
+    if !d.path.is_empty() {
+        let _ = write!(message, "\n--> {}", d.path);
+    }
+    if !d.help.is_empty() {
+        let _ = write!(message, "\n= help: {}", d.help);
+    }
+    if let Some(note) = env_note(envs) {
+        let _ = write!(message, "\n= note: {note}");
+    }
+    format!(
+        "::{} {}::{}\n",
+        d.severity,
+        props.join(","),
+        github_data(&message)
+    )
+}
+
+/// A GitHub Actions error annotation on a whole file, such as a generated file that `check`
+/// found out of date.
+pub fn github_file_error(file: &str, title: &str, message: &str) -> String {
+    format!(
+        "::error file={},title={}::{}\n",
+        github_property(file),
+        github_property(title),
+        github_data(message)
+    )
+}
+
+/// A workflow command's message: `%`, CR and LF escaped as GitHub's runner unescapes them
+/// (`%25`, `%0D`, `%0A`). Other control characters are written as Rust escapes, as on a
+/// terminal, so none reaches the log raw.
+pub fn github_data(text: &str) -> String {
+    github_escape(text, false)
+}
+
+/// A workflow command's property value (file, title): as [`github_data`], and `:` and `,`
+/// too (`%3A`, `%2C`), which would otherwise end the value.
+pub fn github_property(text: &str) -> String {
+    github_escape(text, true)
+}
+
+fn github_escape(text: &str, property: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c if is_terminal_control(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
     out
 }
 
 /// A load failure, shown like a diagnostic with the code `load` (or, for a key given twice in
 /// a JSON stack, `invalid-type`, with its path and line).
 pub fn load_error(e: &LoadError, style: Style) -> String {
+    load_error_in(e, style, &[])
+}
+
+/// [`load_error`], noted with the environments it happened in (see [`diagnostic_in`]).
+pub fn load_error_in(e: &LoadError, style: Style, envs: &[String]) -> String {
     let d = load_diagnostic(e);
-    if style.format == MessageFormat::Json || d.code != core::LOAD.code {
-        return diagnostic(&d, style);
+    if style.format != MessageFormat::Human || d.code != core::LOAD.code {
+        return diagnostic_in(&d, style, envs);
     }
     // The message, then its stack frames each on a line of its own: every part escaped, so
     // that only these line breaks remain.
@@ -159,12 +282,21 @@ pub fn load_error(e: &LoadError, style: Style) -> String {
     for f in frames {
         let _ = write!(out, "\n    {}", escape_controls(f, false));
     }
-    format!(
+    let mut text = format!(
         "{}{} {}\n",
         paint(style.color, "1;31", "error[load]"),
         paint(style.color, "1", ":"),
         out
-    )
+    );
+    if let Some(note) = env_note(envs) {
+        let _ = writeln!(
+            text,
+            "  {} {}",
+            paint(style.color, "1;34", "= note:"),
+            escape_controls(&note, false)
+        );
+    }
+    text
 }
 
 /// A load failure as a diagnostic (for JSON output), with the line and JSON path when the
@@ -203,6 +335,7 @@ pub fn load_diagnostic(e: &LoadError) -> Diagnostic {
             // An error inside an import names that file.
             d.file.clone_from(&loc.file);
             d.line = Some(loc.line);
+            d.column = Some(loc.column);
         }
         (LoadError::NotUtf8 { line, .. }, None) => d.line = Some(*line),
         (LoadError::NotData { json_path, .. }, None) if json_path != "(top level)" => {
@@ -236,5 +369,15 @@ mod tests {
             serde_json::from_str::<String>(&json).unwrap(),
             "a\u{9b}b\u{1b}"
         );
+    }
+
+    #[test]
+    fn github_escapes_as_the_runner_unescapes() {
+        assert_eq!(github_data("100% a,b: c\r\nd"), "100%25 a,b: c%0D%0Ad");
+        assert_eq!(
+            github_property("100% a,b: c\r\nd"),
+            "100%25 a%2Cb%3A c%0D%0Ad"
+        );
+        assert_eq!(github_data("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
     }
 }

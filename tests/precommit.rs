@@ -1,7 +1,7 @@
 //! The pre-commit hooks this repository ships in `.pre-commit-hooks.yaml`, run for real:
 //! `pre-commit` from PyPI installs them from a git repository holding this crate (it runs
 //! `cargo install`, as it would for a user) and runs them on a temporary git repository with three
-//! stacks and two environments.
+//! stacks and two environments. The `-system` hooks run with a locally built gen-tf on PATH.
 //!
 //! pre-commit must be installed (`.ci/run` installs it). Outside CI a missing pre-commit is
 //! installed with pip; in CI it is a failure, never a skip.
@@ -333,5 +333,86 @@ fn installed_hook_blocks_a_stale_commit() {
         "{out}"
     );
     assert_ne!(env.git(&dir, &["rev-parse", "HEAD"]), head);
+    hand_written_survives(&dir);
+}
+
+/// A directory holding only a link to the gen-tf this test suite built, to put on PATH as an
+/// installed gen-tf would be.
+fn installed_gen_tf(into: &Path) -> PathBuf {
+    let bin = into.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("gen-tf"), bin.join("gen-tf")).unwrap();
+    bin
+}
+
+/// The `language: system` hooks: nothing is compiled; without gen-tf on PATH they fail and say
+/// so, with it they behave as the `language: rust` ones.
+#[test]
+fn system_hooks_run_the_installed_gen_tf() {
+    let pre_commit = pre_commit_program();
+    let env = Env::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let (hooks, _) = hooks_repo(&env, tmp.path());
+    let dir = work_repo(&env, tmp.path());
+    let hooks = hooks.to_str().unwrap();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path_without = std::env::split_paths(&path)
+        .filter(|p| !p.join("gen-tf").exists())
+        .collect::<Vec<_>>();
+    let bin = installed_gen_tf(tmp.path());
+    let path_with = std::env::join_paths(std::iter::once(bin).chain(path_without.clone())).unwrap();
+    let path_without = std::env::join_paths(path_without).unwrap();
+    let try_repo = |hook: &str, path: &std::ffi::OsStr| {
+        env.command(pre_commit, &dir)
+            .env("PATH", path)
+            .args(["try-repo", hooks, hook, "--all-files", "--verbose"])
+            .output()
+            .unwrap()
+    };
+
+    let o = try_repo("gen-tf-check-system", &path_without);
+    assert_eq!(o.status.code(), Some(1), "no gen-tf on PATH:\n{}", text(&o));
+    assert!(
+        text(&o).contains("Executable `gen-tf` not found"),
+        "{}",
+        text(&o)
+    );
+
+    let o = try_repo("gen-tf-check-system", &path_with);
+    assert!(o.status.success(), "in sync:\n{}", text(&o));
+    assert!(text(&o).contains("gen-tf check"), "{}", text(&o));
+    // pre-commit made no Rust environment: it compiled nothing.
+    let made_rust_env = walkdir::WalkDir::new(env.home.join("pre-commit"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with("rustenv"));
+    assert!(!made_rust_env, "a system hook must not build gen-tf");
+
+    write(
+        &dir,
+        "lib/sizes.libsonnet",
+        "{ small: { cpu: 256, memory: 1024 } }\n",
+    );
+    env.git(&dir, &["add", "-A"]);
+    let o = try_repo("gen-tf-check-system", &path_with);
+    assert_eq!(o.status.code(), Some(1), "stale:\n{}", text(&o));
+    assert!(
+        text(&o).contains("+  memory                   = \"1024\""),
+        "a diff:\n{}",
+        text(&o)
+    );
+
+    let o = try_repo("gen-tf-build-system", &path_with);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "build changed files:\n{}",
+        text(&o)
+    );
+    env.git(&dir, &["add", "-A"]);
+    let o = try_repo("gen-tf-build-system", &path_with);
+    assert!(o.status.success(), "nothing left to change:\n{}", text(&o));
+    let o = try_repo("gen-tf-check-system", &path_with);
+    assert!(o.status.success(), "in sync again:\n{}", text(&o));
     hand_written_survives(&dir);
 }

@@ -294,6 +294,9 @@ pub enum MessageFormatArg {
     Human,
     /// One JSON object per line, for CI annotations.
     Json,
+    /// GitHub Actions workflow commands (`::error file=F,line=L,col=C,title=CODE::message`),
+    /// which become annotations on the pull request.
+    Github,
 }
 
 impl From<MessageFormatArg> for MessageFormat {
@@ -301,6 +304,7 @@ impl From<MessageFormatArg> for MessageFormat {
         match f {
             MessageFormatArg::Human => Self::Human,
             MessageFormatArg::Json => Self::Json,
+            MessageFormatArg::Github => Self::Github,
         }
     }
 }

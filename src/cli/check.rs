@@ -9,7 +9,7 @@ use super::error::CliError;
 use super::lock::{self, Mode};
 use super::plan::Plan;
 use super::say;
-use crate::report::Style;
+use crate::report::{self, MessageFormat, Style};
 use crate::write::{self, State};
 
 /// Files that differ from the build, with a unified diff of all of them.
@@ -97,6 +97,15 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
     ));
     for (f, why) in &drift.files {
         say(&format!("  {why}: {f}\n"));
+    }
+    if style.format == MessageFormat::Github {
+        for (f, why) in &drift.files {
+            super::eprint(&report::github_file_error(
+                f,
+                "out-of-date",
+                &format!("{f} is {why}: run `gen-tf build` and commit the result"),
+            ));
+        }
     }
     Err(CliError::Drift {
         count: drift.files.len(),

@@ -1,7 +1,7 @@
 //! The plan's stacks compiled (or only checked) through [`batch`], with every diagnostic printed
 //! once, in a fixed order, and the files that the successful units produce.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::eprint;
@@ -9,8 +9,9 @@ use super::error::CliError;
 use super::plan::Plan;
 use crate::batch::{self, Unit};
 use crate::diag::{core, Diagnostic};
+use crate::load::LoadError;
 use crate::pipeline::{Checked, Compiled, Failure};
-use crate::report::{self, MessageFormat, Style};
+use crate::report::{self, Style};
 use crate::write;
 
 /// Every stack compiled for every target.
@@ -20,12 +21,23 @@ pub struct Units {
     pub from_cache: usize,
 }
 
-/// Prints diagnostics once each (the same finding in every environment is one finding), with
-/// the environment noted when there is more than one.
+/// One finding, before it is printed.
+enum Finding {
+    Diagnostic(Diagnostic),
+    Load(LoadError),
+}
+
+/// Prints diagnostics once each: a finding identical in several environments (same code,
+/// file, place, message and help) is one finding, printed once with the environments it is in
+/// (`= note: in environments dev, stg, prd`) when more than one environment is built. Findings
+/// keep the order in which they were first seen.
 struct Reporter {
     style: Style,
     multi_env: bool,
-    printed: BTreeSet<String>,
+    /// Each finding and its environments, in order.
+    findings: Vec<(Finding, Vec<String>)>,
+    /// The key that makes two findings the same (all their fields) -> index in `findings`.
+    seen: HashMap<String, usize>,
     /// Some stack has errors, or warnings under `--deny-warnings`.
     failed: bool,
     /// Some stack file could not be read at all.
@@ -37,21 +49,30 @@ impl Reporter {
         Self {
             style,
             multi_env: plan.targets.len() > 1,
-            printed: BTreeSet::new(),
+            findings: Vec::new(),
+            seen: HashMap::new(),
             failed: false,
             unreadable: false,
         }
     }
 
-    fn print(&mut self, text: String, env: Option<&str>) {
-        let text = match env {
-            Some(env) if self.multi_env && self.style.format == MessageFormat::Human => {
-                format!("{text}  = note: in environment `{env}`\n")
-            }
-            _ => text,
+    /// Records a finding of `env`, to be printed by [`Reporter::finish`].
+    fn add(&mut self, finding: Finding, env: Option<&str>) {
+        // Every field, unclipped: findings that differ anywhere stay apart.
+        let key = match &finding {
+            Finding::Diagnostic(d) => serde_json::to_string(d).unwrap_or_default(),
+            Finding::Load(e) => format!("load {e:?}"),
         };
-        if self.printed.insert(text.clone()) {
-            eprint(&text);
+        let env = env.filter(|_| self.multi_env).map(str::to_owned);
+        match self.seen.get(&key) {
+            Some(&i) => {
+                let envs = &mut self.findings[i].1;
+                envs.extend(env.filter(|e| !envs.contains(e)));
+            }
+            None => {
+                self.seen.insert(key, self.findings.len());
+                self.findings.push((finding, env.into_iter().collect()));
+            }
         }
     }
 
@@ -67,20 +88,20 @@ impl Reporter {
         match result {
             Ok(value) => {
                 for w in warnings(&value) {
-                    self.print(report::diagnostic(w, self.style), env);
+                    self.add(Finding::Diagnostic(w.clone()), env);
                 }
                 self.failed |= deny_warnings && !warnings(&value).is_empty();
                 Some(value)
             }
             Err(Failure::Load(e)) => {
-                self.print(report::load_error(&e, self.style), env);
                 self.unreadable |= report::load_is_io(&e);
+                self.add(Finding::Load(e), env);
                 self.failed = true;
                 None
             }
             Err(Failure::Diagnostics(ds)) => {
-                for d in &ds {
-                    self.print(report::diagnostic(d, self.style), env);
+                for d in ds {
+                    self.add(Finding::Diagnostic(d), env);
                 }
                 self.failed = true;
                 None
@@ -88,8 +109,14 @@ impl Reporter {
         }
     }
 
-    /// `value` when no stack failed.
+    /// Prints every finding, then gives `value` when no stack failed.
     fn finish<T>(self, value: T) -> Result<T, CliError> {
+        for (finding, envs) in &self.findings {
+            eprint(&match finding {
+                Finding::Diagnostic(d) => report::diagnostic_in(d, self.style, envs),
+                Finding::Load(e) => report::load_error_in(e, self.style, envs),
+            });
+        }
         match (self.unreadable, self.failed) {
             (true, _) => Err(CliError::Unreadable),
             (false, true) => Err(CliError::Diagnostics),
@@ -119,7 +146,7 @@ pub fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, 
         }
     }
     for (i, d) in batch::duplicate_stacks(&units) {
-        reporter.print(report::diagnostic(&d, style), plan.env(units[i].target));
+        reporter.add(Finding::Diagnostic(d), plan.env(units[i].target));
         reporter.failed = true;
     }
     reporter.finish(Units { units, from_cache })

@@ -22,6 +22,11 @@ pub fn line_of(source: &str, json_path: &str) -> Option<usize> {
     offset_of(source, json_path).map(|at| line_number(source.as_bytes(), at))
 }
 
+/// Like [`line_of`], with the 1-based column (in characters) of the key: `(line, column)`.
+pub fn line_col_of(source: &str, json_path: &str) -> Option<(usize, usize)> {
+    offset_of(source, json_path).map(|at| super::data::line_col(source, at))
+}
+
 /// Like [`line_of`], as a byte offset, for callers that also want the column.
 pub(crate) fn offset_of(source: &str, json_path: &str) -> Option<usize> {
     let steps = parse_path(json_path)?;

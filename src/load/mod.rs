@@ -20,7 +20,7 @@ use std::thread;
 
 pub use error::{LoadError, Location};
 pub use file::{open_regular, read_head, read_regular, strip_bom, FileError};
-pub use line::line_of;
+pub use line::{line_col_of, line_of};
 pub use sandbox::Evaluator;
 
 /// The embedded `gen-tf.libsonnet`, importable from any stack without a path.
