@@ -20,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::OnceLock;
 
+use indexmap::IndexMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
@@ -191,16 +193,31 @@ pub fn known_type(kind: &str, ty: &str) -> bool {
 // ------------------------------------------------------------------------------------------
 // The embedded schema
 
+/// Names to what the schema says of them, hashed because the checker looks up every argument
+/// and reference of every module in them, and in name order because missing arguments are
+/// reported in that order.
+type Names<V> = IndexMap<String, V, FxBuildHasher>;
+
+/// Reads a JSON object into [`Names`], sorted by name.
+fn sorted<'de, D, V>(de: D) -> Result<Names<V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    let map = BTreeMap::<String, V>::deserialize(de)?;
+    Ok(map.into_iter().collect())
+}
+
 /// Argument, block and attribute names of one resource, data source or nested block.
 #[derive(Debug, Default, Deserialize)]
 struct Schema {
-    #[serde(default)]
-    arguments: BTreeMap<String, Argument>,
-    #[serde(default)]
-    blocks: BTreeMap<String, NestedBlock>,
+    #[serde(default, deserialize_with = "sorted")]
+    arguments: Names<Argument>,
+    #[serde(default, deserialize_with = "sorted")]
+    blocks: Names<NestedBlock>,
     /// Exported, read-only attributes; only references need them, so only names are kept.
-    #[serde(default)]
-    attributes: BTreeMap<String, IgnoredAny>,
+    #[serde(default, deserialize_with = "sorted")]
+    attributes: Names<IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,8 +238,10 @@ struct NestedBlock {
 #[derive(Debug, Deserialize)]
 struct Subset {
     provider_version: String,
-    resources: BTreeMap<String, Schema>,
-    data: BTreeMap<String, Schema>,
+    #[serde(deserialize_with = "sorted")]
+    resources: Names<Schema>,
+    #[serde(deserialize_with = "sorted")]
+    data: Names<Schema>,
 }
 
 struct Tables {
@@ -429,8 +448,9 @@ impl<'a> Checker<'a> {
     /// Checks `body` against `schema` (when known) and every reference in it. `top` is true for
     /// the body of a `resource`/`data` block itself, where meta-arguments are allowed.
     fn body(&mut self, schema: Option<&Schema>, body: &Body, prefix: &str, top: bool) {
-        let mut args_seen: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut blocks_seen: BTreeMap<&str, usize> = BTreeMap::new();
+        // Hashed: every argument of every body goes through them, and they are only looked up.
+        let mut args_seen: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut blocks_seen: FxHashMap<&str, usize> = FxHashMap::default();
         // Blocks that a `dynamic` block may produce, or that were written as arguments (already
         // reported): a missing-block report for them would be noise.
         let mut excused: BTreeSet<&str> = BTreeSet::new();
@@ -539,8 +559,8 @@ impl<'a> Checker<'a> {
         &mut self,
         schema: &Schema,
         prefix: &str,
-        args_seen: &BTreeMap<&str, usize>,
-        blocks_seen: &BTreeMap<&str, usize>,
+        args_seen: &FxHashMap<&str, usize>,
+        blocks_seen: &FxHashMap<&str, usize>,
         excused: &BTreeSet<&str>,
     ) {
         for (name, arg) in &schema.arguments {
