@@ -20,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::OnceLock;
 
+use indexmap::IndexMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
@@ -191,16 +193,31 @@ pub fn known_type(kind: &str, ty: &str) -> bool {
 // ------------------------------------------------------------------------------------------
 // The embedded schema
 
+/// Names to what the schema says of them, hashed because the checker looks up every argument
+/// and reference of every module in them, and in name order because missing arguments are
+/// reported in that order.
+type Names<V> = IndexMap<String, V, FxBuildHasher>;
+
+/// Reads a JSON object into [`Names`], sorted by name.
+fn sorted<'de, D, V>(de: D) -> Result<Names<V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    let map = BTreeMap::<String, V>::deserialize(de)?;
+    Ok(map.into_iter().collect())
+}
+
 /// Argument, block and attribute names of one resource, data source or nested block.
 #[derive(Debug, Default, Deserialize)]
 struct Schema {
-    #[serde(default)]
-    arguments: BTreeMap<String, Argument>,
-    #[serde(default)]
-    blocks: BTreeMap<String, NestedBlock>,
+    #[serde(default, deserialize_with = "sorted")]
+    arguments: Names<Argument>,
+    #[serde(default, deserialize_with = "sorted")]
+    blocks: Names<NestedBlock>,
     /// Exported, read-only attributes; only references need them, so only names are kept.
-    #[serde(default)]
-    attributes: BTreeMap<String, IgnoredAny>,
+    #[serde(default, deserialize_with = "sorted")]
+    attributes: Names<IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,8 +238,10 @@ struct NestedBlock {
 #[derive(Debug, Deserialize)]
 struct Subset {
     provider_version: String,
-    resources: BTreeMap<String, Schema>,
-    data: BTreeMap<String, Schema>,
+    #[serde(deserialize_with = "sorted")]
+    resources: Names<Schema>,
+    #[serde(deserialize_with = "sorted")]
+    data: Names<Schema>,
 }
 
 struct Tables {
@@ -283,19 +302,20 @@ fn schema_of<'s>(subset: &'s Subset, kind: &str, ty: &str) -> Option<&'s Schema>
 // ------------------------------------------------------------------------------------------
 // Declared blocks, for references
 
-/// `(kind, type)` -> names of the `resource`/`data` blocks declared in the module.
-struct Declared(BTreeMap<(String, String), BTreeSet<String>>);
+/// `(kind, type)` -> names of the `resource`/`data` blocks declared in the module, borrowed
+/// from the module, so that looking one up allocates nothing.
+struct Declared<'b>(BTreeMap<&'b str, BTreeMap<&'b str, BTreeSet<&'b str>>>);
 
-impl Declared {
-    fn collect<'b>(bodies: impl IntoIterator<Item = &'b Body>) -> Self {
-        let mut map: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+impl<'b> Declared<'b> {
+    fn collect(bodies: impl IntoIterator<Item = &'b Body>) -> Self {
+        let mut map: BTreeMap<&'b str, BTreeMap<&'b str, BTreeSet<&'b str>>> = BTreeMap::new();
         for body in bodies {
             for item in &body.items {
                 if let Item::Block(b) = item {
                     let kind = b.ident.as_str();
                     if let ("resource" | "data", [ty, name]) = (kind, b.labels.as_slice()) {
-                        let key = (kind.to_owned(), ty.clone());
-                        map.entry(key).or_default().insert(name.clone());
+                        let types = map.entry(kind).or_default();
+                        types.entry(ty.as_str()).or_default().insert(name.as_str());
                     }
                 }
             }
@@ -303,8 +323,8 @@ impl Declared {
         Declared(map)
     }
 
-    fn names(&self, kind: &str, ty: &str) -> Option<&BTreeSet<String>> {
-        self.0.get(&(kind.to_owned(), ty.to_owned()))
+    fn names(&self, kind: &str, ty: &str) -> Option<&BTreeSet<&'b str>> {
+        self.0.get(kind)?.get(ty)
     }
 }
 
@@ -313,7 +333,7 @@ impl Declared {
 
 struct Checker<'a> {
     file: &'a str,
-    declared: &'a Declared,
+    declared: &'a Declared<'a>,
     subset: &'static Subset,
     /// Whether to hold literals to the provider's validations (once per module, not per subset).
     validate: bool,
@@ -332,8 +352,27 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
+/// A path as `join(prefix, key)` would spell it, built only when a problem names it: almost
+/// every argument is fine, and its path would be thrown away.
+#[derive(Clone, Copy)]
+struct At<'p> {
+    prefix: &'p str,
+    key: &'p str,
+}
+
+impl At<'_> {
+    fn path(self) -> String {
+        join(self.prefix, self.key)
+    }
+}
+
 impl<'a> Checker<'a> {
-    fn new(file: &'a str, declared: &'a Declared, subset: &'static Subset, validate: bool) -> Self {
+    fn new(
+        file: &'a str,
+        declared: &'a Declared<'a>,
+        subset: &'static Subset,
+        validate: bool,
+    ) -> Self {
         Checker {
             file,
             declared,
@@ -361,7 +400,11 @@ impl<'a> Checker<'a> {
                 Item::Comment(_) => {}
                 Item::Attribute(a) => {
                     self.block.clear();
-                    self.expr(&a.expr, a.key.as_str());
+                    let at = At {
+                        prefix: "",
+                        key: a.key.as_str(),
+                    };
+                    self.expr(&a.expr, at);
                 }
                 Item::Block(b) => {
                     let mut name = vec![b.ident.as_str()];
@@ -405,8 +448,9 @@ impl<'a> Checker<'a> {
     /// Checks `body` against `schema` (when known) and every reference in it. `top` is true for
     /// the body of a `resource`/`data` block itself, where meta-arguments are allowed.
     fn body(&mut self, schema: Option<&Schema>, body: &Body, prefix: &str, top: bool) {
-        let mut args_seen: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut blocks_seen: BTreeMap<&str, usize> = BTreeMap::new();
+        // Hashed: every argument of every body goes through them, and they are only looked up.
+        let mut args_seen: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut blocks_seen: FxHashMap<&str, usize> = FxHashMap::default();
         // Blocks that a `dynamic` block may produce, or that were written as arguments (already
         // reported): a missing-block report for them would be noise.
         let mut excused: BTreeSet<&str> = BTreeSet::new();
@@ -415,24 +459,24 @@ impl<'a> Checker<'a> {
                 Item::Comment(_) => {}
                 Item::Attribute(a) => {
                     let key = a.key.as_str();
-                    let path = join(prefix, key);
+                    let at = At { prefix, key };
                     if let Some(schema) = schema {
                         if !(top && META_ARGUMENTS.contains(&key)) {
                             let seen = args_seen.entry(key).or_default();
                             *seen += 1;
                             if *seen == 2 {
                                 self.problem(
-                                    &path,
+                                    &at.path(),
                                     format!("argument \"{key}\" is set more than once"),
                                 );
                             }
-                            self.attribute(schema, key, &a.expr, &path, top);
+                            self.attribute(schema, key, &a.expr, at, top);
                             if schema.blocks.contains_key(key) {
                                 excused.insert(key);
                             }
                         }
                     }
-                    self.expr(&a.expr, &path);
+                    self.expr(&a.expr, at);
                 }
                 Item::Block(b) => {
                     let key = b.ident.as_str();
@@ -471,7 +515,7 @@ impl<'a> Checker<'a> {
                                 ),
                             );
                         } else {
-                            let hint = did_you_mean(key, schema.blocks.keys());
+                            let hint = did_you_mean(key, schema.blocks.keys().map(String::as_str));
                             self.problem(&path, format!("unsupported block \"{key}\"{hint}"));
                         }
                         self.body(None, &b.body, &path, false);
@@ -515,8 +559,8 @@ impl<'a> Checker<'a> {
         &mut self,
         schema: &Schema,
         prefix: &str,
-        args_seen: &BTreeMap<&str, usize>,
-        blocks_seen: &BTreeMap<&str, usize>,
+        args_seen: &FxHashMap<&str, usize>,
+        blocks_seen: &FxHashMap<&str, usize>,
         excused: &BTreeSet<&str>,
     ) {
         for (name, arg) in &schema.arguments {
@@ -547,22 +591,29 @@ impl<'a> Checker<'a> {
 
     /// Judges one `name = expr` line. Computed attributes get their own message because the
     /// name is right and only setting it is wrong, so "did you mean" would not help.
-    fn attribute(&mut self, schema: &Schema, key: &str, expr: &Expr, path: &str, top: bool) {
+    fn attribute(&mut self, schema: &Schema, key: &str, expr: &Expr, at: At<'_>, top: bool) {
         if let Some(arg) = schema.arguments.get(key) {
             if let Some(got) = shape_mismatch(&arg.ty, expr) {
                 let ty = &arg.ty;
-                self.problem(path, format!("\"{key}\" expects {ty}, got {got}"));
+                self.problem(&at.path(), format!("\"{key}\" expects {ty}, got {got}"));
             }
         } else if schema.blocks.contains_key(key) {
             let message = format!("\"{key}\" is a block; write {key} {{ ... }}, not {key} = ...");
-            self.problem(path, message);
+            self.problem(&at.path(), message);
         } else if top && schema.attributes.contains_key(key) {
             let message =
                 format!("\"{key}\" is an attribute that the provider computes; it cannot be set");
-            self.problem(path, message);
+            self.problem(&at.path(), message);
         } else {
-            let hint = did_you_mean(key, schema.arguments.keys().chain(schema.blocks.keys()));
-            self.problem(path, format!("unsupported argument \"{key}\"{hint}"));
+            let hint = did_you_mean(
+                key,
+                schema
+                    .arguments
+                    .keys()
+                    .chain(schema.blocks.keys())
+                    .map(String::as_str),
+            );
+            self.problem(&at.path(), format!("unsupported argument \"{key}\"{hint}"));
         }
     }
 
@@ -570,7 +621,7 @@ impl<'a> Checker<'a> {
     fn dynamic(&mut self, schema: &Schema, name: &str, body: &Body, path: &str) {
         let nested = schema.blocks.get(name);
         if nested.is_none() {
-            let hint = did_you_mean(name, schema.blocks.keys());
+            let hint = did_you_mean(name, schema.blocks.keys().map(String::as_str));
             self.problem(
                 path,
                 format!("dynamic \"{name}\" is not a block of this type{hint}"),
@@ -579,7 +630,13 @@ impl<'a> Checker<'a> {
         for item in &body.items {
             match item {
                 Item::Comment(_) => {}
-                Item::Attribute(a) => self.expr(&a.expr, &join(path, a.key.as_str())),
+                Item::Attribute(a) => {
+                    let at = At {
+                        prefix: path,
+                        key: a.key.as_str(),
+                    };
+                    self.expr(&a.expr, at);
+                }
                 Item::Block(b) if b.ident.as_str() == "content" => {
                     self.body(nested.map(|n| &n.schema), &b.body, path, false);
                 }
@@ -590,39 +647,39 @@ impl<'a> Checker<'a> {
 
     /// Walks an expression for `aws_TYPE.NAME.ATTR` and `data.aws_TYPE.NAME.ATTR` references,
     /// template interpolations included.
-    fn expr(&mut self, expr: &Expr, path: &str) {
+    fn expr(&mut self, expr: &Expr, at: At<'_>) {
         match expr {
-            Expr::Traversal(root, steps) => self.traversal(root, steps, path),
+            Expr::Traversal(root, steps) => self.traversal(root, steps, at),
             Expr::Template(parts) => {
                 for part in parts {
                     if let Part::Interp(e) = part {
-                        self.expr(e, path);
+                        self.expr(e, at);
                     }
                 }
             }
             Expr::Array(items) | Expr::Call(_, items) => {
-                items.iter().for_each(|e| self.expr(e, path));
+                items.iter().for_each(|e| self.expr(e, at));
             }
-            Expr::Object(entries) => entries.iter().for_each(|(_, e)| self.expr(e, path)),
-            Expr::Unary(_, e) | Expr::Paren(e) => self.expr(e, path),
+            Expr::Object(entries) => entries.iter().for_each(|(_, e)| self.expr(e, at)),
+            Expr::Unary(_, e) | Expr::Paren(e) => self.expr(e, at),
             Expr::Binary(lhs, _, rhs) => {
-                self.expr(lhs, path);
-                self.expr(rhs, path);
+                self.expr(lhs, at);
+                self.expr(rhs, at);
             }
             Expr::Conditional(c, t, f) => {
-                self.expr(c, path);
-                self.expr(t, path);
-                self.expr(f, path);
+                self.expr(c, at);
+                self.expr(t, at);
+                self.expr(f, at);
             }
             Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::Str(_) | Expr::Ident(_) => {}
         }
     }
 
-    fn traversal(&mut self, root: &Expr, steps: &[Step], path: &str) {
-        self.expr(root, path);
+    fn traversal(&mut self, root: &Expr, steps: &[Step], at: At<'_>) {
+        self.expr(root, at);
         for step in steps {
             if let Step::Index(e) = step {
-                self.expr(e, path);
+                self.expr(e, at);
             }
         }
         let Expr::Ident(root) = root else {
@@ -643,7 +700,9 @@ impl<'a> Checker<'a> {
         };
         let declared = self.declared.names(kind, ty);
         if !declared.is_some_and(|names| names.contains(name)) {
-            let hint = declared.map_or(String::new(), |names| did_you_mean(name, names.iter()));
+            let hint = declared.map_or(String::new(), |names| {
+                did_you_mean(name, names.iter().copied())
+            });
             let what = if kind == "data" {
                 "data source"
             } else {
@@ -652,16 +711,16 @@ impl<'a> Checker<'a> {
             let message = format!(
                 "{prefix}{ty}.{name} refers to a {what} that is not declared in this module{hint}"
             );
-            self.problem(path, message);
+            self.problem(&at.path(), message);
             return;
         }
         // Skip one `[0]` or `["key"]`: the instance of a `count`/`for_each` block.
-        let at = match rest.get(1) {
+        let attr_at = match rest.get(1) {
             Some(Step::Attr(_)) | None => 1,
             Some(Step::Index(_)) => 2,
         };
         let schema = schema_of(self.subset, kind, ty);
-        let (Some(attr), Some(schema)) = (attr_name(rest.get(at)), schema) else {
+        let (Some(attr), Some(schema)) = (attr_name(rest.get(attr_at)), schema) else {
             return;
         };
         let known = schema.arguments.contains_key(attr)
@@ -669,10 +728,13 @@ impl<'a> Checker<'a> {
             || schema.attributes.contains_key(attr);
         if !known {
             let names = schema.arguments.keys().chain(schema.blocks.keys());
-            let hint = did_you_mean(attr, names.chain(schema.attributes.keys()));
+            let hint = did_you_mean(
+                attr,
+                names.chain(schema.attributes.keys()).map(String::as_str),
+            );
             let message =
                 format!("{prefix}{ty}.{name}.{attr}: {ty} has no attribute \"{attr}\"{hint}");
-            self.problem(path, message);
+            self.problem(&at.path(), message);
         }
     }
 }
@@ -722,12 +784,12 @@ fn shape_mismatch(ty: &str, expr: &Expr) -> Option<&'static str> {
 }
 
 /// `; did you mean "x"?` for the nearest candidate, if one is near enough to be a typo.
-fn did_you_mean<'c>(name: &str, candidates: impl Iterator<Item = &'c String>) -> String {
+fn did_you_mean<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> String {
     let limit = name.chars().count().max(3) / 3;
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = levenshtein(name, c);
-        if d <= limit && best.is_none_or(|(bd, bc)| (d, c.as_str()) < (bd, bc)) {
+        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));
         }
     }

@@ -9,7 +9,7 @@
 //! spans lines; a call whose only multi-line argument is the last one hugs it (`jsonencode([`
 //! ... `])`); a blank line separates blocks from each other and from attributes.
 
-use super::{comment_lines, escape_markers, template_pieces, template_text, Piece};
+use super::{comment_lines, template_pieces, template_text, Piece};
 use crate::ir::{self, BinaryOp, Expr, Item, Part, Step, UnaryOp};
 
 pub use super::HEADER;
@@ -23,12 +23,16 @@ pub fn print_body(body: &ir::Body) -> String {
 
 /// A whole `.tf` file: [`HEADER`], a blank line, then the body.
 pub fn print_file(body: &ir::Body) -> String {
-    let text = print_body(body);
-    if text.is_empty() {
-        format!("{HEADER}\n")
-    } else {
-        format!("{HEADER}\n\n{text}")
+    let mut lines = Vec::new();
+    push_body(&mut lines, body, false);
+    let mut out = String::with_capacity(HEADER.len() + 2 + text_size(&lines));
+    out.push_str(HEADER);
+    out.push('\n');
+    if !lines.is_empty() {
+        out.push('\n');
     }
+    layout_into(&mut out, lines);
+    out
 }
 
 /// An expression on one line, objects written `{ a = 1, b = 2 }`: the form Terraform JSON needs
@@ -52,17 +56,40 @@ struct Line {
 impl Line {
     fn text(&self) -> String {
         match &self.assign {
-            Some(a) => format!("{} {a}", self.lead),
+            Some(a) => {
+                let mut s = String::with_capacity(self.len());
+                s.push_str(&self.lead);
+                s.push(' ');
+                s.push_str(a);
+                s
+            }
             None => self.lead.clone(),
+        }
+    }
+
+    /// The length of [`Line::text`], without building it.
+    fn len(&self) -> usize {
+        self.lead.len() + self.assign.as_ref().map_or(0, |a| a.len() + 1)
+    }
+
+    /// Appends [`Line::text`] to `out`.
+    fn push_text(&self, out: &mut String) {
+        out.push_str(&self.lead);
+        if let Some(a) = &self.assign {
+            out.push(' ');
+            out.push_str(a);
         }
     }
 
     fn append(&mut self, other: Line) {
         match &mut self.assign {
-            Some(a) if other.net == 0 => a.push_str(&other.text()),
-            Some(a) => {
-                self.lead = format!("{} {a}{}", self.lead, other.text());
-                self.assign = None;
+            Some(a) if other.net == 0 => other.push_text(a),
+            Some(_) => {
+                if let Some(a) = self.assign.take() {
+                    self.lead.push(' ');
+                    self.lead.push_str(&a);
+                }
+                other.push_text(&mut self.lead);
             }
             None => match other.assign {
                 Some(a) => {
@@ -143,7 +170,12 @@ fn assignment(key: String, value: Lines) -> Lines {
     if value.len() == 1 && value[0].net == 0 {
         vec![Line {
             lead: key,
-            assign: Some(format!("= {}", value[0].text())),
+            assign: Some({
+                let mut a = String::with_capacity(2 + value[0].len());
+                a.push_str("= ");
+                value[0].push_text(&mut a);
+                a
+            }),
             net: 0,
         }]
     } else {
@@ -178,7 +210,7 @@ fn array(items: &[Expr], flat: bool) -> Lines {
     let items: Vec<Lines> = items.iter().map(|e| render(e, flat)).collect();
     let width: usize = items
         .iter()
-        .map(|l| l.iter().map(|line| line.text().len() + 2).sum::<usize>())
+        .map(|l| l.iter().map(|line| line.len() + 2).sum::<usize>())
         .sum();
     if items.is_empty() {
         punct("[]")
@@ -313,15 +345,34 @@ fn template(parts: &[Part], flat: bool) -> Lines {
 }
 
 fn quote(s: &str) -> String {
-    format!("\"{}\"", escape_literal(s))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    push_escaped(&mut out, s);
+    out.push('"');
+    out
 }
 
 /// Escapes plain text for a quoted HCL string: quotes, backslashes, control characters and the
-/// template markers `${` and `%{`, which become `$${` and `%%{`. With [`escape_markers`], which
+/// template markers `${` and `%{`, which become `$${` and `%%{`. With [`super::escape_markers`], which
 /// Terraform JSON uses alone, this is the only place that spells literal text.
 pub fn escape_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in escape_markers(s).chars() {
+    push_escaped(&mut out, s);
+    out
+}
+
+/// [`escape_literal`] appended to `out`, in one pass.
+fn push_escaped(out: &mut String, s: &str) {
+    let plain = |b: u8| b >= 0x20 && b != 0x7f && !matches!(b, b'"' | b'\\' | b'$' | b'%');
+    if s.bytes().all(plain) {
+        out.push_str(s);
+        return;
+    }
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if (c == '$' || c == '%') && chars.peek() == Some(&'{') {
+            out.push(c);
+        }
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -334,7 +385,6 @@ pub fn escape_literal(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A key as written before `=`: bare when HCL reads it back as the same literal key, else
@@ -493,6 +543,17 @@ fn push_comments(out: &mut Lines, comments: &mut Vec<&str>) {
 
 /// fmt's indentation and alignment pass (hclwrite `formatIndent` and `formatCells`).
 fn layout(lines: Lines) -> String {
+    let mut out = String::with_capacity(text_size(&lines));
+    layout_into(&mut out, lines);
+    out
+}
+
+/// A guess at the laid-out size of `lines`, so the text is allocated once.
+fn text_size(lines: &Lines) -> usize {
+    lines.iter().map(|l| l.len() + 8).sum()
+}
+
+fn layout_into(out: &mut String, lines: Lines) {
     let mut stack: Vec<i32> = Vec::new();
     let mut indents = Vec::with_capacity(lines.len());
     for line in &lines {
@@ -529,17 +590,25 @@ fn layout(lines: Lines) -> String {
         i = end + 1;
     }
 
-    let mut out = String::new();
     for (j, line) in lines.iter().enumerate() {
         if !line.lead.is_empty() || line.assign.is_some() {
-            out.push_str(&" ".repeat(2 * indents[j]));
+            spaces(out, 2 * indents[j]);
             out.push_str(&line.lead);
         }
         if let Some(a) = &line.assign {
-            out.push_str(&" ".repeat(pads[j]));
+            spaces(out, pads[j]);
             out.push_str(a);
         }
         out.push('\n');
     }
-    out
+}
+
+fn spaces(out: &mut String, n: usize) {
+    const BLANK: &str = "                                                                ";
+    let mut n = n;
+    while n > BLANK.len() {
+        out.push_str(BLANK);
+        n -= BLANK.len();
+    }
+    out.push_str(&BLANK[..n]);
 }

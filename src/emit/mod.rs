@@ -22,14 +22,16 @@ pub(crate) fn comment_lines(text: &str) -> Vec<String> {
     text.replace("\r\n", "\n")
         .split(['\n', '\r'])
         .map(|line| {
-            line.trim_end()
-                .chars()
-                .map(|c| match c {
-                    '\t' => c.to_string(),
-                    c if c.is_control() => c.escape_unicode().to_string(),
-                    c => c.to_string(),
-                })
-                .collect()
+            let line = line.trim_end();
+            let mut out = String::with_capacity(line.len());
+            for c in line.chars() {
+                if c != '\t' && c.is_control() {
+                    out.extend(c.escape_unicode());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
         })
         .collect()
 }

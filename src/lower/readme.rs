@@ -6,6 +6,8 @@
 //! their scaling policies and alarms, the VPC endpoints and the security-group edges. Everything
 //! comes from the resolved stack and the declared variables and outputs, in output order.
 
+use std::sync::OnceLock;
+
 use minijinja::{context, Environment};
 use serde::Serialize;
 
@@ -126,14 +128,10 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             },
         })
         .collect();
-    let mut env = Environment::new();
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
     // The template is ours and static; a failure here is a bug, reported in the README itself
     // rather than by a panic.
-    match env.render_str(
-        TEMPLATE,
-        context! {
+    match template().and_then(|t| {
+        t.render(context! {
             header => README_HEADER,
             stack => stack.name.as_str(),
             env => stack.env.as_deref(),
@@ -151,8 +149,9 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             public => public_services(stack),
             diagram => diagram(ctx),
             caller => caller_duties(ctx),
-        },
-    ) {
+        })
+        .map_err(|e| e.to_string())
+    }) {
         Ok(mut s) => {
             // minijinja drops the template's final newline; a text file ends with one.
             if !s.ends_with('\n') {
@@ -161,6 +160,24 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             s
         }
         Err(e) => format!("{README_HEADER}\n\nREADME template error: {e}\n"),
+    }
+}
+
+/// The README template, parsed once per process rather than once per stack. It keeps the name
+/// that `render_str` gives a template, so an error reads as it did.
+fn template() -> Result<minijinja::Template<'static, 'static>, String> {
+    static ENV: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
+    let env = ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.add_template("<string>", TEMPLATE)
+            .map_err(|e| e.to_string())?;
+        Ok(env)
+    });
+    match env {
+        Ok(env) => env.get_template("<string>").map_err(|e| e.to_string()),
+        Err(e) => Err(e.clone()),
     }
 }
 

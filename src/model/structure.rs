@@ -31,7 +31,9 @@ pub(crate) struct Findings {
 
 /// Walks `value` against the stack schema.
 pub(crate) fn check(value: &Value) -> Findings {
-    let root = schemars::schema_for!(super::Stack);
+    // Generated once per process: building it is a good part of the pass for a small stack.
+    static ROOT: std::sync::OnceLock<schemars::schema::RootSchema> = std::sync::OnceLock::new();
+    let root = ROOT.get_or_init(|| schemars::schema_for!(super::Stack));
     let mut w = Walker {
         defs: &root.definitions,
         path: Vec::new(),

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use regex_automata::meta::Regex;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::ir::{Body, Expr, Item, Part, UnaryOp};
@@ -448,11 +449,12 @@ enum Here<'b> {
     Dynamic,
 }
 
-struct Present<'b>(BTreeMap<&'b str, Here<'b>>);
+struct Present<'b>(FxHashMap<&'b str, Here<'b>>);
 
 impl<'b> Present<'b> {
     fn of(body: &'b Body) -> Self {
-        let mut map = BTreeMap::new();
+        // Hashed, and only looked up: one is built for every body of a validated resource.
+        let mut map = FxHashMap::default();
         for item in &body.items {
             match item {
                 Item::Attribute(a) => {
