@@ -139,32 +139,38 @@ fn aws_constraint<'b>(bodies: impl IntoIterator<Item = &'b Body>) -> Option<Stri
 }
 
 /// Whether a Terraform version constraint (`">= 5.100, < 7.0"`, `"~> 6.0"`) admits `version`
-/// (`5.100.0`). A clause gen-tf cannot read admits everything: the check then errs towards
+/// (`5.100.0`). A constraint gen-tf cannot read admits everything: the check then errs towards
 /// checking one schema more, never one less.
 pub fn admits(constraint: &str, version: &str) -> bool {
-    fn parse(s: &str) -> Option<([u64; 3], usize)> {
-        let parts: Vec<&str> = s.trim().split('.').collect();
-        let mut v = [0; 3];
-        if parts.len() > 3 {
-            return None;
-        }
-        for (slot, part) in v.iter_mut().zip(&parts) {
-            *slot = part.parse().ok()?;
-        }
-        Some((v, parts.len()))
+    constraint_admits(constraint, version).unwrap_or(true)
+}
+
+/// `major.minor.patch` and how many of its parts were written (`5.100` has two).
+fn parse_version(s: &str) -> Option<([u64; 3], usize)> {
+    let parts: Vec<&str> = s.trim().split('.').collect();
+    if parts.len() > 3 {
+        return None;
     }
-    let Some((v, _)) = parse(version) else {
-        return true;
-    };
-    constraint.split(',').map(str::trim).all(|clause| {
+    let mut v = [0; 3];
+    for (slot, part) in v.iter_mut().zip(&parts) {
+        *slot = part.parse().ok()?;
+    }
+    Some((v, parts.len()))
+}
+
+/// Whether a Terraform version constraint admits `version`, read the way Terraform reads it
+/// (`tests/terraform.rs` compares the two); an unreadable clause or version is an error.
+pub fn constraint_admits(constraint: &str, version: &str) -> Result<bool, String> {
+    let (v, _) = parse_version(version).ok_or_else(|| format!("not a version: {version:?}"))?;
+    let mut all = true;
+    for clause in constraint.split(',').map(str::trim) {
         let (op, rest) = ["~>", ">=", "<=", "!=", ">", "<", "="]
             .iter()
             .find_map(|op| Some((*op, clause.strip_prefix(op)?)))
             .unwrap_or(("=", clause));
-        let Some((bound, parts)) = parse(rest) else {
-            return true;
-        };
-        match op {
+        let (bound, parts) = parse_version(rest)
+            .ok_or_else(|| format!("{constraint:?}: {clause:?} is not a version constraint"))?;
+        all &= match op {
             ">=" => v >= bound,
             "<=" => v <= bound,
             ">" => v > bound,
@@ -181,8 +187,9 @@ pub fn admits(constraint: &str, version: &str) -> bool {
                 };
                 v >= bound && v < upper
             }
-        }
-    })
+        };
+    }
+    Ok(all)
 }
 
 /// Whether the embedded 6.25 subset describes `ty`; `kind` is `"resource"` or `"data"`.

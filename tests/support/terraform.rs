@@ -263,36 +263,11 @@ impl fmt::Display for Version {
     }
 }
 
-/// Whether a Terraform version constraint (`">= 5.100, < 7.0"`, `"~> 6.0"`) admits `v`.
+/// Whether a Terraform version constraint (`">= 5.100, < 7.0"`, `"~> 6.0"`) admits `v`: gen-tf's
+/// own reading, which `version_constraints_are_read_the_way_terraform_reads_them` holds to
+/// Terraform's.
 pub fn admits(constraint: &str, v: Version) -> Result<bool, String> {
-    let mut all = true;
-    for clause in constraint.split(',').map(str::trim) {
-        let (op, rest) = ["~>", ">=", "<=", "!=", ">", "<", "="]
-            .iter()
-            .find_map(|op| Some((*op, clause.strip_prefix(op)?)))
-            .unwrap_or(("=", clause));
-        let (bound, parts) = Version::parse_partial(rest)
-            .ok_or_else(|| format!("{constraint:?}: {clause:?} is not a version constraint"))?;
-        all &= match op {
-            ">=" => v >= bound,
-            "<=" => v <= bound,
-            ">" => v > bound,
-            "<" => v < bound,
-            "!=" => v != bound,
-            "=" => v == bound,
-            // `~> 6.0` allows 6.x from 6.0; `~> 6.0.1` allows 6.0.x from 6.0.1.
-            _ => {
-                let [a, b, _] = bound.0;
-                let upper = if parts == 3 {
-                    [a, b + 1, 0]
-                } else {
-                    [a + 1, 0, 0]
-                };
-                v >= bound && v < Version(upper)
-            }
-        };
-    }
-    Ok(all)
+    gen_tf::provider_schema::constraint_admits(constraint, &v.to_string())
 }
 
 // ------------------------------------------------------------------------------------------
