@@ -15,6 +15,9 @@ use crate::report::MessageFormat;
 #[command(
     name = "gen-tf",
     version,
+    // `-V` is `--ext-str` wherever it appears, as in the jsonnet CLI: `--version` has no short
+    // form, so `gen-tf -V ENV=prd check` can never print a version and exit 0.
+    disable_version_flag = true,
     about = "Compiles Jsonnet descriptions of ECS Fargate services into Terraform modules",
     long_about = "Compiles Jsonnet (or JSON, YAML, TOML) descriptions of ECS Fargate services into \
                   Terraform modules, after rejecting every AWS mistake that would otherwise only \
@@ -35,6 +38,12 @@ pub struct Cli {
     /// Color diagnostics: auto (when stderr is a terminal), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print the version.
+    #[arg(long, action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
+    /// Set an external string variable, as `jsonnet -V KEY=VALUE`, here or after the command.
+    #[arg(short = 'V', long = "ext-str", value_name = "KEY=VALUE", value_parser = parse_kv)]
+    pub ext_str: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,13 +87,37 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Internal: evaluate one Jsonnet stack from stdin with a capped address space (how gen-tf
-    /// runs its evaluator; see docs/security.md).
-    #[command(name = "__evaluate", hide = true)]
-    Evaluate {
-        /// The address space limit, in bytes.
-        memory_limit: u64,
-    },
+}
+
+impl Command {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Build(_) => "build",
+            Self::Check(_) => "check",
+            Self::Validate(_) => "validate",
+            Self::List(_) => "list",
+            Self::Init(_) => "init",
+            Self::Schema => "schema",
+            Self::Explain { .. } => "explain",
+            Self::Cost(_) => "cost",
+            Self::Rightsize(_) => "rightsize",
+            Self::Completions { .. } => "completions",
+        }
+    }
+
+    /// The stacks and variables the command reads, if it reads any.
+    pub fn stack_args_mut(&mut self) -> Option<&mut StackArgs> {
+        match self {
+            Self::Build(a) => Some(&mut a.input.stacks),
+            Self::Check(a) => Some(&mut a.input.stacks),
+            Self::Validate(a) => Some(&mut a.stacks),
+            Self::List(a) => Some(&mut a.input.stacks),
+            Self::Cost(a) => Some(&mut a.stacks),
+            Self::Rightsize(a) => Some(&mut a.stacks),
+            Self::Init(_) | Self::Schema | Self::Explain { .. } | Self::Completions { .. } => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -325,5 +358,12 @@ fn parse_kv(s: &str) -> Result<(String, String), KeyValueError> {
 pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "gen-tf", &mut buf);
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete 4.6 spells the hyphen of `gen-tf` two ways: `cmd="gen__tf__subcmd__build"`
+        // where it walks the words, `gen__subcmd__tf__subcmd__build)` in the case labels, so
+        // nothing after the first word completed. One spelling, the one the walk sets.
+        let text = String::from_utf8_lossy(&buf).replace("gen__subcmd__tf", "gen__tf");
+        buf = text.into_bytes();
+    }
     buf
 }

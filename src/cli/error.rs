@@ -50,6 +50,9 @@ pub enum CliError {
     EnvWithoutProject,
     #[error(transparent)]
     Project(#[from] ProjectError),
+    /// `-V` given to a command that reads no stacks.
+    #[error("-V/--ext-str sets a Jsonnet variable, and `gen-tf {command}` reads no stacks; for the version, run `gen-tf --version`")]
+    ExtStrUnused { command: &'static str },
     #[error("check compares with a directory; `-o -` is for build")]
     CheckToStdout,
     #[error("unknown rule code `{code}`.{} Known codes: {}", did_you_mean(suggestion.as_deref()), known.join(", "))]

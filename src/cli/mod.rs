@@ -32,13 +32,49 @@ use crate::report::Style;
 
 /// Runs a parsed command line and returns the process exit code: 0 ok, 1 diagnostics or drift,
 /// 2 usage or I/O failure.
-pub fn run(cli: Cli) -> ExitCode {
-    match dispatch(&cli) {
+pub fn run(mut cli: Cli) -> ExitCode {
+    match share_ext_str(&mut cli).and_then(|()| dispatch(&cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !e.is_reported() {
                 say(&format!("gen-tf: {e}\n"));
             }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Gives the command the `-V` values given before it, ahead of its own (a later `-V` of the
+/// same key wins, as in the jsonnet CLI).
+fn share_ext_str(cli: &mut Cli) -> Result<(), CliError> {
+    let mut vars = std::mem::take(&mut cli.ext_str);
+    match cli.command.stack_args_mut() {
+        Some(stacks) => {
+            vars.append(&mut stacks.ext_str);
+            stacks.ext_str = vars;
+        }
+        None if !vars.is_empty() => {
+            return Err(CliError::ExtStrUnused {
+                command: cli.command.name(),
+            });
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// Runs `gen-tf __evaluate LIMIT`, the evaluator's child process (see `load::sandbox`). It is
+/// not a clap subcommand, so that no help text or completion script offers it.
+pub fn run_evaluator(memory_limit: Option<&str>) -> ExitCode {
+    let Some(limit) = memory_limit.and_then(|s| s.parse::<u64>().ok()) else {
+        say("gen-tf: __evaluate needs the memory limit in bytes\n");
+        return ExitCode::from(2);
+    };
+    match crate::load::sandbox::serve(limit) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let e = CliError::Evaluator(e);
+            say(&format!("gen-tf: {e}\n"));
             ExitCode::from(e.exit_code())
         }
     }
@@ -67,9 +103,6 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Command::Explain { code } => commands::explain(code),
         Command::Completions { shell } => {
             print_stdout(&String::from_utf8_lossy(&args::completion_script(*shell)))
-        }
-        Command::Evaluate { memory_limit } => {
-            crate::load::sandbox::serve(*memory_limit).map_err(CliError::Evaluator)
         }
     }
 }

