@@ -216,6 +216,25 @@ fn github_command(d: &Diagnostic, envs: &[String]) -> String {
     )
 }
 
+/// `check`'s finding about one generated file as a JSON line shaped like a diagnostic's (`code`,
+/// `severity`, `file`, `path`, `message`, `help`), plus `state` (stale, missing, extra or
+/// leftover) and the file's unified `diff` (empty for a leftover temporary file).
+pub fn json_file_error(file: &str, state: &str, message: &str, help: &str, diff: &str) -> String {
+    let line = serde_json::json!({
+        "code": "out-of-date",
+        "severity": "error",
+        "file": file,
+        "path": "",
+        "message": message,
+        "help": help,
+        "state": state,
+        "diff": diff,
+    });
+    let mut s = json_safe(&line.to_string());
+    s.push('\n');
+    s
+}
+
 /// A GitHub Actions error annotation on a whole file, such as a generated file that `check`
 /// found out of date.
 pub fn github_file_error(file: &str, title: &str, message: &str) -> String {

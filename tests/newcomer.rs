@@ -245,3 +245,69 @@ fn every_completion_script_hides_the_internal_evaluator() {
         assert!(!body.contains("gen__subcmd__tf"), "{shell}");
     }
 }
+
+#[test]
+fn check_reports_every_finding_as_a_json_record() {
+    let dir = stale_tree();
+    write(
+        dir.path(),
+        "stacks/gone.jsonnet",
+        "{ name: 'gone', services: { w: { cpu: 256, memory: 512 } } }",
+    );
+    let out = gen_tf(dir.path())
+        .args(["build", "stacks", "-V", "ENV=prd", "-o", "modules"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Stale (edited), missing (deleted) and extra (its stack is gone).
+    let api = dir.path().join("modules/shop/api.tf");
+    fs::write(&api, fs::read_to_string(&api).unwrap() + "# edited\n").unwrap();
+    fs::remove_file(dir.path().join("modules/shop/outputs.tf")).unwrap();
+    fs::remove_file(dir.path().join("stacks/gone.jsonnet")).unwrap();
+    let out = gen_tf(dir.path())
+        .args(["check", "stacks", "-V", "ENV=prd", "-o", "modules"])
+        .args(["--message-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "the diff is in the records");
+    let stderr = text(&out.stderr);
+    let records: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut seen: Vec<(String, String)> = records
+        .iter()
+        .map(|r| {
+            assert_eq!(r["code"], "out-of-date");
+            assert_eq!(r["severity"], "error");
+            assert_eq!(r["help"], "run `gen-tf build` and commit the result");
+            let (file, state) = (r["file"].as_str().unwrap(), r["state"].as_str().unwrap());
+            assert_eq!(r["message"], format!("{file} is {state}"));
+            assert!(r["diff"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("--- {file}")));
+            (state.to_owned(), file.to_owned())
+        })
+        .collect();
+    seen.sort();
+    let gone: Vec<&(String, String)> = seen.iter().filter(|(s, _)| s == "extra").collect();
+    assert!(!gone.is_empty() && gone.iter().all(|(_, f)| f.starts_with("modules/gone/")));
+    let rest: Vec<&(String, String)> = seen.iter().filter(|(s, _)| s != "extra").collect();
+    assert_eq!(
+        rest,
+        [
+            &("missing".to_owned(), "modules/shop/outputs.tf".to_owned()),
+            &("stale".to_owned(), "modules/shop/api.tf".to_owned()),
+        ]
+    );
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| !l.starts_with('{'))
+            .collect::<Vec<_>>(),
+        [format!("gen-tf: {} file(s) out of date", seen.len())]
+    );
+}

@@ -12,25 +12,23 @@ use super::say;
 use crate::report::{self, MessageFormat, Style};
 use crate::write::{self, State};
 
-/// Files that differ from the build, with a unified diff of all of them.
+/// Files that differ from the build, each with its unified diff.
 #[derive(Default)]
 struct Drift {
-    /// `(path, "stale" | "missing" | "extra" | "leftover")`.
-    files: Vec<(String, &'static str)>,
-    diff: String,
+    /// `(path, "stale" | "missing" | "extra" | "leftover", diff)`.
+    files: Vec<(String, &'static str, String)>,
 }
 
 impl Drift {
     fn add(&mut self, path: &Path, old: &str, new: &str, why: &'static str) {
         let label = path.display().to_string();
         let d = similar::TextDiff::from_lines(old, new);
-        self.diff.push_str(
-            &d.unified_diff()
-                .context_radius(3)
-                .header(&label, &label)
-                .to_string(),
-        );
-        self.files.push((label, why));
+        let diff = d
+            .unified_diff()
+            .context_radius(3)
+            .header(&label, &label)
+            .to_string();
+        self.files.push((label, why, diff));
     }
 }
 
@@ -77,9 +75,11 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
         drift.add(&path, &old_text(&path), "", "extra");
     }
     for rel in &stale.temporary {
-        drift
-            .files
-            .push((root.join(rel).display().to_string(), "leftover"));
+        drift.files.push((
+            root.join(rel).display().to_string(),
+            "leftover",
+            String::new(),
+        ));
     }
     if drift.files.is_empty() {
         say(&format!(
@@ -90,16 +90,32 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
         ));
         return Ok(());
     }
-    let _ = io::stdout().write_all(drift.diff.as_bytes());
+    let count = drift.files.len();
+    if style.format == MessageFormat::Json {
+        // Every finding a record, as diagnostics are; the diff travels in the record, so stdout
+        // stays empty.
+        for (f, why, diff) in &drift.files {
+            super::eprint(&report::json_file_error(
+                f,
+                why,
+                &format!("{f} is {why}"),
+                "run `gen-tf build` and commit the result",
+                diff,
+            ));
+        }
+        say(&format!("gen-tf: {count} file(s) out of date\n"));
+        return Err(CliError::Drift { count });
+    }
+    let diff: String = drift.files.iter().map(|(_, _, d)| d.as_str()).collect();
+    let _ = io::stdout().write_all(diff.as_bytes());
     say(&format!(
-        "gen-tf: {} file(s) out of date; run `gen-tf build` to update them:\n",
-        drift.files.len()
+        "gen-tf: {count} file(s) out of date; run `gen-tf build` to update them:\n"
     ));
-    for (f, why) in &drift.files {
+    for (f, why, _) in &drift.files {
         say(&format!("  {why}: {f}\n"));
     }
     if style.format == MessageFormat::Github {
-        for (f, why) in &drift.files {
+        for (f, why, _) in &drift.files {
             super::eprint(&report::github_file_error(
                 f,
                 "out-of-date",
