@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use crate::diag::{core, Diagnostic, Severity};
 use crate::load::LoadError;
@@ -316,6 +317,56 @@ pub fn load_error_in(e: &LoadError, style: Style, envs: &[String]) -> String {
         );
     }
     text
+}
+
+/// For a load error inside a file the stack imports (a shared `.libsonnet`), what makes it the
+/// same error whichever stack imported the file: its place and message, without the stack's
+/// own frames. `None` for an error in the stack file itself.
+pub fn imported_error_key(e: &LoadError) -> Option<String> {
+    let d = load_diagnostic(e);
+    if d.code != core::LOAD.code || Path::new(&d.file) == e.path() {
+        return None;
+    }
+    let head = d.message.lines().next().unwrap_or_default();
+    Some(format!(
+        "import {}:{:?}:{:?} {head}",
+        d.file, d.line, d.column
+    ))
+}
+
+/// A load error in a file that several `stacks` import, printed once: the first stack's
+/// error, with a note naming them all (JSON: a `stacks` array).
+pub fn imported_error(e: &LoadError, style: Style, envs: &[String], stacks: &[String]) -> String {
+    let note = format!("in every stack that imports it: {}", stacks.join(", "));
+    match style.format {
+        MessageFormat::Human => {
+            let mut text = load_error_in(e, style, envs);
+            let _ = writeln!(
+                text,
+                "  {} {}",
+                paint(style.color, "1;34", "= note:"),
+                escape_controls(&note, false)
+            );
+            text
+        }
+        MessageFormat::Json => {
+            let line = diagnostic_in(&load_diagnostic(e), style, envs);
+            match serde_json::from_str::<serde_json::Value>(&line) {
+                Ok(serde_json::Value::Object(mut o)) => {
+                    o.insert("stacks".into(), stacks.into());
+                    let mut s = json_safe(&serde_json::Value::Object(o).to_string());
+                    s.push('\n');
+                    s
+                }
+                _ => line,
+            }
+        }
+        MessageFormat::Github => {
+            let mut d = load_diagnostic(e);
+            let _ = write!(d.message, "\n= note: {note}");
+            diagnostic_in(&d, style, envs)
+        }
+    }
 }
 
 /// A load failure as a diagnostic (for JSON output), with the line and JSON path when the

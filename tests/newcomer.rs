@@ -311,3 +311,117 @@ fn check_reports_every_finding_as_a_json_record() {
         [format!("gen-tf: {} file(s) out of date", seen.len())]
     );
 }
+
+#[test]
+fn deny_warnings_says_why_it_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/validate/warn_spot_interruption.jsonnet"
+    );
+    let out = gen_tf(dir.path())
+        .args(["validate", stack])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("--deny-warnings"));
+    let out = gen_tf(dir.path())
+        .args(["validate", "--deny-warnings", stack])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("warning[spot-interruption]"), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "gen-tf: failing on 1 warning(s): --deny-warnings treats warnings as errors\n"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn init_names_its_directory_and_says_git_init_outside_a_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gen_tf(dir.path()).args(["init", "proj"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let abs = dir.path().canonicalize().unwrap().join("proj");
+    let stderr = text(&out.stderr);
+    let tail: Vec<&str> = stderr.lines().skip(3).collect();
+    // The temporary directory may sit inside no git repository (as on CI) or, on a laptop,
+    // inside one: say `git init` exactly when none holds it.
+    let outside = !abs.ancestors().any(|a| a.join(".git").exists());
+    let git = if outside {
+        "`git init` (pre-commit needs a git repository), then "
+    } else {
+        ""
+    };
+    assert_eq!(
+        tail,
+        [
+            format!("gen-tf: 3 file(s) created in {}", abs.display()),
+            format!("Next: `cd proj`, then {git}`gen-tf build`, then `pre-commit install`."),
+        ]
+    );
+    // Inside a repository, from the directory itself: neither `cd` nor `git init`.
+    fs::create_dir(abs.join(".git")).unwrap();
+    fs::remove_file(abs.join("gen-tf.toml")).unwrap();
+    let out = gen_tf(&abs).arg("init").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).ends_with(&format!(
+            "gen-tf: 1 file(s) created in {}\nNext: `gen-tf build`, then `pre-commit install`.\n",
+            abs.display()
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn an_error_in_a_shared_library_prints_once_naming_its_stacks() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "s/lib.libsonnet",
+        "{ svc(cpu):: { cpu: cpu, memory: 512 } + error 'shared mistake' }\n",
+    );
+    for n in ["a", "b", "c"] {
+        write(
+            dir.path(),
+            &format!("s/{n}.jsonnet"),
+            &format!(
+                "local l = import 'lib.libsonnet';\n{{ name: '{n}', services: {{ api: l.svc(256) }} }}\n"
+            ),
+        );
+    }
+    let out = gen_tf(dir.path()).args(["validate", "s"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches("shared mistake").count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error[load]: s/lib.libsonnet:1:42: runtime error: shared mistake\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "  = note: in every stack that imports it: s/a.jsonnet, s/b.jsonnet, s/c.jsonnet\n"
+        ),
+        "{stderr}"
+    );
+    let out = gen_tf(dir.path())
+        .args(["validate", "s", "--message-format", "json"])
+        .output()
+        .unwrap();
+    let records: Vec<serde_json::Value> = text(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 1, "{}", text(&out.stderr));
+    assert_eq!(records[0]["file"], "s/lib.libsonnet");
+    assert_eq!(
+        records[0]["stacks"],
+        serde_json::json!(["s/a.jsonnet", "s/b.jsonnet", "s/c.jsonnet"])
+    );
+}

@@ -104,11 +104,33 @@ pub fn init(args: &InitArgs) -> Result<(), CliError> {
             Err(source) => return Err(CliError::Write { path, source }),
         }
     }
-    eprint(&format!(
-        "gen-tf: {created} file(s) created in {}. Next: `gen-tf build`, then `pre-commit install`.\n",
-        args.dir.display()
-    ));
+    eprint(&init_summary(created, &args.dir));
     Ok(())
+}
+
+/// What `init` did, naming the directory (absolute, so that `.` reads as a place), and the
+/// next steps: `cd` there unless it is the current directory, `git init` unless it is inside a
+/// git repository already (`pre-commit install` needs one), then build and install the hooks.
+fn init_summary(created: usize, dir: &Path) -> String {
+    let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+    let mut steps = Vec::new();
+    let here = std::env::current_dir().ok();
+    if here.as_deref() != std::fs::canonicalize(dir).ok().as_deref() {
+        steps.push(format!("`cd {}`", dir.display()));
+    }
+    let in_git = std::fs::canonicalize(dir)
+        .ok()
+        .is_some_and(|d| d.ancestors().any(|a| a.join(".git").exists()));
+    if !in_git {
+        steps.push("`git init` (pre-commit needs a git repository)".to_owned());
+    }
+    steps.push("`gen-tf build`".to_owned());
+    steps.push("`pre-commit install`".to_owned());
+    format!(
+        "gen-tf: {created} file(s) created in {}\nNext: {}.\n",
+        shown.display(),
+        steps.join(", then ")
+    )
 }
 
 /// The JSON Schema of the stack format, as committed in `schemas/stack.schema.json`.

@@ -38,6 +38,11 @@ struct Reporter {
     findings: Vec<(Finding, Vec<String>)>,
     /// The key that makes two findings the same (all their fields) -> index in `findings`.
     seen: HashMap<String, usize>,
+    /// The stacks each load finding came from, when the error is in a file they import: one
+    /// error in a shared `.libsonnet` is printed once, naming every stack that imports it.
+    importers: HashMap<usize, Vec<String>>,
+    /// Warnings that fail the run under `--deny-warnings`.
+    denied: usize,
     /// Some stack has errors, or warnings under `--deny-warnings`.
     failed: bool,
     /// Some stack file could not be read at all.
@@ -51,6 +56,8 @@ impl Reporter {
             multi_env: plan.targets.len() > 1,
             findings: Vec::new(),
             seen: HashMap::new(),
+            importers: HashMap::new(),
+            denied: 0,
             failed: false,
             unreadable: false,
         }
@@ -59,19 +66,30 @@ impl Reporter {
     /// Records a finding of `env`, to be printed by [`Reporter::finish`].
     fn add(&mut self, finding: Finding, env: Option<&str>) {
         // Every field, unclipped: findings that differ anywhere stay apart.
-        let key = match &finding {
-            Finding::Diagnostic(d) => serde_json::to_string(d).unwrap_or_default(),
-            Finding::Load(e) => format!("load {e:?}"),
+        let (key, importer) = match &finding {
+            Finding::Diagnostic(d) => (serde_json::to_string(d).unwrap_or_default(), None),
+            Finding::Load(e) => match report::imported_error_key(e) {
+                Some(key) => (key, Some(e.path().display().to_string())),
+                None => (format!("load {e:?}"), None),
+            },
         };
         let env = env.filter(|_| self.multi_env).map(str::to_owned);
-        match self.seen.get(&key) {
+        let i = match self.seen.get(&key) {
             Some(&i) => {
                 let envs = &mut self.findings[i].1;
                 envs.extend(env.filter(|e| !envs.contains(e)));
+                i
             }
             None => {
                 self.seen.insert(key, self.findings.len());
                 self.findings.push((finding, env.into_iter().collect()));
+                self.findings.len() - 1
+            }
+        };
+        if let Some(stack) = importer {
+            let stacks = self.importers.entry(i).or_default();
+            if !stacks.contains(&stack) {
+                stacks.push(stack);
             }
         }
     }
@@ -89,6 +107,9 @@ impl Reporter {
             Ok(value) => {
                 for w in warnings(&value) {
                     self.add(Finding::Diagnostic(w.clone()), env);
+                }
+                if deny_warnings {
+                    self.denied += warnings(&value).len();
                 }
                 self.failed |= deny_warnings && !warnings(&value).is_empty();
                 Some(value)
@@ -111,11 +132,21 @@ impl Reporter {
 
     /// Prints every finding, then gives `value` when no stack failed.
     fn finish<T>(self, value: T) -> Result<T, CliError> {
-        for (finding, envs) in &self.findings {
+        for (i, (finding, envs)) in self.findings.iter().enumerate() {
+            let stacks = self.importers.get(&i).map_or(&[][..], Vec::as_slice);
             eprint(&match finding {
                 Finding::Diagnostic(d) => report::diagnostic_in(d, self.style, envs),
+                Finding::Load(e) if stacks.len() > 1 => {
+                    report::imported_error(e, self.style, envs, stacks)
+                }
                 Finding::Load(e) => report::load_error_in(e, self.style, envs),
             });
+        }
+        if self.failed && self.denied > 0 {
+            super::say(&format!(
+                "gen-tf: failing on {} warning(s): --deny-warnings treats warnings as errors\n",
+                self.denied
+            ));
         }
         match (self.unreadable, self.failed) {
             (true, _) => Err(CliError::Unreadable),
