@@ -469,6 +469,9 @@ pub fn scaffold(hooks: Option<(&str, &str)>) -> Vec<(&'static str, String)> {
 
 const SCAFFOLD_HOOKS_REMOTE: &str = "\
 # gen-tf's pre-commit hooks; enable them with `pre-commit install`.
+# `rev` must be a tag (or commit) that exists in the repository, else pre-commit fails with
+# \"pathspec ... did not match\". `gen-tf init` pins the tag of its own version; pin another
+# with `gen-tf init --hooks-rev REV`.
 repos:
   - repo: {repo}
     rev: {rev}

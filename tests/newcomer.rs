@@ -425,3 +425,48 @@ fn an_error_in_a_shared_library_prints_once_naming_its_stacks() {
         serde_json::json!(["s/a.jsonnet", "s/b.jsonnet", "s/c.jsonnet"])
     );
 }
+
+#[test]
+fn init_pins_the_hooks_at_its_own_version_tag_or_the_given_rev() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "https://example.invalid/gen-tf";
+    let out = gen_tf(dir.path())
+        .args(["init", "a", "--hooks-repo", url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tag = concat!("v", env!("CARGO_PKG_VERSION"));
+    let config = fs::read_to_string(dir.path().join("a/.pre-commit-config.yaml")).unwrap();
+    assert!(
+        config.contains(&format!("  - repo: {url}\n    rev: {tag}\n")),
+        "{config}"
+    );
+    assert!(config.contains("`rev` must be a tag (or commit) that exists in the repository"));
+    assert!(config.contains("`gen-tf init --hooks-rev REV`"));
+    assert!(
+        text(&out.stderr).ends_with(&format!(
+            "note: .pre-commit-config.yaml pins {url} at `{tag}`; pre-commit fails unless that \
+             repository has this tag or commit (pin another with --hooks-rev REV)\n"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = gen_tf(dir.path())
+        .args(["init", "b", "--hooks-repo", url, "--hooks-rev", "0123abc"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let config = fs::read_to_string(dir.path().join("b/.pre-commit-config.yaml")).unwrap();
+    assert!(config.contains("    rev: 0123abc\n"), "{config}");
+    // Without a repository there is nothing to pin: the flag says so instead of being ignored.
+    let out = gen_tf(dir.path())
+        .args(["init", "c", "--hooks-rev", "0123abc"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--hooks-repo <URL>"),
+        "{}",
+        text(&out.stderr)
+    );
+}

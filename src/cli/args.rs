@@ -236,7 +236,8 @@ pub struct InitArgs {
     /// builds gen-tf itself) instead of local hooks that run the gen-tf on PATH.
     #[arg(long, value_name = "URL")]
     pub hooks_repo: Option<String>,
-    /// The revision of `--hooks-repo` to pin.
+    /// The revision of `--hooks-repo` to pin: a tag or commit that exists there. The default is
+    /// the tag of this gen-tf's version, which the repository must have.
     #[arg(long, value_name = "REV", default_value = concat!("v", env!("CARGO_PKG_VERSION")), requires = "hooks_repo")]
     pub hooks_rev: String,
 }

@@ -105,6 +105,12 @@ pub fn init(args: &InitArgs) -> Result<(), CliError> {
         }
     }
     eprint(&init_summary(created, &args.dir));
+    if let Some((repo, rev)) = hooks {
+        eprint(&format!(
+            "note: .pre-commit-config.yaml pins {repo} at `{rev}`; pre-commit fails unless that \
+             repository has this tag or commit (pin another with --hooks-rev REV)\n"
+        ));
+    }
     Ok(())
 }
 
