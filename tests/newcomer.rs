@@ -470,3 +470,90 @@ fn init_pins_the_hooks_at_its_own_version_tag_or_the_given_rev() {
         text(&out.stderr)
     );
 }
+
+/// The rightsize fixture's four `api` files, copied to `dir` without the datapoints at the
+/// `drop` hours (counted from the first).
+fn metrics_with_gaps(dir: &Path, drop: &[usize]) -> Vec<String> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rightsize");
+    ["cpu", "cpu-p95", "memory", "memory-p95"]
+        .iter()
+        .map(|m| {
+            let name = format!("api.{m}.json");
+            let mut v: serde_json::Value =
+                serde_json::from_str(&fs::read_to_string(fixtures.join(&name)).unwrap()).unwrap();
+            let points = v["Datapoints"].as_array_mut().unwrap();
+            points.sort_by(|a, b| a["Timestamp"].as_str().cmp(&b["Timestamp"].as_str()));
+            assert_eq!(points.len(), 168, "{name}: a week of hours");
+            let mut hour = 0;
+            points.retain(|_| {
+                hour += 1;
+                !drop.contains(&(hour - 1))
+            });
+            write(dir, &name, &v.to_string()).display().to_string()
+        })
+        .collect()
+}
+
+fn rightsize(dir: &Path, files: &[String], extra: &[&str]) -> Output {
+    gen_tf(dir)
+        .arg("rightsize")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/rightsize/stacks/shop.jsonnet"
+        ))
+        .args(["-V", "ENV=prd"])
+        .args(extra)
+        .arg("--metrics")
+        .args(files)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn rightsize_accepts_a_missing_hour_and_reports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // 167 of 168 hours: the first one missing, so the data spans 6 days 23 hours.
+    let files = metrics_with_gaps(dir.path(), &[0]);
+    let out = rightsize(dir.path(), &files, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let human = text(&out.stdout);
+    assert!(
+        human.starts_with(
+            "shop (prd) / api (ECS service api): 6 days 23 hours of datapoints, \
+             2026-11-24T01:00Z to 2026-12-01T00:00Z; 1 of 168 periods missing (0.6%), within \
+             the 5% accepted\n"
+        ),
+        "{human}"
+    );
+    let out = rightsize(dir.path(), &files, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let window = &v["services"][0]["window"];
+    assert_eq!(window["datapoints"], 167);
+    assert_eq!(window["expected_datapoints"], 168);
+    assert_eq!(window["missing_datapoints"], 1);
+    // A gap in the middle counts the same.
+    let files = metrics_with_gaps(dir.path(), &[80, 81, 82, 83, 84, 85, 86, 87]);
+    let out = rightsize(dir.path(), &files, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("; 8 of 168 periods missing (4.8%), within the 5% accepted\n")
+    );
+}
+
+#[test]
+fn rightsize_refuses_more_than_5_percent_missing_with_a_portable_recipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = metrics_with_gaps(dir.path(), &(0..9).collect::<Vec<_>>());
+    let out = rightsize(dir.path(), &files, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "shop (prd) / api: no recommendation: the CpuUtilized datapoints span 6 days 15 hours \
+         with 159 datapoints (9 of 168 periods missing (5.4%)); right-sizing needs 7 days, the \
+         seed guide's window, with at most 5% of its periods missing: fetch the metrics again \
+         with `aws cloudwatch get-metric-statistics --start-time` 7 days before --end-time (GNU \
+         date: `date -u -d '7 days ago' +%Y-%m-%dT%H:%M:%S`; macOS and BSD: `date -u -v-7d \
+         +%Y-%m-%dT%H:%M:%S`), once the service has run that long\n\n"
+    );
+}

@@ -143,6 +143,10 @@ pub struct Recommendation {
     pub monthly_recommended: Capacities<Money>,
 }
 
+/// The share of the 7-day window's periods that may have no datapoint (an hour the agent missed,
+/// a window that starts an hour late): up to this, the data is accepted and the gap reported.
+pub const MAX_GAP_PERCENT: i64 = 5;
+
 /// The time the datapoints cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -164,16 +168,49 @@ impl Window {
         }
     }
 
-    /// Refuses a window shorter than the seed guide's 7 days.
+    /// The periods a full window holds: those from the first datapoint to the last, or 7 days'
+    /// worth when that is more.
+    pub fn expected(&self) -> usize {
+        if self.period <= 0 {
+            return self.points;
+        }
+        let span = self.covered.max(MIN_WINDOW_SECONDS);
+        usize::try_from(span.div_euclid(self.period)).unwrap_or(usize::MAX)
+    }
+
+    /// The periods of [`Window::expected`] without a datapoint.
+    pub fn missing(&self) -> usize {
+        self.expected().saturating_sub(self.points)
+    }
+
+    /// `1 of 168 periods missing (0.6%)`, or `None` without a gap.
+    pub fn gap(&self) -> Option<String> {
+        let (missing, expected) = (self.missing(), self.expected());
+        (missing > 0).then(|| {
+            format!(
+                "{missing} of {expected} periods missing ({:.1}%)",
+                missing as f64 * 100.0 / expected as f64
+            )
+        })
+    }
+
+    /// Refuses less than the seed guide's 7 days of datapoints, allowing gaps of up to
+    /// [`MAX_GAP_PERCENT`] of the window's periods.
     pub fn check(&self, metric: Metric) -> Result<(), String> {
-        if self.covered >= MIN_WINDOW_SECONDS {
+        let have = i64::try_from(self.points).unwrap_or(i64::MAX) * self.period;
+        if self.period > 0 && have * 100 >= MIN_WINDOW_SECONDS * (100 - MAX_GAP_PERCENT) {
             return Ok(());
         }
         Err(format!(
-            "the {} datapoints cover {} ({} datapoints); right-sizing needs at least 7 days, the seed guide's window: run the command with --start-time $(date -u -d '7 days ago' +%Y-%m-%dT%H:%M:%S)",
+            "the {} datapoints span {} with {} datapoints{}; right-sizing needs 7 days, the seed \
+             guide's window, with at most {MAX_GAP_PERCENT}% of its periods missing: fetch the \
+             metrics again with `aws cloudwatch get-metric-statistics --start-time` 7 days before \
+             --end-time (GNU date: `date -u -d '7 days ago' +%Y-%m-%dT%H:%M:%S`; macOS and BSD: \
+             `date -u -v-7d +%Y-%m-%dT%H:%M:%S`), once the service has run that long",
             metric.name(),
             format_span(self.covered),
-            self.points
+            self.points,
+            self.gap().map(|g| format!(" ({g})")).unwrap_or_default(),
         ))
     }
 }
@@ -286,13 +323,16 @@ pub fn human(outcomes: &[Outcome]) -> String {
         let w = r.window;
         let _ = writeln!(
             out,
-            "{} / {} (ECS service {}): {} of datapoints, {} to {}",
+            "{} / {} (ECS service {}): {} of datapoints, {} to {}{}",
             stack_title(&r.stack, r.env.as_deref()),
             r.service,
             r.ecs_service,
             format_span(w.covered),
             format_time(w.from),
             format_time(w.to + w.period),
+            w.gap()
+                .map(|g| format!("; {g}, within the {MAX_GAP_PERCENT}% accepted"))
+                .unwrap_or_default(),
         );
         let h = r.headroom_percent;
         let cpu = observed_line(Metric::CpuUtilized, &r.cpu, r.current.cpu, r.need.cpu, h);
@@ -363,6 +403,8 @@ fn recommendation_json(r: &Recommendation) -> Value {
             "to": format_time(r.window.to + r.window.period),
             "days": r.window.covered as f64 / 86_400.0,
             "datapoints": r.window.points,
+            "expected_datapoints": r.window.expected(),
+            "missing_datapoints": r.window.missing(),
         },
         "headroom_percent": r.headroom_percent,
         "cpu": metric(&r.cpu, r.need.cpu),
