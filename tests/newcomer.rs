@@ -557,3 +557,62 @@ fn rightsize_refuses_more_than_5_percent_missing_with_a_portable_recipe() {
          +%Y-%m-%dT%H:%M:%S`), once the service has run that long\n\n"
     );
 }
+
+#[test]
+fn arn_forms_are_one_table_that_the_rule_and_explain_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let explain = gen_tf(dir.path())
+        .args(["explain", "arn-format"])
+        .output()
+        .unwrap();
+    assert!(explain.status.success());
+    let explain = text(&explain.stdout);
+    let tg_form = "arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>";
+    for form in [
+        "  KMS key: arn:<partition>:kms:<region>:<account>:key/<key-id>\n",
+        &format!("  target group: {tg_form}\n"),
+        "  managed policy: arn:<partition>:iam::<account>:policy/<path>\n",
+    ] {
+        assert!(explain.contains(form), "{explain}");
+    }
+    // The issue's ARN, without the target group's ID: refused with the form explain prints.
+    let stack = write(
+        dir.path(),
+        "s.jsonnet",
+        "{ name: 'shop', services: { api: { cpu: 256, memory: 512, load_balancer: { \
+         target_group_arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/payments-api', \
+         container_port: 8080 } } } }",
+    );
+    let out = gen_tf(dir.path())
+        .arg("validate")
+        .arg(&stack)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error[arn-format]: \"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/payments-api\" \
+             is not a target group ARN: the resource part `targetgroup/payments-api` is not targetgroup/<name>/<id>\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("write the full ARN, {tg_form}, for example")),
+        "{stderr}"
+    );
+    // With its ID it passes.
+    fs::write(
+        &stack,
+        fs::read_to_string(&stack)
+            .unwrap()
+            .replace("payments-api'", "payments-api/6d0ecf831eec9f09'"),
+    )
+    .unwrap();
+    let out = gen_tf(dir.path())
+        .arg("validate")
+        .arg(&stack)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

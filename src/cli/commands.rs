@@ -156,8 +156,14 @@ pub fn explain(code: &str) -> Result<(), CliError> {
             known,
         });
     };
+    let forms = crate::validate::arn_forms::explain(r.code);
+    let forms = if forms.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nARN forms:\n{}", forms.trim_end())
+    };
     println!(
-        "{} ({})\n\n{}\n\nWhy: {}\n\nSource: {}",
+        "{} ({})\n\n{}\n\nWhy: {}{forms}\n\nSource: {}",
         r.code, r.severity, r.summary, r.fact, r.source
     );
     Ok(())

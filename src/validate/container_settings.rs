@@ -455,7 +455,7 @@ fn check_repository_credentials(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     if let Some(key) = r.kms_key_arn() {
-        if let Some(why) = super::secrets::resource_problem(key, "kms", "key/") {
+        if let Some(why) = super::arn_forms::KMS_KEY.problem(key) {
             out.push(
                 Diagnostic::new(&ARN_FORMAT, key_path, format!("{key:?} is not a KMS key ARN: {why}"))
                     .help("write the key's full ARN, for example arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases are not accepted), or use the credentials' ARN alone when the AWS managed key encrypts the secret"),

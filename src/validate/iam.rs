@@ -4,7 +4,7 @@
 //! nothing and the application is denied at run time.
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::aws::{is_partition, Arn};
+use crate::model::aws::Arn;
 use crate::model::iam::{StackIam, Statement, TaskRole};
 use crate::model::Stack;
 
@@ -115,20 +115,19 @@ fn stack_iam(iam: &StackIam, out: &mut Vec<Diagnostic>) {
 }
 
 fn policy_arn(arn: &str, path: &str, out: &mut Vec<Diagnostic>) {
-    let ok = Arn::parse(arn).is_ok_and(|a| {
-        is_partition(a.partition)
-            && a.service == "iam"
-            && a.region.is_empty()
-            && (a.account == "aws"
-                || a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit()))
-            && a.resource
-                .strip_prefix("policy/")
-                .is_some_and(|r| !r.is_empty())
-    });
-    if !ok {
+    let form = &super::arn_forms::MANAGED_POLICY;
+    if let Some(why) = form.problem(arn) {
         out.push(
-            Diagnostic::new(&ARN_FORMAT, path.to_owned(), format!("{arn:?} is not a managed policy ARN"))
-                .help("write arn:aws:iam::aws:policy/<name> for an AWS managed policy or arn:aws:iam::<account>:policy/<path/><name> for your own"),
+            Diagnostic::new(
+                &ARN_FORMAT,
+                path.to_owned(),
+                format!("{arn:?} is not a managed policy ARN: {why}"),
+            )
+            .help(format!(
+                "write {} (for example {}); AWS managed policies have the account `aws`",
+                form.form(),
+                form.example
+            )),
         );
     }
 }

@@ -11,8 +11,9 @@ use crate::model::aws::is_ec2_id;
 use crate::model::connect::LoadBalancerTarget;
 use crate::model::{Service, ServiceName, Stack};
 
+use super::arn_forms::TARGET_GROUP;
 use super::context::Context;
-use super::secrets::{resource_problem, ARN_FORMAT};
+use super::secrets::ARN_FORMAT;
 
 pub static LOAD_BALANCER: Rule = Rule {
     code: "load-balancer",
@@ -66,15 +67,18 @@ fn entry(
     path: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    if let Some(why) = resource_problem(&t.target_group_arn, "elasticloadbalancing", "targetgroup/")
-    {
+    if let Some(why) = TARGET_GROUP.problem(&t.target_group_arn) {
         out.push(
             Diagnostic::new(
                 &ARN_FORMAT,
                 join(path, "target_group_arn"),
                 format!("{:?} is not a target group ARN: {why}", t.target_group_arn),
             )
-            .help("write the full ARN, for example arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/6d0ecf831eec9f09"),
+            .help(format!(
+                "write the full ARN, {}, for example {}",
+                TARGET_GROUP.form(),
+                TARGET_GROUP.example
+            )),
         );
     }
     if let Some(sg) = t

@@ -5,6 +5,7 @@
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::Stack;
 
+use super::arn_forms::{KMS_KEY, TARGET_GROUP};
 use super::context::Context;
 use crate::model::aws::Arn;
 
@@ -19,8 +20,8 @@ pub static SECRET_ARN: Rule = Rule {
 pub static ARN_FORMAT: Rule = Rule {
     code: "arn-format",
     severity: Severity::Error,
-    summary: "A KMS key or target group ARN that is not shaped like one.",
-    fact: "CloudWatch Logs takes the full ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>); an ECS service's load balancer takes a target group ARN (arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>).",
+    summary: "A KMS key, target group or managed policy ARN that is not shaped like one (the forms are listed below).",
+    fact: "CloudWatch Logs and ECS take the full ARN of a KMS key (not an alias), an ECS service's load balancer the full ARN of a target group, IAM the ARN of a managed policy; a malformed one passes `terraform plan` and fails at apply.",
     source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html",
 };
 
@@ -84,28 +85,20 @@ pub fn secret_problem(value_from: &str) -> Option<String> {
     }
 }
 
-/// Why `value` is not an ARN of `service` whose resource is `<prefix><id>`, if it is not.
-pub(super) fn resource_problem(value: &str, service: &str, prefix: &str) -> Option<String> {
-    match Arn::parse(value) {
-        Err(e) => Some(e),
-        Ok(a) if a.service != service => {
-            Some(format!("it is an ARN of `{}`, not `{service}`", a.service))
-        }
-        Ok(a) => match a.resource.strip_prefix(prefix) {
-            // The partition, region and account too: the AWS provider's own ARN check refuses
-            // the module at `terraform validate` otherwise.
-            Some(rest) if name_chars(rest, b"/_-") => a.location_problem(),
-            _ => Some(format!("the resource part must be {prefix}<id>")),
-        },
-    }
-}
-
 /// A KMS key ARN: CloudWatch Logs and IAM take the key's ARN, not an alias.
 fn kms_key(kms: &str, path: String, out: &mut Vec<Diagnostic>) {
-    if let Some(why) = resource_problem(kms, "kms", "key/") {
+    if let Some(why) = KMS_KEY.problem(kms) {
         out.push(
-            Diagnostic::new(&ARN_FORMAT, path, format!("{kms:?} is not a KMS key ARN: {why}"))
-                .help("write the key's full ARN, for example arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases are not accepted)"),
+            Diagnostic::new(
+                &ARN_FORMAT,
+                path,
+                format!("{kms:?} is not a KMS key ARN: {why}"),
+            )
+            .help(format!(
+                "write the key's full ARN, {}, for example {} (aliases are not accepted)",
+                KMS_KEY.form(),
+                KMS_KEY.example
+            )),
         );
     }
 }
@@ -148,13 +141,18 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(|l| l.target_group_arn.as_deref())
         {
-            if let Some(why) = resource_problem(tg, "elasticloadbalancing", "targetgroup/") {
+            if let Some(why) = TARGET_GROUP.problem(tg) {
                 out.push(
-                    Diagnostic::new(&ARN_FORMAT,
+                    Diagnostic::new(
+                        &ARN_FORMAT,
                         join(&join(&base, "load_balancer"), "target_group_arn"),
                         format!("{tg:?} is not a target group ARN: {why}"),
                     )
-                    .help("write the full ARN, for example arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/6d0ecf831eec9f09, or omit it to get a variable"),
+                    .help(format!(
+                        "write the full ARN, {}, for example {}, or omit it to get a variable",
+                        TARGET_GROUP.form(),
+                        TARGET_GROUP.example
+                    )),
                 );
             }
         }

@@ -143,14 +143,14 @@ fn namespace(
             let why = match Arn::parse(ns) {
                 Err(e) => Some(e),
                 Ok(a) if a.service != "servicediscovery" || !a.resource.starts_with("namespace/ns-") => {
-                    Some("it is not arn:<partition>:servicediscovery:<region>:<account>:namespace/ns-<id>".to_owned())
+                    Some(format!("it is not {}", super::arn_forms::NAMESPACE.form()))
                 }
                 Ok(_) => None,
             };
             if let Some(why) = why {
                 out.push(
                     Diagnostic::new(&SERVICE_CONNECT, join(path, "namespace"), format!("{ns:?} is not a Cloud Map namespace ARN: {why}"))
-                        .help("write the namespace's name, or its ARN arn:aws:servicediscovery:<region>:<account>:namespace/ns-<id>"),
+                        .help(format!("write the namespace's name, or its ARN, for example {}", super::arn_forms::NAMESPACE.example)),
                 );
             }
         }
