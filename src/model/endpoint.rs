@@ -413,13 +413,18 @@ pub fn images(svc: &Service) -> Vec<ImageRef> {
 }
 
 /// The endpoint service a secret's `valueFrom` is read from: Secrets Manager for its ARNs, SSM
-/// for parameter ARNs and for bare parameter names (allowed in the task's own region).
+/// for parameter ARNs and for bare parameter names (allowed in the task's own region); `None`
+/// for an ARN of any other service, which `secret-arn` reports: a value that failed its own
+/// rule says nothing about the endpoints (`arn:aws:secretmanager:...` is a typo, not a
+/// parameter, and asking for an ssm endpoint would give a wrong second fix).
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
-pub fn secret_endpoint(value_from: &str) -> &'static str {
-    if super::aws::Arn::parse(value_from).is_ok_and(|a| a.service == "secretsmanager") {
-        "secretsmanager"
-    } else {
-        "ssm"
+pub fn secret_endpoint(value_from: &str) -> Option<&'static str> {
+    match super::aws::Arn::parse(value_from) {
+        Ok(a) if a.service == "secretsmanager" => Some("secretsmanager"),
+        Ok(a) if a.service == "ssm" => Some("ssm"),
+        Ok(_) => None,
+        Err(_) if value_from.starts_with("arn:") => None,
+        Err(_) => Some("ssm"),
     }
 }
 
@@ -446,8 +451,11 @@ pub fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, Purpose)
     }
     // Every gen-tf container logs through awslogs (see lower/container.rs).
     out.push(("logs", Interface, Purpose::Logs));
-    for s in svc.all_secrets() {
-        out.push((secret_endpoint(&s.value_from), Interface, Purpose::Secrets));
+    for endpoint in svc
+        .all_secrets()
+        .filter_map(|s| secret_endpoint(&s.value_from))
+    {
+        out.push((endpoint, Interface, Purpose::Secrets));
     }
     // Environment files are read from S3, and private registry credentials from Secrets
     // Manager, through the task's own network interface, like secrets.
@@ -570,13 +578,18 @@ mod tests {
     fn secrets() {
         assert_eq!(
             secret_endpoint("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"),
-            "secretsmanager"
+            Some("secretsmanager")
         );
         assert_eq!(
             secret_endpoint("arn:aws:ssm:eu-west-1:123456789012:parameter/x"),
-            "ssm"
+            Some("ssm")
         );
-        assert_eq!(secret_endpoint("my-parameter"), "ssm");
+        assert_eq!(secret_endpoint("my-parameter"), Some("ssm"));
+        assert_eq!(
+            secret_endpoint("arn:aws:secretmanager:eu-west-1:123456789012:secret:db-AbCdEf"),
+            None
+        );
+        assert_eq!(secret_endpoint("arn:aws:secretsmanager"), None);
     }
 
     #[test]

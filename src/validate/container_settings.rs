@@ -432,7 +432,7 @@ fn check_repository_credentials(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
     let arn = r.secret_arn();
     let problem = match super::secrets::secret_problem(arn) {
         Some(why) => Some(why),
-        None if secret_endpoint(arn) != "secretsmanager" => {
+        None if secret_endpoint(arn) != Some("secretsmanager") => {
             Some("it is an SSM parameter; registry credentials live in Secrets Manager".to_owned())
         }
         None if arn
