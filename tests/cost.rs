@@ -240,13 +240,60 @@ fn a_stack_the_price_file_cannot_price_is_named() {
     )
     .unwrap();
     let stack = stack.to_str().unwrap();
+    // The others are priced, it is named as left out, and the command succeeds (issue 25).
     let (code, out, err) = gen_tf(&["cost", stack, "examples/minimal", "-V", "ENV=prd"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains(&format!("cannot price {stack}: the price file has no confirmed price for LINUX ARM64 Fargate tasks in eu-central-1; give a price file with --prices FILE")),
+        err.contains(&format!("gen-tf: not priced: {stack} (frankfurt (prd)): the price file has no confirmed price for LINUX ARM64 Fargate tasks in eu-central-1; it is left out of every total (give a price file that has it with --prices FILE)")),
         "{err}"
     );
     assert!(out.contains("minimal (prd), us-east-1"), "{out}");
+    assert!(
+        out.ends_with(
+            "Left out of every total, for want of a price (give a price file that has it with --prices FILE):\n  \
+             frankfurt (prd): the price file has no confirmed price for LINUX ARM64 Fargate tasks in eu-central-1\n"
+        ),
+        "{out}"
+    );
+    // JSON names it in not_priced; the costs no estimate covers are under excluded.
+    let (code, out, _) = gen_tf(&[
+        "cost",
+        stack,
+        "-V",
+        "ENV=prd",
+        "--region",
+        "ap-south-1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["stacks"], serde_json::json!([]));
+    assert_eq!(
+        v["not_priced"],
+        serde_json::json!(["frankfurt (prd): the price file has no confirmed price for LINUX ARM64 Fargate tasks in eu-central-1"])
+    );
+    assert!(v["excluded"].as_array().is_some_and(|e| !e.is_empty()));
+    let region_less = dir.path().join("mumbai.jsonnet");
+    std::fs::write(
+        &region_less,
+        "{ name: 'mumbai', services: { api: { cpu: 512, memory: 1024 } } }",
+    )
+    .unwrap();
+    let (code, out, _) = gen_tf(&[
+        "cost",
+        region_less.to_str().unwrap(),
+        "--region",
+        "ap-south-1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["not_priced"],
+        serde_json::json!(["mumbai: the price file has no prices for ap-south-1 (it has eu-central-1, eu-west-1, us-east-1)"])
+    );
     // With a price file that has the rate, it is priced.
     let mine = cost::prices::EMBEDDED.replace(
         "\"linux_arm64\": null",

@@ -45,32 +45,41 @@ fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
     print_stdout(&text)
 }
 
-/// Every stack of the plan priced; a stack the price file cannot price is reported and left out.
+/// Every stack of the plan priced; a stack the price file cannot price is left out, and named
+/// with the price it lacks (`shop (prd): the price file has no ...`).
 fn estimates(
     plan: &Plan,
     style: Style,
     deny: bool,
     prices: &Prices,
     opts: &Options,
-) -> Result<(Vec<StackCost>, usize), CliError> {
+) -> Result<(Vec<StackCost>, Vec<String>), CliError> {
     let units = compile::check(plan, style, deny)?;
     let mut out = Vec::new();
-    let mut unpriced = 0;
+    let mut unpriced = Vec::new();
     for u in &units {
         match cost::estimate(&u.checked.resolved, prices, opts) {
             Ok(s) => out.push(s),
             Err(e) => {
-                unpriced += 1;
+                let r = &u.checked.resolved;
+                let name = match &r.env {
+                    Some(env) => format!("{} ({env})", r.name),
+                    None => r.name.to_string(),
+                };
                 eprint(&format!(
-                    "gen-tf: cannot price {}: {e}; give a price file with --prices FILE\n",
+                    "gen-tf: not priced: {} ({name}): {e}; it is left out of every total (give a price file that has it with --prices FILE)\n",
                     u.stack.display()
                 ));
+                unpriced.push(format!("{name}: {e}"));
             }
         }
     }
     Ok((out, unpriced))
 }
 
+/// Prices what it can: a stack without a price in the file is named (stderr, the report's
+/// last lines, JSON `not_priced`) and left out, and the command still succeeds, so that one
+/// unpriced region does not hide the others' estimate.
 pub fn cost(args: &CostArgs, style: Style, deny: bool) -> Result<(), CliError> {
     let plan = Plan::for_stacks(&args.stacks, None, None)?;
     let (prices, opts) = pricing(&args.pricing, &plan)?;
@@ -78,9 +87,9 @@ pub fn cost(args: &CostArgs, style: Style, deny: bool) -> Result<(), CliError> {
     let json = args.pricing.format == ReportFormatArg::Json;
     if args.compare.is_empty() {
         if json {
-            print_json(&report::json(&after, &prices, &opts))?;
-        } else if !after.is_empty() {
-            print_stdout(&report::human(&after, &prices, &opts))?;
+            print_json(&report::json(&after, &unpriced, &prices, &opts))?;
+        } else {
+            print_stdout(&report::human(&after, &unpriced, &prices, &opts))?;
         }
     } else {
         let before_args = StackArgs {
@@ -89,18 +98,19 @@ pub fn cost(args: &CostArgs, style: Style, deny: bool) -> Result<(), CliError> {
         };
         let before_plan = Plan::for_stacks(&before_args, None, None)?;
         let (before, n) = estimates(&before_plan, style, deny, &prices, &opts)?;
-        unpriced += n;
+        unpriced.extend(n);
         let lines = compare::compare(&before, &after);
         if json {
-            print_json(&compare::json(&lines, &prices, &opts))?;
+            let mut v = compare::json(&lines, &prices, &opts);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("not_priced".into(), unpriced.into());
+            }
+            print_json(&v)?;
         } else {
             print_stdout(&compare::human(&lines, &prices))?;
         }
     }
-    match unpriced {
-        0 => Ok(()),
-        count => Err(CliError::Unpriced { count }),
-    }
+    Ok(())
 }
 
 /// A metrics file and what it holds.

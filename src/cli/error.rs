@@ -83,9 +83,6 @@ pub enum CliError {
     MemoryLimit(String),
     #[error("the Jsonnet evaluator failed: {0}")]
     Evaluator(#[source] io::Error),
-    /// `cost`: stacks the price file cannot price (each is printed).
-    #[error("{count} stack(s) could not be priced")]
-    Unpriced { count: usize },
     /// `rightsize`: services without a recommendation (each says why).
     #[error("{count} service(s) got no recommendation")]
     Refused { count: usize },
@@ -145,7 +142,6 @@ impl CliError {
                 | Self::Unreadable
                 | Self::Drift { .. }
                 | Self::Changed { .. }
-                | Self::Unpriced { .. }
                 | Self::Refused { .. }
                 | Self::Stdout(_)
         )

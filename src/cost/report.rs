@@ -54,7 +54,8 @@ pub fn stack_title(name: &str, env: Option<&str>) -> String {
 }
 
 /// The estimate as a table per stack, a total and what is not priced.
-pub fn human(stacks: &[StackCost], prices: &Prices, opts: &Options) -> String {
+/// `unpriced` names each stack the price file could not price ("shop (prd): ...").
+pub fn human(stacks: &[StackCost], unpriced: &[String], prices: &Prices, opts: &Options) -> String {
     let mut out = String::new();
     for s in stacks {
         let title = format!("{}, {}", stack_title(&s.name, s.env.as_deref()), s.region);
@@ -80,6 +81,7 @@ pub fn human(stacks: &[StackCost], prices: &Prices, opts: &Options) -> String {
         out.push('\n');
     }
     footer(&mut out, stacks, prices, opts);
+    unpriced_lines(&mut out, unpriced);
     out
 }
 
@@ -215,6 +217,20 @@ fn footer(out: &mut String, stacks: &[StackCost], prices: &Prices, opts: &Option
     let _ = writeln!(out, "Not priced: {}.", NOT_PRICED.join("; "));
 }
 
+/// The stacks the price file could not price, after the footer.
+fn unpriced_lines(out: &mut String, unpriced: &[String]) {
+    if unpriced.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Left out of every total, for want of a price (give a price file that has it with --prices FILE):"
+    );
+    for u in unpriced {
+        let _ = writeln!(out, "  {u}");
+    }
+}
+
 /// Money as a JSON number of dollars, rounded to the cent.
 pub fn usd(m: Money) -> Value {
     json!(m.to_f64())
@@ -240,14 +256,17 @@ pub fn prices_json(prices: &Prices, opts: &Options) -> Value {
 }
 
 /// The estimate in the JSON shape of issue 16.
-pub fn json(stacks: &[StackCost], prices: &Prices, opts: &Options) -> Value {
+/// `not_priced` names what the price file could not price (each stack left out, and why);
+/// `excluded` the costs no estimate includes.
+pub fn json(stacks: &[StackCost], unpriced: &[String], prices: &Prices, opts: &Options) -> Value {
     json!({
         "currency": prices.currency,
         "prices": prices_json(prices, opts),
         "hours_per_month": HOURS_PER_MONTH,
         "availability_zones": opts.availability_zones,
         "stacks": stacks.iter().map(stack_json).collect::<Vec<_>>(),
-        "not_priced": NOT_PRICED,
+        "not_priced": unpriced,
+        "excluded": NOT_PRICED,
     })
 }
 
