@@ -273,3 +273,16 @@ fn the_service_connect_client_waits_for_its_server() {
         assert_eq!(depends.as_deref(), Some("[module.ledger]"), "{env}");
     }
 }
+
+#[test]
+fn the_module_readme_names_every_shared_resource_with_its_platform_name() {
+    let readme = fs::read_to_string(root().join("modules/platform/prd/ledger/README.md")).unwrap();
+    for want in [
+        "platform cluster `apps`, with FARGATE associated",
+        "platform network `shared`",
+        "`dynamodb`",
+        "the default namespace of platform cluster `apps`",
+    ] {
+        assert!(readme.contains(want), "{want}:\n{readme}");
+    }
+}

@@ -220,6 +220,11 @@ pub fn compile(file: &Path, stacks: &[PathBuf], targets: &[Target]) -> Built {
                         .unwrap_or_default();
                     fill_in(&mut value, net, &all);
                 }
+                // A namespace named by the stack (not the cluster's default) goes on every
+                // service_connect that names none.
+                if let Some(ns) = r.namespace.as_ref().and_then(|k| p.namespaces.get(k)) {
+                    set_namespace(&mut value, &ns.name);
+                }
             }
         }
         let label = l.path.display().to_string();
@@ -428,6 +433,24 @@ fn fill_in(value: &mut Value, net: &model::Network, present: &[String]) {
                 "existing_vpc_endpoints".to_owned(),
                 Value::Array(present.iter().cloned().map(Value::String).collect()),
             );
+        }
+    }
+}
+
+/// `namespace` on every `services.*.service_connect` that names none.
+fn set_namespace(value: &mut Value, namespace: &str) {
+    let services = value
+        .get_mut("services")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|m| m.values_mut());
+    for svc in services {
+        if let Some(sc) = svc
+            .get_mut("service_connect")
+            .and_then(Value::as_object_mut)
+        {
+            sc.entry("namespace")
+                .or_insert_with(|| Value::String(namespace.to_owned()));
         }
     }
 }

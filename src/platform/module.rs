@@ -402,13 +402,18 @@ pub fn root(
         }
         // Service Connect clients start after the servers of their namespace: tasks started
         // before a server's endpoint exists cannot resolve it until they are redeployed.
-        let servers: Vec<Expr> = after
+        let mut servers: Vec<Expr> = after
             .get(&(target, c.name.clone()))
             .into_iter()
             .flatten()
             .filter(|s| names.contains(&s.as_str()))
             .map(|s| ir::traversal("module", &[s]))
             .collect();
+        // A namespace other than the cluster's default: no output the stack reads depends on
+        // it, so the stack waits for the whole platform.
+        if r.namespace.is_some() {
+            servers.insert(0, ir::traversal("module", &[PLATFORM_MODULE]));
+        }
         if !servers.is_empty() {
             m = m.attr("depends_on", ir::list(servers));
         }
