@@ -286,3 +286,34 @@ fn the_module_readme_names_every_shared_resource_with_its_platform_name() {
         assert!(readme.contains(want), "{want}:\n{readme}");
     }
 }
+
+#[test]
+fn building_only_an_environment_that_does_not_own_the_endpoints_creates_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let run = gen_tf(&tmp.path().join("cache"))
+        .args([
+            "build",
+            "--project",
+            "examples/platform/gen-tf.toml",
+            "--env",
+            "dev",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let all = resources(&out);
+    assert!(!all.iter().any(|r| r.1 == "aws_vpc_endpoint"), "{all:?}");
+    let main = fs::read_to_string(out.join("dev/platform/main.tf")).unwrap();
+    assert!(
+        main.contains("data \"aws_security_group\" \"shared_vpc_endpoints\""),
+        "{main}"
+    );
+}

@@ -133,7 +133,7 @@ pub fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, 
     // platform and root modules come as outcomes too (src/platform).
     let (outcomes, across) = match &plan.platform {
         Some(file) => {
-            let built = crate::platform::compile(file, &plan.stacks, &plan.targets);
+            let built = crate::platform::compile(file, &plan.stacks, &plan.targets, &plan.all_envs);
             (built.outcomes, Some(built.diagnostics))
         }
         None => (

@@ -32,6 +32,8 @@ pub struct Plan {
     pub platform: Option<PathBuf>,
     /// A project file is in use: the checks across its modules apply.
     pub project: bool,
+    /// Every environment the project configures, built or not.
+    pub all_envs: Vec<String>,
 }
 
 impl Plan {
@@ -72,6 +74,10 @@ impl Plan {
             cost: project.as_ref().map(|p| p.cost.clone()).unwrap_or_default(),
             platform: project.as_ref().and_then(|p| p.platform.clone()),
             project: project.is_some(),
+            all_envs: project
+                .as_ref()
+                .map(|p| p.environments.iter().map(|e| e.name.clone()).collect())
+                .unwrap_or_default(),
             layout: project.map(|p| p.layout).unwrap_or_default(),
             jobs,
             partial: input.paths.iter().any(|p| !p.is_dir()),

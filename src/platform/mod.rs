@@ -66,7 +66,10 @@ struct VpcUse {
 }
 
 /// Compiles every stack of every target with the platform file `file`.
-pub fn compile(file: &Path, stacks: &[PathBuf], targets: &[Target]) -> Built {
+///
+/// `envs` are all the project's environments: a VPC whose `endpoints_owner` is an environment
+/// not being built gets no endpoints from this build (the owner's build creates them).
+pub fn compile(file: &Path, stacks: &[PathBuf], targets: &[Target], envs: &[String]) -> Built {
     let mut outcomes = Vec::new();
     let mut diagnostics = Vec::new();
     let label = file.display().to_string();
@@ -151,10 +154,11 @@ pub fn compile(file: &Path, stacks: &[PathBuf], targets: &[Target]) -> Built {
     // Who creates each VPC's endpoints.
     let mut owners: BTreeMap<String, usize> = BTreeMap::new();
     for (vpc, use_) in &vpcs {
-        match rules::endpoints_owner(vpc, use_, targets, &platforms) {
-            Ok(t) => {
+        match rules::endpoints_owner(vpc, use_, targets, &platforms, envs) {
+            Ok(Some(t)) => {
                 owners.insert(vpc.clone(), t);
             }
+            Ok(None) => {}
             Err(found) => {
                 let (t, d) = *found;
                 diagnostics.push((t, d.with_file(&label)));

@@ -177,6 +177,19 @@ pub(super) fn check_stack(stack: &Stack, p: &PlatformFile, value: &Value) -> Vec
     if stack.cluster.is_some() {
         out.push(owned("cluster", "the cluster and its capacity providers"));
     }
+    if let Some(region) = stack.region.as_ref().filter(|r| **r != p.region) {
+        out.push(
+            Diagnostic::new(
+                &PLATFORM_OWNED,
+                "region",
+                format!(
+                    "the stack's region {region} is not the platform's ({}), where its network and cluster are",
+                    p.region
+                ),
+            )
+            .help("remove `region`: a stack in the platform runs in the platform's region"),
+        );
+    }
     if stack.vpc_endpoints.is_some() {
         out.push(owned("vpc_endpoints", "the VPC endpoints"));
     }
@@ -229,7 +242,8 @@ pub(super) fn endpoints_owner(
     use_: &VpcUse,
     targets: &[Target],
     platforms: &[Option<PlatformFile>],
-) -> Result<usize, Box<(usize, Diagnostic)>> {
+    all_envs: &[String],
+) -> Result<Option<usize>, Box<(usize, Diagnostic)>> {
     let envs: Vec<usize> = use_.envs.keys().copied().collect();
     let first = envs.first().copied().unwrap_or(0);
     let named: Vec<Option<String>> = use_
@@ -249,9 +263,11 @@ pub(super) fn endpoints_owner(
         .as_ref()
         .and_then(|o| envs.iter().copied().find(|t| env_name(*t) == *o));
     match (envs.len(), owner, found) {
-        (1, None, _) => Ok(first),
-        (_, Some(_), Some(t)) if agreed => Ok(t),
-        _ if use_.needs.is_empty() => Ok(first),
+        (1, None, _) => Ok(Some(first)),
+        (_, Some(_), Some(t)) if agreed => Ok(Some(t)),
+        // The owner is an environment this build does not build: its own build creates them.
+        (_, Some(o), None) if agreed && all_envs.contains(&o) => Ok(None),
+        _ if use_.needs.is_empty() => Ok(Some(first)),
         (_, owner, _) => {
             let net = use_.envs.get(&first).cloned().unwrap_or_default();
             let names: Vec<String> = envs.iter().map(|t| env_name(*t)).collect();
