@@ -317,3 +317,20 @@ fn building_only_an_environment_that_does_not_own_the_endpoints_creates_none() {
         "{main}"
     );
 }
+
+/// `schemas/platform.schema.json` is the platform file's JSON Schema, for editors;
+/// `GEN_TF_UPDATE_DOCS=1` rewrites it.
+#[test]
+fn the_platform_schema_is_current() {
+    let schema = schemars::schema_for!(gen_tf::platform::PlatformFile);
+    let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    let path = root().join("schemas/platform.schema.json");
+    if std::env::var_os("GEN_TF_UPDATE_DOCS").is_some() {
+        fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        fs::read_to_string(&path).unwrap_or_default(),
+        text,
+        "schemas/platform.schema.json is stale: GEN_TF_UPDATE_DOCS=1 cargo test --test platform"
+    );
+}
