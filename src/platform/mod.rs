@@ -77,12 +77,11 @@ pub fn compile(file: &Path, stacks: &[PathBuf], targets: &[Target], envs: &[Stri
     let mut platforms: Vec<Option<PlatformFile>> = Vec::new();
     for (t, target) in targets.iter().enumerate() {
         match load_platform(file, target) {
-            Ok(p) => {
+            Ok((p, text)) => {
                 let found = rules::check_file(&p);
                 let ok = found.is_empty();
-                for mut d in found {
-                    d.file = label.clone();
-                    diagnostics.push((t, d));
+                for d in found {
+                    diagnostics.push((t, locate(d, &label, &text)));
                 }
                 platforms.push(ok.then_some(p));
             }
@@ -253,8 +252,9 @@ pub fn compile(file: &Path, stacks: &[PathBuf], targets: &[Target], envs: &[Stri
             ))
         };
         if let Ok(c) = &result {
-            units.push((l.target, c.clone(), reference));
+            units.push((l.target, c.clone(), reference.clone()));
         }
+        let result = result.map_err(|f| name_network(f, reference.as_ref(), platform));
         outcomes.push(Outcome {
             target: l.target,
             stack: l.path,
@@ -346,16 +346,18 @@ impl WithFile for Diagnostic {
 }
 
 /// Reads the platform file for one target, reporting its structural problems with their paths.
-fn load_platform(file: &Path, target: &Target) -> Result<PlatformFile, Failure> {
+fn load_platform(file: &Path, target: &Target) -> Result<(PlatformFile, String), Failure> {
     let loaded = load::load(file, &target.opts.load).map_err(Failure::Load)?;
-    serde_path_to_error::deserialize::<_, PlatformFile>(&loaded.value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        let mut d = Diagnostic::new(&rules::PLATFORM_FILE, path, e.inner().to_string())
-            .help("see docs/platform.md for the platform file's fields");
-        d = locate(d, &file.display().to_string(), &loaded.source);
-        Failure::Diagnostics(vec![d])
-    })
+    let parsed =
+        serde_path_to_error::deserialize::<_, PlatformFile>(&loaded.value).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let mut d = Diagnostic::new(&rules::PLATFORM_FILE, path, e.inner().to_string())
+                .help("see docs/platform.md for the platform file's fields");
+            d = locate(d, &file.display().to_string(), &loaded.source);
+            Failure::Diagnostics(vec![d])
+        })?;
+    Ok((parsed, loaded.source))
 }
 
 /// Every endpoint one stack's tasks need without a NAT gateway: the agent's (images, logs,
@@ -439,6 +441,34 @@ fn fill_in(value: &mut Value, net: &model::Network, present: &[String]) {
             );
         }
     }
+}
+
+/// A task role's endpoint findings in a platform stack name the network too.
+fn name_network(
+    f: Failure,
+    r: Option<&crate::model::stack::PlatformRef>,
+    p: Option<&PlatformFile>,
+) -> Failure {
+    let (Failure::Diagnostics(ds), Some(r), Some(p)) = (&f, r, p) else {
+        return f;
+    };
+    let Some(net) = p.networks.get(&r.network) else {
+        return f;
+    };
+    Failure::Diagnostics(
+        ds.iter()
+            .cloned()
+            .map(|mut d| {
+                if d.code.starts_with("task-role-") {
+                    d.message = format!(
+                        "{} (platform network `{}`, VPC {}, has no NAT gateway)",
+                        d.message, r.network, net.vpc_id
+                    );
+                }
+                d
+            })
+            .collect(),
+    )
 }
 
 /// `namespace` on every `services.*.service_connect` that names none.

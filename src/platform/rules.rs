@@ -101,6 +101,81 @@ pub static RULES: &[&Rule] = &[
 /// The platform file's own references: each cluster's namespace.
 pub(super) fn check_file(p: &PlatformFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Names become Terraform labels and output keys.
+    let keys = p
+        .networks
+        .keys()
+        .map(|k| ("networks", k))
+        .chain(p.clusters.keys().map(|k| ("clusters", k)))
+        .chain(p.namespaces.keys().map(|k| ("namespaces", k)));
+    for (kind, key) in keys {
+        let ok = key.starts_with(|c: char| c.is_ascii_lowercase())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok {
+            out.push(
+                Diagnostic::new(&PLATFORM_FILE, crate::diag::join(kind, key), format!("`{key}` is not a platform name"))
+                    .help("use lower-case letters, digits, '-' and '_', starting with a letter: it becomes a Terraform label"),
+            );
+        }
+    }
+    for (name, n) in &p.networks {
+        let at = |f: &str| format!("networks.{name}.{f}");
+        if !n.vpc_id.starts_with("vpc-") {
+            out.push(
+                Diagnostic::new(
+                    &PLATFORM_FILE,
+                    at("vpc_id"),
+                    format!("{:?} is not a VPC ID", n.vpc_id),
+                )
+                .help("give the VPC's ID, vpc- followed by hex digits"),
+            );
+        }
+        let cidr_ok = n.cidr.split_once('/').is_some_and(|(ip, len)| {
+            ip.parse::<std::net::Ipv4Addr>().is_ok() && len.parse::<u8>().is_ok_and(|l| l <= 32)
+        });
+        if !cidr_ok {
+            out.push(
+                Diagnostic::new(
+                    &PLATFORM_FILE,
+                    at("cidr"),
+                    format!("{:?} is not an IPv4 CIDR", n.cidr),
+                )
+                .help("give the VPC's IPv4 CIDR, for example \"10.40.0.0/16\""),
+            );
+        }
+        if n.private_subnets.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    &PLATFORM_FILE,
+                    at("private_subnets"),
+                    "the network has no private subnet",
+                )
+                .help(
+                    "give one private subnet per Availability Zone: { 'eu-west-1a': 'subnet-...' }",
+                ),
+            );
+        }
+        if !n.nat_gateway && n.private_route_table_ids.is_empty() {
+            out.push(
+                Diagnostic::new(&PLATFORM_FILE, at("private_route_table_ids"), "without a NAT gateway, the Gateway endpoints (S3 for ECR image layers) need the private route tables")
+                    .help("list the route tables of the private subnets"),
+            );
+        }
+    }
+    for (name, c) in &p.clusters {
+        if c.capacity_providers.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    &PLATFORM_FILE,
+                    format!("clusters.{name}.capacity_providers"),
+                    "the cluster has no capacity provider",
+                )
+                .help("use [\"FARGATE\"], [\"FARGATE_SPOT\"] or both"),
+            );
+        }
+    }
     for (name, c) in &p.clusters {
         if let Some(ns) = &c.namespace {
             if !p.namespaces.contains_key(ns) {
