@@ -22,6 +22,7 @@ use crate::batch::{Outcome, Target};
 use crate::diag::{self, Diagnostic};
 use crate::load;
 use crate::model::endpoint::{self, EndpointType};
+use crate::model::stack::PlatformRef;
 use crate::model::Stack;
 use crate::pipeline::{self, Compiled, Failure, Source};
 use crate::validate::task_role_endpoints::{action_uses, ActionNeed};
@@ -65,264 +66,303 @@ struct VpcUse {
     needs: BTreeMap<(String, EndpointType), String>,
 }
 
+/// A compiled stack, with its target and platform reference.
+type Unit = (usize, Compiled, Option<PlatformRef>);
+
+/// The state of one platform build, shared by its steps.
+struct Build<'a> {
+    file: &'a Path,
+    label: String,
+    targets: &'a [Target],
+    outcomes: Vec<Outcome>,
+    diagnostics: Vec<(usize, Diagnostic)>,
+    /// The platform file per target; `None` where it has errors.
+    platforms: Vec<Option<PlatformFile>>,
+    vpcs: BTreeMap<String, VpcUse>,
+    /// VPC ID -> the target whose platform module creates its endpoints.
+    owners: BTreeMap<String, usize>,
+}
+
 /// Compiles every stack of every target with the platform file `file`.
 ///
 /// `envs` are all the project's environments: a VPC whose `endpoints_owner` is an environment
 /// not being built gets no endpoints from this build (the owner's build creates them).
 pub fn compile(file: &Path, stacks: &[PathBuf], targets: &[Target], envs: &[String]) -> Built {
-    let mut outcomes = Vec::new();
-    let mut diagnostics = Vec::new();
-    let label = file.display().to_string();
-    // The platform file, per environment.
-    let mut platforms: Vec<Option<PlatformFile>> = Vec::new();
-    for (t, target) in targets.iter().enumerate() {
-        match load_platform(file, target) {
-            Ok((p, text)) => {
-                let found = rules::check_file(&p);
-                let ok = found.is_empty();
-                for d in found {
-                    diagnostics.push((t, locate(d, &label, &text)));
-                }
-                platforms.push(ok.then_some(p));
-            }
-            Err(f) => {
-                outcomes.push(Outcome {
-                    target: t,
-                    stack: file.to_owned(),
-                    result: Err(f),
-                    cached: false,
-                });
-                platforms.push(None);
-            }
-        }
-    }
-    // Every stack, loaded and read.
-    let mut loaded = Vec::new();
-    for (t, target) in targets.iter().enumerate() {
-        for path in stacks {
-            match load::load(path, &target.opts.load) {
-                Ok(l) => {
-                    let stack = crate::model::parse(&l.value).stack;
-                    loaded.push(Loaded {
-                        target: t,
-                        path: path.clone(),
-                        value: l.value,
-                        text: l.source,
-                        inputs: l.files,
-                        stack,
-                    });
-                }
-                Err(e) => outcomes.push(Outcome {
-                    target: t,
-                    stack: path.clone(),
-                    result: Err(Failure::Load(e)),
-                    cached: false,
-                }),
-            }
-        }
-    }
-    // The union of the endpoint needs of every stack in each VPC, over every environment.
-    let mut vpcs: BTreeMap<String, VpcUse> = BTreeMap::new();
-    for (t, p) in platforms.iter().enumerate() {
-        for (name, net) in p.iter().flat_map(|p| &p.networks) {
-            vpcs.entry(net.vpc_id.clone())
-                .or_default()
-                .envs
-                .insert(t, name.clone());
-        }
-    }
-    for l in &loaded {
-        let (Some(stack), Some(Some(p))) = (&l.stack, platforms.get(l.target)) else {
-            continue;
-        };
-        let Some(r) = &stack.platform else { continue };
-        let Some(net) = p.networks.get(&r.network) else {
-            continue;
-        };
-        if net.nat_gateway {
-            continue;
-        }
-        let use_ = vpcs.entry(net.vpc_id.clone()).or_default();
-        let who = format!("{} ({})", stack.name, l.path.display());
-        for (service, ty) in stack_needs(stack) {
-            use_.needs
-                .entry((service, ty))
-                .or_insert_with(|| who.clone());
-        }
-    }
-    // Who creates each VPC's endpoints.
-    let mut owners: BTreeMap<String, usize> = BTreeMap::new();
-    for (vpc, use_) in &vpcs {
-        match rules::endpoints_owner(vpc, use_, targets, &platforms, envs) {
-            Ok(Some(t)) => {
-                owners.insert(vpc.clone(), t);
-            }
-            Ok(None) => {}
-            Err(found) => {
-                let (t, d) = *found;
-                diagnostics.push((t, d.with_file(&label)));
-            }
-        }
-    }
-    // Service Connect: every client's namespace has a server; clients wait for servers.
-    let mut connects = Vec::new();
-    for (i, l) in loaded.iter().enumerate() {
-        let (Some(stack), Some(Some(p))) = (&l.stack, platforms.get(l.target)) else {
-            continue;
-        };
-        let Some(r) = &stack.platform else { continue };
-        let default_ns = r
-            .namespace
-            .clone()
-            .or_else(|| p.clusters.get(&r.cluster).and_then(|c| c.namespace.clone()))
-            .and_then(|k| p.namespaces.get(&k).map(|n| n.name.clone()));
-        for (name, svc) in stack.services() {
-            let Some(sc) = &svc.service_connect else {
-                continue;
-            };
-            let Some(namespace) = sc.namespace.clone().or_else(|| default_ns.clone()) else {
-                continue;
-            };
-            connects.push(rules::Connect {
-                target: l.target,
-                stack: i,
-                stack_name: stack.name.to_string(),
-                service: name.to_string(),
-                namespace,
-                serves: sc
-                    .services
-                    .iter()
-                    .map(|s| s.discovery_name_or_default().to_owned())
-                    .collect(),
-            });
-        }
-    }
-    let (no_server, after) = rules::service_connect(&connects);
-    // Every stack, with what the platform owns filled in, compiled.
-    let mut units: Vec<(usize, Compiled, Option<crate::model::stack::PlatformRef>)> = Vec::new();
-    for (i, l) in loaded.into_iter().enumerate() {
-        let platform = platforms.get(l.target).and_then(Option::as_ref);
-        let mut found = match (&l.stack, platform) {
-            (Some(stack), Some(p)) => rules::check_stack(stack, p, &l.value),
-            _ => Vec::new(),
-        };
-        found.extend(
-            no_server
-                .iter()
-                .filter(|(s, _)| *s == i)
-                .map(|(_, d)| d.clone()),
-        );
-        let mut value = l.value.clone();
-        let reference = l.stack.as_ref().and_then(|s| s.platform.clone());
-        if found.is_empty() {
-            if let (Some(r), Some(p)) = (&reference, platform) {
-                if let Some(net) = p.networks.get(&r.network) {
-                    let all = vpcs
-                        .get(&net.vpc_id)
-                        .map(|u| present(net, u))
-                        .unwrap_or_default();
-                    fill_in(&mut value, net, &all);
-                }
-                // A namespace named by the stack (not the cluster's default) goes on every
-                // service_connect that names none.
-                if let Some(ns) = r.namespace.as_ref().and_then(|k| p.namespaces.get(k)) {
-                    set_namespace(&mut value, &ns.name);
-                }
-            }
-        }
-        let label = l.path.display().to_string();
-        let result = if found.is_empty() {
-            let source = Source {
-                value: &value,
-                label: &label,
-                text: Some(&l.text),
-            };
-            pipeline::compile_value(source, &target_opts(targets, l.target))
-                .map(|mut c| {
-                    c.inputs = l.inputs.clone();
-                    c
-                })
-                .map_err(Failure::Diagnostics)
-        } else {
-            Err(Failure::Diagnostics(
-                found
-                    .into_iter()
-                    .map(|d| locate(d, &label, &l.text))
-                    .collect(),
-            ))
-        };
-        if let Ok(c) = &result {
-            units.push((l.target, c.clone(), reference.clone()));
-        }
-        let result = result.map_err(|f| name_network(f, reference.as_ref(), platform));
-        outcomes.push(Outcome {
-            target: l.target,
-            stack: l.path,
-            result,
-            cached: false,
-        });
-    }
-    let refs: Vec<(usize, &Compiled, Option<&crate::model::stack::PlatformRef>)> =
+    let mut b = Build {
+        file,
+        label: file.display().to_string(),
+        targets,
+        outcomes: Vec::new(),
+        diagnostics: Vec::new(),
+        platforms: Vec::new(),
+        vpcs: BTreeMap::new(),
+        owners: BTreeMap::new(),
+    };
+    b.load_platforms();
+    let loaded = b.load_stacks(stacks);
+    b.union_needs(&loaded);
+    b.decide_owners(envs);
+    let (no_server, after) = rules::service_connect(&b.connects(&loaded));
+    let units = b.compile_stacks(loaded, &no_server);
+    let refs: Vec<(usize, &Compiled, Option<&PlatformRef>)> =
         units.iter().map(|(t, c, r)| (*t, c, r.as_ref())).collect();
-    for (t, d) in rules::across(&refs, targets) {
-        diagnostics.push((t, d));
-    }
-    // Per environment: the platform module and the root module.
-    for (t, p) in platforms.iter().enumerate() {
-        let Some(p) = p else { continue };
-        let owned: BTreeMap<&str, Vec<(String, EndpointType)>> = p
-            .networks
-            .iter()
-            .filter(|(_, n)| owners.get(&n.vpc_id) == Some(&t))
-            .map(|(name, n)| {
-                let created = vpcs
-                    .get(&n.vpc_id)
-                    .map(|u| created(n, u))
-                    .unwrap_or_default();
-                (name.as_str(), created)
-            })
-            .collect();
-        let opts = target_opts(targets, t);
-        let module = module::platform(p, &owned, &vpcs_interfaces(p, &vpcs));
-        outcomes.push(Outcome {
-            target: t,
-            stack: file.to_owned(),
-            result: Ok(Compiled {
-                stack_file: file.to_owned(),
-                name: PLATFORM_MODULE.to_owned(),
-                files: pipeline::render(&module, opts.format),
-                warnings: Vec::new(),
-                inputs: Vec::new(),
-            }),
-            cached: false,
-        });
-        let members: Vec<(&Compiled, &crate::model::stack::PlatformRef)> = units
-            .iter()
-            .filter(|(ut, _, _)| *ut == t)
-            .filter_map(|(_, c, r)| r.as_ref().map(|r| (c, r)))
-            .collect();
-        let root = module::root(p, &members, &after, t);
-        outcomes.push(Outcome {
-            target: t,
-            stack: file.to_owned(),
-            result: Ok(Compiled {
-                stack_file: file.to_owned(),
-                name: ROOT_MODULE.to_owned(),
-                files: pipeline::render(&root, opts.format),
-                warnings: Vec::new(),
-                inputs: Vec::new(),
-            }),
-            cached: false,
-        });
-    }
+    let across = rules::across(&refs, targets);
+    b.diagnostics.extend(across);
+    b.modules(&units, &after);
     Built {
-        outcomes,
-        diagnostics,
+        outcomes: b.outcomes,
+        diagnostics: b.diagnostics,
     }
 }
 
-fn target_opts(targets: &[Target], t: usize) -> pipeline::Options {
-    targets[t].opts.clone()
+impl Build<'_> {
+    fn fail(&mut self, target: usize, stack: &Path, f: Failure) {
+        self.outcomes.push(Outcome {
+            target,
+            stack: stack.to_owned(),
+            result: Err(f),
+            cached: false,
+        });
+    }
+
+    /// The platform file, per environment.
+    fn load_platforms(&mut self) {
+        for t in 0..self.targets.len() {
+            match load_platform(self.file, &self.targets[t]) {
+                Ok((p, text)) => {
+                    let found = rules::check_file(&p);
+                    let ok = found.is_empty();
+                    for d in found {
+                        self.diagnostics.push((t, locate(d, &self.label, &text)));
+                    }
+                    self.platforms.push(ok.then_some(p));
+                }
+                Err(f) => {
+                    self.fail(t, self.file, f);
+                    self.platforms.push(None);
+                }
+            }
+        }
+    }
+
+    fn platform(&self, t: usize) -> Option<&PlatformFile> {
+        self.platforms.get(t).and_then(Option::as_ref)
+    }
+
+    /// Every stack, loaded and read, for every target.
+    fn load_stacks(&mut self, stacks: &[PathBuf]) -> Vec<Loaded> {
+        let mut loaded = Vec::new();
+        for t in 0..self.targets.len() {
+            for path in stacks {
+                match load::load(path, &self.targets[t].opts.load) {
+                    Ok(l) => loaded.push(Loaded {
+                        target: t,
+                        path: path.clone(),
+                        stack: crate::model::parse(&l.value).stack,
+                        value: l.value,
+                        text: l.source,
+                        inputs: l.files,
+                    }),
+                    Err(e) => self.fail(t, path, Failure::Load(e)),
+                }
+            }
+        }
+        loaded
+    }
+
+    /// The union of the endpoint needs of every stack in each VPC, over every environment.
+    fn union_needs(&mut self, loaded: &[Loaded]) {
+        for (t, p) in self.platforms.iter().enumerate() {
+            for (name, net) in p.iter().flat_map(|p| &p.networks) {
+                let use_ = self.vpcs.entry(net.vpc_id.clone()).or_default();
+                use_.envs.insert(t, name.clone());
+            }
+        }
+        for l in loaded {
+            let (Some(stack), Some(p)) = (&l.stack, self.platform(l.target)) else {
+                continue;
+            };
+            let Some(net) = stack
+                .platform
+                .as_ref()
+                .and_then(|r| p.networks.get(&r.network))
+            else {
+                continue;
+            };
+            if net.nat_gateway {
+                continue;
+            }
+            let vpc = net.vpc_id.clone();
+            let who = format!("{} ({})", stack.name, l.path.display());
+            let use_ = self.vpcs.entry(vpc).or_default();
+            for need in stack_needs(stack) {
+                use_.needs.entry(need).or_insert_with(|| who.clone());
+            }
+        }
+    }
+
+    /// Who creates each VPC's endpoints.
+    fn decide_owners(&mut self, envs: &[String]) {
+        for (vpc, use_) in &self.vpcs {
+            match rules::endpoints_owner(vpc, use_, self.targets, &self.platforms, envs) {
+                Ok(Some(t)) => {
+                    self.owners.insert(vpc.clone(), t);
+                }
+                Ok(None) => {}
+                Err(found) => {
+                    let (t, d) = *found;
+                    self.diagnostics.push((t, d.with_file(&self.label)));
+                }
+            }
+        }
+    }
+
+    /// Every service's part in Service Connect, with its namespace as written or given.
+    fn connects(&self, loaded: &[Loaded]) -> Vec<rules::Connect> {
+        let mut connects = Vec::new();
+        for (i, l) in loaded.iter().enumerate() {
+            let (Some(stack), Some(p)) = (&l.stack, self.platform(l.target)) else {
+                continue;
+            };
+            let Some(r) = &stack.platform else { continue };
+            let default_ns = r
+                .namespace
+                .clone()
+                .or_else(|| p.clusters.get(&r.cluster).and_then(|c| c.namespace.clone()))
+                .and_then(|k| p.namespaces.get(&k).map(|n| n.name.clone()));
+            for (name, svc) in stack.services() {
+                let Some(sc) = &svc.service_connect else {
+                    continue;
+                };
+                let Some(namespace) = sc.namespace.clone().or_else(|| default_ns.clone()) else {
+                    continue;
+                };
+                connects.push(rules::Connect {
+                    target: l.target,
+                    stack: i,
+                    stack_name: stack.name.to_string(),
+                    service: name.to_string(),
+                    namespace,
+                    serves: sc
+                        .services
+                        .iter()
+                        .map(|s| s.discovery_name_or_default().to_owned())
+                        .collect(),
+                });
+            }
+        }
+        connects
+    }
+
+    /// Every stack, with what the platform owns filled in, compiled.
+    fn compile_stacks(
+        &mut self,
+        loaded: Vec<Loaded>,
+        no_server: &[(usize, Diagnostic)],
+    ) -> Vec<Unit> {
+        let mut units = Vec::new();
+        for (i, l) in loaded.into_iter().enumerate() {
+            let platform = self.platform(l.target);
+            let mut found = match (&l.stack, platform) {
+                (Some(stack), Some(p)) => rules::check_stack(stack, p, &l.value),
+                _ => Vec::new(),
+            };
+            found.extend(
+                no_server
+                    .iter()
+                    .filter(|(s, _)| *s == i)
+                    .map(|(_, d)| d.clone()),
+            );
+            let reference = l.stack.as_ref().and_then(|s| s.platform.clone());
+            let label = l.path.display().to_string();
+            let result = if found.is_empty() {
+                let mut value = l.value.clone();
+                if let (Some(r), Some(p)) = (&reference, platform) {
+                    self.fill_in(&mut value, r, p);
+                }
+                let source = Source {
+                    value: &value,
+                    label: &label,
+                    text: Some(&l.text),
+                };
+                pipeline::compile_value(source, &self.targets[l.target].opts)
+                    .map(|mut c| {
+                        c.inputs = l.inputs.clone();
+                        c
+                    })
+                    .map_err(Failure::Diagnostics)
+            } else {
+                let found = found.into_iter().map(|d| locate(d, &label, &l.text));
+                Err(Failure::Diagnostics(found.collect()))
+            };
+            if let Ok(c) = &result {
+                units.push((l.target, c.clone(), reference.clone()));
+            }
+            let result = result.map_err(|f| name_network(f, reference.as_ref(), platform));
+            self.outcomes.push(Outcome {
+                target: l.target,
+                stack: l.path,
+                result,
+                cached: false,
+            });
+        }
+        units
+    }
+
+    /// What the platform owns, written into a stack: the network's facts and endpoints, and a
+    /// namespace named by the stack (not the cluster's default) on every service_connect that
+    /// names none.
+    fn fill_in(&self, value: &mut Value, r: &PlatformRef, p: &PlatformFile) {
+        if let Some(net) = p.networks.get(&r.network) {
+            let all = self
+                .vpcs
+                .get(&net.vpc_id)
+                .map(|u| present(net, u))
+                .unwrap_or_default();
+            fill_in(value, net, &all);
+        }
+        if let Some(ns) = r.namespace.as_ref().and_then(|k| p.namespaces.get(k)) {
+            set_namespace(value, &ns.name);
+        }
+    }
+
+    /// Per environment: the platform module and the root module, as outcomes of their own.
+    fn modules(&mut self, units: &[Unit], after: &rules::After) {
+        for t in 0..self.platforms.len() {
+            let Some(p) = self.platform(t) else { continue };
+            let owned: BTreeMap<&str, Vec<(String, EndpointType)>> = p
+                .networks
+                .iter()
+                .filter(|(_, n)| self.owners.get(&n.vpc_id) == Some(&t))
+                .map(|(name, n)| {
+                    let made = self.vpcs.get(&n.vpc_id).map(|u| created(n, u));
+                    (name.as_str(), made.unwrap_or_default())
+                })
+                .collect();
+            let platform = module::platform(p, &owned, &vpcs_interfaces(p, &self.vpcs));
+            let members: Vec<(&Compiled, &PlatformRef)> = units
+                .iter()
+                .filter(|(ut, _, _)| *ut == t)
+                .filter_map(|(_, c, r)| r.as_ref().map(|r| (c, r)))
+                .collect();
+            let root = module::root(p, &members, after, t);
+            for (name, module) in [(PLATFORM_MODULE, platform), (ROOT_MODULE, root)] {
+                let files = pipeline::render(&module, self.targets[t].opts.format);
+                self.outcomes.push(Outcome {
+                    target: t,
+                    stack: self.file.to_owned(),
+                    result: Ok(Compiled {
+                        stack_file: self.file.to_owned(),
+                        name: name.to_owned(),
+                        files,
+                        warnings: Vec::new(),
+                        inputs: Vec::new(),
+                    }),
+                    cached: false,
+                });
+            }
+        }
+    }
 }
 
 fn locate(mut d: Diagnostic, label: &str, text: &str) -> Diagnostic {
@@ -444,11 +484,7 @@ fn fill_in(value: &mut Value, net: &model::Network, present: &[String]) {
 }
 
 /// A task role's endpoint findings in a platform stack name the network too.
-fn name_network(
-    f: Failure,
-    r: Option<&crate::model::stack::PlatformRef>,
-    p: Option<&PlatformFile>,
-) -> Failure {
+fn name_network(f: Failure, r: Option<&PlatformRef>, p: Option<&PlatformFile>) -> Failure {
     let (Failure::Diagnostics(ds), Some(r), Some(p)) = (&f, r, p) else {
         return f;
     };

@@ -9,7 +9,7 @@ use crate::model::endpoint::{self, EndpointType};
 use crate::model::stack::PlatformRef;
 use crate::pipeline::Compiled;
 
-use super::model::{Network, PlatformFile};
+use super::model::{Cluster, Namespace, Network, PlatformFile};
 use super::PLATFORM_MODULE;
 
 fn tf(name: &str, body: Body) -> File {
@@ -46,204 +46,26 @@ pub fn platform(
     interfaces: &BTreeMap<String, bool>,
 ) -> Module {
     let mut body = Body::new();
-    let mut networks = Vec::new();
-    for (name, net) in &p.networks {
-        let n = label(name);
-        let created = owned.get(name.as_str()).cloned().unwrap_or_default();
-        let has_interface = created.iter().any(|(_, t)| *t == EndpointType::Interface);
-        let sg = format!("{n}_vpc_endpoints");
-        let sg_id = if has_interface {
-            body.push_block(Block::resource(
-                "aws_security_group",
-                &sg,
-                Body::new()
-                    .attr("name", ir::str(endpoint_sg_name(net)))
-                    .attr(
-                        "description",
-                        ir::str(format!(
-                            "Interface VPC endpoints of network {name}: HTTPS from the VPC CIDR, so every task in the VPC reaches them."
-                        )),
-                    )
-                    .attr("vpc_id", ir::str(net.vpc_id.clone()))
-                    .attr("tags", tags(p, &endpoint_sg_name(net))),
-            ));
-            body.push_block(Block::resource(
-                "aws_vpc_security_group_ingress_rule",
-                &format!("{n}_vpc_endpoints_https"),
-                Body::new()
-                    .attr(
-                        "security_group_id",
-                        ir::reference("aws_security_group", &sg, &["id"]),
-                    )
-                    .attr(
-                        "description",
-                        ir::str(format!("HTTPS from every task in network {name}")),
-                    )
-                    .attr("ip_protocol", ir::str("tcp"))
-                    .attr("from_port", ir::int(443))
-                    .attr("to_port", ir::int(443))
-                    .attr("cidr_ipv4", ir::str(net.cidr.clone())),
-            ));
-            ir::reference("aws_security_group", &sg, &["id"])
-        } else if !owned.contains_key(name.as_str())
-            && interfaces.get(name).copied().unwrap_or(false)
-        {
-            body.push_block(Block::data(
-                "aws_security_group",
-                &sg,
-                Body::new()
-                    .attr("vpc_id", ir::str(net.vpc_id.clone()))
-                    .attr("name", ir::str(endpoint_sg_name(net))),
-            ));
-            ir::traversal("data", &["aws_security_group", &sg, "id"])
-        } else {
-            Expr::Null
-        };
-        let subnets = ir::list(net.private_subnets.values().map(|s| ir::str(s.clone())));
-        for (service, ty) in &created {
-            let l = format!("{n}_{}", endpoint::label(service, *ty));
-            let mut e = Body::new()
-                .attr("vpc_id", ir::str(net.vpc_id.clone()))
-                .attr(
-                    "service_name",
-                    ir::str(format!("com.amazonaws.{}.{service}", p.region)),
-                )
-                .attr("vpc_endpoint_type", ir::str(ty.as_str()));
-            e = match ty {
-                EndpointType::Interface => e
-                    .attr("subnet_ids", subnets.clone())
-                    .attr(
-                        "security_group_ids",
-                        ir::list([ir::reference("aws_security_group", &sg, &["id"])]),
-                    )
-                    .attr("private_dns_enabled", ir::bool(true)),
-                EndpointType::Gateway => e.attr(
-                    "route_table_ids",
-                    ir::list(
-                        net.private_route_table_ids
-                            .iter()
-                            .map(|r| ir::str(r.clone())),
-                    ),
-                ),
-            };
-            e = e.attr(
-                "tags",
-                tags(
-                    p,
-                    &format!("{name}-{}", endpoint::label(service, *ty).replace('_', "-")),
-                ),
-            );
-            body.push_block(Block::resource("aws_vpc_endpoint", &l, e));
-        }
-        networks.push((
-            name.clone(),
-            ir::object([
-                ("vpc_id", ir::str(net.vpc_id.clone())),
-                ("private_subnet_ids", subnets),
-                (
-                    "public_subnet_ids",
-                    ir::list(net.public_subnets.values().map(|s| ir::str(s.clone()))),
-                ),
-                (
-                    "private_route_table_ids",
-                    ir::list(
-                        net.private_route_table_ids
-                            .iter()
-                            .map(|r| ir::str(r.clone())),
-                    ),
-                ),
-                ("vpc_endpoint_security_group_id", sg_id),
-            ]),
-        ));
-    }
-    let mut namespaces = Vec::new();
-    for (name, ns) in &p.namespaces {
-        let l = label(name);
-        body.push_block(Block::resource(
-            "aws_service_discovery_http_namespace",
-            &l,
-            Body::new()
-                .attr("name", ir::str(ns.name.clone()))
-                .attr(
-                    "description",
-                    ir::str(format!("Service Connect namespace {name}")),
-                )
-                .attr("tags", tags(p, &ns.name)),
-        ));
-        namespaces.push((
-            name.clone(),
-            ir::object([
-                (
-                    "name",
-                    ir::reference("aws_service_discovery_http_namespace", &l, &["name"]),
-                ),
-                (
-                    "arn",
-                    ir::reference("aws_service_discovery_http_namespace", &l, &["arn"]),
-                ),
-            ]),
-        ));
-    }
-    let mut clusters = Vec::new();
-    for (name, c) in &p.clusters {
-        let l = label(name);
-        let mut cb = Body::new();
-        if !c.container_insights {
-            cb = cb.comment(
-                "checkov:skip=CKV_AWS_65:Container Insights turned off by container_insights = false in the platform",
-            );
-        }
-        cb = cb
-            .attr("name", ir::str(c.name.clone()))
-            .attr("tags", tags(p, &c.name))
-            .block(Block::new(
-                "setting",
-                &[],
-                Body::new().attr("name", ir::str("containerInsights")).attr(
-                    "value",
-                    ir::str(if c.container_insights {
-                        "enabled"
-                    } else {
-                        "disabled"
-                    }),
-                ),
-            ));
-        if let Some(ns) = &c.namespace {
-            cb = cb.block(Block::new(
-                "service_connect_defaults",
-                &[],
-                Body::new().attr(
-                    "namespace",
-                    ir::reference("aws_service_discovery_http_namespace", &label(ns), &["arn"]),
-                ),
-            ));
-        }
-        body.push_block(Block::resource("aws_ecs_cluster", &l, cb));
-        body.push_block(Block::resource(
-            "aws_ecs_cluster_capacity_providers",
-            &l,
-            Body::new()
-                .attr(
-                    "cluster_name",
-                    ir::reference("aws_ecs_cluster", &l, &["name"]),
-                )
-                .attr(
-                    "capacity_providers",
-                    ir::list(c.capacity_providers.iter().map(|p| ir::str(p.as_str()))),
-                ),
-        ));
-        clusters.push((
-            name.clone(),
-            ir::object([
-                // Through the capacity providers, so that services wait for them.
-                (
-                    "name",
-                    ir::reference("aws_ecs_cluster_capacity_providers", &l, &["cluster_name"]),
-                ),
-                ("arn", ir::reference("aws_ecs_cluster", &l, &["arn"])),
-            ]),
-        ));
-    }
+    let networks: Vec<(String, Expr)> = p
+        .networks
+        .iter()
+        .map(|(name, net)| {
+            (
+                name.clone(),
+                network(&mut body, p, name, net, owned, interfaces),
+            )
+        })
+        .collect();
+    let namespaces: Vec<(String, Expr)> = p
+        .namespaces
+        .iter()
+        .map(|(name, ns)| (name.clone(), namespace(&mut body, p, name, ns)))
+        .collect();
+    let clusters: Vec<(String, Expr)> = p
+        .clusters
+        .iter()
+        .map(|(name, c)| (name.clone(), cluster(&mut body, p, name, c)))
+        .collect();
     let output = |name: &str, description: &str, value: Expr| {
         Block::new(
             "output",
@@ -423,4 +245,215 @@ pub fn root(
     let mut all = vec![tf("versions.tf", module_files::versions(&files))];
     all.extend(files);
     Module { files: all }
+}
+
+/// One network's endpoints and their security group (or its lookup), into `body`; its output.
+fn network(
+    body: &mut Body,
+    p: &PlatformFile,
+    name: &String,
+    net: &Network,
+    owned: &BTreeMap<&str, Vec<(String, EndpointType)>>,
+    interfaces: &BTreeMap<String, bool>,
+) -> Expr {
+    let n = label(name);
+    let created = owned.get(name.as_str()).cloned().unwrap_or_default();
+    let has_interface = created.iter().any(|(_, t)| *t == EndpointType::Interface);
+    let sg = format!("{n}_vpc_endpoints");
+    let sg_id = if has_interface {
+        body.push_block(Block::resource(
+            "aws_security_group",
+            &sg,
+            Body::new()
+                .attr("name", ir::str(endpoint_sg_name(net)))
+                .attr(
+                    "description",
+                    ir::str(format!(
+                        "Interface VPC endpoints of network {name}: HTTPS from the VPC CIDR, so every task in the VPC reaches them."
+                    )),
+                )
+                .attr("vpc_id", ir::str(net.vpc_id.clone()))
+                .attr("tags", tags(p, &endpoint_sg_name(net))),
+        ));
+        body.push_block(Block::resource(
+            "aws_vpc_security_group_ingress_rule",
+            &format!("{n}_vpc_endpoints_https"),
+            Body::new()
+                .attr(
+                    "security_group_id",
+                    ir::reference("aws_security_group", &sg, &["id"]),
+                )
+                .attr(
+                    "description",
+                    ir::str(format!("HTTPS from every task in network {name}")),
+                )
+                .attr("ip_protocol", ir::str("tcp"))
+                .attr("from_port", ir::int(443))
+                .attr("to_port", ir::int(443))
+                .attr("cidr_ipv4", ir::str(net.cidr.clone())),
+        ));
+        ir::reference("aws_security_group", &sg, &["id"])
+    } else if !owned.contains_key(name.as_str()) && interfaces.get(name).copied().unwrap_or(false) {
+        body.push_block(Block::data(
+            "aws_security_group",
+            &sg,
+            Body::new()
+                .attr("vpc_id", ir::str(net.vpc_id.clone()))
+                .attr("name", ir::str(endpoint_sg_name(net))),
+        ));
+        ir::traversal("data", &["aws_security_group", &sg, "id"])
+    } else {
+        Expr::Null
+    };
+    let subnets = ir::list(net.private_subnets.values().map(|s| ir::str(s.clone())));
+    for (service, ty) in &created {
+        body.push_block(vpc_endpoint(p, name, net, (service, *ty), &sg, &subnets));
+    }
+    ir::object([
+        ("vpc_id", ir::str(net.vpc_id.clone())),
+        ("private_subnet_ids", subnets),
+        (
+            "public_subnet_ids",
+            ir::list(net.public_subnets.values().map(|s| ir::str(s.clone()))),
+        ),
+        (
+            "private_route_table_ids",
+            ir::list(
+                net.private_route_table_ids
+                    .iter()
+                    .map(|r| ir::str(r.clone())),
+            ),
+        ),
+        ("vpc_endpoint_security_group_id", sg_id),
+    ])
+}
+
+/// One Service Connect namespace, into `body`; its output.
+fn namespace(body: &mut Body, p: &PlatformFile, name: &str, ns: &Namespace) -> Expr {
+    let l = label(name);
+    body.push_block(Block::resource(
+        "aws_service_discovery_http_namespace",
+        &l,
+        Body::new()
+            .attr("name", ir::str(ns.name.clone()))
+            .attr(
+                "description",
+                ir::str(format!("Service Connect namespace {name}")),
+            )
+            .attr("tags", tags(p, &ns.name)),
+    ));
+    ir::object([
+        (
+            "name",
+            ir::reference("aws_service_discovery_http_namespace", &l, &["name"]),
+        ),
+        (
+            "arn",
+            ir::reference("aws_service_discovery_http_namespace", &l, &["arn"]),
+        ),
+    ])
+}
+
+/// One cluster and its capacity providers, into `body`; its output.
+fn cluster(body: &mut Body, p: &PlatformFile, name: &str, c: &Cluster) -> Expr {
+    let l = label(name);
+    let mut cb = Body::new();
+    if !c.container_insights {
+        cb = cb.comment(
+            "checkov:skip=CKV_AWS_65:Container Insights turned off by container_insights = false in the platform",
+        );
+    }
+    cb = cb
+        .attr("name", ir::str(c.name.clone()))
+        .attr("tags", tags(p, &c.name))
+        .block(Block::new(
+            "setting",
+            &[],
+            Body::new().attr("name", ir::str("containerInsights")).attr(
+                "value",
+                ir::str(if c.container_insights {
+                    "enabled"
+                } else {
+                    "disabled"
+                }),
+            ),
+        ));
+    if let Some(ns) = &c.namespace {
+        cb = cb.block(Block::new(
+            "service_connect_defaults",
+            &[],
+            Body::new().attr(
+                "namespace",
+                ir::reference("aws_service_discovery_http_namespace", &label(ns), &["arn"]),
+            ),
+        ));
+    }
+    body.push_block(Block::resource("aws_ecs_cluster", &l, cb));
+    body.push_block(Block::resource(
+        "aws_ecs_cluster_capacity_providers",
+        &l,
+        Body::new()
+            .attr(
+                "cluster_name",
+                ir::reference("aws_ecs_cluster", &l, &["name"]),
+            )
+            .attr(
+                "capacity_providers",
+                ir::list(c.capacity_providers.iter().map(|p| ir::str(p.as_str()))),
+            ),
+    ));
+    ir::object([
+        // Through the capacity providers, so that services wait for them.
+        (
+            "name",
+            ir::reference("aws_ecs_cluster_capacity_providers", &l, &["cluster_name"]),
+        ),
+        ("arn", ir::reference("aws_ecs_cluster", &l, &["arn"])),
+    ])
+}
+
+/// One endpoint of a network: Interface endpoints with private DNS in every private subnet and
+/// the endpoint security group (`sg`), Gateway endpoints on the private route tables.
+fn vpc_endpoint(
+    p: &PlatformFile,
+    name: &str,
+    net: &Network,
+    (service, ty): (&str, EndpointType),
+    sg: &str,
+    subnets: &Expr,
+) -> Block {
+    let n = label(name);
+    let l = format!("{n}_{}", endpoint::label(service, ty));
+    let mut e = Body::new()
+        .attr("vpc_id", ir::str(net.vpc_id.clone()))
+        .attr(
+            "service_name",
+            ir::str(format!("com.amazonaws.{}.{service}", p.region)),
+        )
+        .attr("vpc_endpoint_type", ir::str(ty.as_str()));
+    e = match ty {
+        EndpointType::Interface => e
+            .attr("subnet_ids", subnets.clone())
+            .attr(
+                "security_group_ids",
+                ir::list([ir::reference("aws_security_group", sg, &["id"])]),
+            )
+            .attr("private_dns_enabled", ir::bool(true)),
+        EndpointType::Gateway => e.attr(
+            "route_table_ids",
+            ir::list(
+                net.private_route_table_ids
+                    .iter()
+                    .map(|r| ir::str(r.clone())),
+            ),
+        ),
+    };
+    e = e.attr(
+        "tags",
+        tags(
+            p,
+            &format!("{name}-{}", endpoint::label(service, ty).replace('_', "-")),
+        ),
+    );
+    Block::resource("aws_vpc_endpoint", &l, e)
 }

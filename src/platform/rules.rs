@@ -281,29 +281,36 @@ pub(super) fn check_stack(stack: &Stack, p: &PlatformFile, value: &Value) -> Vec
         ));
     }
     if let Some(c) = cluster {
-        for (name, svc) in stack.services() {
-            for (i, item) in svc.capacity_provider_strategy.iter().enumerate() {
-                if !c.capacity_providers.contains(&item.capacity_provider) {
-                    let have: Vec<&str> = c.capacity_providers.iter().map(|p| p.as_str()).collect();
-                    out.push(
-                        Diagnostic::new(
-                            &CAPACITY_PROVIDER_MISSING,
-                            format!("services.{name}.capacity_provider_strategy[{i}].capacity_provider"),
-                            format!(
-                                "service `{name}` uses {}, which cluster `{}` ({}) does not have",
-                                item.capacity_provider.as_str(),
-                                r.cluster,
-                                c.name
-                            ),
-                        )
-                        .help(format!(
-                            "use one of the cluster's capacity providers ({}), or add {} to clusters.{}.capacity_providers in the platform",
-                            have.join(", "),
+        out.extend(missing_providers(stack, r, c));
+    }
+    out
+}
+
+/// Each capacity provider a service uses that its platform cluster does not have.
+fn missing_providers(stack: &Stack, r: &PlatformRef, c: &super::model::Cluster) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (name, svc) in stack.services() {
+        for (i, item) in svc.capacity_provider_strategy.iter().enumerate() {
+            if !c.capacity_providers.contains(&item.capacity_provider) {
+                let have: Vec<&str> = c.capacity_providers.iter().map(|p| p.as_str()).collect();
+                out.push(
+                    Diagnostic::new(
+                        &CAPACITY_PROVIDER_MISSING,
+                        format!("services.{name}.capacity_provider_strategy[{i}].capacity_provider"),
+                        format!(
+                            "service `{name}` uses {}, which cluster `{}` ({}) does not have",
                             item.capacity_provider.as_str(),
-                            r.cluster
-                        )),
-                    );
-                }
+                            r.cluster,
+                            c.name
+                        ),
+                    )
+                    .help(format!(
+                        "use one of the cluster's capacity providers ({}), or add {} to clusters.{}.capacity_providers in the platform",
+                        have.join(", "),
+                        item.capacity_provider.as_str(),
+                        r.cluster
+                    )),
+                );
             }
         }
     }
