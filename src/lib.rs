@@ -13,6 +13,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod pipeline;
+pub mod platform;
 pub mod project;
 pub mod provider_schema;
 pub mod report;

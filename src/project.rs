@@ -40,6 +40,9 @@ struct RawProject {
     environments: BTreeMap<String, RawEnvironment>,
     #[serde(default)]
     cost: CostSettings,
+    /// The platform file (networks, clusters, namespaces), relative to the project file.
+    #[serde(default)]
+    platform: Option<PathBuf>,
 }
 
 /// `[cost]`: what `gen-tf cost` and `gen-tf rightsize` assume when no flag says otherwise.
@@ -85,6 +88,8 @@ pub struct Project {
     pub environments: Vec<Environment>,
     /// `[cost]`, with `prices` joined to the project's directory.
     pub cost: CostSettings,
+    /// `platform`: the platform file (docs/platform.md), joined to the project's directory.
+    pub platform: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +222,7 @@ impl Project {
         };
         Ok(Self {
             cost,
+            platform: raw.platform.as_deref().map(join),
             file: file.to_owned(),
             stacks: raw.stacks.iter().map(|p| join(p)).collect(),
             out: join(raw.out.as_deref().unwrap_or(Path::new("modules"))),

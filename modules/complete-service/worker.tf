@@ -180,5 +180,6 @@ resource "aws_ecs_service" "worker" {
     aws_vpc_security_group_egress_rule.worker_sc_to_api,
     aws_vpc_security_group_egress_rule.worker_https,
     aws_ecs_cluster_capacity_providers.this,
+    aws_ecs_service.api,
   ]
 }

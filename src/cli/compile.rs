@@ -160,7 +160,18 @@ impl Reporter {
 /// when any stack is unreadable or has errors, when warnings are denied and there are some, or
 /// when two stacks would write one module directory.
 pub fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, CliError> {
-    let outcomes = batch::compile(&plan.stacks, &plan.targets, plan.cache.as_ref(), plan.jobs);
+    // With a platform, every stack is compiled with what the platform owns filled in, and the
+    // platform and root modules come as outcomes too (src/platform).
+    let (outcomes, across) = match &plan.platform {
+        Some(file) => {
+            let built = crate::platform::compile(file, &plan.stacks, &plan.targets, &plan.all_envs);
+            (built.outcomes, Some(built.diagnostics))
+        }
+        None => (
+            batch::compile(&plan.stacks, &plan.targets, plan.cache.as_ref(), plan.jobs),
+            None,
+        ),
+    };
     let mut reporter = Reporter::new(plan, style);
     let mut units = Vec::new();
     let mut from_cache = 0;
@@ -178,6 +189,23 @@ pub fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, 
     }
     for (i, d) in batch::duplicate_stacks(&units) {
         reporter.add(Finding::Diagnostic(d), plan.env(units[i].target));
+        reporter.failed = true;
+    }
+    // The checks across a project's modules: the platform's, or, without one, the same
+    // checks over the stacks as they are.
+    let across = match across {
+        Some(found) => found,
+        None if plan.project => {
+            let refs: Vec<_> = units
+                .iter()
+                .map(|u| (u.target, &u.compiled, None))
+                .collect();
+            crate::platform::across(&refs, &plan.targets)
+        }
+        None => Vec::new(),
+    };
+    for (t, d) in across {
+        reporter.add(Finding::Diagnostic(d), plan.env(t));
         reporter.failed = true;
     }
     reporter.finish(Units { units, from_cache })

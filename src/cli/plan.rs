@@ -28,6 +28,12 @@ pub struct Plan {
     pub partial: bool,
     /// The project's `[cost]` settings (defaults without a project).
     pub cost: CostSettings,
+    /// The project's platform file, when it names one (docs/platform.md).
+    pub platform: Option<PathBuf>,
+    /// A project file is in use: the checks across its modules apply.
+    pub project: bool,
+    /// Every environment the project configures, built or not.
+    pub all_envs: Vec<String>,
 }
 
 impl Plan {
@@ -66,6 +72,12 @@ impl Plan {
             out,
             cache,
             cost: project.as_ref().map(|p| p.cost.clone()).unwrap_or_default(),
+            platform: project.as_ref().and_then(|p| p.platform.clone()),
+            project: project.is_some(),
+            all_envs: project
+                .as_ref()
+                .map(|p| p.environments.iter().map(|e| e.name.clone()).collect())
+                .unwrap_or_default(),
             layout: project.map(|p| p.layout).unwrap_or_default(),
             jobs,
             partial: input.paths.iter().any(|p| !p.is_dir()),
@@ -206,7 +218,8 @@ fn cache(input: &StackArgs, project: Option<&Project>) -> Option<Cache> {
 /// Stack files named by `paths`: files as given, directories searched (sorted) for
 /// `.jsonnet`, `.json`, `.yaml`, `.yml` and `.toml` files. `.libsonnet` files are libraries,
 /// `.tf.json` files are output, `gen-tf.toml` is the project file, and hidden directories
-/// and files are skipped.
+/// and files, and directories below the first that hold a `gen-tf.toml` of their own, are
+/// skipped.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut out = Vec::new();
     for p in paths {
@@ -215,7 +228,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                    e.depth() == 0
+                        || !(e.file_name().to_string_lossy().starts_with('.')
+                            // A directory with its own project file is another project
+                            // (built with its own `--project`), not stacks of this one.
+                            || e.file_type().is_dir() && e.path().join(project::FILE_NAME).is_file())
                 });
             for entry in walker {
                 let entry = entry.map_err(|source| CliError::Search {

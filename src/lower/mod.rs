@@ -10,7 +10,7 @@ mod container;
 mod deployment;
 mod endpoints;
 mod iam;
-mod module_files;
+pub(crate) mod module_files;
 mod network;
 pub mod readme;
 mod scaling;

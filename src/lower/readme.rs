@@ -415,6 +415,49 @@ fn caller_duties(ctx: &Ctx<'_>) -> Vec<String> {
     if stack.has_existing_interface_endpoints() {
         out.push("Ingress on `var.vpc_endpoint_security_group_id` (the VPC's existing Interface endpoints) from the task security groups on TCP 443.".to_owned());
     }
+    if let Some(p) = &stack.platform {
+        out.extend(platform_duties(stack, p));
+    }
+    out
+}
+
+/// In a platform: every shared resource the module expects, with its platform name (the
+/// generated root module wires each from the platform module's outputs).
+fn platform_duties(
+    stack: &crate::resolve::Resolved,
+    p: &crate::model::stack::PlatformRef,
+) -> Vec<String> {
+    let providers: Vec<&str> = crate::resolve::capacity_providers(&stack.services)
+        .into_iter()
+        .map(|c| c.as_str())
+        .collect();
+    let mut out = vec![format!(
+        "The ECS cluster `var.cluster_name`: platform cluster `{}`, with {} associated (its `aws_ecs_cluster_capacity_providers`, which the platform owns).",
+        p.cluster,
+        providers.join(" and ")
+    )];
+    out.push(format!(
+        "The VPC `var.vpc_id` and its subnets: platform network `{}`.",
+        p.network
+    ));
+    if !stack.existing_endpoints.is_empty() {
+        let names: Vec<String> = stack
+            .existing_endpoints
+            .iter()
+            .map(|e| format!("`{}`", e.service))
+            .collect();
+        out.push(format!(
+            "The VPC endpoints {}: created once in the VPC by platform network `{}`, whose endpoint security group (`var.vpc_endpoint_security_group_id`) admits HTTPS from the VPC CIDR.",
+            names.join(", "),
+            p.network
+        ));
+    }
+    if stack.services.iter().any(|s| s.service_connect.is_some()) {
+        out.push(match &p.namespace {
+            Some(ns) => format!("The Service Connect namespace: platform namespace `{ns}`, which must exist before the services start."),
+            None => format!("The Service Connect namespace: the default namespace of platform cluster `{}`, which must exist before the services start.", p.cluster),
+        });
+    }
     out
 }
 

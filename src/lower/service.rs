@@ -161,7 +161,33 @@ fn depends_on(ctx: &Ctx<'_>, svc: &Service, before: &[Block]) -> Vec<Expr> {
             &[],
         ));
     }
+    depends.extend(connect_servers(ctx, svc));
     depends
+}
+
+/// A Service Connect client (a service that offers nothing in its namespace) starts after the
+/// services of the stack that serve in that namespace: tasks started before an endpoint exists
+/// cannot resolve it until they are redeployed.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts.html
+fn connect_servers(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expr> {
+    let Some(sc) = svc
+        .service_connect
+        .as_ref()
+        .filter(|sc| sc.services.is_empty())
+    else {
+        return Vec::new();
+    };
+    ctx.stack
+        .services
+        .iter()
+        .filter(|o| o.name != svc.name)
+        .filter(|o| {
+            o.service_connect
+                .as_ref()
+                .is_some_and(|c| c.namespace == sc.namespace && !c.services.is_empty())
+        })
+        .map(|o| ir::reference("aws_ecs_service", &o.name.ident(), &[]))
+        .collect()
 }
 
 /// The provider must work in the region the tasks use: the log group is created where the

@@ -30,6 +30,12 @@ pub struct Stack {
     pub cluster: Option<Cluster>,
     #[serde(default)]
     pub network: Option<Network>,
+    /// The platform's network, cluster and Service Connect namespace the stack runs in, by
+    /// name (the project's `platform` file, docs/platform.md). The platform then owns the
+    /// cluster and the VPC endpoints: `cluster`, `vpc_endpoints`, `network.nat_gateway` and
+    /// `network.existing_vpc_endpoints` come from it.
+    #[serde(default)]
+    pub platform: Option<PlatformRef>,
     #[serde(default)]
     pub vpc_endpoints: Option<VpcEndpoints>,
     /// The services, by name.
@@ -49,6 +55,19 @@ pub struct Cluster {
     /// Container Insights, which right-sizing reads. Default true.
     #[serde(default = "yes")]
     pub container_insights: bool,
+}
+
+/// `platform`: names in the project's platform file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformRef {
+    /// A key of the platform's `networks`.
+    pub network: String,
+    /// A key of the platform's `clusters`.
+    pub cluster: String,
+    /// A key of the platform's `namespaces`. Omitted means the cluster's default namespace.
+    #[serde(default)]
+    pub namespace: Option<String>,
 }
 
 fn yes() -> bool {

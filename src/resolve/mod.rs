@@ -50,6 +50,8 @@ pub struct Resolved {
     pub existing_endpoints: Vec<endpoint::Existing>,
     /// The services, in name order.
     pub services: Vec<Service>,
+    /// The platform's network, cluster and namespace the stack runs in, by name.
+    pub platform: Option<model::stack::PlatformRef>,
 }
 
 /// A cluster the stack owns.
@@ -99,10 +101,11 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
         endpoints: endpoint::resolve(stack),
         existing_endpoints: endpoint::existing(stack),
         services,
+        platform: stack.platform.clone(),
     })
 }
 
-fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvider> {
+pub fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvider> {
     let mut providers: BTreeSet<CapacityProvider> = services
         .iter()
         .flat_map(|s| match &s.placement {

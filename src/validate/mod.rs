@@ -27,6 +27,7 @@ mod schedule;
 mod secrets;
 mod service_connect;
 mod sizing;
+pub mod task_role_endpoints;
 mod volumes;
 
 use crate::diag::{core, Diagnostic};

@@ -8,7 +8,7 @@ use super::context::Context;
 use super::{
     capacity, container_settings, containers, database, deployment, endpoints, environment, exec,
     iam, load_balancing, memory, naming, network, platform, scaling, schedule, secrets,
-    service_connect, sizing, volumes,
+    service_connect, sizing, task_role_endpoints, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -39,6 +39,7 @@ pub static FAMILIES: &[Family] = &[
     family(container_settings::RULES, container_settings::check),
     family(volumes::RULES, volumes::check),
     family(endpoints::RULES, endpoints::check),
+    family(task_role_endpoints::RULES, task_role_endpoints::check),
     family(scaling::RULES, scaling::check),
     family(load_balancing::RULES, load_balancing::check),
     family(service_connect::RULES, service_connect::check),
@@ -53,6 +54,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     diag::core::RULES
         .iter()
         .chain(FAMILIES.iter().flat_map(|f| f.rules.iter()))
+        .chain(crate::platform::RULES.iter())
         .copied()
 }
 
