@@ -286,6 +286,10 @@ pub fn admits(constraint: &str, v: Version) -> Result<bool, String> {
 pub struct Module {
     pub label: String,
     pub dir: PathBuf,
+    /// Modules of one group share root configurations (one per syntax and provider version);
+    /// the fixtures that must fail have their own, so that their failures and the retries they
+    /// cause stay small.
+    pub group: &'static str,
 }
 
 /// A module that passed every step.
@@ -313,6 +317,12 @@ impl fmt::Display for Failure {
     }
 }
 
+/// A root configuration's group, syntax (`true` for HCL) and AWS provider version.
+type RootKey = (&'static str, bool, Version);
+
+/// A failed command: the lines that explain it, then all of its stderr and stdout.
+type RunError = (Vec<String>, String, String);
+
 /// A module's index in the caller's list and its result.
 type Outcome = (usize, Result<Passed, Failure>);
 
@@ -332,7 +342,7 @@ impl Terraform {
         let mut results: Vec<Option<Result<Passed, Failure>>> =
             modules.iter().map(|_| None).collect();
         let copies = self.work.join("m");
-        let mut groups: BTreeMap<(bool, Version), Vec<Member>> = BTreeMap::new();
+        let mut groups: BTreeMap<RootKey, Vec<Member>> = BTreeMap::new();
         for (index, module) in modules.iter().enumerate() {
             match self.prepare(index, module, &copies) {
                 Ok((key, member)) => groups.entry(key).or_default().push(member),
@@ -341,7 +351,7 @@ impl Terraform {
         }
         self.fmt_check(modules, &copies, &mut groups, &mut results);
 
-        let groups: Vec<((bool, Version), Vec<Member>)> = groups.into_iter().collect();
+        let groups: Vec<(RootKey, Vec<Member>)> = groups.into_iter().collect();
         let next = AtomicUsize::new(0);
         let outcomes: Vec<Mutex<Vec<Outcome>>> =
             groups.iter().map(|_| Mutex::new(Vec::new())).collect();
@@ -349,10 +359,10 @@ impl Terraform {
             for _ in 0..jobs.clamp(1, MAX_JOBS) {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(((hcl, version), members)) = groups.get(i) else {
+                    let Some((key, members)) = groups.get(i) else {
                         break;
                     };
-                    let out = self.check_root(*hcl, *version, members, modules);
+                    let out = self.check_root(key, members, modules);
                     *outcomes[i].lock().expect("not poisoned") = out;
                 });
             }
@@ -386,7 +396,7 @@ impl Terraform {
         index: usize,
         module: &Module,
         copies: &Path,
-    ) -> Result<((bool, Version), Member), Failure> {
+    ) -> Result<(RootKey, Member), Failure> {
         let fail = |step, lines| Failure {
             label: module.label.clone(),
             step,
@@ -405,7 +415,7 @@ impl Terraform {
             .as_deref()
             .unwrap_or(DEFAULT_REGION)
             .to_owned();
-        let key = (declared.hcl, version);
+        let key = (module.group, declared.hcl, version);
         let member = Member {
             index,
             name,
@@ -422,29 +432,36 @@ impl Terraform {
         &self,
         modules: &[Module],
         copies: &Path,
-        groups: &mut BTreeMap<(bool, Version), Vec<Member>>,
+        groups: &mut BTreeMap<RootKey, Vec<Member>>,
         results: &mut [Option<Result<Passed, Failure>>],
     ) {
-        if !groups.keys().any(|(hcl, _)| *hcl) {
+        if !groups.keys().any(|(_, hcl, _)| *hcl) {
             return;
         }
-        let listed = match self.run_full(copies, &["fmt", "-check", "-recursive", "-no-color"]) {
-            Ok(_) => return,
-            Err((_, all)) => all,
+        let (explained, listed) =
+            match self.run_full(copies, &["fmt", "-check", "-recursive", "-no-color"]) {
+                Ok(_) => return,
+                Err((explained, _, stdout)) => (explained, stdout),
+            };
+        let named = |m: &Member| {
+            listed
+                .lines()
+                .any(|l| l.starts_with(&format!("{}/", m.name)))
         };
-        for members in groups.values_mut() {
+        // A failure that names no module's file (fmt could not read one) fails every HCL module.
+        let none_named = !groups.values().flatten().any(named);
+        for ((_, hcl, _), members) in groups.iter_mut() {
             members.retain(|m| {
-                if !listed
-                    .lines()
-                    .any(|l| l.starts_with(&format!("{}/", m.name)))
-                {
+                if !(named(m) || none_named && *hcl) {
                     return true;
                 }
-                let diff = self.run(
-                    &copies.join(&m.name),
-                    &["fmt", "-check", "-diff", "-no-color"],
-                );
-                let lines = diff.err().unwrap_or_else(|| vec![listed.clone()]);
+                let lines = if none_named {
+                    explained.clone()
+                } else {
+                    let dir = copies.join(&m.name);
+                    let diff = self.run(&dir, &["fmt", "-check", "-diff", "-no-color"]);
+                    diff.err().unwrap_or_else(|| vec![listed.clone()])
+                };
                 results[m.index] = Some(Err(Failure {
                     label: modules[m.index].label.clone(),
                     step: "fmt -check",
@@ -456,17 +473,12 @@ impl Terraform {
     }
 
     /// `init`, `validate` and `plan` or `test` of one root configuration; a result per member.
-    fn check_root(
-        &self,
-        hcl: bool,
-        version: Version,
-        members: &[Member],
-        modules: &[Module],
-    ) -> Vec<Outcome> {
+    fn check_root(&self, key: &RootKey, members: &[Member], modules: &[Module]) -> Vec<Outcome> {
+        let &(group, hcl, version) = key;
         let start = Instant::now();
         let syntax = if hcl { "hcl" } else { "json" };
         let dir = self.work.join(format!(
-            "root-{syntax}-aws-{}",
+            "root-{group}-{syntax}-aws-{}",
             version.to_string().replace('.', "_")
         ));
         let mut active: Vec<&Member> = members.iter().collect();
@@ -548,8 +560,9 @@ impl Terraform {
                         }
                         break;
                     }
-                    Err((explained, all)) => {
-                        let blocks = root::error_blocks(&all);
+                    Err((explained, stderr, stdout)) => {
+                        let mut blocks = root::error_blocks(&stderr);
+                        blocks.extend(root::error_blocks(&stdout));
                         let mut named = Vec::new();
                         for m in &active {
                             let lines: Vec<String> = blocks
@@ -585,7 +598,7 @@ impl Terraform {
         }
         let seconds = start.elapsed().as_secs_f64();
         eprintln!(
-            "the {syntax} root of {} module(s), provider {version}: {} ({seconds:.1} s)",
+            "the {group} {syntax} root of {} module(s), provider {version}: {} ({seconds:.1} s)",
             members.len(),
             timings.join(", ")
         );
@@ -649,14 +662,14 @@ impl Terraform {
     /// Runs one Terraform command in `dir`: its stdout on success, else the lines that explain
     /// the failure. Output goes to files next to `dir`, kept for inspection.
     fn run(&self, dir: &Path, args: &[&str]) -> Result<String, Vec<String>> {
-        self.run_full(dir, args).map_err(|(lines, _)| lines)
+        self.run_full(dir, args).map_err(|(lines, _, _)| lines)
     }
 
     /// As [`Terraform::run`], with all of stderr and stdout besides the lines on failure.
-    fn run_full(&self, dir: &Path, args: &[&str]) -> Result<String, (Vec<String>, String)> {
+    fn run_full(&self, dir: &Path, args: &[&str]) -> Result<String, RunError> {
         let io_err = |e: io::Error| {
             let line = format!("terraform {}: {e}", args.join(" "));
-            (vec![line.clone()], line)
+            (vec![line.clone()], line, String::new())
         };
         let out_path = dir.with_extension(format!("{}.stdout", args[0]));
         let err_path = dir.with_extension(format!("{}.stderr", args[0]));
@@ -694,7 +707,7 @@ impl Terraform {
                 let _ = child.kill();
                 let _ = child.wait();
                 let line = format!("terraform {} took over {COMMAND_TIMEOUT:?}", args.join(" "));
-                return Err((vec![line.clone()], line));
+                return Err((vec![line.clone()], line, String::new()));
             }
             std::thread::sleep(Duration::from_millis(50));
         };
@@ -703,7 +716,7 @@ impl Terraform {
             return Ok(stdout);
         }
         let stderr = fs::read_to_string(&err_path).unwrap_or_default();
-        Err((explanation(&stderr, &stdout), format!("{stderr}\n{stdout}")))
+        Err((explanation(&stderr, &stdout), stderr, stdout))
     }
 }
 
