@@ -351,7 +351,9 @@ impl Terraform {
         }
         self.fmt_check(modules, &copies, &mut groups, &mut results);
 
-        let groups: Vec<(RootKey, Vec<Member>)> = groups.into_iter().collect();
+        // The largest roots first, so that the small one of the fixtures fills in after one.
+        let mut groups: Vec<(RootKey, Vec<Member>)> = groups.into_iter().collect();
+        groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
         let next = AtomicUsize::new(0);
         let outcomes: Vec<Mutex<Vec<Outcome>>> =
             groups.iter().map(|_| Mutex::new(Vec::new())).collect();
