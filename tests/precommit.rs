@@ -1,13 +1,20 @@
 //! The pre-commit hooks this repository ships in `.pre-commit-hooks.yaml`, run for real:
-//! `pre-commit` from PyPI installs them from a git repository holding this crate (it runs
-//! `cargo install`, as it would for a user) and runs them on a temporary git repository with three
-//! stacks and two environments. The `-system` hooks run with a locally built gen-tf on PATH.
+//! `pre-commit` from PyPI installs them from a git repository holding this crate and runs them
+//! on a temporary git repository with three stacks and two environments. One test per kind of
+//! hook, each with one pre-commit home for all its runs: the `language: rust` hooks, which
+//! pre-commit builds with `cargo install` (once, as it would for a user), and the `-system`
+//! hooks, which run the gen-tf this suite built, put on PATH.
 //!
-//! pre-commit must be installed (`.ci/run` installs it). Outside CI a missing pre-commit is
-//! installed with pip; in CI it is a failure, never a skip.
+//! pre-commit comes from a venv under `target/pre-commit-venv`, which the tests create with
+//! `python3 -m venv` and pip when it is missing: nothing is installed outside the repository.
+//! Without python3 or PyPI the tests are skipped with a message; with `CI` set, that is a
+//! failure.
 //!
 //! To keep the hook's `cargo install` affordable, it builds into one target directory shared by
 //! every run, with the release profile at opt-level 0. Everything else is what a user gets.
+
+#[path = "support/fast.rs"]
+mod fast;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,33 +30,71 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// `pre-commit`, installed from PyPI first when it is missing (outside CI).
-fn pre_commit_program() -> &'static str {
-    let works = || {
-        Command::new("pre-commit")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if works() {
-        return "pre-commit";
+/// Where the tests' pre-commit lives: a venv of its own under `target/`, which the repository
+/// ignores, so that the suite installs nothing into the machine's Python.
+fn venv() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit-venv")
+}
+
+/// The venv's `pre-commit`, created with `python3 -m venv` and pip first when it is missing
+/// or another version. `None` after saying why it cannot be had, outside CI; in CI, a failure.
+fn pre_commit_program() -> Option<String> {
+    if fast::leaves_out("the pre-commit test") {
+        return None;
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "pre-commit is not installed; CI must install it (see .ci/run)"
-    );
-    let install = Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet"])
-        .arg(format!("pre-commit=={PRE_COMMIT_VERSION}"))
-        .output()
-        .expect("python3 runs");
-    assert!(
-        install.status.success(),
-        "pip install pre-commit: {}",
-        text(&install)
-    );
-    assert!(works(), "pre-commit is still not on PATH after pip install");
-    "pre-commit"
+    static PROGRAM: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    let found = PROGRAM.get_or_init(|| {
+        let program = venv().join("bin/pre-commit");
+        let version = || {
+            Command::new(&program)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.stdout == format!("pre-commit {PRE_COMMIT_VERSION}\n").as_bytes())
+        };
+        if !version() {
+            let _ = fs::remove_dir_all(venv());
+            let run = |program: &Path, args: &[&str]| -> Result<(), String> {
+                let shown = format!("{} {}", program.display(), args.join(" "));
+                let o = Command::new(program)
+                    .args(args)
+                    .output()
+                    .map_err(|e| format!("`{shown}` cannot run: {e}"))?;
+                if o.status.success() {
+                    Ok(())
+                } else {
+                    Err(format!("`{shown}` failed:\n{}", text(&o)))
+                }
+            };
+            let dir = venv().display().to_string();
+            run(Path::new("python3"), &["-m", "venv", &dir])?;
+            let spec = format!("pre-commit=={PRE_COMMIT_VERSION}");
+            let pip = venv().join("bin/pip");
+            run(
+                &pip,
+                &["install", "--quiet", "--disable-pip-version-check", &spec],
+            )?;
+            if !version() {
+                return Err(format!(
+                    "{} is not pre-commit {PRE_COMMIT_VERSION}",
+                    program.display()
+                ));
+            }
+        }
+        Ok(program.display().to_string())
+    });
+    match found {
+        Ok(program) => Some(program.clone()),
+        Err(why) if std::env::var_os("CI").is_some() => {
+            panic!("CI is set, so pre-commit must run, but {why}")
+        }
+        Err(why) => {
+            eprintln!(
+                "skipping: no pre-commit {PRE_COMMIT_VERSION} in {} ({why}); with CI set, this is a failure",
+                venv().display()
+            );
+            None
+        }
+    }
 }
 
 /// An environment shared by git, pre-commit and the hooks: a fixed identity, no user or system
@@ -115,8 +160,7 @@ impl Env {
     }
 
     fn gen_tf(&self, dir: &Path, args: &[&str]) -> Output {
-        let bin = assert_cmd::cargo::cargo_bin("gen-tf");
-        self.run(bin.to_str().unwrap(), dir, args)
+        self.run(env!("CARGO_BIN_EXE_gen-tf"), dir, args)
     }
 }
 
@@ -206,28 +250,47 @@ fn hand_written_survives(dir: &Path) {
     );
 }
 
-/// Both shipped hooks through `pre-commit try-repo`: check passes on a tree in sync and fails
-/// with a diff on a stale one without writing; build regenerates and fails until the result is
-/// staged, as the terraform fmt hook does.
+/// `.pre-commit-config.yaml` naming `hooks` of the hooks repository at `rev`.
+fn config(hooks_repo: &Path, rev: &str, hooks: &[&str]) -> String {
+    let ids: String = hooks.iter().map(|h| format!("      - id: {h}\n")).collect();
+    format!(
+        "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n{ids}",
+        hooks_repo.display()
+    )
+}
+
+/// Every Rust-built (`language: rust`) hook in one pre-commit home, so that pre-commit builds
+/// gen-tf with `cargo install` once for the whole file (`try-repo` would build it again on every
+/// call, in a fresh home each time). Check passes on a tree in sync and fails with a diff on a
+/// stale one without writing; with the hooks installed in `.git/hooks`, a commit is blocked
+/// while the tree is stale (build regenerates it and fails until the result is staged, as the
+/// terraform fmt hook does) and goes through once the rebuilt modules are staged.
 #[test]
-fn try_repo_runs_both_hooks() {
-    let pre_commit = pre_commit_program();
+fn rust_hooks_check_build_and_block_a_stale_commit() {
+    let Some(pre_commit) = pre_commit_program() else {
+        return;
+    };
+    let pre_commit = pre_commit.as_str();
     let env = Env::new();
     let tmp = tempfile::tempdir().unwrap();
-    let (hooks, _) = hooks_repo(&env, tmp.path());
+    let (hooks, sha) = hooks_repo(&env, tmp.path());
     let dir = work_repo(&env, tmp.path());
-    let hooks = hooks.to_str().unwrap();
-    let try_repo = |hook: &str| {
-        env.run(
-            pre_commit,
-            &dir,
-            &["try-repo", hooks, hook, "--all-files", "--verbose"],
-        )
-    };
+    write(
+        &dir,
+        ".pre-commit-config.yaml",
+        &config(&hooks, &sha, &["gen-tf-check", "gen-tf-build"]),
+    );
+    env.ok(pre_commit, &dir, &["install"]);
+    env.git(&dir, &["add", "-A"]);
+    env.git(&dir, &["commit", "--quiet", "-m", "pre-commit config"]);
+    let head = env.git(&dir, &["rev-parse", "HEAD"]);
+    let run = |args: &[&str]| env.run(pre_commit, &dir, &[&["run"], args].concat());
 
-    let o = try_repo("gen-tf-check");
+    // In sync: both hooks pass (and pre-commit builds gen-tf here, the one time).
+    let o = run(&["--all-files", "--verbose"]);
     assert!(o.status.success(), "in sync:\n{}", text(&o));
     assert!(text(&o).contains("gen-tf check"), "{}", text(&o));
+    assert!(text(&o).contains("gen-tf build"), "{}", text(&o));
 
     // Stage an edit two imports deep: every module is now stale.
     write(
@@ -236,7 +299,7 @@ fn try_repo_runs_both_hooks() {
         "{ small: { cpu: 256, memory: 1024 } }\n",
     );
     env.git(&dir, &["add", "-A"]);
-    let o = try_repo("gen-tf-check");
+    let o = run(&["gen-tf-check", "--all-files", "--verbose"]);
     assert_eq!(o.status.code(), Some(1), "stale:\n{}", text(&o));
     let out = text(&o);
     assert!(out.contains("Failed"), "{out}");
@@ -254,59 +317,7 @@ fn try_repo_runs_both_hooks() {
         "check wrote"
     );
 
-    let o = try_repo("gen-tf-build");
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "build changed files:\n{}",
-        text(&o)
-    );
-    assert!(
-        text(&o).contains("written: modules/prd/gamma/api.tf"),
-        "{}",
-        text(&o)
-    );
-    assert!(
-        env.git(&dir, &["status", "--porcelain", "--", "modules"])
-            .contains("modules/dev/alpha/api.tf"),
-        "build wrote the modules"
-    );
-    env.git(&dir, &["add", "-A"]);
-    let o = try_repo("gen-tf-build");
-    assert!(o.status.success(), "nothing left to change:\n{}", text(&o));
-    let o = try_repo("gen-tf-check");
-    assert!(o.status.success(), "in sync again:\n{}", text(&o));
-    hand_written_survives(&dir);
-}
-
-/// The end-to-end story with the hook installed in `.git/hooks`: a commit is blocked
-/// while the tree is stale and goes through once `gen-tf build` has brought it back in sync.
-#[test]
-fn installed_hook_blocks_a_stale_commit() {
-    let pre_commit = pre_commit_program();
-    let env = Env::new();
-    let tmp = tempfile::tempdir().unwrap();
-    let (hooks, sha) = hooks_repo(&env, tmp.path());
-    let dir = work_repo(&env, tmp.path());
-    write(
-        &dir,
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: gen-tf-check\n",
-            hooks.display()
-        ),
-    );
-    env.ok(pre_commit, &dir, &["install"]);
-    env.git(&dir, &["add", "-A"]);
-    env.git(&dir, &["commit", "--quiet", "-m", "pre-commit config"]);
-    let head = env.git(&dir, &["rev-parse", "HEAD"]);
-
-    write(
-        &dir,
-        "lib/sizes.libsonnet",
-        "{ small: { cpu: 256, memory: 2048 } }\n",
-    );
-    env.git(&dir, &["add", "-A"]);
+    // The installed hooks block the commit: check shows the diff, build rewrites the modules.
     let o = env.run("git", &dir, &["commit", "-m", "bigger tasks"]);
     assert!(
         !o.status.success(),
@@ -314,7 +325,12 @@ fn installed_hook_blocks_a_stale_commit() {
         text(&o)
     );
     assert!(
-        text(&o).contains("+  memory                   = \"2048\""),
+        text(&o).contains("+  memory                   = \"1024\""),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("written: modules/prd/gamma/api.tf"),
         "{}",
         text(&o)
     );
@@ -323,17 +339,30 @@ fn installed_hook_blocks_a_stale_commit() {
         head,
         "nothing was committed"
     );
+    assert!(
+        env.git(&dir, &["status", "--porcelain", "--", "modules"])
+            .contains("modules/dev/alpha/api.tf"),
+        "build wrote the modules"
+    );
 
-    let o = env.gen_tf(&dir, &["build"]);
-    assert!(o.status.success(), "{}", text(&o));
+    // The rebuilt modules staged, the commit goes through: nothing left to change.
     env.git(&dir, &["add", "-A"]);
     let out = env.git(&dir, &["commit", "-m", "bigger tasks, rebuilt"]);
     assert!(
-        out.contains("gen-tf check") && out.contains("Passed"),
+        out.contains("gen-tf check") && out.contains("gen-tf build") && out.contains("Passed"),
         "{out}"
     );
+    assert!(!out.contains("Failed"), "{out}");
     assert_ne!(env.git(&dir, &["rev-parse", "HEAD"]), head);
     hand_written_survives(&dir);
+
+    // One Rust environment, so one `cargo install`, for every run above.
+    let rust_envs = walkdir::WalkDir::new(env.home.join("pre-commit"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("rustenv"))
+        .count();
+    assert_eq!(rust_envs, 1, "pre-commit built gen-tf once");
 }
 
 /// A directory holding only a link to the gen-tf this test suite built, to put on PATH as an
@@ -341,20 +370,33 @@ fn installed_hook_blocks_a_stale_commit() {
 fn installed_gen_tf(into: &Path) -> PathBuf {
     let bin = into.join("bin");
     fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("gen-tf"), bin.join("gen-tf")).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_gen-tf"), bin.join("gen-tf")).unwrap();
     bin
 }
 
-/// The `language: system` hooks: nothing is compiled; without gen-tf on PATH they fail and say
-/// so, with it they behave as the `language: rust` ones.
+/// The `language: system` hooks, in one pre-commit home: nothing is compiled; without gen-tf
+/// on PATH they fail and say so, with it they behave as the `language: rust` ones.
 #[test]
 fn system_hooks_run_the_installed_gen_tf() {
-    let pre_commit = pre_commit_program();
+    let Some(pre_commit) = pre_commit_program() else {
+        return;
+    };
+    let pre_commit = pre_commit.as_str();
     let env = Env::new();
     let tmp = tempfile::tempdir().unwrap();
-    let (hooks, _) = hooks_repo(&env, tmp.path());
+    let (hooks, sha) = hooks_repo(&env, tmp.path());
     let dir = work_repo(&env, tmp.path());
-    let hooks = hooks.to_str().unwrap();
+    write(
+        &dir,
+        ".pre-commit-config.yaml",
+        &config(
+            &hooks,
+            &sha,
+            &["gen-tf-check-system", "gen-tf-build-system"],
+        ),
+    );
+    env.git(&dir, &["add", "-A"]);
+    env.git(&dir, &["commit", "--quiet", "-m", "pre-commit config"]);
     let path = std::env::var_os("PATH").unwrap_or_default();
     let path_without = std::env::split_paths(&path)
         .filter(|p| !p.join("gen-tf").exists())
@@ -362,15 +404,15 @@ fn system_hooks_run_the_installed_gen_tf() {
     let bin = installed_gen_tf(tmp.path());
     let path_with = std::env::join_paths(std::iter::once(bin).chain(path_without.clone())).unwrap();
     let path_without = std::env::join_paths(path_without).unwrap();
-    let try_repo = |hook: &str, path: &std::ffi::OsStr| {
+    let run = |hook: &str, path: &std::ffi::OsStr| {
         env.command(pre_commit, &dir)
             .env("PATH", path)
-            .args(["try-repo", hooks, hook, "--all-files", "--verbose"])
+            .args(["run", hook, "--all-files", "--verbose"])
             .output()
             .unwrap()
     };
 
-    let o = try_repo("gen-tf-check-system", &path_without);
+    let o = run("gen-tf-check-system", &path_without);
     assert_eq!(o.status.code(), Some(1), "no gen-tf on PATH:\n{}", text(&o));
     assert!(
         text(&o).contains("Executable `gen-tf` not found"),
@@ -378,7 +420,7 @@ fn system_hooks_run_the_installed_gen_tf() {
         text(&o)
     );
 
-    let o = try_repo("gen-tf-check-system", &path_with);
+    let o = run("gen-tf-check-system", &path_with);
     assert!(o.status.success(), "in sync:\n{}", text(&o));
     assert!(text(&o).contains("gen-tf check"), "{}", text(&o));
     // pre-commit made no Rust environment: it compiled nothing.
@@ -394,7 +436,7 @@ fn system_hooks_run_the_installed_gen_tf() {
         "{ small: { cpu: 256, memory: 1024 } }\n",
     );
     env.git(&dir, &["add", "-A"]);
-    let o = try_repo("gen-tf-check-system", &path_with);
+    let o = run("gen-tf-check-system", &path_with);
     assert_eq!(o.status.code(), Some(1), "stale:\n{}", text(&o));
     assert!(
         text(&o).contains("+  memory                   = \"1024\""),
@@ -402,7 +444,7 @@ fn system_hooks_run_the_installed_gen_tf() {
         text(&o)
     );
 
-    let o = try_repo("gen-tf-build-system", &path_with);
+    let o = run("gen-tf-build-system", &path_with);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -410,9 +452,9 @@ fn system_hooks_run_the_installed_gen_tf() {
         text(&o)
     );
     env.git(&dir, &["add", "-A"]);
-    let o = try_repo("gen-tf-build-system", &path_with);
+    let o = run("gen-tf-build-system", &path_with);
     assert!(o.status.success(), "nothing left to change:\n{}", text(&o));
-    let o = try_repo("gen-tf-check-system", &path_with);
+    let o = run("gen-tf-check-system", &path_with);
     assert!(o.status.success(), "in sync again:\n{}", text(&o));
     hand_written_survives(&dir);
 }

@@ -8,16 +8,24 @@
 //! that the mirror works.
 //!
 //! [`Terraform::check_all`] then works on a copy of each module (the module itself is never
-//! touched), on at most [`MAX_JOBS`] threads: the module's AWS provider constraint must admit a
-//! version the mirror holds; then `terraform fmt -check` (HCL only), `init -backend=false`,
-//! `validate`, and `plan -refresh=false -lock=false`, or, when the module reads data sources that
-//! call AWS, `terraform test` with the real provider and those data sources overridden. What the
-//! copy gets for that (provider block with fake credentials, placeholder variables, test file) is
-//! in `module_copy.rs`: test support, never part of a generated module.
+//! touched): the module's AWS provider constraint must admit a version the mirror holds, and its
+//! HCL must pass `terraform fmt -check`. Then every module of one syntax goes into one root
+//! configuration per syntax (and per newest admitted mirror version, when the mirror holds
+//! several) that calls each of them with placeholder variables and the provider of its region:
+//! one `init -backend=false`, one `validate`, and one `plan -refresh=false -lock=false`, or, when
+//! a module reads data sources that call AWS, one `terraform test` with the real provider and
+//! those data sources overridden by module path. A failure names the module and shows
+//! Terraform's error; the step then runs again without it. What the root gives each module
+//! (provider settings with fake credentials, placeholder variables, overrides) is in
+//! `module_copy.rs`, and the root itself in `root.rs`: test support, never part of a generated
+//! module.
 
 #[path = "terraform/module_copy.rs"]
 mod module_copy;
+#[path = "terraform/root.rs"]
+mod root;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -29,9 +37,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hcl::{Block, Body};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use module_copy::{hcl_text, placeholder, provider_block, test_file, Declared};
+use module_copy::{hcl_text, Declared};
+use root::Member;
 
 /// At most this many modules run at once: the machines this runs on have two cores.
 pub const MAX_JOBS: usize = 2;
@@ -277,6 +286,10 @@ pub fn admits(constraint: &str, v: Version) -> Result<bool, String> {
 pub struct Module {
     pub label: String,
     pub dir: PathBuf,
+    /// Modules of one group share root configurations (one per syntax and provider version);
+    /// the fixtures that must fail have their own, so that their failures and the retries they
+    /// cause stay small.
+    pub group: &'static str,
 }
 
 /// A module that passed every step.
@@ -284,7 +297,6 @@ pub struct Passed {
     pub label: String,
     /// What the plan did, for example `plan: 8 to add, 0 to change, 0 to destroy`.
     pub summary: String,
-    pub seconds: f64,
 }
 
 /// The step that failed and what Terraform (or the harness) said.
@@ -305,127 +317,338 @@ impl fmt::Display for Failure {
     }
 }
 
+/// A root configuration's group, syntax (`true` for HCL) and AWS provider version.
+type RootKey = (&'static str, bool, Version);
+
+/// A failed command: the lines that explain it, then all of its stderr and stdout.
+type RunError = (Vec<String>, String, String);
+
+/// A module's index in the caller's list and its result.
+type Outcome = (usize, Result<Passed, Failure>);
+
 impl Terraform {
-    /// Every module, on at most `jobs` (and [`MAX_JOBS`]) threads; results in the input order.
-    /// Prints one line per module as it finishes.
+    /// Every module, in as few Terraform runs as possible; results in the input order.
+    ///
+    /// Each module is copied and read; its constraint must admit a version of the mirror, and
+    /// its HCL must be formatted (one `terraform fmt -check` over every copy). The rest go into
+    /// one root configuration per syntax and newest admitted mirror version, which gets one
+    /// `init`, one `validate` and one `plan` (or, when a module reads data sources that call
+    /// AWS, one `terraform test` that overrides them by module path); the roots run on at most
+    /// `jobs` (and [`MAX_JOBS`]) threads. When a step fails, each error is laid at the door of
+    /// the module it names, those modules fail with Terraform's error, and the step runs again
+    /// without them; an error that names no module fails every module of its root.
     pub fn check_all(&self, modules: &[Module], jobs: usize) -> Vec<Result<Passed, Failure>> {
+        let start = Instant::now();
+        let mut results: Vec<Option<Result<Passed, Failure>>> =
+            modules.iter().map(|_| None).collect();
+        let copies = self.work.join("m");
+        let mut groups: BTreeMap<RootKey, Vec<Member>> = BTreeMap::new();
+        for (index, module) in modules.iter().enumerate() {
+            match self.prepare(index, module, &copies) {
+                Ok((key, member)) => groups.entry(key).or_default().push(member),
+                Err(failure) => results[index] = Some(Err(failure)),
+            }
+        }
+        self.fmt_check(modules, &copies, &mut groups, &mut results);
+
+        // The largest roots first, so that the small one of the fixtures fills in after one.
+        let mut groups: Vec<(RootKey, Vec<Member>)> = groups.into_iter().collect();
+        groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
         let next = AtomicUsize::new(0);
-        let results: Vec<Mutex<Option<Result<Passed, Failure>>>> =
-            modules.iter().map(|_| Mutex::new(None)).collect();
+        let outcomes: Vec<Mutex<Vec<Outcome>>> =
+            groups.iter().map(|_| Mutex::new(Vec::new())).collect();
         std::thread::scope(|s| {
             for _ in 0..jobs.clamp(1, MAX_JOBS) {
                 s.spawn(|| loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(module) = modules.get(index) else {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((key, members)) = groups.get(i) else {
                         break;
                     };
-                    let result = self.check(index, module);
-                    match &result {
-                        Ok(p) => eprintln!("ok   {}: {} ({:.1} s)", p.label, p.summary, p.seconds),
-                        Err(f) => eprint!("FAIL {f}"),
-                    }
-                    *results[index].lock().expect("not poisoned") = Some(result);
+                    let out = self.check_root(key, members, modules);
+                    *outcomes[i].lock().expect("not poisoned") = out;
                 });
             }
         });
-        let results = results
+        for outcome in outcomes {
+            for (index, result) in outcome.into_inner().expect("not poisoned") {
+                results[index] = Some(result);
+            }
+        }
+        let results: Vec<Result<Passed, Failure>> = results
             .into_iter()
-            .map(|r| r.into_inner().expect("not poisoned"));
-        results.map(|r| r.expect("every module ran")).collect()
+            .map(|r| r.expect("every module has a result"))
+            .collect();
+        for result in &results {
+            match result {
+                Ok(p) => eprintln!("ok   {}: {}", p.label, p.summary),
+                Err(f) => eprint!("FAIL {f}"),
+            }
+        }
+        eprintln!(
+            "terraform: {} root configuration(s) in {:.1} s",
+            groups.len(),
+            start.elapsed().as_secs_f64()
+        );
+        results
     }
 
-    fn check(&self, index: usize, module: &Module) -> Result<Passed, Failure> {
-        let start = Instant::now();
+    /// Copies and reads a module; its root's key (syntax and provider version) and its member.
+    fn prepare(
+        &self,
+        index: usize,
+        module: &Module,
+        copies: &Path,
+    ) -> Result<(RootKey, Member), Failure> {
         let fail = |step, lines| Failure {
             label: module.label.clone(),
             step,
             lines,
         };
-        let safe: String = module
-            .label
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        let dir = self.work.join("modules").join(format!("{index:03}-{safe}"));
+        let name = format!("m{index:03}");
+        let dir = copies.join(&name);
         copy_module(&module.dir, &dir).map_err(|e| fail("copy", vec![e.to_string()]))?;
         let declared = Declared::read(&dir).map_err(|e| fail("read", vec![e]))?;
-        self.admitted(&declared)
+        Member::check_variables(&declared).map_err(|e| fail("read", vec![e]))?;
+        let version = self
+            .admitted(&declared)
             .map_err(|e| fail("constraint", vec![e]))?;
-
-        // Before the harness adds files of its own, so that only the module's files are judged.
-        if declared.hcl {
-            let fmt = self.run(&dir, &["fmt", "-check", "-diff", "-no-color"]);
-            fmt.map_err(|lines| fail("fmt -check", lines))?;
-        }
-        let region = declared.region.as_deref().unwrap_or(DEFAULT_REGION);
-        let vars: Map<String, Value> = declared
-            .variables
-            .iter()
-            .map(|(name, ty)| (name.clone(), placeholder(name, ty.as_ref(), region)))
-            .collect();
-        let vars = serde_json::to_string_pretty(&vars).expect("JSON");
-        let remote = declared.remote_data();
-        let mut added = vec![
-            ("zz_gen_tf_test_provider.tf", provider_block(region)),
-            ("zz_gen_tf_test.auto.tfvars.json", vars),
-        ];
-        if !remote.is_empty() {
-            added.push(("tests/zz_gen_tf.tftest.hcl", test_file(&remote, region)));
-        }
-        for (name, text) in added {
-            write(&dir.join(name), &text).map_err(|e| fail("copy", vec![e.to_string()]))?;
-        }
-
-        let init = self.run(
-            &dir,
-            &["init", "-backend=false", "-input=false", "-no-color"],
-        );
-        init.map_err(|lines| fail("init", lines))?;
-        let validate = self.run(&dir, &["validate", "-no-color"]);
-        validate.map_err(|lines| fail("validate", lines))?;
-        let summary = if remote.is_empty() {
-            let args = [
-                "plan",
-                "-refresh=false",
-                "-lock=false",
-                "-input=false",
-                "-no-color",
-            ];
-            let out = self.run(&dir, &args).map_err(|lines| fail("plan", lines))?;
-            let plan = out.lines().find_map(|l| l.trim().strip_prefix("Plan: "));
-            format!(
-                "plan: {}",
-                plan.unwrap_or("no changes").trim_end_matches('.')
-            )
-        } else {
-            self.run(&dir, &["test", "-no-color"])
-                .map_err(|lines| fail("test", lines))?;
-            let names: Vec<String> = remote
-                .iter()
-                .map(|(ty, n, _)| format!("{ty}.{n}"))
-                .collect();
-            format!("`terraform test` plan with {} overridden", names.join(", "))
+        let region = declared
+            .region
+            .as_deref()
+            .unwrap_or(DEFAULT_REGION)
+            .to_owned();
+        let key = (module.group, declared.hcl, version);
+        let member = Member {
+            index,
+            name,
+            declared,
+            region,
         };
-        let label = module.label.clone();
-        Ok(Passed {
-            label,
-            summary,
-            seconds: start.elapsed().as_secs_f64(),
-        })
+        Ok((key, member))
     }
 
-    /// `Ok` when the module's AWS constraint admits a version the mirror holds.
-    fn admitted(&self, declared: &Declared) -> Result<(), String> {
+    /// One `terraform fmt -check` over every copy, before the harness adds files of its own, so
+    /// that only the modules' files are judged; a module with a file to format fails with the
+    /// diff and leaves its root.
+    fn fmt_check(
+        &self,
+        modules: &[Module],
+        copies: &Path,
+        groups: &mut BTreeMap<RootKey, Vec<Member>>,
+        results: &mut [Option<Result<Passed, Failure>>],
+    ) {
+        if !groups.keys().any(|(_, hcl, _)| *hcl) {
+            return;
+        }
+        let (explained, listed) =
+            match self.run_full(copies, &["fmt", "-check", "-recursive", "-no-color"]) {
+                Ok(_) => return,
+                Err((explained, _, stdout)) => (explained, stdout),
+            };
+        let named = |m: &Member| {
+            listed
+                .lines()
+                .any(|l| l.starts_with(&format!("{}/", m.name)))
+        };
+        // A failure that names no module's file (fmt could not read one) fails every HCL module.
+        let none_named = !groups.values().flatten().any(named);
+        for ((_, hcl, _), members) in groups.iter_mut() {
+            members.retain(|m| {
+                if !(named(m) || none_named && *hcl) {
+                    return true;
+                }
+                let lines = if none_named {
+                    explained.clone()
+                } else {
+                    let dir = copies.join(&m.name);
+                    let diff = self.run(&dir, &["fmt", "-check", "-diff", "-no-color"]);
+                    diff.err().unwrap_or_else(|| vec![listed.clone()])
+                };
+                results[m.index] = Some(Err(Failure {
+                    label: modules[m.index].label.clone(),
+                    step: "fmt -check",
+                    lines,
+                }));
+                false
+            });
+        }
+    }
+
+    /// `init`, `validate` and `plan` or `test` of one root configuration; a result per member.
+    fn check_root(&self, key: &RootKey, members: &[Member], modules: &[Module]) -> Vec<Outcome> {
+        let &(group, hcl, version) = key;
+        let start = Instant::now();
+        let syntax = if hcl { "hcl" } else { "json" };
+        let dir = self.work.join(format!(
+            "root-{group}-{syntax}-aws-{}",
+            version.to_string().replace('.', "_")
+        ));
+        let mut active: Vec<&Member> = members.iter().collect();
+        let mut out = Vec::new();
+        let write_root = |active: &[&Member]| -> io::Result<()> {
+            if hcl {
+                write(
+                    &dir.join("main.tf"),
+                    &root::hcl_root(active, &version.to_string()),
+                )?;
+            } else {
+                write(
+                    &dir.join("main.tf.json"),
+                    &root::json_root(active, &version.to_string()),
+                )?;
+            }
+            let test = dir.join("tests/zz_gen_tf.tftest.hcl");
+            if active.iter().any(|m| !m.declared.remote_data().is_empty()) {
+                write(&test, &root::test_file(active))
+            } else {
+                match fs::remove_file(&test) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                    _ => Ok(()),
+                }
+            }
+        };
+        let remote = |active: &[&Member]| -> usize {
+            active.iter().map(|m| m.declared.remote_data().len()).sum()
+        };
+        let init = ["init", "-backend=false", "-input=false", "-no-color"];
+        let validate = ["validate", "-no-color"];
+        let plan = [
+            "plan",
+            "-refresh=false",
+            "-lock=false",
+            "-input=false",
+            "-no-color",
+        ];
+        let test = ["test", "-no-color"];
+        let mut summary = String::new();
+        let mut timings = Vec::new();
+        for step in ["init", "validate", "plan"] {
+            // A step runs again without the modules its errors name, a few times at most.
+            for attempt in 0.. {
+                if active.is_empty() {
+                    break;
+                }
+                if let Err(e) = write_root(&active) {
+                    let lines = vec![format!("writing the root configuration: {e}")];
+                    out.extend(
+                        active
+                            .drain(..)
+                            .map(|m| (m.index, Err(lines.clone()), "copy")),
+                    );
+                    break;
+                }
+                let (args, name): (&[&str], &'static str) = match step {
+                    "init" => (&init, "init"),
+                    "validate" => (&validate, "validate"),
+                    _ if remote(&active) > 0 => (&test, "test"),
+                    _ => (&plan, "plan"),
+                };
+                let started = Instant::now();
+                let result = self.run_full(&dir, args);
+                timings.push(format!("{name} {:.1} s", started.elapsed().as_secs_f64()));
+                match result {
+                    Ok(stdout) => {
+                        if name == "plan" {
+                            let plan = stdout.lines().find_map(|l| l.trim().strip_prefix("Plan: "));
+                            summary = format!(
+                                "plan: {}",
+                                plan.unwrap_or("no changes").trim_end_matches('.')
+                            );
+                        } else if name == "test" {
+                            summary = format!(
+                                "`terraform test` plan with {} data source(s) that call AWS overridden",
+                                remote(&active)
+                            );
+                        }
+                        break;
+                    }
+                    Err((explained, stderr, stdout)) => {
+                        let mut blocks = root::error_blocks(&stderr);
+                        blocks.extend(root::error_blocks(&stdout));
+                        let mut named = Vec::new();
+                        for m in &active {
+                            let lines: Vec<String> = blocks
+                                .iter()
+                                .filter(|b| b.iter().any(|l| m.named_in(l)))
+                                .flatten()
+                                .cloned()
+                                .collect();
+                            if !lines.is_empty() {
+                                named.push((m.index, lines));
+                            }
+                        }
+                        if named.is_empty() || attempt == 3 {
+                            let mut lines = vec![format!(
+                                "the {syntax} root configuration {} failed as a whole, with {} \
+                                 module(s) in it; Terraform's error names none of them:",
+                                dir.display(),
+                                active.len()
+                            )];
+                            lines.extend(explained);
+                            out.extend(
+                                active
+                                    .drain(..)
+                                    .map(|m| (m.index, Err(lines.clone()), name)),
+                            );
+                            break;
+                        }
+                        active.retain(|m| !named.iter().any(|(i, _)| *i == m.index));
+                        out.extend(named.into_iter().map(|(i, lines)| (i, Err(lines), name)));
+                    }
+                }
+            }
+        }
+        let seconds = start.elapsed().as_secs_f64();
+        eprintln!(
+            "the {group} {syntax} root of {} module(s), provider {version}: {} ({seconds:.1} s)",
+            members.len(),
+            timings.join(", ")
+        );
+        let others = members.len();
+        let passed = active.iter().map(|m| {
+            let summary = format!(
+                "init, validate and {summary} in the {syntax} root of {others} module(s) \
+                 (module.{}, {:.1} s for the root)",
+                m.name, seconds
+            );
+            (m.index, Ok(summary), "")
+        });
+        out.extend(passed);
+        out.into_iter()
+            .map(|(index, result, step)| {
+                let label = modules[index].label.clone();
+                let member = members.iter().find(|m| m.index == index).expect("a member");
+                let result = match result {
+                    Ok(summary) => Ok(Passed { label, summary }),
+                    Err(mut lines) => {
+                        lines.push(format!(
+                            "(module.{} of the {syntax} root {}, a copy of {})",
+                            member.name,
+                            dir.display(),
+                            modules[index].dir.display()
+                        ));
+                        Err(Failure { label, step, lines })
+                    }
+                };
+                (index, result)
+            })
+            .collect()
+    }
+
+    /// The newest version of the mirror that the module's AWS constraint admits.
+    fn admitted(&self, declared: &Declared) -> Result<Version, String> {
         let constraint = declared
             .aws_constraint
             .as_deref()
             .ok_or("required_providers has no aws version constraint")?;
-        let mut any = false;
+        let mut newest = None;
         for v in &self.mirror_versions {
-            any |= admits(constraint, *v)?;
+            if admits(constraint, *v)? {
+                newest = Some(*v);
+            }
         }
-        if any {
-            return Ok(());
+        if let Some(v) = newest {
+            return Ok(v);
         }
         let versions: Vec<String> = self
             .mirror_versions
@@ -441,7 +664,15 @@ impl Terraform {
     /// Runs one Terraform command in `dir`: its stdout on success, else the lines that explain
     /// the failure. Output goes to files next to `dir`, kept for inspection.
     fn run(&self, dir: &Path, args: &[&str]) -> Result<String, Vec<String>> {
-        let io_err = |e: io::Error| vec![format!("terraform {}: {e}", args.join(" "))];
+        self.run_full(dir, args).map_err(|(lines, _, _)| lines)
+    }
+
+    /// As [`Terraform::run`], with all of stderr and stdout besides the lines on failure.
+    fn run_full(&self, dir: &Path, args: &[&str]) -> Result<String, RunError> {
+        let io_err = |e: io::Error| {
+            let line = format!("terraform {}: {e}", args.join(" "));
+            (vec![line.clone()], line, String::new())
+        };
         let out_path = dir.with_extension(format!("{}.stdout", args[0]));
         let err_path = dir.with_extension(format!("{}.stderr", args[0]));
         let mut cmd = Command::new(&self.bin);
@@ -477,10 +708,8 @@ impl Terraform {
             if Instant::now() > deadline {
                 let _ = child.kill();
                 let _ = child.wait();
-                let command = args.join(" ");
-                return Err(vec![format!(
-                    "terraform {command} took over {COMMAND_TIMEOUT:?}"
-                )]);
+                let line = format!("terraform {} took over {COMMAND_TIMEOUT:?}", args.join(" "));
+                return Err((vec![line.clone()], line, String::new()));
             }
             std::thread::sleep(Duration::from_millis(50));
         };
@@ -488,10 +717,8 @@ impl Terraform {
         if status.success() {
             return Ok(stdout);
         }
-        Err(explanation(
-            &fs::read_to_string(&err_path).unwrap_or_default(),
-            &stdout,
-        ))
+        let stderr = fs::read_to_string(&err_path).unwrap_or_default();
+        Err((explanation(&stderr, &stdout), stderr, stdout))
     }
 }
 

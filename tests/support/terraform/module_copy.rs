@@ -1,14 +1,14 @@
 //! What the harness reads from a module copy (variables, data sources, the provider constraint,
-//! the region) and what it adds to it (provider block, placeholder tfvars, `terraform test`
-//! file). Modules are read with hcl-rs (`.tf`) or serde_json (`.tf.json`), never with patterns.
+//! the region) and the values the root configuration gives it (provider settings, placeholder
+//! variables, data-source overrides for `terraform test`). Modules are read with hcl-rs (`.tf`)
+//! or serde_json (`.tf.json`), never with patterns.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use hcl::expr::{Traversal, Variable};
 use hcl::template::{Element, Template};
-use hcl::{Block, Body, Expression, ObjectKey};
+use hcl::{Body, Expression, ObjectKey};
 use serde_json::{json, Map, Value};
 
 /// Data sources the AWS provider answers from its own configuration, without calling AWS
@@ -308,25 +308,29 @@ fn placeholder_string(name: &str, region: &str) -> String {
 }
 
 /// The provider configuration that lets `plan` run without AWS: fake credentials, and no
-/// account, metadata or region lookups.
-pub fn provider_block(region: &str) -> String {
-    let provider = Block::builder("provider")
-        .add_label("aws")
-        .add_attribute(("region", region))
-        .add_attribute(("max_retries", 1))
-        .add_attribute(("access_key", "AKIAIOSFODNN7EXAMPLE"))
-        .add_attribute(("secret_key", "gen-tf-test-not-a-secret"))
-        .add_attribute(("skip_credentials_validation", true))
-        .add_attribute(("skip_requesting_account_id", true))
-        .add_attribute(("skip_metadata_api_check", true))
-        .add_attribute(("skip_region_validation", true))
-        .build();
-    hcl_text(&Body::builder().add_block(provider).build())
+/// account, metadata or region lookups; under `alias` when given.
+pub fn provider_settings(region: &str, alias: Option<&str>) -> Map<String, Value> {
+    let mut settings = Map::new();
+    if let Some(alias) = alias {
+        settings.insert("alias".to_owned(), alias.into());
+    }
+    let fixed = json!({
+        "region": region,
+        "max_retries": 1,
+        "access_key": "AKIAIOSFODNN7EXAMPLE",
+        "secret_key": "gen-tf-test-not-a-secret",
+        "skip_credentials_validation": true,
+        "skip_requesting_account_id": true,
+        "skip_metadata_api_check": true,
+        "skip_region_validation": true,
+    });
+    settings.extend(fixed.as_object().expect("an object").clone());
+    settings
 }
 
 /// Realistic values for a data source that calls AWS, so that what uses them (ARNs, prefix list
 /// IDs) passes the provider's plan-time validation; Terraform makes up the other attributes.
-fn data_override((ty, _, literals): &DataSource, region: &str) -> Value {
+pub fn data_override((ty, _, literals): &DataSource, region: &str) -> Value {
     let p = partition(region);
     let given = |k: &str| literals.get(k).and_then(Value::as_str);
     match ty.as_str() {
@@ -351,35 +355,6 @@ fn data_override((ty, _, literals): &DataSource, region: &str) -> Value {
         }
         _ => json!({}),
     }
-}
-
-/// A `terraform test` file: one plan, by the real provider, with the data sources that call AWS
-/// overridden.
-pub fn test_file(remote: &[&DataSource], region: &str) -> String {
-    let mut body = Body::builder();
-    for data in remote {
-        let (ty, name, _) = data;
-        let target = Traversal::builder(Variable::unchecked("data"))
-            .attr(ty.as_str())
-            .attr(name.as_str())
-            .build();
-        let values = hcl::to_expression(data_override(data, region)).expect("an object");
-        body = body.add_block(
-            Block::builder("override_data")
-                .add_attribute(("target", Expression::from(target)))
-                .add_attribute(("values", values))
-                .build(),
-        );
-    }
-    let plan_options = Block::builder("plan_options")
-        .add_attribute(("refresh", false))
-        .build();
-    let run = Block::builder("run")
-        .add_label("plan")
-        .add_attribute(("command", Expression::from(Variable::unchecked("plan"))))
-        .add_block(plan_options)
-        .build();
-    hcl_text(&body.add_block(run).build())
 }
 
 pub fn hcl_text(body: &Body) -> String {
