@@ -117,8 +117,8 @@ fn execution(containers: &[&Container]) -> Vec<Statement> {
     let mut keys = BTreeSet::new();
     for s in secrets {
         match &s.source {
-            SecretSource::SecretsManager { arn } => managed.insert(arn.clone()),
-            SecretSource::Parameter { arn } => params.insert(arn.clone()),
+            SecretSource::SecretsManager { .. } => managed.extend(s.source.grants()),
+            SecretSource::Parameter { .. } => params.extend(s.source.grants()),
         };
         keys.extend(s.kms_key_arn.clone());
     }
@@ -126,7 +126,7 @@ fn execution(containers: &[&Container]) -> Vec<Statement> {
         .iter()
         .filter_map(|c| c.settings.repository_credentials.as_ref())
     {
-        managed.insert(r.secret.clone());
+        managed.extend(r.secret.grants());
         keys.extend(r.kms_key_arn.clone());
     }
     let files = containers

@@ -5,6 +5,7 @@
 //! diagnostics instead of returning early: users see every problem in one run. A stack that
 //! passes every rule is resolved ([`crate::resolve`]): lowering never sees an unchecked one.
 
+pub mod arn_region;
 mod capacity;
 mod container_settings;
 mod containers;
