@@ -168,7 +168,7 @@ fn depends_on(ctx: &Ctx<'_>, svc: &Service, before: &[Block]) -> Vec<Expr> {
 /// provider points, while the tasks log to `awslogs-region` and reach endpoints named after the
 /// stack's region. A mismatch fails the plan here instead of leaving tasks that cannot log.
 fn region_precondition(ctx: &mut Ctx<'_>) -> Block {
-    let provider_region = ctx.data("aws_region", &["name"]);
+    let provider_region = ctx.data("aws_region", &["id"]);
     let (region, which) = match &ctx.stack.region {
         Some(r) => (ir::str(r.clone()), format!("{r} (the stack's region)")),
         None => (ctx.region(), "var.region".to_owned()),
