@@ -266,6 +266,8 @@ resource "aws_appautoscaling_policy" "api_scale_in" {
       scaling_adjustment          = -1
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.api_scale_out]
 }
 
 resource "aws_cloudwatch_metric_alarm" "api_scale_in" {

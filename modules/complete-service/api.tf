@@ -338,6 +338,8 @@ resource "aws_appautoscaling_scheduled_action" "api_business_hours" {
     min_capacity = 4
     max_capacity = 12
   }
+
+  depends_on = [aws_appautoscaling_policy.api_cpu]
 }
 
 resource "aws_appautoscaling_scheduled_action" "api_after_hours" {

@@ -329,6 +329,8 @@ resource "aws_appautoscaling_policy" "worker_drained" {
       scaling_adjustment          = 1
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.worker_backlog]
 }
 
 resource "aws_cloudwatch_metric_alarm" "worker_drained" {

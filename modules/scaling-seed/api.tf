@@ -228,6 +228,8 @@ resource "aws_appautoscaling_policy" "api_scale_out" {
       scaling_adjustment          = 30
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.api_cpu]
 }
 
 resource "aws_cloudwatch_metric_alarm" "api_scale_out" {

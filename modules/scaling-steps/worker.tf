@@ -272,6 +272,8 @@ resource "aws_appautoscaling_policy" "worker_memory_low" {
       scaling_adjustment          = -1
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.worker_memory_high]
 }
 
 resource "aws_cloudwatch_metric_alarm" "worker_memory_low" {
@@ -313,4 +315,6 @@ resource "aws_appautoscaling_policy" "worker_requests" {
       resource_label         = "${var.worker_lb_arn_suffix}/${var.worker_target_group_arn_suffix}"
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.worker_memory_low]
 }

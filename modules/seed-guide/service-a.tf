@@ -302,6 +302,8 @@ resource "aws_appautoscaling_policy" "service_a_step_scaling" {
       scaling_adjustment          = 30
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.service_a_cpu]
 }
 
 resource "aws_cloudwatch_metric_alarm" "service_a_step_scaling" {

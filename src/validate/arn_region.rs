@@ -239,54 +239,60 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                 field(p, GLOBAL, region, None, path, out);
             }
         }
-        for (container, fields) in svc.containers() {
-            let at = if container.is_empty() {
-                base.clone()
-            } else {
-                format!("{base}.{container}")
-            };
-            for (i, s) in fields.secrets.iter().enumerate() {
-                let entry = index(&join(&at, "secrets"), i);
+        containers(svc, &base, region, out);
+    }
+}
+
+/// The ARNs of every container of a service: secrets, their keys, registry credentials and
+/// environment files.
+fn containers(svc: &crate::model::Service, base: &str, region: &str, out: &mut Vec<Diagnostic>) {
+    for (container, fields) in svc.containers() {
+        let at = if container.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}.{container}")
+        };
+        for (i, s) in fields.secrets.iter().enumerate() {
+            let entry = index(&join(&at, "secrets"), i);
+            field(
+                &s.value_from,
+                SECRET,
+                region,
+                None,
+                join(&entry, "value_from"),
+                out,
+            );
+            if let Some(kms) = s.kms_key_arn.as_deref() {
+                let home = region_of(&s.value_from);
                 field(
-                    &s.value_from,
-                    SECRET,
+                    kms,
+                    SECRET_KEY,
                     region,
-                    None,
-                    join(&entry, "value_from"),
+                    home,
+                    join(&entry, "kms_key_arn"),
                     out,
                 );
-                if let Some(kms) = s.kms_key_arn.as_deref() {
-                    let home = region_of(&s.value_from);
-                    field(
-                        kms,
-                        SECRET_KEY,
-                        region,
-                        home,
-                        join(&entry, "kms_key_arn"),
-                        out,
-                    );
-                }
             }
-            if let Some(rc) = &fields.repository_credentials {
-                let path = join(&at, "repository_credentials");
-                let secret = rc.secret_arn();
-                field(secret, SECRET, region, None, path.clone(), out);
-                if let Some(kms) = rc.kms_key_arn() {
-                    let home = region_of(secret);
-                    field(
-                        kms,
-                        SECRET_KEY,
-                        region,
-                        home,
-                        join(&path, "kms_key_arn"),
-                        out,
-                    );
-                }
+        }
+        if let Some(rc) = &fields.repository_credentials {
+            let path = join(&at, "repository_credentials");
+            let secret = rc.secret_arn();
+            field(secret, SECRET, region, None, path.clone(), out);
+            if let Some(kms) = rc.kms_key_arn() {
+                let home = region_of(secret);
+                field(
+                    kms,
+                    SECRET_KEY,
+                    region,
+                    home,
+                    join(&path, "kms_key_arn"),
+                    out,
+                );
             }
-            for (i, f) in fields.environment_files.iter().enumerate() {
-                let path = index(&join(&at, "environment_files"), i);
-                field(f, GLOBAL, region, None, path, out);
-            }
+        }
+        for (i, f) in fields.environment_files.iter().enumerate() {
+            let path = index(&join(&at, "environment_files"), i);
+            field(f, GLOBAL, region, None, path, out);
         }
     }
 }
