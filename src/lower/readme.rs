@@ -415,6 +415,7 @@ fn caller_duties(ctx: &Ctx<'_>) -> Vec<String> {
     if stack.has_existing_interface_endpoints() {
         out.push("Ingress on `var.vpc_endpoint_security_group_id` (the VPC's existing Interface endpoints) from the task security groups on TCP 443.".to_owned());
     }
+    out.extend(super::caller::duties(ctx));
     out
 }
 
