@@ -122,6 +122,23 @@ fn verify_passes_an_example_then_names_the_broken_file_of_a_module() {
     );
     // The generated files themselves draw no warning from Terraform.
     assert_eq!(stderr.matches("warning[").count(), 1, "{stderr}");
+    let strict = gen_tf(work.path())
+        .args([
+            "--deny-warnings",
+            "build",
+            "-V",
+            "ENV=prd",
+            "--verify",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&example)
+        .env("TF_CLI_CONFIG_FILE", tf.cli_config())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert_eq!(strict.status.code(), Some(1), "--deny-warnings: {stderr}");
+    assert!(stderr.contains("warning[terraform-warning]"), "{stderr}");
     fs::remove_file(module.join("deprecated.tf")).unwrap();
 
     // A hand-written file in the module (gen-tf never touches it) that Terraform refuses.

@@ -71,7 +71,10 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
             dirs.len() - failed_modules(&dirs, &found),
             dirs.len(),
         ));
-        if found.iter().any(crate::diag::Diagnostic::is_error) {
+        // Terraform's warnings fail the build only under --deny-warnings.
+        if found.iter().any(crate::diag::Diagnostic::is_error)
+            || (deny_warnings && !found.is_empty())
+        {
             return Err(CliError::Diagnostics);
         }
     }
