@@ -59,7 +59,7 @@ fn secret_name_of(value_from: &str) -> Option<&str> {
 }
 
 /// A secret name that may be partial or complete: both are granted, and the stack is told.
-fn ambiguous(value_from: &str, path: String, out: &mut Vec<Diagnostic>) {
+pub(super) fn ambiguous(value_from: &str, path: String, out: &mut Vec<Diagnostic>) {
     let Some(name) = secret_name_of(value_from) else {
         return;
     };
