@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::resolve::scaling::{Dimensions, Policy};
 use crate::resolve::service::{Destination, Placement};
 
+use super::readme::cell;
 use super::Ctx;
 
 pub(super) fn duties(ctx: &Ctx<'_>) -> Vec<String> {
@@ -32,10 +33,11 @@ pub(super) fn duties(ctx: &Ctx<'_>) -> Vec<String> {
                     format!("ports {from}-{to}")
                 };
                 out.push(format!(
-                    "Ingress on `{sg}` from the `{}` tasks (output `{id}_security_group_id`) on {} {ports} ({}): the module opens only the tasks' side.",
+                    "Ingress on `{}` from the `{}` tasks (output `{id}_security_group_id`) on {} {ports} ({}): the module opens only the tasks' side.",
+                    cell(sg),
                     s.name,
                     e.protocol.as_str().to_uppercase(),
-                    e.description,
+                    cell(&e.description),
                 ));
             }
         }
@@ -74,7 +76,8 @@ pub(super) fn duties(ctx: &Ctx<'_>) -> Vec<String> {
     }
     for ns in namespaces {
         out.push(format!(
-            "The Cloud Map namespace `{ns}` in {in_region}: Service Connect registers the services in it, and the ECS service fails to create when it does not exist."
+            "The Cloud Map namespace `{}` in {in_region}: Service Connect registers the services in it, and the ECS service fails to create when it does not exist.",
+            cell(ns)
         ));
     }
     if !default_namespace.is_empty() {
@@ -100,8 +103,11 @@ fn metrics_and_keys(ctx: &Ctx<'_>, region: &str, in_region: &str, out: &mut Vec<
             };
             let a = &step.alarm;
             if let Dimensions::Given(d) = &a.dimensions {
-                let dims: Vec<String> = d.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                let key = (a.namespace.clone(), a.metric_name.clone(), dims.join(", "));
+                let dims: Vec<String> = d
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", cell(k), cell(v)))
+                    .collect();
+                let key = (cell(&a.namespace), cell(&a.metric_name), dims.join(", "));
                 let policy = format!("`{}` of `{}`", step.name.short, s.name);
                 metrics.entry(key).or_default().push(policy);
             }
@@ -121,7 +127,8 @@ fn metrics_and_keys(ctx: &Ctx<'_>, region: &str, in_region: &str, out: &mut Vec<
         .collect();
     for key in keys {
         out.push(format!(
-            "A key policy on `{key}` that allows the principal `logs.{region}.amazonaws.com` `kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*` and `kms:Describe*` (conditioned on `kms:EncryptionContext:aws:logs:arn`): CloudWatch Logs refuses to create the log group otherwise (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)."
+            "A key policy on `{}` that allows the principal `logs.{region}.amazonaws.com` `kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*` and `kms:Describe*` (conditioned on `kms:EncryptionContext:aws:logs:arn`): CloudWatch Logs refuses to create the log group otherwise (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).",
+            cell(key)
         ));
     }
 }

@@ -189,7 +189,7 @@ fn md_escape_name(name: &str) -> String {
 /// Text for one Markdown table cell: a `|` would end the cell and any control character (a
 /// newline, a carriage return, an escape sequence) would break the row or the reader's terminal,
 /// so pipes are escaped and control characters become spaces.
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
