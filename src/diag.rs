@@ -141,6 +141,16 @@ pub mod core {
         source: "https://developer.hashicorp.com/terraform/cli/commands/validate",
     };
 
+    /// A warning from Terraform on a written module (a deprecated argument or attribute in the
+    /// installed provider, for example): reported, never a failure.
+    pub static TERRAFORM_WARNING: Rule = Rule {
+        code: "terraform-warning",
+        severity: Severity::Warning,
+        summary: "`gen-tf build --verify`: a warning from `terraform validate` on a written module.",
+        fact: "terraform validate also warns, for example when a module reads an attribute that the installed provider deprecates. gen-tf reads only attributes that neither admitted provider major deprecates, so a warning in a generated file is a provider release gen-tf has not been checked against; one in a hand-written file is the file's.",
+        source: "https://developer.hashicorp.com/terraform/cli/commands/validate",
+    };
+
     /// In catalogue order.
     pub static RULES: &[&Rule] = &[
         &PROVIDER_SCHEMA,
@@ -155,6 +165,7 @@ pub mod core {
         &DUPLICATE_STACK,
         &HAND_WRITTEN_FILE,
         &TERRAFORM_VALIDATE,
+        &TERRAFORM_WARNING,
     ];
 }
 

@@ -742,9 +742,35 @@ impl<'a> Checker<'a> {
             let message =
                 format!("{prefix}{ty}.{name}.{attr}: {ty} has no attribute \"{attr}\"{hint}");
             self.problem(&at.path(), message);
+        } else if let Some((.., since, instead)) =
+            DEPRECATED.iter().find(|(t, a, ..)| *t == ty && *a == attr)
+        {
+            let message = format!(
+                "{prefix}{ty}.{name}.{attr}: provider {since} deprecates \"{attr}\", and Terraform warns on every plan; {instead}"
+            );
+            self.problem(&at.path(), message);
         }
     }
 }
+
+/// Attributes that an admitted provider major deprecates (its schema subsets keep no
+/// deprecation flag, so they are listed here, each with the provider change that deprecated it
+/// and what to read instead). Terraform warns on every plan that reads one.
+/// Source: docs/provider-majors.md (the provider's CHANGELOG for 6.0).
+pub const DEPRECATED: &[(&str, &str, &str, &str)] = &[
+    (
+        "aws_region",
+        "name",
+        "6.0 (#42131)",
+        "read \"id\", the region's name in both majors",
+    ),
+    (
+        "aws_vpc_endpoint_service",
+        "service_region",
+        "6.0 (#42014)",
+        "read \"service_name\"",
+    ),
+];
 
 /// `statement[1].principals[0]` -> `statement.principals`: the path the validations use.
 fn without_indices(path: &str) -> String {

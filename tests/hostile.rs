@@ -366,6 +366,7 @@ const NO_FIXTURE: &[&str] = &[
     "duplicate-stack",
     "hand-written-file",
     "terraform-validate",
+    "terraform-warning",
 ];
 
 /// The battery: every `err_` fixture exits 1 from `build`, writes nothing, and every finding

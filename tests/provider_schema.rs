@@ -440,7 +440,7 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_ec2_managed_prefix_list" "s3" {
-  name = "com.amazonaws.${data.aws_region.current.name}.s3"
+  name = "com.amazonaws.${data.aws_region.current.id}.s3"
 }
 data "aws_iam_policy_document" "logs_key" {
   statement {
@@ -476,7 +476,7 @@ resource "aws_iam_role_policy" "secrets" {
 }
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = var.vpc_id
-  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
+  service_name      = "com.amazonaws.${data.aws_region.current.id}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = var.private_route_table_ids
 }
@@ -1087,5 +1087,27 @@ fn embedded_validators_are_regenerated_from_the_reference() {
         embedded.unwrap(),
         std::fs::read_to_string(fresh).unwrap(),
         "run `node scripts/extract-provider-validators.mjs` and commit the result"
+    );
+}
+
+/// An attribute that provider 6 deprecates is refused with what to read instead: Terraform
+/// would warn on every plan of the module.
+#[test]
+fn attributes_a_provider_major_deprecates_are_refused() {
+    let text = r#"data "aws_region" "current" {}
+output "region" {
+  value = data.aws_region.current.name
+}
+output "region_id" {
+  value = data.aws_region.current.id
+}
+"#;
+    let messages: Vec<String> = check_body("main.tf", &from_hcl(text))
+        .into_iter()
+        .map(|p| p.message)
+        .collect();
+    assert_eq!(
+        messages,
+        ["data.aws_region.current.name: provider 6.0 (#42131) deprecates \"name\", and Terraform warns on every plan; read \"id\", the region's name in both majors"]
     );
 }

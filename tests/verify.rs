@@ -109,8 +109,44 @@ fn verify_passes_an_example_then_names_the_broken_file_of_a_module() {
         String::from_utf8_lossy(&check.stderr)
     );
 
-    // A hand-written file in the module (gen-tf never touches it) that Terraform refuses.
+    // A hand-written file that Terraform only warns about (an argument provider 5.100
+    // deprecates): the warning is reported as one, and the build passes.
     let module = out.join("minimal");
+    let deprecated = "# hand-written\nresource \"aws_s3_bucket\" \"extra\" {\n  bucket = \"minimal-extra-example\"\n  acl    = \"private\"\n}\n";
+    fs::write(module.join("deprecated.tf"), deprecated).unwrap();
+    let run = build(&mut gen_tf(work.path()));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[terraform-warning]"), "{stderr}");
+    assert!(stderr.contains("acl is deprecated"), "{stderr}");
+    let at = format!("{}:4", module.join("deprecated.tf").display());
+    assert!(stderr.contains(&at), "names {at}: {stderr}");
+    assert!(
+        stderr.contains("gen-tf: terraform init and validate: 1 of 1 module(s) passed"),
+        "{stderr}"
+    );
+    // The generated files themselves draw no warning from Terraform.
+    assert_eq!(stderr.matches("warning[").count(), 1, "{stderr}");
+    let strict = gen_tf(work.path())
+        .args([
+            "--deny-warnings",
+            "build",
+            "-V",
+            "ENV=prd",
+            "--verify",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&example)
+        .env("TF_CLI_CONFIG_FILE", tf.cli_config())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert_eq!(strict.status.code(), Some(1), "--deny-warnings: {stderr}");
+    assert!(stderr.contains("warning[terraform-warning]"), "{stderr}");
+    fs::remove_file(module.join("deprecated.tf")).unwrap();
+
+    // A hand-written file in the module (gen-tf never touches it) that Terraform refuses.
     let broken = "# hand-written\nresource \"aws_cloudwatch_log_group\" \"extra\" {\n  retention_in_days = \"often\"\n}\n";
     fs::write(module.join("broken.tf"), broken).unwrap();
     let run = build(&mut gen_tf(work.path()));

@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "api" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.name == "us-east-1"
+      condition     = data.aws_region.current.id == "us-east-1"
       error_message = "The AWS provider is configured for another region than us-east-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
     }
   }
@@ -266,6 +266,8 @@ resource "aws_appautoscaling_policy" "api_scale_in" {
       scaling_adjustment          = -1
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.api_scale_out]
 }
 
 resource "aws_cloudwatch_metric_alarm" "api_scale_in" {

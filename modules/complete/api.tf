@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "api" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.name == "eu-west-1"
+      condition     = data.aws_region.current.id == "eu-west-1"
       error_message = "The AWS provider is configured for another region than eu-west-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
     }
   }
@@ -121,6 +121,11 @@ resource "aws_iam_role_policy" "api_task" {
         Resource = [
           "arn:${data.aws_partition.current.partition}:elasticfilesystem:eu-west-1:${data.aws_caller_identity.current.account_id}:file-system/fs-0123456789abcdef0",
         ]
+        Condition = {
+          StringEquals = {
+            "elasticfilesystem:AccessPointArn" = "arn:${data.aws_partition.current.partition}:elasticfilesystem:eu-west-1:${data.aws_caller_identity.current.account_id}:access-point/fsap-0123456789abcdef0"
+          }
+        }
       },
       {
         Effect = "Allow"
@@ -128,6 +133,11 @@ resource "aws_iam_role_policy" "api_task" {
         Resource = [
           "arn:${data.aws_partition.current.partition}:elasticfilesystem:eu-west-1:${data.aws_caller_identity.current.account_id}:file-system/fs-0123456789abcdef0",
         ]
+        Condition = {
+          StringEquals = {
+            "elasticfilesystem:AccessPointArn" = "arn:${data.aws_partition.current.partition}:elasticfilesystem:eu-west-1:${data.aws_caller_identity.current.account_id}:access-point/fsap-0123456789abcdef0"
+          }
+        }
       },
     ]
   })

@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "worker" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.name == var.region
+      condition     = data.aws_region.current.id == var.region
       error_message = "The AWS provider is configured for another region than var.region, where the tasks log and reach AWS; configure the provider for that region."
     }
   }
@@ -272,6 +272,8 @@ resource "aws_appautoscaling_policy" "worker_memory_low" {
       scaling_adjustment          = -1
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.worker_memory_high]
 }
 
 resource "aws_cloudwatch_metric_alarm" "worker_memory_low" {
@@ -313,4 +315,6 @@ resource "aws_appautoscaling_policy" "worker_requests" {
       resource_label         = "${var.worker_lb_arn_suffix}/${var.worker_target_group_arn_suffix}"
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.worker_memory_low]
 }

@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "service_a" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.name == "us-east-1"
+      condition     = data.aws_region.current.id == "us-east-1"
       error_message = "The AWS provider is configured for another region than us-east-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
     }
   }
@@ -302,6 +302,8 @@ resource "aws_appautoscaling_policy" "service_a_step_scaling" {
       scaling_adjustment          = 30
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.service_a_cpu]
 }
 
 resource "aws_cloudwatch_metric_alarm" "service_a_step_scaling" {

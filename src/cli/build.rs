@@ -71,7 +71,10 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
             dirs.len() - failed_modules(&dirs, &found),
             dirs.len(),
         ));
-        if !found.is_empty() {
+        // Terraform's warnings fail the build only under --deny-warnings.
+        if found.iter().any(crate::diag::Diagnostic::is_error)
+            || (deny_warnings && !found.is_empty())
+        {
             return Err(CliError::Diagnostics);
         }
     }
@@ -87,7 +90,11 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
 /// How many of `dirs` have at least one of the diagnostics.
 fn failed_modules(dirs: &[PathBuf], found: &[crate::diag::Diagnostic]) -> usize {
     dirs.iter()
-        .filter(|dir| found.iter().any(|d| Path::new(&d.file).starts_with(dir)))
+        .filter(|dir| {
+            found
+                .iter()
+                .any(|d| d.is_error() && Path::new(&d.file).starts_with(dir))
+        })
         .count()
 }
 

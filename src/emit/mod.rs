@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn expressions_print_as_fmt_spells_them() {
-        let region = || ir::traversal("data", &["aws_region", "current", "name"]);
+        let region = || ir::traversal("data", &["aws_region", "current", "id"]);
         let cases = [
             (raw(vec![Part::Interp(ir::var("x"))]), "var.x"),
             (raw(vec![lit(""), Part::Interp(ir::var("x"))]), "var.x"),
@@ -198,7 +198,7 @@ mod tests {
             ),
             (
                 ir::binary(region(), BinaryOp::Eq, ir::str("us-east-1")),
-                r#"data.aws_region.current.name == "us-east-1""#,
+                r#"data.aws_region.current.id == "us-east-1""#,
             ),
             (
                 ir::binary(

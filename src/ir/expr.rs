@@ -261,7 +261,7 @@ pub fn unary(op: UnaryOp, e: Expr) -> Expr {
     Expr::Unary(op, Box::new(e))
 }
 
-/// `LHS op RHS`, for example `data.aws_region.current.name == "us-east-1"`.
+/// `LHS op RHS`, for example `data.aws_region.current.id == "us-east-1"`.
 pub fn binary(lhs: Expr, op: BinaryOp, rhs: Expr) -> Expr {
     Expr::Binary(Box::new(lhs), op, Box::new(rhs))
 }

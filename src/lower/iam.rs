@@ -2,6 +2,8 @@
 //! service's secrets) and a task role (the application's own identity), each trusting only ECS
 //! tasks of this account.
 
+use std::collections::BTreeMap;
+
 use crate::ir::{self, Block, Body, Expr, Part};
 use crate::model::iam::ConditionValue;
 use crate::resolve::iam::{OwnArn, Statement};
@@ -161,21 +163,34 @@ fn statement(ctx: &mut Ctx<'_>, s: &Statement) -> Expr {
     let mut resources: Vec<Expr> = s.resources.iter().map(|r| ir::str(r.clone())).collect();
     resources.extend(s.own_resources.iter().map(|a| own_arn(ctx, a)));
     fields.push(("Resource", ir::list(resources)));
-    if !s.conditions.is_empty() {
+    // Operator -> key -> value, the stack's conditions and those on the module's own ARNs.
+    let mut conditions: BTreeMap<&str, Vec<(&str, Expr)>> = BTreeMap::new();
+    for (op, keys) in &s.conditions {
+        for (k, v) in keys {
+            let value = match v {
+                ConditionValue::One(one) => ir::str(one.clone()),
+                ConditionValue::Any(any) => strings(any),
+            };
+            conditions.entry(op).or_default().push((k, value));
+        }
+    }
+    for (op, keys) in &s.own_conditions {
+        for (k, arns) in keys {
+            let value = match arns.as_slice() {
+                [one] => own_arn(ctx, one),
+                _ => ir::list(arns.iter().map(|a| own_arn(ctx, a)).collect::<Vec<_>>()),
+            };
+            conditions.entry(op).or_default().push((k, value));
+        }
+    }
+    if !conditions.is_empty() {
         fields.push((
             "Condition",
-            ir::object(s.conditions.iter().map(|(op, keys)| {
-                (
-                    op.as_str(),
-                    ir::object(keys.iter().map(|(k, v)| {
-                        let value = match v {
-                            ConditionValue::One(one) => ir::str(one.clone()),
-                            ConditionValue::Any(any) => strings(any),
-                        };
-                        (k.as_str(), value)
-                    })),
-                )
-            })),
+            ir::object(
+                conditions
+                    .into_iter()
+                    .map(|(op, keys)| (op, ir::object(keys))),
+            ),
         ));
     }
     ir::object(fields)

@@ -5,6 +5,7 @@
 //! every used variable is declared. Output order is fixed: files in the order they are pushed,
 //! services in name order.
 
+mod caller;
 mod cluster;
 mod container;
 mod deployment;

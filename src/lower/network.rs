@@ -14,6 +14,7 @@ use super::{Ctx, VarType};
 
 /// A rule of the task security group on one TCP port, to or from another security group.
 fn sg_rule(
+    service: &ServiceName,
     kind: &str,
     label: String,
     sg_id: &Expr,
@@ -21,11 +22,18 @@ fn sg_rule(
     port: u16,
     peer: Expr,
 ) -> Block {
+    let mut body = Body::new();
+    if port == 80 {
+        // checkov reads any ingress on 80 as open to the world; this one admits a security
+        // group only.
+        body = body.comment(format!(
+            "checkov:skip=CKV_AWS_260:admits port 80 only from a security group, never 0.0.0.0/0: {service} listens on 80 (its port or container_port in the stack)"
+        ));
+    }
     Block::resource(
         kind,
         &label,
-        Body::new()
-            .attr("security_group_id", sg_id.clone())
+        body.attr("security_group_id", sg_id.clone())
             .attr("description", ir::str(description))
             .attr("ip_protocol", ir::str("tcp"))
             .attr("from_port", ir::int(i64::from(port)))
@@ -61,6 +69,7 @@ pub fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
             Source::Service(other) => task_security_group(other),
         };
         out.push(sg_rule(
+            name,
             "aws_vpc_security_group_ingress_rule",
             format!("{id}_{}", i.label),
             &sg_id,

@@ -189,7 +189,7 @@ fn md_escape_name(name: &str) -> String {
 /// Text for one Markdown table cell: a `|` would end the cell and any control character (a
 /// newline, a carriage return, an escape sequence) would break the row or the reader's terminal,
 /// so pipes are escaped and control characters become spaces.
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
@@ -415,6 +415,7 @@ fn caller_duties(ctx: &Ctx<'_>) -> Vec<String> {
     if stack.has_existing_interface_endpoints() {
         out.push("Ingress on `var.vpc_endpoint_security_group_id` (the VPC's existing Interface endpoints) from the task security groups on TCP 443.".to_owned());
     }
+    out.extend(super::caller::duties(ctx));
     if let Some(p) = &stack.platform {
         out.extend(platform_duties(stack, p));
     }

@@ -25,13 +25,22 @@ pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     let name = &svc.name;
     let mut out = vec![target(ctx, svc, scaling)];
 
+    // Policies and scheduled actions of one target are created one after the other, in one
+    // chain: created at once, Application Auto Scaling fails all but one with
+    // ConcurrentUpdateException (hashicorp/terraform-provider-aws#17915).
+    let mut previous: Option<Expr> = None;
     for p in &scaling.policies {
         let names = p.name();
         let config = match p {
             Policy::TargetTracking(t) => target_tracking(ctx, svc, t),
             Policy::Step(s) => step_scaling(s),
         };
-        out.push(scaling_policy(&name.ident(), p, config));
+        out.push(scaling_policy(&name.ident(), p, config, previous.take()));
+        previous = Some(ir::reference(
+            "aws_appautoscaling_policy",
+            &names.label,
+            &[],
+        ));
         ctx.output(
             format!("{}_policy_arn", names.label),
             format!("ARN of the {} scaling policy of {name}.", names.aws),
@@ -49,12 +58,20 @@ pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
             );
         }
     }
-    let mut previous = None;
     for s in &scaling.scheduled {
-        out.push(scheduled_action(svc, s, previous));
-        previous = Some(&s.label);
+        out.push(scheduled_action(svc, s, previous.take()));
+        previous = Some(ir::reference(
+            "aws_appautoscaling_scheduled_action",
+            &s.label,
+            &[],
+        ));
     }
     out
+}
+
+/// `depends_on = [<the resource before>]`, when there is one.
+fn after(previous: Option<Expr>) -> Option<Expr> {
+    previous.map(|p| ir::list([p]))
 }
 
 /// The scalable target. Its resource ID names the service through `aws_ecs_service.<id>.name`,
@@ -98,10 +115,10 @@ fn schedule_owns_range(scaling: &Scaling) -> Option<Block> {
     })
 }
 
-/// A scheduled action on the service's scalable target, created after the one before it:
-/// Application Auto Scaling refuses concurrent updates of one target.
+/// A scheduled action on the service's scalable target, created after the policy or action
+/// before it: Application Auto Scaling refuses concurrent updates of one target.
 /// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html
-fn scheduled_action(svc: &Service, s: &ScheduledAction, after: Option<&String>) -> Block {
+fn scheduled_action(svc: &Service, s: &ScheduledAction, previous: Option<Expr>) -> Block {
     let target =
         |attr: &str| ir::reference("aws_appautoscaling_target", &svc.name.ident(), &[attr]);
     Block::resource(
@@ -127,16 +144,13 @@ fn scheduled_action(svc: &Service, s: &ScheduledAction, after: Option<&String>) 
                         s.max_capacity.map(|c| ir::int(i64::from(c))),
                     ),
             ))
-            .attr_opt(
-                "depends_on",
-                after.map(|a| {
-                    ir::list([ir::reference("aws_appautoscaling_scheduled_action", a, &[])])
-                }),
-            ),
+            .attr_opt("depends_on", after(previous)),
     )
 }
 
-fn scaling_policy(id: &str, p: &Policy, config: Block) -> Block {
+/// A policy on the service's scalable target, created after the one before it.
+/// Source: https://github.com/hashicorp/terraform-provider-aws/issues/17915
+fn scaling_policy(id: &str, p: &Policy, config: Block, previous: Option<Expr>) -> Block {
     let target = |attr: &str| ir::reference("aws_appautoscaling_target", id, &[attr]);
     let names: &PolicyName = p.name();
     Block::resource(
@@ -148,7 +162,8 @@ fn scaling_policy(id: &str, p: &Policy, config: Block) -> Block {
             .attr("resource_id", target("resource_id"))
             .attr("scalable_dimension", target("scalable_dimension"))
             .attr("service_namespace", target("service_namespace"))
-            .block(config),
+            .block(config)
+            .attr_opt("depends_on", after(previous)),
     )
 }
 

@@ -3,7 +3,7 @@
 use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body};
-use crate::resolve::service::Placement;
+use crate::resolve::service::{Placement, DEFAULT_PLATFORM_VERSION};
 use crate::resolve::Service;
 
 use super::{deployment, iam, network, task, traffic, Ctx};
@@ -74,6 +74,12 @@ fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service, depends_on: Vec<Expr>) -> Block
         body = body.comment(format!(
             "checkov:skip=CKV_AWS_333:{} runs in public subnets, where tasks need a public IP to reach the internet (network.subnets: 'public')",
             svc.name
+        ));
+    }
+    if svc.task.platform_version != DEFAULT_PLATFORM_VERSION {
+        body = body.comment(format!(
+            "checkov:skip=CKV_AWS_332:{} pins its Fargate platform version (platform_version: '{}' in the stack)",
+            svc.name, svc.task.platform_version
         ));
     }
     body = body
@@ -194,7 +200,7 @@ fn connect_servers(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expr> {
 /// provider points, while the tasks log to `awslogs-region` and reach endpoints named after the
 /// stack's region. A mismatch fails the plan here instead of leaving tasks that cannot log.
 fn region_precondition(ctx: &mut Ctx<'_>) -> Block {
-    let provider_region = ctx.data("aws_region", &["name"]);
+    let provider_region = ctx.data("aws_region", &["id"]);
     let (region, which) = match &ctx.stack.region {
         Some(r) => (ir::str(r.clone()), format!("{r} (the stack's region)")),
         None => (ctx.region(), "var.region".to_owned()),

@@ -96,6 +96,39 @@ pub fn is_region(s: &str) -> bool {
     }
 }
 
+/// How a Secrets Manager secret name in an ARN ends: the `-` and six letters or digits that
+/// Secrets Manager appends to a name make the ARN complete; without them it is partial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSuffix {
+    /// No `-` and six characters at the end: a partial ARN.
+    None,
+    /// A tail that mixes letters of both cases or letters and digits, as the random suffix
+    /// does: a complete ARN.
+    Random,
+    /// A tail of one kind of character only, such as `-master` or `-202401`: a word of the
+    /// name as likely as a random suffix, so the ARN may be partial or complete. The Secrets
+    /// Manager docs advise against names that end this way for this reason.
+    Ambiguous,
+}
+
+/// Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen
+pub fn secret_suffix(name: &str) -> SecretSuffix {
+    let Some((head, tail)) = name.rsplit_once('-') else {
+        return SecretSuffix::None;
+    };
+    if head.is_empty() || tail.len() != 6 || !tail.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return SecretSuffix::None;
+    }
+    let one_kind = tail.bytes().all(|b| b.is_ascii_lowercase())
+        || tail.bytes().all(|b| b.is_ascii_uppercase())
+        || tail.bytes().all(|b| b.is_ascii_digit());
+    if one_kind {
+        SecretSuffix::Ambiguous
+    } else {
+        SecretSuffix::Random
+    }
+}
+
 /// `<prefix>-` and 8 or 17 lower-case hex digits: the shape of EC2 IDs such as `sg-...` and
 /// `pl-...`.
 /// Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html
@@ -121,6 +154,20 @@ mod tests {
         assert!(!is_ec2_id("sg-0123", "sg"));
         assert!(!is_ec2_id("pl-6ca54005", "sg"));
         assert!(!is_ec2_id("sg-0123456789ABCDEF0", "sg"));
+    }
+
+    #[test]
+    fn secret_suffixes() {
+        assert_eq!(secret_suffix("db-AbCdEf"), SecretSuffix::Random);
+        assert_eq!(secret_suffix("db-a1b2c3"), SecretSuffix::Random);
+        assert_eq!(secret_suffix("catalog/db-master"), SecretSuffix::Ambiguous);
+        assert_eq!(secret_suffix("db-123456"), SecretSuffix::Ambiguous);
+        assert_eq!(secret_suffix("app/jwt"), SecretSuffix::None);
+        assert_eq!(secret_suffix("-AbCdEf"), SecretSuffix::None);
+        assert_eq!(
+            secret_suffix("rds!cluster-8c2b1f04-5b1e-4f0e-9d57-0a1b2c3d4e5f"),
+            SecretSuffix::None
+        );
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub struct AutoScaling {
 #[serde(deny_unknown_fields)]
 pub struct ScheduledAction {
     /// Lower-case letters, digits and '-', unique within the service. The AWS name is
-    /// `<stack>-<service>-<name>`.
+    /// `<stack>[-<env>]-<service>-<name>`.
     pub name: String,
     /// `cron(Minutes Hours Day-of-month Month Day-of-week Year)` (one of the two day fields is
     /// `?`), `rate(<n> minutes|hours|days)` or `at(yyyy-mm-ddThh:mm:ss)`.
@@ -59,7 +59,7 @@ pub struct ScheduledAction {
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Policy name suffix (lower-case letters, digits and '-'), unique within the service. The
-    /// AWS name is `<stack>-<service>-<name>`. Default: `cpu`, `memory` or `requests` for a
+    /// AWS name is `<stack>[-<env>]-<service>-<name>`. Default: `cpu`, `memory` or `requests` for a
     /// predefined metric, the metric name for a customized one, `scale-out` or `scale-in` for a
     /// step policy.
     #[serde(default)]
@@ -131,7 +131,7 @@ impl PolicyType {
 }
 
 /// Longest policy `name` a stack may give. With the longest stack name (40) and service name
-/// (64), `<stack>-<service>-<name>` stays within the alarm name limit (255) and the scaling
+/// (64), `<stack>[-<env>]-<service>-<name>` stays within the alarm name limit (255) and the scaling
 /// policy name limit (256).
 /// Sources: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
 /// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html

@@ -1,6 +1,6 @@
 //! Resolved containers: the service's own and its sidecars, in one shape.
 
-use crate::model::aws::Arn;
+use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
 use crate::model::container::{ContainerCondition, ContainerFields, MountPoint, Ulimit};
 use crate::model::service::Sidecar;
 use crate::model::{self, ServiceName};
@@ -83,7 +83,7 @@ pub struct RepositoryCredentials {
     /// The ARN as the stack gives it, for `credentialsParameter`.
     pub arn: String,
     /// The secret the execution role reads (a partial ARN completed as for `secrets`).
-    pub secret: String,
+    pub secret: SecretSource,
     pub kms_key_arn: Option<String>,
 }
 
@@ -105,6 +105,9 @@ pub enum SecretSource {
     /// secret, not the key.
     SecretsManager {
         arn: String,
+        /// The same ARN read as partial (`-??????` appended), when the name ends in a `-` and
+        /// six characters that may or may not be Secrets Manager's suffix.
+        partial: Option<String>,
     },
     Parameter {
         arn: String,
@@ -222,9 +225,9 @@ fn repository_credentials(
     r: &model::container::RepositoryCredentials,
 ) -> Option<RepositoryCredentials> {
     match secret_source(r.secret_arn()) {
-        SecretSource::SecretsManager { arn } => Some(RepositoryCredentials {
+        secret @ SecretSource::SecretsManager { .. } => Some(RepositoryCredentials {
             arn: r.secret_arn().to_owned(),
-            secret: arn,
+            secret,
             kms_key_arn: r.kms_key_arn().map(str::to_owned),
         }),
         SecretSource::Parameter { .. } => None,
@@ -255,36 +258,50 @@ fn secret(s: &model::container::Secret) -> Secret {
 /// `-??????`: IAM compares the full ARN, so the partial one alone would be denied and the task
 /// would fail to start. The `secret-arn` rule has checked the shape.
 /// Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html#auth-and-access_examples_wildcard
+impl SecretSource {
+    /// The resources IAM must allow: one, or both readings of an ambiguous name.
+    pub fn grants(&self) -> Vec<String> {
+        match self {
+            Self::SecretsManager { arn, partial } => std::iter::once(arn.clone())
+                .chain(partial.clone())
+                .collect(),
+            Self::Parameter { arn } => vec![arn.clone()],
+        }
+    }
+}
+
 pub fn secret_source(value_from: &str) -> SecretSource {
     match Arn::parse(value_from) {
         Ok(a) if a.service == "secretsmanager" => {
             // `secret:<name>`, then the optional `:<json-key>:<version-stage>:<version-id>`.
             let name = a.resource.split(':').nth(1).unwrap_or_default();
-            let suffix = if has_random_suffix(name) {
-                ""
-            } else {
-                "-??????"
-            };
-            SecretSource::SecretsManager {
-                arn: format!(
+            let arn = |suffix: &str| {
+                format!(
                     "arn:{}:secretsmanager:{}:{}:secret:{name}{suffix}",
                     a.partition, a.region, a.account
-                ),
+                )
+            };
+            // An ambiguous name (`db-master`) may be complete or partial: both are granted,
+            // and the `secret-arn-ambiguous` warning says so.
+            match secret_suffix(name) {
+                SecretSuffix::Random => SecretSource::SecretsManager {
+                    arn: arn(""),
+                    partial: None,
+                },
+                SecretSuffix::None => SecretSource::SecretsManager {
+                    arn: arn("-??????"),
+                    partial: None,
+                },
+                SecretSuffix::Ambiguous => SecretSource::SecretsManager {
+                    arn: arn(""),
+                    partial: Some(arn("-??????")),
+                },
             }
         }
         _ => SecretSource::Parameter {
             arn: value_from.to_owned(),
         },
     }
-}
-
-/// Whether a secret name ends in the `-` and six letters or digits Secrets Manager appends: the
-/// name of a complete ARN. (A name of one's own that ends that way reads as complete too, which
-/// is why AWS advises against such names.)
-fn has_random_suffix(name: &str) -> bool {
-    name.rsplit_once('-').is_some_and(|(head, tail)| {
-        !head.is_empty() && tail.len() == 6 && tail.bytes().all(|b| b.is_ascii_alphanumeric())
-    })
 }
 
 #[cfg(test)]
@@ -298,22 +315,33 @@ mod tests {
                 "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::"
             ),
             SecretSource::SecretsManager {
-                arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf".to_owned()
+                arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf".to_owned(),
+                partial: None
             }
         );
         assert_eq!(
             secret_source("arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt"),
             SecretSource::SecretsManager {
                 arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt-??????"
-                    .to_owned()
+                    .to_owned(),
+                partial: None
             }
         );
         assert_eq!(
             secret_source("arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt:key::"),
             SecretSource::SecretsManager {
                 arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt-??????"
-                    .to_owned()
+                    .to_owned(),
+                partial: None
             }
+        );
+        assert_eq!(
+            secret_source("arn:aws:secretsmanager:eu-west-1:123456789012:secret:catalog/db-master")
+                .grants(),
+            [
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:catalog/db-master",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:catalog/db-master-??????"
+            ]
         );
         assert_eq!(
             secret_source("arn:aws:ssm:eu-west-1:123456789012:parameter/x"),

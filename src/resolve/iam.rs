@@ -24,6 +24,9 @@ pub struct Statement {
     /// Resources in the module's own partition, region and account, which only Terraform knows:
     /// written after `resources` as `arn:<partition>:<service>:<region>:<account>:<resource>`.
     pub own_resources: Vec<OwnArn>,
+    /// Conditions whose values are ARNs in the module's own partition, region and account
+    /// (operator -> key -> values), written with `conditions`.
+    pub own_conditions: BTreeMap<String, BTreeMap<String, Vec<OwnArn>>>,
 }
 
 /// The parts of an ARN in the module's own partition, region and account.
@@ -43,6 +46,7 @@ impl Statement {
             resources,
             conditions: BTreeMap::new(),
             own_resources: Vec::new(),
+            own_conditions: BTreeMap::new(),
         }
     }
 }
@@ -101,6 +105,7 @@ fn statement(s: &model::iam::Statement) -> Statement {
         resources: s.resources.clone(),
         conditions: s.conditions.clone(),
         own_resources: Vec::new(),
+        own_conditions: BTreeMap::new(),
     }
 }
 
@@ -117,8 +122,8 @@ fn execution(containers: &[&Container]) -> Vec<Statement> {
     let mut keys = BTreeSet::new();
     for s in secrets {
         match &s.source {
-            SecretSource::SecretsManager { arn } => managed.insert(arn.clone()),
-            SecretSource::Parameter { arn } => params.insert(arn.clone()),
+            SecretSource::SecretsManager { .. } => managed.extend(s.source.grants()),
+            SecretSource::Parameter { .. } => params.extend(s.source.grants()),
         };
         keys.extend(s.kms_key_arn.clone());
     }
@@ -126,7 +131,7 @@ fn execution(containers: &[&Container]) -> Vec<Statement> {
         .iter()
         .filter_map(|c| c.settings.repository_credentials.as_ref())
     {
-        managed.insert(r.secret.clone());
+        managed.extend(r.secret.grants());
         keys.extend(r.kms_key_arn.clone());
     }
     let files = containers
@@ -154,7 +159,12 @@ fn execution(containers: &[&Container]) -> Vec<Statement> {
 /// either the identity or the file system policy allows, so under a file system policy that
 /// does not grant them, a mount without ClientMount fails and one without ClientWrite is
 /// read-only whatever the mount point says.
-/// Source: https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+///
+/// When every such volume of a file system mounts it through an access point, the grant holds
+/// only through those access points (`elasticfilesystem:AccessPointArn`): without the
+/// condition, the task role could mount the file system's root, writable.
+/// Sources: https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html,
+/// https://docs.aws.amazon.com/efs/latest/ug/enforce-root-directory-access-point.html
 pub(super) fn efs(volumes: &[Volume]) -> Vec<Statement> {
     let iam = || {
         volumes
@@ -162,31 +172,55 @@ pub(super) fn efs(volumes: &[Volume]) -> Vec<Statement> {
             .filter_map(|v| v.efs.as_ref())
             .filter(|e| e.iam)
     };
+    let own = |resource: String| OwnArn {
+        service: "elasticfilesystem",
+        resource,
+    };
     let mut out = Vec::new();
-    for (action, file_systems) in [
-        (
-            "elasticfilesystem:ClientMount",
-            iam()
-                .map(|e| e.file_system_id.clone())
-                .collect::<BTreeSet<_>>(),
-        ),
-        (
-            "elasticfilesystem:ClientWrite",
-            iam()
-                .filter(|e| e.written)
-                .map(|e| e.file_system_id.clone())
-                .collect(),
-        ),
+    for (action, writes) in [
+        ("elasticfilesystem:ClientMount", false),
+        ("elasticfilesystem:ClientWrite", true),
     ] {
-        if !file_systems.is_empty() {
+        // File system -> its access points, or `None` when a volume mounts it without one.
+        let mut file_systems: BTreeMap<&str, Option<BTreeSet<&str>>> = BTreeMap::new();
+        for e in iam().filter(|e| !writes || e.written) {
+            let entry = file_systems
+                .entry(&e.file_system_id)
+                .or_insert_with(|| Some(BTreeSet::new()));
+            match (entry.as_mut(), e.access_point_id.as_deref()) {
+                (Some(points), Some(ap)) => {
+                    points.insert(ap);
+                }
+                _ => *entry = None,
+            }
+        }
+        let whole: Vec<&str> = file_systems
+            .iter()
+            .filter(|(_, points)| points.is_none())
+            .map(|(fs, _)| *fs)
+            .collect();
+        if !whole.is_empty() {
             let mut s = Statement::allow(&[action], Vec::new());
-            s.own_resources = file_systems
+            s.own_resources = whole
                 .into_iter()
-                .map(|id| OwnArn {
-                    service: "elasticfilesystem",
-                    resource: format!("file-system/{id}"),
-                })
+                .map(|id| own(format!("file-system/{id}")))
                 .collect();
+            out.push(s);
+        }
+        for (fs, points) in &file_systems {
+            let Some(points) = points else {
+                continue;
+            };
+            let mut s = Statement::allow(&[action], Vec::new());
+            s.own_resources = vec![own(format!("file-system/{fs}"))];
+            let arns = points
+                .iter()
+                .map(|ap| own(format!("access-point/{ap}")))
+                .collect();
+            s.own_conditions.insert(
+                "StringEquals".to_owned(),
+                BTreeMap::from([("elasticfilesystem:AccessPointArn".to_owned(), arns)]),
+            );
             out.push(s);
         }
     }

@@ -62,16 +62,34 @@ pub(super) fn resolve(svc: &model::Service, containers: &[Container]) -> Vec<Vol
 }
 
 /// NFS egress to the file systems' mount targets, one rule per destination: AWS refuses a
-/// second identical rule, so volumes that share a security group share the rule. Without it
-/// the task cannot mount the volume and stops before its containers start.
+/// second identical rule (`InvalidPermission.Duplicate`), so volumes that share a security
+/// group share the rule. A file system has one set of mount targets, so when one of its volumes
+/// names their security group, its other volumes use that group too instead of the module
+/// variable, which the caller would pass as the same group. Without the rule the task cannot
+/// mount the volume and stops before its containers start.
 pub(super) fn egress(service: &ServiceName, volumes: &[Volume]) -> Vec<Egress> {
+    let efs = || {
+        volumes
+            .iter()
+            .filter_map(|v| v.efs.as_ref().map(|e| (v, e)))
+    };
+    // File system -> the security group that one of its volumes names.
+    let mut named: BTreeMap<&str, &str> = BTreeMap::new();
+    for (_, e) in efs() {
+        if let Some(sg) = e.security_group_id.as_deref() {
+            named.entry(&e.file_system_id).or_insert(sg);
+        }
+    }
     let mut given: BTreeMap<&str, &str> = BTreeMap::new();
     let mut variable = false;
-    for v in volumes {
-        match v.efs.as_ref().map(|e| e.security_group_id.as_deref()) {
-            None => {}
-            Some(None) => variable = true,
-            Some(Some(sg)) => {
+    for (v, e) in efs() {
+        let sg = e
+            .security_group_id
+            .as_deref()
+            .or_else(|| named.get(e.file_system_id.as_str()).copied());
+        match sg {
+            None => variable = true,
+            Some(sg) => {
                 given.entry(sg).or_insert(&v.name);
             }
         }

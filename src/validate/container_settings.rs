@@ -453,6 +453,8 @@ fn check_repository_credentials(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
             )
             .help("give the ARN of a secret holding {\"username\": ..., \"password\": ...}, for example arn:aws:secretsmanager:us-east-1:123456789012:secret:registry/acme-AbCdEf"),
         );
+    } else {
+        super::secrets::ambiguous(arn, arn_path, out);
     }
     if let Some(key) = r.kms_key_arn() {
         if let Some(why) = super::arn_forms::KMS_KEY.problem(key) {

@@ -6,6 +6,7 @@
 //! passes every rule is resolved ([`crate::resolve`]): lowering never sees an unchecked one.
 
 pub mod arn_forms;
+pub mod arn_region;
 mod capacity;
 mod container_settings;
 mod containers;

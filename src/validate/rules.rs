@@ -6,9 +6,9 @@ use crate::model::Stack;
 
 use super::context::Context;
 use super::{
-    capacity, container_settings, containers, database, deployment, endpoints, environment, exec,
-    iam, load_balancing, memory, naming, network, platform, scaling, schedule, secrets,
-    service_connect, sizing, task_role_endpoints, volumes,
+    arn_region, capacity, container_settings, containers, database, deployment, endpoints,
+    environment, exec, iam, load_balancing, memory, naming, network, platform, scaling, schedule,
+    secrets, service_connect, sizing, task_role_endpoints, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -35,6 +35,7 @@ pub static FAMILIES: &[Family] = &[
     family(environment::RULES, environment::check),
     family(iam::RULES, iam::check),
     family(secrets::RULES, secrets::check),
+    family(arn_region::RULES, arn_region::check),
     family(containers::RULES, containers::check),
     family(container_settings::RULES, container_settings::check),
     family(volumes::RULES, volumes::check),

@@ -61,7 +61,7 @@ pub static POLICY_NAME: Rule = Rule {
     code: "policy-name",
     severity: Severity::Error,
     summary: "A policy name that is not lower-case letters, digits and single '-', or longer than 64 characters.",
-    fact: "The name becomes the AWS policy and alarm name `<stack>-<service>-<name>` (at most 256 and 255 characters) and part of Terraform labels.",
+    fact: "The name becomes the AWS policy and alarm name `<stack>[-<env>]-<service>-<name>` (at most 256 and 255 characters) and part of Terraform labels.",
     source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
 };
 
@@ -383,7 +383,7 @@ fn policy_name(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) -> bool {
     let suggestion = suggestion.trim_end_matches('-');
     out.push(
         Diagnostic::new(&POLICY_NAME, join(path, "name"), message).help(format!(
-            "use a name such as {suggestion:?}; it becomes the AWS name <stack>-<service>-<name>"
+            "use a name such as {suggestion:?}; it becomes the AWS name <stack>[-<env>]-<service>-<name>"
         )),
     );
     false

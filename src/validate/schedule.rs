@@ -106,6 +106,13 @@ fn timezone(s: &ScheduledAction, path: &str, out: &mut Vec<Diagnostic>) {
             format!("{tz:?} is not an IANA time zone name"),
             "write a canonical IANA name such as 'Europe/Berlin', 'America/New_York' or 'UTC'",
         );
+    } else if let Some(help) = unknown_zone(tz) {
+        push(
+            out,
+            join(path, "timezone"),
+            format!("{tz:?} is not in the IANA time zone database"),
+            &help,
+        );
     } else if s.schedule.trim_start().starts_with("rate(") {
         push(
             out,
@@ -114,6 +121,23 @@ fn timezone(s: &ScheduledAction, path: &str, out: &mut Vec<Diagnostic>) {
             "remove timezone, or use a cron() schedule",
         );
     }
+}
+
+/// When `tz` is not a name of the IANA time zone database (the `chrono-tz` crate's copy, which
+/// Application Auto Scaling's list follows), the fix: the closest name, or examples.
+/// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html
+fn unknown_zone(tz: &str) -> Option<String> {
+    if tz.parse::<chrono_tz::Tz>().is_ok() {
+        return None;
+    }
+    let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+    Some(match crate::diag::did_you_mean(tz, names) {
+        Some(close) => format!(
+            "did you mean '{close}'? Names are case-sensitive, as the IANA database writes them"
+        ),
+        None => "write a canonical IANA name such as 'Europe/Berlin', 'America/New_York' or 'UTC'"
+            .to_owned(),
+    })
 }
 
 /// The action's range must fit what the target and the other actions may have left in effect.

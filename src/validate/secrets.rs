@@ -7,7 +7,7 @@ use crate::model::Stack;
 
 use super::arn_forms::{KMS_KEY, TARGET_GROUP};
 use super::context::Context;
-use crate::model::aws::Arn;
+use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
 
 pub static SECRET_ARN: Rule = Rule {
     code: "secret-arn",
@@ -25,8 +25,57 @@ pub static ARN_FORMAT: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html",
 };
 
+pub static SECRET_ARN_AMBIGUOUS: Rule = Rule {
+    code: "secret-arn-ambiguous",
+    severity: Severity::Warning,
+    summary: "A secret ARN whose name ends in '-' and six characters, so it may be partial or complete.",
+    fact: "Secrets Manager appends '-' and six random characters to a secret's name in its ARN, and ECS and IAM take the ARN with or without them. A name that itself ends in '-' and six characters (db-master) reads either way: gen-tf grants the execution role both the ARN as written and the ARN with any suffix (-??????), so the task starts in both cases.",
+    source: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen",
+};
+
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&SECRET_ARN, &ARN_FORMAT];
+pub static RULES: &[&Rule] = &[&SECRET_ARN, &ARN_FORMAT, &SECRET_ARN_AMBIGUOUS];
+
+/// Whether `name` is a secret name: the characters Secrets Manager allows in names one gives,
+/// or a name another AWS service gives the secrets it manages (`rds!db-<uuid>`,
+/// `rds!cluster-<uuid>`, `events!connection/...`): the managing service's ID, `!`, then a name.
+/// Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/service-linked-secrets.html
+fn secret_name(name: &str) -> bool {
+    let own = |n: &str| name_chars(n, b"/_+=.@-");
+    match name.split_once('!') {
+        Some((service, rest)) => {
+            !service.is_empty() && service.bytes().all(|b| b.is_ascii_lowercase()) && own(rest)
+        }
+        None => own(name),
+    }
+}
+
+/// The name in a Secrets Manager ARN that `secret_problem` accepted.
+fn secret_name_of(value_from: &str) -> Option<&str> {
+    let arn = Arn::parse(value_from).ok()?;
+    (arn.service == "secretsmanager")
+        .then(|| arn.resource.strip_prefix("secret:"))??
+        .split(':')
+        .next()
+}
+
+/// A secret name that may be partial or complete: both are granted, and the stack is told.
+pub(super) fn ambiguous(value_from: &str, path: String, out: &mut Vec<Diagnostic>) {
+    let Some(name) = secret_name_of(value_from) else {
+        return;
+    };
+    if secret_suffix(name) == SecretSuffix::Ambiguous {
+        let (head, tail) = name.rsplit_once('-').unwrap_or((name, ""));
+        out.push(
+            Diagnostic::new(
+                &SECRET_ARN_AMBIGUOUS,
+                path,
+                format!("the secret name {name:?} may be the secret `{head}` with the suffix `-{tail}`, or a partial ARN of `{name}`; gen-tf grants the execution role both"),
+            )
+            .help("write the complete ARN, as `aws secretsmanager describe-secret` prints it (its name ends in '-' and six random characters), or rename the secret so it does not end in '-' and six characters"),
+        );
+    }
+}
 
 /// Characters of secret names (`/_+=.@-` and alphanumerics) and SSM parameter names.
 fn name_chars(s: &str, extra: &[u8]) -> bool {
@@ -56,7 +105,7 @@ pub fn secret_problem(value_from: &str) -> Option<String> {
                 return Some("a Secrets Manager ARN names `secret:<name>`".to_owned());
             };
             let fields: Vec<&str> = rest.split(':').collect();
-            if !name_chars(fields[0], b"/_+=.@-") {
+            if !secret_name(fields[0]) {
                 return Some(format!("`{}` is not a secret name", fields[0]));
             }
             // After the name: nothing, or exactly json-key:version-stage:version-id (each may
@@ -119,6 +168,8 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(&SECRET_ARN, join(&entry, "value_from"), format!("{:?} is not a secret ARN: {why}", s.value_from))
                             .help("write the full ARN, for example arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf or arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key"),
                     );
+                } else {
+                    ambiguous(&s.value_from, join(&entry, "value_from"), out);
                 }
                 if let Some(kms) = s.kms_key_arn.as_deref() {
                     kms_key(kms, join(&entry, "kms_key_arn"), out);
@@ -171,6 +222,9 @@ mod tests {
             "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:a/b_c+d=e.f@g-h:k:AWSCURRENT:",
             "arn:aws:ssm:eu-west-1:123456789012:parameter/api/key",
             "arn:aws:ssm:eu-west-1:123456789012:parameter/key",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-8c2b1f04-5b1e-4f0e-9d57-0a1b2c3d4e5f-Zx12Yw:password::",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-8c2b1f04-5b1e-4f0e-9d57-0a1b2c3d4e5f",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:events!connection/api/8c2b1f04-AbCdEf",
         ] {
             assert_eq!(secret_problem(ok), None, "{ok}");
         }
@@ -182,6 +236,8 @@ mod tests {
             "arn:aws:ssm:eu-west-1:123456789012:parameter",
             "arn:aws:s3:::bucket/key",
             "arn:aws:secretsmanager:${var.region}:123456789012:secret:x",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:!pw",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:RDS!db-1",
         ] {
             assert!(secret_problem(bad).is_some(), "{bad}");
         }

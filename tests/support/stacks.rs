@@ -561,7 +561,8 @@ fn service() -> impl Strategy<Value = Service> {
     );
     let container = (
         prop::option::of(0u32..=20),
-        prop::option::of(1u16..=65535),
+        // Port 80 often: an ingress on 80 from a security group is what checkov misreads.
+        prop::option::of(prop_oneof![Just(80u16), 1u16..=65535]),
         prop::collection::vec(("[A-Z_][A-Z0-9_]{0,12}", hostile()), 0..5),
         prop::collection::vec(("[A-Z_][A-Z0-9_]{0,12}", 0usize..4), 0..3),
         prop::option::of(any::<bool>()),
@@ -767,8 +768,39 @@ fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
     if matches!(parts.network, Network::Private { preset: false, .. }) {
         private_needs(&out, &mut stack);
     }
-    stack.insert("services".into(), Value::Object(out));
+    let mut services = Value::Object(out);
+    if let Some(region) = parts.region {
+        localize_arns(&mut services, region);
+    }
+    stack.insert("services".into(), services);
     Value::Object(stack)
+}
+
+/// Every ARN in the stack's partition, and every regional one in its region (the `arn-region`
+/// rule), except secrets and SSM parameters, which may stay in another region of the partition.
+fn localize_arns(v: &mut Value, region: &str) {
+    let partition = if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    };
+    match v {
+        Value::String(s) if s.starts_with("arn:") => {
+            let mut parts: Vec<String> = s.splitn(6, ':').map(str::to_owned).collect();
+            if parts.len() == 6 {
+                let any_region = matches!(parts[2].as_str(), "secretsmanager" | "ssm")
+                    && parts[3].starts_with("us-gov-") == region.starts_with("us-gov-");
+                parts[1] = partition.to_owned();
+                if !parts[3].is_empty() && !any_region {
+                    parts[3] = region.to_owned();
+                }
+                *s = parts.join(":");
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| localize_arns(i, region)),
+        Value::Object(o) => o.values_mut().for_each(|i| localize_arns(i, region)),
+        _ => {}
+    }
 }
 
 /// Without a NAT gateway, private tasks with ECS Exec need ssmmessages and those with Service

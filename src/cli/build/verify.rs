@@ -24,7 +24,7 @@ use crate::diag::Diagnostic;
 /// provider, a large binary, and the machines this runs on may have two cores.
 const MAX_JOBS: usize = 4;
 
-use crate::diag::core::TERRAFORM_VALIDATE;
+use crate::diag::core::{TERRAFORM_VALIDATE, TERRAFORM_WARNING};
 
 /// Why `--verify` could not run at all.
 #[derive(Debug)]
@@ -139,7 +139,8 @@ fn module(terraform: &Path, dir: &Path) -> Vec<Diagnostic> {
     found
 }
 
-/// The errors of `terraform validate -json`, each at the module's own file and line.
+/// The errors and warnings of `terraform validate -json`, each at the module's own file and
+/// line; a warning is a `terraform-warning`, which does not fail the build.
 pub fn validate_diagnostics(dir: &Path, json: &str) -> Vec<Diagnostic> {
     let Ok(result) = serde_json::from_str::<Value>(json) else {
         return Vec::new();
@@ -148,8 +149,9 @@ pub fn validate_diagnostics(dir: &Path, json: &str) -> Vec<Diagnostic> {
     let diagnostics = result["diagnostics"].as_array().unwrap_or(&empty);
     diagnostics
         .iter()
-        .filter(|d| d["severity"] == "error")
+        .filter(|d| d["severity"] == "error" || d["severity"] == "warning")
         .map(|d| {
+            let warning = d["severity"] == "warning";
             let summary = d["summary"].as_str().unwrap_or("error");
             let detail = one_line(d["detail"].as_str().unwrap_or_default());
             let message = if detail.is_empty() {
@@ -161,6 +163,9 @@ pub fn validate_diagnostics(dir: &Path, json: &str) -> Vec<Diagnostic> {
             let range = &d["range"];
             let file = range["filename"].as_str().map(|name| dir.join(name));
             let help = match &file {
+                Some(file) if !generated(file) && warning => {
+                    "gen-tf did not write this file; Terraform's detail says what to change"
+                }
                 Some(file) if !generated(file) => {
                     "gen-tf did not write this file; fix it, or move it out of the module directory"
                 }
@@ -170,7 +175,12 @@ pub fn validate_diagnostics(dir: &Path, json: &str) -> Vec<Diagnostic> {
                      against; please report it with the stack and `terraform version`"
                 }
             };
-            let mut out = Diagnostic::new(&TERRAFORM_VALIDATE, at, message).help(help);
+            let rule = if warning {
+                &TERRAFORM_WARNING
+            } else {
+                &TERRAFORM_VALIDATE
+            };
+            let mut out = Diagnostic::new(rule, at, message).help(help);
             out.file = file.as_deref().unwrap_or(dir).display().to_string();
             out.line = range["start"]["line"]
                 .as_u64()
@@ -247,6 +257,13 @@ mod tests {
                     Some(6),
                     "terraform validate: Unsupported argument: An argument named \"nonsense\" is \
                      not expected here."
+                        .to_owned()
+                ),
+                (
+                    "/nowhere/modules/shop/web.tf".to_owned(),
+                    Some(9),
+                    "terraform validate: Deprecated attribute: The attribute \"name\" is \
+                     deprecated."
                         .to_owned()
                 ),
                 (
