@@ -43,6 +43,14 @@ impl Plan {
         format: Option<FormatArg>,
         out: Option<&str>,
     ) -> Result<Self, CliError> {
+        crate::load::check_eval_timeout().map_err(CliError::Setting)?;
+        // Relative paths, imports and the project search all start here.
+        std::env::current_dir().map_err(|e| {
+            CliError::Setting(format!(
+                "cannot use the working directory ({e}); it may have been deleted: cd to an \
+                 existing directory and run gen-tf again"
+            ))
+        })?;
         let project = load_project(input)?;
         let stacks = discover(&stack_paths(input, project.as_ref())?)?;
         if stacks.is_empty() {
@@ -83,6 +91,33 @@ impl Plan {
     /// The environment of target `t`.
     pub fn env(&self, t: usize) -> Option<&str> {
         self.targets[t].env.as_deref()
+    }
+}
+
+/// Refuses an output root that is a symlink (even a dangling one) or exists and is not a
+/// directory. A symlinked root would let every write and every prune land wherever it points,
+/// so it is refused like a symlink inside OUT, not followed: name the directory itself. A
+/// missing root is fine: `build` creates it.
+pub fn check_output_root(root: &Path) -> Result<(), CliError> {
+    let shown =
+        |p: &Path| crate::report::escape_controls(&p.display().to_string(), false).into_owned();
+    match std::fs::symlink_metadata(root) {
+        Err(_) => Ok(()),
+        Ok(m) if m.file_type().is_symlink() => {
+            let target = std::fs::read_link(root).unwrap_or_default();
+            Err(CliError::OutputRoot(format!(
+                "the output directory {} is a symlink to {}; gen-tf does not write or prune \
+                 through a symlink: pass the real directory with -o",
+                shown(root),
+                shown(&target)
+            )))
+        }
+        Ok(m) if !m.is_dir() => Err(CliError::OutputRoot(format!(
+            "the output directory {} exists and is not a directory; -o names the directory \
+             the modules are written to",
+            shown(root)
+        ))),
+        Ok(_) => Ok(()),
     }
 }
 
@@ -204,29 +239,52 @@ fn cache(input: &StackArgs, project: Option<&Project>) -> Option<Cache> {
 }
 
 /// Stack files named by `paths`: files as given, directories searched (sorted) for
-/// `.jsonnet`, `.json`, `.yaml`, `.yml` and `.toml` files. `.libsonnet` files are libraries,
-/// `.tf.json` files are output, `gen-tf.toml` is the project file, and hidden directories
-/// and files are skipped.
+/// `.jsonnet`, `.json`, `.yaml`, `.yml` and `.toml` files, extensions in any case, following
+/// symlinks to files and directories (a symlink loop is entered once). `.libsonnet` files are
+/// libraries, `.tf.json` files are output, `gen-tf.toml` is the project file, and hidden
+/// directories and files are skipped. A stack-named entry that is not a regular file (a FIFO,
+/// a dangling symlink) is kept, so that loading it fails: a stack is never skipped silently,
+/// since its module would then be pruned.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
             let walker = walkdir::WalkDir::new(p)
+                .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| {
                     e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
                 });
             for entry in walker {
-                let entry = entry.map_err(|source| CliError::Search {
-                    path: p.clone(),
-                    source,
-                })?;
-                if entry.file_type().is_file() && is_stack_file(entry.path()) {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    // A symlink back to a directory already being searched: its stacks are
+                    // found there.
+                    Err(e) if e.loop_ancestor().is_some() => continue,
+                    // A dangling symlink with a stack's name: loading it says what is wrong.
+                    Err(e)
+                        if e.path().is_some_and(|q| {
+                            q.symlink_metadata()
+                                .is_ok_and(|m| m.file_type().is_symlink())
+                                && is_stack_file(q)
+                        }) =>
+                    {
+                        out.extend(e.path().map(Path::to_owned));
+                        continue;
+                    }
+                    Err(source) => {
+                        return Err(CliError::Search {
+                            path: p.clone(),
+                            source,
+                        })
+                    }
+                };
+                if !entry.file_type().is_dir() && is_stack_file(entry.path()) {
                     out.push(entry.into_path());
                 }
             }
-        } else if p.exists() {
+        } else if p.symlink_metadata().is_ok() {
             out.push(p.clone());
         } else {
             return Err(CliError::NoSuchPath { path: p.clone() });
@@ -238,13 +296,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 fn is_stack_file(p: &Path) -> bool {
     let name = p
         .file_name()
-        .map(|n| n.to_string_lossy())
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if name.ends_with(".tf.json") || name == project::FILE_NAME {
         return false;
     }
     matches!(
-        p.extension().and_then(|e| e.to_str()),
+        Path::new(&name).extension().and_then(|e| e.to_str()),
         Some("jsonnet" | "json" | "yaml" | "yml" | "toml")
     )
 }

@@ -112,6 +112,13 @@ pub static RULES: &[&Rule] = &[
 /// Module files that a service's `<name>.tf` must not replace (see `lower::lower`).
 const RESERVED: &[&str] = &["versions", "variables", "outputs", "cluster", "data"];
 
+/// Service names whose `<name>.tf` Terraform gives a meaning of its own: `override.tf` (and
+/// `*_override.tf`, which a valid name cannot form, having no `_`). Other special names
+/// (`*.tftest.hcl`, `terraform.tfvars`, `*.auto.tfvars`) do not end in `.tf`, so no service
+/// file can take them.
+/// Source: https://developer.hashicorp.com/terraform/language/files/override
+const TERRAFORM_RESERVED: &[&str] = &["override"];
+
 /// The names resolution derives, with their AWS limits, longest-suffix first so one diagnostic
 /// covers a service. A scaling policy's name is its alarm's too, and the alarm's limit is the
 /// lower (255 against 256).
@@ -318,6 +325,19 @@ fn check_service_name(
                 "rename the service, for example `{name}-svc`; {} are taken",
                 RESERVED.join(", ")
             )),
+        );
+    }
+    if TERRAFORM_RESERVED.contains(&name.as_str()) {
+        out.push(
+            Diagnostic::new(
+                &RESERVED_NAME,
+                base.to_owned(),
+                format!(
+                    "a service named `{name}` would be written to {name}.tf, which Terraform \
+                     reads as an override file, not as part of the module"
+                ),
+            )
+            .help(format!("rename the service, for example `{name}-svc`")),
         );
     }
     let env = cx.env.as_deref().filter(|e| is_environment_name(e));
