@@ -541,3 +541,84 @@ fn init_refuses_a_symlinked_stacks_directory() {
     assert!(r.stderr.contains("symlink"), "{}", r.all());
     assert_eq!(fs::read_dir(dir.join("elsewhere")).unwrap().count(), 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5. Every directory on the way to a cache entry, and the entry, is private.
+
+#[test]
+fn a_cache_entry_anyone_else_could_write_is_a_miss() {
+    use sha2::{Digest, Sha256};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(&dir.join("s.json"), &stack("shop", &["web"]));
+    let args = ["build", "s.json", "-o", "out", "--cache-dir", "cache"];
+    assert_eq!(run(dir, &args).code, Some(0));
+    let good = tree(&dir.join("out"));
+    let entry = walkdir::WalkDir::new(dir.join("cache"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap();
+    let shard = entry.parent().unwrap().to_owned();
+    // What another user who can write the shard puts there: a valid, resealed entry whose web.tf
+    // has a backdoor.
+    let bytes = fs::read(&entry).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&bytes[65..]).unwrap();
+    for f in v["files"].as_array_mut().unwrap() {
+        if f[0] == "web.tf" {
+            let text = format!(
+                "{}resource \"null_resource\" \"backdoor\" {{}}\n",
+                f[1].as_str().unwrap()
+            );
+            f[1] = text.into();
+        }
+    }
+    let body = serde_json::to_vec(&v).unwrap();
+    let hash: String = Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let tampered = [hash.as_bytes(), b"\n", &body].concat();
+    let chown = |p: &Path, uid: u32| {
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        unsafe { libc::chown(c.as_ptr(), uid, u32::MAX) == 0 }
+    };
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    type Setup = Box<dyn Fn() -> bool>;
+    let cases: Vec<(&str, Setup)> = vec![
+        ("a shard at 0777", {
+            let shard = shard.clone();
+            Box::new(move || {
+                fs::set_permissions(&shard, fs::Permissions::from_mode(0o777)).unwrap();
+                true
+            })
+        }),
+        ("an entry at 0666", {
+            let entry = entry.clone();
+            Box::new(move || {
+                fs::set_permissions(&entry, fs::Permissions::from_mode(0o666)).unwrap();
+                true
+            })
+        }),
+        ("an entry of another user", {
+            let entry = entry.clone();
+            // Only root can give a file away; elsewhere the case is skipped.
+            Box::new(move || me == 0 && chown(&entry, 65534))
+        }),
+    ];
+    for (what, setup) in &cases {
+        fs::write(&entry, &tampered).unwrap();
+        fs::set_permissions(&entry, fs::Permissions::from_mode(0o600)).unwrap();
+        if !setup() {
+            continue;
+        }
+        let r = run(dir, &args);
+        assert_eq!(r.code, Some(0), "{what}: {}", r.all());
+        assert!(r.stderr.contains("(0 from cache)"), "{what}: {}", r.all());
+        assert_eq!(tree(&dir.join("out")), good, "{what}: served");
+        fs::set_permissions(&shard, fs::Permissions::from_mode(0o700)).unwrap();
+        chown(&entry, me);
+    }
+}
