@@ -7,6 +7,9 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+#[path = "hostile/read_back.rs"]
+#[allow(dead_code)]
+mod read_back;
 #[path = "hostile/run.rs"]
 mod run;
 
@@ -620,5 +623,82 @@ fn a_cache_entry_anyone_else_could_write_is_a_miss() {
         assert_eq!(tree(&dir.join("out")), good, "{what}: served");
         fs::set_permissions(&shard, fs::Permissions::from_mode(0o700)).unwrap();
         chown(&entry, me);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 12. Bidirectional and invisible characters are escaped in generated files.
+
+#[test]
+fn bidi_characters_are_escaped_in_hcl_and_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let sneaky = "ok\u{202e}gnp.exe\u{2066}x\u{200b}";
+    let v = serde_json::json!({
+        "name": "shop",
+        "region": "eu-west-1",
+        "services": { "api": {
+            "cpu": 256, "memory": 512,
+            "environment": [{ "name": "GREETING", "value": sneaky }],
+            "command": ["run", sneaky],
+        }},
+    });
+    write(&dir.join("s.json"), &v.to_string());
+    for format in ["hcl", "json"] {
+        let out = format!("out-{format}");
+        let r = run(
+            dir,
+            &[
+                "build",
+                "s.json",
+                "-o",
+                &out,
+                "--no-cache",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(r.code, Some(0), "{format}: {}", r.all());
+        let text = fs::read_to_string(if format == "hcl" {
+            dir.join(&out).join("shop/api.tf")
+        } else {
+            dir.join(&out).join("shop/api.tf.json")
+        })
+        .unwrap();
+        for c in ['\u{202e}', '\u{2066}', '\u{200b}'] {
+            assert!(
+                !text.contains(c),
+                "{format}: raw U+{:04X}\n{text}",
+                c as u32
+            );
+        }
+        assert!(text.contains("\\u202E"), "{format}:\n{text}");
+        // Read back, the value is the same text.
+        let strings: Vec<String> = if format == "hcl" {
+            read_back::read_back(&text)
+        } else {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let mut all = Vec::new();
+            collect_json_strings(&v, &mut all);
+            all
+        };
+        // In JSON the container definitions are an HCL expression inside a JSON string, so
+        // there the decoded JSON holds the HCL escape, which HCL reads back the same.
+        let hcl_escaped = "ok\\u202Egnp.exe\\u2066x\\u200B";
+        assert!(
+            strings
+                .iter()
+                .any(|s| s.contains(sneaky) || s.contains(hcl_escaped)),
+            "{format}: {strings:?}"
+        );
+    }
+}
+
+fn collect_json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_json_strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| collect_json_strings(x, out)),
+        _ => {}
     }
 }
