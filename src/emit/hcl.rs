@@ -383,7 +383,7 @@ fn push_escaped(out: &mut String, s: &str) {
                 out.push_str(&format!("\\u{:04x}", c as u32));
             }
             c if super::is_invisible_format(c) => {
-                out.push_str(&format!("\\u{:04X}", c as u32));
+                out.push_str(&format!("\\u{:04x}", c as u32));
             }
             c => out.push(c),
         }

@@ -38,14 +38,17 @@ pub(crate) fn comment_lines(text: &str) -> Vec<String> {
 
 /// Characters that change how text around them is shown without being seen themselves:
 /// bidirectional formatting (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069),
-/// zero-width ones (U+200B to U+200D, U+2060 to U+2064) and the byte order mark. In a generated
+/// the zero-width space U+200B, U+2060 to U+2064 (not the joiners U+200C and U+200D, which
+/// emoji and many scripts need) and the byte order mark. In a generated
 /// file they could make a reviewer read something else than Terraform does ("Trojan Source"),
-/// so both printers write them as `\uXXXX`, which HCL and JSON read back as the same character.
+/// so both printers write them as `\uxxxx`, which HCL and JSON read back as the same character.
 pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{061c}'
-            | '\u{200b}'..='\u{200f}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
             | '\u{202a}'..='\u{202e}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
@@ -63,7 +66,7 @@ pub fn escape_invisible_json(text: String) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         if is_invisible_format(c) {
-            out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
         }
