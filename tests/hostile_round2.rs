@@ -702,3 +702,46 @@ fn collect_json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 6. The nesting guard reads strings the way Jsonnet does.
+
+#[test]
+fn strings_cannot_hide_deep_nesting_from_the_guard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    let cases = [
+        // The scanner used to read `\'` as an escaped quote and the rest of the line as a
+        // string, and a string to end at a newline.
+        ("verbatim", format!("local s = @'\\'; {deep}\n")),
+        ("verbatim-double", format!("local s = @\"a\\\"; {deep}\n")),
+        (
+            "verbatim-doubled-quote",
+            format!("local s = @'it''s'; {deep}\n"),
+        ),
+        ("multi-line", format!("local s = \"a\nb\"; {deep}\n")),
+        (
+            "text-block",
+            format!("local s = |||\n  a \"\n|||; {deep}\n"),
+        ),
+    ];
+    for (name, text) in &cases {
+        write(&dir.join(format!("{name}.jsonnet")), text);
+        for limit in [None, Some("off")] {
+            let mut args = vec!["validate", "--no-cache"];
+            let file = format!("{name}.jsonnet");
+            args.push(&file);
+            if let Some(l) = limit {
+                args.extend(["--memory-limit", l]);
+            }
+            let r = limited(dir, &args, &[], 60);
+            assert_eq!(r.code, Some(1), "{name} {limit:?}: {}", r.all());
+            assert!(
+                r.stderr.contains("error[load]") && r.stderr.contains("nested deeper"),
+                "{name} {limit:?}: {}",
+                r.all()
+            );
+        }
+    }
+}
