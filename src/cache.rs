@@ -243,6 +243,7 @@ impl Cache {
             "ext_str": opts.load.ext_str,
             "ext_code": opts.load.ext_code,
             "jpath": jpath,
+            "import_roots": opts.load.import_roots,
         })
         .to_string();
         let hash = hex(&Sha256::digest(key.as_bytes()));

@@ -745,3 +745,82 @@ fn strings_cannot_hide_deep_nesting_from_the_guard() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 14. Imports read only under the stack's, the working, the project's and the -J directories.
+
+#[test]
+fn imports_outside_the_allowed_directories_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let secret = "SECRET=hunter2-".repeat(200);
+    write(&dir.join("private/secret.txt"), &secret);
+    write(&dir.join("lib/ok.txt"), "fine");
+    let proj = dir.join("proj");
+    let body = |expr: &str| {
+        format!(
+            "local s = {expr};\n{{ name: 'shop', region: 'eu-west-1', tags: {{ n: std.toString(std.length(s)) }}, services: {{ api: {{ cpu: 256, memory: 512 }} }} }}\n"
+        )
+    };
+    let secret_path = dir.join("private/secret.txt").display().to_string();
+    write(
+        &proj.join("abs.jsonnet"),
+        &body(&format!("importstr '{secret_path}'")),
+    );
+    write(
+        &proj.join("rel.jsonnet"),
+        &body("importstr '../private/secret.txt'"),
+    );
+    write(&proj.join("ext.jsonnet"), &body("std.extVar('X')"));
+    write(&proj.join("jpath.jsonnet"), &body("importstr 'ok.txt'"));
+    let ext = format!("X=importstr '{secret_path}'");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["abs.jsonnet"],
+        vec!["rel.jsonnet"],
+        vec!["ext.jsonnet", "--ext-code", &ext],
+    ];
+    for case in &cases {
+        for limit in ["2GiB", "off"] {
+            let mut args = vec!["validate", "--no-cache", "--memory-limit", limit];
+            args.extend(case.iter().copied());
+            let r = run(&proj, &args);
+            assert_eq!(r.code, Some(1), "{case:?}: {}", r.all());
+            assert!(
+                r.stderr.contains("--allow-import-outside"),
+                "{case:?}: {}",
+                r.all()
+            );
+            assert!(!r.stderr.contains("hunter2"), "{case:?}: {}", r.all());
+            args.push("--allow-import-outside");
+            let r = run(&proj, &args);
+            assert_eq!(r.code, Some(0), "{case:?} allowed: {}", r.all());
+        }
+    }
+    // A -J directory is allowed.
+    let r = run(
+        &proj,
+        &["validate", "--no-cache", "jpath.jsonnet", "-J", "../lib"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    // An imported value in a message is a short prefix.
+    write(
+        &proj.join("image.jsonnet"),
+        &format!(
+            "{{ name: 'shop', region: 'eu-west-1', services: {{ api: {{ cpu: 256, memory: 512, image: importstr '{secret_path}' }} }} }}\n"
+        ),
+    );
+    let r = run(
+        &proj,
+        &[
+            "validate",
+            "--no-cache",
+            "image.jsonnet",
+            "--allow-import-outside",
+        ],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(r.stderr.contains("error[image-format]"), "{}", r.all());
+    // 3,000 characters of secret: the message quotes at most 64 of them.
+    let total: usize = r.stderr.matches("hunter2").count();
+    assert!(total <= 5, "more than a short prefix: {}", r.all());
+}

@@ -163,6 +163,7 @@ fn targets(
         .map(Format::from)
         .or(project.and_then(|p| p.format))
         .unwrap_or_default();
+    let roots = import_roots(input, project, &jpath);
     let target = |env: Option<&str>, vars: &ExtVars, jpath: &[PathBuf]| Target {
         env: env.map(str::to_owned),
         opts: Options {
@@ -171,6 +172,7 @@ fn targets(
                 ext_code: vars.codes(),
                 jpath: jpath.to_vec(),
                 evaluator: evaluator.clone(),
+                import_roots: roots.clone(),
             },
             format,
         },
@@ -193,6 +195,26 @@ fn targets(
             target(Some(&e.name), &vars, &jpath)
         })
         .collect())
+}
+
+/// Where imports may read from (besides each stack's own directory, which the loader adds): the
+/// working directory, the project's directory, every `-J` and project `jpath` directory, all
+/// canonical; `None` (anywhere) with `--allow-import-outside`.
+fn import_roots(
+    input: &StackArgs,
+    project: Option<&Project>,
+    cli_jpath: &[PathBuf],
+) -> Option<Vec<PathBuf>> {
+    if input.allow_import_outside {
+        return None;
+    }
+    let dirs = std::env::current_dir()
+        .ok()
+        .into_iter()
+        .chain(project.map(|p| p.root.clone()))
+        .chain(cli_jpath.iter().cloned())
+        .chain(project.into_iter().flat_map(|p| p.jpath.iter().cloned()));
+    Some(dirs.filter_map(|d| d.canonicalize().ok()).collect())
 }
 
 /// Where Jsonnet is evaluated: in a child process of this executable with the memory limit of

@@ -48,6 +48,10 @@ pub struct LoadOptions {
     pub jpath: Vec<PathBuf>,
     /// Where Jsonnet is evaluated: on a thread here, or in a child process with a memory limit.
     pub evaluator: Evaluator,
+    /// The directories imports may read from (canonical paths), besides the stack file's own
+    /// directory; `None` allows any file. The CLI gives the working directory, the project's
+    /// directory and the `-J` directories, unless `--allow-import-outside`.
+    pub import_roots: Option<Vec<PathBuf>>,
 }
 
 /// A loaded stack.

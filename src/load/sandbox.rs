@@ -63,6 +63,7 @@ struct Request {
     ext_str: Vec<(String, String)>,
     ext_code: Vec<(String, String)>,
     jpath: Vec<PathBuf>,
+    import_roots: Option<Vec<PathBuf>>,
 }
 
 /// What the child prints on stdout: the value and the files it imported, or the load error.
@@ -88,6 +89,7 @@ pub(super) fn evaluate(
         ext_str: opts.ext_str.clone(),
         ext_code: opts.ext_code.clone(),
         jpath: opts.jpath.clone(),
+        import_roots: opts.import_roots.clone(),
     })
     .map_err(|e| internal(format!("cannot encode the evaluation request: {e}")))?;
     let mut child = Command::new(exe)
@@ -203,6 +205,7 @@ pub fn serve(memory_limit: u64) -> io::Result<()> {
         ext_code: request.ext_code,
         jpath: request.jpath,
         evaluator: Evaluator::InProcess,
+        import_roots: request.import_roots,
     };
     let (path, canonical, source) = (request.path, request.canonical, request.source);
     let stack = eval_stack_bytes(memory_limit);
