@@ -824,3 +824,24 @@ fn imports_outside_the_allowed_directories_are_refused() {
     let total: usize = r.stderr.matches("hunter2").count();
     assert!(total <= 5, "more than a short prefix: {}", r.all());
 }
+
+#[test]
+fn a_tag_key_with_a_look_alike_letter_is_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut v: serde_json::Value = serde_json::from_str(&stack("shop", &["api"])).unwrap();
+    v["tags"] = serde_json::json!({ "Name": "shop", "N\u{0430}me": "other" });
+    write(&dir.join("s.json"), &v.to_string());
+    let r = run(dir, &["validate", "s.json", "--no-cache"]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert!(
+        r.stderr.contains("warning[mixed-script]") && r.stderr.contains("U+0430"),
+        "{}",
+        r.all()
+    );
+    let r = run(
+        dir,
+        &["validate", "s.json", "--no-cache", "--deny-warnings"],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.all());
+}
