@@ -845,3 +845,49 @@ fn a_tag_key_with_a_look_alike_letter_is_a_warning() {
     );
     assert_eq!(r.code, Some(1), "{}", r.all());
 }
+
+#[test]
+fn a_signal_ends_the_evaluator_children_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Runs for a long time in the evaluator child.
+    write(
+        &dir.join("slow.jsonnet"),
+        "local spin(n) = if n == 0 then 0 else spin(n - 1);\n{ name: 'shop', x: std.foldl(function(a, b) a + spin(200), std.range(0, 100000000), 0) }\n",
+    );
+    let mut c = gen_tf(dir);
+    c.args(["validate", "slow.jsonnet", "--no-cache"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let pid = child.id();
+    let children = || -> Vec<i32> {
+        let mut out = Vec::new();
+        for task in fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+        {
+            let p = task.unwrap().path().join("children");
+            for c in fs::read_to_string(p).unwrap_or_default().split_whitespace() {
+                out.extend(c.parse::<i32>().ok());
+            }
+        }
+        out
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut evaluators = Vec::new();
+    while evaluators.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        evaluators = children();
+    }
+    assert!(!evaluators.is_empty(), "no evaluator child started");
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: our own child.
+    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    std::thread::sleep(Duration::from_millis(500));
+    for e in evaluators {
+        assert!(!alive(e), "evaluator {e} outlived gen-tf");
+    }
+}

@@ -44,6 +44,9 @@ impl Plan {
         out: Option<&str>,
     ) -> Result<Self, CliError> {
         crate::load::check_eval_timeout().map_err(CliError::Setting)?;
+        // A signal from here on ends the evaluator children (and, in `build`, removes the
+        // temporary files) before gen-tf exits.
+        crate::interrupt::install();
         // Relative paths, imports and the project search all start here.
         std::env::current_dir().map_err(|e| {
             CliError::Setting(format!(

@@ -54,6 +54,23 @@ pub enum Evaluator {
     Child { exe: PathBuf, memory_limit: u64 },
 }
 
+/// A child's process group, registered with the signal handler while it lives.
+struct Group(i32);
+
+impl Group {
+    fn new(pid: u32) -> Self {
+        let pgid = i32::try_from(pid).unwrap_or(i32::MAX);
+        crate::interrupt::add_group(pgid);
+        Self(pgid)
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        crate::interrupt::forget_group(self.0);
+    }
+}
+
 /// What the parent sends the child on stdin.
 #[derive(Serialize, Deserialize)]
 struct Request {
@@ -92,16 +109,22 @@ pub(super) fn evaluate(
         import_roots: opts.import_roots.clone(),
     })
     .map_err(|e| internal(format!("cannot encode the evaluation request: {e}")))?;
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .arg(CHILD_COMMAND)
         .arg(memory_limit.to_string())
         // One malloc arena: each thread's own reserves 64 MiB of address space on glibc.
         .env("MALLOC_ARENA_MAX", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Its own process group, which gen-tf's SIGINT/SIGTERM handler ends (`crate::interrupt`).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .spawn()
         .map_err(|e| internal(format!("cannot start the evaluator {}: {e}", exe.display())))?;
+    let _group = Group::new(child.id());
     let (Some(mut stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
