@@ -137,7 +137,7 @@ impl Cache {
     /// entry passes every check.
     pub fn get(&self, stack: &Path, opts: &Options) -> Option<Compiled> {
         let (key, hash) = self.key(stack, opts)?;
-        let bytes = load::read_regular(&self.entry_path(&hash), MAX_ENTRY_BYTES).ok()?;
+        let bytes = read_private(&self.entry_path(&hash))?;
         let entry: Entry = serde_json::from_slice(unseal(&bytes)?).ok()?;
         if entry.schema != SCHEMA || entry.key != key || !entry.is_sane() {
             return None;
@@ -243,6 +243,7 @@ impl Cache {
             "ext_str": opts.load.ext_str,
             "ext_code": opts.load.ext_code,
             "jpath": jpath,
+            "import_roots": opts.load.import_roots,
         })
         .to_string();
         let hash = hex(&Sha256::digest(key.as_bytes()));
@@ -434,14 +435,54 @@ fn hex(bytes: &[u8]) -> String {
         })
 }
 
+/// An entry's bytes, if its shard directory and the entry itself are private: not symlinks, owned
+/// by this user, writable by neither group nor others. [`Cache::verify`] checks the directories
+/// above; with this, every directory on the path to an entry, and the entry, is checked, so
+/// nobody else can have replaced it. Anything else is a miss (and `put` does not write there).
+fn read_private(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let shard = path.parent()?;
+    if !is_private_dir(shard) {
+        return None;
+    }
+    let (file, len) = load::open_regular(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if insecure(&meta).is_some() || len > MAX_ENTRY_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(MAX_ENTRY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= MAX_ENTRY_BYTES).then_some(bytes)
+}
+
+/// A directory (not a symlink) that only this user can write.
+fn is_private_dir(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir() && insecure(&m).is_none())
+}
+
 /// A temporary file with a random name (created with `O_EXCL`), renamed over the entry. Two
 /// runs writing the same entry both rename complete files; the last one wins.
 fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     create_private(dir)?;
+    if !is_private_dir(dir) {
+        return Err(io::Error::other(format!(
+            "{} is not private to this user",
+            dir.display()
+        )));
+    }
+    // Registered like the output's temporary files, so an interrupt removes it.
+    let mut temps = crate::interrupt::temps();
     let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    crate::interrupt::add_temp(&mut temps, tmp.path());
+    drop(temps);
     tmp.write_all(bytes)?;
+    let from = tmp.path().to_owned();
+    let mut temps = crate::interrupt::temps();
     tmp.persist(path).map_err(|e| e.error)?;
+    crate::interrupt::forget_temp(&mut temps, &from);
     Ok(())
 }
 

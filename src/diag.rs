@@ -216,6 +216,12 @@ impl Diagnostic {
     }
 }
 
+/// A value from a stack as a message quotes it: at most 64 characters, quoted and escaped, so that
+/// a message never carries a whole file (an imported secret) into a CI log.
+pub fn short_value(s: &str) -> String {
+    format!("{:?}", clip(s, 64))
+}
+
 /// At most `max` characters of `s`, with `...` when cut: user text quoted in a message.
 pub fn clip(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {

@@ -207,6 +207,13 @@ impl Project {
                     .to_owned(),
             ));
         }
+        if raw.out.as_deref().is_some_and(|o| o.as_os_str().is_empty()) {
+            return Err(invalid(
+                "`out` is empty; write the directory the modules go to, for example \
+                 out = \"modules\" (or leave it out for that default)"
+                    .to_owned(),
+            ));
+        }
         let mut vars = ExtVars::default();
         vars.extend_str(&raw.ext_str);
         vars.extend_code(&raw.ext_code);

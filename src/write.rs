@@ -80,7 +80,12 @@ impl Staged {
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
         let fail = |e| FsError::new("write", target, e);
+        // Created under the signal registry's lock, so an interrupt removes it (see
+        // `crate::interrupt`).
+        let mut temps = crate::interrupt::temps();
         let mut file = builder.tempfile_in(dir).map_err(fail)?;
+        crate::interrupt::add_temp(&mut temps, file.path());
+        drop(temps);
         file.write_all(content).map_err(fail)?;
         Ok(Self {
             target: target.to_owned(),
@@ -95,8 +100,11 @@ impl Staged {
     /// Renames the temporary file over the target.
     pub fn commit(self) -> Result<PathBuf, FsError> {
         let Self { target, temp } = self;
+        let mut temps = crate::interrupt::temps();
+        let from = temp.to_path_buf();
         temp.persist(&target)
             .map_err(|e| FsError::new("write", &target, e.error))?;
+        crate::interrupt::forget_temp(&mut temps, &from);
         Ok(target)
     }
 }
@@ -254,7 +262,10 @@ fn file_state(path: &Path, content: &[u8]) -> State {
 }
 
 /// Writes every file whose state is [`State::Missing`] or [`State::Stale`]: all staged first,
-/// then all renamed into place. Blocked files must have been reported, not passed here.
+/// then every file that will be replaced backed up beside itself (a hard link, else a copy, with
+/// a temporary name), then all renamed into place. A failed rename (an immutable file) puts back
+/// every file already renamed, from its backup, and removes the new ones: the tree is the old
+/// one, and the error names the file. Blocked files must have been reported, not passed here.
 pub fn commit(
     root: &Path,
     files: &[(PathBuf, String)],
@@ -263,6 +274,13 @@ pub fn commit(
     let mut report = Report::default();
     let mut created = Vec::new();
     let mut staged = Vec::new();
+    // Nothing is in place yet: remove what was staged, then the directories made for it,
+    // deepest first.
+    let undo = |created: &[PathBuf]| {
+        for d in created.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
+    };
     for ((rel, content), state) in files.iter().zip(states) {
         let path = root.join(rel);
         match state {
@@ -272,24 +290,92 @@ pub fn commit(
                 let step = create_dirs(root, rel, &mut created)
                     .and_then(|()| Staged::new(&path, content.as_bytes()));
                 match step {
-                    Ok(s) => staged.push(s),
+                    Ok(s) => staged.push((s, *state == State::Stale)),
                     Err(e) => {
-                        // Nothing is in place yet: remove what was staged, then the
-                        // directories made for it, deepest first.
                         drop(staged);
-                        for d in created.iter().rev() {
-                            let _ = fs::remove_dir(d);
-                        }
+                        undo(&created);
                         return Err(e);
                     }
                 }
             }
         }
     }
-    for s in staged {
-        report.written.push(s.commit()?);
+    let mut backed_up = Vec::with_capacity(staged.len());
+    for (s, replaces) in staged {
+        let backup = if replaces {
+            backup(&s.target)
+        } else {
+            Ok(None)
+        };
+        match backup {
+            Ok(b) => backed_up.push((s, b)),
+            Err(e) => {
+                drop(backed_up);
+                undo(&created);
+                return Err(e);
+            }
+        }
     }
+    let mut done: Vec<(PathBuf, Option<tempfile::TempPath>)> = Vec::new();
+    let mut pending = backed_up.into_iter();
+    for (s, backup) in pending.by_ref() {
+        match s.commit() {
+            Ok(target) => done.push((target, backup)),
+            Err(e) => {
+                drop(backup);
+                drop(pending);
+                roll_back(done);
+                undo(&created);
+                return Err(e);
+            }
+        }
+    }
+    report.written = done.into_iter().map(|(target, _backup)| target).collect();
     Ok(report)
+}
+
+/// A copy of the generated file at `target` beside it, under a temporary name: a hard link
+/// when the file system has them, else a copy of its bytes.
+fn backup(target: &Path) -> Result<Option<tempfile::TempPath>, FsError> {
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}{TEMP_MARK}");
+    let mut temps = crate::interrupt::temps();
+    let linked = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(TEMP_SUFFIX)
+        .make_in(dir, |p| fs::hard_link(target, p));
+    if let Ok(link) = linked {
+        let path = link.into_temp_path();
+        crate::interrupt::add_temp(&mut temps, &path);
+        return Ok(Some(path));
+    }
+    drop(temps);
+    let old = load::read_regular(target, MAX_OUTPUT_BYTES)
+        .map_err(|e| FsError::new("back up", target, io::Error::other(e)))?;
+    Ok(Some(Staged::new(target, &old)?.temp))
+}
+
+/// Puts back the files of a failed commit, last first: each replaced file from its backup, and
+/// each new file removed.
+fn roll_back(done: Vec<(PathBuf, Option<tempfile::TempPath>)>) {
+    for (target, backup) in done.into_iter().rev() {
+        let mut temps = crate::interrupt::temps();
+        match backup {
+            Some(b) => {
+                let from = b.to_path_buf();
+                if b.persist(&target).is_ok() {
+                    crate::interrupt::forget_temp(&mut temps, &from);
+                }
+            }
+            None => {
+                let _ = fs::remove_file(&target);
+            }
+        }
+    }
 }
 
 /// Creates the missing directories between `root` (which exists) and `rel`'s file, recording
@@ -393,13 +479,31 @@ pub fn find_stale(
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if is_temp_name(&name) {
+        if is_temp_name(&name) && holds_own_marker(entry.path()) {
             stale.temporary.push(rel);
         } else if !keep.contains(&rel) && is_generated(entry.path()) {
             stale.generated.push(rel);
         }
     }
     Ok(stale)
+}
+
+/// Whether a file with a temporary name is gen-tf's own: empty (a run killed between creating
+/// and writing it), or starting with one of gen-tf's headers. A user's file that only looks like
+/// a temporary file is never removed.
+fn holds_own_marker(path: &Path) -> bool {
+    let Ok(head) = load::read_head(path, 256) else {
+        return false;
+    };
+    if head.is_empty() {
+        return true;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let json_header = format!("\"//\": \"{}", crate::emit::HEADER.trim_start_matches("# "));
+    first == crate::emit::HEADER
+        || first == crate::lower::readme::README_HEADER
+        || (text.trim_start().starts_with('{') && text.contains(&json_header))
 }
 
 /// Removes `stale` files (relative to `root`), then each directory they were in that is now

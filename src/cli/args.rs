@@ -143,6 +143,10 @@ pub struct StackArgs {
     /// Add a library directory for Jsonnet imports.
     #[arg(short = 'J', long = "jpath", value_name = "DIR")]
     pub jpath: Vec<PathBuf>,
+    /// Let imports read any file. By default an import must be under the stack's directory, the
+    /// working directory, the project's directory or a `-J` directory (docs/security.md).
+    #[arg(long)]
+    pub allow_import_outside: bool,
     /// Only this environment of the project; repeat for more [default: all].
     #[arg(short = 'e', long = "env", value_name = "NAME")]
     pub env: Vec<String>,

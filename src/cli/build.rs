@@ -1,6 +1,7 @@
 //! `gen-tf build`: compile, then write the modules (or print them with `-o -`) and prune the
 //! generated files that no stack produces any more; with `--verify`, then run Terraform on them.
 
+mod child;
 mod verify;
 
 use std::io::{self, Write};
@@ -25,7 +26,13 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
                 "Terraform runs in the written modules, so it needs -o DIR, not -o -".to_owned(),
             ))
         }
-        (true, false) => Some(verify::find_terraform().map_err(|e| CliError::Verify(e.0))?),
+        (true, false) => {
+            let limit = child::timeout().map_err(CliError::Setting)?;
+            // A signal ends Terraform (and removes temporary files) from here on.
+            crate::interrupt::install();
+            let bin = verify::find_terraform(limit).map_err(|e| CliError::Verify(e.0))?;
+            Some((bin, limit))
+        }
     };
     let units = compile::compile(&plan, style, deny_warnings)?;
     let files = output_files(&units.units);
@@ -33,6 +40,9 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
         return print_files(&files);
     }
     let root = PathBuf::from(&plan.out);
+    super::plan::check_output_root(&root)?;
+    // From here on, an interrupt removes the temporary files and ends Terraform.
+    crate::interrupt::install();
     std::fs::create_dir_all(&root).map_err(|source| CliError::CreateDir {
         path: root.clone(),
         source,
@@ -62,9 +72,9 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
         root.display(),
         cache_note(&units, &plan),
     ));
-    if let Some(terraform) = terraform {
+    if let Some((terraform, limit)) = terraform {
         let dirs: Vec<PathBuf> = units.units.iter().map(|u| root.join(&u.dir)).collect();
-        let found = verify::verify(&terraform, &dirs, plan.jobs);
+        let found = verify::verify(&terraform, &dirs, plan.jobs, limit);
         compile::print_all(&found, style);
         say(&format!(
             "gen-tf: terraform init and validate: {} of {} module(s) passed\n",

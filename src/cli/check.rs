@@ -21,7 +21,8 @@ struct Drift {
 
 impl Drift {
     fn add(&mut self, path: &Path, old: &str, new: &str, why: &'static str) {
-        let label = path.display().to_string();
+        // Escaped like the list on stderr: a file name cannot act on the terminal.
+        let label = crate::report::escape_controls(&path.display().to_string(), false).into_owned();
         let d = similar::TextDiff::from_lines(old, new);
         let diff = d
             .unified_diff()
@@ -44,6 +45,7 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
     }
     let units = compile::compile(&plan, style, deny_warnings)?;
     let root = PathBuf::from(&plan.out);
+    super::plan::check_output_root(&root)?;
     let files = output_files(&units.units);
     // No build writes while this one reads; a missing root has nothing to lock (or read).
     let _lock = if root.is_dir() {

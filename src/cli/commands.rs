@@ -80,6 +80,7 @@ pub fn init(args: &InitArgs) -> Result<(), CliError> {
     let mut created = 0;
     for (rel, text) in project::scaffold(hooks) {
         let path = args.dir.join(rel);
+        refuse_symlinks_below(&args.dir, Path::new(rel))?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|source| CliError::CreateDir {
                 path: parent.to_owned(),
@@ -137,6 +138,23 @@ fn init_summary(created: usize, dir: &Path) -> String {
         shown.display(),
         steps.join(", then ")
     )
+}
+
+/// A directory between `dir` and the file `rel` that is a symlink would put the scaffold
+/// wherever it points: refused, like a symlink inside the output directory.
+fn refuse_symlinks_below(dir: &Path, rel: &Path) -> Result<(), CliError> {
+    let mut at = dir.to_owned();
+    for part in rel.parent().into_iter().flat_map(Path::components) {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(CliError::OutputRoot(format!(
+                "{} is a symlink; gen-tf init does not write through it: remove it, or run \
+                 init where it points",
+                crate::report::escape_controls(&at.display().to_string(), false)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The JSON Schema of the stack format, as committed in `schemas/stack.schema.json`.

@@ -96,6 +96,12 @@ pub enum CliError {
     #[error("{0}")]
     Rightsize(String),
 
+    /// An environment variable or setting with a value gen-tf does not accept.
+    #[error("{0}")]
+    Setting(String),
+    /// The output root cannot be used: a symlink, a file, a device (the message says which).
+    #[error("{0}")]
+    OutputRoot(String),
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,

@@ -49,6 +49,17 @@ impl Plan {
         format: Option<FormatArg>,
         out: Option<&str>,
     ) -> Result<Self, CliError> {
+        crate::load::check_eval_timeout().map_err(CliError::Setting)?;
+        // A signal from here on ends the evaluator children (and, in `build`, removes the
+        // temporary files) before gen-tf exits.
+        crate::interrupt::install();
+        // Relative paths, imports and the project search all start here.
+        std::env::current_dir().map_err(|e| {
+            CliError::Setting(format!(
+                "cannot use the working directory ({e}); it may have been deleted: cd to an \
+                 existing directory and run gen-tf again"
+            ))
+        })?;
         let project = load_project(input)?;
         let stacks = discover(&stack_paths(input, project.as_ref())?)?;
         if stacks.is_empty() {
@@ -98,6 +109,33 @@ impl Plan {
     }
 }
 
+/// Refuses an output root that is a symlink (even a dangling one) or exists and is not a
+/// directory. A symlinked root would let every write and every prune land wherever it points,
+/// so it is refused like a symlink inside OUT, not followed: name the directory itself. A
+/// missing root is fine: `build` creates it.
+pub fn check_output_root(root: &Path) -> Result<(), CliError> {
+    let shown =
+        |p: &Path| crate::report::escape_controls(&p.display().to_string(), false).into_owned();
+    match std::fs::symlink_metadata(root) {
+        Err(_) => Ok(()),
+        Ok(m) if m.file_type().is_symlink() => {
+            let target = std::fs::read_link(root).unwrap_or_default();
+            Err(CliError::OutputRoot(format!(
+                "the output directory {} is a symlink to {}; gen-tf does not write or prune \
+                 through a symlink: pass the real directory with -o",
+                shown(root),
+                shown(&target)
+            )))
+        }
+        Ok(m) if !m.is_dir() => Err(CliError::OutputRoot(format!(
+            "the output directory {} exists and is not a directory; -o names the directory \
+             the modules are written to",
+            shown(root)
+        ))),
+        Ok(_) => Ok(()),
+    }
+}
+
 /// The project named by `--project`, else the one found from the current directory, unless
 /// `--no-project`.
 fn load_project(input: &StackArgs) -> Result<Option<Project>, CliError> {
@@ -140,6 +178,7 @@ fn targets(
         .map(Format::from)
         .or(project.and_then(|p| p.format))
         .unwrap_or_default();
+    let roots = import_roots(input, project, &jpath);
     let target = |env: Option<&str>, vars: &ExtVars, jpath: &[PathBuf]| Target {
         env: env.map(str::to_owned),
         opts: Options {
@@ -148,6 +187,7 @@ fn targets(
                 ext_code: vars.codes(),
                 jpath: jpath.to_vec(),
                 evaluator: evaluator.clone(),
+                import_roots: roots.clone(),
             },
             format,
         },
@@ -170,6 +210,26 @@ fn targets(
             target(Some(&e.name), &vars, &jpath)
         })
         .collect())
+}
+
+/// Where imports may read from (besides each stack's own directory, which the loader adds): the
+/// working directory, the project's directory, every `-J` and project `jpath` directory, all
+/// canonical; `None` (anywhere) with `--allow-import-outside`.
+fn import_roots(
+    input: &StackArgs,
+    project: Option<&Project>,
+    cli_jpath: &[PathBuf],
+) -> Option<Vec<PathBuf>> {
+    if input.allow_import_outside {
+        return None;
+    }
+    let dirs = std::env::current_dir()
+        .ok()
+        .into_iter()
+        .chain(project.map(|p| p.root.clone()))
+        .chain(cli_jpath.iter().cloned())
+        .chain(project.into_iter().flat_map(|p| p.jpath.iter().cloned()));
+    Some(dirs.filter_map(|d| d.canonicalize().ok()).collect())
 }
 
 /// Where Jsonnet is evaluated: in a child process of this executable with the memory limit of
@@ -216,15 +276,19 @@ fn cache(input: &StackArgs, project: Option<&Project>) -> Option<Cache> {
 }
 
 /// Stack files named by `paths`: files as given, directories searched (sorted) for
-/// `.jsonnet`, `.json`, `.yaml`, `.yml` and `.toml` files. `.libsonnet` files are libraries,
-/// `.tf.json` files are output, `gen-tf.toml` is the project file, and hidden directories
-/// and files, and directories below the first that hold a `gen-tf.toml` of their own, are
-/// skipped.
+/// `.jsonnet`, `.json`, `.yaml`, `.yml` and `.toml` files, extensions in any case, following
+/// symlinks to files and directories (a symlink loop is entered once). `.libsonnet` files are
+/// libraries, `.tf.json` files are output, `gen-tf.toml` is the project file, and hidden
+/// directories and files are skipped. A stack-named entry that is not a regular file (a FIFO,
+/// a dangling symlink) is kept, so that loading it fails: a stack is never skipped silently,
+/// since its module would then be pruned. Directories below the first that hold a `gen-tf.toml` of
+/// their own are another project, and skipped.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
             let walker = walkdir::WalkDir::new(p)
+                .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| {
@@ -235,15 +299,34 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
                             || e.file_type().is_dir() && e.path().join(project::FILE_NAME).is_file())
                 });
             for entry in walker {
-                let entry = entry.map_err(|source| CliError::Search {
-                    path: p.clone(),
-                    source,
-                })?;
-                if entry.file_type().is_file() && is_stack_file(entry.path()) {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    // A symlink back to a directory already being searched: its stacks are
+                    // found there.
+                    Err(e) if e.loop_ancestor().is_some() => continue,
+                    // A dangling symlink with a stack's name: loading it says what is wrong.
+                    Err(e)
+                        if e.path().is_some_and(|q| {
+                            q.symlink_metadata()
+                                .is_ok_and(|m| m.file_type().is_symlink())
+                                && is_stack_file(q)
+                        }) =>
+                    {
+                        out.extend(e.path().map(Path::to_owned));
+                        continue;
+                    }
+                    Err(source) => {
+                        return Err(CliError::Search {
+                            path: p.clone(),
+                            source,
+                        })
+                    }
+                };
+                if !entry.file_type().is_dir() && is_stack_file(entry.path()) {
                     out.push(entry.into_path());
                 }
             }
-        } else if p.exists() {
+        } else if p.symlink_metadata().is_ok() {
             out.push(p.clone());
         } else {
             return Err(CliError::NoSuchPath { path: p.clone() });
@@ -255,13 +338,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 fn is_stack_file(p: &Path) -> bool {
     let name = p
         .file_name()
-        .map(|n| n.to_string_lossy())
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if name.ends_with(".tf.json") || name == project::FILE_NAME {
         return false;
     }
     matches!(
-        p.extension().and_then(|e| e.to_str()),
+        Path::new(&name).extension().and_then(|e| e.to_str()),
         Some("jsonnet" | "json" | "yaml" | "yml" | "toml")
     )
 }

@@ -86,6 +86,9 @@ pub struct MetricsError {
     pub message: String,
 }
 
+/// The largest metrics or price file read: far more than a year of one-minute datapoints.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
 /// Reads one file of the CLI's output.
 pub fn read(path: &Path) -> Result<File, MetricsError> {
     let file = path.display().to_string();
@@ -93,7 +96,10 @@ pub fn read(path: &Path) -> Result<File, MetricsError> {
         file: file.clone(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    // Like a stack: a regular file within a size limit, so a FIFO or a device cannot hang it.
+    let bytes =
+        crate::load::read_regular(path, MAX_INPUT_BYTES).map_err(|e| fail(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".to_owned()))?;
     parse(&text).map_err(fail)
 }
 

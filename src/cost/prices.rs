@@ -141,10 +141,14 @@ impl Prices {
 
     pub fn load(path: &Path) -> Result<Self, PriceError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| PriceError {
+        // Like a stack: a regular file within a size limit, so a FIFO or a device cannot hang it.
+        let fail = |message: String| PriceError {
             label: label.clone(),
-            message: e.to_string(),
-        })?;
+            message,
+        };
+        let bytes = crate::load::read_regular(path, super::metrics::MAX_INPUT_BYTES)
+            .map_err(|e| fail(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".to_owned()))?;
         Self::parse(&text, &label)
     }
 

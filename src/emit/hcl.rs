@@ -364,7 +364,7 @@ pub fn escape_literal(s: &str) -> String {
 /// [`escape_literal`] appended to `out`, in one pass.
 fn push_escaped(out: &mut String, s: &str) {
     let plain = |b: u8| b >= 0x20 && b != 0x7f && !matches!(b, b'"' | b'\\' | b'$' | b'%');
-    if s.bytes().all(plain) {
+    if s.bytes().all(plain) && (s.is_ascii() || !s.chars().any(super::is_invisible_format)) {
         out.push_str(s);
         return;
     }
@@ -380,6 +380,9 @@ fn push_escaped(out: &mut String, s: &str) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c if super::is_invisible_format(c) => {
                 out.push_str(&format!("\\u{:04x}", c as u32));
             }
             c => out.push(c),

@@ -30,7 +30,8 @@ pub fn print_file(body: &ir::Body) -> String {
     };
     root.insert("//".to_owned(), comment);
     root.append(&mut rest);
-    let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
+    let mut text = super::escape_invisible_json(text);
     text.push('\n');
     text
 }

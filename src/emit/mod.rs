@@ -36,6 +36,44 @@ pub(crate) fn comment_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Characters that change how text around them is shown without being seen themselves:
+/// bidirectional formatting (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069),
+/// the zero-width space U+200B, U+2060 to U+2064 (not the joiners U+200C and U+200D, which
+/// emoji and many scripts need) and the byte order mark. In a generated
+/// file they could make a reviewer read something else than Terraform does ("Trojan Source"),
+/// so both printers write them as `\uxxxx`, which HCL and JSON read back as the same character.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
+}
+
+/// `text` (a printed Terraform JSON file) with every [`is_invisible_format`] character written
+/// as a JSON `\uXXXX` escape. Such characters only occur inside JSON strings, where the escape
+/// reads back the same.
+pub fn escape_invisible_json(text: String) -> String {
+    if !text.chars().any(is_invisible_format) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_invisible_format(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `${` and `%{` doubled, so a template reads the text literally. Both syntaxes need it: every
 /// HCL quoted string and every Terraform JSON string is a template.
 pub(crate) fn escape_markers(s: &str) -> String {

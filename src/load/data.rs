@@ -301,13 +301,17 @@ pub(crate) fn toml(path: &Path, source: &str) -> Result<Value, LoadError> {
             path: path.to_owned(),
             format: "TOML".into(),
             at,
-            message: e
-                .message()
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join("; "),
+            message: Some(
+                e.message()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+            .filter(|m| !m.is_empty())
+            // The parser gives no message for a key with nothing after its `=`.
+            .unwrap_or_else(|| "a value is missing here (after `=`)".to_owned()),
         }
     })?;
     from_toml(path, toml::Value::Table(table), "", 0)

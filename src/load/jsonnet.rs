@@ -47,6 +47,10 @@ pub(crate) fn evaluate(
     let text = source.clone();
     let imported = Rc::new(RefCell::new(Vec::new()));
     let resolver = Resolver {
+        roots: opts.import_roots.as_ref().map(|roots| {
+            let own = canonical.parent().map(Path::to_owned);
+            roots.iter().cloned().chain(own).collect()
+        }),
         jpath: opts.jpath.clone(),
         main: canonical.to_owned(),
         main_text: source,
@@ -125,6 +129,8 @@ fn ext_code_thunk(name: &str, code: &str) -> Thunk<Val> {
 #[derive(Acyclic)]
 struct Resolver {
     jpath: Vec<PathBuf>,
+    /// Canonical directories imports may read from; `None`: anywhere.
+    roots: Option<Vec<PathBuf>>,
     /// Served from memory so the evaluated text is exactly `Loaded::source`.
     main: PathBuf,
     main_text: String,
@@ -162,6 +168,21 @@ impl ImportResolver for Resolver {
                             format!("cannot read {}: {e}", candidate.display()).into(),
                         )
                     })?;
+                    if let Some(roots) = &self.roots {
+                        if !roots.iter().any(|r| real.starts_with(r)) {
+                            bail!(ErrorKind::RuntimeError(
+                                format!(
+                                    "import '{}' is {}, outside the stack's directory, the \
+                                     working directory, the project's directory and the -J \
+                                     directories; gen-tf imports only from those, unless \
+                                     --allow-import-outside",
+                                    path.display(),
+                                    real.display()
+                                )
+                                .into()
+                            ))
+                        }
+                    }
                     return file_source(&real);
                 }
                 Ok(_) => bail!(ErrorKind::RuntimeError(

@@ -48,6 +48,10 @@ pub struct LoadOptions {
     pub jpath: Vec<PathBuf>,
     /// Where Jsonnet is evaluated: on a thread here, or in a child process with a memory limit.
     pub evaluator: Evaluator,
+    /// The directories imports may read from (canonical paths), besides the stack file's own
+    /// directory; `None` allows any file. The CLI gives the working directory, the project's
+    /// directory and the `-J` directories, unless `--allow-import-outside`.
+    pub import_roots: Option<Vec<PathBuf>>,
 }
 
 /// A loaded stack.
@@ -216,12 +220,40 @@ fn run_isolated<T: Send + 'static>(
 /// How long one stack may take to load: `GEN_TF_EVAL_TIMEOUT_SECS`, default 60 s. A real stack
 /// of a thousand services evaluates in well under a second.
 fn eval_timeout() -> std::time::Duration {
-    let secs = std::env::var("GEN_TF_EVAL_TIMEOUT_SECS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|&s| s > 0)
-        .unwrap_or(60);
-    std::time::Duration::from_secs(secs)
+    // Checked when the command starts (`check_eval_timeout`); a bad value never gets here.
+    std::time::Duration::from_secs(check_eval_timeout().unwrap_or(60))
+}
+
+/// The longest evaluation deadline: a day. Larger values (up to `u64::MAX`) would overflow
+/// the deadline's arithmetic.
+pub const MAX_EVAL_TIMEOUT_SECS: u64 = 86_400;
+
+/// `GEN_TF_EVAL_TIMEOUT_SECS` in seconds (60 when unset or empty), capped at
+/// [`MAX_EVAL_TIMEOUT_SECS`]; anything but a whole number of at least 1 is an error that says
+/// what is accepted.
+pub fn check_eval_timeout() -> Result<u64, String> {
+    let Some(raw) = std::env::var_os("GEN_TF_EVAL_TIMEOUT_SECS") else {
+        return Ok(60);
+    };
+    let text = raw.to_string_lossy();
+    if text.trim().is_empty() {
+        return Ok(60);
+    }
+    let shown = crate::report::escape_controls(&crate::diag::clip(&text, 40), false).into_owned();
+    let digits = text.trim();
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || digits.bytes().all(|b| b == b'0')
+    {
+        return Err(format!(
+            "GEN_TF_EVAL_TIMEOUT_SECS={shown:?} is not a whole number of seconds from 1 to {MAX_EVAL_TIMEOUT_SECS}; unset it for the default of 60"
+        ));
+    }
+    // All digits: only a value past u64 fails to parse, and it is capped like any large one.
+    Ok(digits
+        .parse::<u64>()
+        .unwrap_or(u64::MAX)
+        .min(MAX_EVAL_TIMEOUT_SECS))
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -54,6 +54,23 @@ pub enum Evaluator {
     Child { exe: PathBuf, memory_limit: u64 },
 }
 
+/// A child's process group, registered with the signal handler while it lives.
+struct Group(i32);
+
+impl Group {
+    fn new(pid: u32) -> Self {
+        let pgid = i32::try_from(pid).unwrap_or(i32::MAX);
+        crate::interrupt::add_group(pgid);
+        Self(pgid)
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        crate::interrupt::forget_group(self.0);
+    }
+}
+
 /// What the parent sends the child on stdin.
 #[derive(Serialize, Deserialize)]
 struct Request {
@@ -63,6 +80,7 @@ struct Request {
     ext_str: Vec<(String, String)>,
     ext_code: Vec<(String, String)>,
     jpath: Vec<PathBuf>,
+    import_roots: Option<Vec<PathBuf>>,
 }
 
 /// What the child prints on stdout: the value and the files it imported, or the load error.
@@ -88,18 +106,25 @@ pub(super) fn evaluate(
         ext_str: opts.ext_str.clone(),
         ext_code: opts.ext_code.clone(),
         jpath: opts.jpath.clone(),
+        import_roots: opts.import_roots.clone(),
     })
     .map_err(|e| internal(format!("cannot encode the evaluation request: {e}")))?;
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .arg(CHILD_COMMAND)
         .arg(memory_limit.to_string())
         // One malloc arena: each thread's own reserves 64 MiB of address space on glibc.
         .env("MALLOC_ARENA_MAX", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Its own process group, which gen-tf's SIGINT/SIGTERM handler ends (`crate::interrupt`).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .spawn()
         .map_err(|e| internal(format!("cannot start the evaluator {}: {e}", exe.display())))?;
+    let _group = Group::new(child.id());
     let (Some(mut stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
@@ -203,6 +228,7 @@ pub fn serve(memory_limit: u64) -> io::Result<()> {
         ext_code: request.ext_code,
         jpath: request.jpath,
         evaluator: Evaluator::InProcess,
+        import_roots: request.import_roots,
     };
     let (path, canonical, source) = (request.path, request.canonical, request.source);
     let stack = eval_stack_bytes(memory_limit);

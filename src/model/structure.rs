@@ -297,14 +297,20 @@ impl<'a> Walker<'a> {
         if !is_integer {
             return;
         }
-        let Some(n) = as_integer(v) else {
-            let d = Diagnostic::new(
-                &core::INVALID_TYPE,
-                self.here(),
-                format!("expected a whole number, found {}", shown(v)),
-            )
-            .help("write a whole number, without a fraction");
-            return self.push(d);
+        let whole_but_huge = v.as_f64().is_some_and(|f| f.fract() == 0.0);
+        let n = match as_integer(v) {
+            Some(n) => n,
+            // Past every integer type (JSON has no limit): out of range, not a fraction.
+            None if whole_but_huge => i128::MAX,
+            None => {
+                let d = Diagnostic::new(
+                    &core::INVALID_TYPE,
+                    self.here(),
+                    format!("expected a whole number, found {}", shown(v)),
+                )
+                .help("write a whole number, without a fraction");
+                return self.push(d);
+            }
         };
         let (lo, hi): (i128, i128) = match s.format.as_deref() {
             Some("uint8") => (0, u8::MAX.into()),
@@ -327,7 +333,7 @@ impl<'a> Walker<'a> {
             let d = Diagnostic::new(
                 &core::OUT_OF_RANGE,
                 self.here(),
-                format!("{n} is out of range for `{field}`"),
+                format!("{} is out of range for `{field}`", shown_number(v)),
             )
             .help(format!("`{field}` takes a whole number from {lo} to {hi}"));
             self.push(d);
@@ -600,6 +606,12 @@ fn type_diagnostic(path: String, expected: &str, v: &Value) -> Diagnostic {
         format!("expected {expected}, found {}", shown(v)),
     )
     .help(help)
+}
+
+/// A number as the stack wrote it, as far as JSON keeps it.
+fn shown_number(v: &Value) -> String {
+    let text = v.to_string();
+    crate::diag::clip(&text, 40)
 }
 
 /// The names' own check explains itself as `what: how to fix`.

@@ -164,7 +164,7 @@ pub fn is_image(s: &str) -> bool {
 fn check_image(path: &str, image: &str, out: &mut Vec<Diagnostic>) {
     if !is_image(image) {
         out.push(
-            Diagnostic::new(&IMAGE_FORMAT, path.to_owned(), format!("{image:?} is not a container image reference"))
+            Diagnostic::new(&IMAGE_FORMAT, path.to_owned(), format!("{} is not a container image reference", crate::diag::short_value(image)))
                 .help("write repository[:tag] or repository@sha256:digest (up to 255 letters, digits and - _ : . / # @), or omit image to get a variable"),
         );
     }

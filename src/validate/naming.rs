@@ -95,6 +95,14 @@ pub static INVALID_TAG: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html#tag-restrictions",
 };
 
+pub static MIXED_SCRIPT: Rule = Rule {
+    code: "mixed-script",
+    severity: Severity::Warning,
+    summary: "A tag key that mixes letters of the Latin, Greek, Cyrillic or Armenian scripts.",
+    fact: "Letters such as Cyrillic а (U+0430) and Latin a look the same, so a key `Nаme` with a Cyrillic а passes for `Name` in a review while AWS, Terraform and cost reports see two different keys. One key rarely needs letters of two of these scripts.",
+    source: "https://www.unicode.org/reports/tr39/#Mixed_Script_Detection",
+};
+
 /// This family's rules, in catalogue order.
 pub static RULES: &[&Rule] = &[
     &NAME_LENGTH,
@@ -107,10 +115,18 @@ pub static RULES: &[&Rule] = &[
     &ENVIRONMENT_NAME,
     &SECURITY_GROUP_NAME,
     &INVALID_TAG,
+    &MIXED_SCRIPT,
 ];
 
 /// Module files that a service's `<name>.tf` must not replace (see `lower::lower`).
 const RESERVED: &[&str] = &["versions", "variables", "outputs", "cluster", "data"];
+
+/// Service names whose `<name>.tf` Terraform gives a meaning of its own: `override.tf` (and
+/// `*_override.tf`, which a valid name cannot form, having no `_`). Other special names
+/// (`*.tftest.hcl`, `terraform.tfvars`, `*.auto.tfvars`) do not end in `.tf`, so no service
+/// file can take them.
+/// Source: https://developer.hashicorp.com/terraform/language/files/override
+const TERRAFORM_RESERVED: &[&str] = &["override"];
 
 /// The names resolution derives, with their AWS limits, longest-suffix first so one diagnostic
 /// covers a service. A scaling policy's name is its alarm's too, and the alarm's limit is the
@@ -165,10 +181,12 @@ pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
         cluster_name(cluster, cx, out);
     }
     check_tags("tags", &stack.tags, out);
+    mixed_script_keys("tags", &stack.tags, out);
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         check_service_name(stack, cx, name, svc, &base, out);
         check_tags(&join(&base, "tags"), &svc.tags, out);
+        mixed_script_keys(&join(&base, "tags"), &svc.tags, out);
         let merged = stack
             .tags
             .keys()
@@ -320,6 +338,19 @@ fn check_service_name(
             )),
         );
     }
+    if TERRAFORM_RESERVED.contains(&name.as_str()) {
+        out.push(
+            Diagnostic::new(
+                &RESERVED_NAME,
+                base.to_owned(),
+                format!(
+                    "a service named `{name}` would be written to {name}.tf, which Terraform \
+                     reads as an override file, not as part of the module"
+                ),
+            )
+            .help(format!("rename the service, for example `{name}-svc`")),
+        );
+    }
     let env = cx.env.as_deref().filter(|e| is_environment_name(e));
     for (derived, limit, what) in derived(stack, env, name, svc) {
         let len = derived.chars().count();
@@ -340,6 +371,56 @@ fn check_service_name(
             );
             break;
         }
+    }
+}
+
+/// Tag keys whose letters come from more than one of the scripts with look-alike letters.
+fn mixed_script_keys(path: &str, tags: &BTreeMap<String, String>, out: &mut Vec<Diagnostic>) {
+    for k in tags.keys() {
+        let mut scripts: Vec<&str> = Vec::new();
+        for c in k.chars() {
+            if let Some(s) = confusable_script(c) {
+                if !scripts.contains(&s) {
+                    scripts.push(s);
+                }
+            }
+        }
+        if scripts.len() > 1 {
+            let odd: Vec<String> = k
+                .chars()
+                .filter(|&c| !c.is_ascii() && confusable_script(c).is_some())
+                .map(|c| format!("U+{:04X}", u32::from(c)))
+                .collect();
+            out.push(
+                Diagnostic::new(
+                    &MIXED_SCRIPT,
+                    join(path, k),
+                    format!(
+                        "tag key {} mixes {} letters ({}), so it can pass for another key",
+                        crate::diag::short_value(k),
+                        scripts.join(" and "),
+                        odd.join(", ")
+                    ),
+                )
+                .help("write the key in one script"),
+            );
+        }
+    }
+}
+
+/// The script of a letter that has look-alikes in the others: Latin, Greek, Cyrillic, Armenian.
+fn confusable_script(c: char) -> Option<&'static str> {
+    match u32::from(c) {
+        _ if c.is_ascii_alphabetic() => Some("Latin"),
+        0xC0..=0x24F if c.is_alphabetic() => Some("Latin"),
+        0x370..=0x3FF | 0x1F00..=0x1FFF if c.is_alphabetic() => Some("Greek"),
+        0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F
+            if c.is_alphabetic() =>
+        {
+            Some("Cyrillic")
+        }
+        0x530..=0x58F if c.is_alphabetic() => Some("Armenian"),
+        _ => None,
     }
 }
 

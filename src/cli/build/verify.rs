@@ -12,12 +12,14 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use serde_json::Value;
 
+use super::child;
 use crate::diag::Diagnostic;
 
 /// At most this many modules run Terraform at once: `init` and `validate` each start the
@@ -31,13 +33,14 @@ use crate::diag::core::{TERRAFORM_VALIDATE, TERRAFORM_WARNING};
 pub struct Unavailable(pub String);
 
 /// `terraform version`, or why Terraform cannot run. `$TERRAFORM` names another binary.
-pub fn find_terraform() -> Result<PathBuf, Unavailable> {
+pub fn find_terraform(limit: Duration) -> Result<PathBuf, Unavailable> {
     let bin = std::env::var_os("TERRAFORM").map_or_else(|| "terraform".into(), PathBuf::from);
-    let out = Command::new(&bin)
-        .arg("version")
-        .env("CHECKPOINT_DISABLE", "1")
-        .stdin(Stdio::null())
-        .output();
+    let out = child::output(
+        Command::new(&bin)
+            .arg("version")
+            .env("CHECKPOINT_DISABLE", "1"),
+        limit,
+    );
     match out {
         Ok(out) if out.status.success() => Ok(bin),
         Ok(out) => Err(Unavailable(format!(
@@ -45,6 +48,9 @@ pub fn find_terraform() -> Result<PathBuf, Unavailable> {
             bin.display(),
             String::from_utf8_lossy(&out.stderr).trim()
         ))),
+        Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+            Err(Unavailable(format!("`{} version` {e}", bin.display())))
+        }
         Err(e) => Err(Unavailable(format!(
             "--verify runs Terraform, but `{}` cannot run ({e}); install Terraform or put it on \
              PATH (or set TERRAFORM to its path)",
@@ -55,7 +61,12 @@ pub fn find_terraform() -> Result<PathBuf, Unavailable> {
 
 /// Runs init and validate in every module directory, on a few threads; the diagnostics of
 /// every module that failed, in the order of `modules`.
-pub fn verify(terraform: &Path, modules: &[PathBuf], jobs: usize) -> Vec<Diagnostic> {
+pub fn verify(
+    terraform: &Path,
+    modules: &[PathBuf],
+    jobs: usize,
+    limit: Duration,
+) -> Vec<Diagnostic> {
     let next = AtomicUsize::new(0);
     let results: Vec<Mutex<Vec<Diagnostic>>> = modules.iter().map(|_| Mutex::default()).collect();
     std::thread::scope(|s| {
@@ -65,7 +76,7 @@ pub fn verify(terraform: &Path, modules: &[PathBuf], jobs: usize) -> Vec<Diagnos
                 let Some(dir) = modules.get(i) else {
                     break;
                 };
-                let found = module(terraform, dir);
+                let found = module(terraform, dir, limit);
                 *results[i].lock().expect("not poisoned") = found;
             });
         }
@@ -77,7 +88,7 @@ pub fn verify(terraform: &Path, modules: &[PathBuf], jobs: usize) -> Vec<Diagnos
 }
 
 /// init and validate in a copy of `dir`.
-fn module(terraform: &Path, dir: &Path) -> Vec<Diagnostic> {
+fn module(terraform: &Path, dir: &Path, limit: Duration) -> Vec<Diagnostic> {
     let failed = |what: &str, message: String| {
         let mut d = Diagnostic::new(&TERRAFORM_VALIDATE, "terraform", message).help(format!(
             "gen-tf could not {what}; the module is written, but not verified"
@@ -94,15 +105,16 @@ fn module(terraform: &Path, dir: &Path) -> Vec<Diagnostic> {
         return failed("copy the module", format!("copying {}: {e}", dir.display()));
     }
     let run = |args: &[&str]| {
-        Command::new(terraform)
-            .args(args)
-            .current_dir(&copy)
-            .env("TF_DATA_DIR", work.path().join("data"))
-            .env("TF_IN_AUTOMATION", "1")
-            .env("TF_INPUT", "0")
-            .env("CHECKPOINT_DISABLE", "1")
-            .stdin(Stdio::null())
-            .output()
+        child::output(
+            Command::new(terraform)
+                .args(args)
+                .current_dir(&copy)
+                .env("TF_DATA_DIR", work.path().join("data"))
+                .env("TF_IN_AUTOMATION", "1")
+                .env("TF_INPUT", "0")
+                .env("CHECKPOINT_DISABLE", "1"),
+            limit,
+        )
     };
     let init = match run(&["init", "-backend=false", "-input=false", "-no-color"]) {
         Ok(out) => out,
@@ -197,31 +209,28 @@ fn generated(path: &Path) -> bool {
         .is_ok_and(|head| String::from_utf8_lossy(&head).contains(header))
 }
 
-/// Terraform's first error, on one line: its `Error:` line and the paragraph after it (else
-/// the whole text).
+/// Terraform's errors in full, on one line: from its first `Error:` line to the end (else the
+/// whole text), clipped only past 8,000 characters.
 fn error_text(text: &str) -> String {
     let from = text.find("Error:").unwrap_or(0);
-    let paragraphs: Vec<&str> = text[from..]
-        .split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .take(2)
-        .collect();
-    crate::diag::clip(&one_line(&paragraphs.join(" ")), 600)
+    crate::diag::clip(&one_line(&text[from..]), 8_000)
 }
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The files Terraform reads: `.tf`, `.tf.json` and the dependency lock file. Never the README,
-/// nor a `.terraform` directory or state.
+/// The files Terraform reads that gen-tf wrote: `.tf` and `.tf.json` files with gen-tf's header,
+/// and the dependency lock file. Never a hand-written `.tf` file (it could name a remote module
+/// that `init` would download), the README, a `.terraform` directory or state.
 fn copy_module(from: &Path, to: &Path) -> io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let wanted =
-            name.ends_with(".tf") || name.ends_with(".tf.json") || name == ".terraform.lock.hcl";
+        let wanted = ((name.ends_with(".tf") || name.ends_with(".tf.json"))
+            && crate::write::is_generated(&entry.path()))
+            || name == ".terraform.lock.hcl";
         if wanted && entry.file_type()?.is_file() {
             fs::copy(entry.path(), to.join(&name))?;
         }
@@ -284,13 +293,14 @@ mod tests {
     }
 
     #[test]
-    fn init_errors_are_cut_to_their_first_paragraph() {
+    fn init_errors_are_shown_in_full_from_the_first_error() {
         let stderr = "\nInitializing provider plugins...\n\nError: Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider\nhashicorp/aws: no available releases match the given constraints >= 6.11.0\n\nTo see which modules are currently depending on hashicorp/aws, run terraform providers.\n";
         assert_eq!(
             error_text(stderr),
             "Error: Failed to query available provider packages Could not retrieve the list of \
              available versions for provider hashicorp/aws: no available releases match the \
-             given constraints >= 6.11.0"
+             given constraints >= 6.11.0 To see which modules are currently depending on \
+             hashicorp/aws, run terraform providers."
         );
     }
 }
