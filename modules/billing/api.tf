@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "api" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.id == "us-east-1"
+      condition     = lookup(data.aws_region.current, "region", lookup(data.aws_region.current, "name", null)) == "us-east-1"
       error_message = "The AWS provider is configured for another region than us-east-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
     }
   }

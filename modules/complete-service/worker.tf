@@ -11,7 +11,7 @@ resource "aws_cloudwatch_log_group" "worker" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.id == "eu-west-1"
+      condition     = lookup(data.aws_region.current, "region", lookup(data.aws_region.current, "name", null)) == "eu-west-1"
       error_message = "The AWS provider is configured for another region than eu-west-1 (the stack's region), where the tasks log and reach AWS; configure the provider for that region."
     }
   }

@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "worker" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.id == var.region
+      condition     = lookup(data.aws_region.current, "region", lookup(data.aws_region.current, "name", null)) == var.region
       error_message = "The AWS provider is configured for another region than var.region, where the tasks log and reach AWS; configure the provider for that region."
     }
   }

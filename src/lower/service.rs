@@ -199,8 +199,21 @@ fn connect_servers(ctx: &Ctx<'_>, svc: &Service) -> Vec<Expr> {
 /// The provider must work in the region the tasks use: the log group is created where the
 /// provider points, while the tasks log to `awslogs-region` and reach endpoints named after the
 /// stack's region. A mismatch fails the plan here instead of leaving tasks that cannot log.
+///
+/// The region is read with `lookup` on the whole data source: provider 6 names it `region`
+/// (and deprecates `name`), while 5.100 has only `name`. A static reference to either attribute
+/// fails validation on one major or draws a deprecation warning on the other; `id` is the
+/// region too, but a mocked `aws_region` (terraform test) leaves it random.
 fn region_precondition(ctx: &mut Ctx<'_>) -> Block {
-    let provider_region = ctx.data("aws_region", &["id"]);
+    let current = ctx.data("aws_region", &[]);
+    let provider_region = ir::call(
+        "lookup",
+        vec![
+            current.clone(),
+            ir::str("region"),
+            ir::call("lookup", vec![current, ir::str("name"), Expr::Null]),
+        ],
+    );
     let (region, which) = match &ctx.stack.region {
         Some(r) => (ir::str(r.clone()), format!("{r} (the stack's region)")),
         None => (ctx.region(), "var.region".to_owned()),
