@@ -79,6 +79,65 @@ pub fn is_partition(s: &str) -> bool {
 /// the AWS provider refuses an ARN whose region ends in more (its ARN check,
 /// `^[a-z]{2}(-[a-z]+)+-[0-9]$` for the region, in internal/verify/validate.go), and no region
 /// has more.
+/// The regions AWS has, by partition: the commercial regions, China, GovCloud, the European
+/// Sovereign Cloud and the isolated regions. The AWS provider refuses any other region when it
+/// configures itself (unless `skip_region_validation`), so a code shaped like a region that is
+/// not one (`ap-souteast-2`) fails every plan.
+/// Source: https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+pub const REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-isoe-west-1",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eusc-de-east-1",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// A region AWS has (see [`REGIONS`]), not only a code shaped like one.
+pub fn is_known_region(s: &str) -> bool {
+    REGIONS.contains(&s)
+}
+
 pub fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());

@@ -152,6 +152,12 @@ fn field(
     let Ok(arn) = Arn::parse(value) else {
         return;
     };
+    // A region part that is not a region code is the ARN's own format rule's to report; a
+    // secret whose region is not one gives its KMS key nothing to be compared with.
+    if !arn.region.is_empty() && !is_region(arn.region) {
+        return;
+    }
+    let home = home.filter(|h| is_region(h));
     if let Some(why) = region_problem(&arn, k.scope, region, home) {
         out.push(
             Diagnostic::new(&ARN_REGION, path, format!("{value:?} cannot be used here: {why}"))
@@ -182,7 +188,11 @@ fn region_of(value: &str) -> Option<&str> {
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     // Without a region (the module variable) or with a bad one (`region` reports it), there is
     // nothing to compare with.
-    let Some(region) = stack.region.as_deref().filter(|r| is_region(r)) else {
+    let Some(region) = stack
+        .region
+        .as_deref()
+        .filter(|r| crate::model::aws::is_known_region(r))
+    else {
         return;
     };
     if let Some(b) = stack

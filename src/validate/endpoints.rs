@@ -404,7 +404,8 @@ fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
                     format!("{registry} is not served by VPC endpoints")
                 }
                 ImageSource::Ecr { region } => match &stack.region {
-                    Some(r) if r != region => format!(
+                    // A region AWS does not have is the `region` rule's to report.
+                    Some(r) if r != region && crate::model::aws::is_known_region(r) => format!(
                         "it is in ECR in {region}, and the stack's endpoints serve only {r}"
                     ),
                     _ => continue,

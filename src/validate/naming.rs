@@ -66,8 +66,8 @@ pub static DUPLICATE_CONTAINER: Rule = Rule {
 pub static REGION: Rule = Rule {
     code: "region",
     severity: Severity::Error,
-    summary: "A region that is not an AWS region code.",
-    fact: "Region codes look like us-east-1 or us-gov-west-1; anything else fails when the provider configures its endpoints.",
+    summary: "A region that is not an AWS region code, or not a region AWS has.",
+    fact: "Region codes look like us-east-1 or us-gov-west-1; anything else, and any code AWS has no region for (ap-souteast-2), fails when the provider configures its endpoints.",
     source: "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
 };
 
@@ -245,6 +245,19 @@ fn stack_names(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(&REGION, "region", format!("{region:?} is not an AWS region code"))
                     .help("write a region code such as us-east-1 or eu-west-1, or omit region to use var.region"),
+            );
+        } else if !crate::model::aws::is_known_region(region) {
+            let help = match crate::diag::did_you_mean(region, crate::model::aws::REGIONS.iter().copied()) {
+                Some(near) => format!("did you mean {near:?}? Or omit region to use var.region"),
+                None => "write one of AWS's region codes, such as us-east-1 or eu-west-1, or omit region to use var.region".to_owned(),
+            };
+            out.push(
+                Diagnostic::new(
+                    &REGION,
+                    "region",
+                    format!("{region:?} is not a region AWS has"),
+                )
+                .help(help),
             );
         }
     }
