@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use gen_tf::ir::escape_literal;
+use gen_tf::emit::hcl::escape_literal;
 use gen_tf::load::LoadOptions;
 use gen_tf::lower;
 use gen_tf::model;

@@ -2,7 +2,7 @@
 //! holds the observed p95 plus headroom, the memory reservation by the service's strategy, the
 //! monthly saving, and the change to make to the stack.
 //!
-//! Sizes come from [`crate::validate::FARGATE_SIZES`] (or [`crate::validate::WINDOWS_SIZES`]),
+//! Sizes come from [`crate::facts::fargate::FARGATE_SIZES`] (or [`crate::facts::fargate::WINDOWS_SIZES`]),
 //! the table the `fargate-size` rule checks against, so a recommendation is always a valid size.
 
 use std::fmt::Write as _;
@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use super::metrics::{format_span, format_time, Metric, Series};
 use super::report::{percent, prices_json, stack_title, usd};
 use super::{Capacities, Money, Options, Prices, TaskRates};
+use crate::facts::fargate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
 use crate::model::service::{OperatingSystemFamily, ReservationStrategy};
-use crate::validate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
 
 /// Headroom above the p95 when none is given.
 pub const DEFAULT_HEADROOM_PERCENT: u32 = 20;

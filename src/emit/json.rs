@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use super::hcl::inline;
-use super::{comment_lines, escape_markers, template_text, HEADER};
+use super::hcl::{inline, template_text};
+use super::text::{comment_lines, escape_markers, HEADER};
 use crate::ir::{self, Expr, Item};
 
 /// The whole `.tf.json` file: pretty JSON with 2-space indents and a trailing newline. The

@@ -1,16 +1,10 @@
 //! Resolved containers: the service's own and its sidecars, in one shape.
 
+use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_RETRIES, HEALTH_CHECK_TIMEOUT};
 use crate::model::aws::Arn;
 use crate::model::container::{ContainerCondition, ContainerFields, MountPoint, Ulimit};
 use crate::model::service::Sidecar;
 use crate::model::{self, ServiceName};
-
-/// Docker's health check defaults, which ECS applies too. gen-tf writes them, so the task
-/// definition says what runs and the timeout can be checked against the interval.
-/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
-pub const HEALTH_CHECK_INTERVAL: u32 = 30;
-pub const HEALTH_CHECK_TIMEOUT: u32 = 5;
-pub const HEALTH_CHECK_RETRIES: u32 = 3;
 
 /// One container definition.
 #[derive(Debug, Clone, PartialEq)]

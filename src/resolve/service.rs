@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName, StackName};
-use crate::validate::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 
 use super::container::{self, Container};
 use super::deployment::{self, Deployment};

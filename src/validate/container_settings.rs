@@ -7,10 +7,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
+use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT};
+use crate::facts::endpoints::secret_endpoint;
 use crate::model::container::{ContainerCondition, ContainerFields, UlimitName};
-use crate::model::endpoint::{self, secret_endpoint, EndpointType, ECR_LAYERS_POLICY};
+use crate::model::endpoint::EndpointType;
 use crate::model::{ServiceName, Stack};
-use crate::resolve::container::{environment_file, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT};
+use crate::resolve::container::environment_file;
+use crate::resolve::endpoint::{self, ECR_LAYERS_POLICY};
 
 use super::context::Context;
 use super::secrets::ARN_FORMAT;
@@ -512,7 +515,7 @@ fn check_environment_files(
             .help("set platform_version: '1.4.0', or remove it (LATEST)"),
         );
     }
-    let ecr_layers_only = endpoint::resolve(stack).iter().any(|e| {
+    let ecr_layers_only = endpoint::requested(stack).iter().any(|e| {
         e.service == "s3"
             && e.ty == EndpointType::Gateway
             && e.policy.as_ref().and_then(|p| p.as_str()) == Some(ECR_LAYERS_POLICY)

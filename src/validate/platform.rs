@@ -126,7 +126,7 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
 
     if windows
         && !matches!(svc.cpu, 1024 | 2048 | 4096)
-        && super::sizing::is_valid(svc.cpu, svc.memory)
+        && crate::facts::fargate::is_valid(svc.cpu, svc.memory)
     {
         out.push(
             Diagnostic::new(&WINDOWS_TASK_SIZE,
