@@ -7,8 +7,8 @@ use super::args::CheckArgs;
 use super::compile::{self, cache_note, collisions, file_origins, output_files, stale_files};
 use super::error::CliError;
 use super::lock::{self, Mode};
+use super::output::say;
 use super::plan::Plan;
-use super::say;
 use crate::report::{self, MessageFormat, Style};
 use crate::write::{self, State};
 
@@ -100,7 +100,7 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
     }
     if style.format == MessageFormat::Github {
         for (f, why) in &drift.files {
-            super::eprint(&report::github_file_error(
+            super::output::eprint(&report::github_file_error(
                 f,
                 "out-of-date",
                 &format!("{f} is {why}: run `gen-tf build` and commit the result"),

@@ -12,8 +12,10 @@
 
 pub mod container;
 pub mod deployment;
+pub mod egress;
 pub mod endpoint;
 pub mod iam;
+pub mod names;
 pub mod network;
 pub mod scaling;
 pub mod service;
@@ -91,7 +93,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
     Some(Resolved {
         name: stack.name.clone(),
         env: env.map(str::to_owned),
-        prefix: service::stack_prefix(&stack.name, env),
+        prefix: names::stack_prefix(&stack.name, env),
         region: stack.region.clone(),
         tags: stack.tags.clone(),
         cluster,

@@ -6,8 +6,10 @@
 use crate::model::network::{EgressProtocol, EgressRule, Subnets};
 use crate::model::{self, ServiceName};
 
-use super::service::{Destination, Egress, IpProtocol, DEFAULT_GRACE_PERIOD};
+use super::egress::{Destination, Egress, IpProtocol};
 
+/// Seconds the scheduler ignores load balancer health checks after a task starts.
+pub const DEFAULT_GRACE_PERIOD: u32 = 60;
 /// Where the tasks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Network {

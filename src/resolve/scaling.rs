@@ -9,7 +9,7 @@ use crate::model::scaling::{
 };
 use crate::model::{self, ServiceName};
 
-use super::service::Names;
+use super::names::Names;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scaling {
