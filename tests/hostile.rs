@@ -604,15 +604,9 @@ fn a_bad_stack_writes_nothing_and_hand_written_files_survive() {
 /// got as far as printing.
 fn model_to_hcl(g: &Generated) -> Result<bool, TestCaseError> {
     let options = Options {
-        load: LoadOptions {
-            ext_str: g
-                .env
-                .iter()
-                .map(|e| ("ENV".to_owned(), e.clone()))
-                .collect(),
-            ..LoadOptions::default()
-        },
+        load: LoadOptions::default(),
         format: Format::Hcl,
+        env: g.env.clone(),
     };
     let source = Source {
         value: &g.value,

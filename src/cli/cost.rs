@@ -319,7 +319,7 @@ impl Job<'_> {
     /// size alone cannot tell whether the containers' own memory settings fit it.
     fn fit(&self, candidates: &[(u32, u32)]) -> Result<Option<Fit>, CliError> {
         let opts = &self.plan.targets[self.unit.target].opts;
-        let loaded = load::load(&self.unit.stack, &opts.load)
+        let loaded = load::load(&self.unit.stack, &opts.jsonnet())
             .map_err(|e| CliError::Rightsize(format!("{}: {e}", self.unit.stack.display())))?;
         let stack = model::from_value(&loaded.value).map_err(|_| {
             CliError::Rightsize(format!(
