@@ -633,3 +633,22 @@ fn the_import_scanner_reads_use_trees_and_paths() {
     .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn the_model_applies_no_defaults() {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/model");
+    let mut found = Vec::new();
+    for file in rust_files(&model) {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        for (n, line) in code_only(&text).lines().enumerate() {
+            if line.contains("_or_default(") && !line.contains("unwrap_or_default(") {
+                found.push(format!("{}:{}", file.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "src/model/ holds the stack as written; put the default in src/resolve/defaults.rs:\n{}",
+        found.join("\n")
+    );
+}

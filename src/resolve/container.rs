@@ -1,5 +1,6 @@
 //! Resolved containers: the service's own and its sidecars, in one shape.
 
+use super::defaults;
 use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_RETRIES, HEALTH_CHECK_TIMEOUT};
 use crate::model::aws::Arn;
 use crate::model::container::{ContainerCondition, ContainerFields, MountPoint, Ulimit};
@@ -122,14 +123,14 @@ pub(super) fn main(
         image: svc.image.clone(),
         essential: true,
         memory: svc.container_memory,
-        memory_reservation: mib(svc.reservation_mib(env))?,
+        memory_reservation: mib(defaults::reservation_mib(svc, env))?,
         port: svc.container_port(),
         environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
         read_only_root_filesystem: svc.container.read_only_root_filesystem.unwrap_or(false),
         port_name: svc
             .container_port()
-            .map(|_| svc.port_name_or_default().to_owned()),
+            .map(|_| defaults::port_name(svc).to_owned()),
         settings: settings(svc, &svc.container)?,
     })
 }

@@ -11,6 +11,7 @@
 //! `None`, and `validate` reports that as a gen-tf bug instead of writing a default.
 
 pub mod container;
+pub mod defaults;
 pub mod deployment;
 pub mod egress;
 pub mod endpoint;

@@ -10,6 +10,7 @@ pub use super::egress::{Destination, Egress, IpProtocol};
 pub use super::names::{stack_prefix, Names};
 
 use super::container::{self, Container};
+use super::defaults;
 use super::deployment::{self, Deployment};
 use super::iam::{self, Roles};
 use super::network::{self, Ingress, LoadBalancer, Network, ServiceConnect};
@@ -18,8 +19,6 @@ use super::volume::{self, Volume};
 
 /// CloudWatch Logs retention when the stack sets none.
 pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
-/// The platform version when the stack names none.
-pub const DEFAULT_PLATFORM_VERSION: &str = "LATEST";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -163,7 +162,7 @@ pub(super) fn resolve(
             platform_version: svc
                 .platform_version
                 .clone()
-                .unwrap_or_else(|| DEFAULT_PLATFORM_VERSION.to_owned()),
+                .unwrap_or_else(|| defaults::DEFAULT_PLATFORM_VERSION.to_owned()),
             ephemeral_storage_gib: svc.ephemeral_storage_gib,
             volumes: volumes.clone(),
         },
@@ -200,7 +199,7 @@ pub(super) fn resolve(
 fn egress(name: &ServiceName, svc: &model::Service) -> Vec<Egress> {
     let mut out = Vec::new();
     if let Some(db) = &svc.database {
-        let port = db.port_or_default();
+        let port = defaults::database_port(db);
         out.push(Egress {
             label: "to_database".to_owned(),
             description: format!("{name} to its database on {port}"),

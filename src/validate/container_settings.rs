@@ -17,6 +17,7 @@ use crate::resolve::endpoint::{self, ECR_LAYERS_POLICY};
 
 use super::context::Context;
 use super::secrets::ARN_FORMAT;
+use crate::resolve::defaults;
 
 pub static HEALTH_CHECK: Rule = Rule {
     code: "health-check",
@@ -504,7 +505,7 @@ fn check_environment_files(
         );
     }
     let platform = svc.platform();
-    if !platform.operating_system_family.is_windows() && svc.platform_version_or_latest() == "1.3.0"
+    if !platform.operating_system_family.is_windows() && defaults::platform_version(svc) == "1.3.0"
     {
         out.push(
             Diagnostic::new(
