@@ -135,7 +135,7 @@ pub enum ReservationStrategy {
     Conservative,
     /// 80% of the hard limit, for predictable workloads.
     Aggressive,
-    /// 70% in the production environment (`prd`), 50% elsewhere.
+    /// 70% in `prd`, 50% elsewhere (the environment comes from `-V ENV=...`).
     Dynamic,
 }
 

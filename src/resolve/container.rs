@@ -22,7 +22,6 @@ pub struct Container {
     /// The user's variables, then the ones gen-tf derives.
     pub environment: Vec<(String, String)>,
     pub secrets: Vec<Secret>,
-    pub read_only_root_filesystem: bool,
     /// The port mapping's name (the main container's, which Service Connect refers to).
     pub port_name: Option<String>,
     /// The other container fields, resolved the same way for every container.
@@ -32,6 +31,7 @@ pub struct Container {
 /// What the stack's container fields set beyond the image, memory, port and environment.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
+    pub read_only_root_filesystem: bool,
     pub health_check: Option<HealthCheck>,
     pub command: Vec<String>,
     pub entry_point: Vec<String>,
@@ -42,6 +42,7 @@ pub struct Settings {
     pub mount_points: Vec<MountPoint>,
     pub ulimits: Vec<Ulimit>,
     pub init_process_enabled: Option<bool>,
+    pub pseudo_terminal: bool,
     pub environment_files: Vec<EnvironmentFile>,
     pub repository_credentials: Option<RepositoryCredentials>,
 }
@@ -127,7 +128,6 @@ pub(super) fn main(
         port: svc.container_port(),
         environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
-        read_only_root_filesystem: svc.container.read_only_root_filesystem.unwrap_or(false),
         port_name: svc
             .container_port()
             .map(|_| defaults::port_name(svc).to_owned()),
@@ -156,7 +156,6 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
             .map(|e| (e.name.clone(), e.value.clone()))
             .collect(),
         secrets: s.container.secrets.iter().map(secret).collect(),
-        read_only_root_filesystem: s.container.read_only_root_filesystem.unwrap_or(false),
         port_name: None,
         settings: settings(svc, &s.container)?,
     })
@@ -165,6 +164,7 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
 /// The container fields every container takes; `None` when a rule let a bad ARN through.
 fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
     Some(Settings {
+        read_only_root_filesystem: f.read_only_root_filesystem.unwrap_or(false),
         health_check: f.health_check.as_ref().map(|h| HealthCheck {
             command: h.command.clone(),
             interval: h.interval.unwrap_or(HEALTH_CHECK_INTERVAL),
@@ -191,6 +191,7 @@ fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
         init_process_enabled: f
             .init_process_enabled
             .or_else(|| init_process(svc).then_some(true)),
+        pseudo_terminal: f.pseudo_terminal.unwrap_or(false),
         environment_files: f
             .environment_files
             .iter()
