@@ -285,6 +285,7 @@ struct Database {
     pool: Option<(u32, u32)>,
     limit: DbLimit,
     buffer: Option<u32>,
+    port: Option<u16>,
 }
 
 /// `max_connections` as the connection budget plus some spare, or an engine and class whose
@@ -306,14 +307,18 @@ fn database() -> impl Strategy<Value = Database> {
                 .prop_map(|(e, c)| DbLimit::Class(e, c)),
         ],
         prop::option::of(0u32..=50),
+        prop::option::of(1024u16..=65535),
     )
-        .prop_map(|(read_host, write_host, pool, limit, buffer)| Database {
-            read_host,
-            write_host,
-            pool,
-            limit,
-            buffer,
-        })
+        .prop_map(
+            |(read_host, write_host, pool, limit, buffer, port)| Database {
+                read_host,
+                write_host,
+                pool,
+                limit,
+                buffer,
+                port,
+            },
+        )
 }
 
 fn observability() -> impl Strategy<Value = Value> {
@@ -530,6 +535,7 @@ struct Service {
     /// `runtime_platform`: omitted, without an architecture, or with one.
     arch: Option<Option<&'static str>>,
     platform_version: Option<&'static str>,
+    ephemeral_storage_gib: Option<u32>,
     image: Image,
     memory: Memory,
     capacity: Capacity,
@@ -558,6 +564,7 @@ fn service() -> impl Strategy<Value = Service> {
         image(),
         memory(),
         capacity(),
+        prop::option::of(21u32..=200),
     );
     let container = (
         prop::option::of(0u32..=20),
@@ -581,7 +588,7 @@ fn service() -> impl Strategy<Value = Service> {
     );
     (platform, container, extras, task, traffic()).prop_map(
         |(
-            (size, arch, platform_version, image, memory, capacity),
+            (size, arch, platform_version, image, memory, capacity, ephemeral_storage_gib),
             (desired_count, port, environment, secrets, read_only, sidecars),
             (database, observability, load_balancer, auto_scaling, tags),
             (extras, volumes, depends_on),
@@ -590,6 +597,7 @@ fn service() -> impl Strategy<Value = Service> {
             size,
             arch,
             platform_version,
+            ephemeral_storage_gib,
             image,
             memory,
             capacity,
@@ -896,6 +904,11 @@ fn assemble_service(
         }
     }
     put(&mut o, "platform_version", version.map(Value::from));
+    put(
+        &mut o,
+        "ephemeral_storage_gib",
+        s.ephemeral_storage_gib.map(Value::from),
+    );
 
     if s.capacity.items.is_empty() {
         if s.capacity.launch_type {
@@ -983,6 +996,7 @@ fn assemble_service(
                 d.insert("instance_class".into(), class.into());
             }
         }
+        put(&mut d, "port", db.port.map(Value::from));
         o.insert("database".into(), Value::Object(d));
     }
     put(&mut o, "observability", s.observability.clone());
