@@ -248,6 +248,7 @@ struct Sidecar {
     essential: bool,
     port: Option<u16>,
     environment: Vec<(String, String)>,
+    read_only: Option<bool>,
     extras: containers::Extras,
 }
 
@@ -260,10 +261,21 @@ fn sidecar() -> impl Strategy<Value = Sidecar> {
         any::<bool>(),
         prop::option::of(1u16..=65535),
         prop::collection::vec(("[A-Z_][A-Z0-9_]{0,10}", hostile()), 0..3),
+        prop::option::of(any::<bool>()),
         containers::extras(),
     )
         .prop_map(
-            |(name, public_image, memory, reservation, essential, port, environment, extras)| {
+            |(
+                name,
+                public_image,
+                memory,
+                reservation,
+                essential,
+                port,
+                environment,
+                read_only,
+                extras,
+            )| {
                 Sidecar {
                     name,
                     public_image,
@@ -272,6 +284,7 @@ fn sidecar() -> impl Strategy<Value = Sidecar> {
                     essential,
                     port,
                     environment,
+                    read_only,
                     extras,
                 }
             },
@@ -804,14 +817,24 @@ fn ecr(region: Option<&str>, repo: &str, tag: &str) -> String {
     format!("123456789012.dkr.ecr.{r}.amazonaws.com/{repo}:{tag}")
 }
 
-/// A `secrets` entry for the variable `name`, its ARN of the given kind named after it.
+/// A `secrets` entry for the variable `name`, its ARN of the given kind named after it (with a
+/// KMS key for kind 1).
 fn secret(region: Option<&str>, name: &str, kind: usize) -> Value {
     let leaf = name.to_ascii_lowercase().replace('_', "-");
     let leaf = match leaf.trim_matches('-') {
         "" => "key",
         l => l,
     };
-    json!({ "name": name, "value_from": secret_arn(region, kind, leaf) })
+    let mut v = json!({ "name": name, "value_from": secret_arn(region, kind, leaf) });
+    // A JSON key of a secret encrypted with a customer-managed key.
+    if kind == 1 {
+        v["kms_key_arn"] = format!(
+            "arn:aws:kms:{}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            region.unwrap_or("eu-west-1")
+        )
+        .into();
+    }
+    v
 }
 
 fn secret_arn(region: Option<&str>, kind: usize, name: &str) -> String {
@@ -1105,6 +1128,11 @@ fn assemble_containers(o: &mut Map<String, Value>, name: &str, s: &Service, plac
                 c.insert("essential".into(), true.into());
             }
             put(&mut c, "port", sc.port.map(Value::from));
+            put(
+                &mut c,
+                "read_only_root_filesystem",
+                sc.read_only.map(Value::from),
+            );
             let mut names = BTreeSet::new();
             let env: Vec<Value> = sc
                 .environment
@@ -1548,6 +1576,16 @@ fn assemble_traffic(name: &str, t: &Traffic, o: &mut Map<String, Value>) {
             o.insert("platform_version".into(), "1.4.0".into());
         }
         o.remove("read_only_root_filesystem");
+        for sc in o
+            .get_mut("sidecars")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(c) = sc.as_object_mut() {
+                c.remove("read_only_root_filesystem");
+            }
+        }
     }
     put(o, "port_name", t.port_name.clone().map(Value::from));
     if let Some((public, explicit)) = t.network {
