@@ -542,6 +542,71 @@ fn scaling() -> impl Strategy<Value = Scaling> {
     )
 }
 
+/// `task_role`: statements with and without a Sid, effect and conditions, and managed
+/// policies, all of them valid.
+fn task_role() -> impl Strategy<Value = Value> {
+    let statement = (
+        any::<bool>(),
+        prop::option::of(select(&["Allow", "Deny"][..])),
+        prop::sample::subsequence(
+            &[
+                "sqs:SendMessage",
+                "s3:GetObject",
+                "dynamodb:Query",
+                "s3:Get*",
+            ][..],
+            1..=3,
+        ),
+        prop::sample::subsequence(
+            &[
+                "arn:aws:sqs:eu-west-1:123456789012:jobs",
+                "arn:aws:s3:::gen-tf-data/*",
+                "*",
+            ][..],
+            1..=2,
+        ),
+        any::<bool>(),
+    );
+    (
+        prop::collection::vec(statement, 0..3),
+        prop::sample::subsequence(
+            &[
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                "arn:aws:iam::123456789012:policy/app",
+            ][..],
+            0..=2,
+        ),
+    )
+        .prop_map(|(statements, managed)| {
+            let statements: Vec<Value> = statements
+                .into_iter()
+                .enumerate()
+                .map(|(i, (sid, effect, actions, resources, condition))| {
+                    let mut st = Map::new();
+                    put(&mut st, "sid", sid.then(|| format!("Stmt{i}").into()));
+                    put(&mut st, "effect", effect.map(Value::from));
+                    st.insert("actions".into(), json!(actions));
+                    st.insert("resources".into(), json!(resources));
+                    if condition {
+                        st.insert(
+                            "conditions".into(),
+                            json!({ "StringEquals": { "aws:ResourceTag/team": ["payments", "core"] } }),
+                        );
+                    }
+                    Value::Object(st)
+                })
+                .collect();
+            let mut o = Map::new();
+            if !statements.is_empty() {
+                o.insert("statements".into(), Value::Array(statements));
+            }
+            if !managed.is_empty() {
+                o.insert("managed_policy_arns".into(), json!(managed));
+            }
+            Value::Object(o)
+        })
+}
+
 #[derive(Debug, Clone)]
 struct Service {
     size: (u32, u32),
@@ -558,6 +623,7 @@ struct Service {
     secrets: Vec<(String, usize)>,
     database: Option<Database>,
     observability: Option<Value>,
+    task_role: Option<Value>,
     load_balancer: Option<LoadBalancer>,
     auto_scaling: Option<Scaling>,
     read_only: Option<bool>,
@@ -593,6 +659,7 @@ fn service() -> impl Strategy<Value = Service> {
         prop::option::of(load_balancer()),
         prop::option::of(scaling()),
         tags(),
+        prop::option::of(task_role()),
     );
     let task = (
         containers::extras(),
@@ -603,7 +670,7 @@ fn service() -> impl Strategy<Value = Service> {
         |(
             (size, arch, platform_version, image, memory, capacity, ephemeral_storage_gib),
             (desired_count, port, environment, secrets, read_only, sidecars),
-            (database, observability, load_balancer, auto_scaling, tags),
+            (database, observability, load_balancer, auto_scaling, tags, task_role),
             (extras, volumes, depends_on),
             traffic,
         )| Service {
@@ -619,6 +686,7 @@ fn service() -> impl Strategy<Value = Service> {
             secrets,
             database,
             observability,
+            task_role,
             auto_scaling,
             read_only,
             sidecars,
@@ -698,20 +766,27 @@ pub fn stack() -> impl Strategy<Value = Generated> {
         network(),
         prop::collection::btree_map("[a-z][a-z0-9]{0,7}(-[a-z0-9]{1,5}){0,2}", service(), 1..4),
         select(&[None, Some("prd"), Some("dev")][..]),
+        prop::option::of((
+            prop::option::of(select(&["/", "/teams/payments/"][..])),
+            any::<bool>(),
+        )),
     )
-        .prop_map(|(name, region, tags, cluster, network, services, env)| {
-            let stack = StackParts {
-                name,
-                region,
-                tags,
-                cluster,
-                network,
-            };
-            Generated {
-                value: assemble(stack, services),
-                env: env.map(str::to_owned),
-            }
-        })
+        .prop_map(
+            |(name, region, tags, cluster, network, services, env, iam)| {
+                let stack = StackParts {
+                    name,
+                    region,
+                    tags,
+                    cluster,
+                    network,
+                    iam,
+                };
+                Generated {
+                    value: assemble(stack, services),
+                    env: env.map(str::to_owned),
+                }
+            },
+        )
 }
 
 fn put(o: &mut Map<String, Value>, key: &str, v: Option<Value>) {
@@ -726,12 +801,25 @@ struct StackParts {
     tags: BTreeMap<String, String>,
     cluster: Option<(String, Option<bool>)>,
     network: Network,
+    /// `iam`: its path, and whether it sets a permissions boundary.
+    iam: Option<(Option<&'static str>, bool)>,
 }
 
 fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
     let mut stack = Map::new();
     stack.insert("name".into(), parts.name.into());
     put(&mut stack, "region", parts.region.map(Value::from));
+    if let Some((path, boundary)) = parts.iam {
+        let mut iam = Map::new();
+        put(&mut iam, "path", path.map(Value::from));
+        if boundary {
+            iam.insert(
+                "permissions_boundary".into(),
+                "arn:aws:iam::123456789012:policy/boundary".into(),
+            );
+        }
+        stack.insert("iam".into(), Value::Object(iam));
+    }
     if !parts.tags.is_empty() {
         stack.insert("tags".into(), json!(parts.tags));
     }
@@ -1023,6 +1111,7 @@ fn assemble_service(
         o.insert("database".into(), Value::Object(d));
     }
     put(&mut o, "observability", s.observability.clone());
+    put(&mut o, "task_role", s.task_role.clone());
     if let Some(lb) = lb {
         let mut l = Map::new();
         if lb.explicit_port {
