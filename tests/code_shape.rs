@@ -402,8 +402,15 @@ fn absolute(at: &Module, path: &[String], modules: &HashMap<Module, PathBuf>) ->
     Some(base)
 }
 
-/// `file -> files it names`, for every file of `src/` but `main.rs` (its own crate).
+/// `file -> files it names`, for every file of `src/` but `main.rs` (its own crate); read once
+/// for all the tests that ask.
 fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
+    static GRAPH: std::sync::OnceLock<BTreeMap<String, BTreeSet<String>>> =
+        std::sync::OnceLock::new();
+    GRAPH.get_or_init(read_import_graph).clone()
+}
+
+fn read_import_graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let files: Vec<PathBuf> = rust_files(&src)
         .into_iter()
