@@ -235,13 +235,15 @@ impl Cache {
             .iter()
             .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
             .collect();
+        // The environment reaches the key as Jsonnet's `ENV`.
+        let jsonnet = opts.jsonnet();
         let key = serde_json::json!({
             "schema": SCHEMA,
             "version": self.version,
             "format": opts.format.as_str(),
             "stack": canonical,
-            "ext_str": opts.load.ext_str,
-            "ext_code": opts.load.ext_code,
+            "ext_str": jsonnet.ext_str,
+            "ext_code": jsonnet.ext_code,
             "jpath": jpath,
             "import_roots": opts.load.import_roots,
         })

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cost;
 pub mod diag;
 pub mod emit;
+pub mod facts;
 pub mod interrupt;
 pub mod ir;
 pub mod load;

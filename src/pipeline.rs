@@ -58,18 +58,23 @@ impl FromStr for Format {
 pub struct Options {
     pub load: LoadOptions,
     pub format: Format,
+    /// The environment the stack is compiled for (`prd`, `dev`), or none. Jsonnet reads it as
+    /// `std.extVar('ENV')` (the seed guide's convention); the AWS names and the `dynamic`
+    /// memory reservation depend on it.
+    pub env: Option<String>,
 }
 
 impl Options {
-    /// The environment name: the `ENV` external string, as in the seed guide's
-    /// `std.extVar('ENV')`.
-    pub fn env(&self) -> Option<String> {
-        self.load
-            .ext_str
-            .iter()
-            .rev()
-            .find(|(k, _)| k == "ENV")
-            .map(|(_, v)| v.clone())
+    /// What Jsonnet is given: the load options, with `ENV` set to [`Options::env`] (replacing
+    /// any `ENV` among them).
+    pub fn jsonnet(&self) -> LoadOptions {
+        let mut load = self.load.clone();
+        if let Some(env) = &self.env {
+            load.ext_str.retain(|(k, _)| k != "ENV");
+            load.ext_code.retain(|(k, _)| k != "ENV");
+            load.ext_str.push(("ENV".to_owned(), env.clone()));
+        }
+        load
     }
 }
 
@@ -128,7 +133,9 @@ pub fn check_value(source: Source<'_>, opts: &Options) -> Result<Checked, Vec<Di
     };
     // Every structural problem, then (when the stack can still be read) every rule's finding.
     let parsed = model::parse(source.value);
-    let cx = validate::Context { env: opts.env() };
+    let cx = validate::Context {
+        env: opts.env.clone(),
+    };
     let mut diagnostics = parsed.diagnostics;
     let mut resolved = None;
     match parsed.stack.as_ref().map(|s| validate::validate(s, &cx)) {
@@ -164,7 +171,7 @@ fn with_loaded<T>(
     opts: &Options,
     stage: impl FnOnce(Source<'_>) -> Result<T, Vec<Diagnostic>>,
 ) -> Result<(T, Vec<PathBuf>), Failure> {
-    let loaded = load::load(path, &opts.load).map_err(Failure::Load)?;
+    let loaded = load::load(path, &opts.jsonnet()).map_err(Failure::Load)?;
     let label = path.display().to_string();
     let source = Source {
         value: &loaded.value,
@@ -277,5 +284,40 @@ mod tests {
         assert_eq!(compiled.name, "a");
         assert_eq!(compiled.stack_file, PathBuf::from("<memory>"));
         assert!(compiled.files.iter().any(|(n, _)| n == "api.tf"));
+    }
+
+    /// The environment is the typed field: Jsonnet gets it as `ENV` (replacing an `ENV` among
+    /// the variables), and an `ENV` among the variables alone names no environment.
+    #[test]
+    fn the_environment_is_the_options_field_not_an_external_variable() {
+        let opts = Options {
+            load: LoadOptions {
+                ext_str: vec![("ENV".to_owned(), "dev".to_owned())],
+                ext_code: vec![("ENV".to_owned(), "'x'".to_owned())],
+                ..LoadOptions::default()
+            },
+            env: Some("prd".to_owned()),
+            ..Options::default()
+        };
+        let jsonnet = opts.jsonnet();
+        assert_eq!(jsonnet.ext_str, [("ENV".to_owned(), "prd".to_owned())]);
+        assert!(jsonnet.ext_code.is_empty());
+
+        let value =
+            serde_json::json!({"name": "shop", "services": {"api": {"cpu": 256, "memory": 512}}});
+        let source = Source {
+            value: &value,
+            label: "<memory>",
+            text: None,
+        };
+        let family = |opts: &Options| {
+            check_value(source, opts).unwrap().resolved.services[0]
+                .names
+                .family
+                .clone()
+        };
+        assert_eq!(family(&opts), "shop-prd-api");
+        let only_var = Options { env: None, ..opts };
+        assert_eq!(family(&only_var), "shop-api");
     }
 }

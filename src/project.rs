@@ -96,6 +96,9 @@ pub struct Project {
 pub struct Environment {
     pub name: String,
     pub vars: ExtVars,
+    /// The environment the stacks compile for (Jsonnet's `ENV`): the environment's own `ENV`
+    /// string when it sets one, else its name; `None` when it sets `ENV` as code.
+    pub env: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -180,14 +183,12 @@ impl Project {
                 )));
             }
             let mut vars = ExtVars::default();
-            // The seed guide reads the environment as `std.extVar('ENV')`; an environment gets
-            // it for free unless it sets ENV itself.
-            if !env.ext_str.contains_key("ENV") && !env.ext_code.contains_key("ENV") {
-                vars.set_str("ENV", &name);
-            }
             vars.extend_str(&env.ext_str);
             vars.extend_code(&env.ext_code);
-            environments.push(Environment { name, vars });
+            // The seed guide reads the environment as `std.extVar('ENV')`; an environment gets
+            // it for free unless it sets ENV itself.
+            let env = vars.layer("ENV").unwrap_or(Some(&name)).map(str::to_owned);
+            environments.push(Environment { name, vars, env });
         }
         let has_envs = !environments.is_empty();
         let layout_text =
@@ -319,6 +320,15 @@ impl ExtVars {
         out.vars
             .extend(later.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
         out
+    }
+
+    /// What this layer sets `k` to: `Some(Some(string))`, `Some(None)` for code (which gen-tf
+    /// cannot read), `None` when it leaves `k` to the layers below.
+    pub fn layer(&self, k: &str) -> Option<Option<&str>> {
+        self.vars.get(k).map(|v| match v {
+            ExtVar::Str(s) => Some(s.as_str()),
+            ExtVar::Code(_) => None,
+        })
     }
 
     /// String variables, sorted by name.
@@ -600,10 +610,9 @@ ext_str = { ENV = "production", TEAM = "prd-team" }
         assert_eq!(p.out, PathBuf::from("repo/modules"));
         assert_eq!(p.layout.to_string(), "{env}/{stack}");
         let dev = p.vars.merged(&p.environments[0].vars);
-        assert_eq!(
-            dev.strs(),
-            [("ENV".into(), "dev".into()), ("TEAM".into(), "core".into())]
-        );
+        assert_eq!(dev.strs(), [("TEAM".into(), "core".into())]);
+        assert_eq!(p.environments[0].env.as_deref(), Some("dev"));
+        assert_eq!(p.environments[1].env.as_deref(), Some("production"));
         let prd = p.vars.merged(&p.environments[1].vars);
         assert_eq!(
             prd.strs(),

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use gen_tf::cost::{self, metrics, rightsize, Options, Prices};
-use gen_tf::load::LoadOptions;
 use gen_tf::model::service::{CpuArchitecture, OperatingSystemFamily};
 use gen_tf::pipeline::{self, Source};
 use gen_tf::validate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
@@ -143,13 +142,10 @@ fn the_readme_arithmetic_is_what_cost_prints() {
 /// Loads an example for ENV=prd, lets `change` edit the loaded stack, and estimates it.
 fn estimate_example(path: &str, change: impl FnOnce(&mut Value)) -> cost::StackCost {
     let opts = pipeline::Options {
-        load: LoadOptions {
-            ext_str: vec![("ENV".to_owned(), "prd".to_owned())],
-            ..LoadOptions::default()
-        },
+        env: Some("prd".to_owned()),
         ..pipeline::Options::default()
     };
-    let mut value = gen_tf::load::load(&Path::new(ROOT).join(path), &opts.load)
+    let mut value = gen_tf::load::load(&Path::new(ROOT).join(path), &opts.jsonnet())
         .expect("loads")
         .value;
     change(&mut value);

@@ -19,10 +19,7 @@ fn root() -> &'static Path {
 
 fn options() -> Options {
     Options {
-        load: gen_tf::load::LoadOptions {
-            ext_str: vec![("ENV".to_owned(), "prd".to_owned())],
-            ..Default::default()
-        },
+        env: Some("prd".to_owned()),
         ..Default::default()
     }
 }

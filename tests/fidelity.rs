@@ -32,14 +32,9 @@ use stacks::Generated;
 /// Options with `-V ENV=<env>` when there is an environment.
 fn options(env: Option<&str>, format: Format) -> Options {
     Options {
-        load: LoadOptions {
-            ext_str: env
-                .map(|e| ("ENV".to_owned(), e.to_owned()))
-                .into_iter()
-                .collect(),
-            ..Default::default()
-        },
+        load: LoadOptions::default(),
         format,
+        env: env.map(str::to_owned),
     }
 }
 

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use gen_tf::ir::escape_literal;
+use gen_tf::emit::hcl::escape_literal;
 use gen_tf::load::LoadOptions;
 use gen_tf::lower;
 use gen_tf::model;
@@ -607,15 +607,9 @@ fn a_bad_stack_writes_nothing_and_hand_written_files_survive() {
 /// got as far as printing.
 fn model_to_hcl(g: &Generated) -> Result<bool, TestCaseError> {
     let options = Options {
-        load: LoadOptions {
-            ext_str: g
-                .env
-                .iter()
-                .map(|e| ("ENV".to_owned(), e.clone()))
-                .collect(),
-            ..LoadOptions::default()
-        },
+        load: LoadOptions::default(),
         format: Format::Hcl,
+        env: g.env.clone(),
     };
     let source = Source {
         value: &g.value,

@@ -24,10 +24,7 @@ const NAMED: &[(&str, &str)] = &[
 
 fn options(env: &str) -> Options {
     Options {
-        load: gen_tf::load::LoadOptions {
-            ext_str: vec![("ENV".to_owned(), env.to_owned())],
-            ..Default::default()
-        },
+        env: Some(env.to_owned()),
         ..Default::default()
     }
 }

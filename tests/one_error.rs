@@ -29,14 +29,9 @@ const SECOND_ERROR_IS_RIGHT: &[(&str, &str, &str)] = &[(
 
 fn errors(value: &Value, env: Option<&str>) -> Vec<Diagnostic> {
     let opts = Options {
-        load: LoadOptions {
-            ext_str: env
-                .map(|e| ("ENV".to_owned(), e.to_owned()))
-                .into_iter()
-                .collect(),
-            ..Default::default()
-        },
+        load: LoadOptions::default(),
         format: Format::Hcl,
+        env: env.map(str::to_owned),
     };
     let source = Source {
         value,

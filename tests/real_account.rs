@@ -185,10 +185,7 @@ fn no_module_reads_a_deprecated_attribute() {
 #[test]
 fn an_ambiguous_secret_name_is_granted_both_ways() {
     let opts = Options {
-        load: gen_tf::load::LoadOptions {
-            ext_str: vec![("ENV".to_owned(), "prd".to_owned())],
-            ..Default::default()
-        },
+        env: Some("prd".to_owned()),
         ..Default::default()
     };
     let path = root().join("tests/fixtures/validate/warn_secret_arn_ambiguous.jsonnet");

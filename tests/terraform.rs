@@ -87,11 +87,9 @@ fn write_module(dir: &Path, files: &[(String, String)]) {
 /// `modules/` is built.
 fn examples_as_json(out: &Path) -> Vec<Module> {
     let options = Options {
-        load: LoadOptions {
-            ext_str: vec![("ENV".to_owned(), "prd".to_owned())],
-            ..Default::default()
-        },
+        load: LoadOptions::default(),
         format: Format::Json,
+        env: Some("prd".to_owned()),
     };
     let stacks = gen_tf::cli::discover(&[root().join("examples")]).expect("examples/");
     assert!(!stacks.is_empty(), "examples/ has stacks");
@@ -131,15 +129,9 @@ fn property_sample(out: &Path, count: usize) -> Vec<Module> {
             text: None,
         };
         let opts = Options {
-            load: LoadOptions {
-                ext_str: g
-                    .env
-                    .iter()
-                    .map(|e| ("ENV".to_owned(), e.clone()))
-                    .collect(),
-                ..Default::default()
-            },
+            load: LoadOptions::default(),
             format: Format::Hcl,
+            env: g.env.clone(),
         };
         let Ok(checked) = pipeline::check_value(source, &opts) else {
             continue;

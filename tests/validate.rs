@@ -25,10 +25,7 @@ fn fixture_env(path: &Path) -> String {
 
 fn run_case(path: &Path) -> String {
     let opts = Options {
-        load: gen_tf::load::LoadOptions {
-            ext_str: vec![("ENV".to_owned(), fixture_env(path))],
-            ..Default::default()
-        },
+        env: Some(fixture_env(path)),
         ..Default::default()
     };
     let rel = path

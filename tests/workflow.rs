@@ -377,10 +377,10 @@ fn build_fail_on_change_and_no_prune() {
 fn options(env: &str) -> Options {
     Options {
         load: LoadOptions {
-            ext_str: vec![("ENV".to_owned(), env.to_owned())],
             jpath: vec![PathBuf::from("lib")],
             ..Default::default()
         },
+        env: Some(env.to_owned()),
         ..Default::default()
     }
 }

@@ -11,8 +11,8 @@ use super::args::BuildArgs;
 use super::compile::{self, cache_note, collisions, file_origins, output_files, stale_files};
 use super::error::CliError;
 use super::lock::{self, Mode};
+use super::output::say;
 use super::plan::Plan;
-use super::say;
 use crate::report::Style;
 use crate::write;
 

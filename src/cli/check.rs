@@ -7,8 +7,8 @@ use super::args::CheckArgs;
 use super::compile::{self, cache_note, collisions, file_origins, output_files, stale_files};
 use super::error::CliError;
 use super::lock::{self, Mode};
+use super::output::say;
 use super::plan::Plan;
-use super::say;
 use crate::report::{self, MessageFormat, Style};
 use crate::write::{self, State};
 
@@ -97,7 +97,7 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
         // Every finding a record, as diagnostics are; the diff travels in the record, so stdout
         // stays empty.
         for (f, why, diff) in &drift.files {
-            super::eprint(&report::json_file_error(
+            super::output::eprint(&report::json_file_error(
                 f,
                 why,
                 &format!("{f} is {why}"),
@@ -118,7 +118,7 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
     }
     if style.format == MessageFormat::Github {
         for (f, why, _) in &drift.files {
-            super::eprint(&report::github_file_error(
+            super::output::eprint(&report::github_file_error(
                 f,
                 "out-of-date",
                 &format!("{f} is {why}: run `gen-tf build` and commit the result"),

@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::eprint;
 use super::error::CliError;
+use super::output::eprint;
 use super::plan::Plan;
 use crate::batch::{self, Unit};
 use crate::diag::{core, Diagnostic};

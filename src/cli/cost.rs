@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use super::args::{CostArgs, PricingArgs, ReportFormatArg, RightsizeArgs, StackArgs};
 use super::compile::{self, CheckedUnit};
 use super::error::CliError;
+use super::output::{eprint, print_stdout};
 use super::plan::Plan;
-use super::{eprint, print_stdout};
 use crate::cost::metrics::{self, Metric, Series};
 use crate::cost::rightsize::{self, Observed, Outcome, Recommendation, Reservation, Size};
 use crate::cost::{self, compare, report, Capacities, Money, Options, Prices, StackCost};
@@ -329,7 +329,7 @@ impl Job<'_> {
     /// size alone cannot tell whether the containers' own memory settings fit it.
     fn fit(&self, candidates: &[(u32, u32)]) -> Result<Option<Fit>, CliError> {
         let opts = &self.plan.targets[self.unit.target].opts;
-        let loaded = load::load(&self.unit.stack, &opts.load)
+        let loaded = load::load(&self.unit.stack, &opts.jsonnet())
             .map_err(|e| CliError::Rightsize(format!("{}: {e}", self.unit.stack.display())))?;
         let stack = model::from_value(&loaded.value).map_err(|_| {
             CliError::Rightsize(format!(

@@ -12,7 +12,7 @@ use std::io;
 use std::path::Path;
 
 use super::error::CliError;
-use super::say;
+use super::output::say;
 
 /// A held lock; dropping it releases it.
 #[derive(Debug)]

@@ -14,9 +14,10 @@ mod compile;
 mod cost;
 mod error;
 mod lock;
+mod output;
 mod plan;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 pub use args::{
@@ -29,6 +30,8 @@ pub use error::CliError;
 pub use plan::discover;
 
 use crate::report::Style;
+
+use output::{print_stdout, say};
 
 /// Runs a parsed command line and returns the process exit code: 0 ok, 1 diagnostics or drift,
 /// 2 usage or I/O failure.
@@ -104,25 +107,5 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Command::Completions { shell } => {
             print_stdout(&String::from_utf8_lossy(&args::completion_script(*shell)))
         }
-    }
-}
-
-/// Writes already rendered text (diagnostics, whose user text `report` escaped) to stderr.
-fn eprint(s: &str) {
-    let _ = io::stderr().write_all(s.as_bytes());
-}
-
-/// Writes a message to stderr with control characters escaped (line breaks kept): messages
-/// carry paths, which may hold anything.
-fn say(s: &str) {
-    eprint(&crate::report::escape_controls(s, true));
-}
-
-/// Writes `text` to stdout; a closed pipe (`gen-tf list | head`) is not a failure.
-fn print_stdout(text: &str) -> Result<(), CliError> {
-    match io::stdout().write_all(text.as_bytes()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::Stdout(e)),
     }
 }

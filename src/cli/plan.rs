@@ -179,35 +179,45 @@ fn targets(
         .or(project.and_then(|p| p.format))
         .unwrap_or_default();
     let roots = import_roots(input, project, &jpath);
-    let target = |env: Option<&str>, vars: &ExtVars, jpath: &[PathBuf]| Target {
-        env: env.map(str::to_owned),
-        opts: Options {
-            load: LoadOptions {
-                ext_str: vars.strs(),
-                ext_code: vars.codes(),
-                jpath: jpath.to_vec(),
-                evaluator: evaluator.clone(),
-                import_roots: roots.clone(),
-            },
-            format,
-        },
+    // The environment Jsonnet sees as `ENV`: `-V ENV=...`, else the selected environment's,
+    // else the project's `[ext_str]` ENV; the same precedence as the variables.
+    let env_of = |layers: &[Option<Option<&str>>]| {
+        layers.iter().find_map(|l| *l).flatten().map(str::to_owned)
     };
+    let target =
+        |name: Option<&str>, vars: &ExtVars, env: Option<String>, jpath: &[PathBuf]| Target {
+            env: name.map(str::to_owned),
+            opts: Options {
+                load: LoadOptions {
+                    ext_str: vars.strs(),
+                    ext_code: vars.codes(),
+                    jpath: jpath.to_vec(),
+                    evaluator: evaluator.clone(),
+                    import_roots: roots.clone(),
+                },
+                format,
+                env,
+            },
+        };
     let Some(p) = project else {
         if !input.env.is_empty() {
             return Err(CliError::EnvWithoutProject);
         }
-        return Ok(vec![target(None, &cli_vars, &jpath)]);
+        let env = env_of(&[cli_vars.layer("ENV")]);
+        return Ok(vec![target(None, &cli_vars, env, &jpath)]);
     };
     jpath.extend(p.jpath.iter().cloned());
     let envs = p.select(&input.env)?;
     if envs.is_empty() {
-        return Ok(vec![target(None, &p.vars.merged(&cli_vars), &jpath)]);
+        let env = env_of(&[cli_vars.layer("ENV"), p.vars.layer("ENV")]);
+        return Ok(vec![target(None, &p.vars.merged(&cli_vars), env, &jpath)]);
     }
     Ok(envs
         .iter()
         .map(|e| {
             let vars = p.vars.merged(&e.vars).merged(&cli_vars);
-            target(Some(&e.name), &vars, &jpath)
+            let env = env_of(&[cli_vars.layer("ENV"), Some(e.env.as_deref())]);
+            target(Some(&e.name), &vars, env, &jpath)
         })
         .collect())
 }

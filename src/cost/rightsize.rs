@@ -2,7 +2,7 @@
 //! holds the observed p95 plus headroom, the memory reservation by the service's strategy, the
 //! monthly saving, and the change to make to the stack.
 //!
-//! Sizes come from [`crate::validate::FARGATE_SIZES`] (or [`crate::validate::WINDOWS_SIZES`]),
+//! Sizes come from [`crate::facts::fargate::FARGATE_SIZES`] (or [`crate::facts::fargate::WINDOWS_SIZES`]),
 //! the table the `fargate-size` rule checks against, so a recommendation is always a valid size.
 
 use std::fmt::Write as _;
@@ -12,8 +12,9 @@ use serde_json::{json, Value};
 use super::metrics::{format_span, format_time, Metric, Series};
 use super::report::{percent, prices_json, stack_title, usd};
 use super::{Capacities, Money, Options, Prices, TaskRates};
+use crate::facts::fargate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
 use crate::model::service::{OperatingSystemFamily, ReservationStrategy};
-use crate::validate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
+use crate::resolve::defaults;
 
 /// Headroom above the p95 when none is given.
 pub const DEFAULT_HEADROOM_PERCENT: u32 = 20;
@@ -88,13 +89,13 @@ pub fn reserve(
     use ReservationStrategy::{Aggressive, Conservative, Dynamic};
     match r {
         Reservation::None => (None, None),
-        Reservation::Strategy(s) => (Some(s.reserve(new_limit, env)), Some(s)),
+        Reservation::Strategy(s) => (Some(defaults::reserve(s, new_limit, env)), Some(s)),
         Reservation::MiB(n) => {
             match [Dynamic, Conservative, Aggressive]
                 .into_iter()
-                .find(|s| s.reserve(old_limit, env) == n)
+                .find(|&s| defaults::reserve(s, old_limit, env) == n)
             {
-                Some(s) => (Some(s.reserve(new_limit, env)), Some(s)),
+                Some(s) => (Some(defaults::reserve(s, new_limit, env)), Some(s)),
                 None => {
                     let kept = u64::from(n) * u64::from(new_limit) / u64::from(old_limit.max(1));
                     (Some(u32::try_from(kept).unwrap_or(u32::MAX)), None)

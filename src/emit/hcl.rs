@@ -9,10 +9,10 @@
 //! spans lines; a call whose only multi-line argument is the last one hugs it (`jsonencode([`
 //! ... `])`); a blank line separates blocks from each other and from attributes.
 
-use super::{comment_lines, template_pieces, template_text, Piece};
+use super::text::{comment_lines, template_pieces, Piece};
 use crate::ir::{self, BinaryOp, Expr, Item, Part, Step, UnaryOp};
 
-pub use super::HEADER;
+pub use super::text::HEADER;
 
 /// The body as fmt would print it, each line ending in `\n`.
 pub fn print_body(body: &ir::Body) -> String {
@@ -353,7 +353,7 @@ fn quote(s: &str) -> String {
 }
 
 /// Escapes plain text for a quoted HCL string: quotes, backslashes, control characters and the
-/// template markers `${` and `%{`, which become `$${` and `%%{`. With [`super::escape_markers`], which
+/// template markers `${` and `%{`, which become `$${` and `%%{`. With [`super::text::escape_markers`], which
 /// Terraform JSON uses alone, this is the only place that spells literal text.
 pub fn escape_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -614,4 +614,22 @@ fn spaces(out: &mut String, n: usize) {
         n -= BLANK.len();
     }
     out.push_str(&BLANK[..n]);
+}
+
+/// A template's text between its quotes: literal pieces spelled by `escape`, the syntax's own,
+/// and interpolations as `${...}` around the HCL printer's one-line form, which Terraform JSON
+/// reads too.
+pub(crate) fn template_text(parts: &[Part], escape: fn(&str) -> String) -> String {
+    let mut out = String::new();
+    for piece in template_pieces(parts) {
+        match piece {
+            Piece::Lit(s) => out.push_str(&escape(&s)),
+            Piece::Interp(e) => {
+                out.push_str("${");
+                out.push_str(&inline(&e));
+                out.push('}');
+            }
+        }
+    }
+    out
 }

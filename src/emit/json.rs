@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use super::hcl::inline;
-use super::{comment_lines, escape_markers, template_text, HEADER};
+use super::hcl::{inline, template_text};
+use super::text::{comment_lines, escape_markers, HEADER};
 use crate::ir::{self, Expr, Item};
 
 /// The whole `.tf.json` file: pretty JSON with 2-space indents and a trailing newline. The
@@ -46,7 +46,8 @@ pub fn to_value(body: &ir::Body) -> Value {
             Item::Comment(c) => pending.push(c.clone()),
             Item::Attribute(a) => {
                 comments.append(&mut pending);
-                root.insert(a.key.to_string(), value(&a.expr, Mode::Template));
+                let (key, v) = argument(a, &[]);
+                root.insert(key, v);
             }
             Item::Block(b) if b.ident.as_str() == "locals" => {
                 comments.append(&mut pending);
@@ -106,8 +107,8 @@ fn block_body(body: &ir::Body, path: &[&str], mut comments: Vec<String>) -> Valu
             Item::Comment(c) => pending.push(c.clone()),
             Item::Attribute(a) => {
                 comments.append(&mut pending);
-                let key = a.key.as_str();
-                map.insert(key.to_owned(), value(&a.expr, mode(path, key)));
+                let (key, v) = argument(a, path);
+                map.insert(key, v);
             }
             Item::Block(b) => {
                 let ident = b.ident.as_str();
@@ -174,6 +175,13 @@ enum Mode {
 }
 
 /// The block-type-specific exceptions of the JSON syntax page, keyed by block path and argument.
+/// An argument as a JSON property: its key, and its value read as the block path says (at the
+/// top level, where `path` is empty, every string is a template).
+fn argument(a: &ir::Attribute, path: &[&str]) -> (String, Value) {
+    let key = a.key.as_str();
+    (key.to_owned(), value(&a.expr, mode(path, key)))
+}
+
 fn mode(path: &[&str], key: &str) -> Mode {
     match (path, key) {
         (["terraform", ..], _) => Mode::Literal,

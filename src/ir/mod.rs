@@ -13,10 +13,6 @@ mod expr;
 pub use expr::*;
 use hcl::Identifier;
 
-/// Kept for tests that check the printer's spelling of a quoted string; the HCL printer owns it.
-#[doc(hidden)]
-pub use crate::emit::hcl::escape_literal;
-
 /// One generated module: an ordered list of files.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Module {

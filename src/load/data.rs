@@ -12,6 +12,7 @@ use serde_json::{Map, Number, Value};
 
 use super::error::{LoadError, Location};
 use super::guard;
+use super::line::{line_col, line_of};
 
 /// Deeper nesting than this is refused; no stack needs it, and it bounds recursion in the
 /// converters and in every later stage.
@@ -77,7 +78,7 @@ pub(crate) fn json(path: &Path, source: &str) -> Result<Value, LoadError> {
         if let Some(json_path) = duplicate.take() {
             return LoadError::DuplicateKey {
                 path: path.to_owned(),
-                first_line: super::line_of(source, &json_path),
+                first_line: line_of(source, &json_path),
                 json_path,
                 line: e.line(),
             };
@@ -367,16 +368,4 @@ fn array<T>(
         .map(|(i, v)| convert(v, &index_path(json_path, i)))
         .collect::<Result<_, _>>()
         .map(Value::Array)
-}
-
-/// 1-based line and character column of a byte offset.
-pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, source[line_start..offset].chars().count() + 1)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::MAX_FILE_BYTES;
+use super::limits::{format_bytes, MAX_FILE_BYTES};
 
 /// A place in a source file, for messages that point the user at the exact spot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,7 +161,7 @@ pub enum LoadError {
     #[error(
         "{}: evaluation needed more than the memory limit of {}; does the stack build an enormous value (a huge std.makeArray, std.range or std.repeat)? Raise the limit with --memory-limit or GEN_TF_MEMORY_LIMIT",
         path.display(),
-        crate::load::sandbox::format_bytes(*limit)
+        format_bytes(*limit)
     )]
     MemoryLimit { path: PathBuf, limit: u64 },
 

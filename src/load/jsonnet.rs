@@ -16,11 +16,12 @@ use jrsonnet_evaluator::{
 use jrsonnet_gcmodule::Acyclic;
 use serde_json::{Map, Value};
 
-use super::data::{child_path, index_path, line_col, number, MAX_DEPTH};
+use super::data::{child_path, index_path, number, MAX_DEPTH};
 use super::error::{subject, LoadError, Location};
 use super::guard;
-use super::line::offset_of;
-use super::{read_limited, LoadOptions, LIBSONNET, LIBSONNET_NAME};
+use super::isolate::read_limited;
+use super::line::{line_col, offset_of};
+use super::options::{LoadOptions, LIBSONNET, LIBSONNET_NAME};
 
 /// Call depth limit, the `jsonnet` CLI's default `--max-stack`.
 pub(crate) const MAX_STACK: usize = 500;

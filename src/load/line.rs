@@ -24,7 +24,19 @@ pub fn line_of(source: &str, json_path: &str) -> Option<usize> {
 
 /// Like [`line_of`], with the 1-based column (in characters) of the key: `(line, column)`.
 pub fn line_col_of(source: &str, json_path: &str) -> Option<(usize, usize)> {
-    offset_of(source, json_path).map(|at| super::data::line_col(source, at))
+    offset_of(source, json_path).map(|at| line_col(source, at))
+}
+
+/// 1-based line and character column of a byte offset.
+pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, source[line_start..offset].chars().count() + 1)
 }
 
 /// Like [`line_of`], as a byte offset, for callers that also want the column.

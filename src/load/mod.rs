@@ -8,51 +8,26 @@ mod data;
 mod error;
 mod file;
 mod guard;
+mod isolate;
 mod jsonnet;
+mod limits;
 mod line;
+mod options;
 pub mod sandbox;
 #[cfg(test)]
 mod tests;
 
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::thread;
 
 pub use error::{LoadError, Location};
 pub use file::{open_regular, read_head, read_regular, strip_bom, FileError};
+pub use limits::{check_eval_timeout, MAX_EVAL_TIMEOUT_SECS, MAX_FILE_BYTES};
 pub use line::{line_col_of, line_of};
-pub use sandbox::Evaluator;
+pub use options::{Evaluator, LoadOptions, LIBSONNET, LIBSONNET_NAME};
 
-/// The embedded `gen-tf.libsonnet`, importable from any stack without a path.
-pub const LIBSONNET: &str = include_str!("gen-tf.libsonnet");
-
-/// The name under which [`LIBSONNET`] is imported.
-pub const LIBSONNET_NAME: &str = "gen-tf.libsonnet";
-
-/// Larger inputs are refused: no real stack comes close, and a limit keeps a stray `-J` to a
-/// data directory or a hostile import from exhausting memory.
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
-
-/// Evaluation runs on its own thread with this much stack, so deep but legitimate nesting
-/// never reaches the guard page. Jsonnet's own call depth limit still applies.
-const EVAL_STACK_BYTES: usize = 256 << 20;
-
-/// What the `jsonnet` CLI takes on its command line; ignored for JSON, YAML and TOML.
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    /// `-V KEY=VALUE`: string external variables.
-    pub ext_str: Vec<(String, String)>,
-    /// `--ext-code KEY=CODE`: external variables given as Jsonnet expressions.
-    pub ext_code: Vec<(String, String)>,
-    /// `-J DIR`: searched, in order, after the importing file's own directory.
-    pub jpath: Vec<PathBuf>,
-    /// Where Jsonnet is evaluated: on a thread here, or in a child process with a memory limit.
-    pub evaluator: Evaluator,
-    /// The directories imports may read from (canonical paths), besides the stack file's own
-    /// directory; `None` allows any file. The CLI gives the working directory, the project's
-    /// directory and the `-J` directories, unless `--allow-import-outside`.
-    pub import_roots: Option<Vec<PathBuf>>,
-}
+pub(crate) use isolate::read_limited;
+use isolate::run_isolated;
+use limits::EVAL_STACK_BYTES;
 
 /// A loaded stack.
 #[derive(Debug, Clone)]
@@ -131,24 +106,6 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     })
 }
 
-/// Reads at most [`MAX_FILE_BYTES`] of a regular file; shared with the import resolver so
-/// imports obey the same limit. Directories, FIFOs and devices are refused before they are
-/// opened, since they could block or never end.
-pub(crate) fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
-    read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
-        FileError::NotAFile => LoadError::NotAFile {
-            path: path.to_owned(),
-        },
-        FileError::TooLarge { .. } => LoadError::TooLarge {
-            path: path.to_owned(),
-        },
-        FileError::Io(source) => LoadError::Read {
-            path: path.to_owned(),
-            source,
-        },
-    })
-}
-
 /// 1-based line of a byte offset, for pointing at bad bytes.
 fn line_at_byte(bytes: &[u8], offset: usize) -> usize {
     bytes[..offset.min(bytes.len())]
@@ -178,88 +135,4 @@ impl Job {
             Format::Toml => data::toml(&self.path, &self.source).map(|v| (v, Vec::new())),
         }
     }
-}
-
-/// Runs `f` on a thread with `stack_bytes` of stack and turns a panic into
-/// [`LoadError::Internal`], so no input can take the whole process down.
-fn run_isolated<T: Send + 'static>(
-    path: &Path,
-    stack_bytes: usize,
-    f: impl FnOnce() -> Result<T, LoadError> + Send + 'static,
-) -> Result<T, LoadError> {
-    let internal = |message: String| LoadError::Internal {
-        path: path.to_owned(),
-        message,
-    };
-    let (tx, rx) = std::sync::mpsc::channel();
-    thread::Builder::new()
-        .name("gen-tf-load".to_owned())
-        .stack_size(stack_bytes)
-        .spawn(move || {
-            let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(f)));
-        })
-        .map_err(|e| internal(format!("cannot start the evaluator thread: {e}")))?;
-    // jrsonnet has no step limit, so a stack that loops (or, in process, builds a huge value)
-    // would run for ever. A deadline turns that into an error; the evaluator thread is abandoned
-    // and ends with the process. (The gen-tf binary evaluates in a child process, which also has
-    // a memory limit and is killed at the deadline: see `sandbox`.)
-    let limit = eval_timeout();
-    match rx.recv_timeout(limit) {
-        Ok(Ok(result)) => result,
-        Ok(Err(payload)) => Err(internal(panic_message(payload.as_ref()))),
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(LoadError::Timeout {
-            path: path.to_owned(),
-            seconds: limit.as_secs(),
-        }),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(internal(
-            "the evaluator thread ended without a result".to_owned(),
-        )),
-    }
-}
-
-/// How long one stack may take to load: `GEN_TF_EVAL_TIMEOUT_SECS`, default 60 s. A real stack
-/// of a thousand services evaluates in well under a second.
-fn eval_timeout() -> std::time::Duration {
-    // Checked when the command starts (`check_eval_timeout`); a bad value never gets here.
-    std::time::Duration::from_secs(check_eval_timeout().unwrap_or(60))
-}
-
-/// The longest evaluation deadline: a day. Larger values (up to `u64::MAX`) would overflow
-/// the deadline's arithmetic.
-pub const MAX_EVAL_TIMEOUT_SECS: u64 = 86_400;
-
-/// `GEN_TF_EVAL_TIMEOUT_SECS` in seconds (60 when unset or empty), capped at
-/// [`MAX_EVAL_TIMEOUT_SECS`]; anything but a whole number of at least 1 is an error that says
-/// what is accepted.
-pub fn check_eval_timeout() -> Result<u64, String> {
-    let Some(raw) = std::env::var_os("GEN_TF_EVAL_TIMEOUT_SECS") else {
-        return Ok(60);
-    };
-    let text = raw.to_string_lossy();
-    if text.trim().is_empty() {
-        return Ok(60);
-    }
-    let shown = crate::report::escape_controls(&crate::diag::clip(&text, 40), false).into_owned();
-    let digits = text.trim();
-    if digits.is_empty()
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-        || digits.bytes().all(|b| b == b'0')
-    {
-        return Err(format!(
-            "GEN_TF_EVAL_TIMEOUT_SECS={shown:?} is not a whole number of seconds from 1 to {MAX_EVAL_TIMEOUT_SECS}; unset it for the default of 60"
-        ));
-    }
-    // All digits: only a value past u64 fails to parse, and it is capped like any large one.
-    Ok(digits
-        .parse::<u64>()
-        .unwrap_or(u64::MAX)
-        .min(MAX_EVAL_TIMEOUT_SECS))
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "the evaluator panicked".to_owned())
 }

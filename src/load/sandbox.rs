@@ -22,7 +22,14 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{eval_timeout, jsonnet, LoadError, LoadOptions, MAX_FILE_BYTES};
+pub use super::limits::format_bytes;
+pub use super::options::Evaluator;
+
+use super::error::LoadError;
+use super::isolate::run_isolated;
+use super::jsonnet;
+use super::limits::{eval_timeout, EVAL_STACK_BYTES, MAX_FILE_BYTES};
+use super::options::LoadOptions;
 
 /// The hidden subcommand the child runs.
 pub const CHILD_COMMAND: &str = "__evaluate";
@@ -41,18 +48,6 @@ const MAX_REPLY_BYTES: u64 = 256 << 20;
 
 /// What the child prints on stderr is kept up to this much, for the error message.
 const MAX_STDERR_BYTES: u64 = 64 << 10;
-
-/// How Jsonnet is evaluated.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Evaluator {
-    /// On a thread of this process, with only the deadline: what the library does unless told
-    /// otherwise, and `--memory-limit off`.
-    #[default]
-    InProcess,
-    /// In a child process of `exe` (the gen-tf binary) whose address space is capped at
-    /// `memory_limit` bytes.
-    Child { exe: PathBuf, memory_limit: u64 },
-}
 
 /// A child's process group, registered with the signal handler while it lives.
 struct Group(i32);
@@ -232,7 +227,7 @@ pub fn serve(memory_limit: u64) -> io::Result<()> {
     };
     let (path, canonical, source) = (request.path, request.canonical, request.source);
     let stack = eval_stack_bytes(memory_limit);
-    let reply: Reply = super::run_isolated(&path.clone(), stack, move || {
+    let reply: Reply = run_isolated(&path.clone(), stack, move || {
         jsonnet::evaluate(&path, &canonical, source, &opts)
     });
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -244,7 +239,7 @@ pub fn serve(memory_limit: u64) -> io::Result<()> {
 /// space counts against it). The nesting guard keeps real recursion far below either.
 fn eval_stack_bytes(memory_limit: u64) -> usize {
     let quarter = usize::try_from(memory_limit / 4).unwrap_or(usize::MAX);
-    quarter.clamp(32 << 20, super::EVAL_STACK_BYTES)
+    quarter.clamp(32 << 20, EVAL_STACK_BYTES)
 }
 
 #[cfg(unix)]
@@ -311,16 +306,6 @@ pub fn parse_memory_limit(s: &str) -> Result<Option<u64>, String> {
         ));
     }
     Ok(Some(bytes))
-}
-
-/// `2 GiB`, `300 MiB`, `1536 KiB`: the largest binary unit that divides `bytes`.
-pub fn format_bytes(bytes: u64) -> String {
-    for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
-            return format!("{} {unit}", bytes >> shift);
-        }
-    }
-    format!("{bytes} bytes")
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ fn storage(fields: &mut Vec<(&str, Expr)>, s: &Settings) {
 }
 
 /// How the container starts, runs and stops: dependencies, stop timeout, user, working
-/// directory, root filesystem and limits.
+/// directory, root filesystem, terminal and limits.
 fn lifecycle(fields: &mut Vec<(&str, Expr)>, c: &Container) {
     let s = &c.settings;
     if !s.depends_on.is_empty() {
@@ -139,8 +139,11 @@ fn lifecycle(fields: &mut Vec<(&str, Expr)>, c: &Container) {
     if let Some(w) = &s.working_directory {
         fields.push(("workingDirectory", ir::str(w.clone())));
     }
-    if c.read_only_root_filesystem {
+    if s.read_only_root_filesystem {
         fields.push(("readonlyRootFilesystem", ir::bool(true)));
+    }
+    if s.pseudo_terminal {
+        fields.push(("pseudoTerminal", ir::bool(true)));
     }
     if !s.ulimits.is_empty() {
         fields.push((
@@ -189,4 +192,39 @@ fn log_configuration(ctx: &mut Ctx<'_>, svc: &Service, stream_prefix: &str) -> E
             ]),
         ),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::{compile_value, Options, Source};
+
+    /// `pseudo_terminal` reaches the container definitions of the main container and of a
+    /// sidecar that set it, and nothing is written for a container that leaves it out.
+    #[test]
+    fn pseudo_terminal_is_written_where_set() {
+        let value = serde_json::json!({
+            "name": "shop",
+            "services": {"api": {
+                "cpu": 256,
+                "memory": 512,
+                "pseudo_terminal": true,
+                "sidecars": [
+                    {"name": "tty", "image": "busybox:1.36", "pseudo_terminal": true},
+                    {"name": "plain", "image": "busybox:1.36"}
+                ]
+            }}
+        });
+        let source = Source {
+            value: &value,
+            label: "<memory>",
+            text: None,
+        };
+        let compiled = compile_value(source, &Options::default()).expect("compiles");
+        let (_, api) = compiled
+            .files
+            .iter()
+            .find(|(n, _)| n == "api.tf")
+            .expect("api.tf");
+        assert_eq!(api.matches("pseudoTerminal = true").count(), 2, "{api}");
+    }
 }

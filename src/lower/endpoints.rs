@@ -228,7 +228,7 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
             )
             .attr("vpc_id", vpc_id)
             .attr("tags", sg_tags)
-            .block(super::network::create_before_destroy()),
+            .block(super::create_before_destroy()),
     )];
     for svc in &stack.services {
         let (name, id) = (&svc.name, svc.name.ident());

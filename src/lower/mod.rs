@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::Expr;
 
-use crate::ir::{self, Body, Content, File, Module};
+use crate::ir::{self, Block, Body, Content, File, Module};
 use crate::resolve::{Resolved, Service};
 
 /// A module variable, declared the first time lowering refers to it.
@@ -195,6 +195,16 @@ pub fn lower(stack: &Resolved) -> Module {
         content: Content::Text(readme),
     });
     Module { files: all }
+}
+
+/// A security group attached to running tasks or endpoints cannot be deleted, so a replacement
+/// (a changed description or VPC) must exist first; with a `name_prefix` the two can coexist.
+pub fn create_before_destroy() -> Block {
+    Block::new(
+        "lifecycle",
+        &[],
+        Body::new().attr("create_before_destroy", ir::bool(true)),
+    )
 }
 
 fn tf(name: &str, body: Body) -> File {

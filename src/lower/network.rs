@@ -10,7 +10,7 @@ use crate::resolve::network::Source;
 use crate::resolve::service::{Destination, Egress};
 use crate::resolve::Service;
 
-use super::{Ctx, VarType};
+use super::{create_before_destroy, Ctx, VarType};
 
 /// A rule of the task security group on one TCP port, to or from another security group.
 fn sg_rule(
@@ -116,14 +116,4 @@ fn egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr, e: &Egress) -> Block {
 /// The task security group of a service of the stack.
 fn task_security_group(service: &ServiceName) -> Expr {
     ir::reference("aws_security_group", &service.ident(), &["id"])
-}
-
-/// A security group attached to running tasks or endpoints cannot be deleted, so a replacement
-/// (a changed description or VPC) must exist first; with a `name_prefix` the two can coexist.
-pub fn create_before_destroy() -> Block {
-    Block::new(
-        "lifecycle",
-        &[],
-        Body::new().attr("create_before_destroy", ir::bool(true)),
-    )
 }

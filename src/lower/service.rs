@@ -3,7 +3,8 @@
 use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body};
-use crate::resolve::service::{Placement, DEFAULT_PLATFORM_VERSION};
+use crate::resolve::defaults::DEFAULT_PLATFORM_VERSION;
+use crate::resolve::service::Placement;
 use crate::resolve::Service;
 
 use super::{deployment, iam, network, task, traffic, Ctx};

@@ -18,7 +18,7 @@ pub fn task_definition(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
     // checkov reads every container definition, sidecars included.
     let writable: Vec<&str> = svc
         .containers()
-        .filter(|c| !c.read_only_root_filesystem)
+        .filter(|c| !c.settings.read_only_root_filesystem)
         .map(|c| c.name.as_str())
         .collect();
     if !writable.is_empty() {

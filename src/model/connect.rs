@@ -75,9 +75,3 @@ pub struct ClientAlias {
     #[serde(default)]
     pub dns_name: Option<String>,
 }
-
-impl ServiceConnectService {
-    pub fn discovery_name_or_default(&self) -> &str {
-        self.discovery_name.as_deref().unwrap_or(&self.port_name)
-    }
-}

@@ -57,6 +57,11 @@ pub struct ContainerFields {
     /// `docker run --init` does. Linux only.
     #[serde(default)]
     pub init_process_enabled: Option<bool>,
+    /// Allocate a TTY for the container's process, as `docker run -t` does, for programs that
+    /// expect a terminal. Default false.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+    #[serde(default)]
+    pub pseudo_terminal: Option<bool>,
     /// ARNs of S3 objects (`arn:aws:s3:::bucket/path/app.env`) whose `VARIABLE=VALUE` lines
     /// become environment variables; `environment` wins over them. The execution role may read
     /// exactly these objects.

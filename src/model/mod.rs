@@ -14,11 +14,11 @@ pub mod service;
 pub mod stack;
 pub mod volume;
 
-pub use endpoint::{EndpointConfig, EndpointSpec, EndpointType, Network, VpcEndpoints};
+pub use endpoint::{EndpointConfig, EndpointSpec, EndpointType, VpcEndpoints};
 pub use names::{ServiceName, StackName};
 pub use scaling::{AutoScaling, Policy, PolicyType, PredefinedMetric, StepAdjustment};
 pub use service::Service;
-pub use stack::{Cluster, Stack};
+pub use stack::{Cluster, Network, Stack};
 
 mod structure;
 

@@ -36,18 +36,6 @@ impl Subnets {
     }
 }
 
-impl ServiceNetwork {
-    pub fn subnets_or_default(&self) -> Subnets {
-        self.subnets.unwrap_or_default()
-    }
-
-    /// The public IP setting ECS gets: the user's, else true exactly in public subnets.
-    pub fn assign_public_ip_or_default(&self) -> bool {
-        self.assign_public_ip
-            .unwrap_or(self.subnets_or_default() == Subnets::Public)
-    }
-}
-
 /// One egress rule of the task security group, to one destination.
 /// Source: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -90,10 +78,6 @@ pub enum EgressProtocol {
 }
 
 impl EgressRule {
-    pub fn protocol_or_default(&self) -> EgressProtocol {
-        self.protocol.unwrap_or(EgressProtocol::Tcp)
-    }
-
     /// The destinations the rule names, as (field, value), in field order.
     pub fn destinations(&self) -> Vec<(&'static str, &str)> {
         [

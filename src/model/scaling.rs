@@ -150,32 +150,6 @@ impl Policy {
             .and_then(PredefinedMetric::parse)
     }
 
-    /// The policy's name inside the service: the user's `name`, else one derived from what the
-    /// policy does, so that snippets which name nothing still get readable AWS names such as
-    /// `shop-api-cpu` and `shop-api-scale-out`. `index` (the position in `policies`) is the
-    /// fallback when nothing better is known.
-    pub fn name_or_default(&self, index: usize) -> String {
-        if let Some(n) = &self.name {
-            return n.clone();
-        }
-        match self.kind() {
-            PolicyType::TargetTrackingScaling => {
-                if let Some(m) = self.predefined_metric() {
-                    m.short().to_owned()
-                } else if let Some(c) = &self.customized_metric {
-                    kebab(&c.metric_name, MAX_POLICY_NAME_LEN)
-                } else {
-                    format!("target-{index}")
-                }
-            }
-            PolicyType::StepScaling => match self.direction() {
-                Some(Direction::Out) => "scale-out".to_owned(),
-                Some(Direction::In) => "scale-in".to_owned(),
-                None => format!("step-{index}"),
-            },
-        }
-    }
-
     /// The side of the alarm threshold that every step lies on; `None` when there are no steps
     /// or they do not all lie on one side (which validation rejects).
     pub fn direction(&self) -> Option<Direction> {
@@ -184,50 +158,12 @@ impl Policy {
         sides.all(|s| s == Some(first)).then_some(first)
     }
 
-    /// AWS requires an adjustment type on a new step policy; a change in task count is what a
-    /// step without one most plausibly means.
-    pub fn adjustment_type_or_default(&self) -> AdjustmentType {
-        self.adjustment_type
-            .unwrap_or(AdjustmentType::ChangeInCapacity)
-    }
-
     /// The alarm's comparison: the user's, else the one that matches the steps.
     pub fn comparison_operator(&self) -> Option<ComparisonOperator> {
         self.alarm
             .as_ref()
             .and_then(|a| a.comparison_operator)
             .or_else(|| self.direction().map(Direction::comparison_operator))
-    }
-}
-
-/// `ApproximateNumberOfMessagesVisible` -> `approximate-number-of-messages-visible`: a policy
-/// name made of the characters that every AWS name and Terraform label accepts.
-fn kebab(s: &str, max: usize) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && prev_lower {
-                out.push('-');
-            }
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            out.push(c.to_ascii_lowercase());
-        } else {
-            prev_lower = false;
-            if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-        }
-    }
-    let mut out = out
-        .trim_start_matches(|c: char| c == '-' || c.is_ascii_digit())
-        .to_owned();
-    out.truncate(max);
-    let out = out.trim_end_matches('-');
-    if out.is_empty() {
-        "custom".to_owned()
-    } else {
-        out.to_owned()
     }
 }
 
@@ -435,36 +371,6 @@ pub struct Alarm {
 /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
 pub const SERVICE_NAMESPACES: &[&str] = &["AWS/ECS", "ECS/ContainerInsights"];
 
-/// Defaults of a step policy's alarm: one-minute data points (the resolution of the AWS/ECS
-/// metrics), two of them in a row, the service's average CPU.
-pub const DEFAULT_ALARM_METRIC: &str = "CPUUtilization";
-pub const DEFAULT_ALARM_NAMESPACE: &str = "AWS/ECS";
-pub const DEFAULT_ALARM_PERIOD: u32 = 60;
-pub const DEFAULT_ALARM_EVALUATION_PERIODS: u32 = 2;
-
-impl Alarm {
-    pub fn metric_name_or_default(&self) -> &str {
-        self.metric_name.as_deref().unwrap_or(DEFAULT_ALARM_METRIC)
-    }
-
-    pub fn namespace_or_default(&self) -> &str {
-        self.namespace.as_deref().unwrap_or(DEFAULT_ALARM_NAMESPACE)
-    }
-
-    pub fn statistic_or_default(&self) -> Statistic {
-        self.statistic.unwrap_or(Statistic::Average)
-    }
-
-    pub fn period_or_default(&self) -> u32 {
-        self.period.unwrap_or(DEFAULT_ALARM_PERIOD)
-    }
-
-    pub fn evaluation_periods_or_default(&self) -> u32 {
-        self.evaluation_periods
-            .unwrap_or(DEFAULT_ALARM_EVALUATION_PERIODS)
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum ComparisonOperator {
     GreaterThanOrEqualToThreshold,
@@ -530,17 +436,6 @@ mod tests {
             metric_interval_upper_bound: hi,
             scaling_adjustment: adj,
         }
-    }
-
-    #[test]
-    fn kebab_names() {
-        assert_eq!(
-            kebab("ApproximateNumberOfMessagesVisible", 64),
-            "approximate-number-of-messages-visible"
-        );
-        assert_eq!(kebab("p99 latency_ms", 64), "p99-latency-ms");
-        assert_eq!(kebab("42", 64), "custom");
-        assert_eq!(kebab("abc-def", 4), "abc");
     }
 
     #[test]

@@ -13,9 +13,6 @@ use super::network::{EgressRule, ServiceNetwork, Subnets};
 use super::scaling::AutoScaling;
 use super::volume::Volume;
 
-/// The name of the main container's port mapping when the stack gives none.
-pub const DEFAULT_PORT_NAME: &str = "http";
-
 /// A service: one task definition, one ECS service, and what they need around them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -140,19 +137,6 @@ pub enum ReservationStrategy {
     Aggressive,
     /// 70% in `prd`, 50% elsewhere (the environment comes from `-V ENV=...`).
     Dynamic,
-}
-
-impl ReservationStrategy {
-    /// MiB reserved out of `limit` MiB, with the seed guide's `std.floor` rounding.
-    pub fn reserve(self, limit: u32, env: Option<&str>) -> u32 {
-        let pct = match self {
-            Self::Conservative => 50,
-            Self::Aggressive => 80,
-            Self::Dynamic if env == Some("prd") => 70,
-            Self::Dynamic => 50,
-        };
-        (u64::from(limit) * pct / 100) as u32
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -298,16 +282,6 @@ pub struct Database {
     pub port: Option<u16>,
 }
 
-impl Database {
-    /// The port the task security group opens egress to.
-    pub fn port_or_default(&self) -> u16 {
-        self.port.unwrap_or(match self.engine {
-            Some(DbEngine::Mysql) => 3306,
-            _ => 5432,
-        })
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pool {
@@ -401,22 +375,6 @@ impl Service {
         self.runtime_platform.clone().unwrap_or_default()
     }
 
-    /// The platform version gen-tf writes: the user's, or `LATEST`.
-    pub fn platform_version_or_latest(&self) -> &str {
-        self.platform_version.as_deref().unwrap_or("LATEST")
-    }
-
-    /// The memoryReservation in MiB that the container gets, if any. Negative or oversized
-    /// values are left for validation to reject.
-    pub fn reservation_mib(&self, env: Option<&str>) -> Option<i64> {
-        let limit = self.container_memory.unwrap_or(self.memory);
-        match &self.memory_reservation {
-            None => None,
-            Some(MemoryReservation::MiB(n)) => Some(*n),
-            Some(MemoryReservation::Strategy(s)) => Some(i64::from(s.strategy.reserve(limit, env))),
-        }
-    }
-
     /// Environment variables gen-tf derives from `database` and `observability`, in output order.
     pub fn generated_env(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -470,17 +428,12 @@ impl Service {
     pub fn is_public(&self) -> bool {
         self.network
             .as_ref()
-            .is_some_and(|n| n.subnets_or_default() == Subnets::Public)
+            .is_some_and(|n| n.subnets.unwrap_or_default() == Subnets::Public)
     }
 
     /// Whether ECS Exec is on.
     pub fn execute_command(&self) -> bool {
         self.enable_execute_command.unwrap_or(false)
-    }
-
-    /// The main container's port name: the user's, else `http`.
-    pub fn port_name_or_default(&self) -> &str {
-        self.port_name.as_deref().unwrap_or(DEFAULT_PORT_NAME)
     }
 
     /// Every container's settings with the JSON path of the object that holds them, relative to

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::endpoint::{Network, VpcEndpoints};
+use super::endpoint::VpcEndpoints;
 use super::iam::StackIam;
 use super::names::{ServiceName, StackName};
 use super::service::Service;
@@ -83,4 +83,21 @@ impl Stack {
     pub fn nat_gateway(&self) -> bool {
         self.network.as_ref().is_none_or(|n| n.nat_gateway)
     }
+}
+
+/// `network`: facts about the VPC that gen-tf cannot see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Whether the private subnets route to a NAT gateway. Default true. With false, every
+    /// endpoint the services need must be in `vpc_endpoints` or `existing_vpc_endpoints`.
+    #[serde(default = "yes")]
+    pub nat_gateway: bool,
+    /// Endpoints the VPC already has (a network team's, or another stack's), by short name:
+    /// gen-tf does not create them (a second one with private DNS fails with "conflicting DNS
+    /// domain"), counts them as present, and lets the tasks reach them: Interface endpoints
+    /// through `var.vpc_endpoint_security_group_id`, s3 and dynamodb Gateway endpoints through
+    /// their prefix lists.
+    #[serde(default)]
+    pub existing_vpc_endpoints: Vec<String>,
 }

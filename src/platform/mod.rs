@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::batch::{Outcome, Target};
 use crate::diag::{self, Diagnostic};
 use crate::load;
-use crate::model::endpoint::{self, EndpointType};
+use crate::model::endpoint::EndpointType;
 use crate::model::stack::PlatformRef;
 use crate::model::Stack;
 use crate::pipeline::{self, Compiled, Failure, Source};
@@ -246,7 +246,7 @@ impl Build<'_> {
                     serves: sc
                         .services
                         .iter()
-                        .map(|s| s.discovery_name_or_default().to_owned())
+                        .map(|s| crate::resolve::defaults::discovery_name(s).to_owned())
                         .collect(),
                 });
             }
@@ -404,7 +404,7 @@ fn load_platform(file: &Path, target: &Target) -> Result<(PlatformFile, String),
 /// secrets, Exec, Service Connect, X-Ray) and the task roles' (the services their statements
 /// call). Services without an endpoint are the stack's own `task-role-no-endpoint` errors.
 fn stack_needs(stack: &Stack) -> BTreeSet<(String, EndpointType)> {
-    let mut out: BTreeSet<(String, EndpointType)> = endpoint::needs(stack)
+    let mut out: BTreeSet<(String, EndpointType)> = crate::resolve::endpoint::needs(stack)
         .into_iter()
         .map(|n| (n.service.to_owned(), n.ty))
         .collect();
@@ -429,10 +429,10 @@ fn created(net: &model::Network, use_: &VpcUse) -> Vec<(String, EndpointType)> {
         .cloned()
         .collect();
     let rank = |s: &str| {
-        endpoint::NEED_ORDER
+        crate::facts::endpoints::NEED_ORDER
             .iter()
             .position(|o| *o == s)
-            .unwrap_or(endpoint::NEED_ORDER.len())
+            .unwrap_or(crate::facts::endpoints::NEED_ORDER.len())
     };
     out.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then(a.cmp(b)));
     out

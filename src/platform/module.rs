@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::ir::{self, Block, Body, Content, Expr, File, Module};
 use crate::lower::module_files;
-use crate::model::endpoint::{self, EndpointType};
+use crate::model::endpoint::EndpointType;
 use crate::model::stack::PlatformRef;
 use crate::pipeline::Compiled;
 
@@ -423,7 +423,7 @@ fn vpc_endpoint(
     subnets: &Expr,
 ) -> Block {
     let n = label(name);
-    let l = format!("{n}_{}", endpoint::label(service, ty));
+    let l = format!("{n}_{}", crate::resolve::endpoint::label(service, ty));
     let mut e = Body::new()
         .attr("vpc_id", ir::str(net.vpc_id.clone()))
         .attr(
@@ -452,7 +452,10 @@ fn vpc_endpoint(
         "tags",
         tags(
             p,
-            &format!("{name}-{}", endpoint::label(service, ty).replace('_', "-")),
+            &format!(
+                "{name}-{}",
+                crate::resolve::endpoint::label(service, ty).replace('_', "-")
+            ),
         ),
     );
     Block::resource("aws_vpc_endpoint", &l, e)

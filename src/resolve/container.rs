@@ -1,16 +1,11 @@
 //! Resolved containers: the service's own and its sidecars, in one shape.
 
+use super::defaults;
+use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_RETRIES, HEALTH_CHECK_TIMEOUT};
 use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
 use crate::model::container::{ContainerCondition, ContainerFields, MountPoint, Ulimit};
 use crate::model::service::Sidecar;
 use crate::model::{self, ServiceName};
-
-/// Docker's health check defaults, which ECS applies too. gen-tf writes them, so the task
-/// definition says what runs and the timeout can be checked against the interval.
-/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
-pub const HEALTH_CHECK_INTERVAL: u32 = 30;
-pub const HEALTH_CHECK_TIMEOUT: u32 = 5;
-pub const HEALTH_CHECK_RETRIES: u32 = 3;
 
 /// One container definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +22,6 @@ pub struct Container {
     /// The user's variables, then the ones gen-tf derives.
     pub environment: Vec<(String, String)>,
     pub secrets: Vec<Secret>,
-    pub read_only_root_filesystem: bool,
     /// The port mapping's name (the main container's, which Service Connect refers to).
     pub port_name: Option<String>,
     /// The other container fields, resolved the same way for every container.
@@ -37,6 +31,7 @@ pub struct Container {
 /// What the stack's container fields set beyond the image, memory, port and environment.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
+    pub read_only_root_filesystem: bool,
     pub health_check: Option<HealthCheck>,
     pub command: Vec<String>,
     pub entry_point: Vec<String>,
@@ -47,6 +42,7 @@ pub struct Settings {
     pub mount_points: Vec<MountPoint>,
     pub ulimits: Vec<Ulimit>,
     pub init_process_enabled: Option<bool>,
+    pub pseudo_terminal: bool,
     pub environment_files: Vec<EnvironmentFile>,
     pub repository_credentials: Option<RepositoryCredentials>,
 }
@@ -131,14 +127,13 @@ pub(super) fn main(
         image: svc.image.clone(),
         essential: true,
         memory: svc.container_memory,
-        memory_reservation: mib(svc.reservation_mib(env))?,
+        memory_reservation: mib(defaults::reservation_mib(svc, env))?,
         port: svc.container_port(),
         environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
-        read_only_root_filesystem: svc.container.read_only_root_filesystem.unwrap_or(false),
         port_name: svc
             .container_port()
-            .map(|_| svc.port_name_or_default().to_owned()),
+            .map(|_| defaults::port_name(svc).to_owned()),
         settings: settings(svc, &svc.container)?,
     })
 }
@@ -164,7 +159,6 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
             .map(|e| (e.name.clone(), e.value.clone()))
             .collect(),
         secrets: s.container.secrets.iter().map(secret).collect(),
-        read_only_root_filesystem: s.container.read_only_root_filesystem.unwrap_or(false),
         port_name: None,
         settings: settings(svc, &s.container)?,
     })
@@ -173,6 +167,7 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
 /// The container fields every container takes; `None` when a rule let a bad ARN through.
 fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
     Some(Settings {
+        read_only_root_filesystem: f.read_only_root_filesystem.unwrap_or(false),
         health_check: f.health_check.as_ref().map(|h| HealthCheck {
             command: h.command.clone(),
             interval: h.interval.unwrap_or(HEALTH_CHECK_INTERVAL),
@@ -199,6 +194,7 @@ fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
         init_process_enabled: f
             .init_process_enabled
             .or_else(|| init_process(svc).then_some(true)),
+        pseudo_terminal: f.pseudo_terminal.unwrap_or(false),
         environment_files: f
             .environment_files
             .iter()

@@ -1,13 +1,31 @@
 //! Resolved VPC endpoints: the final list, each with its type settled and its private DNS decided.
 
-use crate::model::endpoint::{self as m, EndpointType, ECR_LAYERS_POLICY, GATEWAY_SERVICES};
-use crate::model::Stack;
+use std::collections::BTreeSet;
+
+use crate::facts::endpoints::{default_type, service_needs, Purpose, GATEWAY_SERVICES, NEED_ORDER};
+use crate::model::endpoint::{EndpointSpec, EndpointType, Preset, VpcEndpoints};
+use crate::model::{ServiceName, Stack};
+
+/// The name of the built-in policy that limits s3 to the region's ECR layer bucket.
+pub const ECR_LAYERS_POLICY: &str = "ecr-layers";
+
+/// The Terraform label of an endpoint: `ecr.api` -> `ecr_api`. An endpoint whose type is not its
+/// service's default gets the type as a suffix (`s3_interface`), so that s3 can have both kinds
+/// and a label never changes when the other kind is added.
+pub fn label(service: &str, ty: EndpointType) -> String {
+    let mut l = service.replace(['.', '-'], "_");
+    if ty != default_type(service) {
+        l.push('_');
+        l.push_str(&ty.as_str().to_ascii_lowercase());
+    }
+    l
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
     /// The short service name, `ecr.api`.
     pub service: String,
-    /// The Terraform label, `ecr_api` (see [`m::label`]).
+    /// The Terraform label, `ecr_api` (see [`label`]).
     pub label: String,
     pub kind: EndpointKind,
     pub policy: Option<EndpointPolicy>,
@@ -36,21 +54,32 @@ impl Endpoint {
     }
 }
 
-/// An endpoint the VPC already has: not created, but reached by the tasks.
+/// An endpoint the VPC already has (`network.existing_vpc_endpoints`), with its default type:
+/// not created, but reached by the tasks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Existing {
     pub service: String,
     /// The Terraform label of its prefix-list lookup (Gateway endpoints), `existing_s3`.
     pub label: String,
     pub ty: EndpointType,
+    /// JSON path of the entry.
+    pub path: String,
 }
 
-pub(super) fn existing(stack: &Stack) -> Vec<Existing> {
-    m::existing(stack)
-        .map(|e| Existing {
-            label: format!("existing_{}", m::label(&e.service, e.ty)),
-            service: e.service,
-            ty: e.ty,
+/// The stack's existing endpoints, in the order written.
+pub fn existing(stack: &Stack) -> Vec<Existing> {
+    stack
+        .network
+        .iter()
+        .flat_map(|n| n.existing_vpc_endpoints.iter().enumerate())
+        .map(|(i, s)| {
+            let ty = default_type(s);
+            Existing {
+                label: format!("existing_{}", label(s, ty)),
+                service: s.clone(),
+                ty,
+                path: format!("network.existing_vpc_endpoints[{i}]"),
+            }
         })
         .collect()
 }
@@ -63,8 +92,9 @@ pub enum EndpointPolicy {
     Document(serde_json::Value),
 }
 
-pub(super) fn resolve(stack: &Stack) -> Vec<Endpoint> {
-    let all = m::resolve(stack);
+/// The stack's endpoints as lowering writes them.
+pub fn resolve(stack: &Stack) -> Vec<Endpoint> {
+    let all = requested(stack);
     all.iter()
         .map(|e| Endpoint {
             service: e.service.clone(),
@@ -81,7 +111,7 @@ pub(super) fn resolve(stack: &Stack) -> Vec<Endpoint> {
         .collect()
 }
 
-fn interface(e: &m::Endpoint, all: &[m::Endpoint]) -> EndpointKind {
+fn interface(e: &Requested, all: &[Requested]) -> EndpointKind {
     if !GATEWAY_SERVICES.contains(&e.service.as_str()) {
         return EndpointKind::Interface {
             private_dns: e.private_dns_enabled.unwrap_or(true),
@@ -101,6 +131,146 @@ fn interface(e: &m::Endpoint, all: &[m::Endpoint]) -> EndpointKind {
     EndpointKind::Interface {
         private_dns: on,
         dns_only_for_inbound_resolver: on.then_some(gateway),
-        after_gateway: (on && gateway).then(|| m::label(&e.service, EndpointType::Gateway)),
+        after_gateway: (on && gateway).then(|| label(&e.service, EndpointType::Gateway)),
+    }
+}
+
+/// One entry the stack asks for (or the preset derives), with its type settled, before
+/// [`resolve`] decides its private DNS and policy: what the rules check against the entry as
+/// written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requested {
+    pub service: String,
+    pub ty: EndpointType,
+    /// What the user wrote; `None` means gen-tf's default.
+    pub private_dns_enabled: Option<bool>,
+    pub policy: Option<serde_json::Value>,
+    /// JSON path of the entry, for diagnostics. The preset's endpoints point at `vpc_endpoints`.
+    pub path: String,
+    /// Whether the entry is an object, so that its fields have paths of their own.
+    pub is_object: bool,
+}
+
+impl Requested {
+    pub fn label(&self) -> String {
+        label(&self.service, self.ty)
+    }
+
+    /// The path of one of the entry's fields, or of the entry when it is a plain name.
+    pub fn field_path(&self, field: &str) -> String {
+        if self.is_object {
+            crate::diag::join(&self.path, field)
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
+/// The stack's endpoints: the list as written, or the preset's set. Empty without
+/// `vpc_endpoints`.
+pub fn requested(stack: &Stack) -> Vec<Requested> {
+    match &stack.vpc_endpoints {
+        None => Vec::new(),
+        Some(VpcEndpoints::Preset(Preset::FargatePrivate)) => needs(stack)
+            .into_iter()
+            .filter(|n| {
+                !existing(stack)
+                    .iter()
+                    .any(|e| e.service == n.service && e.ty == n.ty)
+            })
+            // One endpoint serves every purpose that needs it (s3 for image layers and for
+            // environment files, secretsmanager for secrets and registry credentials).
+            .filter({
+                let mut seen = BTreeSet::new();
+                move |n| seen.insert((n.service, n.ty))
+            })
+            .map(|n| Requested {
+                service: n.service.to_owned(),
+                ty: n.ty,
+                private_dns_enabled: None,
+                policy: None,
+                path: "vpc_endpoints".to_owned(),
+                is_object: false,
+            })
+            .collect(),
+        Some(VpcEndpoints::List(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let path = format!("vpc_endpoints[{i}]");
+                match spec {
+                    EndpointSpec::Short(s) => Requested {
+                        ty: default_type(s),
+                        service: s.clone(),
+                        private_dns_enabled: None,
+                        policy: None,
+                        path,
+                        is_object: false,
+                    },
+                    EndpointSpec::Full(c) => Requested {
+                        ty: c.endpoint_type.unwrap_or_else(|| default_type(&c.service)),
+                        service: c.service.clone(),
+                        private_dns_enabled: c.private_dns_enabled,
+                        policy: c.policy.clone(),
+                        path,
+                        is_object: true,
+                    },
+                }
+            })
+            .collect(),
+    }
+}
+
+/// An endpoint that the stack's tasks need when they have no NAT gateway.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub service: &'static str,
+    pub ty: EndpointType,
+    pub purpose: Purpose,
+    /// The services that need it, in name order.
+    pub users: Vec<ServiceName>,
+}
+
+/// The endpoints that the stack's tasks need to start and run without a NAT gateway, each with
+/// the services that need it, in a fixed order. An endpoint needed for two purposes is listed
+/// once per purpose, so that a missing one names what fails for whom.
+pub fn needs(stack: &Stack) -> Vec<Need> {
+    let mut out: Vec<Need> = Vec::new();
+    // Tasks in public subnets with a public IP reach AWS over the internet gateway.
+    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
+        for (service, ty, purpose) in service_needs(svc) {
+            let same = |n: &&mut Need| n.service == service && n.ty == ty && n.purpose == purpose;
+            match out.iter_mut().find(same) {
+                Some(n) if n.users.last() == Some(name) => {}
+                Some(n) => n.users.push(name.clone()),
+                None => out.push(Need {
+                    service,
+                    ty,
+                    purpose,
+                    users: vec![name.clone()],
+                }),
+            }
+        }
+    }
+    let rank = |s: &str| {
+        NEED_ORDER
+            .iter()
+            .position(|o| *o == s)
+            .unwrap_or(NEED_ORDER.len())
+    };
+    out.sort_by_key(|n| rank(n.service));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(label("ecr.api", EndpointType::Interface), "ecr_api");
+        assert_eq!(label("s3", EndpointType::Gateway), "s3");
+        assert_eq!(label("s3", EndpointType::Interface), "s3_interface");
+        assert_eq!(label("execute-api", EndpointType::Interface), "execute_api");
     }
 }

@@ -11,9 +11,12 @@
 //! `None`, and `validate` reports that as a gen-tf bug instead of writing a default.
 
 pub mod container;
+pub mod defaults;
 pub mod deployment;
+pub mod egress;
 pub mod endpoint;
 pub mod iam;
+pub mod names;
 pub mod network;
 pub mod scaling;
 pub mod service;
@@ -93,7 +96,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
     Some(Resolved {
         name: stack.name.clone(),
         env: env.map(str::to_owned),
-        prefix: service::stack_prefix(&stack.name, env),
+        prefix: names::stack_prefix(&stack.name, env),
         region: stack.region.clone(),
         tags: stack.tags.clone(),
         cluster,

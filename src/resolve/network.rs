@@ -6,8 +6,11 @@
 use crate::model::network::{EgressProtocol, EgressRule, Subnets};
 use crate::model::{self, ServiceName};
 
-use super::service::{Destination, Egress, IpProtocol, DEFAULT_GRACE_PERIOD};
+use super::defaults;
+use super::egress::{Destination, Egress, IpProtocol};
 
+/// Seconds the scheduler ignores load balancer health checks after a task starts.
+pub const DEFAULT_GRACE_PERIOD: u32 = 60;
 /// Where the tasks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Network {
@@ -86,8 +89,8 @@ impl ConnectService {
 pub(super) fn network(svc: &model::Service) -> Network {
     let n = svc.network.clone().unwrap_or_default();
     Network {
-        subnets: n.subnets_or_default(),
-        assign_public_ip: n.assign_public_ip_or_default(),
+        subnets: defaults::subnets(&n),
+        assign_public_ip: defaults::assign_public_ip(&n),
     }
 }
 
@@ -267,7 +270,7 @@ pub(super) fn user_egress(name: &ServiceName, rules: &[EgressRule]) -> Option<Ve
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let protocol = match r.protocol_or_default() {
+            let protocol = match defaults::egress_protocol(r) {
                 EgressProtocol::Tcp => IpProtocol::Tcp,
                 EgressProtocol::Udp => IpProtocol::Udp,
                 EgressProtocol::All => IpProtocol::All,

@@ -9,7 +9,8 @@ use crate::model::scaling::{
 };
 use crate::model::{self, ServiceName};
 
-use super::service::Names;
+use super::defaults;
+use super::names::Names;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scaling {
@@ -179,7 +180,7 @@ pub(super) fn resolve(
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let short = p.name_or_default(i);
+            let short = defaults::policy_name(p, i);
             let name = PolicyName {
                 label: format!("{}_{}", service.ident(), short.replace('-', "_")),
                 aws: format!("{}-{short}", names.prefix),
@@ -276,22 +277,22 @@ fn step_scaling(p: &m::Policy, name: PolicyName) -> Option<Policy> {
     let a = p.alarm.as_ref()?;
     Some(Policy::Step(StepScaling {
         name,
-        adjustment_type: p.adjustment_type_or_default(),
+        adjustment_type: defaults::adjustment_type(p),
         cooldown: p.cooldown,
         metric_aggregation_type: p.metric_aggregation_type,
         min_adjustment_magnitude: p.min_adjustment_magnitude,
         steps: p.step_adjustments.clone(),
         alarm: Alarm {
-            namespace: a.namespace_or_default().to_owned(),
-            metric_name: a.metric_name_or_default().to_owned(),
-            statistic: a.statistic_or_default(),
-            period: a.period_or_default(),
-            evaluation_periods: a.evaluation_periods_or_default(),
+            namespace: defaults::alarm_namespace(a).to_owned(),
+            metric_name: defaults::alarm_metric_name(a).to_owned(),
+            statistic: defaults::alarm_statistic(a),
+            period: defaults::alarm_period(a),
+            evaluation_periods: defaults::alarm_evaluation_periods(a),
             datapoints_to_alarm: a.datapoints_to_alarm,
             threshold: a.threshold?,
             comparison_operator: p.comparison_operator()?,
             treat_missing_data: a.treat_missing_data,
-            dimensions: dimensions(a.namespace_or_default(), a.dimensions.as_ref())?,
+            dimensions: dimensions(defaults::alarm_namespace(a), a.dimensions.as_ref())?,
         },
     }))
 }

@@ -2,11 +2,15 @@
 
 use std::collections::BTreeMap;
 
+use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
-use crate::model::{self, ServiceName, StackName};
-use crate::validate::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
+use crate::model::{self, ServiceName};
+
+pub use super::egress::{Destination, Egress, IpProtocol};
+pub use super::names::{stack_prefix, Names};
 
 use super::container::{self, Container};
+use super::defaults;
 use super::deployment::{self, Deployment};
 use super::iam::{self, Roles};
 use super::network::{self, Ingress, LoadBalancer, Network, ServiceConnect};
@@ -15,10 +19,6 @@ use super::volume::{self, Volume};
 
 /// CloudWatch Logs retention when the stack sets none.
 pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
-/// Seconds the scheduler ignores load balancer health checks after a task starts.
-pub const DEFAULT_GRACE_PERIOD: u32 = 60;
-/// The platform version when the stack names none.
-pub const DEFAULT_PLATFORM_VERSION: &str = "LATEST";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -64,107 +64,6 @@ impl Service {
     pub fn containers(&self) -> impl Iterator<Item = &Container> {
         std::iter::once(&self.container).chain(&self.sidecars)
     }
-}
-
-/// The AWS names of a service's resources. Names that are unique per account, region or
-/// cluster carry the stack name and the environment, so neither two stacks nor two
-/// environments of one stack collide in one account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Names {
-    /// `<stack>[-<env>]-<service>`: the prefix of the names below and of policy and alarm names.
-    pub prefix: String,
-    pub family: String,
-    pub execution_role: String,
-    pub task_role: String,
-    /// The security group's `name_prefix`: Terraform appends a unique suffix, so a replacement
-    /// can be created before the old group is destroyed.
-    pub security_group_prefix: String,
-    pub log_group: String,
-    /// The ECS service name: the service's own name in a cluster the stack owns, else the
-    /// prefix, so that stacks and environments sharing a cluster do not collide.
-    pub ecs_service: String,
-}
-
-/// `<stack>-<env>`, or `<stack>` without an environment: the prefix of every AWS name the stack
-/// derives.
-pub fn stack_prefix(stack: &StackName, env: Option<&str>) -> String {
-    match env {
-        Some(env) => format!("{stack}-{env}"),
-        None => stack.to_string(),
-    }
-}
-
-impl Names {
-    pub fn new(
-        stack: &StackName,
-        env: Option<&str>,
-        service: &ServiceName,
-        owns_cluster: bool,
-    ) -> Self {
-        let prefix = format!("{}-{service}", stack_prefix(stack, env));
-        let log_group = match env {
-            Some(env) => format!("/ecs/{stack}/{env}/{service}"),
-            None => format!("/ecs/{stack}/{service}"),
-        };
-        Self {
-            family: prefix.clone(),
-            execution_role: format!("{prefix}-execution"),
-            task_role: format!("{prefix}-task"),
-            security_group_prefix: format!("{prefix}-tasks-"),
-            log_group,
-            ecs_service: if owns_cluster {
-                service.to_string()
-            } else {
-                prefix.clone()
-            },
-            prefix,
-        }
-    }
-}
-
-/// One egress rule of the task security group.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Egress {
-    /// The rule's Terraform label after `<service>_`, for example `to_database`.
-    pub label: String,
-    pub description: String,
-    pub protocol: IpProtocol,
-    /// From and to port; `None` for all traffic.
-    pub ports: Option<(u16, u16)>,
-    pub to: Destination,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IpProtocol {
-    Tcp,
-    Udp,
-    /// Every protocol (`-1`).
-    All,
-}
-
-impl IpProtocol {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::All => "-1",
-        }
-    }
-}
-
-/// Where an egress rule goes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Destination {
-    /// A security group given to the module as the variable `name`.
-    Variable {
-        name: String,
-        description: String,
-    },
-    SecurityGroup(String),
-    Cidr(String),
-    PrefixList(String),
-    /// The task security group of another service of the stack.
-    Service(ServiceName),
 }
 
 /// The seed guide's connection arithmetic: `max_tasks x connections_per_task + buffer` against
@@ -263,7 +162,7 @@ pub(super) fn resolve(
             platform_version: svc
                 .platform_version
                 .clone()
-                .unwrap_or_else(|| DEFAULT_PLATFORM_VERSION.to_owned()),
+                .unwrap_or_else(|| defaults::DEFAULT_PLATFORM_VERSION.to_owned()),
             ephemeral_storage_gib: svc.ephemeral_storage_gib,
             volumes: volumes.clone(),
         },
@@ -300,7 +199,7 @@ pub(super) fn resolve(
 fn egress(name: &ServiceName, svc: &model::Service) -> Vec<Egress> {
     let mut out = Vec::new();
     if let Some(db) = &svc.database {
-        let port = db.port_or_default();
+        let port = defaults::database_port(db);
         out.push(Egress {
             label: "to_database".to_owned(),
             description: format!("{name} to its database on {port}"),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::model::{self, ServiceName};
 
 use super::container::Container;
-use super::service::{Destination, Egress, IpProtocol};
+use super::egress::{Destination, Egress, IpProtocol};
 
 /// NFS, the port of EFS mount targets (with and without TLS: the mount helper tunnels TLS to
 /// the same port).

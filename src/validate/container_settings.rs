@@ -7,13 +7,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
+use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT};
+use crate::facts::endpoints::secret_endpoint;
 use crate::model::container::{ContainerCondition, ContainerFields, UlimitName};
-use crate::model::endpoint::{self, secret_endpoint, EndpointType, ECR_LAYERS_POLICY};
+use crate::model::endpoint::EndpointType;
 use crate::model::{ServiceName, Stack};
-use crate::resolve::container::{environment_file, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT};
+use crate::resolve::container::environment_file;
+use crate::resolve::endpoint::{self, ECR_LAYERS_POLICY};
 
 use super::context::Context;
 use super::secrets::ARN_FORMAT;
+use crate::resolve::defaults;
 
 pub static HEALTH_CHECK: Rule = Rule {
     code: "health-check",
@@ -503,7 +507,7 @@ fn check_environment_files(
         );
     }
     let platform = svc.platform();
-    if !platform.operating_system_family.is_windows() && svc.platform_version_or_latest() == "1.3.0"
+    if !platform.operating_system_family.is_windows() && defaults::platform_version(svc) == "1.3.0"
     {
         out.push(
             Diagnostic::new(
@@ -514,7 +518,7 @@ fn check_environment_files(
             .help("set platform_version: '1.4.0', or remove it (LATEST)"),
         );
     }
-    let ecr_layers_only = endpoint::resolve(stack).iter().any(|e| {
+    let ecr_layers_only = endpoint::requested(stack).iter().any(|e| {
         e.service == "s3"
             && e.ty == EndpointType::Gateway
             && e.policy.as_ref().and_then(|p| p.as_str()) == Some(ECR_LAYERS_POLICY)

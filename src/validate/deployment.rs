@@ -1,6 +1,7 @@
 //! `deployment`, and what Fargate Spot does to a service between deployments.
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
+use crate::facts::ecs::{DEPLOYMENT_MAXIMUM_PERCENT, DEPLOYMENT_MINIMUM_HEALTHY_PERCENT};
 use crate::model::service::CapacityProvider;
 use crate::model::{Service, ServiceName, Stack};
 
@@ -73,8 +74,10 @@ fn stuck(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic
     let Some(d) = &svc.deployment else {
         return;
     };
-    let min = d.minimum_healthy_percent.unwrap_or(100);
-    let max = d.maximum_percent.unwrap_or(200);
+    let min = d
+        .minimum_healthy_percent
+        .unwrap_or(DEPLOYMENT_MINIMUM_HEALTHY_PERCENT);
+    let max = d.maximum_percent.unwrap_or(DEPLOYMENT_MAXIMUM_PERCENT);
     let n = u64::from(svc.min_running_tasks());
     let keep = (n * u64::from(min)).div_ceil(100);
     let most = n * u64::from(max) / 100;

@@ -1,15 +1,15 @@
 //! VPC endpoints: the set that private tasks need, and entries AWS would refuse.
 //!
-//! Lowering writes [`endpoint::resolve`]'s endpoints as they are, so everything that would make
+//! Lowering writes [`endpoint::resolve`]'s endpoints (from [`endpoint::requested`]) as they are, so everything that would make
 //! one invalid Terraform or a failing `apply` is rejected here.
 
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, join, Diagnostic, Rule, Severity};
-use crate::model::endpoint::{
-    self, Endpoint, EndpointType, ImageSource, Need, Purpose, ECR_LAYERS_POLICY, GATEWAY_SERVICES,
-};
+use crate::facts::endpoints::{self as facts, ImageSource, Purpose, GATEWAY_SERVICES};
+use crate::model::endpoint::EndpointType;
 use crate::model::{ServiceName, Stack};
+use crate::resolve::endpoint::{self, Need, Requested, ECR_LAYERS_POLICY};
 
 use super::context::Context;
 
@@ -95,7 +95,7 @@ pub static RULES: &[&Rule] = &[
 const ALSO_KNOWN: &[&str] = &["sts", "dynamodb", "monitoring", "sqs", "sns"];
 
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    let endpoints = endpoint::resolve(stack);
+    let endpoints = endpoint::requested(stack);
     for e in &endpoints {
         check_entry(e, out);
     }
@@ -107,7 +107,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_entry(e: &Endpoint, out: &mut Vec<Diagnostic>) {
+fn check_entry(e: &Requested, out: &mut Vec<Diagnostic>) {
     if let Some((message, help)) = service_name_problem(&e.service) {
         out.push(Diagnostic::new(&ENDPOINT_SERVICE, e.field_path("service"), message).help(help));
         // The other checks of this entry would only repeat the bad name.
@@ -172,7 +172,7 @@ fn service_name_problem(s: &str) -> Option<(String, String)> {
     let guess = s.to_ascii_lowercase().replace(['_', ' ', '/'], ".");
     let help = match did_you_mean(
         &guess,
-        endpoint::NEED_ORDER.iter().chain(ALSO_KNOWN).copied(),
+        facts::NEED_ORDER.iter().chain(ALSO_KNOWN).copied(),
     ) {
         Some(k) => format!("did you mean {k:?}?"),
         None => "use the part after com.amazonaws.<region>., in lower case: for example \"ecr.api\", \"s3\" or \"logs\"".to_owned(),
@@ -180,7 +180,7 @@ fn service_name_problem(s: &str) -> Option<(String, String)> {
     Some((format!("{s:?} is not an endpoint service name"), help))
 }
 
-fn check_policy(e: &Endpoint, policy: &serde_json::Value, out: &mut Vec<Diagnostic>) {
+fn check_policy(e: &Requested, policy: &serde_json::Value, out: &mut Vec<Diagnostic>) {
     let path = e.field_path("policy");
     match policy {
         serde_json::Value::String(name) if name == ECR_LAYERS_POLICY => {
@@ -217,8 +217,8 @@ fn check_policy(e: &Endpoint, policy: &serde_json::Value, out: &mut Vec<Diagnost
 }
 
 /// Same service and type twice, or two services that would share a Terraform label.
-fn check_duplicates(endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<String, &Endpoint> = BTreeMap::new();
+fn check_duplicates(endpoints: &[Requested], out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, &Requested> = BTreeMap::new();
     for e in endpoints {
         if service_name_problem(&e.service).is_some() {
             continue;
@@ -272,7 +272,7 @@ fn users(names: &[ServiceName]) -> String {
 
 /// Without NAT every need must be met; with NAT, only the s3 Interface warning applies.
 /// Existing endpoints: real service names, each once, and not also created by the stack.
-fn check_existing(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+fn check_existing(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<String> = Vec::new();
     for e in endpoint::existing(stack) {
         if let Some((message, help)) = service_name_problem(&e.service) {
@@ -307,8 +307,8 @@ fn check_existing(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnosti
     }
 }
 
-fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
-    let existing: Vec<endpoint::Existing> = endpoint::existing(stack).collect();
+fn check_needs(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnostic>) {
+    let existing: Vec<endpoint::Existing> = endpoint::existing(stack);
     let has = |service: &str, ty: EndpointType| {
         endpoints
             .iter()
@@ -398,7 +398,7 @@ fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
     // Tasks in public subnets pull through the internet gateway.
     for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
         let base = join("services", name.as_str());
-        for image in endpoint::images(svc) {
+        for image in facts::images(svc) {
             let why = match &image.source {
                 ImageSource::Other { registry } => {
                     format!("{registry} is not served by VPC endpoints")

@@ -8,6 +8,7 @@ use crate::model::Stack;
 
 use super::context::Context;
 use super::platform::before_1_4;
+use crate::resolve::defaults;
 
 pub static EXECUTE_COMMAND: Rule = Rule {
     code: "execute-command",
@@ -24,14 +25,14 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services().filter(|(_, s)| s.execute_command()) {
         let base = join("services", name.as_str());
         let linux = !svc.platform().operating_system_family.is_windows();
-        if linux && before_1_4(svc.platform_version_or_latest()) {
+        if linux && before_1_4(defaults::platform_version(svc)) {
             out.push(
                 Diagnostic::new(
                     &EXECUTE_COMMAND,
                     join(&base, "enable_execute_command"),
                     format!(
                         "{name} runs on platform version {}, and ECS Exec needs 1.4.0 or later",
-                        svc.platform_version_or_latest()
+                        defaults::platform_version(svc)
                     ),
                 )
                 .help(

@@ -7,6 +7,7 @@ use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::{Service, Stack};
 
 use super::context::Context;
+use crate::resolve::defaults;
 
 const CONTAINER_MEMORY_DOCS: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory";
 
@@ -74,7 +75,7 @@ fn check_service(base: &str, svc: &Service, cx: &Context, out: &mut Vec<Diagnost
         hard_path: join(base, "container_memory"),
         reservation_path: join(base, "memory_reservation"),
         hard: svc.container_memory.map(i64::from),
-        reservation: svc.reservation_mib(cx.env.as_deref()),
+        reservation: defaults::reservation_mib(svc, cx.env.as_deref()),
     }];
     for (i, s) in svc.sidecars.iter().enumerate() {
         let p = index(&join(base, "sidecars"), i);

@@ -36,10 +36,10 @@ use crate::model::Stack;
 use crate::resolve::{self, Resolved};
 
 /// Fargate's task sizes, also for the tests' stack generator.
-pub use sizing::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
+pub use crate::facts::fargate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
 
 /// A database's connection limit, which `gen-tf cost` reports with the connection arithmetic.
-pub use database::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
+pub use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 
 pub use context::Context;
 

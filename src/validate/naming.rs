@@ -14,6 +14,7 @@ use crate::model::{Cluster, Service, ServiceName, Stack};
 use crate::resolve::service::Names;
 
 use super::context::Context;
+use crate::resolve::defaults;
 
 pub static NAME_LENGTH: Rule = Rule {
     code: "name-length",
@@ -154,7 +155,7 @@ fn derived(
         .flat_map(|a| a.policies.iter().enumerate());
     out.extend(policies.map(|(i, p)| {
         (
-            format!("{}-{}", n.prefix, p.name_or_default(i)),
+            format!("{}-{}", n.prefix, defaults::policy_name(p, i)),
             255,
             "scaling policy and alarm",
         )

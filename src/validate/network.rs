@@ -7,6 +7,7 @@ use crate::model::network::{EgressProtocol, EgressRule, Subnets};
 use crate::model::{ServiceName, Stack};
 
 use super::context::Context;
+use crate::resolve::defaults;
 
 pub static NETWORK_PLACEMENT: Rule = Rule {
     code: "network-placement",
@@ -44,7 +45,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
 type RuleIdentity = (EgressProtocol, Option<(u16, u16)>, String);
 
 fn identity(r: &EgressRule) -> Option<RuleIdentity> {
-    let protocol = r.protocol_or_default();
+    let protocol = defaults::egress_protocol(r);
     let ports = match protocol {
         EgressProtocol::All => None,
         _ => r.port.map(|p| (p, r.to_port.unwrap_or(p))),
@@ -100,7 +101,7 @@ fn placement(
     out: &mut Vec<Diagnostic>,
 ) {
     let at = join(path, "assign_public_ip");
-    match (n.subnets_or_default(), n.assign_public_ip) {
+    match (defaults::subnets(n), n.assign_public_ip) {
         (Subnets::Private, Some(true)) => {
             let how = if stack.nat_gateway() {
                 "they reach the internet through the NAT gateway"
@@ -178,7 +179,7 @@ fn egress(r: &EgressRule, path: &str, out: &mut Vec<Diagnostic>) {
             "write sg- and 8 or 17 hex digits",
         );
     }
-    match (r.protocol_or_default(), r.port, r.to_port) {
+    match (defaults::egress_protocol(r), r.port, r.to_port) {
         (EgressProtocol::All, Some(_), _) | (EgressProtocol::All, _, Some(_)) => push(
             "protocol",
             "a rule for all protocols covers every port; it takes no port or to_port".to_owned(),

@@ -7,6 +7,7 @@ use crate::model::service::{CapacityProvider, CpuArchitecture};
 use crate::model::{Service, Stack};
 
 use super::context::Context;
+use crate::resolve::defaults;
 
 const PLATFORM_VERSIONS: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-fargate.html";
@@ -97,7 +98,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
 
 fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     let windows = svc.platform().operating_system_family.is_windows();
-    let version = svc.platform_version_or_latest();
+    let version = defaults::platform_version(svc);
     let version_path = join(base, "platform_version");
     let os_name = if windows { "Windows" } else { "Linux" };
 
@@ -126,7 +127,7 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
 
     if windows
         && !matches!(svc.cpu, 1024 | 2048 | 4096)
-        && super::sizing::is_valid(svc.cpu, svc.memory)
+        && crate::facts::fargate::is_valid(svc.cpu, svc.memory)
     {
         out.push(
             Diagnostic::new(&WINDOWS_TASK_SIZE,

@@ -16,6 +16,7 @@ use crate::model::scaling::{PolicyType, MAX_POLICY_NAME_LEN, SERVICE_NAMESPACES}
 use crate::model::{AutoScaling, Policy, Service, ServiceName, Stack};
 
 use super::context::Context;
+use crate::resolve::defaults;
 
 const STEP_GUIDE: &str =
     "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html";
@@ -397,7 +398,7 @@ fn unique_label(
     labels: &mut BTreeMap<String, (String, String, String)>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let pname = p.name_or_default(i);
+    let pname = defaults::policy_name(p, i);
     let label = format!("{}_{}", service.ident(), pname.replace('-', "_"));
     let at = if p.name.is_some() {
         join(path, "name")

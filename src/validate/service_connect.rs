@@ -12,6 +12,7 @@ use crate::model::connect::ServiceConnect;
 use crate::model::{Service, ServiceName, Stack};
 
 use super::context::Context;
+use crate::resolve::defaults;
 
 pub static SERVICE_CONNECT: Rule = Rule {
     code: "service-connect",
@@ -81,7 +82,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                     .help("offer each port once; remove this entry"),
                 );
             }
-            let discovery = s.discovery_name_or_default();
+            let discovery = defaults::discovery_name(s);
             if let Some(why) = s
                 .discovery_name
                 .as_deref()
@@ -164,7 +165,7 @@ fn namespace(
 
 /// A Service Connect service's port name must be the main container's port mapping name.
 fn port_name(name: &ServiceName, svc: &Service, port: &str, path: &str, out: &mut Vec<Diagnostic>) {
-    let own = svc.port_name_or_default();
+    let own = defaults::port_name(svc);
     if svc.container_port().is_none() {
         out.push(
             Diagnostic::new(

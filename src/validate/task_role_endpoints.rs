@@ -10,7 +10,7 @@
 //! https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html (S3, DynamoDB).
 
 use crate::diag::{Diagnostic, Rule, Severity};
-use crate::model::endpoint::{self, EndpointType};
+use crate::model::endpoint::EndpointType;
 use crate::model::iam::Effect;
 use crate::model::Stack;
 
@@ -137,10 +137,12 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     if stack.nat_gateway() {
         return;
     }
-    let created = endpoint::resolve(stack);
+    let created = crate::resolve::endpoint::resolve(stack);
     let has = |service: &str| {
         created.iter().any(|e| e.service == service)
-            || endpoint::existing(stack).any(|e| e.service == service)
+            || crate::resolve::endpoint::existing(stack)
+                .iter()
+                .any(|e| e.service == service)
     };
     let mut reported = std::collections::BTreeSet::new();
     for u in action_uses(stack) {

@@ -7,6 +7,7 @@ use crate::model::{Service, Stack};
 
 use super::context::Context;
 use super::naming::is_ecs_name;
+use crate::resolve::defaults;
 
 const EFS_VOLUMES: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html";
@@ -134,7 +135,7 @@ fn check_efs(path: &str, volume: &str, e: &EfsVolume, svc: &Service, out: &mut V
             )
             .help("run the service on LINUX, or remove the EFS volume"),
         );
-    } else if svc.platform_version_or_latest() == "1.3.0" {
+    } else if defaults::platform_version(svc) == "1.3.0" {
         out.push(
             Diagnostic::new(&VOLUME_EFS, path.to_owned(), format!("volume {volume}: EFS needs Fargate platform version 1.4.0 or later; the service runs on 1.3.0"))
                 .help("set platform_version: '1.4.0', or remove it (LATEST)"),

@@ -1,6 +1,6 @@
 //! The container and task fields of the random stacks (issue 14): health checks, commands,
-//! users, stop timeouts, ulimits, init processes, environment files, registry credentials and
-//! sidecar secrets on every container, `depends_on` from the main container to its sidecars,
+//! users, stop timeouts, ulimits, init processes, terminals, environment files, registry
+//! credentials and sidecar secrets on every container, `depends_on` from the main container to its sidecars,
 //! and the task's volumes with the mount points that use them. Drawn valid; what random draws
 //! would break (timeouts not below intervals, conditions a sidecar cannot meet, more than ten
 //! environment files) is repaired when the stack is assembled.
@@ -77,6 +77,7 @@ pub struct Extras {
     /// (name index, soft limit per mille of the hard one, hard limit).
     ulimits: Vec<(usize, u32, u32)>,
     init_process_enabled: Option<bool>,
+    pseudo_terminal: Option<bool>,
     /// Object keys, without the `.env` extension.
     environment_files: Vec<String>,
     /// (volume index, read only); the index is taken modulo the task's volumes.
@@ -103,6 +104,7 @@ pub fn extras() -> impl Strategy<Value = Extras> {
             select(&["1000", "1000:1000", "nobody", "app:app"][..]).prop_map(str::to_owned),
         ),
         prop::option::of(2u32..=120),
+        prop::option::of(any::<bool>()),
     );
     let limits = (
         prop::collection::vec((0..ULIMITS.len(), 0u32..=1000, 0u32..=2_000_000), 0..3),
@@ -114,7 +116,15 @@ pub fn extras() -> impl Strategy<Value = Extras> {
     );
     (run, limits).prop_map(
         |(
-            (health_check, command, entry_point, working_directory, user, stop_timeout),
+            (
+                health_check,
+                command,
+                entry_point,
+                working_directory,
+                user,
+                stop_timeout,
+                pseudo_terminal,
+            ),
             (ulimits, init_process_enabled, environment_files, mounts, credentials, secrets),
         )| Extras {
             health_check,
@@ -125,6 +135,7 @@ pub fn extras() -> impl Strategy<Value = Extras> {
             stop_timeout,
             ulimits,
             init_process_enabled,
+            pseudo_terminal,
             environment_files,
             mounts,
             credentials,
@@ -224,6 +235,7 @@ pub fn put_extras(
         "init_process_enabled",
         x.init_process_enabled.map(Value::from),
     );
+    put(c, "pseudo_terminal", x.pseudo_terminal.map(Value::from));
     if task.files_allowed {
         let room = 10 - task.files.min(10);
         let files: Vec<Value> = x

@@ -248,6 +248,7 @@ struct Sidecar {
     essential: bool,
     port: Option<u16>,
     environment: Vec<(String, String)>,
+    read_only: Option<bool>,
     extras: containers::Extras,
 }
 
@@ -260,10 +261,21 @@ fn sidecar() -> impl Strategy<Value = Sidecar> {
         any::<bool>(),
         prop::option::of(1u16..=65535),
         prop::collection::vec(("[A-Z_][A-Z0-9_]{0,10}", hostile()), 0..3),
+        prop::option::of(any::<bool>()),
         containers::extras(),
     )
         .prop_map(
-            |(name, public_image, memory, reservation, essential, port, environment, extras)| {
+            |(
+                name,
+                public_image,
+                memory,
+                reservation,
+                essential,
+                port,
+                environment,
+                read_only,
+                extras,
+            )| {
                 Sidecar {
                     name,
                     public_image,
@@ -272,6 +284,7 @@ fn sidecar() -> impl Strategy<Value = Sidecar> {
                     essential,
                     port,
                     environment,
+                    read_only,
                     extras,
                 }
             },
@@ -285,6 +298,7 @@ struct Database {
     pool: Option<(u32, u32)>,
     limit: DbLimit,
     buffer: Option<u32>,
+    port: Option<u16>,
 }
 
 /// `max_connections` as the connection budget plus some spare, or an engine and class whose
@@ -306,14 +320,18 @@ fn database() -> impl Strategy<Value = Database> {
                 .prop_map(|(e, c)| DbLimit::Class(e, c)),
         ],
         prop::option::of(0u32..=50),
+        prop::option::of(1024u16..=65535),
     )
-        .prop_map(|(read_host, write_host, pool, limit, buffer)| Database {
-            read_host,
-            write_host,
-            pool,
-            limit,
-            buffer,
-        })
+        .prop_map(
+            |(read_host, write_host, pool, limit, buffer, port)| Database {
+                read_host,
+                write_host,
+                pool,
+                limit,
+                buffer,
+                port,
+            },
+        )
 }
 
 fn observability() -> impl Strategy<Value = Value> {
@@ -524,12 +542,78 @@ fn scaling() -> impl Strategy<Value = Scaling> {
     )
 }
 
+/// `task_role`: statements with and without a Sid, effect and conditions, and managed
+/// policies, all of them valid.
+fn task_role() -> impl Strategy<Value = Value> {
+    let statement = (
+        any::<bool>(),
+        prop::option::of(select(&["Allow", "Deny"][..])),
+        prop::sample::subsequence(
+            &[
+                "sqs:SendMessage",
+                "s3:GetObject",
+                "dynamodb:Query",
+                "s3:Get*",
+            ][..],
+            1..=3,
+        ),
+        prop::sample::subsequence(
+            &[
+                "arn:aws:sqs:eu-west-1:123456789012:jobs",
+                "arn:aws:s3:::gen-tf-data/*",
+                "*",
+            ][..],
+            1..=2,
+        ),
+        any::<bool>(),
+    );
+    (
+        prop::collection::vec(statement, 0..3),
+        prop::sample::subsequence(
+            &[
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                "arn:aws:iam::123456789012:policy/app",
+            ][..],
+            0..=2,
+        ),
+    )
+        .prop_map(|(statements, managed)| {
+            let statements: Vec<Value> = statements
+                .into_iter()
+                .enumerate()
+                .map(|(i, (sid, effect, actions, resources, condition))| {
+                    let mut st = Map::new();
+                    put(&mut st, "sid", sid.then(|| format!("Stmt{i}").into()));
+                    put(&mut st, "effect", effect.map(Value::from));
+                    st.insert("actions".into(), json!(actions));
+                    st.insert("resources".into(), json!(resources));
+                    if condition {
+                        st.insert(
+                            "conditions".into(),
+                            json!({ "StringEquals": { "aws:ResourceTag/team": ["payments", "core"] } }),
+                        );
+                    }
+                    Value::Object(st)
+                })
+                .collect();
+            let mut o = Map::new();
+            if !statements.is_empty() {
+                o.insert("statements".into(), Value::Array(statements));
+            }
+            if !managed.is_empty() {
+                o.insert("managed_policy_arns".into(), json!(managed));
+            }
+            Value::Object(o)
+        })
+}
+
 #[derive(Debug, Clone)]
 struct Service {
     size: (u32, u32),
     /// `runtime_platform`: omitted, without an architecture, or with one.
     arch: Option<Option<&'static str>>,
     platform_version: Option<&'static str>,
+    ephemeral_storage_gib: Option<u32>,
     image: Image,
     memory: Memory,
     capacity: Capacity,
@@ -539,6 +623,7 @@ struct Service {
     secrets: Vec<(String, usize)>,
     database: Option<Database>,
     observability: Option<Value>,
+    task_role: Option<Value>,
     load_balancer: Option<LoadBalancer>,
     auto_scaling: Option<Scaling>,
     read_only: Option<bool>,
@@ -558,6 +643,7 @@ fn service() -> impl Strategy<Value = Service> {
         image(),
         memory(),
         capacity(),
+        prop::option::of(21u32..=200),
     );
     let container = (
         prop::option::of(0u32..=20),
@@ -574,6 +660,7 @@ fn service() -> impl Strategy<Value = Service> {
         prop::option::of(load_balancer()),
         prop::option::of(scaling()),
         tags(),
+        prop::option::of(task_role()),
     );
     let task = (
         containers::extras(),
@@ -582,15 +669,16 @@ fn service() -> impl Strategy<Value = Service> {
     );
     (platform, container, extras, task, traffic()).prop_map(
         |(
-            (size, arch, platform_version, image, memory, capacity),
+            (size, arch, platform_version, image, memory, capacity, ephemeral_storage_gib),
             (desired_count, port, environment, secrets, read_only, sidecars),
-            (database, observability, load_balancer, auto_scaling, tags),
+            (database, observability, load_balancer, auto_scaling, tags, task_role),
             (extras, volumes, depends_on),
             traffic,
         )| Service {
             size,
             arch,
             platform_version,
+            ephemeral_storage_gib,
             image,
             memory,
             capacity,
@@ -599,6 +687,7 @@ fn service() -> impl Strategy<Value = Service> {
             secrets,
             database,
             observability,
+            task_role,
             auto_scaling,
             read_only,
             sidecars,
@@ -678,20 +767,27 @@ pub fn stack() -> impl Strategy<Value = Generated> {
         network(),
         prop::collection::btree_map("[a-z][a-z0-9]{0,7}(-[a-z0-9]{1,5}){0,2}", service(), 1..4),
         select(&[None, Some("prd"), Some("dev")][..]),
+        prop::option::of((
+            prop::option::of(select(&["/", "/teams/payments/"][..])),
+            any::<bool>(),
+        )),
     )
-        .prop_map(|(name, region, tags, cluster, network, services, env)| {
-            let stack = StackParts {
-                name,
-                region,
-                tags,
-                cluster,
-                network,
-            };
-            Generated {
-                value: assemble(stack, services),
-                env: env.map(str::to_owned),
-            }
-        })
+        .prop_map(
+            |(name, region, tags, cluster, network, services, env, iam)| {
+                let stack = StackParts {
+                    name,
+                    region,
+                    tags,
+                    cluster,
+                    network,
+                    iam,
+                };
+                Generated {
+                    value: assemble(stack, services),
+                    env: env.map(str::to_owned),
+                }
+            },
+        )
 }
 
 fn put(o: &mut Map<String, Value>, key: &str, v: Option<Value>) {
@@ -706,12 +802,25 @@ struct StackParts {
     tags: BTreeMap<String, String>,
     cluster: Option<(String, Option<bool>)>,
     network: Network,
+    /// `iam`: its path, and whether it sets a permissions boundary.
+    iam: Option<(Option<&'static str>, bool)>,
 }
 
 fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
     let mut stack = Map::new();
     stack.insert("name".into(), parts.name.into());
     put(&mut stack, "region", parts.region.map(Value::from));
+    if let Some((path, boundary)) = parts.iam {
+        let mut iam = Map::new();
+        put(&mut iam, "path", path.map(Value::from));
+        if boundary {
+            iam.insert(
+                "permissions_boundary".into(),
+                "arn:aws:iam::123456789012:policy/boundary".into(),
+            );
+        }
+        stack.insert("iam".into(), Value::Object(iam));
+    }
     if !parts.tags.is_empty() {
         stack.insert("tags".into(), json!(parts.tags));
     }
@@ -828,14 +937,24 @@ fn ecr(region: Option<&str>, repo: &str, tag: &str) -> String {
     format!("123456789012.dkr.ecr.{r}.amazonaws.com/{repo}:{tag}")
 }
 
-/// A `secrets` entry for the variable `name`, its ARN of the given kind named after it.
+/// A `secrets` entry for the variable `name`, its ARN of the given kind named after it (with a
+/// KMS key for kind 1).
 fn secret(region: Option<&str>, name: &str, kind: usize) -> Value {
     let leaf = name.to_ascii_lowercase().replace('_', "-");
     let leaf = match leaf.trim_matches('-') {
         "" => "key",
         l => l,
     };
-    json!({ "name": name, "value_from": secret_arn(region, kind, leaf) })
+    let mut v = json!({ "name": name, "value_from": secret_arn(region, kind, leaf) });
+    // A JSON key of a secret encrypted with a customer-managed key.
+    if kind == 1 {
+        v["kms_key_arn"] = format!(
+            "arn:aws:kms:{}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            region.unwrap_or("eu-west-1")
+        )
+        .into();
+    }
+    v
 }
 
 fn secret_arn(region: Option<&str>, kind: usize, name: &str) -> String {
@@ -928,6 +1047,11 @@ fn assemble_service(
         }
     }
     put(&mut o, "platform_version", version.map(Value::from));
+    put(
+        &mut o,
+        "ephemeral_storage_gib",
+        s.ephemeral_storage_gib.map(Value::from),
+    );
 
     if s.capacity.items.is_empty() {
         if s.capacity.launch_type {
@@ -1015,9 +1139,11 @@ fn assemble_service(
                 d.insert("instance_class".into(), class.into());
             }
         }
+        put(&mut d, "port", db.port.map(Value::from));
         o.insert("database".into(), Value::Object(d));
     }
     put(&mut o, "observability", s.observability.clone());
+    put(&mut o, "task_role", s.task_role.clone());
     if let Some(lb) = lb {
         let mut l = Map::new();
         if lb.explicit_port {
@@ -1123,6 +1249,11 @@ fn assemble_containers(o: &mut Map<String, Value>, name: &str, s: &Service, plac
                 c.insert("essential".into(), true.into());
             }
             put(&mut c, "port", sc.port.map(Value::from));
+            put(
+                &mut c,
+                "read_only_root_filesystem",
+                sc.read_only.map(Value::from),
+            );
             let mut names = BTreeSet::new();
             let env: Vec<Value> = sc
                 .environment
@@ -1566,6 +1697,16 @@ fn assemble_traffic(name: &str, t: &Traffic, o: &mut Map<String, Value>) {
             o.insert("platform_version".into(), "1.4.0".into());
         }
         o.remove("read_only_root_filesystem");
+        for sc in o
+            .get_mut("sidecars")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(c) = sc.as_object_mut() {
+                c.remove("read_only_root_filesystem");
+            }
+        }
     }
     put(o, "port_name", t.port_name.clone().map(Value::from));
     if let Some((public, explicit)) = t.network {

@@ -2,9 +2,7 @@
 //! CloudWatch alarm that invokes them.
 
 use crate::diag::{did_you_mean, index, join, Diagnostic};
-use crate::model::scaling::{
-    AdjustmentType, Alarm, Direction, StepAdjustment, DEFAULT_ALARM_NAMESPACE,
-};
+use crate::model::scaling::{AdjustmentType, Alarm, Direction, StepAdjustment};
 use crate::model::service::format_number;
 use crate::model::Policy;
 
@@ -14,10 +12,11 @@ use super::{
     MIN_ADJUSTMENT_MAGNITUDE, STEP_ADJUSTMENT_GAP, STEP_ADJUSTMENT_OVERLAP, STEP_BOUNDS,
     STEP_COUNT, STEP_DIRECTION, STEP_NULL_BOUND, STEP_UNBOUNDED_END, UNKNOWN_METRIC,
 };
+use crate::resolve::defaults::{self, DEFAULT_ALARM_NAMESPACE};
 
 pub(super) fn check(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
     foreign_fields(p, path, out);
-    let adjustment = p.adjustment_type_or_default();
+    let adjustment = defaults::adjustment_type(p);
     if let Some(m) = p.min_adjustment_magnitude {
         let at = join(path, "min_adjustment_magnitude");
         if adjustment != AdjustmentType::PercentChangeInCapacity {
@@ -62,14 +61,14 @@ pub(super) fn check(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
 fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>) {
     let at = join(path, "alarm");
     super::metric_dimensions(
-        alarm.namespace_or_default(),
-        alarm.metric_name_or_default(),
+        defaults::alarm_namespace(alarm),
+        defaults::alarm_metric_name(alarm),
         alarm.dimensions.as_ref(),
         &at,
         out,
     );
-    if alarm.namespace_or_default() == DEFAULT_ALARM_NAMESPACE {
-        let metric = alarm.metric_name_or_default();
+    if defaults::alarm_namespace(alarm) == DEFAULT_ALARM_NAMESPACE {
+        let metric = defaults::alarm_metric_name(alarm);
         if !ECS_SERVICE_METRICS.contains(&metric) {
             let help = match did_you_mean(metric, ECS_SERVICE_METRICS.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -111,7 +110,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
 
 /// The alarm's period, evaluation window and datapoints, which CloudWatch limits.
 fn alarm_timing(alarm: &Alarm, at: &str, out: &mut Vec<Diagnostic>) {
-    let period = alarm.period_or_default();
+    let period = defaults::alarm_period(alarm);
     let whole_minutes = period > 0 && period % 60 == 0;
     let up = u64::from(period).div_ceil(60).max(1) * 60;
     if !(matches!(period, 10 | 20 | 30) || whole_minutes) {
@@ -123,16 +122,16 @@ fn alarm_timing(alarm: &Alarm, at: &str, out: &mut Vec<Diagnostic>) {
             )
             .help(format!("use period: {up}")),
         );
-    } else if !whole_minutes && alarm.namespace_or_default() == DEFAULT_ALARM_NAMESPACE {
+    } else if !whole_minutes && defaults::alarm_namespace(alarm) == DEFAULT_ALARM_NAMESPACE {
         out.push(
             Diagnostic::new(&ALARM_PERIOD,
                 join(at, "period"),
-                format!("period {period} is shorter than a minute, but AWS/ECS publishes {} once a minute, so the alarm would keep lapsing into INSUFFICIENT_DATA", alarm.metric_name_or_default()),
+                format!("period {period} is shorter than a minute, but AWS/ECS publishes {} once a minute, so the alarm would keep lapsing into INSUFFICIENT_DATA", defaults::alarm_metric_name(alarm)),
             )
             .help(format!("use period: {up}, or a multiple of it")),
         );
     }
-    let evals = alarm.evaluation_periods_or_default();
+    let evals = defaults::alarm_evaluation_periods(alarm);
     if evals == 0 {
         out.push(
             Diagnostic::new(
