@@ -154,7 +154,7 @@ impl Build<'_> {
         let mut loaded = Vec::new();
         for t in 0..self.targets.len() {
             for path in stacks {
-                match load::load(path, &self.targets[t].opts.load) {
+                match load::load(path, &self.targets[t].opts.jsonnet()) {
                     Ok(l) => loaded.push(Loaded {
                         target: t,
                         path: path.clone(),
@@ -387,7 +387,7 @@ impl WithFile for Diagnostic {
 
 /// Reads the platform file for one target, reporting its structural problems with their paths.
 fn load_platform(file: &Path, target: &Target) -> Result<(PlatformFile, String), Failure> {
-    let loaded = load::load(file, &target.opts.load).map_err(Failure::Load)?;
+    let loaded = load::load(file, &target.opts.jsonnet()).map_err(Failure::Load)?;
     let parsed =
         serde_path_to_error::deserialize::<_, PlatformFile>(&loaded.value).map_err(|e| {
             let path = e.path().to_string();
