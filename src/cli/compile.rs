@@ -143,7 +143,7 @@ impl Reporter {
             });
         }
         if self.failed && self.denied > 0 {
-            super::say(&format!(
+            super::output::say(&format!(
                 "gen-tf: failing on {} warning(s): --deny-warnings treats warnings as errors\n",
                 self.denied
             ));

@@ -30,7 +30,8 @@ pub fn check_eval_timeout() -> Result<u64, String> {
     if text.trim().is_empty() {
         return Ok(60);
     }
-    let shown = crate::report::escape_controls(&crate::diag::clip(&text, 40), false).into_owned();
+    // Shown with `{:?}`, which escapes control characters.
+    let shown = crate::diag::clip(&text, 40);
     let digits = text.trim();
     if digits.is_empty()
         || !digits.bytes().all(|b| b.is_ascii_digit())

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::resolve::scaling::{Dimensions, Policy};
 use crate::resolve::service::{Destination, Placement};
 
-use super::readme::cell;
+use super::markdown::cell;
 use super::Ctx;
 
 pub(super) fn duties(ctx: &Ctx<'_>) -> Vec<String> {

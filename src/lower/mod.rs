@@ -11,6 +11,7 @@ mod container;
 mod deployment;
 mod endpoints;
 mod iam;
+mod markdown;
 pub(crate) mod module_files;
 mod network;
 pub mod readme;

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use minijinja::{context, Environment};
 use serde::Serialize;
 
+use super::markdown::cell;
 use super::Ctx;
 use crate::model::endpoint::EndpointType;
 use crate::model::scaling::StepAdjustment;
@@ -184,16 +185,6 @@ fn template() -> Result<minijinja::Template<'static, 'static>, String> {
 /// terraform-docs escapes `_` in link text so that Markdown does not read it as emphasis.
 fn md_escape_name(name: &str) -> String {
     name.replace('_', "\\_")
-}
-
-/// Text for one Markdown table cell: a `|` would end the cell and any control character (a
-/// newline, a carriage return, an escape sequence) would break the row or the reader's terminal,
-/// so pipes are escaped and control characters become spaces.
-pub(super) fn cell(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace('|', "\\|")
 }
 
 /// `512`/`1024` -> `0.5 vCPU, 1 GiB`: the units AWS's Fargate pricing and console use.

@@ -9,9 +9,11 @@
 //! module in a platform never creates an endpoint or a cluster; it reads their IDs from
 //! variables that the root module wires to the platform module's outputs.
 
+pub mod catalogue;
 pub mod model;
 mod module;
 mod rules;
+mod shared;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,13 +21,14 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::batch::{Outcome, Target};
-use crate::diag::{self, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::load;
 use crate::model::endpoint::EndpointType;
 use crate::model::stack::PlatformRef;
 use crate::model::Stack;
 use crate::pipeline::{self, Compiled, Failure, Source};
 use crate::validate::task_role_endpoints::{action_uses, ActionNeed};
+use shared::VpcUse;
 
 pub use model::PlatformFile;
 pub use rules::{across, RULES};
@@ -55,15 +58,6 @@ struct Loaded {
     text: String,
     inputs: Vec<PathBuf>,
     stack: Option<Stack>,
-}
-
-/// A network in one environment, as the project sees it.
-#[derive(Default)]
-struct VpcUse {
-    /// The environments (targets) whose platform names this VPC, with the network's name.
-    envs: BTreeMap<usize, String>,
-    /// Every endpoint any stack in it needs, with who needs it first (for messages).
-    needs: BTreeMap<(String, EndpointType), String>,
 }
 
 /// A compiled stack, with its target and platform reference.
@@ -522,17 +516,5 @@ fn set_namespace(value: &mut Value, namespace: &str) {
             sc.entry("namespace")
                 .or_insert_with(|| Value::String(namespace.to_owned()));
         }
-    }
-}
-
-/// The closest of `names` to `name`, as help.
-fn closest<'a>(name: &str, names: impl IntoIterator<Item = &'a String> + Clone) -> String {
-    let all: Vec<&str> = names.clone().into_iter().map(String::as_str).collect();
-    match diag::did_you_mean(name, all.iter().copied()) {
-        Some(m) => format!("did you mean `{m}`? (the platform has: {})", all.join(", ")),
-        None if all.is_empty() => {
-            "the platform defines none; add it to the platform file".to_owned()
-        }
-        None => format!("the platform has: {}", all.join(", ")),
     }
 }

@@ -55,7 +55,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     diag::core::RULES
         .iter()
         .chain(FAMILIES.iter().flat_map(|f| f.rules.iter()))
-        .chain(crate::platform::RULES.iter())
+        .chain(crate::platform::catalogue::RULES.iter())
         .copied()
 }
 
