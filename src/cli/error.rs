@@ -86,6 +86,12 @@ pub enum CliError {
     /// `rightsize`: services without a recommendation (each says why).
     #[error("{count} service(s) got no recommendation")]
     Refused { count: usize },
+    /// `diff --deny-risk`: risky changes (each printed).
+    #[error("{count} risky change(s), denied by --deny-risk")]
+    Risky { count: usize },
+    /// `diff --base`: git could not give the base revision.
+    #[error("--base: {0}")]
+    Base(String),
     #[error(transparent)]
     Prices(#[from] crate::cost::prices::PriceError),
     #[error(transparent)]
@@ -129,7 +135,8 @@ impl CliError {
             Self::Diagnostics
             | Self::Drift { .. }
             | Self::Changed { .. }
-            | Self::Refused { .. } => 1,
+            | Self::Refused { .. }
+            | Self::Risky { .. } => 1,
             _ => 2,
         }
     }
