@@ -7,6 +7,7 @@
 //! - the cost delta at the minimum, desired and maximum task counts, from `cost::compare`;
 //! - `report`: human, JSON, Markdown (a pull-request comment) and GitHub annotations.
 
+pub mod disk;
 pub mod facts;
 pub mod forcenew;
 pub mod report;

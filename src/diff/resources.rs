@@ -41,48 +41,52 @@ impl Written {
 pub fn written(module: &Module) -> BTreeMap<String, Written> {
     let mut out = BTreeMap::new();
     for file in &module.files {
-        let Content::Terraform(body) = &file.content else {
-            continue;
-        };
-        let value = crate::emit::json::to_value(body);
-        let Some(types) = value.get("resource").and_then(Value::as_object) else {
-            continue;
-        };
-        for (ty, labels) in types {
-            for (label, body) in labels.as_object().into_iter().flatten() {
-                let mut args = BTreeMap::new();
-                for (k, v) in body.as_object().into_iter().flatten() {
-                    if !META.contains(&k.as_str()) {
-                        flatten(k, v, &mut args);
-                    }
-                }
-                let lifecycle = body.get("lifecycle");
-                let ignore_changes = lifecycle
-                    .and_then(|l| l.get("ignore_changes"))
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(Value::as_str)
-                            .map(|s| s.trim_start_matches("${").trim_end_matches('}').to_owned())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let create_before_destroy = lifecycle
-                    .and_then(|l| l.get("create_before_destroy"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                let w = Written {
-                    ty: ty.clone(),
-                    label: label.clone(),
-                    args,
-                    ignore_changes,
-                    create_before_destroy,
-                };
-                out.insert(w.address(), w);
-            }
+        if let Content::Terraform(body) = &file.content {
+            add_file(&crate::emit::json::to_value(body), &mut out);
         }
     }
     out
+}
+
+/// The resources of one file in Terraform's JSON shape (`resource.TYPE.LABEL = {...}`), as
+/// the JSON printer writes it or as hcl-rs reads an HCL file, added to `out`.
+pub fn add_file(value: &Value, out: &mut BTreeMap<String, Written>) {
+    let Some(types) = value.get("resource").and_then(Value::as_object) else {
+        return;
+    };
+    for (ty, labels) in types {
+        for (label, body) in labels.as_object().into_iter().flatten() {
+            let mut args = BTreeMap::new();
+            for (k, v) in body.as_object().into_iter().flatten() {
+                if !META.contains(&k.as_str()) {
+                    flatten(k, v, &mut args);
+                }
+            }
+            let lifecycle = body.get("lifecycle");
+            let ignore_changes = lifecycle
+                .and_then(|l| l.get("ignore_changes"))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(|s| s.trim_start_matches("${").trim_end_matches('}').to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let create_before_destroy = lifecycle
+                .and_then(|l| l.get("create_before_destroy"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let w = Written {
+                ty: ty.clone(),
+                label: label.clone(),
+                args,
+                ignore_changes,
+                create_before_destroy,
+            };
+            out.insert(w.address(), w);
+        }
+    }
 }
 
 /// Blocks and maps are walked; a list of blocks gets indices; a list of values is one value.
