@@ -259,7 +259,7 @@ fn a_wrong_command_is_a_usage_failure() {
     assert_eq!(run.code(), Some(2), "{}", run.stdout());
     assert!(run
         .stdout()
-        .starts_with("::error title=gen-tf action::command must be check or validate"));
+        .starts_with("::error title=gen-tf action::command must be check, validate or diff"));
     assert!(run.github_output.contains("exit-code=2\n"));
 }
 
