@@ -36,18 +36,7 @@ pub fn diff(args: &DiffArgs, style: Style, deny: bool) -> Result<(), CliError> {
         Some(a) => compile::check(&Plan::for_stacks(&a, None, None)?, style, deny)?,
     };
 
-    let prices = match &plan.cost.prices {
-        Some(f) => Prices::load(f)?,
-        None => Prices::embedded(),
-    };
-    let defaults = cost::Options::default();
-    let opts = cost::Options {
-        availability_zones: plan
-            .cost
-            .availability_zones
-            .unwrap_or(defaults.availability_zones),
-        default_region: plan.cost.region.clone().unwrap_or(defaults.default_region),
-    };
+    let (prices, opts) = pricing(&plan)?;
     let side = |u: &CheckedUnit, root: Option<&Path>, with_text: bool| {
         let key = match root {
             Some(r) => u.stack.strip_prefix(r).unwrap_or(&u.stack).to_path_buf(),
@@ -100,6 +89,33 @@ pub fn diff(args: &DiffArgs, style: Style, deny: bool) -> Result<(), CliError> {
         DiffFormatArg::Github => report::github(&stacks, args.deny_risk),
     };
     print_stdout(&text)?;
+    let risky = warn_risky(&stacks, args);
+    if args.deny_risk && !risky.is_empty() {
+        return Err(CliError::Risky { count: risky.len() });
+    }
+    Ok(())
+}
+
+/// The project's price file and assumptions, else the defaults.
+fn pricing(plan: &Plan) -> Result<(Prices, cost::Options), CliError> {
+    let prices = match &plan.cost.prices {
+        Some(f) => Prices::load(f)?,
+        None => Prices::embedded(),
+    };
+    let defaults = cost::Options::default();
+    let opts = cost::Options {
+        availability_zones: plan
+            .cost
+            .availability_zones
+            .unwrap_or(defaults.availability_zones),
+        default_region: plan.cost.region.clone().unwrap_or(defaults.default_region),
+    };
+    Ok((prices, opts))
+}
+
+/// Every risky change, written to stderr (as a warning, or an error with `--deny-risk`) unless
+/// the GitHub annotations already carry them.
+fn warn_risky(stacks: &[diff::StackDiff], args: &DiffArgs) -> Vec<String> {
     let risky: Vec<String> = stacks
         .iter()
         .flat_map(|s| {
@@ -123,10 +139,7 @@ pub fn diff(args: &DiffArgs, style: Style, deny: bool) -> Result<(), CliError> {
             ));
         }
     }
-    if args.deny_risk && !risky.is_empty() {
-        return Err(CliError::Risky { count: risky.len() });
-    }
-    Ok(())
+    risky
 }
 
 /// The stack arguments of the base tree: every path (the stacks, the project file) as named

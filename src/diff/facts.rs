@@ -85,37 +85,7 @@ pub fn service(s: &Service) -> Facts {
                 .join(", "),
         },
     );
-    for c in s.containers() {
-        let prefix = if c.name == s.container.name {
-            String::new()
-        } else {
-            format!("sidecar {} ", c.name)
-        };
-        let image = c
-            .image
-            .clone()
-            .unwrap_or_else(|| format!("(module variable {}_image)", s.name));
-        f.insert(format!("{prefix}image"), image);
-        if let Some(p) = c.port {
-            f.insert(format!("{prefix}port"), p.to_string());
-        }
-        if let Some(m) = c.memory {
-            f.insert(format!("{prefix}container memory"), m.to_string());
-        }
-        if let Some(m) = c.memory_reservation {
-            f.insert(format!("{prefix}memory_reservation"), m.to_string());
-        }
-        for (k, v) in &c.environment {
-            f.insert(format!("{prefix}env {k}"), v.clone());
-        }
-        for sec in &c.secrets {
-            // The reference (an ARN) is not the secret; the value is never read.
-            f.insert(
-                format!("{prefix}secret {}", sec.name),
-                format!("from {}", sec.value_from),
-            );
-        }
-    }
+    containers(s, &mut f);
     for v in &t.volumes {
         let what = match &v.efs {
             None => "bind (task storage)".to_owned(),
@@ -161,6 +131,51 @@ pub fn service(s: &Service) -> Facts {
                 .unwrap_or_else(|| "(module variable)".into()),
         );
     }
+    scaling(s, &mut f);
+    for e in &s.egress {
+        f.insert(format!("egress {}", e.label), e.description.clone());
+    }
+    f.insert("execute_command".into(), s.execute_command.to_string());
+    f
+}
+
+/// Each container's image, port, memory, environment and secrets (sidecars prefixed).
+fn containers(s: &Service, f: &mut Facts) {
+    for c in s.containers() {
+        let prefix = if c.name == s.container.name {
+            String::new()
+        } else {
+            format!("sidecar {} ", c.name)
+        };
+        let image = c
+            .image
+            .clone()
+            .unwrap_or_else(|| format!("(module variable {}_image)", s.name));
+        f.insert(format!("{prefix}image"), image);
+        if let Some(p) = c.port {
+            f.insert(format!("{prefix}port"), p.to_string());
+        }
+        if let Some(m) = c.memory {
+            f.insert(format!("{prefix}container memory"), m.to_string());
+        }
+        if let Some(m) = c.memory_reservation {
+            f.insert(format!("{prefix}memory_reservation"), m.to_string());
+        }
+        for (k, v) in &c.environment {
+            f.insert(format!("{prefix}env {k}"), v.clone());
+        }
+        for sec in &c.secrets {
+            // The reference (an ARN) is not the secret; the value is never read.
+            f.insert(
+                format!("{prefix}secret {}", sec.name),
+                format!("from {}", sec.value_from),
+            );
+        }
+    }
+}
+
+/// The scaling range, policies and scheduled actions.
+fn scaling(s: &Service, f: &mut Facts) {
     if let Some(sc) = &s.scaling {
         f.insert(
             "scaling".into(),
@@ -183,11 +198,6 @@ pub fn service(s: &Service) -> Facts {
             f.insert(format!("scheduled action {}", a.label), a.schedule.clone());
         }
     }
-    for e in &s.egress {
-        f.insert(format!("egress {}", e.label), e.description.clone());
-    }
-    f.insert("execute_command".into(), s.execute_command.to_string());
-    f
 }
 
 /// The differences between two fact sets, in key order.
