@@ -61,6 +61,11 @@ fn run(case: &str) -> Value {
         if format == "json" {
             json = serde_json::from_str(&out).expect("JSON");
         }
+        if format == "markdown" {
+            // One screen: what shows before the first fold.
+            let shown = out.split("<details>").next().unwrap();
+            assert!(shown.lines().count() <= 30, "{case}: {shown}");
+        }
     }
     json
 }
@@ -303,7 +308,10 @@ fn base_reads_a_git_revision_and_leaves_the_work_tree_alone() {
     assert_eq!(std::fs::read(dir.join("stacks/shop.json")).unwrap(), after);
     let (code, _, err) = gen_tf(dir, &["stacks", "--base", "no-such-rev"]);
     assert_eq!(code, 2);
-    assert!(err.contains("--base: git rev-parse"), "{err}");
+    assert!(
+        err.contains("gen-tf: --base no-such-rev: git rev-parse --verify no-such-rev^{commit} failed: fatal: Needed a single revision; give a branch, tag or commit"),
+        "{err}"
+    );
 }
 
 /// Every argument gen-tf writes, in every example (and every diff fixture), has a ForceNew fact:
@@ -387,4 +395,81 @@ fn build_summarises_what_terraform_will_do_when_it_changed_files() {
     );
     let third = build("after");
     assert!(!third.contains("terraform will see"), "{third}");
+}
+
+/// With a project, every environment is compared, each on its own, and a missing --base-dir
+/// is an error that names the flag.
+#[test]
+fn every_environment_of_the_project_is_compared() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    std::fs::write(
+        dir.join("gen-tf.toml"),
+        "stacks = [\"stacks\"]\n\n[environments.dev]\n[environments.prd]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.join("stacks")).unwrap();
+    let stack = |prd_cpu: u32| {
+        format!(
+            "local env = std.extVar('ENV');\n{{\n  name: 'shop',\n  services: {{\n    api: {{ cpu: if env == 'prd' then {prd_cpu} else 256, memory: 2048 }},\n  }},\n}}\n"
+        )
+    };
+    std::fs::write(dir.join("stacks/shop.jsonnet"), stack(512)).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "base"]);
+    std::fs::write(dir.join("stacks/shop.jsonnet"), stack(1024)).unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("gen-tf")
+            .unwrap()
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("XDG_CACHE_HOME", dir.join(".cache"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["diff", "--base", "HEAD", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let by_env: Vec<(String, String)> = v["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["env"].as_str().unwrap().to_owned(),
+                s["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_env,
+        [
+            ("dev".to_owned(), "unchanged".to_owned()),
+            ("prd".to_owned(), "changed".to_owned())
+        ]
+    );
+    assert_eq!(v["stacks"][1]["services"][0]["changes"][0]["after"], "1024");
+
+    let o = run(&["diff", "--base-dir", "no-such-dir"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("gen-tf: --base-dir no-such-dir: not a directory; give the root of the checkout to compare with"),
+        "{err}"
+    );
 }

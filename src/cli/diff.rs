@@ -23,7 +23,13 @@ pub fn diff(args: &DiffArgs, style: Style, deny: bool) -> Result<(), CliError> {
 
     // The base tree: a checkout given, or the revision extracted; `_tmp` lives until the end.
     let (_tmp, base_root) = match (&args.base_dir, &args.base) {
-        (Some(dir), _) => (None, dir.clone()),
+        (Some(dir), _) if dir.is_dir() => (None, dir.clone()),
+        (Some(dir), _) => {
+            return Err(CliError::Base(format!(
+                "--base-dir {}: not a directory; give the root of the checkout to compare with",
+                dir.display()
+            )))
+        }
         (None, Some(rev)) => {
             let (tmp, root) = extract(rev)?;
             (Some(tmp), root)
@@ -211,10 +217,10 @@ fn extract(rev: &str) -> Result<(tempfile::TempDir, PathBuf), CliError> {
         let out = Command::new("git")
             .args(args)
             .output()
-            .map_err(|e| CliError::Base(format!("cannot run git: {e}")))?;
+            .map_err(|e| CliError::Base(format!("--base: cannot run git: {e}")))?;
         if !out.status.success() {
             return Err(CliError::Base(format!(
-                "git {} failed: {}",
+                "--base {rev}: git {} failed: {}; give a branch, tag or commit this repository has (in CI, fetch the base branch first)",
                 args.join(" "),
                 String::from_utf8_lossy(&out.stderr).trim()
             )));
@@ -237,7 +243,7 @@ fn extract(rev: &str) -> Result<(tempfile::TempDir, PathBuf), CliError> {
     let tmp = tempfile::Builder::new()
         .prefix("gen-tf-diff-")
         .tempdir()
-        .map_err(|e| CliError::Base(format!("cannot create a temporary directory: {e}")))?;
+        .map_err(|e| CliError::Base(format!("--base: cannot create a temporary directory: {e}")))?;
     let tar = tmp.path().join("base.tar");
     git(&[
         "-C",
@@ -259,10 +265,10 @@ fn extract(rev: &str) -> Result<(tempfile::TempDir, PathBuf), CliError> {
         .arg("-C")
         .arg(&tree)
         .status()
-        .map_err(|e| CliError::Base(format!("cannot run tar: {e}")))?;
+        .map_err(|e| CliError::Base(format!("--base: cannot run tar: {e}")))?;
     if !status.success() {
         return Err(CliError::Base(format!(
-            "tar could not extract {}",
+            "--base: tar could not extract {}",
             tar.display()
         )));
     }

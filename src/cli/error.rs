@@ -89,8 +89,8 @@ pub enum CliError {
     /// `diff --deny-risk`: risky changes (each printed).
     #[error("{count} risky change(s), denied by --deny-risk")]
     Risky { count: usize },
-    /// `diff --base`: git could not give the base revision.
-    #[error("--base: {0}")]
+    /// `diff --base` or `--base-dir`: the base tree cannot be read (the message names the flag).
+    #[error("{0}")]
     Base(String),
     #[error(transparent)]
     Prices(#[from] crate::cost::prices::PriceError),
