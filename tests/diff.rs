@@ -218,6 +218,22 @@ fn a_higher_spot_weight_costs_less() {
 }
 
 #[test]
+fn a_conditional_forcenew_is_may_replace_with_its_condition() {
+    let v = run("endpoint-private-dns");
+    let e = resource(&v, "aws_vpc_endpoint.ecr_dkr");
+    assert_eq!(e["action"], "may_replace");
+    assert_eq!(e["arguments"][0]["path"], "private_dns_enabled");
+    assert!(e["arguments"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("unless vpc_endpoint_type is Interface (CustomizeDiff)"));
+    assert!(e["risk"]
+        .as_str()
+        .unwrap()
+        .starts_with("if it is replaced: "));
+}
+
+#[test]
 fn nothing_changed_is_said() {
     let v = run("nothing");
     assert_eq!(stack(&v)["status"], "unchanged");

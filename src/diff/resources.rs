@@ -338,10 +338,12 @@ pub fn risk(ty: &str, action: Action, create_before_destroy: bool) -> Risk {
         _ if gone && matches!(action, Action::Destroy) => (false, "deleted"),
         _ => (false, "deleted and created again"),
     };
-    Risk {
-        risky,
-        words: words.to_owned(),
-    }
+    let words = if action == Action::MayReplace && words != "deleted and created again" {
+        format!("if it is replaced: {words}")
+    } else {
+        words.to_owned()
+    };
+    Risk { risky, words }
 }
 
 #[cfg(test)]
