@@ -7,6 +7,7 @@ pub mod cache;
 pub mod cli;
 pub mod cost;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod facts;
 pub mod interrupt;

@@ -259,7 +259,7 @@ fn a_wrong_command_is_a_usage_failure() {
     assert_eq!(run.code(), Some(2), "{}", run.stdout());
     assert!(run
         .stdout()
-        .starts_with("::error title=gen-tf action::command must be check or validate"));
+        .starts_with("::error title=gen-tf action::command must be check, validate or diff"));
     assert!(run.github_output.contains("exit-code=2\n"));
 }
 
@@ -386,4 +386,103 @@ fn annotations_are_prefixed_with_the_working_directory() {
         "{}",
         run.stdout()
     );
+}
+
+/// `command: diff` on a pull request: annotations in the log, the Markdown report in the step
+/// summary, and one pull-request comment through the API (a fake `curl` that records each call
+/// and answers the comment list), posted the first time and updated after.
+#[test]
+fn diff_writes_the_summary_and_posts_or_updates_one_comment() {
+    let dir = project();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "stacks"]);
+    git(&["commit", "-q", "-m", "base"]);
+    fs::write(
+        dir.path().join("stacks/shop.jsonnet"),
+        STACK.replace("512", "1024"),
+    )
+    .unwrap();
+    // The fake API: GET lists the comments in $FAKE_COMMENTS; every call is logged with its body.
+    let bin_dir = dir.path().join("fake-bin");
+    fs::create_dir_all(&bin_dir).unwrap();
+    let calls = dir.path().join("calls.log");
+    let curl = format!(
+        "#!/usr/bin/env bash\necho \"curl $*\" >>'{}'\nif [[ \" $* \" != *\" -X \"* ]]; then cat \"$FAKE_COMMENTS\"; fi\n",
+        calls.display()
+    );
+    fs::write(bin_dir.join("curl"), curl).unwrap();
+    let mut perms = fs::metadata(bin_dir.join("curl")).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    fs::set_permissions(bin_dir.join("curl"), perms).unwrap();
+    let event = dir.path().join("event.json");
+    fs::write(&event, r#"{"pull_request": {"number": 7}}"#).unwrap();
+    let comments = dir.path().join("comments.json");
+    let bin = gen_tf();
+    let run_with = |list: &str| {
+        fs::write(&comments, list).unwrap();
+        action(
+            dir.path(),
+            &[
+                ("INPUT_GEN_TF", bin.to_str().unwrap()),
+                ("INPUT_COMMAND", "diff"),
+                ("INPUT_PATHS", "stacks"),
+                ("INPUT_BASE", "HEAD"),
+                ("INPUT_GITHUB_TOKEN", "fake-token"),
+                ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+                ("GITHUB_REPOSITORY", "acme/infra"),
+                ("GITHUB_API_URL", "http://api.invalid"),
+                ("FAKE_COMMENTS", comments.to_str().unwrap()),
+            ],
+            &path_with(Some(&bin_dir)),
+        )
+    };
+    let run = run_with("[]");
+    let stdout = run.stdout();
+    assert_eq!(run.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("::notice file=stacks/shop.jsonnet,line=1,title=gen-tf diff%3A shop service api::memory: 512 -> 1024"),
+        "{stdout}"
+    );
+    assert!(
+        run.summary.starts_with("### gen-tf diff\n"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary.contains("| shop | 1 replaced, 1 updated |"),
+        "{}",
+        run.summary
+    );
+    let log = fs::read_to_string(&calls).unwrap();
+    assert!(
+        log.contains("-X POST")
+            && log.contains("http://api.invalid/repos/acme/infra/issues/7/comments"),
+        "{log}"
+    );
+    assert!(log.contains("<!-- gen-tf diff -->"), "{log}");
+    assert!(
+        stdout.contains("posted the gen-tf diff comment on pull request #7"),
+        "{stdout}"
+    );
+
+    // A rerun finds its comment by the marker and updates it.
+    fs::remove_file(&calls).unwrap();
+    let run =
+        run_with(r#"[{"id": 1, "body": "LGTM"}, {"id": 42, "body": "<!-- gen-tf diff -->\nold"}]"#);
+    assert_eq!(run.code(), Some(0), "{}", run.stdout());
+    let log = fs::read_to_string(&calls).unwrap();
+    assert!(
+        log.contains("-X PATCH") && log.contains("/repos/acme/infra/issues/comments/42"),
+        "{log}"
+    );
+    assert!(!log.contains("-X POST"), "{log}");
 }

@@ -81,6 +81,10 @@ pub enum Command {
     /// Recommend the smallest Fargate size for each service from the Container Insights
     /// metrics that `aws cloudwatch get-metric-statistics` prints.
     Rightsize(RightsizeArgs),
+    /// Review a change before any plan: what changed in each stack, environment and service,
+    /// what Terraform will create, update, replace or destroy (and the risk of each
+    /// replacement), the IAM permissions granted or revoked, and the monthly cost delta.
+    Diff(DiffArgs),
     /// Print a shell completion script, for example `gen-tf completions bash >
     /// /etc/bash_completion.d/gen-tf`.
     Completions {
@@ -102,6 +106,7 @@ impl Command {
             Self::Explain { .. } => "explain",
             Self::Cost(_) => "cost",
             Self::Rightsize(_) => "rightsize",
+            Self::Diff(_) => "diff",
             Self::Completions { .. } => "completions",
         }
     }
@@ -115,6 +120,7 @@ impl Command {
             Self::List(a) => Some(&mut a.input.stacks),
             Self::Cost(a) => Some(&mut a.stacks),
             Self::Rightsize(a) => Some(&mut a.stacks),
+            Self::Diff(a) => Some(&mut a.stacks),
             Self::Init(_) | Self::Schema | Self::Explain { .. } | Self::Completions { .. } => None,
         }
     }
@@ -276,6 +282,39 @@ pub struct CostArgs {
     /// change per service and stack, for a pull-request comment.
     #[arg(long, value_name = "PATHS_B", num_args = 1..)]
     pub compare: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub stacks: StackArgs,
+    /// The git revision to compare with (`main`, `HEAD~1`, `origin/main`): its stacks are read
+    /// with `git archive` into a temporary directory; the working tree is not touched.
+    #[arg(long, value_name = "REV", required_unless_present = "base_dir")]
+    pub base: Option<String>,
+    /// Another checkout to compare with: PATHS and the project file are read under DIR as
+    /// they are named here.
+    #[arg(long, value_name = "DIR", conflicts_with = "base")]
+    pub base_dir: Option<PathBuf>,
+    /// Output: `human`, `json` (docs/diff.md), `markdown` (a pull-request comment) or `github`
+    /// (annotations on the changed services' lines).
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Human)]
+    pub format: DiffFormatArg,
+    /// Risky changes (a log group or ECS service replaced or destroyed, ...) are errors: exit 1.
+    #[arg(long)]
+    pub deny_risk: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormatArg {
+    /// For people.
+    Human,
+    /// One JSON document (docs/diff.md).
+    Json,
+    /// A pull-request comment, at most one screen, with the details folded.
+    Markdown,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 #[derive(Debug, Args)]

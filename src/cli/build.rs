@@ -59,6 +59,8 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
     if args.output.no_prune || plan.partial {
         stale.generated.clear();
     }
+    // What Terraform will do, from the previous output on disk and the new files.
+    let predicted = crate::diff::disk::summary(&root, &files, &stale.generated);
     let report = write::commit(&root, &files, &states)?;
     write::prune(&root, &stale.temporary)?;
     write::prune(&root, &stale.generated)?;
@@ -72,6 +74,12 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
         root.display(),
         cache_note(&units, &plan),
     ));
+    if !(report.written.is_empty() && removed.is_empty()) {
+        say(&format!(
+            "gen-tf: terraform will see: {} (gen-tf diff --base REV tells why)\n",
+            predicted.line()
+        ));
+    }
     if let Some((terraform, limit)) = terraform {
         let dirs: Vec<PathBuf> = units.units.iter().map(|u| root.join(&u.dir)).collect();
         let found = verify::verify(&terraform, &dirs, plan.jobs, limit);

@@ -86,6 +86,12 @@ pub enum CliError {
     /// `rightsize`: services without a recommendation (each says why).
     #[error("{count} service(s) got no recommendation")]
     Refused { count: usize },
+    /// `diff --deny-risk`: risky changes (each printed).
+    #[error("{count} risky change(s), denied by --deny-risk")]
+    Risky { count: usize },
+    /// `diff --base` or `--base-dir`: the base tree cannot be read (the message names the flag).
+    #[error("{0}")]
+    Base(String),
     #[error(transparent)]
     Prices(#[from] crate::cost::prices::PriceError),
     #[error(transparent)]
@@ -135,7 +141,8 @@ impl CliError {
             Self::Diagnostics
             | Self::Drift { .. }
             | Self::Changed { .. }
-            | Self::Refused { .. } => 1,
+            | Self::Refused { .. }
+            | Self::Risky { .. } => 1,
             _ => 2,
         }
     }

@@ -12,6 +12,7 @@ mod check;
 mod commands;
 mod compile;
 mod cost;
+mod diff;
 mod error;
 mod lock;
 mod output;
@@ -21,9 +22,9 @@ use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 pub use args::{
-    BuildArgs, CheckArgs, Cli, ColorChoice, Command, CostArgs, FormatArg, InitArgs, InputArgs,
-    KeyValueError, ListArgs, MemoryLimit, MessageFormatArg, OutArgs, PricingArgs, ReportFormatArg,
-    RightsizeArgs, StackArgs,
+    BuildArgs, CheckArgs, Cli, ColorChoice, Command, CostArgs, DiffArgs, DiffFormatArg, FormatArg,
+    InitArgs, InputArgs, KeyValueError, ListArgs, MemoryLimit, MessageFormatArg, OutArgs,
+    PricingArgs, ReportFormatArg, RightsizeArgs, StackArgs,
 };
 pub use commands::schema_text;
 pub use error::CliError;
@@ -102,6 +103,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Command::Init(args) => commands::init(args),
         Command::Cost(args) => cost::cost(args, style, deny),
         Command::Rightsize(args) => cost::rightsize(args, style, deny),
+        Command::Diff(args) => diff::diff(args, style, deny),
         Command::Schema => print_stdout(&schema_text()),
         Command::Explain { code } => commands::explain(code),
         Command::Completions { shell } => {
