@@ -1549,6 +1549,8 @@ fn step_policy(p: &Policy) -> (Map<String, Value>, &'static str) {
 #[derive(Debug, Clone)]
 struct Traffic {
     exec: bool,
+    /// `availability_zone_rebalancing`, when written.
+    az_rebalancing: Option<bool>,
     port_name: Option<String>,
     /// (public, whether assign_public_ip is written).
     network: Option<(bool, bool)>,
@@ -1654,7 +1656,11 @@ fn deployment_draw() -> impl Strategy<Value = DeploymentDraw> {
 
 fn traffic() -> impl Strategy<Value = Traffic> {
     (
-        (any::<bool>(), prop::option::of("[a-z][a-z0-9_-]{0,10}")),
+        (
+            any::<bool>(),
+            prop::option::of("[a-z][a-z0-9_-]{0,10}"),
+            prop::option::of(any::<bool>()),
+        ),
         prop::option::of((any::<bool>(), any::<bool>())),
         prop::collection::vec(egress_draw(), 0..3),
         prop::option::of(deployment_draw()),
@@ -1673,9 +1679,18 @@ fn traffic() -> impl Strategy<Value = Traffic> {
         ),
     )
         .prop_map(
-            |((exec, port_name), network, egress, deployment, connect, targets, scheduled)| {
+            |(
+                (exec, port_name, az_rebalancing),
+                network,
+                egress,
+                deployment,
+                connect,
+                targets,
+                scheduled,
+            )| {
                 Traffic {
                     exec,
+                    az_rebalancing,
                     port_name,
                     network,
                     egress,
@@ -1690,6 +1705,9 @@ fn traffic() -> impl Strategy<Value = Traffic> {
 
 /// Writes the drawn fields into an assembled service, repairing what the rules would refuse.
 fn assemble_traffic(name: &str, t: &Traffic, o: &mut Map<String, Value>) {
+    if let Some(az) = t.az_rebalancing {
+        o.insert("availability_zone_rebalancing".into(), az.into());
+    }
     if t.exec {
         o.insert("enable_execute_command".into(), true.into());
         // ECS Exec needs platform 1.4.0 and a writable root filesystem.
