@@ -356,6 +356,10 @@ pub struct LoadBalancer {
     /// variable `<service>_target_group_arn_suffix` when that metric is used.
     #[serde(default)]
     pub target_group_arn_suffix: Option<String>,
+    /// The alternate target group and listener rules of a BLUE_GREEN, LINEAR or CANARY
+    /// deployment.
+    #[serde(default)]
+    pub advanced_configuration: Option<super::deployment::AdvancedConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
