@@ -160,6 +160,7 @@ resource "aws_ecs_service" "admin" {
   desired_count                      = 1
   platform_version                   = "LATEST"
   propagate_tags                     = "SERVICE"
+  availability_zone_rebalancing      = "ENABLED"
   enable_ecs_managed_tags            = true
   launch_type                        = "FARGATE"
   enable_execute_command             = true

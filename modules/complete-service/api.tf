@@ -202,6 +202,7 @@ resource "aws_ecs_service" "api" {
   desired_count                      = 2
   platform_version                   = "LATEST"
   propagate_tags                     = "SERVICE"
+  availability_zone_rebalancing      = "ENABLED"
   enable_ecs_managed_tags            = true
   force_new_deployment               = true
   health_check_grace_period_seconds  = 90

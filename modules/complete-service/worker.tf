@@ -138,14 +138,15 @@ resource "aws_ecs_task_definition" "worker" {
 }
 
 resource "aws_ecs_service" "worker" {
-  name                    = "worker"
-  cluster                 = aws_ecs_cluster.this.name
-  task_definition         = aws_ecs_task_definition.worker.arn
-  desired_count           = 2
-  platform_version        = "LATEST"
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
-  launch_type             = "FARGATE"
+  name                          = "worker"
+  cluster                       = aws_ecs_cluster.this.name
+  task_definition               = aws_ecs_task_definition.worker.arn
+  desired_count                 = 2
+  platform_version              = "LATEST"
+  propagate_tags                = "SERVICE"
+  availability_zone_rebalancing = "ENABLED"
+  enable_ecs_managed_tags       = true
+  launch_type                   = "FARGATE"
   tags = {
     team = "checkout"
   }

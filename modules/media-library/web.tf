@@ -255,6 +255,7 @@ resource "aws_ecs_service" "web" {
   desired_count                     = 2
   platform_version                  = "1.4.0"
   propagate_tags                    = "SERVICE"
+  availability_zone_rebalancing     = "ENABLED"
   enable_ecs_managed_tags           = true
   launch_type                       = "FARGATE"
   health_check_grace_period_seconds = 60

@@ -114,14 +114,15 @@ resource "aws_ecs_task_definition" "web" {
 }
 
 resource "aws_ecs_service" "web" {
-  name                    = "minimal-prd-web"
-  cluster                 = var.cluster_name
-  task_definition         = aws_ecs_task_definition.web.arn
-  desired_count           = 1
-  platform_version        = "LATEST"
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
-  launch_type             = "FARGATE"
+  name                          = "minimal-prd-web"
+  cluster                       = var.cluster_name
+  task_definition               = aws_ecs_task_definition.web.arn
+  desired_count                 = 1
+  platform_version              = "LATEST"
+  propagate_tags                = "SERVICE"
+  availability_zone_rebalancing = "ENABLED"
+  enable_ecs_managed_tags       = true
+  launch_type                   = "FARGATE"
 
   network_configuration {
     subnets          = var.private_subnet_ids

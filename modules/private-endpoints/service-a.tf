@@ -151,14 +151,15 @@ resource "aws_ecs_task_definition" "service_a" {
 }
 
 resource "aws_ecs_service" "service_a" {
-  name                    = "private-endpoints-prd-service-a"
-  cluster                 = var.cluster_name
-  task_definition         = aws_ecs_task_definition.service_a.arn
-  desired_count           = 2
-  platform_version        = "LATEST"
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
-  launch_type             = "FARGATE"
+  name                          = "private-endpoints-prd-service-a"
+  cluster                       = var.cluster_name
+  task_definition               = aws_ecs_task_definition.service_a.arn
+  desired_count                 = 2
+  platform_version              = "LATEST"
+  propagate_tags                = "SERVICE"
+  availability_zone_rebalancing = "ENABLED"
+  enable_ecs_managed_tags       = true
+  launch_type                   = "FARGATE"
   tags = {
     environment = "prd"
     team        = "platform"

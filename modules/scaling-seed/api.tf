@@ -141,14 +141,15 @@ resource "aws_ecs_task_definition" "api" {
 }
 
 resource "aws_ecs_service" "api" {
-  name                    = "scaling-seed-prd-api"
-  cluster                 = var.cluster_name
-  task_definition         = aws_ecs_task_definition.api.arn
-  desired_count           = 2
-  platform_version        = "LATEST"
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
-  launch_type             = "FARGATE"
+  name                          = "scaling-seed-prd-api"
+  cluster                       = var.cluster_name
+  task_definition               = aws_ecs_task_definition.api.arn
+  desired_count                 = 2
+  platform_version              = "LATEST"
+  propagate_tags                = "SERVICE"
+  availability_zone_rebalancing = "ENABLED"
+  enable_ecs_managed_tags       = true
+  launch_type                   = "FARGATE"
   tags = {
     environment = "prd"
     team        = "platform"

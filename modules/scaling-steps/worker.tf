@@ -156,6 +156,7 @@ resource "aws_ecs_service" "worker" {
   desired_count                     = 3
   platform_version                  = "LATEST"
   propagate_tags                    = "SERVICE"
+  availability_zone_rebalancing     = "ENABLED"
   enable_ecs_managed_tags           = true
   launch_type                       = "FARGATE"
   health_check_grace_period_seconds = 60

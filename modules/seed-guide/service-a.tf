@@ -195,14 +195,15 @@ resource "aws_ecs_task_definition" "service_a" {
 }
 
 resource "aws_ecs_service" "service_a" {
-  name                    = "service-a"
-  cluster                 = aws_ecs_cluster.this.name
-  task_definition         = aws_ecs_task_definition.service_a.arn
-  desired_count           = 2
-  platform_version        = "LATEST"
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
-  force_new_deployment    = true
+  name                          = "service-a"
+  cluster                       = aws_ecs_cluster.this.name
+  task_definition               = aws_ecs_task_definition.service_a.arn
+  desired_count                 = 2
+  platform_version              = "LATEST"
+  propagate_tags                = "SERVICE"
+  availability_zone_rebalancing = "ENABLED"
+  enable_ecs_managed_tags       = true
+  force_new_deployment          = true
   tags = {
     environment = "prd"
     team        = "platform"

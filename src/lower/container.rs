@@ -145,6 +145,25 @@ fn lifecycle(fields: &mut Vec<(&str, Expr)>, c: &Container) {
     if s.pseudo_terminal {
         fields.push(("pseudoTerminal", ir::bool(true)));
     }
+    if let Some(r) = &s.restart_policy {
+        let mut policy = vec![("enabled", ir::bool(r.enabled))];
+        if !r.ignored_exit_codes.is_empty() {
+            policy.push((
+                "ignoredExitCodes",
+                ir::list(r.ignored_exit_codes.iter().map(|c| ir::int(i64::from(*c)))),
+            ));
+        }
+        if let Some(p) = r.restart_attempt_period {
+            policy.push(("restartAttemptPeriod", ir::int(i64::from(p))));
+        }
+        fields.push(("restartPolicy", ir::object(policy)));
+    }
+    if let Some(v) = s.version_consistency {
+        fields.push((
+            "versionConsistency",
+            ir::str(if v { "enabled" } else { "disabled" }),
+        ));
+    }
     if !s.ulimits.is_empty() {
         fields.push((
             "ulimits",
@@ -226,5 +245,81 @@ mod tests {
             .find(|(n, _)| n == "api.tf")
             .expect("api.tf");
         assert_eq!(api.matches("pseudoTerminal = true").count(), 2, "{api}");
+    }
+
+    fn compile_api(value: &serde_json::Value) -> String {
+        let source = Source {
+            value,
+            label: "<memory>",
+            text: None,
+        };
+        let compiled = compile_value(source, &Options::default()).expect("compiles");
+        compiled
+            .files
+            .into_iter()
+            .find(|(n, _)| n == "api.tf")
+            .expect("api.tf")
+            .1
+    }
+
+    /// `restart_policy` becomes `restartPolicy` with `enabled` defaulted to true and only the
+    /// values the stack gives; `version_consistency` becomes `versionConsistency`.
+    #[test]
+    fn restart_policy_and_version_consistency_are_written_where_set() {
+        let api = compile_api(&serde_json::json!({
+            "name": "shop",
+            "services": {"api": {
+                "cpu": 256,
+                "memory": 512,
+                "restart_policy": {"ignored_exit_codes": [0, 143], "restart_attempt_period": 120},
+                "version_consistency": false,
+                "sidecars": [
+                    {"name": "agent", "image": "busybox:1.36", "essential": false,
+                     "restart_policy": {"enabled": false}, "version_consistency": true},
+                    {"name": "plain", "image": "busybox:1.36"}
+                ]
+            }}
+        }));
+        let compact: String = api.split_whitespace().collect();
+        assert!(
+            compact.contains(
+                "restartPolicy={enabled=trueignoredExitCodes=[0,143]restartAttemptPeriod=120}"
+            ),
+            "{api}"
+        );
+        assert!(compact.contains("restartPolicy={enabled=false}"), "{api}");
+        assert_eq!(api.matches("restartPolicy").count(), 2, "{api}");
+        assert_eq!(
+            api.matches("versionConsistency = \"disabled\"").count(),
+            1,
+            "{api}"
+        );
+        assert_eq!(
+            api.matches("versionConsistency = \"enabled\"").count(),
+            1,
+            "{api}"
+        );
+    }
+
+    /// Every service says whether ECS rebalances it across Availability Zones: ENABLED unless
+    /// the stack turns it off.
+    #[test]
+    fn availability_zone_rebalancing_is_always_written() {
+        let on = compile_api(&serde_json::json!({
+            "name": "shop",
+            "services": {"api": {"cpu": 256, "memory": 512}}
+        }));
+        assert!(
+            on.contains("availability_zone_rebalancing = \"ENABLED\""),
+            "{on}"
+        );
+        let off = compile_api(&serde_json::json!({
+            "name": "shop",
+            "services": {"api": {"cpu": 256, "memory": 512, "availability_zone_rebalancing": false}}
+        }));
+        assert!(
+            off.contains("availability_zone_rebalancing = \"DISABLED\""),
+            "{off}"
+        );
     }
 }

@@ -54,9 +54,10 @@ const fn feature(
 }
 
 /// What raises a module's floor above [`FLOOR`]: a module that writes one of these gets its
-/// `since` as the floor. No stack field writes one yet; they are the 6.x-only options of the
-/// types gen-tf writes that a stack could ask for (docs/provider-majors.md, README "Provider
-/// versions"), so the field that first writes one needs no change here. A 6.x-only argument
+/// `since` as the floor. They are the 6.x-only options of the types gen-tf writes that a stack
+/// could ask for (docs/provider-majors.md, README "Provider versions"); `deployment.strategy`
+/// and `advanced_configuration` write the ECS deployment ones (issue 27), so a field that
+/// writes one needs no change here. A 6.x-only argument
 /// missing from this list shows when the provider-schema self-check checks a module against
 /// every major its range admits (schemas/aws-provider-5.100-subset.json), and in
 /// `tests/terraform.rs`, which plans every module with provider 5.100.

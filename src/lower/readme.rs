@@ -150,6 +150,7 @@ pub fn render(ctx: &Ctx<'_>) -> String {
             public => public_services(stack),
             diagram => diagram(ctx),
             caller => caller_duties(ctx),
+            traffic_shift => super::deployment::traffic_shifting(stack),
         })
         .map_err(|e| e.to_string())
     }) {

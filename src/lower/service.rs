@@ -96,6 +96,14 @@ fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service, depends_on: Vec<Expr>) -> Block
             ir::str(svc.task.platform_version.clone()),
         )
         .attr("propagate_tags", ir::str("SERVICE"))
+        .attr(
+            "availability_zone_rebalancing",
+            ir::str(if svc.az_rebalancing {
+                "ENABLED"
+            } else {
+                "DISABLED"
+            }),
+        )
         .attr("enable_ecs_managed_tags", ir::bool(true));
     body = match &svc.placement {
         Placement::LaunchType => body.attr("launch_type", ir::str("FARGATE")),

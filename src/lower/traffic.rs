@@ -47,13 +47,34 @@ pub fn load_balancers(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
                     ),
                 ),
             };
+            let advanced = lb.advanced_configuration.as_ref().map(|a| {
+                Block::new(
+                    "advanced_configuration",
+                    &[],
+                    Body::new()
+                        .attr(
+                            "alternate_target_group_arn",
+                            ir::str(a.alternate_target_group_arn.clone()),
+                        )
+                        .attr(
+                            "production_listener_rule",
+                            ir::str(a.production_listener_rule.clone()),
+                        )
+                        .attr_opt(
+                            "test_listener_rule",
+                            a.test_listener_rule.clone().map(ir::str),
+                        )
+                        .attr("role_arn", ir::str(a.role_arn.clone())),
+                )
+            });
             Block::new(
                 "load_balancer",
                 &[],
                 Body::new()
                     .attr("target_group_arn", tg)
                     .attr("container_name", ir::str(lb.container.clone()))
-                    .attr("container_port", ir::int(i64::from(lb.container_port))),
+                    .attr("container_port", ir::int(i64::from(lb.container_port)))
+                    .blocks(advanced),
             )
         })
         .collect()

@@ -24,6 +24,10 @@ pub struct LoadBalancerTarget {
     /// `<service>_lb_security_group_id`, shared by every entry that omits it.
     #[serde(default)]
     pub security_group_id: Option<String>,
+    /// The alternate target group and listener rules of a BLUE_GREEN, LINEAR or CANARY
+    /// deployment.
+    #[serde(default)]
+    pub advanced_configuration: Option<super::deployment::AdvancedConfiguration>,
 }
 
 /// ECS Service Connect: the service reaches the other services of a Cloud Map namespace by

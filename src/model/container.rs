@@ -76,6 +76,36 @@ pub struct ContainerFields {
     /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html
     #[serde(default)]
     pub repository_credentials: Option<RepositoryCredentials>,
+    /// Restart the container in place when it exits, instead of replacing the task (for an
+    /// essential container) or leaving it stopped (for a sidecar).
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html
+    #[serde(default)]
+    pub restart_policy: Option<RestartPolicy>,
+    /// Whether ECS resolves the image tag to a digest when the task definition is deployed, so
+    /// every task of a deployment runs the same image even if the tag moves. Omitted means
+    /// ECS's default (enabled); false writes `versionConsistency: disabled`.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+    #[serde(default)]
+    pub version_consistency: Option<bool>,
+}
+
+/// `restart_policy`: ECS's container restart policy.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerRestartPolicy.html
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestartPolicy {
+    /// Default true: declaring a restart policy turns it on.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Exit codes after which ECS does not restart the container, at most 50. Default none.
+    #[serde(default)]
+    #[schemars(length(max = 50))]
+    pub ignored_exit_codes: Vec<i32>,
+    /// Seconds the container must have run before ECS restarts it, 60-1800; a container that
+    /// exits sooner is not restarted. Omitted means ECS's 300.
+    #[serde(default)]
+    #[schemars(range(min = 60, max = 1800))]
+    pub restart_attempt_period: Option<u32>,
 }
 
 /// `health_check`: Docker's `HEALTHCHECK`, run by the ECS agent.

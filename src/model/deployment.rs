@@ -39,6 +39,25 @@ pub struct Deployment {
     #[serde(default)]
     #[schemars(range(min = 0, max = 2147483647))]
     pub health_check_grace_period_seconds: Option<u32>,
+    /// ROLLING (default), BLUE_GREEN, LINEAR or CANARY. The last three need
+    /// `advanced_configuration` on every load balancer, and provider 6.4 (6.21 for LINEAR and
+    /// CANARY).
+    #[serde(default)]
+    pub strategy: Option<DeploymentStrategy>,
+    /// Minutes both revisions keep running after production traffic moved, 0-1440, before
+    /// the old one stops (BLUE_GREEN, LINEAR, CANARY). Omitted means ECS's default.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1440))]
+    pub bake_time_in_minutes: Option<u32>,
+    /// The steps of a LINEAR deployment.
+    #[serde(default)]
+    pub linear: Option<LinearConfiguration>,
+    /// The canary of a CANARY deployment.
+    #[serde(default)]
+    pub canary: Option<CanaryConfiguration>,
+    /// Lambda functions ECS calls at stages of a BLUE_GREEN, LINEAR or CANARY deployment.
+    #[serde(default)]
+    pub lifecycle_hooks: Vec<LifecycleHook>,
 }
 
 /// The deployment circuit breaker.
@@ -66,4 +85,135 @@ pub struct DeploymentAlarms {
     /// Roll back when an alarm fires. Default true.
     #[serde(default)]
     pub rollback: Option<bool>,
+}
+
+/// `deployment.strategy`: how ECS moves traffic from the running revision to the new one.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum DeploymentStrategy {
+    /// Replace tasks in place within `minimum_healthy_percent` and `maximum_percent`.
+    #[serde(rename = "ROLLING")]
+    Rolling,
+    /// Start the new revision beside the old one, then move all traffic at once.
+    #[serde(rename = "BLUE_GREEN")]
+    BlueGreen,
+    /// Move traffic in equal steps (`linear`).
+    #[serde(rename = "LINEAR")]
+    Linear,
+    /// Move a share of traffic first (`canary`), then the rest.
+    #[serde(rename = "CANARY")]
+    Canary,
+}
+
+impl DeploymentStrategy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rolling => "ROLLING",
+            Self::BlueGreen => "BLUE_GREEN",
+            Self::Linear => "LINEAR",
+            Self::Canary => "CANARY",
+        }
+    }
+
+    /// BLUE_GREEN, LINEAR and CANARY: two revisions side by side behind two target groups.
+    pub fn shifts_traffic(self) -> bool {
+        self != Self::Rolling
+    }
+}
+
+/// `deployment.linear`: the steps of a LINEAR deployment.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinearConfiguration {
+    /// Percent of production traffic each step moves, 3-100.
+    #[schemars(range(min = 3, max = 100))]
+    pub step_percent: f64,
+    /// Minutes between steps, 0-1440. Omitted means ECS's default.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1440))]
+    pub step_bake_time_in_minutes: Option<u32>,
+}
+
+/// `deployment.canary`: the first share of a CANARY deployment.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CanaryConfiguration {
+    /// Percent of production traffic the canary gets, 0.1-100.
+    #[schemars(range(min = 0.1, max = 100))]
+    pub percent: f64,
+    /// Minutes the canary runs before the rest of the traffic moves, 0-1440. Omitted means
+    /// ECS's default.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1440))]
+    pub bake_time_in_minutes: Option<u32>,
+}
+
+/// One lifecycle hook: a Lambda function that ECS calls at the given stages of a deployment.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleHook {
+    /// The Lambda function's ARN (`arn:aws:lambda:<region>:<account>:function:<name>`).
+    pub function_arn: String,
+    /// The role ECS assumes to invoke the function.
+    pub role_arn: String,
+    /// The stages at which ECS calls the function.
+    #[schemars(length(min = 1))]
+    pub stages: Vec<LifecycleStage>,
+}
+
+/// A stage of a BLUE_GREEN, LINEAR or CANARY deployment.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks.html
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LifecycleStage {
+    ReconcileService,
+    PreScaleUp,
+    PostScaleUp,
+    TestTrafficShift,
+    PostTestTrafficShift,
+    ProductionTrafficShift,
+    PostProductionTrafficShift,
+}
+
+impl LifecycleStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReconcileService => "RECONCILE_SERVICE",
+            Self::PreScaleUp => "PRE_SCALE_UP",
+            Self::PostScaleUp => "POST_SCALE_UP",
+            Self::TestTrafficShift => "TEST_TRAFFIC_SHIFT",
+            Self::PostTestTrafficShift => "POST_TEST_TRAFFIC_SHIFT",
+            Self::ProductionTrafficShift => "PRODUCTION_TRAFFIC_SHIFT",
+            Self::PostProductionTrafficShift => "POST_PRODUCTION_TRAFFIC_SHIFT",
+        }
+    }
+
+    /// The stages that move test traffic, which need a test listener rule.
+    pub fn needs_test_traffic(self) -> bool {
+        matches!(self, Self::TestTrafficShift | Self::PostTestTrafficShift)
+    }
+}
+
+/// `advanced_configuration` of a load balancer: what ECS swaps during a BLUE_GREEN, LINEAR or
+/// CANARY deployment.
+/// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AdvancedConfiguration.html
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdvancedConfiguration {
+    /// The second target group, which the new revision registers with.
+    pub alternate_target_group_arn: String,
+    /// The ARN of the listener rule that sends production traffic to both target groups, whose
+    /// weights ECS changes.
+    pub production_listener_rule: String,
+    /// The ARN of a listener rule for test traffic to the new revision. Optional.
+    #[serde(default)]
+    pub test_listener_rule: Option<String>,
+    /// The infrastructure role ECS assumes to change the listener rules (with the AWS-managed
+    /// policy AmazonECSInfrastructureRolePolicyForLoadBalancers).
+    pub role_arn: String,
 }

@@ -84,6 +84,13 @@ pub struct Service {
     /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
     #[serde(default)]
     pub enable_execute_command: Option<bool>,
+    /// Availability Zone rebalancing: ECS moves tasks to even out the service across its
+    /// Availability Zones after a zone's tasks were lost. Written explicitly on every service,
+    /// because ECS enables it on new services and leaves older ones disabled, so an unset value
+    /// shows as drift. Default true (`ENABLED`); false writes `DISABLED`.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html
+    #[serde(default)]
+    pub availability_zone_rebalancing: Option<bool>,
     /// Several target groups, each to a container and port of the task: internal and
     /// internet-facing load balancers, or several ports. Cannot be combined with
     /// `load_balancer`, which is the shorthand for one target group to the main container. ECS
@@ -349,6 +356,10 @@ pub struct LoadBalancer {
     /// variable `<service>_target_group_arn_suffix` when that metric is used.
     #[serde(default)]
     pub target_group_arn_suffix: Option<String>,
+    /// The alternate target group and listener rules of a BLUE_GREEN, LINEAR or CANARY
+    /// deployment.
+    #[serde(default)]
+    pub advanced_configuration: Option<super::deployment::AdvancedConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

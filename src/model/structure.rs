@@ -295,7 +295,7 @@ impl<'a> Walker<'a> {
     fn check_number(&mut self, s: &SchemaObject, v: &Value) {
         let is_integer = matches!(&s.instance_type, Some(t) if has_type(t, InstanceType::Integer));
         if !is_integer {
-            return;
+            return self.check_fraction(s, v);
         }
         let whole_but_huge = v.as_f64().is_some_and(|f| f.fract() == 0.0);
         let n = match as_integer(v) {
@@ -336,6 +336,26 @@ impl<'a> Walker<'a> {
                 format!("{} is out of range for `{field}`", shown_number(v)),
             )
             .help(format!("`{field}` takes a whole number from {lo} to {hi}"));
+            self.push(d);
+        }
+    }
+
+    /// A number that may have a fraction (a percent such as a canary's 0.1-100) against the
+    /// range declared next to the field with `#[schemars(range(min, max))]`.
+    fn check_fraction(&mut self, s: &SchemaObject, v: &Value) {
+        let (Some(n), Some(declared)) = (v.as_f64(), s.number.as_ref()) else {
+            return;
+        };
+        let lo = declared.minimum.unwrap_or(f64::NEG_INFINITY);
+        let hi = declared.maximum.unwrap_or(f64::INFINITY);
+        if n < lo || n > hi {
+            let field = self.field_name();
+            let d = Diagnostic::new(
+                &core::OUT_OF_RANGE,
+                self.here(),
+                format!("{} is out of range for `{field}`", shown_number(v)),
+            )
+            .help(format!("`{field}` takes a number from {lo} to {hi}"));
             self.push(d);
         }
     }

@@ -45,6 +45,17 @@ pub struct Settings {
     pub pseudo_terminal: bool,
     pub environment_files: Vec<EnvironmentFile>,
     pub repository_credentials: Option<RepositoryCredentials>,
+    pub restart_policy: Option<RestartPolicy>,
+    /// `None` leaves ECS's default (enabled).
+    pub version_consistency: Option<bool>,
+}
+
+/// A restart policy, `enabled` defaulted to true; ECS's own defaults are left to ECS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestartPolicy {
+    pub enabled: bool,
+    pub ignored_exit_codes: Vec<i32>,
+    pub restart_attempt_period: Option<u32>,
 }
 
 /// A health check with ECS's defaults applied.
@@ -204,6 +215,12 @@ fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
             None => None,
             Some(r) => Some(repository_credentials(r)?),
         },
+        restart_policy: f.restart_policy.as_ref().map(|r| RestartPolicy {
+            enabled: r.enabled.unwrap_or(true),
+            ignored_exit_codes: r.ignored_exit_codes.clone(),
+            restart_attempt_period: r.restart_attempt_period,
+        }),
+        version_consistency: f.version_consistency,
     })
 }
 

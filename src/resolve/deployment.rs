@@ -13,6 +13,18 @@ pub struct Deployment {
     pub wait_for_steady_state: bool,
     /// Terraform ignores changes to the service's `task_definition`: CI deploys revisions.
     pub ignore_task_definition_changes: bool,
+    /// `None` writes no `deployment_configuration` (ECS's ROLLING, and provider 5.100 admitted).
+    pub strategy: Option<Strategy>,
+}
+
+/// `deployment_configuration`, as the stack gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strategy {
+    pub kind: model::deployment::DeploymentStrategy,
+    pub bake_time_in_minutes: Option<u32>,
+    pub linear: Option<model::deployment::LinearConfiguration>,
+    pub canary: Option<model::deployment::CanaryConfiguration>,
+    pub hooks: Vec<model::deployment::LifecycleHook>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,5 +65,12 @@ pub(super) fn resolve(svc: &model::Service) -> Deployment {
         }),
         wait_for_steady_state: d.wait_for_steady_state.unwrap_or(false),
         ignore_task_definition_changes: d.ignore_task_definition_changes.unwrap_or(false),
+        strategy: d.strategy.map(|kind| Strategy {
+            kind,
+            bake_time_in_minutes: d.bake_time_in_minutes,
+            linear: d.linear.clone(),
+            canary: d.canary.clone(),
+            hooks: d.lifecycle_hooks.clone(),
+        }),
     }
 }

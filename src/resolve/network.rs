@@ -38,6 +38,7 @@ pub struct LoadBalancer {
     /// The load balancer's security group; `None` means the module variable
     /// `<service>_lb_security_group_id`.
     pub security_group_id: Option<String>,
+    pub advanced_configuration: Option<crate::model::deployment::AdvancedConfiguration>,
 }
 
 /// One ingress rule of the task security group.
@@ -106,6 +107,7 @@ pub(super) fn load_balancers(
             container: name.to_string(),
             container_port: svc.container_port()?,
             security_group_id: None,
+            advanced_configuration: lb.advanced_configuration.clone(),
         }]);
     }
     svc.load_balancers
@@ -121,6 +123,7 @@ pub(super) fn load_balancers(
                 container,
                 container_port: t.container_port.or(port)?,
                 security_group_id: t.security_group_id.clone(),
+                advanced_configuration: t.advanced_configuration.clone(),
             })
         })
         .collect()

@@ -49,6 +49,8 @@ pub struct Service {
     pub tags: BTreeMap<String, String>,
     /// ECS Exec.
     pub execute_command: bool,
+    /// Availability Zone rebalancing, written as ENABLED or DISABLED on every service.
+    pub az_rebalancing: bool,
     /// Seconds the scheduler ignores load balancer health checks after a task starts; `None`
     /// without a load balancer.
     pub grace_period_seconds: Option<u32>,
@@ -187,6 +189,7 @@ pub(super) fn resolve(
         },
         tags,
         execute_command: svc.execute_command(),
+        az_rebalancing: svc.availability_zone_rebalancing.unwrap_or(true),
         ingress,
         service_connect: network::service_connect(svc),
         deployment: deployment::resolve(svc),

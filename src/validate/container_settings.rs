@@ -75,6 +75,14 @@ pub static WINDOWS_CONTAINER: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows_task_definitions.html",
 };
 
+pub static RESTART_POLICY: Rule = Rule {
+    code: "restart-policy",
+    severity: Severity::Warning,
+    summary: "A restart policy turned off that still sets ignored_exit_codes or restart_attempt_period, or that lists an exit code twice.",
+    fact: "restartPolicy.enabled decides whether ECS restarts the container; ignoredExitCodes (at most 50) and restartAttemptPeriod (60-1800 s, default 300) only apply while it is enabled.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html",
+};
+
 /// This family's rules, in catalogue order.
 pub static RULES: &[&Rule] = &[
     &HEALTH_CHECK,
@@ -84,6 +92,7 @@ pub static RULES: &[&Rule] = &[
     &ENVIRONMENT_FILE,
     &REPOSITORY_CREDENTIALS,
     &WINDOWS_CONTAINER,
+    &RESTART_POLICY,
 ];
 
 /// Fargate's largest `nofile` limit.
@@ -135,6 +144,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             check_mount_points(m, svc, out);
             check_ulimits(m, out);
             check_repository_credentials(m, out);
+            check_restart_policy(m, out);
             if windows {
                 check_windows(m, out);
             }
@@ -532,6 +542,45 @@ fn check_environment_files(
             )
             .help("give the s3 endpoint a policy document that also allows s3:GetObject on the environment files, or remove its policy"),
         );
+    }
+}
+
+/// A restart policy's settings that have no effect: set while it is off, or an exit code twice.
+fn check_restart_policy(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(r) = &m.fields.restart_policy else {
+        return;
+    };
+    let path = join(&m.path, "restart_policy");
+    if r.enabled == Some(false) {
+        let set = [
+            ("ignored_exit_codes", !r.ignored_exit_codes.is_empty()),
+            ("restart_attempt_period", r.restart_attempt_period.is_some()),
+        ];
+        for (field, _) in set.iter().filter(|(_, present)| *present) {
+            out.push(
+                Diagnostic::new(
+                    &RESTART_POLICY,
+                    join(&path, field),
+                    format!("{field} has no effect while the restart policy is disabled"),
+                )
+                .help(format!(
+                    "remove {field}, or set enabled: true to have ECS restart the container"
+                )),
+            );
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, code) in r.ignored_exit_codes.iter().enumerate() {
+        if !seen.insert(*code) {
+            out.push(
+                Diagnostic::new(
+                    &RESTART_POLICY,
+                    index(&join(&path, "ignored_exit_codes"), i),
+                    format!("exit code {code} is listed twice"),
+                )
+                .help("list each exit code once"),
+            );
+        }
     }
 }
 

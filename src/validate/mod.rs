@@ -13,6 +13,7 @@ mod containers;
 mod context;
 mod database;
 mod deployment;
+mod deployment_strategy;
 mod endpoints;
 mod environment;
 mod exec;

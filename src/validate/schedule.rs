@@ -20,8 +20,16 @@ pub static SCHEDULE: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html",
 };
 
+pub static SCHEDULE_RESTORE: Rule = Rule {
+    code: "schedule-restore",
+    severity: Severity::Warning,
+    summary: "Scheduled actions that move the target's min_capacity or max_capacity, none of which sets it back to auto_scaling's own.",
+    fact: "A scheduled action changes the scalable target's range in AWS, and the range stays as the last action left it. gen-tf makes the target ignore min_capacity and max_capacity once it has scheduled actions, so that apply does not undo them (terraform-aws-modules/terraform-aws-ecs#422); auto_scaling's own range then applies only at creation, and comes back only through an action that sets it.",
+    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html",
+};
+
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&SCHEDULE];
+pub static RULES: &[&Rule] = &[&SCHEDULE, &SCHEDULE_RESTORE];
 
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     // Terraform label -> the path that took it first.
@@ -63,6 +71,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             timezone(s, &path, out);
             capacities(name, a, i, &path, out);
         }
+        restores(a, &base, out);
     }
 }
 
@@ -189,6 +198,38 @@ fn capacities(
             }
         }
         _ => {}
+    }
+}
+
+/// The target ignores its range once scheduled actions own it (`lower::scaling`), so a bound
+/// that an action moves must be set back by another action, or it stays moved.
+fn restores(a: &AutoScaling, base: &str, out: &mut Vec<Diagnostic>) {
+    type Bound = fn(&ScheduledAction) -> Option<u32>;
+    let bounds: [(&str, u32, Bound); 2] = [
+        ("min_capacity", a.min_capacity, |s| s.min_capacity),
+        ("max_capacity", a.max_capacity, |s| s.max_capacity),
+    ];
+    for (field, own, of) in bounds {
+        let moved = a
+            .scheduled
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| of(s).filter(|v| *v != own).map(|v| (i, v)));
+        let restored = a.scheduled.iter().any(|s| of(s) == Some(own));
+        if let (Some((i, value)), false) = (moved, restored) {
+            out.push(
+                Diagnostic::new(
+                    &SCHEDULE_RESTORE,
+                    join(&index(base, i), field),
+                    format!(
+                        "this action sets {field} to {value}, and no scheduled action sets it back to auto_scaling.{field} {own}: the target keeps {value} (or a later action's value) for good, because Terraform leaves the range of a target with scheduled actions to them"
+                    ),
+                )
+                .help(format!(
+                    "add a scheduled action that sets {field}: {own} again (for example after business hours), or make {own} the value of auto_scaling.{field} if {value} is meant to stay"
+                )),
+            );
+        }
     }
 }
 

@@ -78,6 +78,9 @@ pub struct Extras {
     ulimits: Vec<(usize, u32, u32)>,
     init_process_enabled: Option<bool>,
     pseudo_terminal: Option<bool>,
+    /// (enabled, ignored exit codes, restart attempt period).
+    restart_policy: Option<(Option<bool>, Vec<i32>, Option<u32>)>,
+    version_consistency: Option<bool>,
     /// Object keys, without the `.env` extension.
     environment_files: Vec<String>,
     /// (volume index, read only); the index is taken modulo the task's volumes.
@@ -114,7 +117,15 @@ pub fn extras() -> impl Strategy<Value = Extras> {
         prop::option::of(any::<bool>()),
         prop::collection::vec(("[A-Z_][A-Z0-9_]{0,10}", 0usize..3), 0..2),
     );
-    (run, limits).prop_map(
+    let restarts = (
+        prop::option::of((
+            prop::option::of(any::<bool>()),
+            prop::collection::vec(0i32..=255, 0..4),
+            prop::option::of(60u32..=1800),
+        )),
+        prop::option::of(any::<bool>()),
+    );
+    (run, limits, restarts).prop_map(
         |(
             (
                 health_check,
@@ -126,6 +137,7 @@ pub fn extras() -> impl Strategy<Value = Extras> {
                 pseudo_terminal,
             ),
             (ulimits, init_process_enabled, environment_files, mounts, credentials, secrets),
+            (restart_policy, version_consistency),
         )| Extras {
             health_check,
             command,
@@ -136,6 +148,8 @@ pub fn extras() -> impl Strategy<Value = Extras> {
             ulimits,
             init_process_enabled,
             pseudo_terminal,
+            restart_policy,
+            version_consistency,
             environment_files,
             mounts,
             credentials,
@@ -196,6 +210,25 @@ pub struct TaskView<'a> {
 
 /// Writes `x` into a container object. `outside_ecr`: the image comes from another registry,
 /// which is where credentials belong.
+/// A restart policy the `restart-policy` rule accepts: nothing else while it is off, each exit
+/// code once.
+fn restart_policy_value((enabled, codes, period): &(Option<bool>, Vec<i32>, Option<u32>)) -> Value {
+    let mut p = Map::new();
+    if let Some(e) = enabled {
+        p.insert("enabled".into(), (*e).into());
+    }
+    if *enabled != Some(false) {
+        let codes: BTreeSet<i32> = codes.iter().copied().collect();
+        if !codes.is_empty() {
+            p.insert("ignored_exit_codes".into(), json!(codes));
+        }
+        if let Some(s) = period {
+            p.insert("restart_attempt_period".into(), (*s).into());
+        }
+    }
+    Value::Object(p)
+}
+
 pub fn put_extras(
     c: &mut Map<String, Value>,
     x: &Extras,
@@ -236,6 +269,16 @@ pub fn put_extras(
         x.init_process_enabled.map(Value::from),
     );
     put(c, "pseudo_terminal", x.pseudo_terminal.map(Value::from));
+    put(
+        c,
+        "restart_policy",
+        x.restart_policy.as_ref().map(restart_policy_value),
+    );
+    put(
+        c,
+        "version_consistency",
+        x.version_consistency.map(Value::from),
+    );
     if task.files_allowed {
         let room = 10 - task.files.min(10);
         let files: Vec<Value> = x

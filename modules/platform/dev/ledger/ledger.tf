@@ -181,14 +181,15 @@ resource "aws_ecs_task_definition" "ledger" {
 }
 
 resource "aws_ecs_service" "ledger" {
-  name                    = "ledger-dev-ledger"
-  cluster                 = var.cluster_name
-  task_definition         = aws_ecs_task_definition.ledger.arn
-  desired_count           = 1
-  platform_version        = "LATEST"
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
-  launch_type             = "FARGATE"
+  name                          = "ledger-dev-ledger"
+  cluster                       = var.cluster_name
+  task_definition               = aws_ecs_task_definition.ledger.arn
+  desired_count                 = 1
+  platform_version              = "LATEST"
+  propagate_tags                = "SERVICE"
+  availability_zone_rebalancing = "ENABLED"
+  enable_ecs_managed_tags       = true
+  launch_type                   = "FARGATE"
   tags = {
     environment = "dev"
     team        = "ledger"

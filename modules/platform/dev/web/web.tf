@@ -169,14 +169,15 @@ resource "aws_ecs_task_definition" "web" {
 
 resource "aws_ecs_service" "web" {
   #checkov:skip=CKV_AWS_333:web runs in public subnets, where tasks need a public IP to reach the internet (network.subnets: 'public')
-  name                    = "web-dev-web"
-  cluster                 = var.cluster_name
-  task_definition         = aws_ecs_task_definition.web.arn
-  desired_count           = 1
-  platform_version        = "LATEST"
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
-  launch_type             = "FARGATE"
+  name                          = "web-dev-web"
+  cluster                       = var.cluster_name
+  task_definition               = aws_ecs_task_definition.web.arn
+  desired_count                 = 1
+  platform_version              = "LATEST"
+  propagate_tags                = "SERVICE"
+  availability_zone_rebalancing = "ENABLED"
+  enable_ecs_managed_tags       = true
+  launch_type                   = "FARGATE"
   tags = {
     environment = "dev"
     team        = "web"

@@ -174,14 +174,15 @@ resource "aws_ecs_task_definition" "worker" {
 }
 
 resource "aws_ecs_service" "worker" {
-  name                    = "worker-prd-worker"
-  cluster                 = var.cluster_name
-  task_definition         = aws_ecs_task_definition.worker.arn
-  desired_count           = 2
-  platform_version        = "LATEST"
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
-  force_new_deployment    = true
+  name                          = "worker-prd-worker"
+  cluster                       = var.cluster_name
+  task_definition               = aws_ecs_task_definition.worker.arn
+  desired_count                 = 2
+  platform_version              = "LATEST"
+  propagate_tags                = "SERVICE"
+  availability_zone_rebalancing = "ENABLED"
+  enable_ecs_managed_tags       = true
+  force_new_deployment          = true
   tags = {
     environment = "prd"
     team        = "orders"
