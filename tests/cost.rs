@@ -236,9 +236,14 @@ fn a_stack_the_price_file_cannot_price_is_named() {
     )
     .unwrap();
     let stack = stack.to_str().unwrap();
-    // The others are priced, it is named as left out, and the command succeeds (issue 25).
+    // The others are priced and it is named as left out (issue 25); the exit code is 1, so
+    // that CI cannot read a partial total as the whole estimate.
     let (code, out, err) = gen_tf(&["cost", stack, "examples/minimal", "-V", "ENV=prd"]);
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("gen-tf: 1 stack(s) not priced and left out of every total"),
+        "{err}"
+    );
     assert!(
         err.contains(&format!("gen-tf: not priced: {stack} (frankfurt (prd)): the price file has no confirmed price for LINUX ARM64 Fargate tasks in eu-central-1; it is left out of every total (give a price file that has it with --prices FILE)")),
         "{err}"
@@ -262,7 +267,7 @@ fn a_stack_the_price_file_cannot_price_is_named() {
         "--format",
         "json",
     ]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["stacks"], serde_json::json!([]));
     assert_eq!(
@@ -284,7 +289,7 @@ fn a_stack_the_price_file_cannot_price_is_named() {
         "--format",
         "json",
     ]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         v["not_priced"],

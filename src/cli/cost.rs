@@ -78,8 +78,8 @@ fn estimates(
 }
 
 /// Prices what it can: a stack without a price in the file is named (stderr, the report's
-/// last lines, JSON `not_priced`) and left out, and the command still succeeds, so that one
-/// unpriced region does not hide the others' estimate.
+/// last lines, JSON `not_priced`) and left out, so that one unpriced region does not hide the
+/// others' estimate; the command then exits 1, since the totals leave something out.
 pub fn cost(args: &CostArgs, style: Style, deny: bool) -> Result<(), CliError> {
     let plan = Plan::for_stacks(&args.stacks, None, None)?;
     let (prices, opts) = pricing(&args.pricing, &plan)?;
@@ -103,14 +103,17 @@ pub fn cost(args: &CostArgs, style: Style, deny: bool) -> Result<(), CliError> {
         if json {
             let mut v = compare::json(&lines, &prices, &opts);
             if let Some(o) = v.as_object_mut() {
-                o.insert("not_priced".into(), unpriced.into());
+                o.insert("not_priced".into(), unpriced.clone().into());
             }
             print_json(&v)?;
         } else {
             print_stdout(&compare::human(&lines, &prices))?;
         }
     }
-    Ok(())
+    match unpriced.len() {
+        0 => Ok(()),
+        count => Err(CliError::Unpriced { count }),
+    }
 }
 
 /// A metrics file and what it holds.

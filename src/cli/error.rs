@@ -86,6 +86,10 @@ pub enum CliError {
     /// `rightsize`: services without a recommendation (each says why).
     #[error("{count} service(s) got no recommendation")]
     Refused { count: usize },
+    /// `cost`: stacks the price file cannot price (each named), left out of every total; the
+    /// report is printed, but the estimate is not the whole of what was asked for.
+    #[error("{count} stack(s) not priced and left out of every total (see above)")]
+    Unpriced { count: usize },
     /// `diff --deny-risk`: risky changes (each printed).
     #[error("{count} risky change(s), denied by --deny-risk")]
     Risky { count: usize },
@@ -142,6 +146,7 @@ impl CliError {
             | Self::Drift { .. }
             | Self::Changed { .. }
             | Self::Refused { .. }
+            | Self::Unpriced { .. }
             | Self::Risky { .. } => 1,
             _ => 2,
         }
