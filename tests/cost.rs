@@ -490,3 +490,161 @@ proptest! {
         }
     }
 }
+
+/// `gen-tf prices` (issue 25, point 9): the Price List records that `aws pricing get-products`
+/// prints (two pages of AmazonECS, one of AmazonEC2) and an AmazonVPC bulk offer file become a
+/// price file for every region in them. The us-east-1 records carry the built-in file's
+/// confirmed rates, so the converter must reproduce them exactly; the other regions' numbers
+/// are fixture values for this test only.
+#[test]
+fn prices_from_the_price_list_cover_every_region_in_it() {
+    let dir = std::env::temp_dir().join(format!("gen-tf-prices-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("prices.json");
+    let out_s = out.to_str().unwrap();
+    let inputs = [
+        "tests/fixtures/prices/ecs-page-1.json",
+        "tests/fixtures/prices/ecs-page-2.json",
+        "tests/fixtures/prices/ec2-nat.json",
+        "tests/fixtures/prices/vpc-offer.json",
+    ];
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("gen-tf")
+            .unwrap()
+            .current_dir(ROOT)
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let mut args = vec!["prices"];
+    args.extend(inputs);
+    args.extend(["-o", out_s]);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "gen-tf: 3 region(s) priced from AmazonEC2, AmazonECS, AmazonVPC\n  \
+         ap-southeast-2: no fargate.windows_x86_64.vcpu_hour, fargate.windows_x86_64.gb_hour, \
+         fargate.windows_x86_64.os_license_vcpu_hour\n  eu-central-1: no \
+         fargate.linux_arm64.gb_hour, fargate.windows_x86_64.vcpu_hour, \
+         fargate.windows_x86_64.gb_hour, fargate.windows_x86_64.os_license_vcpu_hour, \
+         fargate.ephemeral_storage_gb_hour, nat_gateway_hour\n  1 record(s) outside a Region \
+         (Local Zones, Wavelength) were left out\n"
+    );
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let builtin: Value = serde_json::from_str(cost::prices::EMBEDDED).unwrap();
+    // The regions in the input, and nothing else (the Boston Local Zone is left out).
+    let regions: Vec<&String> = file["regions"].as_object().unwrap().keys().collect();
+    assert_eq!(regions, ["ap-southeast-2", "eu-central-1", "us-east-1"]);
+    let (ours, theirs) = (
+        &file["regions"]["us-east-1"],
+        &builtin["regions"]["us-east-1"],
+    );
+    assert_eq!(ours["fargate"], theirs["fargate"]);
+    for key in ["interface_endpoint_az_hour", "nat_gateway_hour"] {
+        assert_eq!(ours[key], theirs[key], "{key}");
+    }
+    assert_eq!(
+        ours["evidence"]["fargate.linux_arm64.vcpu_hour"]
+            .as_str()
+            .unwrap()
+            .split(" (")
+            .next(),
+        Some("USE1-Fargate-ARM-vCPU-Hours:perCPU 0.03238")
+    );
+    assert_eq!(file["date"], "2026-11-20");
+    assert_eq!(file["spot"], builtin["spot"]);
+    // A rate pair with half missing is null, not half a price.
+    assert_eq!(
+        file["regions"]["eu-central-1"]["fargate"]["linux_arm64"],
+        Value::Null
+    );
+    assert_eq!(
+        file["regions"]["ap-southeast-2"]["fargate"]["linux_arm64"]["vcpu_hour"],
+        0.03885
+    );
+
+    // `cost` reads it: priced in Sydney, and named as not priced where the file has a gap.
+    let (code, stdout, stderr) = run(&[
+        "cost",
+        "--no-project",
+        "examples/minimal",
+        "--prices",
+        out_s,
+        "--region",
+        "ap-southeast-2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["not_priced"], serde_json::json!([]));
+    let (code, stdout, _) = run(&[
+        "cost",
+        "--no-project",
+        "examples/minimal",
+        "--prices",
+        out_s,
+        "--region",
+        "eu-central-1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report["not_priced"],
+        serde_json::json!([
+            "minimal: the price file has no confirmed price for LINUX ARM64 Fargate tasks in \
+             eu-central-1"
+        ])
+    );
+
+    // Without -o the file goes to stdout, byte for byte the same.
+    let mut args = vec!["prices"];
+    args.extend(inputs);
+    let (code, stdout, _) = run(&args);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, std::fs::read_to_string(&out).unwrap());
+
+    // Not Price List output: exit 2, naming the file and what would be right.
+    let (code, _, stderr) = run(&["prices", "examples/minimal/stack.jsonnet"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(
+            "gen-tf: examples/minimal/stack.jsonnet: not JSON (expected value at line 1"
+        ),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["prices", "schemas/stack.schema.json"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "gen-tf: schemas/stack.schema.json: neither `aws pricing get-products` output (a \
+         `PriceList` array) nor a Price List offer file (`offerCode` and `products`)\n"
+    );
+    // Two publications that disagree on a price: refused, naming both.
+    let page = dir.join("ecs-changed.json");
+    std::fs::write(
+        &page,
+        std::fs::read_to_string(Path::new(ROOT).join(inputs[0]))
+            .unwrap()
+            .replace("0.0404800000", "0.0400000000"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&["prices", inputs[0], page.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("us-east-1 has two prices for USE1-Fargate-vCPU-Hours:perCPU: 0.04048"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -81,6 +81,10 @@ pub enum Command {
     /// Recommend the smallest Fargate size for each service from the Container Insights
     /// metrics that `aws cloudwatch get-metric-statistics` prints.
     Rightsize(RightsizeArgs),
+    /// Write a price file for `gen-tf cost --prices`, for every region in the output of `aws
+    /// pricing get-products` (service codes AmazonECS, AmazonVPC, AmazonEC2) or the AWS Price
+    /// List offer files of those services.
+    Prices(PricesArgs),
     /// Review a change before any plan: what changed in each stack, environment and service,
     /// what Terraform will create, update, replace or destroy (and the risk of each
     /// replacement), the IAM permissions granted or revoked, and the monthly cost delta.
@@ -106,6 +110,7 @@ impl Command {
             Self::Explain { .. } => "explain",
             Self::Cost(_) => "cost",
             Self::Rightsize(_) => "rightsize",
+            Self::Prices(_) => "prices",
             Self::Diff(_) => "diff",
             Self::Completions { .. } => "completions",
         }
@@ -121,7 +126,11 @@ impl Command {
             Self::Cost(a) => Some(&mut a.stacks),
             Self::Rightsize(a) => Some(&mut a.stacks),
             Self::Diff(a) => Some(&mut a.stacks),
-            Self::Init(_) | Self::Schema | Self::Explain { .. } | Self::Completions { .. } => None,
+            Self::Init(_)
+            | Self::Prices(_)
+            | Self::Schema
+            | Self::Explain { .. }
+            | Self::Completions { .. } => None,
         }
     }
 }
@@ -270,6 +279,17 @@ pub struct PricingArgs {
     /// project's `[cost] availability_zones`, else 2].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub availability_zones: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct PricesArgs {
+    /// Files that `aws pricing get-products --service-code AmazonECS|AmazonVPC|AmazonEC2` printed
+    /// (one per page), or Price List offer files; each is recognised by its content.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write the price file here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

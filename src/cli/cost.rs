@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::args::{CostArgs, PricingArgs, ReportFormatArg, RightsizeArgs, StackArgs};
+use super::args::{CostArgs, PricesArgs, PricingArgs, ReportFormatArg, RightsizeArgs, StackArgs};
 use super::compile::{self, CheckedUnit};
 use super::error::CliError;
 use super::output::{eprint, print_stdout};
 use super::plan::Plan;
 use crate::cost::metrics::{self, Metric, Series};
+use crate::cost::price_list::{PriceList, PriceListError};
 use crate::cost::rightsize::{self, Observed, Outcome, Recommendation, Reservation, Size};
 use crate::cost::{self, compare, report, Capacities, Money, Options, Prices, StackCost};
 use crate::load;
@@ -387,4 +388,41 @@ struct Fit {
     size: Size,
     strategy: Option<model::service::ReservationStrategy>,
     reservation_is_number: bool,
+}
+
+/// `gen-tf prices`: reads every input, then writes the price file (atomically with `-o`) and a
+/// summary of each region's gaps on stderr. The file is checked by loading it as `cost` would.
+pub fn prices(args: &PricesArgs) -> Result<(), CliError> {
+    let mut list = PriceList::default();
+    for file in &args.files {
+        list.read(file)?;
+    }
+    let Some(file) = list.to_price_file() else {
+        return Err(PriceListError {
+            file: args
+                .files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: "no on-demand Fargate, VPC endpoint or NAT gateway hour price found; run \
+                      `aws pricing get-products --region us-east-1 --service-code AmazonECS` (and \
+                      AmazonVPC, AmazonEC2) and pass what it prints"
+                .into(),
+        }
+        .into());
+    };
+    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+    text.push('\n');
+    let label = args
+        .output
+        .as_ref()
+        .map_or("the price file".to_owned(), |p| p.display().to_string());
+    Prices::parse(&text, &label)?;
+    match &args.output {
+        Some(path) => crate::write::write_atomic(path, text.as_bytes())?,
+        None => print_stdout(&text)?,
+    }
+    eprint(&list.summary());
+    Ok(())
 }

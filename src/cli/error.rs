@@ -99,6 +99,8 @@ pub enum CliError {
     #[error(transparent)]
     Prices(#[from] crate::cost::prices::PriceError),
     #[error(transparent)]
+    PriceList(#[from] crate::cost::price_list::PriceListError),
+    #[error(transparent)]
     Cost(crate::cost::CostError),
     #[error(transparent)]
     Metrics(#[from] crate::cost::metrics::MetricsError),

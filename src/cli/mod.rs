@@ -103,6 +103,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Command::Init(args) => commands::init(args),
         Command::Cost(args) => cost::cost(args, style, deny),
         Command::Rightsize(args) => cost::rightsize(args, style, deny),
+        Command::Prices(args) => cost::prices(args),
         Command::Diff(args) => diff::diff(args, style, deny),
         Command::Schema => print_stdout(&schema_text()),
         Command::Explain { code } => commands::explain(code),

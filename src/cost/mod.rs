@@ -14,6 +14,7 @@ pub mod compare;
 pub mod metrics;
 pub mod money;
 pub mod placement;
+pub mod price_list;
 pub mod prices;
 pub mod report;
 pub mod rightsize;
