@@ -64,7 +64,12 @@ pub fn load_balancers(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
                             "test_listener_rule",
                             a.test_listener_rule.clone().map(ir::str),
                         )
-                        .attr("role_arn", ir::str(a.role_arn.clone())),
+                        .attr(
+                            "role_arn",
+                            a.role_arn
+                                .clone()
+                                .map_or_else(|| super::ebs::infrastructure_role_arn(svc), ir::str),
+                        ),
                 )
             });
             Block::new(

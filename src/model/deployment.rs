@@ -213,7 +213,9 @@ pub struct AdvancedConfiguration {
     /// The ARN of a listener rule for test traffic to the new revision. Optional.
     #[serde(default)]
     pub test_listener_rule: Option<String>,
-    /// The infrastructure role ECS assumes to change the listener rules (with the AWS-managed
-    /// policy AmazonECSInfrastructureRolePolicyForLoadBalancers).
-    pub role_arn: String,
+    /// The infrastructure role ECS assumes to change the listener rules. Omitted: gen-tf
+    /// creates `<stack>-<service>-ecs-infra` with the AWS-managed policy
+    /// AmazonECSInfrastructureRolePolicyForLoadBalancers.
+    #[serde(default)]
+    pub role_arn: Option<String>,
 }

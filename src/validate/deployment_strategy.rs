@@ -132,7 +132,7 @@ fn advanced(svc: &Service, strategy: DeploymentStrategy, base: &str, out: &mut V
     }
     for (path, primary, adv) in targets {
         match (strategy.shifts_traffic(), adv) {
-            (true, None) => push(out, &ADVANCED_CONFIGURATION, path, format!("a {s} deployment needs an advanced_configuration on every load balancer"), "add advanced_configuration: { alternate_target_group_arn, production_listener_rule, role_arn }"),
+            (true, None) => push(out, &ADVANCED_CONFIGURATION, path, format!("a {s} deployment needs an advanced_configuration on every load balancer"), "add advanced_configuration: { alternate_target_group_arn, production_listener_rule } (role_arn is optional: gen-tf writes the infrastructure role)"),
             (false, Some(_)) => push(out, &ADVANCED_CONFIGURATION, join(&path, "advanced_configuration"), "advanced_configuration applies to BLUE_GREEN, LINEAR and CANARY deployments, and this one is ROLLING".to_owned(), "set deployment.strategy, or remove advanced_configuration"),
             (true, Some(a)) if primary == Some(a.alternate_target_group_arn.as_str()) => push(out, &ADVANCED_CONFIGURATION, join(&join(&path, "advanced_configuration"), "alternate_target_group_arn"), "the alternate target group is the primary one: ECS needs a second target group for the new revision".to_owned(), "create a second target group on the same listener and give its ARN"),
             _ => {}

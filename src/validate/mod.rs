@@ -14,6 +14,7 @@ mod context;
 mod database;
 mod deployment;
 mod deployment_strategy;
+mod ebs_volume;
 mod endpoints;
 mod environment;
 mod exec;

@@ -1210,8 +1210,9 @@ fn assemble_containers(o: &mut Map<String, Value>, name: &str, s: &Service, plac
         files_allowed,
         sidecar_share,
     } = *place;
-    let (volume_names, volumes) = containers::volumes_value(&s.volumes);
+    let (volume_names, volumes, configuration) = containers::volumes_value(&s.volumes);
     put(o, "volumes", volumes);
+    put(o, "volume_configuration", configuration);
     let mut task = containers::TaskView {
         region,
         volumes: &volume_names,
