@@ -1,8 +1,7 @@
 //! `deployment.strategy` BLUE_GREEN, LINEAR and CANARY: what ECS needs to run two revisions side
 //! by side (an alternate target group and the listener rules on every load balancer), the
-//! settings that belong to one strategy only, and the lifecycle hooks. gen-tf always writes the
-//! ECS deployment controller (it has no `deployment_controller` field), which these strategies
-//! need.
+//! settings that belong to one strategy only, and the lifecycle hooks. That a strategy needs the
+//! ECS deployment controller is `deployment_controller.rs`'s rule.
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::Arn;

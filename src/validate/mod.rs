@@ -13,6 +13,7 @@ mod containers;
 mod context;
 mod database;
 mod deployment;
+mod deployment_controller;
 mod deployment_strategy;
 mod ebs_volume;
 mod endpoints;

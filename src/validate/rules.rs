@@ -7,9 +7,9 @@ use crate::model::Stack;
 use super::context::Context;
 use super::{
     arn_region, capacity, container_settings, containers, database, deployment,
-    deployment_strategy, ebs_volume, endpoints, environment, exec, iam, load_balancing, memory,
-    naming, network, platform, scaling, schedule, secrets, service_connect, sizing,
-    task_role_endpoints, volumes,
+    deployment_controller, deployment_strategy, ebs_volume, endpoints, environment, exec, iam,
+    load_balancing, memory, naming, network, platform, scaling, schedule, secrets, service_connect,
+    sizing, task_role_endpoints, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -47,6 +47,7 @@ pub static FAMILIES: &[Family] = &[
     family(service_connect::RULES, service_connect::check),
     family(deployment::RULES, deployment::check),
     family(deployment_strategy::RULES, deployment_strategy::check),
+    family(deployment_controller::RULES, deployment_controller::check),
     family(ebs_volume::RULES, ebs_volume::check),
     family(network::RULES, network::check),
     family(exec::RULES, exec::check),
