@@ -289,4 +289,62 @@ mod tests {
         );
         assert!(file(&files, "versions.tf").contains("\">= 5.100, < 7.0\""));
     }
+
+    /// A Service Connect alias's test traffic header is written as `test_traffic_rules`, and
+    /// raises the provider floor to 6.4.
+    #[test]
+    fn a_test_traffic_header_is_written_with_its_provider_floor() {
+        let mut value = serde_json::json!({
+            "name": "shop",
+            "region": "eu-west-1",
+            "services": {"api": {
+                "cpu": 256,
+                "memory": 512,
+                "port": 8080,
+                "load_balancers": [{
+                    "target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/blue/6d0ecf831eec9f09",
+                    "advanced_configuration": {
+                        "alternate_target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/green/6d0ecf831eec9f09",
+                        "production_listener_rule": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"
+                    }
+                }],
+                "service_connect": {
+                    "namespace": "shop.internal",
+                    "services": [{"port_name": "http", "client_aliases": [{
+                        "port": 80,
+                        "test_traffic_header": {"name": "x-test-traffic", "value": "true"}
+                    }]}]
+                },
+                "deployment": {"strategy": "BLUE_GREEN"}
+            }}
+        });
+        let source = Source {
+            value: &value,
+            label: "<memory>",
+            text: None,
+        };
+        let files = compile_value(source, &Options::default())
+            .expect("compiles")
+            .files;
+        let api: String = file(&files, "api.tf").split_whitespace().collect();
+        let want = "client_alias{port=80test_traffic_rules{header{name=\"x-test-traffic\"value{exact=\"true\"}}}}";
+        assert!(api.contains(want), "{want} not in {api}");
+        let versions = file(&files, "versions.tf");
+        assert!(
+            versions.contains("client_alias.test_traffic_rules"),
+            "{versions}"
+        );
+        // Without a traffic-shifting strategy the header is refused.
+        value["services"]["api"]["deployment"] = serde_json::json!({});
+        value["services"]["api"]["load_balancers"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("advanced_configuration");
+        let source = Source {
+            value: &value,
+            label: "<memory>",
+            text: None,
+        };
+        assert!(compile_value(source, &Options::default()).is_err());
+    }
 }

@@ -8,6 +8,7 @@
 pub mod arn_forms;
 pub mod arn_region;
 mod capacity;
+mod connect_test_traffic;
 mod container_settings;
 mod containers;
 mod context;

@@ -1768,6 +1768,25 @@ fn strategy(s: &StrategyDraw, o: &mut Map<String, Value>) {
     if s.kind == 0 {
         return;
     }
+    // Service Connect test traffic, which needs a traffic-shifting strategy.
+    if s.test_rule {
+        let aliases = o
+            .get_mut("service_connect")
+            .and_then(|sc| sc.get_mut("services"))
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+            .filter_map(|svc| svc.get_mut("client_aliases"))
+            .filter_map(Value::as_array_mut)
+            .flatten();
+        for a in aliases {
+            a["test_traffic_header"] = json!({ "name": "x-test-traffic", "value": "true" });
+        }
+    }
+    let d = o
+        .get_mut("deployment")
+        .and_then(Value::as_object_mut)
+        .expect("deployment is an object");
     put(d, "bake_time_in_minutes", s.bake.map(Value::from));
     let percent = f64::from(s.percent) / 10.0;
     if s.kind == 2 {
