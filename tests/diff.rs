@@ -173,6 +173,19 @@ fn a_renamed_log_group_is_replaced_and_its_logs_lost() {
     assert_eq!(desired_delta(&v), 0.0);
 }
 
+/// An EBS volume that grows updates the service in place, and the volume reads as the stack
+/// gives it.
+#[test]
+fn a_grown_ebs_volume_updates_the_service() {
+    let v = run("ebs-volume");
+    assert_eq!(resource(&v, "aws_ecs_service.indexer")["action"], "update");
+    let change = service_change(&v, "volume index");
+    assert_eq!(
+        change["after"], "EBS 200 GiB gp3 6000 IOPS encrypted (one per task, configured at launch)",
+        "{change:#}"
+    );
+}
+
 #[test]
 fn a_security_group_change_keeps_the_group() {
     let v = run("security-group");

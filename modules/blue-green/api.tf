@@ -72,6 +72,31 @@ resource "aws_iam_role" "api_task" {
   }
 }
 
+resource "aws_iam_role" "api_infrastructure" {
+  name        = "blue-green-prd-api-ecs-infra"
+  description = "ECS infrastructure role of api: load balancers."
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect = "Allow"
+        Action = "sts:AssumeRole"
+        Principal = {
+          Service = "ecs.amazonaws.com"
+        }
+      },
+    ]
+  })
+  tags = {
+    team = "storefront"
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "api_infrastructure_load_balancers" {
+  role       = aws_iam_role.api_infrastructure.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForLoadBalancers"
+}
+
 resource "aws_security_group" "api" {
   name_prefix = "blue-green-prd-api-tasks-"
   description = "Tasks of the api ECS service."
@@ -190,12 +215,13 @@ resource "aws_ecs_service" "api" {
       alternate_target_group_arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/storefront-green/73e2d6bc24d8a067"
       production_listener_rule   = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/storefront/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"
       test_listener_rule         = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/storefront/50dc6c495c0c9188/3b4a2d1e5c6f7a80/1d2c3b4a59687706"
-      role_arn                   = "arn:aws:iam::123456789012:role/ecs-infrastructure-load-balancers"
+      role_arn                   = aws_iam_role.api_infrastructure.arn
     }
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.api_execution,
+    aws_iam_role_policy_attachment.api_infrastructure_load_balancers,
     aws_vpc_security_group_ingress_rule.api_from_lb,
     aws_vpc_security_group_egress_rule.api_https,
   ]

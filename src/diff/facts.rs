@@ -87,7 +87,12 @@ pub fn service(s: &Service) -> Facts {
     );
     containers(s, &mut f);
     for v in &t.volumes {
+        let ebs = s
+            .ebs
+            .as_ref()
+            .filter(|e| v.configure_at_launch && e.name == v.name);
         let what = match &v.efs {
+            None if ebs.is_some() => ebs.map(ebs_fact).unwrap_or_default(),
             None => "bind (task storage)".to_owned(),
             Some(e) => format!(
                 "EFS {}{}{}",
@@ -282,4 +287,34 @@ pub fn grants(s: &Service) -> Vec<Grant> {
     out.sort();
     out.dedup();
     out
+}
+
+/// An EBS volume in the stack's terms: size (or snapshot), type, IOPS, throughput, encryption.
+fn ebs_fact(e: &crate::resolve::ebs::Ebs) -> String {
+    let mut parts = vec![match (e.size_in_gb, &e.snapshot_id) {
+        (Some(gib), _) => format!("EBS {gib} GiB"),
+        (None, Some(snap)) => format!("EBS from {snap}"),
+        (None, None) => "EBS".to_owned(),
+    }];
+    parts.push(
+        e.volume_type
+            .unwrap_or(crate::facts::ebs::DEFAULT_VOLUME_TYPE)
+            .as_str()
+            .to_owned(),
+    );
+    if let Some(iops) = e.iops {
+        parts.push(format!("{iops} IOPS"));
+    }
+    if let Some(t) = e.throughput {
+        parts.push(format!("{t} MiB/s"));
+    }
+    parts.push(
+        if e.encrypted {
+            "encrypted"
+        } else {
+            "unencrypted"
+        }
+        .to_owned(),
+    );
+    format!("{} (one per task, configured at launch)", parts.join(" "))
 }

@@ -1,7 +1,8 @@
 //! The rest of the module README's "What the caller must provide": what the module's resources
 //! rely on in resources the stack does not own. `readme::caller_duties` lists the other half of
 //! connections through variables; these are the security groups the stack names, the cluster's
-//! capacity providers, the Service Connect namespace and the log group's KMS key policy.
+//! capacity providers, the Service Connect namespace and the KMS key policies of the log group
+//! and the EBS volumes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -129,6 +130,23 @@ fn metrics_and_keys(ctx: &Ctx<'_>, region: &str, in_region: &str, out: &mut Vec<
         out.push(format!(
             "A key policy on `{}` that allows the principal `logs.{region}.amazonaws.com` `kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*` and `kms:Describe*` (conditioned on `kms:EncryptionContext:aws:logs:arn`): CloudWatch Logs refuses to create the log group otherwise (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).",
             cell(key)
+        ));
+    }
+    // Customer KMS keys for EBS volumes: the infrastructure role creates the volumes with them.
+    for svc in &stack.services {
+        let Some(e) = &svc.ebs else { continue };
+        let Some(key) = &e.kms_key_id else { continue };
+        let role = match &e.role_arn {
+            Some(arn) => format!("`{}`", cell(arn)),
+            None => format!(
+                "`{}` (which the module creates)",
+                svc.names.infrastructure_role
+            ),
+        };
+        out.push(format!(
+            "A key policy on `{}` that lets the infrastructure role {role} of `{}` use it for EBS: `kms:CreateGrant` (with `kms:GrantIsForAWSResource`), `kms:Decrypt`, `kms:DescribeKey`, `kms:GenerateDataKeyWithoutPlaintext` and `kms:ReEncrypt*`; ECS cannot create the tasks' volumes otherwise (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html).",
+            cell(key),
+            svc.name
         ));
     }
 }

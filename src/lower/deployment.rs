@@ -21,16 +21,27 @@ pub fn attrs(body: Body, d: &Deployment) -> Body {
     )
 }
 
-/// The circuit breaker (always written, so that a stack's intent is visible) and the deployment
+/// The controller when the stack sets one, the circuit breaker (always written with the ECS
+/// controller, so that a stack's intent is visible) and the deployment
 /// alarms.
 pub fn blocks(d: &Deployment) -> Vec<Block> {
-    let mut out = vec![Block::new(
-        "deployment_circuit_breaker",
-        &[],
-        Body::new()
-            .attr("enable", ir::bool(d.circuit_breaker.enable))
-            .attr("rollback", ir::bool(d.circuit_breaker.rollback)),
-    )];
+    let mut out = Vec::new();
+    if let Some(c) = d.controller {
+        out.push(Block::new(
+            "deployment_controller",
+            &[],
+            Body::new().attr("type", ir::str(c.as_str())),
+        ));
+    }
+    if !d.external_controller() {
+        out.push(Block::new(
+            "deployment_circuit_breaker",
+            &[],
+            Body::new()
+                .attr("enable", ir::bool(d.circuit_breaker.enable))
+                .attr("rollback", ir::bool(d.circuit_breaker.rollback)),
+        ));
+    }
     if let Some(st) = &d.strategy {
         out.push(strategy(st));
     }
@@ -104,7 +115,12 @@ pub fn lifecycle(svc: &Service) -> Option<Block> {
     if svc.scaling.is_some() {
         ignored.push(ir::ident("desired_count"));
     }
-    if svc.deployment.ignore_task_definition_changes {
+    // CodeDeploy or the external controller deploy revisions and swap target groups; ECS
+    // refuses a task definition change through UpdateService for them.
+    if svc.deployment.external_controller() {
+        ignored.push(ir::ident("task_definition"));
+        ignored.push(ir::ident("load_balancer"));
+    } else if svc.deployment.ignore_task_definition_changes {
         ignored.push(ir::ident("task_definition"));
         // A blue/green, linear or canary deployment swaps the primary and alternate target
         // groups; CI's deployments then leave them the other way round.
@@ -243,5 +259,92 @@ mod tests {
         assert!(api.contains("ignore_changes = [task_definition]"), "{api}");
         assert!(file(&files, "versions.tf").contains("\">= 5.100, < 7.0\""));
         assert!(!file(&files, "README.md").contains("Listener rules"));
+    }
+
+    /// CODE_DEPLOY is written as the controller, without the circuit breaker (ECS's own), and
+    /// Terraform leaves the task definition and load balancers to CodeDeploy.
+    #[test]
+    fn code_deploy_writes_the_controller_and_ignores_what_it_changes() {
+        let value = serde_json::json!({
+            "name": "shop",
+            "services": {"api": {"cpu": 256, "memory": 512, "deployment": {"controller": "CODE_DEPLOY"}}}
+        });
+        let source = Source {
+            value: &value,
+            label: "<memory>",
+            text: None,
+        };
+        let files = compile_value(source, &Options::default())
+            .expect("compiles")
+            .files;
+        let api = file(&files, "api.tf");
+        assert!(
+            api.contains("deployment_controller {\n    type = \"CODE_DEPLOY\"\n  }"),
+            "{api}"
+        );
+        assert!(!api.contains("deployment_circuit_breaker"), "{api}");
+        assert!(
+            api.contains("ignore_changes = [task_definition, load_balancer]"),
+            "{api}"
+        );
+        assert!(file(&files, "versions.tf").contains("\">= 5.100, < 7.0\""));
+    }
+
+    /// A Service Connect alias's test traffic header is written as `test_traffic_rules`, and
+    /// raises the provider floor to 6.4.
+    #[test]
+    fn a_test_traffic_header_is_written_with_its_provider_floor() {
+        let mut value = serde_json::json!({
+            "name": "shop",
+            "region": "eu-west-1",
+            "services": {"api": {
+                "cpu": 256,
+                "memory": 512,
+                "port": 8080,
+                "load_balancers": [{
+                    "target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/blue/6d0ecf831eec9f09",
+                    "advanced_configuration": {
+                        "alternate_target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/green/6d0ecf831eec9f09",
+                        "production_listener_rule": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"
+                    }
+                }],
+                "service_connect": {
+                    "namespace": "shop.internal",
+                    "services": [{"port_name": "http", "client_aliases": [{
+                        "port": 80,
+                        "test_traffic_header": {"name": "x-test-traffic", "value": "true"}
+                    }]}]
+                },
+                "deployment": {"strategy": "BLUE_GREEN"}
+            }}
+        });
+        let source = Source {
+            value: &value,
+            label: "<memory>",
+            text: None,
+        };
+        let files = compile_value(source, &Options::default())
+            .expect("compiles")
+            .files;
+        let api: String = file(&files, "api.tf").split_whitespace().collect();
+        let want = "client_alias{port=80test_traffic_rules{header{name=\"x-test-traffic\"value{exact=\"true\"}}}}";
+        assert!(api.contains(want), "{want} not in {api}");
+        let versions = file(&files, "versions.tf");
+        assert!(
+            versions.contains("client_alias.test_traffic_rules"),
+            "{versions}"
+        );
+        // Without a traffic-shifting strategy the header is refused.
+        value["services"]["api"]["deployment"] = serde_json::json!({});
+        value["services"]["api"]["load_balancers"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("advanced_configuration");
+        let source = Source {
+            value: &value,
+            label: "<memory>",
+            text: None,
+        };
+        assert!(compile_value(source, &Options::default()).is_err());
     }
 }

@@ -9,6 +9,7 @@ mod caller;
 mod cluster;
 mod container;
 mod deployment;
+mod ebs;
 mod endpoints;
 mod iam;
 mod markdown;

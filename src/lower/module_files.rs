@@ -86,6 +86,19 @@ const NEWER_FEATURES: &[Feature] = &[
         ProviderVersion(6, 4),
         "#43434",
     ),
+    // Service Connect test traffic of those deployments.
+    feature(
+        "resource",
+        "aws_ecs_service",
+        &[
+            "service_connect_configuration",
+            "service",
+            "client_alias",
+            "test_traffic_rules",
+        ],
+        ProviderVersion(6, 4),
+        "#43434",
+    ),
     feature(
         "resource",
         "aws_ecs_service",

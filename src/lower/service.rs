@@ -14,6 +14,7 @@ pub fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
     let name = &svc.name;
     let mut before = vec![log_group(ctx, svc)];
     before.extend(iam::blocks(ctx, svc));
+    before.extend(super::ebs::infrastructure_role(ctx, svc));
     before.extend(network::security_group(ctx, svc));
     let needs = depends_on(ctx, svc, &before);
     let mut body = Body::new().blocks(before);
@@ -138,6 +139,7 @@ fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service, depends_on: Vec<Expr>) -> Block
         .blocks(deployment::blocks(&svc.deployment))
         .blocks(traffic::load_balancers(ctx, svc))
         .blocks(traffic::service_connect(ctx, svc))
+        .blocks(super::ebs::volume_configuration(svc))
         .blocks(deployment::lifecycle(svc));
     body = body.attr("depends_on", ir::list(depends_on));
     Block::resource("aws_ecs_service", &id, body)

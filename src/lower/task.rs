@@ -100,6 +100,10 @@ fn volume(v: &Volume) -> Block {
         &[],
         Body::new()
             .attr("name", ir::str(v.name.clone()))
+            .attr_opt(
+                "configure_at_launch",
+                v.configure_at_launch.then(|| ir::bool(true)),
+            )
             .blocks(efs),
     )
 }

@@ -64,7 +64,12 @@ pub fn load_balancers(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
                             "test_listener_rule",
                             a.test_listener_rule.clone().map(ir::str),
                         )
-                        .attr("role_arn", ir::str(a.role_arn.clone())),
+                        .attr(
+                            "role_arn",
+                            a.role_arn
+                                .clone()
+                                .map_or_else(|| super::ebs::infrastructure_role_arn(svc), ir::str),
+                        ),
                 )
             });
             Block::new(
@@ -94,7 +99,24 @@ pub fn service_connect(ctx: &mut Ctx<'_>, svc: &Service) -> Option<Block> {
                 &[],
                 Body::new()
                     .attr("port", ir::int(i64::from(*port)))
-                    .attr_opt("dns_name", dns.clone().map(ir::str)),
+                    .attr_opt("dns_name", dns.clone().map(ir::str))
+                    .blocks(s.test_traffic_header.as_ref().map(|(name, value)| {
+                        Block::new(
+                            "test_traffic_rules",
+                            &[],
+                            Body::new().block(Block::new(
+                                "header",
+                                &[],
+                                Body::new()
+                                    .attr("name", ir::str(name.clone()))
+                                    .block(Block::new(
+                                        "value",
+                                        &[],
+                                        Body::new().attr("exact", ir::str(value.clone())),
+                                    )),
+                            )),
+                        )
+                    })),
             )
         });
         body = body.block(Block::new(

@@ -78,4 +78,21 @@ pub struct ClientAlias {
     /// `<discovery_name>.<namespace>`.
     #[serde(default)]
     pub dns_name: Option<String>,
+    /// During a BLUE_GREEN, LINEAR or CANARY deployment, requests with this header reach the
+    /// new revision as test traffic (written as `test_traffic_rules.header`, provider 6.4).
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectTestTrafficRules.html
+    #[serde(default)]
+    pub test_traffic_header: Option<TestTrafficHeader>,
+}
+
+/// A request header and the value it must have, exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestTrafficHeader {
+    /// The header's name, for example `x-test-traffic`.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// The value that marks a request as test traffic.
+    #[schemars(length(min = 1))]
+    pub value: String,
 }

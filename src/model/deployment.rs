@@ -58,6 +58,35 @@ pub struct Deployment {
     /// Lambda functions ECS calls at stages of a BLUE_GREEN, LINEAR or CANARY deployment.
     #[serde(default)]
     pub lifecycle_hooks: Vec<LifecycleHook>,
+    /// Who deploys new revisions: ECS (the default), CODE_DEPLOY (AWS CodeDeploy blue/green)
+    /// or EXTERNAL (task sets through the API). Written as `deployment_controller` when set.
+    /// With CODE_DEPLOY or EXTERNAL, gen-tf writes no circuit breaker (it belongs to ECS
+    /// deployments) and Terraform ignores the task definition and load balancers, which the
+    /// controller changes.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentController.html
+    #[serde(default)]
+    pub controller: Option<DeploymentController>,
+}
+
+/// `deployment.controller`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum DeploymentController {
+    #[serde(rename = "ECS")]
+    Ecs,
+    #[serde(rename = "CODE_DEPLOY")]
+    CodeDeploy,
+    #[serde(rename = "EXTERNAL")]
+    External,
+}
+
+impl DeploymentController {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ecs => "ECS",
+            Self::CodeDeploy => "CODE_DEPLOY",
+            Self::External => "EXTERNAL",
+        }
+    }
 }
 
 /// The deployment circuit breaker.
@@ -213,7 +242,9 @@ pub struct AdvancedConfiguration {
     /// The ARN of a listener rule for test traffic to the new revision. Optional.
     #[serde(default)]
     pub test_listener_rule: Option<String>,
-    /// The infrastructure role ECS assumes to change the listener rules (with the AWS-managed
-    /// policy AmazonECSInfrastructureRolePolicyForLoadBalancers).
-    pub role_arn: String,
+    /// The infrastructure role ECS assumes to change the listener rules. Omitted: gen-tf
+    /// creates `<stack>-<service>-ecs-infra` with the AWS-managed policy
+    /// AmazonECSInfrastructureRolePolicyForLoadBalancers.
+    #[serde(default)]
+    pub role_arn: Option<String>,
 }

@@ -5,6 +5,7 @@ pub mod aws;
 pub mod connect;
 pub mod container;
 pub mod deployment;
+pub mod ebs;
 pub mod endpoint;
 pub mod iam;
 pub mod names;

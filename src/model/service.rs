@@ -77,6 +77,11 @@ pub struct Service {
     /// under a read-only root filesystem), or `{ efs: {...} }` for an Amazon EFS file system.
     #[serde(default)]
     pub volumes: BTreeMap<String, Volume>,
+    /// The EBS volume ECS creates for each task, attached to the volume of `volumes` that sets
+    /// `configure_at_launch: true`.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html
+    #[serde(default)]
+    pub volume_configuration: Option<super::ebs::VolumeConfiguration>,
     /// ECS Exec (`aws ecs execute-command`): a shell in running tasks through Systems Manager.
     /// Gives the task role the `ssmmessages` channel permissions and the containers an init
     /// process; private tasks without a NAT gateway need the `ssmmessages` endpoint. Default

@@ -15,6 +15,12 @@ pub struct Volume {
     /// An Amazon EFS file system. Omitted means a bind volume in the task's ephemeral storage.
     #[serde(default)]
     pub efs: Option<EfsVolume>,
+    /// An Amazon EBS volume that the service configures (`volume_configuration`) instead of
+    /// the task definition: ECS creates one per task. Linux, platform version 1.4.0 or later;
+    /// one such volume per service. Default false.
+    /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specify-ebs-config.html
+    #[serde(default)]
+    pub configure_at_launch: Option<bool>,
 }
 
 /// An Amazon EFS file system mounted into the task (Linux, platform version 1.4.0 or later).

@@ -15,6 +15,17 @@ pub struct Deployment {
     pub ignore_task_definition_changes: bool,
     /// `None` writes no `deployment_configuration` (ECS's ROLLING, and provider 5.100 admitted).
     pub strategy: Option<Strategy>,
+    /// `None` writes no `deployment_controller` (ECS's default, the ECS controller).
+    pub controller: Option<model::deployment::DeploymentController>,
+}
+
+impl Deployment {
+    /// CODE_DEPLOY or EXTERNAL: someone other than ECS deploys revisions, so there is no
+    /// circuit breaker and Terraform leaves the task definition and load balancers alone.
+    pub fn external_controller(&self) -> bool {
+        self.controller
+            .is_some_and(|c| c != model::deployment::DeploymentController::Ecs)
+    }
 }
 
 /// `deployment_configuration`, as the stack gives it.
@@ -43,11 +54,15 @@ pub struct Alarms {
 /// keeps that.
 pub(super) fn resolve(svc: &model::Service) -> Deployment {
     let d = svc.deployment.clone().unwrap_or_default();
+    // The circuit breaker belongs to the ECS controller's deployments.
+    let ecs = d
+        .controller
+        .is_none_or(|c| c == model::deployment::DeploymentController::Ecs);
     let enable = d
         .circuit_breaker
         .as_ref()
         .and_then(|c| c.enable)
-        .unwrap_or(true);
+        .unwrap_or(ecs);
     Deployment {
         minimum_healthy_percent: d.minimum_healthy_percent,
         maximum_percent: d.maximum_percent,
@@ -72,5 +87,6 @@ pub(super) fn resolve(svc: &model::Service) -> Deployment {
             canary: d.canary.clone(),
             hooks: d.lifecycle_hooks.clone(),
         }),
+        controller: d.controller,
     }
 }

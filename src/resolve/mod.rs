@@ -13,6 +13,7 @@
 pub mod container;
 pub mod defaults;
 pub mod deployment;
+pub mod ebs;
 pub mod egress;
 pub mod endpoint;
 pub mod iam;

@@ -12,6 +12,9 @@ pub struct Names {
     pub family: String,
     pub execution_role: String,
     pub task_role: String,
+    /// The infrastructure role ECS assumes for EBS volumes and load balancers, as long as
+    /// `execution_role` so the same length limit covers both.
+    pub infrastructure_role: String,
     /// The security group's `name_prefix`: Terraform appends a unique suffix, so a replacement
     /// can be created before the old group is destroyed.
     pub security_group_prefix: String,
@@ -46,6 +49,7 @@ impl Names {
             family: prefix.clone(),
             execution_role: format!("{prefix}-execution"),
             task_role: format!("{prefix}-task"),
+            infrastructure_role: format!("{prefix}-ecs-infra"),
             security_group_prefix: format!("{prefix}-tasks-"),
             log_group,
             ecs_service: if owns_cluster {

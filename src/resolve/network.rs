@@ -78,6 +78,8 @@ pub struct ConnectService {
     pub discovery_name: Option<String>,
     /// (port, DNS name) of the one client alias ECS takes.
     pub client_alias: Option<(u16, Option<String>)>,
+    /// (name, exact value) of the alias's test traffic header.
+    pub test_traffic_header: Option<(String, String)>,
 }
 
 impl ConnectService {
@@ -196,6 +198,11 @@ pub(super) fn service_connect(svc: &model::Service) -> Option<ServiceConnect> {
                     .client_aliases
                     .first()
                     .map(|a| (a.port, a.dns_name.clone())),
+                test_traffic_header: s
+                    .client_aliases
+                    .first()
+                    .and_then(|a| a.test_traffic_header.as_ref())
+                    .map(|h| (h.name.clone(), h.value.clone())),
             })
             .collect(),
     })

@@ -59,6 +59,11 @@ pub struct Service {
     pub service_connect: Option<ServiceConnect>,
     pub deployment: Deployment,
     pub network: Network,
+    /// The EBS volume ECS creates for each task.
+    pub ebs: Option<super::ebs::Ebs>,
+    /// The infrastructure role gen-tf writes, when the EBS volume or a load balancer's
+    /// advanced configuration names none.
+    pub infrastructure: Option<super::ebs::Infrastructure>,
 }
 
 impl Service {
@@ -146,6 +151,8 @@ pub(super) fn resolve(
     let volumes = volume::resolve(svc, &containers);
     let mut roles = iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>());
     roles.task.extend(iam::efs(&volumes));
+    let ebs = super::ebs::resolve(svc);
+    let infrastructure = super::ebs::infrastructure(svc, ebs.as_ref());
     let load_balancers = network::load_balancers(name, svc)?;
     let mut ingress = network::lb_ingress(name, &load_balancers);
     ingress.extend(network::connect_ingress(stack, name, svc));
@@ -194,6 +201,8 @@ pub(super) fn resolve(
         service_connect: network::service_connect(svc),
         deployment: deployment::resolve(svc),
         network: network::network(svc),
+        ebs,
+        infrastructure,
     })
 }
 

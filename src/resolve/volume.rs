@@ -19,6 +19,8 @@ pub struct Volume {
     pub name: String,
     /// `None`: a bind volume in the task's storage.
     pub efs: Option<Efs>,
+    /// The service configures it: an EBS volume (`volume_configuration`).
+    pub configure_at_launch: bool,
 }
 
 /// An EFS volume with gen-tf's defaults applied.
@@ -43,6 +45,7 @@ pub(super) fn resolve(svc: &model::Service, containers: &[Container]) -> Vec<Vol
         .iter()
         .map(|(name, v)| Volume {
             name: name.clone(),
+            configure_at_launch: v.configure_at_launch.unwrap_or(false),
             efs: v.efs.as_ref().map(|e| Efs {
                 file_system_id: e.file_system_id.clone(),
                 access_point_id: e.access_point_id.clone(),

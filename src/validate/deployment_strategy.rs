@@ -1,8 +1,7 @@
 //! `deployment.strategy` BLUE_GREEN, LINEAR and CANARY: what ECS needs to run two revisions side
 //! by side (an alternate target group and the listener rules on every load balancer), the
-//! settings that belong to one strategy only, and the lifecycle hooks. gen-tf always writes the
-//! ECS deployment controller (it has no `deployment_controller` field), which these strategies
-//! need.
+//! settings that belong to one strategy only, and the lifecycle hooks. That a strategy needs the
+//! ECS deployment controller is `deployment_controller.rs`'s rule.
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::Arn;
@@ -132,7 +131,7 @@ fn advanced(svc: &Service, strategy: DeploymentStrategy, base: &str, out: &mut V
     }
     for (path, primary, adv) in targets {
         match (strategy.shifts_traffic(), adv) {
-            (true, None) => push(out, &ADVANCED_CONFIGURATION, path, format!("a {s} deployment needs an advanced_configuration on every load balancer"), "add advanced_configuration: { alternate_target_group_arn, production_listener_rule, role_arn }"),
+            (true, None) => push(out, &ADVANCED_CONFIGURATION, path, format!("a {s} deployment needs an advanced_configuration on every load balancer"), "add advanced_configuration: { alternate_target_group_arn, production_listener_rule } (role_arn is optional: gen-tf writes the infrastructure role)"),
             (false, Some(_)) => push(out, &ADVANCED_CONFIGURATION, join(&path, "advanced_configuration"), "advanced_configuration applies to BLUE_GREEN, LINEAR and CANARY deployments, and this one is ROLLING".to_owned(), "set deployment.strategy, or remove advanced_configuration"),
             (true, Some(a)) if primary == Some(a.alternate_target_group_arn.as_str()) => push(out, &ADVANCED_CONFIGURATION, join(&join(&path, "advanced_configuration"), "alternate_target_group_arn"), "the alternate target group is the primary one: ECS needs a second target group for the new revision".to_owned(), "create a second target group on the same listener and give its ARN"),
             _ => {}

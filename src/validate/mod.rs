@@ -8,12 +8,15 @@
 pub mod arn_forms;
 pub mod arn_region;
 mod capacity;
+mod connect_test_traffic;
 mod container_settings;
 mod containers;
 mod context;
 mod database;
 mod deployment;
+mod deployment_controller;
 mod deployment_strategy;
+mod ebs_volume;
 mod endpoints;
 mod environment;
 mod exec;

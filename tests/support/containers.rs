@@ -169,6 +169,137 @@ pub enum Volume {
         root: Option<String>,
         security_group: bool,
     },
+    /// An EBS volume the service configures at launch (only the first one drawn; a service
+    /// configures one).
+    Ebs(Ebs),
+}
+
+/// The drawn `volume_configuration.managed_ebs_volume`, made valid for its type when written.
+#[derive(Debug, Clone)]
+pub struct Ebs {
+    /// Index into EBS_TYPES; `None` leaves ECS's gp3.
+    kind: Option<usize>,
+    role: bool,
+    /// Per mille of the type's size range; `None` with a snapshot.
+    size: Option<u32>,
+    snapshot: bool,
+    /// Per mille of the type's IOPS range.
+    iops: Option<u32>,
+    /// Per mille of gp3's throughput range.
+    throughput: Option<u32>,
+    encrypted: Option<bool>,
+    kms: bool,
+    file_system: Option<usize>,
+    tags: bool,
+    propagate: Option<usize>,
+}
+
+/// An inclusive range.
+type Range = (u32, u32);
+
+/// Volume type, size range, IOPS range (`None`: takes none) and whether IOPS are required.
+const EBS_TYPES: &[(&str, Range, Option<Range>, bool)] = &[
+    ("gp3", (1, 16384), Some((3000, 16000)), false),
+    ("gp2", (1, 16384), None, false),
+    ("io1", (4, 16384), Some((100, 64000)), true),
+    ("io2", (4, 16384), Some((100, 256000)), true),
+    ("st1", (125, 16384), None, false),
+    ("sc1", (125, 16384), None, false),
+    ("standard", (1, 1024), None, false),
+];
+
+fn ebs() -> impl Strategy<Value = Ebs> {
+    (
+        (
+            prop::option::of(0..EBS_TYPES.len()),
+            any::<bool>(),
+            prop::option::of(0u32..=1000),
+            any::<bool>(),
+            prop::option::of(0u32..=1000),
+            prop::option::of(0u32..=1000),
+        ),
+        (
+            prop::option::of(any::<bool>()),
+            any::<bool>(),
+            prop::option::of(0usize..3),
+            any::<bool>(),
+            prop::option::of(0usize..3),
+        ),
+    )
+        .prop_map(
+            |(
+                (kind, role, size, snapshot, iops, throughput),
+                (encrypted, kms, file_system, tags, propagate),
+            )| Ebs {
+                kind,
+                role,
+                size,
+                snapshot,
+                iops,
+                throughput,
+                encrypted,
+                kms,
+                file_system,
+                tags,
+                propagate,
+            },
+        )
+}
+
+/// `volume_configuration` for the volume `name`, valid for the drawn type.
+fn ebs_value(name: &str, e: &Ebs) -> Value {
+    let (kind, size_range, iops_range, iops_required) = EBS_TYPES[e.kind.unwrap_or(0)];
+    let within =
+        |(lo, hi): (u32, u32), pm: u32| lo + (u64::from(hi - lo) * u64::from(pm) / 1000) as u32;
+    let mut v = Map::new();
+    if e.kind.is_some() {
+        v.insert("volume_type".into(), kind.into());
+    }
+    if e.role {
+        v.insert(
+            "role_arn".into(),
+            "arn:aws:iam::123456789012:role/ecs-infrastructure-volumes".into(),
+        );
+    }
+    if e.snapshot {
+        v.insert("snapshot_id".into(), "snap-0123456789abcdef0".into());
+    }
+    if let Some(pm) = e.size.or((!e.snapshot).then_some(0)) {
+        v.insert("size_in_gb".into(), within(size_range, pm).into());
+    }
+    if let Some(range) = iops_range {
+        if let Some(pm) = e.iops.or(iops_required.then_some(0)) {
+            v.insert("iops".into(), within(range, pm).into());
+        }
+    }
+    if kind == "gp3" {
+        if let Some(pm) = e.throughput {
+            v.insert("throughput".into(), within((125, 1000), pm).into());
+        }
+    }
+    put(&mut v, "encrypted", e.encrypted.map(Value::from));
+    if e.kms {
+        v.insert(
+            "kms_key_id".into(),
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+        );
+    }
+    put(
+        &mut v,
+        "file_system_type",
+        e.file_system
+            .map(|i| Value::from(["xfs", "ext3", "ext4"][i])),
+    );
+    if e.tags {
+        v.insert("tags".into(), json!({ "purpose": "scratch" }));
+    }
+    put(
+        &mut v,
+        "propagate_tags",
+        e.propagate
+            .map(|i| Value::from(["SERVICE", "TASK_DEFINITION", "NONE"][i])),
+    );
+    json!({ "name": name, "managed_ebs_volume": v })
 }
 
 pub fn volumes() -> impl Strategy<Value = Vec<(String, Volume)>> {
@@ -188,7 +319,7 @@ pub fn volumes() -> impl Strategy<Value = Vec<(String, Volume)>> {
                 security_group,
             },
         );
-    let volume = prop_oneof![1 => Just(Volume::Bind), 2 => efs];
+    let volume = prop_oneof![1 => Just(Volume::Bind), 2 => efs, 1 => ebs().prop_map(Volume::Ebs)];
     prop::collection::vec(("[A-Za-z][A-Za-z0-9_-]{0,12}", volume), 0..4)
 }
 
@@ -370,15 +501,22 @@ pub fn put_sidecar_secrets(
 
 /// The task's volumes as the stack writes them, with names made unique; EFS volumes with IAM or
 /// an access point keep transit encryption on, and a root directory only without an access
-/// point.
-pub fn volumes_value(list: &[(String, Volume)]) -> (Vec<String>, Option<Value>) {
+/// point; the first EBS volume is configured at launch by the returned `volume_configuration`,
+/// and any other is a bind volume.
+pub fn volumes_value(list: &[(String, Volume)]) -> (Vec<String>, Option<Value>, Option<Value>) {
     let mut out = Map::new();
+    let mut configuration = None;
     for (i, (name, v)) in list.iter().enumerate() {
         if out.contains_key(name) {
             continue;
         }
         let value = match v {
             Volume::Bind => json!({}),
+            Volume::Ebs(_) if configuration.is_some() => json!({}),
+            Volume::Ebs(e) => {
+                configuration = Some(ebs_value(name, e));
+                json!({ "configure_at_launch": true })
+            }
             Volume::Efs {
                 access_point,
                 iam,
@@ -416,7 +554,11 @@ pub fn volumes_value(list: &[(String, Volume)]) -> (Vec<String>, Option<Value>) 
         out.insert(name.clone(), value);
     }
     let names = out.keys().cloned().collect();
-    (names, (!out.is_empty()).then_some(Value::Object(out)))
+    (
+        names,
+        (!out.is_empty()).then_some(Value::Object(out)),
+        configuration,
+    )
 }
 
 /// One of the kept sidecars, as `depends_on` sees it.

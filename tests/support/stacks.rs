@@ -1210,8 +1210,9 @@ fn assemble_containers(o: &mut Map<String, Value>, name: &str, s: &Service, plac
         files_allowed,
         sidecar_share,
     } = *place;
-    let (volume_names, volumes) = containers::volumes_value(&s.volumes);
+    let (volume_names, volumes, configuration) = containers::volumes_value(&s.volumes);
     put(o, "volumes", volumes);
+    put(o, "volume_configuration", configuration);
     let mut task = containers::TaskView {
         region,
         volumes: &volume_names,
@@ -1587,6 +1588,8 @@ struct DeploymentDraw {
     ignore: Option<bool>,
     grace: Option<u32>,
     strategy: Option<StrategyDraw>,
+    /// 0 ECS, 1 CODE_DEPLOY, 2 EXTERNAL.
+    controller: Option<usize>,
 }
 
 /// A BLUE_GREEN, LINEAR or CANARY deployment, written only on a service with load balancers.
@@ -1649,7 +1652,9 @@ fn egress_draw() -> impl Strategy<Value = EgressDraw> {
         })
 }
 
-fn deployment_draw() -> impl Strategy<Value = DeploymentDraw> {
+/// Boxed: the nested value trees of the whole stack otherwise overflow a test thread's stack in
+/// debug builds.
+fn deployment_draw() -> BoxedStrategy<DeploymentDraw> {
     let alarms = (
         prop::collection::vec("[A-Za-z0-9_.-]{1,20}", 1..3),
         prop::option::of(any::<bool>()),
@@ -1667,9 +1672,10 @@ fn deployment_draw() -> impl Strategy<Value = DeploymentDraw> {
             prop::option::of(0u32..=600),
         ),
         prop::option::of(strategy_draw()),
+        prop::option::of(0usize..3),
     )
         .prop_map(
-            |((min, max), circuit_breaker, alarms, (wait, ignore, grace), strategy)| {
+            |((min, max), circuit_breaker, alarms, (wait, ignore, grace), strategy, controller)| {
                 DeploymentDraw {
                     min,
                     max,
@@ -1679,9 +1685,11 @@ fn deployment_draw() -> impl Strategy<Value = DeploymentDraw> {
                     ignore,
                     grace,
                     strategy,
+                    controller,
                 }
             },
         )
+        .boxed()
 }
 
 fn strategy_draw() -> impl Strategy<Value = StrategyDraw> {
@@ -1727,8 +1735,11 @@ fn strategy(s: &StrategyDraw, o: &mut Map<String, Value>) {
         let mut a = json!({
             "alternate_target_group_arn": format!("{LB}:targetgroup/alt-{i}/0123456789abcdef"),
             "production_listener_rule": format!("{LB}:listener-rule/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2/{i:016x}"),
-            "role_arn": "arn:aws:iam::123456789012:role/ecs-infrastructure",
         });
+        // Half of them name no role and get the infrastructure role gen-tf writes.
+        if (s.percent / 8) % 2 == 0 {
+            a["role_arn"] = "arn:aws:iam::123456789012:role/ecs-infrastructure".into();
+        }
         if s.test_rule {
             a["test_listener_rule"] =
                 format!("{LB}:listener-rule/app/lb/50dc6c495c0c9188/3b4a2d1e5c6f7a80/{i:016x}")
@@ -1757,6 +1768,25 @@ fn strategy(s: &StrategyDraw, o: &mut Map<String, Value>) {
     if s.kind == 0 {
         return;
     }
+    // Service Connect test traffic, which needs a traffic-shifting strategy.
+    if s.test_rule {
+        let aliases = o
+            .get_mut("service_connect")
+            .and_then(|sc| sc.get_mut("services"))
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+            .filter_map(|svc| svc.get_mut("client_aliases"))
+            .filter_map(Value::as_array_mut)
+            .flatten();
+        for a in aliases {
+            a["test_traffic_header"] = json!({ "name": "x-test-traffic", "value": "true" });
+        }
+    }
+    let d = o
+        .get_mut("deployment")
+        .and_then(Value::as_object_mut)
+        .expect("deployment is an object");
     put(d, "bake_time_in_minutes", s.bake.map(Value::from));
     let percent = f64::from(s.percent) / 10.0;
     if s.kind == 2 {
@@ -1885,7 +1915,12 @@ fn assemble_traffic(name: &str, t: &Traffic, o: &mut Map<String, Value>) {
     if let Some(d) = &t.deployment {
         let v = deployment(d, o);
         o.insert("deployment".into(), v);
-        if let Some(s) = &d.strategy {
+        // Strategies belong to the ECS controller.
+        if let Some(s) = d
+            .strategy
+            .as_ref()
+            .filter(|_| d.controller.unwrap_or(0) == 0)
+        {
             strategy(s, o);
         }
     }
@@ -2039,7 +2074,11 @@ fn deployment(d: &DeploymentDraw, o: &Map<String, Value>) -> Value {
     let stalls = (n * min).div_ceil(100) >= n && n * max / 100 <= n;
     let max = if stalls { Some(200) } else { d.max };
     put(&mut v, "maximum_percent", max.map(Value::from));
-    if let Some((enable, rollback)) = d.circuit_breaker {
+    let controller = d.controller.map(|i| ["ECS", "CODE_DEPLOY", "EXTERNAL"][i]);
+    put(&mut v, "controller", controller.map(Value::from));
+    // The circuit breaker belongs to the ECS controller.
+    let ecs = controller.is_none_or(|c| c == "ECS");
+    if let Some((enable, rollback)) = d.circuit_breaker.filter(|_| ecs) {
         let rollback = if enable == Some(false) {
             rollback.filter(|r| !r)
         } else {

@@ -1,0 +1,53 @@
+//! Service Connect test traffic (`client_aliases[].test_traffic_header`): ECS routes it to the
+//! new revision only while a BLUE_GREEN, LINEAR or CANARY deployment runs two revisions.
+
+use crate::diag::{index, join, Diagnostic, Rule, Severity};
+use crate::model::Stack;
+
+use super::context::Context;
+
+pub static TEST_TRAFFIC_RULES: Rule = Rule {
+    code: "test-traffic-rules",
+    severity: Severity::Error,
+    summary: "A Service Connect test traffic header on a service whose deployment strategy is ROLLING.",
+    fact: "Service Connect test traffic rules route requests with a matching header to the new service revision during a blue/green, linear or canary deployment, which runs the old and new revisions side by side; a rolling deployment has no second revision to test.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-blue-green.html",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&TEST_TRAFFIC_RULES];
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        let Some(sc) = &svc.service_connect else {
+            continue;
+        };
+        let strategy = svc.deployment.as_ref().and_then(|d| d.strategy);
+        if strategy.is_some_and(|s| s.shifts_traffic()) {
+            continue;
+        }
+        let base = join(&join("services", name.as_str()), "service_connect");
+        for (i, s) in sc.services.iter().enumerate() {
+            for (j, a) in s.client_aliases.iter().enumerate() {
+                if a.test_traffic_header.is_none() {
+                    continue;
+                }
+                let path = join(
+                    &index(
+                        &join(&index(&join(&base, "services"), i), "client_aliases"),
+                        j,
+                    ),
+                    "test_traffic_header",
+                );
+                out.push(
+                    Diagnostic::new(
+                        &TEST_TRAFFIC_RULES,
+                        path,
+                        "test traffic reaches the new revision of a BLUE_GREEN, LINEAR or CANARY deployment, and this service deploys ROLLING",
+                    )
+                    .help("set deployment.strategy: 'BLUE_GREEN' (or LINEAR, CANARY), or remove test_traffic_header"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! `deployment.controller`: what only the ECS deployment controller does. ECS refuses these
+//! settings with CODE_DEPLOY or EXTERNAL when Terraform creates or updates the service.
+
+use crate::diag::{join, Diagnostic, Rule, Severity};
+use crate::model::deployment::DeploymentController;
+use crate::model::Stack;
+
+use super::context::Context;
+
+pub static DEPLOYMENT_CONTROLLER: Rule = Rule {
+    code: "deployment-controller",
+    severity: Severity::Error,
+    summary: "A deployment strategy or the circuit breaker with the CODE_DEPLOY or EXTERNAL deployment controller.",
+    fact: "The deployment strategies ROLLING, BLUE_GREEN, LINEAR and CANARY (deploymentConfiguration.strategy) are those of the ECS deployment controller, and the deployment circuit breaker can only be used with the rolling update (ECS) deployment type.",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&DEPLOYMENT_CONTROLLER];
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        let Some(d) = &svc.deployment else { continue };
+        let Some(c) = d.controller.filter(|c| *c != DeploymentController::Ecs) else {
+            continue;
+        };
+        let path = join(&join("services", name.as_str()), "deployment");
+        let c = c.as_str();
+        if let Some(s) = d.strategy {
+            out.push(
+                Diagnostic::new(
+                    &DEPLOYMENT_CONTROLLER,
+                    join(&path, "strategy"),
+                    format!("strategy {} needs the ECS deployment controller, and this service's is {c}", s.as_str()),
+                )
+                .help("remove controller (ECS is the default), or remove strategy and let the controller deploy"),
+            );
+        }
+        let on = d
+            .circuit_breaker
+            .as_ref()
+            .is_some_and(|cb| cb.enable == Some(true) || cb.rollback == Some(true));
+        if on {
+            out.push(
+                Diagnostic::new(
+                    &DEPLOYMENT_CONTROLLER,
+                    join(&path, "circuit_breaker"),
+                    format!("the circuit breaker belongs to deployments of the ECS controller, and this service's is {c}"),
+                )
+                .help("remove circuit_breaker (gen-tf writes none with this controller), or remove controller"),
+            );
+        }
+    }
+}
