@@ -11,6 +11,10 @@ use crate::model::{self, ServiceName};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Container {
     pub name: String,
+    /// Where its fields are written: `services.<name>` for the main container (its fields sit
+    /// on the service), `services.<name>.sidecars[i]` for a sidecar, and
+    /// `services.<name>.observability.xray` for the X-Ray daemon.
+    pub path: String,
     /// `None` means the module variable `<service>_image` (the main container only).
     pub image: Option<String>,
     pub essential: bool,
@@ -135,6 +139,7 @@ pub(super) fn main(
     environment.extend(svc.generated_env());
     Some(Container {
         name: name.to_string(),
+        path: crate::diag::join("services", name.as_str()),
         image: svc.image.clone(),
         essential: true,
         memory: svc.container_memory,
@@ -155,9 +160,10 @@ fn init_process(svc: &model::Service) -> bool {
     svc.execute_command() && !svc.platform().operating_system_family.is_windows()
 }
 
-pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
+pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Option<Container> {
     Some(Container {
         name: s.name.clone(),
+        path,
         image: Some(s.image.clone()),
         essential: s.essential,
         memory: s.memory,

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::diag::{core, Diagnostic};
 use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName};
@@ -23,6 +24,8 @@ pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub name: ServiceName,
+    /// Where the service is written (`services.<name>`): the diagnostics' path prefix.
+    pub path: String,
     pub names: Names,
     pub task: Task,
     pub placement: Placement,
@@ -134,27 +137,59 @@ pub(super) fn resolve(
     name: &ServiceName,
     svc: &model::Service,
     env: Option<&str>,
-) -> Option<Service> {
+) -> Result<Service, Box<Diagnostic>> {
+    let path = crate::diag::join("services", name.as_str());
+    let unresolved = |field: &str, what: &str| {
+        let at = match field {
+            "" => path.clone(),
+            _ => format!("{path}.{field}"),
+        };
+        Box::new(unresolved(at, &format!("{name}'s {what}")))
+    };
     let platform = svc.platform();
     let mut tags = stack.tags.clone();
     tags.extend(svc.tags.clone());
     let names = Names::new(&stack.name, env, name, stack.cluster.is_some());
-    let mut containers = vec![container::main(name, svc, env)?];
-    for s in svc.sidecars.iter().chain(&svc.xray_daemon()) {
-        containers.push(container::sidecar(svc, s)?);
+    let mut containers =
+        vec![container::main(name, svc, env).ok_or_else(|| unresolved("", "main container"))?];
+    for (i, s) in svc.sidecars.iter().enumerate() {
+        containers.push(
+            container::sidecar(svc, s, format!("{path}.sidecars[{i}]"))
+                .ok_or_else(|| unresolved(&format!("sidecars[{i}]"), "sidecar"))?,
+        );
+    }
+    if let Some(s) = svc.xray_daemon() {
+        containers.push(
+            container::sidecar(svc, &s, format!("{path}.observability.xray"))
+                .ok_or_else(|| unresolved("observability", "X-Ray daemon"))?,
+        );
     }
     let volumes = volume::resolve(svc, &containers);
     let mut roles = iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>());
     roles.task.extend(iam::efs(&volumes));
-    let load_balancers = network::load_balancers(name, svc)?;
+    let load_balancers = network::load_balancers(name, svc)
+        .ok_or_else(|| unresolved("load_balancers", "load balancers"))?;
     let mut ingress = network::lb_ingress(name, &load_balancers);
     ingress.extend(network::connect_ingress(stack, name, svc));
     let mut egress = egress(name, svc);
     egress.extend(volume::egress(name, &volumes));
-    egress.extend(network::user_egress(name, &svc.egress)?);
+    egress.extend(
+        network::user_egress(name, &svc.egress)
+            .ok_or_else(|| unresolved("egress", "egress rules"))?,
+    );
     egress.extend(network::connect_egress(stack, name, svc));
-    Some(Service {
+    let placement = placement(svc)
+        .ok_or_else(|| unresolved("capacity_provider_strategy", "capacity provider strategy"))?;
+    let scaling = match &svc.auto_scaling {
+        None => None,
+        Some(a) => Some(
+            scaling::resolve(&names, name, svc, a)
+                .ok_or_else(|| unresolved("auto_scaling", "auto scaling"))?,
+        ),
+    };
+    Ok(Service {
         name: name.clone(),
+        path: path.clone(),
         names: names.clone(),
         task: Task {
             cpu: svc.cpu,
@@ -168,7 +203,7 @@ pub(super) fn resolve(
             ephemeral_storage_gib: svc.ephemeral_storage_gib,
             volumes: volumes.clone(),
         },
-        placement: placement(svc)?,
+        placement,
         desired_count: svc.effective_desired_count(),
         container: containers[0].clone(),
         sidecars: containers[1..].to_vec(),
@@ -183,10 +218,7 @@ pub(super) fn resolve(
             max_tasks: svc.max_tasks(),
             limit: connection_limit(db),
         }),
-        scaling: match &svc.auto_scaling {
-            None => None,
-            Some(a) => Some(scaling::resolve(&names, name, svc, a)?),
-        },
+        scaling,
         tags,
         execute_command: svc.execute_command(),
         az_rebalancing: svc.availability_zone_rebalancing.unwrap_or(true),
@@ -195,6 +227,17 @@ pub(super) fn resolve(
         deployment: deployment::resolve(svc),
         network: network::network(svc),
     })
+}
+
+/// What resolution reports when it cannot make sense of a value: the `internal` rule, since a
+/// rule should have rejected it first.
+fn unresolved(path: String, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        &core::INTERNAL,
+        path,
+        format!("gen-tf could not resolve {what}, and no rule explains why"),
+    )
+    .help("this is a bug in gen-tf: a rule is missing; please report it with the stack")
 }
 
 /// The egress rules to destinations the stack names: the database (without this the tasks
