@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use crate::diag::{core, Diagnostic};
 use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
-use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
+/// The model's value types that the resolved service keeps as they are.
+pub use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName};
 
 pub use super::egress::{Destination, Egress, IpProtocol};
@@ -77,6 +78,11 @@ impl Service {
 pub struct Database {
     /// `pool.max`, the connections each task may open; `None` without a pool.
     pub connections_per_task: Option<u32>,
+    /// `pool.min`, the connections each task keeps open; `None` without a pool.
+    pub pool_min: Option<u32>,
+    /// The instance class, when the stack names both it and the engine (the connection limit
+    /// is then read from what gen-tf knows of the class).
+    pub engine_class: Option<String>,
     /// Connections kept free for admin sessions and migrations.
     pub buffer: u32,
     /// The most tasks the service runs: `max_capacity`, else `desired_count`.
@@ -214,6 +220,8 @@ pub(super) fn resolve(
         roles,
         database: svc.database.as_ref().map(|db| Database {
             connections_per_task: db.pool.as_ref().map(|p| p.max),
+            pool_min: db.pool.as_ref().map(|p| p.min),
+            engine_class: db.engine.and(db.instance_class.clone()),
             buffer: db.buffer.unwrap_or(DEFAULT_BUFFER),
             max_tasks: svc.max_tasks(),
             limit: connection_limit(db),

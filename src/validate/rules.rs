@@ -54,10 +54,10 @@ const fn resolved(
 /// Every family, in catalogue order. A new family is added here and nowhere else.
 pub static FAMILIES: &[Family] = &[
     resolved(sizing::RULES, sizing::check),
-    family(platform::RULES, platform::check),
+    resolved(platform::RULES, platform::check),
     family(capacity::RULES, capacity::check),
     family(memory::RULES, memory::check),
-    family(database::RULES, database::check),
+    resolved(database::RULES, database::check),
     family(naming::RULES, naming::check),
     family(environment::RULES, environment::check),
     family(iam::RULES, iam::check),
