@@ -1,6 +1,7 @@
 //! Resolved containers: the service's own and its sidecars, in one shape.
 
 use super::defaults;
+use super::derived;
 use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_RETRIES, HEALTH_CHECK_TIMEOUT};
 use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
 use crate::model::container::{ContainerCondition, ContainerFields, MountPoint, Ulimit};
@@ -136,7 +137,7 @@ pub(super) fn main(
         .iter()
         .map(|e| (e.name.clone(), e.value.clone()))
         .collect();
-    environment.extend(svc.generated_env());
+    environment.extend(derived::generated_env(svc));
     Some(Container {
         name: name.to_string(),
         path: crate::diag::join("services", name.as_str()),
@@ -144,12 +145,10 @@ pub(super) fn main(
         essential: true,
         memory: svc.container_memory,
         memory_reservation: mib(defaults::reservation_mib(svc, env))?,
-        port: svc.container_port(),
+        port: derived::container_port(svc),
         environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
-        port_name: svc
-            .container_port()
-            .map(|_| defaults::port_name(svc).to_owned()),
+        port_name: derived::container_port(svc).map(|_| defaults::port_name(svc).to_owned()),
         settings: settings(svc, &svc.container)?,
     })
 }
@@ -157,7 +156,7 @@ pub(super) fn main(
 /// ECS Exec on Linux gets an init process in every container (Windows has no linuxParameters).
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
 fn init_process(svc: &model::Service) -> bool {
-    svc.execute_command() && !svc.platform().operating_system_family.is_windows()
+    derived::execute_command(svc) && !derived::platform(svc).operating_system_family.is_windows()
 }
 
 pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Option<Container> {

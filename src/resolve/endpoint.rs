@@ -1,8 +1,11 @@
 //! Resolved VPC endpoints: the final list, each with its type settled and its private DNS decided.
 
+use super::derived;
 use std::collections::BTreeSet;
 
-use crate::facts::endpoints::{default_type, service_needs, Purpose, GATEWAY_SERVICES, NEED_ORDER};
+use crate::facts::endpoints::{default_type, Purpose, GATEWAY_SERVICES, NEED_ORDER};
+
+use super::needs::service_needs;
 use crate::model::endpoint::{EndpointSpec, EndpointType, Preset, VpcEndpoints};
 use crate::model::{ServiceName, Stack};
 
@@ -237,7 +240,7 @@ pub struct Need {
 pub fn needs(stack: &Stack) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
     // Tasks in public subnets with a public IP reach AWS over the internet gateway.
-    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
+    for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {
         for (service, ty, purpose) in service_needs(svc) {
             let same = |n: &&mut Need| n.service == service && n.ty == ty && n.purpose == purpose;
             match out.iter_mut().find(same) {

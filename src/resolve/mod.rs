@@ -15,10 +15,12 @@
 pub mod container;
 pub mod defaults;
 pub mod deployment;
+pub mod derived;
 pub mod egress;
 pub mod endpoint;
 pub mod iam;
 pub mod names;
+pub mod needs;
 pub mod network;
 pub mod scaling;
 pub mod service;
@@ -119,7 +121,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
         region: stack.region.clone(),
         tags: stack.tags.clone(),
         cluster,
-        nat_gateway: stack.nat_gateway(),
+        nat_gateway: derived::nat_gateway(stack),
         endpoints: endpoint::resolve(stack),
         existing_endpoints: endpoint::existing(stack),
         services,

@@ -3,6 +3,7 @@
 //! balancers and from Service Connect clients, egress to Service Connect servers and to the
 //! stack's own destinations).
 
+use super::derived;
 use crate::model::network::{EgressProtocol, EgressRule, Subnets};
 use crate::model::{self, ServiceName};
 
@@ -105,7 +106,7 @@ pub(super) fn load_balancers(
         return Some(vec![LoadBalancer {
             target_group_arn: lb.target_group_arn.clone(),
             container: name.to_string(),
-            container_port: svc.container_port()?,
+            container_port: derived::container_port(svc)?,
             security_group_id: None,
             advanced_configuration: lb.advanced_configuration.clone(),
         }]);
@@ -251,7 +252,7 @@ fn connect_server_port(svc: &model::Service) -> Option<u16> {
     if sc.services.is_empty() {
         return None;
     }
-    svc.container_port()
+    derived::container_port(svc)
 }
 
 /// The other services in the same namespace (as written) as `name`, in name order.

@@ -1,5 +1,6 @@
 //! A resolved service: the task, its containers, where it runs and what it may reach.
 
+use super::derived;
 use std::collections::BTreeMap;
 
 use crate::diag::{core, Diagnostic};
@@ -152,7 +153,7 @@ pub(super) fn resolve(
         };
         Box::new(unresolved(at, &format!("{name}'s {what}")))
     };
-    let platform = svc.platform();
+    let platform = derived::platform(svc);
     let mut tags = stack.tags.clone();
     tags.extend(svc.tags.clone());
     let names = Names::new(&stack.name, env, name, stack.cluster.is_some());
@@ -164,7 +165,7 @@ pub(super) fn resolve(
                 .ok_or_else(|| unresolved(&format!("sidecars[{i}]"), "sidecar"))?,
         );
     }
-    if let Some(s) = svc.xray_daemon() {
+    if let Some(s) = derived::xray_daemon(svc) {
         containers.push(
             container::sidecar(svc, &s, format!("{path}.observability.xray"))
                 .ok_or_else(|| unresolved("observability", "X-Ray daemon"))?,
@@ -210,7 +211,7 @@ pub(super) fn resolve(
             volumes: volumes.clone(),
         },
         placement,
-        desired_count: svc.effective_desired_count(),
+        desired_count: derived::desired_count(svc),
         container: containers[0].clone(),
         sidecars: containers[1..].to_vec(),
         logs: logs(svc),
@@ -223,12 +224,12 @@ pub(super) fn resolve(
             pool_min: db.pool.as_ref().map(|p| p.min),
             engine_class: db.engine.and(db.instance_class.clone()),
             buffer: db.buffer.unwrap_or(DEFAULT_BUFFER),
-            max_tasks: svc.max_tasks(),
+            max_tasks: derived::max_tasks(svc),
             limit: connection_limit(db),
         }),
         scaling,
         tags,
-        execute_command: svc.execute_command(),
+        execute_command: derived::execute_command(svc),
         az_rebalancing: svc.availability_zone_rebalancing.unwrap_or(true),
         ingress,
         service_connect: network::service_connect(svc),

@@ -4,6 +4,7 @@
 //! them to ECS as JSON without a look; RegisterTaskDefinition, or the task when it starts,
 //! rejects them.
 
+use crate::resolve::derived;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
@@ -137,7 +138,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         let task = members(&base, name, svc);
-        let windows = svc.platform().operating_system_family.is_windows();
+        let windows = derived::platform(svc).operating_system_family.is_windows();
         for m in &task {
             check_health_check(m, out);
             check_depends_on(m, &task, out);
@@ -516,7 +517,7 @@ fn check_environment_files(
             .help("merge environment files, or move values into environment or secrets"),
         );
     }
-    let platform = svc.platform();
+    let platform = derived::platform(svc);
     if !platform.operating_system_family.is_windows() && defaults::platform_version(svc) == "1.3.0"
     {
         out.push(

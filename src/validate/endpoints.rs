@@ -3,6 +3,7 @@
 //! Lowering writes [`endpoint::resolve`]'s endpoints (from [`endpoint::requested`]) as they are, so everything that would make
 //! one invalid Terraform or a failing `apply` is rejected here.
 
+use crate::resolve::derived;
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, join, Diagnostic, Rule, Severity};
@@ -102,7 +103,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     check_duplicates(&endpoints, out);
     check_existing(stack, &endpoints, out);
     check_needs(stack, &endpoints, out);
-    if !stack.nat_gateway() {
+    if !derived::nat_gateway(stack) {
         check_images(stack, out);
     }
 }
@@ -322,7 +323,7 @@ fn check_needs(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnostic>
     } else {
         "network.nat_gateway"
     };
-    let nat = stack.nat_gateway();
+    let nat = derived::nat_gateway(stack);
     for need in endpoint::needs(stack) {
         if exists(need.service, need.ty) {
             continue;
@@ -396,9 +397,9 @@ fn missing(need: &Need, path: &str, s3_interface: bool) -> Diagnostic {
 /// Without NAT, only the region's private ECR can be reached.
 fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
     // Tasks in public subnets pull through the internet gateway.
-    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
+    for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {
         let base = join("services", name.as_str());
-        for image in facts::images(svc) {
+        for image in crate::resolve::needs::images(svc) {
             let why = match &image.source {
                 ImageSource::Other { registry } => {
                     format!("{registry} is not served by VPC endpoints")

@@ -1,6 +1,7 @@
 //! Container environment variables and secrets: valid names, each name once per container, and
 //! none that gen-tf itself sets from `database` and `observability`.
 
+use crate::resolve::derived;
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
@@ -76,8 +77,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_main(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
-    let generated: BTreeMap<String, &'static str> = svc
-        .generated_env()
+    let generated: BTreeMap<String, &'static str> = derived::generated_env(svc)
         .into_iter()
         .map(|(n, _)| {
             let from = match n.as_str() {

@@ -4,6 +4,7 @@
 use crate::diag::{join, Diagnostic, Rule, Severity};
 use crate::model::volume::EfsVolume;
 use crate::model::{Service, Stack};
+use crate::resolve::derived;
 
 use super::context::Context;
 use super::naming::is_ecs_name;
@@ -125,7 +126,7 @@ fn check_efs(path: &str, volume: &str, e: &EfsVolume, svc: &Service, out: &mut V
         ),
         _ => {}
     }
-    let platform = svc.platform();
+    let platform = derived::platform(svc);
     if platform.operating_system_family.is_windows() {
         out.push(
             Diagnostic::new(

@@ -3,8 +3,8 @@
 
 use crate::diag::{did_you_mean, index, join, Diagnostic};
 use crate::model::scaling::{AdjustmentType, Alarm, Direction, StepAdjustment};
-use crate::model::service::format_number;
 use crate::model::Policy;
+use crate::resolve::derived::format_number;
 
 use super::{foreign_fields, ECS_SERVICE_METRICS, MAX_STEPS};
 use super::{

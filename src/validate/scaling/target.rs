@@ -2,8 +2,9 @@
 //! ALBRequestCountPerTarget a resource label.
 
 use crate::diag::{did_you_mean, join, Diagnostic};
-use crate::model::service::{format_number, LoadBalancer};
+use crate::model::service::LoadBalancer;
 use crate::model::{Policy, PredefinedMetric, Service};
+use crate::resolve::derived::format_number;
 
 use super::{foreign_fields, MAX_TARGET_VALUE};
 use super::{
