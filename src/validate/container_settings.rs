@@ -14,7 +14,7 @@ use crate::model::container::{ContainerCondition, ContainerFields, UlimitName};
 use crate::model::endpoint::EndpointType;
 use crate::model::{ServiceName, Stack};
 use crate::resolve::container::environment_file;
-use crate::resolve::endpoint::{self, ECR_LAYERS_POLICY};
+use crate::resolve::endpoint::{self, EndpointPolicy};
 
 use super::context::Context;
 use super::secrets::ARN_FORMAT;
@@ -529,10 +529,10 @@ fn check_environment_files(
             .help("set platform_version: '1.4.0', or remove it (LATEST)"),
         );
     }
-    let ecr_layers_only = endpoint::requested(stack).iter().any(|e| {
+    let ecr_layers_only = endpoint::resolve(stack).iter().any(|e| {
         e.service == "s3"
-            && e.ty == EndpointType::Gateway
-            && e.policy.as_ref().and_then(|p| p.as_str()) == Some(ECR_LAYERS_POLICY)
+            && e.ty() == EndpointType::Gateway
+            && e.policy == Some(EndpointPolicy::EcrLayers)
     });
     if ecr_layers_only {
         out.push(
