@@ -65,7 +65,7 @@ pub static FAMILIES: &[Family] = &[
     family(arn_region::RULES, arn_region::check),
     family(containers::RULES, containers::check),
     family(container_settings::RULES, container_settings::check),
-    family(volumes::RULES, volumes::check),
+    resolved(volumes::RULES, volumes::check),
     family(endpoints::RULES, endpoints::check),
     family(task_role_endpoints::RULES, task_role_endpoints::check),
     family(scaling::RULES, scaling::check),
