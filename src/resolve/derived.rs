@@ -4,7 +4,11 @@
 
 use crate::model::container::ContainerFields;
 use crate::model::network::Subnets;
+use crate::model::scaling::{
+    ComparisonOperator, Direction, Policy, PolicyType, PredefinedMetric, StepAdjustment,
+};
 use crate::model::service::{RuntimePlatform, Service, Sidecar};
+use crate::model::volume::{EfsVolume, Toggle};
 use crate::model::Stack;
 
 /// The X-Ray daemon's container name and default image.
@@ -123,5 +127,76 @@ pub fn format_number(n: f64) -> String {
         format!("{}", n as i64)
     } else {
         format!("{n}")
+    }
+}
+
+/// An EFS volume's transit encryption as gen-tf writes it: on unless turned off.
+pub fn efs_transit_encryption(e: &EfsVolume) -> bool {
+    e.transit_encryption.is_none_or(Toggle::is_enabled)
+}
+
+/// Whether the task role's identity mounts an EFS volume: off unless turned on.
+pub fn efs_iam(e: &EfsVolume) -> bool {
+    e.iam.is_some_and(Toggle::is_enabled)
+}
+
+/// A scaling policy's type: target tracking unless the stack says otherwise.
+pub fn policy_kind(p: &Policy) -> PolicyType {
+    p.policy_type.unwrap_or(PolicyType::TargetTrackingScaling)
+}
+
+/// The predefined metric, when the name is one AWS knows for ECS.
+pub fn predefined_metric(p: &Policy) -> Option<PredefinedMetric> {
+    p.predefined_metric_type
+        .as_deref()
+        .and_then(PredefinedMetric::parse)
+}
+
+/// The side of the alarm threshold that every step lies on; `None` when there are no steps
+/// or they do not all lie on one side (which validation rejects).
+pub fn policy_direction(p: &Policy) -> Option<Direction> {
+    let mut sides = p.step_adjustments.iter().map(step_side);
+    let first = sides.next()??;
+    sides.all(|s| s == Some(first)).then_some(first)
+}
+
+/// A step policy's alarm comparison: the user's, else the one that matches the steps.
+pub fn comparison_operator(p: &Policy) -> Option<ComparisonOperator> {
+    p.alarm
+        .as_ref()
+        .and_then(|a| a.comparison_operator)
+        .or_else(|| policy_direction(p).map(Direction::comparison_operator))
+}
+
+/// Above the threshold when the step's interval starts at or above it, below when it ends at
+/// or below it; `None` for an interval that crosses the threshold.
+pub fn step_side(s: &StepAdjustment) -> Option<Direction> {
+    match (s.metric_interval_lower_bound, s.metric_interval_upper_bound) {
+        (Some(lo), _) if lo >= 0.0 => Some(Direction::Out),
+        (_, Some(hi)) if hi <= 0.0 => Some(Direction::In),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(lo: Option<f64>, hi: Option<f64>, adj: i64) -> StepAdjustment {
+        StepAdjustment {
+            metric_interval_lower_bound: lo,
+            metric_interval_upper_bound: hi,
+            scaling_adjustment: adj,
+        }
+    }
+
+    #[test]
+    fn sides() {
+        let side = |s: StepAdjustment| step_side(&s);
+        assert_eq!(side(step(Some(0.0), Some(10.0), 1)), Some(Direction::Out));
+        assert_eq!(side(step(Some(10.0), None, 1)), Some(Direction::Out));
+        assert_eq!(side(step(None, Some(0.0), -1)), Some(Direction::In));
+        assert_eq!(side(step(Some(-5.0), Some(5.0), 1)), None);
+        assert_eq!(side(step(None, Some(5.0), 1)), None);
     }
 }
