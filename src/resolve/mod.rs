@@ -179,6 +179,12 @@ mod tests {
                 "load_balancer": {}}}}),
             json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
                 "memory_reservation": -1}}}),
+            // Resolution runs before the rules: a weight no rule has checked yet must not
+            // overflow (`capacity-range` reports it).
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+                "capacity_provider_strategy": [
+                    {"capacity_provider": "FARGATE", "weight": 100_000_000},
+                    {"capacity_provider": "FARGATE_SPOT", "weight": 4_200_000_000_u64}]}}}),
         ] {
             assert_eq!(resolve_json(bad.clone()), None, "{bad}");
             // Resolution still returns the stack, without the service, and says where it stopped.

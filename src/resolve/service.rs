@@ -276,11 +276,12 @@ fn placement(svc: &model::Service) -> Option<Placement> {
     // AWS reads a weight or base that is not given as 0.
     let weight =
         |c: &model::service::CapacityProviderItem| u32::try_from(c.weight.unwrap_or(0)).ok();
+    // Resolution runs before the rules: a weight out of range is left to `capacity-range`,
+    // never an overflow here.
     let total = svc
         .capacity_provider_strategy
         .iter()
-        .map(weight)
-        .sum::<Option<u32>>()?;
+        .try_fold(0u32, |sum, c| sum.checked_add(weight(c)?))?;
     svc.capacity_provider_strategy
         .iter()
         .map(|c| {
@@ -290,7 +291,7 @@ fn placement(svc: &model::Service) -> Option<Placement> {
                 weight,
                 base: u32::try_from(c.base.unwrap_or(0)).ok()?,
                 // The `capacity-weight` rule guarantees a positive total.
-                percent: (weight * 100).checked_div(total)?,
+                percent: weight.checked_mul(100)?.checked_div(total)?,
             })
         })
         .collect::<Option<Vec<_>>>()
