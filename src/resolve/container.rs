@@ -26,6 +26,9 @@ pub struct Container {
     pub port: Option<u16>,
     /// The user's variables, then the ones gen-tf derives.
     pub environment: Vec<(String, String)>,
+    /// How many of `environment` the stack wrote; the rest are gen-tf's
+    /// (`resolve::derived::generated_env`).
+    pub written_environment: usize,
     pub secrets: Vec<Secret>,
     /// The port mapping's name (the main container's, which Service Connect refers to).
     pub port_name: Option<String>,
@@ -137,6 +140,7 @@ pub(super) fn main(
         .iter()
         .map(|e| (e.name.clone(), e.value.clone()))
         .collect();
+    let written_environment = environment.len();
     environment.extend(derived::generated_env(svc));
     Some(Container {
         name: name.to_string(),
@@ -147,6 +151,7 @@ pub(super) fn main(
         memory_reservation: mib(defaults::reservation_mib(svc, env))?,
         port: derived::container_port(svc),
         environment,
+        written_environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
         port_name: derived::container_port(svc).map(|_| defaults::port_name(svc).to_owned()),
         settings: settings(svc, &svc.container)?,
@@ -174,6 +179,7 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Option
             .iter()
             .map(|e| (e.name.clone(), e.value.clone()))
             .collect(),
+        written_environment: s.container.environment.len(),
         secrets: s.container.secrets.iter().map(secret).collect(),
         port_name: None,
         settings: settings(svc, &s.container)?,

@@ -59,7 +59,7 @@ pub static FAMILIES: &[Family] = &[
     family(memory::RULES, memory::check),
     resolved(database::RULES, database::check),
     family(naming::RULES, naming::check),
-    family(environment::RULES, environment::check),
+    resolved(environment::RULES, environment::check),
     family(iam::RULES, iam::check),
     family(secrets::RULES, secrets::check),
     family(arn_region::RULES, arn_region::check),
