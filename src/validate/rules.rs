@@ -61,7 +61,7 @@ pub static FAMILIES: &[Family] = &[
     family(naming::RULES, naming::check),
     resolved(environment::RULES, environment::check),
     family(iam::RULES, iam::check),
-    family(secrets::RULES, secrets::check),
+    resolved(secrets::RULES, secrets::check),
     family(arn_region::RULES, arn_region::check),
     family(containers::RULES, containers::check),
     family(container_settings::RULES, container_settings::check),
