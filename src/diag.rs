@@ -55,7 +55,7 @@ pub mod core {
         code: "internal",
         severity: Severity::Error,
         summary: "gen-tf could not resolve a stack that passed every rule (a gen-tf bug).",
-        fact: "Every value lowering needs is checked by a rule before the stack is resolved, so a stack that passes the rules always resolves; when one does not, nothing is written.",
+        fact: "The stack is resolved before the rules run, and a value resolution cannot make sense of is one a rule must reject; when no rule does, resolution reports it here, at the value's path, and nothing is written.",
         source: "ARCHITECTURE.md (invariants)",
     };
 

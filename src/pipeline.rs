@@ -1,4 +1,4 @@
-//! One stack through every stage: load -> model -> validate -> lower -> emit.
+//! One stack through every stage: load -> model -> resolve -> validate -> lower -> emit.
 //!
 //! The path-based [`check`] and [`compile`] load a file and hand its value to [`check_value`]
 //! and [`compile_value`], which is where the stages run. A caller that already holds the value

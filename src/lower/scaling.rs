@@ -8,7 +8,7 @@
 use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body, Part};
-use crate::model::service::format_number;
+use crate::resolve::derived::format_number;
 use crate::resolve::scaling::{
     Alarm, CustomizedMetric, Dimensions, Policy, PolicyName, ResourceLabel, Scaling,
     ScheduledAction, StepScaling, TargetMetric, TargetTracking,

@@ -137,36 +137,6 @@ impl PolicyType {
 /// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html
 pub const MAX_POLICY_NAME_LEN: usize = 64;
 
-impl Policy {
-    pub fn kind(&self) -> PolicyType {
-        self.policy_type
-            .unwrap_or(PolicyType::TargetTrackingScaling)
-    }
-
-    /// The predefined metric, when the name is one AWS knows for ECS.
-    pub fn predefined_metric(&self) -> Option<PredefinedMetric> {
-        self.predefined_metric_type
-            .as_deref()
-            .and_then(PredefinedMetric::parse)
-    }
-
-    /// The side of the alarm threshold that every step lies on; `None` when there are no steps
-    /// or they do not all lie on one side (which validation rejects).
-    pub fn direction(&self) -> Option<Direction> {
-        let mut sides = self.step_adjustments.iter().map(StepAdjustment::side);
-        let first = sides.next()??;
-        sides.all(|s| s == Some(first)).then_some(first)
-    }
-
-    /// The alarm's comparison: the user's, else the one that matches the steps.
-    pub fn comparison_operator(&self) -> Option<ComparisonOperator> {
-        self.alarm
-            .as_ref()
-            .and_then(|a| a.comparison_operator)
-            .or_else(|| self.direction().map(Direction::comparison_operator))
-    }
-}
-
 /// Which way a step policy scales, from where its steps lie relative to the alarm threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -310,21 +280,6 @@ pub struct StepAdjustment {
     pub scaling_adjustment: i64,
 }
 
-impl StepAdjustment {
-    /// Above the threshold when the interval starts at or above it, below when it ends at or
-    /// below it; `None` for an interval that crosses the threshold.
-    pub fn side(&self) -> Option<Direction> {
-        match (
-            self.metric_interval_lower_bound,
-            self.metric_interval_upper_bound,
-        ) {
-            (Some(lo), _) if lo >= 0.0 => Some(Direction::Out),
-            (_, Some(hi)) if hi <= 0.0 => Some(Direction::In),
-            _ => None,
-        }
-    }
-}
-
 /// The alarm of a step policy. Every field but `threshold` has a default.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -423,27 +378,5 @@ impl TreatMissingData {
             Self::Breaching => "breaching",
             Self::NotBreaching => "notBreaching",
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn step(lo: Option<f64>, hi: Option<f64>, adj: i64) -> StepAdjustment {
-        StepAdjustment {
-            metric_interval_lower_bound: lo,
-            metric_interval_upper_bound: hi,
-            scaling_adjustment: adj,
-        }
-    }
-
-    #[test]
-    fn sides() {
-        assert_eq!(step(Some(0.0), Some(10.0), 1).side(), Some(Direction::Out));
-        assert_eq!(step(Some(10.0), None, 1).side(), Some(Direction::Out));
-        assert_eq!(step(None, Some(0.0), -1).side(), Some(Direction::In));
-        assert_eq!(step(Some(-5.0), Some(5.0), 1).side(), None);
-        assert_eq!(step(None, Some(5.0), 1).side(), None);
     }
 }

@@ -9,7 +9,7 @@ use super::connect::{LoadBalancerTarget, ServiceConnect};
 use super::container::ContainerFields;
 use super::deployment::Deployment;
 use super::iam::TaskRole;
-use super::network::{EgressRule, ServiceNetwork, Subnets};
+use super::network::{EgressRule, ServiceNetwork};
 use super::scaling::AutoScaling;
 use super::volume::Volume;
 
@@ -333,13 +333,6 @@ pub struct Observability {
     pub xray_daemon_image: Option<String>,
 }
 
-/// The X-Ray daemon's container name and default image.
-/// Source: https://docs.aws.amazon.com/xray/latest/devguide/xray-daemon-ecs.html
-pub const XRAY_DAEMON_NAME: &str = "xray-daemon";
-pub const XRAY_DAEMON_IMAGE: &str = "public.ecr.aws/xray/aws-xray-daemon:3.x";
-/// AWS's example task definition reserves this much for the daemon.
-pub const XRAY_DAEMON_RESERVATION_MIB: i64 = 256;
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancer {
@@ -387,71 +380,6 @@ pub struct Sidecar {
 }
 
 impl Service {
-    pub fn platform(&self) -> RuntimePlatform {
-        self.runtime_platform.clone().unwrap_or_default()
-    }
-
-    /// Environment variables gen-tf derives from `database` and `observability`, in output order.
-    pub fn generated_env(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        if let Some(db) = &self.database {
-            out.push(("DB_READ_HOST".to_owned(), db.read_host.clone()));
-            out.push(("DB_WRITE_HOST".to_owned(), db.write_host.clone()));
-            if let Some(pool) = &db.pool {
-                out.push(("DB_POOL_MIN".to_owned(), pool.min.to_string()));
-                out.push(("DB_POOL_MAX".to_owned(), pool.max.to_string()));
-            }
-        }
-        if let Some(obs) = &self.observability {
-            if let Some(rate) = obs.xray_sampling_rate {
-                out.push(("XRAY_SAMPLING_RATE".to_owned(), format_number(rate)));
-            }
-            if let Some(level) = &obs.log_level {
-                out.push(("LOG_LEVEL".to_owned(), level.clone()));
-            }
-        }
-        out
-    }
-
-    /// The highest number of tasks the service can run: the auto scaling maximum (or a scheduled
-    /// action's, which sets the range at its time), else the desired count.
-    pub fn max_tasks(&self) -> u32 {
-        match &self.auto_scaling {
-            Some(a) => a
-                .scheduled
-                .iter()
-                .filter_map(|s| s.max_capacity)
-                .fold(a.max_capacity, u32::max),
-            None => self.desired_count.unwrap_or(1),
-        }
-    }
-
-    /// The lowest number of tasks the service can run while it runs any, at least 1: what a
-    /// deployment or a Spot interruption has to work with.
-    pub fn min_running_tasks(&self) -> u32 {
-        let lowest = match &self.auto_scaling {
-            Some(a) => a
-                .scheduled
-                .iter()
-                .filter_map(|s| s.min_capacity)
-                .fold(a.min_capacity, u32::min),
-            None => self.desired_count.unwrap_or(1),
-        };
-        lowest.max(1)
-    }
-
-    /// Whether the tasks run in public subnets (and reach the internet through a public IP).
-    pub fn is_public(&self) -> bool {
-        self.network
-            .as_ref()
-            .is_some_and(|n| n.subnets.unwrap_or_default() == Subnets::Public)
-    }
-
-    /// Whether ECS Exec is on.
-    pub fn execute_command(&self) -> bool {
-        self.enable_execute_command.unwrap_or(false)
-    }
-
     /// Every container's settings with the JSON path of the object that holds them, relative to
     /// the service: `""` for the main container, `sidecars[i]` for a sidecar.
     pub fn containers(&self) -> impl Iterator<Item = (String, &ContainerFields)> {
@@ -463,50 +391,9 @@ impl Service {
         )
     }
 
-    /// The X-Ray daemon sidecar, when `observability.xray` asks for it.
-    pub fn xray_daemon(&self) -> Option<Sidecar> {
-        let obs = self.observability.as_ref()?;
-        obs.xray.unwrap_or(false).then(|| Sidecar {
-            name: XRAY_DAEMON_NAME.to_owned(),
-            image: obs
-                .xray_daemon_image
-                .clone()
-                .unwrap_or_else(|| XRAY_DAEMON_IMAGE.to_owned()),
-            memory: None,
-            memory_reservation: Some(XRAY_DAEMON_RESERVATION_MIB),
-            essential: false,
-            container: ContainerFields::default(),
-        })
-    }
-
     /// Every secret of every container.
     pub fn all_secrets(&self) -> impl Iterator<Item = &super::container::Secret> {
         self.containers().flat_map(|(_, c)| c.secrets.iter())
-    }
-
-    /// The main container's port: the service's `port`, else the load balancer's
-    /// `container_port` (the `lb-port` rule makes the two agree when both are given).
-    pub fn container_port(&self) -> Option<u16> {
-        self.container
-            .port
-            .or_else(|| self.load_balancer.as_ref().and_then(|l| l.container_port))
-    }
-
-    /// desired_count as written: the user's, else `min_capacity` with auto scaling, else 1.
-    pub fn effective_desired_count(&self) -> u32 {
-        self.desired_count.unwrap_or(match &self.auto_scaling {
-            Some(a) => a.min_capacity,
-            None => 1,
-        })
-    }
-}
-
-/// Numbers as Jsonnet's `std.toString` writes them: `0.1`, `1`, not `1.0`.
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
     }
 }
 

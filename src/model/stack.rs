@@ -79,10 +79,6 @@ impl Stack {
     pub fn services(&self) -> impl Iterator<Item = (&ServiceName, &Service)> {
         self.services.iter()
     }
-
-    pub fn nat_gateway(&self) -> bool {
-        self.network.as_ref().is_none_or(|n| n.nat_gateway)
-    }
 }
 
 /// `network`: facts about the VPC that gen-tf cannot see.

@@ -68,14 +68,3 @@ impl Toggle {
         self == Self::Enabled
     }
 }
-
-impl EfsVolume {
-    /// Transit encryption as gen-tf writes it: on unless turned off.
-    pub fn transit_encryption(&self) -> bool {
-        self.transit_encryption.is_none_or(Toggle::is_enabled)
-    }
-
-    pub fn iam(&self) -> bool {
-        self.iam.is_some_and(Toggle::is_enabled)
-    }
-}

@@ -1,6 +1,7 @@
 //! Resolved containers: the service's own and its sidecars, in one shape.
 
 use super::defaults;
+use super::derived;
 use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_RETRIES, HEALTH_CHECK_TIMEOUT};
 use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
 use crate::model::container::{ContainerCondition, ContainerFields, MountPoint, Ulimit};
@@ -11,6 +12,10 @@ use crate::model::{self, ServiceName};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Container {
     pub name: String,
+    /// Where its fields are written: `services.<name>` for the main container (its fields sit
+    /// on the service), `services.<name>.sidecars[i]` for a sidecar, and
+    /// `services.<name>.observability.xray` for the X-Ray daemon.
+    pub path: String,
     /// `None` means the module variable `<service>_image` (the main container only).
     pub image: Option<String>,
     pub essential: bool,
@@ -21,6 +26,9 @@ pub struct Container {
     pub port: Option<u16>,
     /// The user's variables, then the ones gen-tf derives.
     pub environment: Vec<(String, String)>,
+    /// How many of `environment` the stack wrote; the rest are gen-tf's
+    /// (`resolve::derived::generated_env`).
+    pub written_environment: usize,
     pub secrets: Vec<Secret>,
     /// The port mapping's name (the main container's, which Service Connect refers to).
     pub port_name: Option<String>,
@@ -132,19 +140,20 @@ pub(super) fn main(
         .iter()
         .map(|e| (e.name.clone(), e.value.clone()))
         .collect();
-    environment.extend(svc.generated_env());
+    let written_environment = environment.len();
+    environment.extend(derived::generated_env(svc));
     Some(Container {
         name: name.to_string(),
+        path: crate::diag::join("services", name.as_str()),
         image: svc.image.clone(),
         essential: true,
         memory: svc.container_memory,
         memory_reservation: mib(defaults::reservation_mib(svc, env))?,
-        port: svc.container_port(),
+        port: derived::container_port(svc),
         environment,
+        written_environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
-        port_name: svc
-            .container_port()
-            .map(|_| defaults::port_name(svc).to_owned()),
+        port_name: derived::container_port(svc).map(|_| defaults::port_name(svc).to_owned()),
         settings: settings(svc, &svc.container)?,
     })
 }
@@ -152,12 +161,13 @@ pub(super) fn main(
 /// ECS Exec on Linux gets an init process in every container (Windows has no linuxParameters).
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
 fn init_process(svc: &model::Service) -> bool {
-    svc.execute_command() && !svc.platform().operating_system_family.is_windows()
+    derived::execute_command(svc) && !derived::platform(svc).operating_system_family.is_windows()
 }
 
-pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
+pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Option<Container> {
     Some(Container {
         name: s.name.clone(),
+        path,
         image: Some(s.image.clone()),
         essential: s.essential,
         memory: s.memory,
@@ -169,6 +179,7 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar) -> Option<Container> {
             .iter()
             .map(|e| (e.name.clone(), e.value.clone()))
             .collect(),
+        written_environment: s.container.environment.len(),
         secrets: s.container.secrets.iter().map(secret).collect(),
         port_name: None,
         settings: settings(svc, &s.container)?,

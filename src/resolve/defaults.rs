@@ -2,6 +2,7 @@
 //! them, and the rules that still read the model call them rather than repeat a default.
 //! AWS's own defaults live in `crate::facts`.
 
+use super::derived;
 use crate::model::connect::ServiceConnectService;
 use crate::model::network::{EgressProtocol, EgressRule, ServiceNetwork, Subnets};
 use crate::model::scaling::{
@@ -45,9 +46,9 @@ pub fn policy_name(p: &Policy, index: usize) -> String {
     if let Some(n) = &p.name {
         return n.clone();
     }
-    match p.kind() {
+    match derived::policy_kind(p) {
         PolicyType::TargetTrackingScaling => {
-            if let Some(m) = p.predefined_metric() {
+            if let Some(m) = derived::predefined_metric(p) {
                 m.short().to_owned()
             } else if let Some(c) = &p.customized_metric {
                 kebab(&c.metric_name, MAX_POLICY_NAME_LEN)
@@ -55,7 +56,7 @@ pub fn policy_name(p: &Policy, index: usize) -> String {
                 format!("target-{index}")
             }
         }
-        PolicyType::StepScaling => match p.direction() {
+        PolicyType::StepScaling => match derived::policy_direction(p) {
             Some(Direction::Out) => "scale-out".to_owned(),
             Some(Direction::In) => "scale-in".to_owned(),
             None => format!("step-{index}"),

@@ -1,8 +1,11 @@
 //! Resolved VPC endpoints: the final list, each with its type settled and its private DNS decided.
 
+use super::derived;
 use std::collections::BTreeSet;
 
-use crate::facts::endpoints::{default_type, service_needs, Purpose, GATEWAY_SERVICES, NEED_ORDER};
+use crate::facts::endpoints::{default_type, Purpose, GATEWAY_SERVICES, NEED_ORDER};
+
+use super::needs::service_needs;
 use crate::model::endpoint::{EndpointSpec, EndpointType, Preset, VpcEndpoints};
 use crate::model::{ServiceName, Stack};
 
@@ -21,6 +24,8 @@ pub fn label(service: &str, ty: EndpointType) -> String {
     l
 }
 
+/// One endpoint the stack creates: an entry of `vpc_endpoints` (or of its preset), with its type
+/// settled and its private DNS and policy decided, and what the entry wrote, for the rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
     /// The short service name, `ecr.api`.
@@ -29,6 +34,12 @@ pub struct Endpoint {
     pub label: String,
     pub kind: EndpointKind,
     pub policy: Option<EndpointPolicy>,
+    /// `private_dns_enabled` as written; `None` means gen-tf's default (in `kind`).
+    pub written_private_dns: Option<bool>,
+    /// JSON path of the entry, for diagnostics. The preset's endpoints point at `vpc_endpoints`.
+    pub path: String,
+    /// Whether the entry is an object, so that its fields have paths of their own.
+    pub is_object: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +61,15 @@ impl Endpoint {
         match self.kind {
             EndpointKind::Gateway => EndpointType::Gateway,
             EndpointKind::Interface { .. } => EndpointType::Interface,
+        }
+    }
+
+    /// The path of one of the entry's fields, or of the entry when it is a plain name.
+    pub fn field_path(&self, field: &str) -> String {
+        if self.is_object {
+            crate::diag::join(&self.path, field)
+        } else {
+            self.path.clone()
         }
     }
 }
@@ -92,29 +112,28 @@ pub enum EndpointPolicy {
     Document(serde_json::Value),
 }
 
-/// The stack's endpoints as lowering writes them.
+/// The stack's endpoints, in output order: the list as written, or the preset's set (without
+/// what the VPC already has). Empty without `vpc_endpoints`.
 pub fn resolve(stack: &Stack) -> Vec<Endpoint> {
-    let all = requested(stack);
-    all.iter()
-        .map(|e| Endpoint {
-            service: e.service.clone(),
-            label: e.label(),
-            kind: match e.ty {
-                EndpointType::Gateway => EndpointKind::Gateway,
-                EndpointType::Interface => interface(e, &all),
-            },
-            policy: e.policy.as_ref().map(|p| match p {
-                serde_json::Value::String(s) if s == ECR_LAYERS_POLICY => EndpointPolicy::EcrLayers,
-                other => EndpointPolicy::Document(other.clone()),
-            }),
-        })
-        .collect()
+    let mut all = written(stack);
+    let gateways: BTreeSet<String> = all
+        .iter()
+        .filter(|e| e.ty() == EndpointType::Gateway)
+        .map(|e| e.service.clone())
+        .collect();
+    for e in &mut all {
+        if e.ty() == EndpointType::Interface {
+            e.kind = interface(&e.service, e.written_private_dns, &gateways);
+        }
+    }
+    all
 }
 
-fn interface(e: &Requested, all: &[Requested]) -> EndpointKind {
-    if !GATEWAY_SERVICES.contains(&e.service.as_str()) {
+/// An Interface endpoint's private DNS, given the services that have a Gateway endpoint.
+fn interface(service: &str, written: Option<bool>, gateways: &BTreeSet<String>) -> EndpointKind {
+    if !GATEWAY_SERVICES.contains(&service) {
         return EndpointKind::Interface {
-            private_dns: e.private_dns_enabled.unwrap_or(true),
+            private_dns: written.unwrap_or(true),
             dns_only_for_inbound_resolver: None,
             after_gateway: None,
         };
@@ -124,51 +143,47 @@ fn interface(e: &Requested, all: &[Requested]) -> EndpointKind {
     // keeps using it (no per-GB charge) and the Interface endpoint serves on-premises callers;
     // without it, the user's choice is spelt out. Source:
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html#private-dns
-    let gateway = all
-        .iter()
-        .any(|g| g.service == e.service && g.ty == EndpointType::Gateway);
-    let on = e.private_dns_enabled.unwrap_or(gateway);
+    let gateway = gateways.contains(service);
+    let on = written.unwrap_or(gateway);
     EndpointKind::Interface {
         private_dns: on,
         dns_only_for_inbound_resolver: on.then_some(gateway),
-        after_gateway: (on && gateway).then(|| label(&e.service, EndpointType::Gateway)),
+        after_gateway: (on && gateway).then(|| label(service, EndpointType::Gateway)),
     }
 }
 
-/// One entry the stack asks for (or the preset derives), with its type settled, before
-/// [`resolve`] decides its private DNS and policy: what the rules check against the entry as
-/// written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Requested {
-    pub service: String,
-    pub ty: EndpointType,
-    /// What the user wrote; `None` means gen-tf's default.
-    pub private_dns_enabled: Option<bool>,
-    pub policy: Option<serde_json::Value>,
-    /// JSON path of the entry, for diagnostics. The preset's endpoints point at `vpc_endpoints`.
-    pub path: String,
-    /// Whether the entry is an object, so that its fields have paths of their own.
-    pub is_object: bool,
+/// One entry as written, its type settled; an Interface endpoint's private DNS is decided by
+/// [`resolve`] once every entry is known.
+fn entry(
+    service: &str,
+    ty: EndpointType,
+    written_private_dns: Option<bool>,
+    policy: Option<&serde_json::Value>,
+    path: String,
+    is_object: bool,
+) -> Endpoint {
+    Endpoint {
+        service: service.to_owned(),
+        label: label(service, ty),
+        kind: match ty {
+            EndpointType::Gateway => EndpointKind::Gateway,
+            EndpointType::Interface => EndpointKind::Interface {
+                private_dns: written_private_dns.unwrap_or(true),
+                dns_only_for_inbound_resolver: None,
+                after_gateway: None,
+            },
+        },
+        policy: policy.map(|p| match p {
+            serde_json::Value::String(s) if s == ECR_LAYERS_POLICY => EndpointPolicy::EcrLayers,
+            other => EndpointPolicy::Document(other.clone()),
+        }),
+        written_private_dns,
+        path,
+        is_object,
+    }
 }
 
-impl Requested {
-    pub fn label(&self) -> String {
-        label(&self.service, self.ty)
-    }
-
-    /// The path of one of the entry's fields, or of the entry when it is a plain name.
-    pub fn field_path(&self, field: &str) -> String {
-        if self.is_object {
-            crate::diag::join(&self.path, field)
-        } else {
-            self.path.clone()
-        }
-    }
-}
-
-/// The stack's endpoints: the list as written, or the preset's set. Empty without
-/// `vpc_endpoints`.
-pub fn requested(stack: &Stack) -> Vec<Requested> {
+fn written(stack: &Stack) -> Vec<Endpoint> {
     match &stack.vpc_endpoints {
         None => Vec::new(),
         Some(VpcEndpoints::Preset(Preset::FargatePrivate)) => needs(stack)
@@ -184,13 +199,15 @@ pub fn requested(stack: &Stack) -> Vec<Requested> {
                 let mut seen = BTreeSet::new();
                 move |n| seen.insert((n.service, n.ty))
             })
-            .map(|n| Requested {
-                service: n.service.to_owned(),
-                ty: n.ty,
-                private_dns_enabled: None,
-                policy: None,
-                path: "vpc_endpoints".to_owned(),
-                is_object: false,
+            .map(|n| {
+                entry(
+                    n.service,
+                    n.ty,
+                    None,
+                    None,
+                    "vpc_endpoints".to_owned(),
+                    false,
+                )
             })
             .collect(),
         Some(VpcEndpoints::List(list)) => list
@@ -199,22 +216,15 @@ pub fn requested(stack: &Stack) -> Vec<Requested> {
             .map(|(i, spec)| {
                 let path = format!("vpc_endpoints[{i}]");
                 match spec {
-                    EndpointSpec::Short(s) => Requested {
-                        ty: default_type(s),
-                        service: s.clone(),
-                        private_dns_enabled: None,
-                        policy: None,
+                    EndpointSpec::Short(s) => entry(s, default_type(s), None, None, path, false),
+                    EndpointSpec::Full(c) => entry(
+                        &c.service,
+                        c.endpoint_type.unwrap_or_else(|| default_type(&c.service)),
+                        c.private_dns_enabled,
+                        c.policy.as_ref(),
                         path,
-                        is_object: false,
-                    },
-                    EndpointSpec::Full(c) => Requested {
-                        ty: c.endpoint_type.unwrap_or_else(|| default_type(&c.service)),
-                        service: c.service.clone(),
-                        private_dns_enabled: c.private_dns_enabled,
-                        policy: c.policy.clone(),
-                        path,
-                        is_object: true,
-                    },
+                        true,
+                    ),
                 }
             })
             .collect(),
@@ -237,7 +247,7 @@ pub struct Need {
 pub fn needs(stack: &Stack) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
     // Tasks in public subnets with a public IP reach AWS over the internet gateway.
-    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
+    for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {
         for (service, ty, purpose) in service_needs(svc) {
             let same = |n: &&mut Need| n.service == service && n.ty == ty && n.purpose == purpose;
             match out.iter_mut().find(same) {

@@ -5,6 +5,7 @@
 //! write logs); the task role is the application's identity.
 //! Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
 
+use super::derived;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::iam::{ConditionValue, Effect};
@@ -70,7 +71,7 @@ pub(super) fn resolve(stack: &Stack, svc: &model::Service, containers: &[&Contai
     let role = svc.task_role.clone().unwrap_or_default();
     let iam = stack.iam.clone().unwrap_or_default();
     let mut task: Vec<Statement> = role.statements.iter().map(statement).collect();
-    if svc.xray_daemon().is_some() {
+    if derived::xray_daemon(svc).is_some() {
         // What AWSXRayDaemonWriteAccess grants, inline: the daemon sends segments and
         // telemetry and reads sampling rules with the task role's credentials.
         // Source: https://docs.aws.amazon.com/xray/latest/devguide/security_iam_id-based-policy-examples.html
@@ -84,7 +85,7 @@ pub(super) fn resolve(stack: &Stack, svc: &model::Service, containers: &[&Contai
             vec!["*".to_owned()],
         ));
     }
-    if svc.execute_command() {
+    if derived::execute_command(svc) {
         task.push(execute_command());
     }
     Roles {

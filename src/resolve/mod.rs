@@ -1,23 +1,27 @@
 //! The resolved stack: what a validated stack means, with every default applied and every derived
 //! fact computed once.
 //!
-//! `validate` runs the rules and then [`resolve`], and hands lowering a [`Resolved`] or all the
-//! diagnostics. Lowering, the module README and `gen-tf cost` read only these types: required
+//! `validate` runs [`resolve`] and then the rules over its result, and hands lowering a
+//! [`Resolved`] or all the diagnostics. Lowering, the module README and `gen-tf cost` read only these types: required
 //! values are not `Option`s, policies are an enum of their kinds, ARNs are parsed, the endpoints
 //! are the final list, and ports, counts and names are the effective ones. A field that is still
 //! an `Option` here is one whose absence is written as absence (an argument left out).
 //!
-//! Resolution assumes the rules have passed; where a value would still be missing it returns
-//! `None`, and `validate` reports that as a gen-tf bug instead of writing a default.
+//! Resolution runs before the rules, on any stack the model accepts, and the rules read its
+//! result. Where a value cannot be resolved it never writes a default: the service is left out
+//! and reported ([`Resolution::unresolved`]); `validate` drops that report when a rule explains
+//! the problem, and shows it as a gen-tf bug when none does.
 
 pub mod container;
 pub mod defaults;
 pub mod deployment;
+pub mod derived;
 pub mod ebs;
 pub mod egress;
 pub mod endpoint;
 pub mod iam;
 pub mod names;
+pub mod needs;
 pub mod network;
 pub mod scaling;
 pub mod service;
@@ -25,6 +29,7 @@ pub mod volume;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::diag::Diagnostic;
 use crate::model::service::CapacityProvider;
 use crate::model::{self, StackName};
 
@@ -83,30 +88,50 @@ impl Resolved {
     }
 }
 
-/// Resolves a stack whose rules have passed; `None` only when a rule is missing (a gen-tf bug).
-pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
-    let services = stack
-        .services()
-        .map(|(name, svc)| service::resolve(stack, name, svc, env))
-        .collect::<Option<Vec<_>>>()?;
+/// A resolved stack, and what resolution could not make sense of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// The stack, with every service that could be resolved.
+    pub resolved: Resolved,
+    /// One `internal` diagnostic per service that could not be resolved, at the path of what
+    /// stopped it. A rule explains each to the user; when none does, it is a gen-tf bug.
+    pub unresolved: Vec<Diagnostic>,
+}
+
+/// Resolves any stack the model accepts, before the rules run. A service with a value that
+/// cannot be resolved (an ARN that does not parse, a policy without its target) is left out of
+/// [`Resolution::resolved`] and reported in [`Resolution::unresolved`]; nothing is filled in.
+pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
+    let mut services = Vec::new();
+    let mut unresolved = Vec::new();
+    for (name, svc) in stack.services() {
+        match service::resolve(stack, name, svc, env) {
+            Ok(s) => services.push(s),
+            Err(d) => unresolved.push(*d),
+        }
+    }
     let cluster = stack.cluster.as_ref().map(|c| Cluster {
         name: c.name.clone(),
         container_insights: c.container_insights,
         capacity_providers: capacity_providers(&services),
     });
-    Some(Resolved {
+    let resolved = Resolved {
         name: stack.name.clone(),
         env: env.map(str::to_owned),
         prefix: names::stack_prefix(&stack.name, env),
         region: stack.region.clone(),
         tags: stack.tags.clone(),
         cluster,
-        nat_gateway: stack.nat_gateway(),
+        nat_gateway: derived::nat_gateway(stack),
         endpoints: endpoint::resolve(stack),
         existing_endpoints: endpoint::existing(stack),
         services,
         platform: stack.platform.clone(),
-    })
+    };
+    Resolution {
+        resolved,
+        unresolved,
+    }
 }
 
 pub fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvider> {
@@ -131,10 +156,12 @@ mod tests {
 
     fn resolve_json(v: serde_json::Value) -> Option<Resolved> {
         let stack = model::from_value(&v).expect("structurally valid");
-        resolve(&stack, Some("prd"))
+        let r = resolve(&stack, Some("prd"));
+        r.unresolved.is_empty().then_some(r.resolved)
     }
 
-    /// What a rule rejects, resolution refuses too: it never fills a gap with a default.
+    /// What a rule rejects, resolution refuses too: it never fills a gap with a default, and it
+    /// reports where it stopped instead of failing the whole stack.
     #[test]
     fn an_unchecked_stack_does_not_resolve() {
         let policy = |p: serde_json::Value| {
@@ -153,8 +180,29 @@ mod tests {
                 "load_balancer": {}}}}),
             json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
                 "memory_reservation": -1}}}),
+            // Resolution runs before the rules: a weight no rule has checked yet must not
+            // overflow (`capacity-range` reports it).
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+                "capacity_provider_strategy": [
+                    {"capacity_provider": "FARGATE", "weight": 100_000_000},
+                    {"capacity_provider": "FARGATE_SPOT", "weight": 4_200_000_000_u64}]}}}),
         ] {
             assert_eq!(resolve_json(bad.clone()), None, "{bad}");
+            // Resolution still returns the stack, without the service, and says where it stopped.
+            let stack = model::from_value(&bad).expect("structurally valid");
+            let r = resolve(&stack, Some("prd"));
+            assert!(r.resolved.services.is_empty(), "{bad}");
+            assert_eq!(r.resolved.prefix, "s-prd");
+            let [d] = r.unresolved.as_slice() else {
+                panic!("one diagnostic for {bad}: {:?}", r.unresolved)
+            };
+            assert_eq!(d.code, "internal");
+            assert!(d.path.starts_with("services.api"), "{}", d.path);
+            assert!(
+                d.message.starts_with("gen-tf could not resolve api's "),
+                "{}",
+                d.message
+            );
         }
         assert!(resolve_json(policy(json!({"policy_type": "StepScaling",
             "alarm": {"threshold": 1},

@@ -3,6 +3,7 @@
 //! balancers and from Service Connect clients, egress to Service Connect servers and to the
 //! stack's own destinations).
 
+use super::derived;
 use crate::model::network::{EgressProtocol, EgressRule, Subnets};
 use crate::model::{self, ServiceName};
 
@@ -29,6 +30,9 @@ impl Network {
 /// One target group that the ECS service registers its tasks with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadBalancer {
+    /// Where it is written: `services.<name>.load_balancer` (the shorthand) or
+    /// `services.<name>.load_balancers[i]`.
+    pub path: String,
     /// `None` means the module variable `<service>_target_group_arn` (the `load_balancer`
     /// shorthand only).
     pub target_group_arn: Option<String>,
@@ -103,24 +107,28 @@ pub(super) fn load_balancers(
     name: &ServiceName,
     svc: &model::Service,
 ) -> Option<Vec<LoadBalancer>> {
+    let base = crate::diag::join("services", name.as_str());
     if let Some(lb) = &svc.load_balancer {
         return Some(vec![LoadBalancer {
+            path: crate::diag::join(&base, "load_balancer"),
             target_group_arn: lb.target_group_arn.clone(),
             container: name.to_string(),
-            container_port: svc.container_port()?,
+            container_port: derived::container_port(svc)?,
             security_group_id: None,
             advanced_configuration: lb.advanced_configuration.clone(),
         }]);
     }
     svc.load_balancers
         .iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(i, t)| {
             let container = t.container.clone().unwrap_or_else(|| name.to_string());
             let port = match svc.sidecars.iter().find(|s| s.name == container) {
                 Some(s) => s.container.port,
                 None => svc.container.port,
             };
             Some(LoadBalancer {
+                path: format!("{base}.load_balancers[{i}]"),
                 target_group_arn: Some(t.target_group_arn.clone()),
                 container,
                 container_port: t.container_port.or(port)?,
@@ -258,7 +266,7 @@ fn connect_server_port(svc: &model::Service) -> Option<u16> {
     if sc.services.is_empty() {
         return None;
     }
-    svc.container_port()
+    derived::container_port(svc)
 }
 
 /// The other services in the same namespace (as written) as `name`, in name order.

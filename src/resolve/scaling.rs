@@ -1,5 +1,6 @@
 //! Resolved auto scaling: the target's range and each policy with every field it needs.
 
+use super::derived;
 use std::collections::BTreeMap;
 
 use crate::model::aws::Arn;
@@ -186,7 +187,7 @@ pub(super) fn resolve(
                 aws: format!("{}-{short}", names.prefix),
                 short,
             };
-            match p.kind() {
+            match derived::policy_kind(p) {
                 PolicyType::TargetTrackingScaling => target_tracking(svc, p, name),
                 PolicyType::StepScaling => step_scaling(p, name),
             }
@@ -213,7 +214,7 @@ pub(super) fn resolve(
 }
 
 fn target_tracking(svc: &model::Service, p: &m::Policy, name: PolicyName) -> Option<Policy> {
-    let metric = match (&p.customized_metric, p.predefined_metric()) {
+    let metric = match (&p.customized_metric, derived::predefined_metric(p)) {
         (Some(c), None) => TargetMetric::Customized(CustomizedMetric {
             namespace: c.namespace.clone(),
             metric_name: c.metric_name.clone(),
@@ -290,7 +291,7 @@ fn step_scaling(p: &m::Policy, name: PolicyName) -> Option<Policy> {
             evaluation_periods: defaults::alarm_evaluation_periods(a),
             datapoints_to_alarm: a.datapoints_to_alarm,
             threshold: a.threshold?,
-            comparison_operator: p.comparison_operator()?,
+            comparison_operator: derived::comparison_operator(p)?,
             treat_missing_data: a.treat_missing_data,
             dimensions: dimensions(defaults::alarm_namespace(a), a.dimensions.as_ref())?,
         },

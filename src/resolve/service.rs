@@ -1,9 +1,12 @@
 //! A resolved service: the task, its containers, where it runs and what it may reach.
 
+use super::derived;
 use std::collections::BTreeMap;
 
+use crate::diag::{core, Diagnostic};
 use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
-use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
+/// The model's value types that the resolved service keeps as they are.
+pub use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName};
 
 pub use super::egress::{Destination, Egress, IpProtocol};
@@ -23,6 +26,8 @@ pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub name: ServiceName,
+    /// Where the service is written (`services.<name>`): the diagnostics' path prefix.
+    pub path: String,
     pub names: Names,
     pub task: Task,
     pub placement: Placement,
@@ -79,6 +84,11 @@ impl Service {
 pub struct Database {
     /// `pool.max`, the connections each task may open; `None` without a pool.
     pub connections_per_task: Option<u32>,
+    /// `pool.min`, the connections each task keeps open; `None` without a pool.
+    pub pool_min: Option<u32>,
+    /// The instance class, when the stack names both it and the engine (the connection limit
+    /// is then read from what gen-tf knows of the class).
+    pub engine_class: Option<String>,
     /// Connections kept free for admin sessions and migrations.
     pub buffer: u32,
     /// The most tasks the service runs: `max_capacity`, else `desired_count`.
@@ -139,29 +149,48 @@ pub(super) fn resolve(
     name: &ServiceName,
     svc: &model::Service,
     env: Option<&str>,
-) -> Option<Service> {
-    let platform = svc.platform();
+) -> Result<Service, Box<Diagnostic>> {
+    let path = crate::diag::join("services", name.as_str());
+    let unresolved = |field: &str, what: &str| {
+        let at = match field {
+            "" => path.clone(),
+            _ => format!("{path}.{field}"),
+        };
+        Box::new(unresolved(at, &format!("{name}'s {what}")))
+    };
+    let platform = derived::platform(svc);
     let mut tags = stack.tags.clone();
     tags.extend(svc.tags.clone());
     let names = Names::new(&stack.name, env, name, stack.cluster.is_some());
-    let mut containers = vec![container::main(name, svc, env)?];
-    for s in svc.sidecars.iter().chain(&svc.xray_daemon()) {
-        containers.push(container::sidecar(svc, s)?);
-    }
+    let containers = all_containers(name, svc, env, &path, &unresolved)?;
     let volumes = volume::resolve(svc, &containers);
     let mut roles = iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>());
     roles.task.extend(iam::efs(&volumes));
     let ebs = super::ebs::resolve(svc);
     let infrastructure = super::ebs::infrastructure(svc, ebs.as_ref());
-    let load_balancers = network::load_balancers(name, svc)?;
+    let load_balancers = network::load_balancers(name, svc)
+        .ok_or_else(|| unresolved("load_balancers", "load balancers"))?;
     let mut ingress = network::lb_ingress(name, &load_balancers);
     ingress.extend(network::connect_ingress(stack, name, svc));
     let mut egress = egress(name, svc);
     egress.extend(volume::egress(name, &volumes));
-    egress.extend(network::user_egress(name, &svc.egress)?);
+    egress.extend(
+        network::user_egress(name, &svc.egress)
+            .ok_or_else(|| unresolved("egress", "egress rules"))?,
+    );
     egress.extend(network::connect_egress(stack, name, svc));
-    Some(Service {
+    let placement = placement(svc)
+        .ok_or_else(|| unresolved("capacity_provider_strategy", "capacity provider strategy"))?;
+    let scaling = match &svc.auto_scaling {
+        None => None,
+        Some(a) => Some(
+            scaling::resolve(&names, name, svc, a)
+                .ok_or_else(|| unresolved("auto_scaling", "auto scaling"))?,
+        ),
+    };
+    Ok(Service {
         name: name.clone(),
+        path: path.clone(),
         names: names.clone(),
         task: Task {
             cpu: svc.cpu,
@@ -175,8 +204,8 @@ pub(super) fn resolve(
             ephemeral_storage_gib: svc.ephemeral_storage_gib,
             volumes: volumes.clone(),
         },
-        placement: placement(svc)?,
-        desired_count: svc.effective_desired_count(),
+        placement,
+        desired_count: derived::desired_count(svc),
         container: containers[0].clone(),
         sidecars: containers[1..].to_vec(),
         logs: logs(svc),
@@ -186,16 +215,15 @@ pub(super) fn resolve(
         roles,
         database: svc.database.as_ref().map(|db| Database {
             connections_per_task: db.pool.as_ref().map(|p| p.max),
+            pool_min: db.pool.as_ref().map(|p| p.min),
+            engine_class: db.engine.and(db.instance_class.clone()),
             buffer: db.buffer.unwrap_or(DEFAULT_BUFFER),
-            max_tasks: svc.max_tasks(),
+            max_tasks: derived::max_tasks(svc),
             limit: connection_limit(db),
         }),
-        scaling: match &svc.auto_scaling {
-            None => None,
-            Some(a) => Some(scaling::resolve(&names, name, svc, a)?),
-        },
+        scaling,
         tags,
-        execute_command: svc.execute_command(),
+        execute_command: derived::execute_command(svc),
         az_rebalancing: svc.availability_zone_rebalancing.unwrap_or(true),
         ingress,
         service_connect: network::service_connect(svc),
@@ -204,6 +232,42 @@ pub(super) fn resolve(
         ebs,
         infrastructure,
     })
+}
+
+/// The main container, the sidecars and the X-Ray daemon, in task order.
+fn all_containers(
+    name: &ServiceName,
+    svc: &model::Service,
+    env: Option<&str>,
+    path: &str,
+    unresolved: &dyn Fn(&str, &str) -> Box<Diagnostic>,
+) -> Result<Vec<Container>, Box<Diagnostic>> {
+    let mut containers =
+        vec![container::main(name, svc, env).ok_or_else(|| unresolved("", "main container"))?];
+    for (i, s) in svc.sidecars.iter().enumerate() {
+        containers.push(
+            container::sidecar(svc, s, format!("{path}.sidecars[{i}]"))
+                .ok_or_else(|| unresolved(&format!("sidecars[{i}]"), "sidecar"))?,
+        );
+    }
+    if let Some(s) = derived::xray_daemon(svc) {
+        containers.push(
+            container::sidecar(svc, &s, format!("{path}.observability.xray"))
+                .ok_or_else(|| unresolved("observability", "X-Ray daemon"))?,
+        );
+    }
+    Ok(containers)
+}
+
+/// What resolution reports when it cannot make sense of a value: the `internal` rule, since a
+/// rule should have rejected it first.
+fn unresolved(path: String, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        &core::INTERNAL,
+        path,
+        format!("gen-tf could not resolve {what}, and no rule explains why"),
+    )
+    .help("this is a bug in gen-tf: a rule is missing; please report it with the stack")
 }
 
 /// The egress rules to destinations the stack names: the database (without this the tasks
@@ -233,11 +297,12 @@ fn placement(svc: &model::Service) -> Option<Placement> {
     // AWS reads a weight or base that is not given as 0.
     let weight =
         |c: &model::service::CapacityProviderItem| u32::try_from(c.weight.unwrap_or(0)).ok();
+    // Resolution runs before the rules: a weight out of range is left to `capacity-range`,
+    // never an overflow here.
     let total = svc
         .capacity_provider_strategy
         .iter()
-        .map(weight)
-        .sum::<Option<u32>>()?;
+        .try_fold(0u32, |sum, c| sum.checked_add(weight(c)?))?;
     svc.capacity_provider_strategy
         .iter()
         .map(|c| {
@@ -247,7 +312,7 @@ fn placement(svc: &model::Service) -> Option<Placement> {
                 weight,
                 base: u32::try_from(c.base.unwrap_or(0)).ok()?,
                 // The `capacity-weight` rule guarantees a positive total.
-                percent: (weight * 100).checked_div(total)?,
+                percent: weight.checked_mul(100)?.checked_div(total)?,
             })
         })
         .collect::<Option<Vec<_>>>()

@@ -1,6 +1,7 @@
 //! Resolved task volumes, and what an EFS volume needs around it: a way through the task
 //! security group to the file system's mount targets.
 
+use super::derived;
 use std::collections::BTreeMap;
 
 use crate::model::{self, ServiceName};
@@ -50,8 +51,8 @@ pub(super) fn resolve(svc: &model::Service, containers: &[Container]) -> Vec<Vol
                 file_system_id: e.file_system_id.clone(),
                 access_point_id: e.access_point_id.clone(),
                 root_directory: e.root_directory.clone(),
-                transit_encryption: e.transit_encryption(),
-                iam: e.iam(),
+                transit_encryption: derived::efs_transit_encryption(e),
+                iam: derived::efs_iam(e),
                 security_group_id: e.security_group_id.clone(),
                 written: containers.iter().any(|c| {
                     c.settings

@@ -4,6 +4,7 @@
 //! them to ECS as JSON without a look; RegisterTaskDefinition, or the task when it starts,
 //! rejects them.
 
+use crate::resolve::derived;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
@@ -13,7 +14,7 @@ use crate::model::container::{ContainerCondition, ContainerFields, UlimitName};
 use crate::model::endpoint::EndpointType;
 use crate::model::{ServiceName, Stack};
 use crate::resolve::container::environment_file;
-use crate::resolve::endpoint::{self, ECR_LAYERS_POLICY};
+use crate::resolve::endpoint::{self, EndpointPolicy};
 
 use super::context::Context;
 use super::secrets::ARN_FORMAT;
@@ -137,7 +138,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         let task = members(&base, name, svc);
-        let windows = svc.platform().operating_system_family.is_windows();
+        let windows = derived::platform(svc).operating_system_family.is_windows();
         for m in &task {
             check_health_check(m, out);
             check_depends_on(m, &task, out);
@@ -516,7 +517,7 @@ fn check_environment_files(
             .help("merge environment files, or move values into environment or secrets"),
         );
     }
-    let platform = svc.platform();
+    let platform = derived::platform(svc);
     if !platform.operating_system_family.is_windows() && defaults::platform_version(svc) == "1.3.0"
     {
         out.push(
@@ -528,10 +529,10 @@ fn check_environment_files(
             .help("set platform_version: '1.4.0', or remove it (LATEST)"),
         );
     }
-    let ecr_layers_only = endpoint::requested(stack).iter().any(|e| {
+    let ecr_layers_only = endpoint::resolve(stack).iter().any(|e| {
         e.service == "s3"
-            && e.ty == EndpointType::Gateway
-            && e.policy.as_ref().and_then(|p| p.as_str()) == Some(ECR_LAYERS_POLICY)
+            && e.ty() == EndpointType::Gateway
+            && e.policy == Some(EndpointPolicy::EcrLayers)
     });
     if ecr_layers_only {
         out.push(

@@ -2,11 +2,9 @@
 //! database's max_connections, or the last tasks to scale out fail to connect.
 
 use crate::diag::{join, Diagnostic, Rule, Severity};
-use crate::facts::rds::{self, connection_limit, DEFAULT_BUFFER};
-use crate::model::service::Database;
-use crate::model::{Service, Stack};
-
-use super::context::Context;
+use crate::facts::rds;
+use crate::resolve::service::{Database, Service};
+use crate::resolve::Resolved;
 
 pub static CONNECTION_BUDGET: Rule = Rule {
     code: "connection-budget",
@@ -35,23 +33,20 @@ pub static DB_POOL: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub static RULES: &[&Rule] = &[&CONNECTION_BUDGET, &CONNECTION_LIMIT_UNKNOWN, &DB_POOL];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
+pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
         if let Some(db) = &svc.database {
-            check_database(
-                &join(&join("services", name.as_str()), "database"),
-                svc,
-                db,
-                out,
-            );
+            check_database(&join(&svc.path, "database"), svc, db, out);
         }
     }
 }
 
 fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagnostic>) {
-    let Some(pool) = &db.pool else { return };
+    let (Some(min), Some(max)) = (db.pool_min, db.connections_per_task) else {
+        return;
+    };
     let pool_path = join(path, "pool");
-    if pool.max == 0 {
+    if max == 0 {
         out.push(
             Diagnostic::new(&DB_POOL, join(&pool_path, "max"), "pool.max is 0").help(
                 "let each task open at least one connection, for example pool: { min: 2, max: 10 }",
@@ -59,22 +54,21 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
         );
         return;
     }
-    if pool.min > pool.max {
+    if min > max {
         out.push(
             Diagnostic::new(
                 &DB_POOL,
                 join(&pool_path, "min"),
-                format!("pool.min {} is above pool.max {}", pool.min, pool.max),
+                format!("pool.min {min} is above pool.max {max}"),
             )
-            .help(format!("set pool.min to at most {}", pool.max)),
+            .help(format!("set pool.min to at most {max}")),
         );
     }
 
-    let (limit, source) = match connection_limit(db) {
-        Some(limit) => (limit.value, limit.source),
+    let (limit, source) = match (&db.limit, &db.engine_class) {
+        (Some(limit), _) => (limit.value, limit.source.as_str()),
         // An engine and a class whose memory gen-tf does not know.
-        None if db.engine.is_some() && db.instance_class.is_some() => {
-            let class = db.instance_class.as_deref().unwrap_or_default();
+        (None, Some(class)) => {
             out.push(
                 Diagnostic::new(&CONNECTION_LIMIT_UNKNOWN,
                     join(path, "instance_class"),
@@ -84,7 +78,7 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
             );
             return;
         }
-        None => {
+        (None, None) => {
             out.push(
                 Diagnostic::new(
                     &CONNECTION_LIMIT_UNKNOWN,
@@ -99,12 +93,12 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
         }
     };
 
-    let tasks = u64::from(svc.max_tasks());
-    let buffer = u64::from(db.buffer.unwrap_or(DEFAULT_BUFFER));
-    let need = tasks * u64::from(pool.max) + buffer;
+    let tasks = u64::from(db.max_tasks);
+    let buffer = u64::from(db.buffer);
+    let need = tasks * u64::from(max) + buffer;
     if need > limit {
         let fit = limit.saturating_sub(buffer) / tasks.max(1);
-        let tasks_word = if svc.auto_scaling.is_some() {
+        let tasks_word = if svc.scaling.is_some() {
             "max_capacity"
         } else {
             "desired_count"
@@ -120,8 +114,7 @@ fn check_database(path: &str, svc: &Service, db: &Database, out: &mut Vec<Diagno
             Diagnostic::new(&CONNECTION_BUDGET,
                 join(&pool_path, "max"),
                 format!(
-                    "{tasks} tasks x {} connections + {buffer} buffer = {need}, more than the {limit} of {source}",
-                    pool.max
+                    "{tasks} tasks x {max} connections + {buffer} buffer = {need}, more than the {limit} of {source}"
                 ),
             )
             .help(help),

@@ -4,6 +4,7 @@ use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::facts::ecs::{DEPLOYMENT_MAXIMUM_PERCENT, DEPLOYMENT_MINIMUM_HEALTHY_PERCENT};
 use crate::model::service::CapacityProvider;
 use crate::model::{Service, ServiceName, Stack};
+use crate::resolve::derived;
 
 use super::context::Context;
 
@@ -78,7 +79,7 @@ fn stuck(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic
         .minimum_healthy_percent
         .unwrap_or(DEPLOYMENT_MINIMUM_HEALTHY_PERCENT);
     let max = d.maximum_percent.unwrap_or(DEPLOYMENT_MAXIMUM_PERCENT);
-    let n = u64::from(svc.min_running_tasks());
+    let n = u64::from(derived::min_running_tasks(svc));
     let keep = (n * u64::from(min)).div_ceil(100);
     let most = n * u64::from(max) / 100;
     if keep >= n && most <= n {
@@ -134,7 +135,7 @@ fn spot(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<Diagnostic>
     let kept_off = strategy
         .iter()
         .any(|c| c.capacity_provider == CapacityProvider::Fargate && c.base.unwrap_or(0) > 0);
-    if on_spot && !kept_off && svc.min_running_tasks() == 1 {
+    if on_spot && !kept_off && derived::min_running_tasks(svc) == 1 {
         out.push(
             Diagnostic::new(&SPOT_INTERRUPTION, join(base, "capacity_provider_strategy"), format!(
                 "{name} can run a single task, and it may be on FARGATE_SPOT: a Spot interruption stops the service until Spot capacity returns"

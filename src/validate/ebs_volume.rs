@@ -10,7 +10,7 @@ use crate::model::{Service, Stack};
 
 use super::context::Context;
 use super::platform::before_1_4;
-use crate::resolve::defaults;
+use crate::resolve::{defaults, derived};
 
 pub static EBS_VOLUME_LIMITS: Rule = Rule {
     code: "ebs-volume-limits",
@@ -176,7 +176,7 @@ fn volume_limits(v: &ManagedEbsVolume, path: &str, out: &mut Vec<Diagnostic>) {
 }
 
 fn platform(svc: &Service, path: &str, out: &mut Vec<Diagnostic>) {
-    if svc.platform().operating_system_family.is_windows() {
+    if derived::platform(svc).operating_system_family.is_windows() {
         push(
             out,
             &EBS_PLATFORM,

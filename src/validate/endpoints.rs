@@ -1,15 +1,16 @@
 //! VPC endpoints: the set that private tasks need, and entries AWS would refuse.
 //!
-//! Lowering writes [`endpoint::resolve`]'s endpoints (from [`endpoint::requested`]) as they are, so everything that would make
+//! Lowering writes [`endpoint::resolve`]'s endpoints as they are, so everything that would make
 //! one invalid Terraform or a failing `apply` is rejected here.
 
+use crate::resolve::derived;
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, join, Diagnostic, Rule, Severity};
 use crate::facts::endpoints::{self as facts, ImageSource, Purpose, GATEWAY_SERVICES};
 use crate::model::endpoint::EndpointType;
 use crate::model::{ServiceName, Stack};
-use crate::resolve::endpoint::{self, Need, Requested, ECR_LAYERS_POLICY};
+use crate::resolve::endpoint::{self, Endpoint, EndpointPolicy, Need, ECR_LAYERS_POLICY};
 
 use super::context::Context;
 
@@ -95,25 +96,25 @@ pub static RULES: &[&Rule] = &[
 const ALSO_KNOWN: &[&str] = &["sts", "dynamodb", "monitoring", "sqs", "sns"];
 
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    let endpoints = endpoint::requested(stack);
+    let endpoints = endpoint::resolve(stack);
     for e in &endpoints {
         check_entry(e, out);
     }
     check_duplicates(&endpoints, out);
     check_existing(stack, &endpoints, out);
     check_needs(stack, &endpoints, out);
-    if !stack.nat_gateway() {
+    if !derived::nat_gateway(stack) {
         check_images(stack, out);
     }
 }
 
-fn check_entry(e: &Requested, out: &mut Vec<Diagnostic>) {
+fn check_entry(e: &Endpoint, out: &mut Vec<Diagnostic>) {
     if let Some((message, help)) = service_name_problem(&e.service) {
         out.push(Diagnostic::new(&ENDPOINT_SERVICE, e.field_path("service"), message).help(help));
         // The other checks of this entry would only repeat the bad name.
         return;
     }
-    if e.ty == EndpointType::Gateway && !GATEWAY_SERVICES.contains(&e.service.as_str()) {
+    if e.ty() == EndpointType::Gateway && !GATEWAY_SERVICES.contains(&e.service.as_str()) {
         out.push(
             Diagnostic::new(
                 &ENDPOINT_GATEWAY,
@@ -129,7 +130,7 @@ fn check_entry(e: &Requested, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    if e.ty == EndpointType::Gateway && e.private_dns_enabled.is_some() {
+    if e.ty() == EndpointType::Gateway && e.written_private_dns.is_some() {
         out.push(
             Diagnostic::new(&ENDPOINT_PRIVATE_DNS,
                 e.field_path("private_dns_enabled"),
@@ -180,10 +181,10 @@ fn service_name_problem(s: &str) -> Option<(String, String)> {
     Some((format!("{s:?} is not an endpoint service name"), help))
 }
 
-fn check_policy(e: &Requested, policy: &serde_json::Value, out: &mut Vec<Diagnostic>) {
+fn check_policy(e: &Endpoint, policy: &EndpointPolicy, out: &mut Vec<Diagnostic>) {
     let path = e.field_path("policy");
-    match policy {
-        serde_json::Value::String(name) if name == ECR_LAYERS_POLICY => {
+    let document = match policy {
+        EndpointPolicy::EcrLayers => {
             if e.service != "s3" {
                 out.push(
                     Diagnostic::new(&ENDPOINT_POLICY,
@@ -193,7 +194,11 @@ fn check_policy(e: &Requested, policy: &serde_json::Value, out: &mut Vec<Diagnos
                     .help("move policy: 'ecr-layers' to the s3 endpoint, or give a policy document object"),
                 );
             }
+            return;
         }
+        EndpointPolicy::Document(document) => document,
+    };
+    match document {
         serde_json::Value::String(name) => {
             let help = match did_you_mean(name, [ECR_LAYERS_POLICY]) {
                 Some(k) => format!("did you mean {k:?}? Otherwise give a policy document object {{ Version, Statement }}"),
@@ -217,13 +222,13 @@ fn check_policy(e: &Requested, policy: &serde_json::Value, out: &mut Vec<Diagnos
 }
 
 /// Same service and type twice, or two services that would share a Terraform label.
-fn check_duplicates(endpoints: &[Requested], out: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<String, &Requested> = BTreeMap::new();
+fn check_duplicates(endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, &Endpoint> = BTreeMap::new();
     for e in endpoints {
         if service_name_problem(&e.service).is_some() {
             continue;
         }
-        let label = e.label();
+        let label = e.label.clone();
         match seen.get(&label) {
             Some(first) if first.service == e.service => out.push(
                 Diagnostic::new(
@@ -232,7 +237,7 @@ fn check_duplicates(endpoints: &[Requested], out: &mut Vec<Diagnostic>) {
                     format!(
                         "the {} {} endpoint is listed twice",
                         e.service,
-                        e.ty.as_str()
+                        e.ty().as_str()
                     ),
                 )
                 .help(format!(
@@ -272,7 +277,7 @@ fn users(names: &[ServiceName]) -> String {
 
 /// Without NAT every need must be met; with NAT, only the s3 Interface warning applies.
 /// Existing endpoints: real service names, each once, and not also created by the stack.
-fn check_existing(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnostic>) {
+fn check_existing(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<String> = Vec::new();
     for e in endpoint::existing(stack) {
         if let Some((message, help)) = service_name_problem(&e.service) {
@@ -293,7 +298,7 @@ fn check_existing(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnost
         seen.push(e.service.clone());
         if let Some(created) = endpoints
             .iter()
-            .find(|c| c.service == e.service && c.ty == e.ty)
+            .find(|c| c.service == e.service && c.ty() == e.ty)
         {
             out.push(
                 Diagnostic::new(
@@ -307,12 +312,12 @@ fn check_existing(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnost
     }
 }
 
-fn check_needs(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnostic>) {
+fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
     let existing: Vec<endpoint::Existing> = endpoint::existing(stack);
     let has = |service: &str, ty: EndpointType| {
         endpoints
             .iter()
-            .find(|e| e.service == service && e.ty == ty)
+            .find(|e| e.service == service && e.ty() == ty)
     };
     let exists = |service: &str, ty: EndpointType| {
         existing.iter().any(|e| e.service == service && e.ty == ty)
@@ -322,7 +327,7 @@ fn check_needs(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnostic>
     } else {
         "network.nat_gateway"
     };
-    let nat = stack.nat_gateway();
+    let nat = derived::nat_gateway(stack);
     for need in endpoint::needs(stack) {
         if exists(need.service, need.ty) {
             continue;
@@ -350,7 +355,7 @@ fn check_needs(stack: &Stack, endpoints: &[Requested], out: &mut Vec<Diagnostic>
         }
         match found {
             None => out.push(missing(&need, list_path, has("s3", EndpointType::Interface).is_some())),
-            Some(e) if e.private_dns_enabled == Some(false) => out.push(
+            Some(e) if e.written_private_dns == Some(false) => out.push(
                 Diagnostic::new(&ENDPOINT_PRIVATE_DNS,
                     e.field_path("private_dns_enabled"),
                     format!(
@@ -396,9 +401,9 @@ fn missing(need: &Need, path: &str, s3_interface: bool) -> Diagnostic {
 /// Without NAT, only the region's private ECR can be reached.
 fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
     // Tasks in public subnets pull through the internet gateway.
-    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
+    for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {
         let base = join("services", name.as_str());
-        for image in facts::images(svc) {
+        for image in crate::resolve::needs::images(svc) {
             let why = match &image.source {
                 ImageSource::Other { registry } => {
                     format!("{registry} is not served by VPC endpoints")

@@ -4,10 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::container::ContainerFields;
-use crate::model::{Service, Stack};
-
-use super::context::Context;
+use crate::resolve::container::Secret;
+use crate::resolve::Resolved;
 
 const SECRETS: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html";
 
@@ -65,48 +63,47 @@ fn suggest(s: &str) -> String {
     out
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        check_main(&join("services", name.as_str()), svc, out);
-        for (i, s) in svc.sidecars.iter().enumerate() {
-            let base = index(&join(&join("services", name.as_str()), "sidecars"), i);
-            check_names(container_names(&base, &s.container), &BTreeMap::new(), out);
-        }
+pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for c in stack.services.iter().flat_map(|s| s.containers()) {
+        let (written, generated) = c
+            .environment
+            .split_at(c.written_environment.min(c.environment.len()));
+        let generated: BTreeMap<String, &'static str> = generated
+            .iter()
+            .map(|(n, _)| (n.clone(), generated_from(n)))
+            .collect();
+        check_names(
+            container_names(&c.path, written, &c.secrets),
+            &generated,
+            out,
+        );
     }
 }
 
-fn check_main(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
-    let generated: BTreeMap<String, &'static str> = svc
-        .generated_env()
-        .into_iter()
-        .map(|(n, _)| {
-            let from = match n.as_str() {
-                "DB_READ_HOST" => "database.read_host",
-                "DB_WRITE_HOST" => "database.write_host",
-                "DB_POOL_MIN" => "database.pool.min",
-                "DB_POOL_MAX" => "database.pool.max",
-                "XRAY_SAMPLING_RATE" => "observability.xray_sampling_rate",
-                "LOG_LEVEL" => "observability.log_level",
-                _ => "the stack",
-            };
-            (n, from)
-        })
-        .collect();
-    check_names(container_names(base, &svc.container), &generated, out);
+/// The stack field a variable gen-tf sets comes from.
+fn generated_from(name: &str) -> &'static str {
+    match name {
+        "DB_READ_HOST" => "database.read_host",
+        "DB_WRITE_HOST" => "database.write_host",
+        "DB_POOL_MIN" => "database.pool.min",
+        "DB_POOL_MAX" => "database.pool.max",
+        "XRAY_SAMPLING_RATE" => "observability.xray_sampling_rate",
+        "LOG_LEVEL" => "observability.log_level",
+        _ => "the stack",
+    }
 }
 
 /// A container's variable and secret names, with the path of each entry.
 fn container_names<'a>(
     base: &'a str,
-    c: &'a ContainerFields,
+    environment: &'a [(String, String)],
+    secrets: &'a [Secret],
 ) -> impl Iterator<Item = (&'a str, String)> + 'a {
-    let env = c
-        .environment
+    let env = environment
         .iter()
         .enumerate()
-        .map(move |(i, e)| (e.name.as_str(), index(&join(base, "environment"), i)));
-    let secrets = c
-        .secrets
+        .map(move |(i, (name, _))| (name.as_str(), index(&join(base, "environment"), i)));
+    let secrets = secrets
         .iter()
         .enumerate()
         .map(move |(i, s)| (s.name.as_str(), index(&join(base, "secrets"), i)));

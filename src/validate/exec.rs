@@ -4,11 +4,9 @@
 //! Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
 
 use crate::diag::{join, Diagnostic, Rule, Severity};
-use crate::model::Stack;
+use crate::resolve::Resolved;
 
-use super::context::Context;
 use super::platform::before_1_4;
-use crate::resolve::defaults;
 
 pub static EXECUTE_COMMAND: Rule = Rule {
     code: "execute-command",
@@ -21,18 +19,17 @@ pub static EXECUTE_COMMAND: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub static RULES: &[&Rule] = &[&EXECUTE_COMMAND];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services().filter(|(_, s)| s.execute_command()) {
-        let base = join("services", name.as_str());
-        let linux = !svc.platform().operating_system_family.is_windows();
-        if linux && before_1_4(defaults::platform_version(svc)) {
+pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in stack.services.iter().filter(|s| s.execute_command) {
+        let name = &svc.name;
+        if !svc.task.os.is_windows() && before_1_4(&svc.task.platform_version) {
             out.push(
                 Diagnostic::new(
                     &EXECUTE_COMMAND,
-                    join(&base, "enable_execute_command"),
+                    join(&svc.path, "enable_execute_command"),
                     format!(
                         "{name} runs on platform version {}, and ECS Exec needs 1.4.0 or later",
-                        defaults::platform_version(svc)
+                        svc.task.platform_version
                     ),
                 )
                 .help(
@@ -40,17 +37,12 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
-        for (at, c) in svc.containers() {
-            if c.read_only_root_filesystem == Some(true) {
-                let path = if at.is_empty() {
-                    join(&base, "read_only_root_filesystem")
-                } else {
-                    join(&format!("{base}.{at}"), "read_only_root_filesystem")
-                };
+        for c in svc.containers() {
+            if c.settings.read_only_root_filesystem {
                 out.push(
                     Diagnostic::new(
                         &EXECUTE_COMMAND,
-                        path,
+                        join(&c.path, "read_only_root_filesystem"),
                         "ECS Exec cannot run its SSM agent in a container with a read-only root filesystem",
                     )
                     .help("remove read_only_root_filesystem from this container, or remove enable_execute_command"),

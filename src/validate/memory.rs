@@ -5,6 +5,7 @@
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::{Service, Stack};
+use crate::resolve::derived;
 
 use super::context::Context;
 use crate::resolve::defaults;
@@ -87,7 +88,7 @@ fn check_service(base: &str, svc: &Service, cx: &Context, out: &mut Vec<Diagnost
         });
     }
 
-    if let Some(daemon) = svc.xray_daemon() {
+    if let Some(daemon) = derived::xray_daemon(svc) {
         let p = join(&join(base, "observability"), "xray");
         containers.push(Container {
             hard_path: p.clone(),

@@ -2,8 +2,10 @@
 //! resolved stack they let through.
 //!
 //! Every rule has a stable code (see [`rules::all`]), runs over the whole stack, and pushes
-//! diagnostics instead of returning early: users see every problem in one run. A stack that
-//! passes every rule is resolved ([`crate::resolve`]): lowering never sees an unchecked one.
+//! diagnostics instead of returning early: users see every problem in one run. The stack is
+//! resolved first ([`crate::resolve`]) and the rules read the resolved stack (the families in
+//! [`rules::FAMILIES`] marked `Check::Model` still read the model, until they are ported);
+//! lowering gets the resolved stack only when no rule found an error.
 
 pub mod arn_forms;
 pub mod arn_region;
@@ -35,7 +37,7 @@ mod sizing;
 pub mod task_role_endpoints;
 mod volumes;
 
-use crate::diag::{core, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::model::Stack;
 use crate::resolve::{self, Resolved};
 
@@ -54,34 +56,32 @@ pub struct Valid {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Runs every rule and resolves the stack, or returns every diagnostic (warnings included).
-/// Diagnostics come back in a stable order: by path, then code.
+/// Resolves the stack, runs every rule over it, and returns the resolved stack with its
+/// warnings, or every diagnostic (warnings included). Diagnostics come back in a stable order:
+/// by path, then code.
 pub fn validate(stack: &Stack, cx: &Context) -> Result<Valid, Vec<Diagnostic>> {
+    let resolve::Resolution {
+        resolved,
+        unresolved,
+    } = resolve::resolve(stack, cx.env.as_deref());
     let mut out = Vec::new();
     for family in rules::FAMILIES {
-        (family.check)(stack, cx, &mut out);
+        match family.check {
+            rules::Check::Resolved(check) => check(&resolved, &mut out),
+            rules::Check::Model(check) => check(stack, cx, &mut out),
+        }
+    }
+    // What resolution could not make sense of, a rule has explained; when none did, it is a
+    // gen-tf bug, reported as such.
+    if !out.iter().any(Diagnostic::is_error) {
+        out.extend(unresolved);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.code.cmp(b.code)));
     if out.iter().any(Diagnostic::is_error) {
         return Err(out);
     }
-    match resolve::resolve(stack, cx.env.as_deref()) {
-        Some(resolved) => Ok(Valid {
-            resolved,
-            warnings: out,
-        }),
-        None => {
-            out.push(
-                Diagnostic::new(
-                    &core::INTERNAL,
-                    "",
-                    "gen-tf could not resolve a stack that passed every rule",
-                )
-                .help(
-                    "this is a bug in gen-tf: a rule is missing; please report it with the stack",
-                ),
-            );
-            Err(out)
-        }
-    }
+    Ok(Valid {
+        resolved,
+        warnings: out,
+    })
 }

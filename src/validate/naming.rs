@@ -5,12 +5,13 @@
 //! Terraform identifiers (after `-` -> `_`) and path components; what is left is the length of
 //! the names derived from them, and the names that come from elsewhere.
 
+use crate::resolve::derived;
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::is_region;
-use crate::model::service::XRAY_DAEMON_NAME;
 use crate::model::{Cluster, Service, ServiceName, Stack};
+use crate::resolve::derived::XRAY_DAEMON_NAME;
 use crate::resolve::service::Names;
 
 use super::context::Context;
@@ -294,7 +295,7 @@ fn cluster_name(cluster: &Cluster, cx: &Context, out: &mut Vec<Diagnostic>) {
 fn container_names(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
     let mut containers: BTreeMap<&str, String> = BTreeMap::new();
     containers.insert(name.as_str(), base.to_owned());
-    if svc.xray_daemon().is_some() {
+    if derived::xray_daemon(svc).is_some() {
         containers.insert(XRAY_DAEMON_NAME, join(&join(base, "observability"), "xray"));
     }
     for (i, s) in svc.sidecars.iter().enumerate() {

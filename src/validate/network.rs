@@ -5,6 +5,7 @@ use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::is_ec2_id;
 use crate::model::network::{EgressProtocol, EgressRule, Subnets};
 use crate::model::{ServiceName, Stack};
+use crate::resolve::derived;
 
 use super::context::Context;
 use crate::resolve::defaults;
@@ -71,7 +72,7 @@ fn duplicates(
         Some((443, 443)),
         "cidr_ipv4=0.0.0.0/0".to_owned(),
     );
-    let generated = stack.nat_gateway() || svc.is_public();
+    let generated = derived::nat_gateway(stack) || derived::is_public(svc);
     let mut seen = Vec::new();
     for (i, r) in svc.egress.iter().enumerate() {
         let Some(id) = identity(r) else {
@@ -103,7 +104,7 @@ fn placement(
     let at = join(path, "assign_public_ip");
     match (defaults::subnets(n), n.assign_public_ip) {
         (Subnets::Private, Some(true)) => {
-            let how = if stack.nat_gateway() {
+            let how = if derived::nat_gateway(stack) {
                 "they reach the internet through the NAT gateway"
             } else {
                 "the stack has no NAT gateway either, so they reach only the VPC endpoints"

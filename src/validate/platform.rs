@@ -3,11 +3,8 @@
 //! rejects them at apply time.
 
 use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
-use crate::model::service::{CapacityProvider, CpuArchitecture};
-use crate::model::{Service, Stack};
-
-use super::context::Context;
-use crate::resolve::defaults;
+use crate::resolve::service::{CapacityProvider, CpuArchitecture, Placement, Service};
+use crate::resolve::Resolved;
 
 const PLATFORM_VERSIONS: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-fargate.html";
@@ -90,15 +87,15 @@ pub(super) fn before_1_4(version: &str) -> bool {
     version == "1.3.0"
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        check_service(&join("services", name.as_str()), svc, out);
+pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        check_service(&svc.path, svc, out);
     }
 }
 
 fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
-    let windows = svc.platform().operating_system_family.is_windows();
-    let version = defaults::platform_version(svc);
+    let windows = svc.task.os.is_windows();
+    let version = svc.task.platform_version.as_str();
     let version_path = join(base, "platform_version");
     let os_name = if windows { "Windows" } else { "Linux" };
 
@@ -125,27 +122,23 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         );
     }
 
-    if windows
-        && !matches!(svc.cpu, 1024 | 2048 | 4096)
-        && crate::facts::fargate::is_valid(svc.cpu, svc.memory)
+    let (cpu, memory) = (svc.task.cpu, svc.task.memory);
+    if windows && !matches!(cpu, 1024 | 2048 | 4096) && crate::facts::fargate::is_valid(cpu, memory)
     {
         out.push(
             Diagnostic::new(&WINDOWS_TASK_SIZE,
                 join(base, "cpu"),
-                format!("Windows tasks on Fargate cannot use cpu {}", svc.cpu),
+                format!("Windows tasks on Fargate cannot use cpu {cpu}"),
             )
             .help("use cpu 1024, 2048 or 4096 with a matching memory, or operating_system_family LINUX"),
         );
     }
-    if !windows && matches!(svc.cpu, 8192 | 16384) && before_1_4(version) {
+    if !windows && matches!(cpu, 8192 | 16384) && before_1_4(version) {
         out.push(
             Diagnostic::new(
                 &LARGE_TASK_PLATFORM,
                 version_path.clone(),
-                format!(
-                    "cpu {} needs platform version 1.4.0 or later, not {version}",
-                    svc.cpu
-                ),
+                format!("cpu {cpu} needs platform version 1.4.0 or later, not {version}"),
             )
             .help("set platform_version to 1.4.0 or LATEST (or omit it)"),
         );
@@ -156,9 +149,8 @@ fn check_service(base: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
 
 /// ARM64 with Windows, and FARGATE_SPOT with Windows or with ARM64 on an old platform.
 fn arch_and_spot(base: &str, svc: &Service, version: &str, out: &mut Vec<Diagnostic>) {
-    let platform = svc.platform();
-    let windows = platform.operating_system_family.is_windows();
-    let arm64 = platform.cpu_architecture == CpuArchitecture::Arm64;
+    let windows = svc.task.os.is_windows();
+    let arm64 = svc.task.architecture == CpuArchitecture::Arm64;
     let version_path = join(base, "platform_version");
     let runtime_path = join(base, "runtime_platform");
     if windows && arm64 {
@@ -172,10 +164,12 @@ fn arch_and_spot(base: &str, svc: &Service, version: &str, out: &mut Vec<Diagnos
         );
     }
 
-    let spot = svc
-        .capacity_provider_strategy
-        .iter()
-        .position(|c| c.capacity_provider == CapacityProvider::FargateSpot);
+    let spot = match &svc.placement {
+        Placement::LaunchType => None,
+        Placement::Strategy(items) => items
+            .iter()
+            .position(|c| c.provider == CapacityProvider::FargateSpot),
+    };
     let strategy_path = join(base, "capacity_provider_strategy");
     if let (true, Some(i)) = (windows, spot) {
         out.push(

@@ -6,6 +6,7 @@
 //! not exist) never fails at all: the service just does not scale. Every problem is reported,
 //! each at the JSON path of the field to change.
 
+use crate::resolve::derived;
 use std::collections::BTreeMap;
 
 mod steps;
@@ -304,7 +305,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         for (i, p) in a.policies.iter().enumerate() {
             let path = index(&policies, i);
             let named = policy_name(p, &path, out);
-            match p.kind() {
+            match derived::policy_kind(p) {
                 PolicyType::TargetTrackingScaling => target::check(svc, p, &path, out),
                 PolicyType::StepScaling => steps::check(p, &path, out),
             }
@@ -490,7 +491,7 @@ fn fields_by_kind(p: &Policy) -> (Vec<&'static str>, Vec<&'static str>) {
 /// One diagnostic per field that belongs to the other policy type.
 fn foreign_fields(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) {
     let (target_fields, step_fields) = fields_by_kind(p);
-    let (foreign, this, other, fix) = match p.kind() {
+    let (foreign, this, other, fix) = match derived::policy_kind(p) {
         PolicyType::TargetTrackingScaling => (
             step_fields,
             "a target tracking policy (policy_type defaults to TargetTrackingScaling)",

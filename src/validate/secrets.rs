@@ -3,10 +3,9 @@
 //! secret, the IAM policy that gen-tf derives from it would also be wrong.
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::Stack;
+use crate::resolve::Resolved;
 
 use super::arn_forms::{KMS_KEY, TARGET_GROUP};
-use super::context::Context;
 use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
 
 pub static SECRET_ARN: Rule = Rule {
@@ -152,17 +151,11 @@ fn kms_key(kms: &str, path: String, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        for (container, fields) in svc.containers() {
-            let at = if container.is_empty() {
-                base.clone()
-            } else {
-                format!("{base}.{container}")
-            };
-            for (i, s) in fields.secrets.iter().enumerate() {
-                let entry = index(&join(&at, "secrets"), i);
+pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        for c in svc.containers() {
+            for (i, s) in c.secrets.iter().enumerate() {
+                let entry = index(&join(&c.path, "secrets"), i);
                 if let Some(why) = secret_problem(&s.value_from) {
                     out.push(
                         Diagnostic::new(&SECRET_ARN, join(&entry, "value_from"), format!("{:?} is not a secret ARN: {why}", s.value_from))
@@ -176,27 +169,24 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if let Some(kms) = svc
-            .observability
-            .as_ref()
-            .and_then(|o| o.log_kms_key_arn.as_deref())
-        {
+        if let Some(kms) = svc.logs.kms_key_arn.as_deref() {
             kms_key(
                 kms,
-                join(&join(&base, "observability"), "log_kms_key_arn"),
+                join(&join(&svc.path, "observability"), "log_kms_key_arn"),
                 out,
             );
         }
-        if let Some(tg) = svc
-            .load_balancer
-            .as_ref()
-            .and_then(|l| l.target_group_arn.as_deref())
-        {
+        // The shorthand's target group (`load_balancing` checks the `load_balancers` entries).
+        let shorthand = join(&svc.path, "load_balancer");
+        for lb in svc.load_balancers.iter().filter(|l| l.path == shorthand) {
+            let Some(tg) = lb.target_group_arn.as_deref() else {
+                continue;
+            };
             if let Some(why) = TARGET_GROUP.problem(tg) {
                 out.push(
                     Diagnostic::new(
                         &ARN_FORMAT,
-                        join(&join(&base, "load_balancer"), "target_group_arn"),
+                        join(&lb.path, "target_group_arn"),
                         format!("{tg:?} is not a target group ARN: {why}"),
                     )
                     .help(format!(

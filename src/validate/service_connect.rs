@@ -4,6 +4,7 @@
 //! `portName` that no port mapping has, a name of the wrong shape, two endpoints with one
 //! discovery name or alias in a namespace, or no namespace at all all fail there.
 
+use crate::resolve::derived;
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
@@ -166,7 +167,7 @@ fn namespace(
 /// A Service Connect service's port name must be the main container's port mapping name.
 fn port_name(name: &ServiceName, svc: &Service, port: &str, path: &str, out: &mut Vec<Diagnostic>) {
     let own = defaults::port_name(svc);
-    if svc.container_port().is_none() {
+    if derived::container_port(svc).is_none() {
         out.push(
             Diagnostic::new(
                 &SERVICE_CONNECT,

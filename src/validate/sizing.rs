@@ -1,11 +1,9 @@
 //! Fargate task sizes.
 
+use crate::diag::Severity;
 use crate::diag::{join, Diagnostic, Rule};
 use crate::facts::fargate::{is_valid, sizes, FARGATE_SIZES, WINDOWS_SIZES};
-use crate::model::Stack;
-
-use super::context::Context;
-use crate::diag::Severity;
+use crate::resolve::Resolved;
 
 pub static FARGATE_SIZE: Rule = Rule {
     code: "fargate-size",
@@ -58,14 +56,15 @@ fn suggestion(table: &'static [(u32, u32, u32, u32)], cpu: u32, memory: u32) -> 
     help
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let path = join(&join("services", name.as_str()), "cpu");
-        if is_valid(svc.cpu, svc.memory) {
+pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let path = join(&svc.path, "cpu");
+        let (cpu, memory) = (svc.task.cpu, svc.task.memory);
+        if is_valid(cpu, memory) {
             continue;
         }
         // Windows tasks get a suggestion they can use (`windows-task-size` explains the rest).
-        let windows = svc.platform().operating_system_family.is_windows();
+        let windows = svc.task.os.is_windows();
         let table = if windows {
             WINDOWS_SIZES
         } else {
@@ -73,7 +72,7 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         let valid_for_cpu = FARGATE_SIZES
             .iter()
-            .find(|s| s.0 == svc.cpu)
+            .find(|s| s.0 == cpu)
             .map(|&(cpu, lo, hi, step)| {
                 let all: Vec<String> = sizes(FARGATE_SIZES)
                     .filter(|s| s.0 == cpu)
@@ -95,10 +94,10 @@ pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                 path,
                 format!(
                     "cpu {} with memory {} MiB is not a Fargate task size{valid_for_cpu}",
-                    svc.cpu, svc.memory
+                    cpu, memory
                 ),
             )
-            .help(suggestion(table, svc.cpu, svc.memory)),
+            .help(suggestion(table, cpu, memory)),
         );
     }
 }

@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Rule, Severity};
 use crate::model::endpoint::EndpointType;
 use crate::model::iam::Effect;
 use crate::model::Stack;
+use crate::resolve::derived;
 
 use super::context::Context;
 
@@ -111,7 +112,7 @@ pub struct ActionUse<'a> {
 /// AWS over the internet gateway), with what it needs.
 pub fn action_uses(stack: &Stack) -> Vec<ActionUse<'_>> {
     let mut out = Vec::new();
-    for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {
+    for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {
         let Some(role) = &svc.task_role else { continue };
         for (i, st) in role.statements.iter().enumerate() {
             if st.effect == Some(Effect::Deny) {
@@ -134,7 +135,7 @@ pub fn action_uses(stack: &Stack) -> Vec<ActionUse<'_>> {
 }
 
 pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    if stack.nat_gateway() {
+    if derived::nat_gateway(stack) {
         return;
     }
     let created = crate::resolve::endpoint::resolve(stack);

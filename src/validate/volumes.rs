@@ -2,12 +2,11 @@
 //! checks only the enum values; an EFS volume that cannot mount fails each task at start.
 
 use crate::diag::{join, Diagnostic, Rule, Severity};
-use crate::model::volume::EfsVolume;
-use crate::model::{Service, Stack};
+use crate::resolve::service::Service;
+use crate::resolve::volume::Efs;
+use crate::resolve::Resolved;
 
-use super::context::Context;
 use super::naming::is_ecs_name;
-use crate::resolve::defaults;
 
 const EFS_VOLUMES: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html";
@@ -31,10 +30,11 @@ pub static VOLUME_EFS: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub static RULES: &[&Rule] = &[&VOLUME_NAME, &VOLUME_EFS];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let base = join(&join("services", name.as_str()), "volumes");
-        for (volume, v) in &svc.volumes {
+pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let base = join(&svc.path, "volumes");
+        for v in &svc.task.volumes {
+            let volume = &v.name;
             let path = join(&base, volume);
             if !is_ecs_name(volume) {
                 out.push(
@@ -63,7 +63,7 @@ fn is_id(s: &str, prefix: &str, max: usize) -> bool {
     })
 }
 
-fn check_efs(path: &str, volume: &str, e: &EfsVolume, svc: &Service, out: &mut Vec<Diagnostic>) {
+fn check_efs(path: &str, volume: &str, e: &Efs, svc: &Service, out: &mut Vec<Diagnostic>) {
     let mut bad = |field: &str, message: String, help: &str| {
         out.push(Diagnostic::new(&VOLUME_EFS, join(path, field), message).help(help));
     };
@@ -95,8 +95,8 @@ fn check_efs(path: &str, volume: &str, e: &EfsVolume, svc: &Service, out: &mut V
         bad("security_group_id", format!("{sg:?} is not a security group ID"),
             "write the ID of the mount targets' security group, sg- and its hexadecimal digits, or omit it to get a variable");
     }
-    if !e.transit_encryption() {
-        let needs = match (e.iam(), e.access_point_id.is_some()) {
+    if !e.transit_encryption {
+        let needs = match (e.iam, e.access_point_id.is_some()) {
             (true, true) => Some("IAM authorization and an access point"),
             (true, false) => Some("IAM authorization"),
             (false, true) => Some("an access point"),
@@ -125,8 +125,7 @@ fn check_efs(path: &str, volume: &str, e: &EfsVolume, svc: &Service, out: &mut V
         ),
         _ => {}
     }
-    let platform = svc.platform();
-    if platform.operating_system_family.is_windows() {
+    if svc.task.os.is_windows() {
         out.push(
             Diagnostic::new(
                 &VOLUME_EFS,
@@ -135,7 +134,7 @@ fn check_efs(path: &str, volume: &str, e: &EfsVolume, svc: &Service, out: &mut V
             )
             .help("run the service on LINUX, or remove the EFS volume"),
         );
-    } else if defaults::platform_version(svc) == "1.3.0" {
+    } else if svc.task.platform_version == "1.3.0" {
         out.push(
             Diagnostic::new(&VOLUME_EFS, path.to_owned(), format!("volume {volume}: EFS needs Fargate platform version 1.4.0 or later; the service runs on 1.3.0"))
                 .help("set platform_version: '1.4.0', or remove it (LATEST)"),

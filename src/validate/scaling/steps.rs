@@ -3,8 +3,9 @@
 
 use crate::diag::{did_you_mean, index, join, Diagnostic};
 use crate::model::scaling::{AdjustmentType, Alarm, Direction, StepAdjustment};
-use crate::model::service::format_number;
 use crate::model::Policy;
+use crate::resolve::derived;
+use crate::resolve::derived::format_number;
 
 use super::{foreign_fields, ECS_SERVICE_METRICS, MAX_STEPS};
 use super::{
@@ -87,7 +88,7 @@ fn alarm_fields(p: &Policy, alarm: &Alarm, path: &str, out: &mut Vec<Diagnostic>
             );
         }
     }
-    if let (Some(op), Some(dir)) = (alarm.comparison_operator, p.direction()) {
+    if let (Some(op), Some(dir)) = (alarm.comparison_operator, derived::policy_direction(p)) {
         if op.is_above() != (dir == Direction::Out) {
             let (steps_side, want) = match dir {
                 Direction::Out => ("above", dir.comparison_operator()),
@@ -361,7 +362,7 @@ fn direction(
     let mut below = None;
     for (i, s) in sound {
         let at = index(list, *i);
-        match s.side() {
+        match derived::step_side(s) {
             None => out.push(
                 Diagnostic::new(&STEP_DIRECTION,
                     at,
@@ -418,7 +419,7 @@ mod tests {
     fn policy(steps: &[(Option<f64>, Option<f64>, i64)], alarm: Alarm) -> Policy {
         let json = serde_json::json!({ "policy_type": "StepScaling" });
         let mut p: Policy = serde_json::from_value(json).unwrap();
-        assert_eq!(p.kind(), PolicyType::StepScaling);
+        assert_eq!(derived::policy_kind(&p), PolicyType::StepScaling);
         p.step_adjustments = steps
             .iter()
             .map(|&(lo, hi, adj)| StepAdjustment {

@@ -2,8 +2,10 @@
 //! ALBRequestCountPerTarget a resource label.
 
 use crate::diag::{did_you_mean, join, Diagnostic};
-use crate::model::service::{format_number, LoadBalancer};
+use crate::model::service::LoadBalancer;
 use crate::model::{Policy, PredefinedMetric, Service};
+use crate::resolve::derived;
+use crate::resolve::derived::format_number;
 
 use super::{foreign_fields, MAX_TARGET_VALUE};
 use super::{
@@ -67,7 +69,7 @@ pub(super) fn check(svc: &Service, p: &Policy, path: &str, out: &mut Vec<Diagnos
             }
         }
     }
-    let metric = p.predefined_metric();
+    let metric = derived::predefined_metric(p);
     match p.target_value {
         None => out.push(
             Diagnostic::new(
