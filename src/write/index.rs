@@ -167,7 +167,7 @@ impl StatIndex {
 fn blob_name(root: &Path) -> String {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
     let hash = sha256(root.as_os_str().as_encoded_bytes());
-    format!("stat-{}.json", &hash[..32])
+    format!("stat-{}.idx", &hash[..32])
 }
 
 fn sha256(bytes: &[u8]) -> String {
