@@ -354,8 +354,9 @@ def report(rows, sizes, meta, path, tests=None):
              f"- {meta['cpus']} cores ({meta['cpu']}), {meta['mem']}, {meta['os']}; "
              f"load average {meta['load_start']:.2f} before the run and {meta['load_end']:.2f} after it. "
              "The machine is shared; every number below comes from the same run.",
-             f"- gen-tf release build ({meta['rustc']}), default settings (one Jsonnet stack per "
-             "child process with a 2 GiB memory limit, `-j` = CPUs), `--no-project`.",
+             f"- gen-tf release build ({meta['rustc']}), default settings (Jsonnet in one long-lived "
+             "child process per worker thread, with a 2 GiB memory limit, `-j` = CPUs), "
+             "`--no-project`.",
              "- Synthetic services in stacks of 50 (`bench/synth/synth.libsonnet`), the shapes of "
              "`../shared/bench/cdktf-peer/main.js`: task definition, Spot-mix service, scalable "
              "target, target-tracking and step policies with an alarm, VPC endpoints.",
