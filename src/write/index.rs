@@ -157,9 +157,23 @@ impl StatIndex {
         Self::new(cache.read_blob(&blob_name(root)).as_deref(), now)
     }
 
-    /// Stores the index of `root` in `cache`. Failing to store only costs the next run time.
+    /// Whether this run recorded anything other than what was read: otherwise there is
+    /// nothing to store.
+    pub fn changed(&self) -> bool {
+        self.new.len() != self.old.len()
+            || self.new.iter().any(|(path, stamp, hash)| {
+                self.old
+                    .get(path)
+                    .is_none_or(|(s, h)| s != stamp || h != hash)
+            })
+    }
+
+    /// Stores the index of `root` in `cache` when it changed. Failing to store only costs the
+    /// next run time.
     pub fn save(&self, cache: &Cache, root: &Path) {
-        let _ = cache.write_blob(&blob_name(root), &self.to_bytes());
+        if self.changed() {
+            let _ = cache.write_blob(&blob_name(root), &self.to_bytes());
+        }
     }
 }
 
@@ -203,7 +217,12 @@ mod tests {
         let bytes = first.to_bytes();
 
         let mut second = StatIndex::new(Some(&bytes), later);
+        assert!(second.changed(), "one entry read, none recorded yet");
         assert!(second.known_same(rel, &meta(&file), b"abc\n"));
+        assert!(
+            !second.changed(),
+            "the same entry recorded again: nothing to store"
+        );
         // Other wanted bytes: read it.
         let mut third = StatIndex::new(Some(&bytes), later);
         assert!(!third.known_same(rel, &meta(&file), b"abd\n"));
