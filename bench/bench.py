@@ -302,6 +302,9 @@ def targets(rows):
     checks.append(("warm check, unchanged", w and w["median"] * 1000, 30, " ms"))
     c = row(rows, "check_changed", 1000)
     checks.append(("warm check, one stack changed", c and c["median"] * 1000, 60, " ms"))
+    p = row(rows, "insync", 10)
+    checks.append(("10 services, one stack, in sync (a pre-commit run)",
+                   p and p["median"] * 1000, 10, " ms"))
     big, small = row(rows, "cold_tmpfs", 5000), row(rows, "cold_tmpfs", 1000)
     checks.append(("5,000 / 1,000 services, cold tmpfs",
                    big and small and big["median"] / small["median"], 5.5, "x"))
@@ -354,8 +357,9 @@ def report(rows, sizes, meta, path, tests=None):
              f"- {meta['cpus']} cores ({meta['cpu']}), {meta['mem']}, {meta['os']}; "
              f"load average {meta['load_start']:.2f} before the run and {meta['load_end']:.2f} after it. "
              "The machine is shared; every number below comes from the same run.",
-             f"- gen-tf release build ({meta['rustc']}), default settings (one Jsonnet stack per "
-             "child process with a 2 GiB memory limit, `-j` = CPUs), `--no-project`.",
+             f"- gen-tf release build ({meta['rustc']}), default settings (Jsonnet in one long-lived "
+             "child process per worker thread, with a 2 GiB memory limit, `-j` = CPUs), "
+             "`--no-project`.",
              "- Synthetic services in stacks of 50 (`bench/synth/synth.libsonnet`), the shapes of "
              "`../shared/bench/cdktf-peer/main.js`: task definition, Spot-mix service, scalable "
              "target, target-tracking and step policies with an alarm, VPC endpoints.",

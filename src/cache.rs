@@ -225,6 +225,25 @@ impl Cache {
         Ok(())
     }
 
+    /// A sealed file of this version's directory (the stat index of an output root), if it is
+    /// private and intact; `name` is a plain file name.
+    pub fn read_blob(&self, name: &str) -> Option<Vec<u8>> {
+        let bytes = read_private(&self.version_dir().join("stat").join(name))?;
+        unseal(&bytes).map(<[u8]>::to_vec)
+    }
+
+    /// Stores `body` sealed under `name` in this version's directory.
+    pub fn write_blob(&self, name: &str, body: &[u8]) -> io::Result<()> {
+        if body.len() as u64 + 65 > MAX_ENTRY_BYTES {
+            return Ok(());
+        }
+        let mut bytes = hex(&Sha256::digest(body)).into_bytes();
+        bytes.push(b'\n');
+        bytes.extend_from_slice(body);
+        self.ensure_dir()?;
+        write_atomic(&self.version_dir().join("stat").join(name), &bytes)
+    }
+
     /// The key material and its hash. `None` when the stack cannot be canonicalized (it will
     /// fail to load anyway).
     fn key(&self, stack: &Path, opts: &Options) -> Option<(String, String)> {

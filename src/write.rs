@@ -23,6 +23,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::load::{self, FileError};
 
+pub mod index;
+
 /// Existing outputs larger than this are not read whole: no generated file comes close.
 pub const MAX_OUTPUT_BYTES: u64 = 64 << 20;
 
@@ -202,6 +204,16 @@ pub enum State {
 
 /// The state of every `(relative path, content)` under `root`, in order.
 pub fn survey(root: &Path, files: &[(PathBuf, String)]) -> Vec<State> {
+    survey_indexed(root, files, None)
+}
+
+/// [`survey`], with a stat index: a file whose stamp the index knows with the wanted bytes'
+/// hash is not read, and every file found unchanged is recorded in it (see [`index`]).
+pub fn survey_indexed(
+    root: &Path,
+    files: &[(PathBuf, String)],
+    mut index: Option<&mut index::StatIndex>,
+) -> Vec<State> {
     let mut dirs: BTreeMap<PathBuf, Option<Collision>> = BTreeMap::new();
     files
         .iter()
@@ -212,7 +224,12 @@ pub fn survey(root: &Path, files: &[(PathBuf, String)]) -> Vec<State> {
             if let Some(c) = blocked_dir(root, rel, &mut dirs) {
                 return State::Blocked(c);
             }
-            file_state(&root.join(rel), content.as_bytes())
+            file_state(
+                &root.join(rel),
+                rel,
+                content.as_bytes(),
+                index.as_deref_mut(),
+            )
         })
         .collect()
 }
@@ -251,13 +268,33 @@ fn blocked_dir(
     None
 }
 
-fn file_state(path: &Path, content: &[u8]) -> State {
-    match fs::symlink_metadata(path) {
-        Err(_) => State::Missing,
-        Ok(m) if !m.file_type().is_file() => State::Blocked(Collision::NotAFile),
-        Ok(_) if same_bytes(path, content) => State::Unchanged,
-        Ok(_) if is_generated(path) => State::Stale,
-        Ok(_) => State::Blocked(Collision::HandWritten),
+fn file_state(
+    path: &Path,
+    rel: &Path,
+    content: &[u8],
+    index: Option<&mut index::StatIndex>,
+) -> State {
+    let meta = match fs::symlink_metadata(path) {
+        Err(_) => return State::Missing,
+        Ok(m) if !m.file_type().is_file() => return State::Blocked(Collision::NotAFile),
+        Ok(m) => m,
+    };
+    if let Some(index) = index {
+        if index.known_same(rel, &meta, content) {
+            return State::Unchanged;
+        }
+        if same_bytes(path, content) {
+            // The stamp was taken before the read: a change after it gives another stamp.
+            index.record(rel, &meta, content);
+            return State::Unchanged;
+        }
+    } else if same_bytes(path, content) {
+        return State::Unchanged;
+    }
+    if is_generated(path) {
+        State::Stale
+    } else {
+        State::Blocked(Collision::HandWritten)
     }
 }
 

@@ -49,7 +49,14 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
     })?;
     // From here to the end, no other gen-tf run looks at or writes this output root.
     let _lock = lock::lock(&root, Mode::Exclusive, args.output.wait_lock)?;
-    let states = write::survey(&root, &files);
+    let mut index = plan
+        .cache
+        .as_ref()
+        .map(|c| write::index::StatIndex::load(c, &root));
+    let states = write::survey_indexed(&root, &files, index.as_mut());
+    if let (Some(cache), Some(index)) = (&plan.cache, &index) {
+        index.save(cache, &root);
+    }
     let blocked = collisions(&root, &files, &file_origins(&units.units), &states);
     if !blocked.is_empty() {
         compile::print_all(&blocked, style);

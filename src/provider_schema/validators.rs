@@ -18,6 +18,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
 use rustc_hash::FxHashMap;
@@ -153,11 +154,33 @@ struct File {
     resources: BTreeMap<String, BTreeMap<String, Spec>>,
 }
 
-/// A [`Spec`] with its patterns compiled.
+/// A pattern compiled the first time a literal is held to it: a run that builds one stack
+/// compiles only the patterns its resources meet, not all of the provider's.
+struct Pattern {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    fn new(source: &str) -> Self {
+        Self {
+            source: source.to_owned(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        self.compiled
+            .get_or_init(|| compile_pattern(&self.source))
+            .is_match(s)
+    }
+}
+
+/// A [`Spec`] with its patterns, compiled when first used.
 struct Rule {
     spec: Spec,
-    regex: Option<Regex>,
-    not_regex: Option<Regex>,
+    regex: Option<Pattern>,
+    not_regex: Option<Pattern>,
     any_of: Vec<Rule>,
     elem: Option<Box<Rule>>,
 }
@@ -172,8 +195,8 @@ impl Rule {
         let any_of = spec.any_of.take().unwrap_or_default();
         let elem = spec.elem.take().map(|e| Box::new(Rule::new(*e)));
         Rule {
-            regex: spec.regex.as_deref().map(compile_pattern),
-            not_regex: spec.not_regex.as_deref().map(compile_pattern),
+            regex: spec.regex.as_deref().map(Pattern::new),
+            not_regex: spec.not_regex.as_deref().map(Pattern::new),
             any_of: any_of.into_iter().map(Rule::new).collect(),
             elem,
             spec,
@@ -184,8 +207,8 @@ impl Rule {
 /// Every argument's rules of every type, by the dotted path of the block that holds the
 /// argument (`""` for the resource body, `capacity_provider_strategy` for its blocks).
 pub(super) struct Validators {
-    arn: Regex,
-    rfc3339: Regex,
+    arn: Pattern,
+    rfc3339: Pattern,
     types: BTreeMap<String, BTreeMap<String, Vec<(String, Rule)>>>,
 }
 
@@ -207,8 +230,8 @@ impl Validators {
             }
         }
         Validators {
-            arn: compile_pattern(&file.arn_regex),
-            rfc3339: compile_pattern(
+            arn: Pattern::new(&file.arn_regex),
+            rfc3339: Pattern::new(
                 r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
             ),
             types,
@@ -744,5 +767,35 @@ fn fields_are(v: &Lit<'_>, names: &[&str], check: impl Fn(&Lit<'_>) -> bool) -> 
             .all(|(_, v)| check(v)),
         Lit::Unknown | Lit::Null => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Patterns compile when first used; every one of them must compile.
+    #[test]
+    fn every_pattern_compiles() {
+        fn visit(rule: &Rule, n: &mut usize) {
+            for p in rule.regex.iter().chain(&rule.not_regex) {
+                let _ = p.is_match("");
+                *n += 1;
+            }
+            rule.any_of.iter().for_each(|r| visit(r, n));
+            if let Some(e) = &rule.elem {
+                visit(e, n);
+            }
+        }
+        let v = Validators::load();
+        assert!(v.arn.is_match("arn:aws:iam::123456789012:role/x"));
+        assert!(v.rfc3339.is_match("2026-01-02T03:04:05Z"));
+        let mut n = 0;
+        for by_parent in v.types.values() {
+            for rules in by_parent.values() {
+                rules.iter().for_each(|(_, r)| visit(r, &mut n));
+            }
+        }
+        assert!(n > 10, "only {n} patterns");
     }
 }
