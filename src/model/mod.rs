@@ -7,6 +7,7 @@ pub mod container;
 pub mod deployment;
 pub mod endpoint;
 pub mod iam;
+pub mod name_overrides;
 pub mod names;
 pub mod network;
 pub mod scaling;

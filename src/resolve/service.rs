@@ -138,7 +138,8 @@ pub(super) fn resolve(
     let platform = svc.platform();
     let mut tags = stack.tags.clone();
     tags.extend(svc.tags.clone());
-    let names = Names::new(&stack.name, env, name, stack.cluster.is_some());
+    let names =
+        Names::new(&stack.name, env, name, stack.cluster.is_some()).overridden(svc.names.as_ref());
     let mut containers = vec![container::main(name, svc, env)?];
     for s in svc.sidecars.iter().chain(&svc.xray_daemon()) {
         containers.push(container::sidecar(svc, s)?);

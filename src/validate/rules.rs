@@ -7,9 +7,9 @@ use crate::model::Stack;
 use super::context::Context;
 use super::{
     arn_region, capacity, container_settings, containers, database, deployment,
-    deployment_strategy, endpoints, environment, exec, iam, load_balancing, memory, naming,
-    network, platform, scaling, schedule, secrets, service_connect, sizing, task_role_endpoints,
-    volumes,
+    deployment_strategy, endpoints, environment, exec, iam, load_balancing, memory, name_overrides,
+    naming, network, platform, scaling, schedule, secrets, service_connect, sizing,
+    task_role_endpoints, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -33,6 +33,7 @@ pub static FAMILIES: &[Family] = &[
     family(memory::RULES, memory::check),
     family(database::RULES, database::check),
     family(naming::RULES, naming::check),
+    family(name_overrides::RULES, name_overrides::check),
     family(environment::RULES, environment::check),
     family(iam::RULES, iam::check),
     family(secrets::RULES, secrets::check),
