@@ -91,6 +91,10 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Adopt running ECS services: read the AWS CLI's describe output (never AWS itself) and
+    /// write one stack per cluster, the import blocks for the root module (imports.tf) and a
+    /// report of what the first plan would change. Never writes over a file.
+    Import(ImportArgs),
 }
 
 impl Command {
@@ -107,6 +111,7 @@ impl Command {
             Self::Cost(_) => "cost",
             Self::Rightsize(_) => "rightsize",
             Self::Diff(_) => "diff",
+            Self::Import(_) => "import",
             Self::Completions { .. } => "completions",
         }
     }
@@ -121,7 +126,11 @@ impl Command {
             Self::Cost(a) => Some(&mut a.stacks),
             Self::Rightsize(a) => Some(&mut a.stacks),
             Self::Diff(a) => Some(&mut a.stacks),
-            Self::Init(_) | Self::Schema | Self::Explain { .. } | Self::Completions { .. } => None,
+            Self::Init(_)
+            | Self::Schema
+            | Self::Explain { .. }
+            | Self::Completions { .. }
+            | Self::Import(_) => None,
         }
     }
 }
@@ -315,6 +324,33 @@ pub enum DiffFormatArg {
     Markdown,
     /// GitHub Actions annotations.
     Github,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Directories (or files) of the AWS CLI's JSON output; each file is recognised by its
+    /// content.
+    #[arg(value_name = "DIR")]
+    pub paths: Vec<PathBuf>,
+    /// The directory the stacks (<stack>.jsonnet) and imports.tf go to.
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// The environment the stacks will be built with (`-V ENV=...`): names that gen-tf derives
+    /// the same way with it are not written as overrides.
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Print the AWS CLI commands that write the describe output, in order, and exit.
+    #[arg(long, conflicts_with_all = ["paths", "out_dir"])]
+    pub commands: bool,
+    /// With --commands: the ECS cluster.
+    #[arg(long, value_name = "CLUSTER", requires = "commands")]
+    pub cluster: Option<String>,
+    /// With --commands: the ECS services of the cluster.
+    #[arg(long, value_name = "SERVICE", num_args = 1.., requires = "commands")]
+    pub service: Vec<String>,
+    /// With --commands: the directory the commands save the output to. Default `describe`.
+    #[arg(long, value_name = "DIR", requires = "commands")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
