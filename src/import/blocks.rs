@@ -200,6 +200,8 @@ pub fn blocks(
         };
         match id {
             Some(id) => out.push(ImportBlock { to, id }),
+            // The stack's findings name the running action already.
+            None if ty == "aws_appautoscaling_scheduled_action" => {}
             None => findings.push(Finding {
                 stack: stack.to_owned(),
                 service: owner(label, imported),
@@ -225,9 +227,6 @@ fn owner(label: &str, imported: &Imported) -> String {
 
 fn created_anew(ty: &str) -> &'static str {
     match ty {
-        "aws_appautoscaling_scheduled_action" => {
-            "the AWS provider has no importer for scheduled actions: the first apply creates it (with the running action's name it replaces it)"
-        }
         "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
             "a security group rule: gen-tf writes its own rules, and the group's existing rules stay until removed by hand (their sgr- IDs come from `aws ec2 describe-security-group-rules`, which gen-tf does not read)"
         }

@@ -895,6 +895,13 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
             format!("gen-tf names a step policy's alarm like the policy ({}): the alarm is created under that name and {name} stays unmanaged", p.policy_name),
         );
     }
+    if a.alarm_description.is_some() {
+        cx.note(
+            &name,
+            Kind::Changes,
+            "gen-tf writes its own alarm description (which policy the alarm scales with, and when)",
+        );
+    }
     let mut v = Map::new();
     if let Some(n) = &a.namespace {
         put(&mut v, "namespace", n.as_str());
@@ -1233,6 +1240,15 @@ fn names(
         );
     }
     if let Some(r) = td.execution_role_arn.as_deref().map(last_segment) {
+        for ((role, policy), _) in cx.d.inline.iter().filter(|((role, _), _)| role == r) {
+            if policy != "start-tasks" {
+                cx.note(
+                    format!("{role}:{policy}"),
+                    Kind::NotExpressed,
+                    "an inline policy of the execution role that gen-tf does not manage: it stays on the role beside gen-tf's start-tasks policy; delete it once that policy is applied",
+                );
+            }
+        }
         if r == "ecsTaskExecutionRole" {
             cx.note(
                 r,
