@@ -271,3 +271,26 @@ fn commands_for_a_cluster() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+/// Several directories at once: one stack per cluster, and a VPC's endpoints only in the stacks
+/// whose services run in that VPC.
+#[test]
+fn endpoints_stay_with_their_vpc() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(fixture("web"))
+        .arg(fixture("private"))
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let web = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    let media = std::fs::read_to_string(dir.path().join("stacks/media-prd.jsonnet")).unwrap();
+    assert!(!web.contains("existing_vpc_endpoints"), "{web}");
+    assert!(media.contains("existing_vpc_endpoints"), "{media}");
+}

@@ -163,7 +163,7 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
         let mut svcs = Map::new();
         let mut adopted = Vec::new();
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
-        for (_, s) in services {
+        for (_, s) in services.iter().copied() {
             let mut base = name_for(&s.service_name, 56);
             if [
                 "versions",
@@ -197,7 +197,13 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
                 task_definition_arn: td.task_definition_arn.clone(),
             });
         }
-        if let Some(n) = stack_network(d, &region, &mut comments) {
+        let vpcs: Vec<&str> = services
+            .iter()
+            .filter_map(|s| s.1.network_configuration.as_ref())
+            .flat_map(|n| n.awsvpc_configuration.security_groups.iter())
+            .filter_map(|id| d.security_groups.get(id)?.vpc_id.as_deref())
+            .collect();
+        if let Some(n) = stack_network(d, &region, &vpcs, &mut comments) {
             put(&mut root, "network", n);
         }
         put(&mut root, "services", Value::Object(svcs));
@@ -1271,12 +1277,17 @@ fn names(
 fn stack_network(
     d: &Described,
     region: &Option<String>,
+    vpcs: &[&str],
     comments: &mut BTreeMap<String, Vec<String>>,
 ) -> Option<Value> {
     let region = region.as_deref()?;
     let prefix = format!("com.amazonaws.{region}.");
-    let mut short: Vec<String> = d
+    let endpoints: Vec<&VpcEndpoint> = d
         .endpoints
+        .iter()
+        .filter(|e| vpcs.contains(&e.vpc_id.as_str()))
+        .collect();
+    let mut short: Vec<String> = endpoints
         .iter()
         .filter_map(|e| e.service_name.strip_prefix(&prefix).map(str::to_owned))
         .collect();
@@ -1290,7 +1301,7 @@ fn stack_network(
         "network".to_owned(),
         vec![format!(
             "The VPC's endpoints ({}), kept as they are: gen-tf counts them and creates none of its own.",
-            d.endpoints
+            endpoints
                 .iter()
                 .map(|e| e.vpc_endpoint_id.as_str())
                 .collect::<Vec<_>>()
