@@ -294,3 +294,55 @@ fn endpoints_stay_with_their_vpc() {
     assert!(!web.contains("existing_vpc_endpoints"), "{web}");
     assert!(media.contains("existing_vpc_endpoints"), "{media}");
 }
+
+/// `--check`: a freshly imported stack has no drift; after the stack changes, each argument
+/// that differs from what AWS runs is named, down to a container definition's field.
+#[test]
+fn check_reports_drift_field_by_field() {
+    let (code, _, stderr, _, _, dir) = import("worker", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let check = |dir: &Path| {
+        gen_tf(dir)
+            .args(["import", "--check", "stacks/jobs.jsonnet"])
+            .arg(fixture("worker"))
+            .output()
+            .unwrap()
+    };
+    let out = check(dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "stacks/jobs.jsonnet: nothing drifted: what AWS runs builds the same module\n"
+    );
+    let path = dir.path().join("stacks/jobs.jsonnet");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("cpu: 512,", "cpu: 1024,")
+        .replace("memory: 1024,", "memory: 2048,")
+        .replace("value: 'invoices' }", "value: 'invoices-v2' }")
+        .replace(
+            "max_capacity: 20,\n        policies",
+            "max_capacity: 30,\n        policies",
+        );
+    std::fs::write(&path, text).unwrap();
+    let out = check(dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "stacks/jobs.jsonnet: 4 argument(s) drifted in AWS since the stack was written\n  \
+         aws_appautoscaling_target.invoice_worker: max_capacity: stack 30, AWS 20\n  \
+         aws_ecs_task_definition.invoice_worker: container_definitions[0].environment[0].value: stack \"invoices-v2\", AWS \"invoices\"\n  \
+         aws_ecs_task_definition.invoice_worker: cpu: stack \"1024\", AWS \"512\"\n  \
+         aws_ecs_task_definition.invoice_worker: memory: stack \"2048\", AWS \"1024\"\n"
+    );
+}

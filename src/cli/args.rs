@@ -342,6 +342,10 @@ pub struct ImportArgs {
     /// Print the AWS CLI commands that write the describe output, in order, and exit.
     #[arg(long, conflicts_with_all = ["paths", "out_dir"])]
     pub commands: bool,
+    /// Compare this stack with the describe output in DIR... and report, argument by argument,
+    /// what drifted in AWS since the stack was written; exit 1 on drift. Writes nothing.
+    #[arg(long, value_name = "STACK", conflicts_with_all = ["out_dir", "commands"])]
+    pub check: Option<PathBuf>,
     /// With --commands: the ECS cluster.
     #[arg(long, value_name = "CLUSTER", requires = "commands")]
     pub cluster: Option<String>,

@@ -29,6 +29,9 @@ pub fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
             args.dir.as_deref(),
         ));
     }
+    if let Some(stack) = &args.check {
+        return check(stack, args, style);
+    }
     if args.paths.is_empty() {
         return Err(CliError::Import(
             "name the directories of describe output to import (`gen-tf import --commands --cluster C --service S` prints the calls that write them)".to_owned(),
@@ -179,4 +182,75 @@ fn json_report(outputs: &[Output], files: &[(PathBuf, String)]) -> String {
 
 fn path_str(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// `--check STACK`: the drift, argument by argument.
+fn check(stack: &Path, args: &ImportArgs, style: Style) -> Result<(), CliError> {
+    use crate::import::check::{self, CheckError};
+    if args.paths.is_empty() {
+        return Err(CliError::Import(
+            "--check STACK compares with describe output: name its directories".to_owned(),
+        ));
+    }
+    let drift = match check::check(stack, &args.paths, args.env.as_deref()) {
+        Ok(d) => d,
+        Err(CheckError::Load(e)) => return Err(CliError::Import(e)),
+        Err(CheckError::Read(errors)) => {
+            return Err(CliError::Import(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\ngen-tf: "),
+            ))
+        }
+        Err(CheckError::Diagnostics(ds)) => {
+            for d in &ds {
+                eprint(&report::diagnostic(d, style));
+            }
+            return Err(CliError::Diagnostics);
+        }
+    };
+    let show = |v: &Option<serde_json::Value>| match v {
+        None => "(absent)".to_owned(),
+        Some(v) => v.to_string(),
+    };
+    let text = match style.format {
+        MessageFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&serde_json::json!({
+                "stack": path_str(stack),
+                "drift": drift,
+            }))
+            .unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        _ if drift.is_empty() => format!(
+            "{}: nothing drifted: what AWS runs builds the same module\n",
+            stack.display()
+        ),
+        _ => {
+            let mut t = format!(
+                "{}: {} argument(s) drifted in AWS since the stack was written\n",
+                stack.display(),
+                drift.len()
+            );
+            for d in &drift {
+                t.push_str(&format!(
+                    "  {}: {}: stack {}, AWS {}\n",
+                    d.resource,
+                    d.path,
+                    show(&d.stack),
+                    show(&d.aws)
+                ));
+            }
+            t
+        }
+    };
+    print_stdout(&text)?;
+    if drift.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Drift { count: drift.len() })
+    }
 }

@@ -8,6 +8,7 @@
 
 pub mod aws;
 pub mod blocks;
+pub mod check;
 pub mod commands;
 pub mod jsonnet;
 pub mod read;
