@@ -346,3 +346,59 @@ fn check_reports_drift_field_by_field() {
          aws_ecs_task_definition.invoice_worker: memory: stack \"2048\", AWS \"1024\"\n"
     );
 }
+
+/// An ecspresso directory: `ecspresso.yml` with its service and task definition files, and
+/// describe output beside them; the stack builds. Templates are refused with the command that
+/// renders them.
+#[test]
+fn ecspresso_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("deploy");
+    std::fs::create_dir(&input).unwrap();
+    for f in std::fs::read_dir(fixture("ecspresso")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, input.join(f.file_name().unwrap())).unwrap();
+    }
+    let out = gen_tf(dir.path())
+        .args(["import", "deploy", "-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/api-prd.jsonnet")).unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    settings().bind(|| {
+        insta::assert_snapshot!("import_ecspresso_stack", stack);
+        insta::assert_snapshot!("import_ecspresso_report", stdout);
+    });
+    let imports = std::fs::read_to_string(dir.path().join("stacks/imports.tf")).unwrap();
+    assert!(imports.contains("id = \"api-prd/orders\""), "{imports}");
+    assert!(!imports.contains("aws_ecs_task_definition"), "{imports}");
+    let build = gen_tf(dir.path())
+        .args(["build", "stacks", "-o", "modules"])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+
+    let td = input.join("ecs-task-def.json");
+    let text = std::fs::read_to_string(&td)
+        .unwrap()
+        .replace("orders:1.8.2", "orders:{{ must_env `TAG` }}");
+    std::fs::write(&td, text).unwrap();
+    let out = gen_tf(dir.path())
+        .args(["import", "deploy", "-o", "again"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "gen-tf: deploy/ecs-task-def.json: holds ecspresso template functions ({{ ... }}), which gen-tf does not expand; save the output of `ecspresso render` instead\n"
+    );
+}

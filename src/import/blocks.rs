@@ -132,6 +132,8 @@ pub fn blocks(
             "aws_ecs_service" => literal(b, "name")
                 .and_then(|n| imported.services.iter().find(|s| s.ecs_name == n))
                 .map(|s| ecs_service_id(&s.cluster, &s.ecs_name)),
+            // ecspresso's files name no revision: the first apply registers the next one.
+            "aws_ecs_task_definition" if d.from_ecspresso => None,
             "aws_ecs_task_definition" => literal(b, "family").and_then(|f| {
                 imported
                     .services
@@ -230,7 +232,10 @@ fn created_anew(ty: &str) -> &'static str {
         "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
             "a security group rule: gen-tf writes its own rules, and the group's existing rules stay until removed by hand (their sgr- IDs come from `aws ec2 describe-security-group-rules`, which gen-tf does not read)"
         }
-        _ => "nothing described matches it: the first apply creates it",
+        "aws_ecs_task_definition" => {
+            "ecspresso's task definition names no revision: the first apply registers the next revision, and the service rolls onto it"
+        }
+        _ => "nothing described matches it: the first apply creates it (when AWS has one by this name already, add its describe output so it is imported instead)",
     }
 }
 

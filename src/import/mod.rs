@@ -10,6 +10,7 @@ pub mod aws;
 pub mod blocks;
 pub mod check;
 pub mod commands;
+pub mod ecspresso;
 pub mod jsonnet;
 pub mod read;
 pub mod stack;
@@ -81,6 +82,15 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
                 resource: t.display().to_string(),
                 kind: Kind::NotExpressed,
                 message: "the output holds a NextToken: it is one page of several; run the call without --max-items (the CLI then fetches every page)".to_owned(),
+            });
+        }
+        if described.from_ecspresso {
+            findings.push(Finding {
+                stack: st.stack.to_string(),
+                service: String::new(),
+                resource: "ecspresso".to_owned(),
+                kind: Kind::NotExpressed,
+                message: "ecspresso's files carry no task definition revision, roles' policies, log group, security group or scaling: add the describe output of those calls beside ecspresso.yml".to_owned(),
             });
         }
         findings.sort_by(|a, b| {

@@ -79,6 +79,8 @@ pub struct Described {
     pub endpoints: Vec<VpcEndpoint>,
     /// Paginated outputs: a `NextToken` means the file holds only part of the answer.
     pub truncated: Vec<PathBuf>,
+    /// Some services came from ecspresso's files, whose ARNs gen-tf makes up.
+    pub from_ecspresso: bool,
 }
 
 /// The files a path names: itself, or the `.json` files directly in a directory, sorted.
@@ -130,7 +132,22 @@ pub fn read(paths: &[PathBuf]) -> Result<Described, Vec<ReadError>> {
                 continue;
             }
         };
-        if files.is_empty() {
+        // ecspresso's definition files are its own format: read with its configuration.
+        let mut consumed = Vec::new();
+        if let Some(config) = ecspresso_config(path) {
+            match super::ecspresso::read(&config, &mut d) {
+                Ok(used) => consumed = used,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            }
+        }
+        let files: Vec<PathBuf> = files
+            .into_iter()
+            .filter(|f| !consumed.contains(f) && !f.ends_with("ecspresso.yml"))
+            .collect();
+        if files.is_empty() && consumed.is_empty() {
             errors.push(ReadError {
                 file: path.clone(),
                 message: "holds no .json files; save each AWS CLI call's output as <name>.json there (`gen-tf import --commands` prints the calls)".to_owned(),
@@ -253,3 +270,29 @@ fn read_one(file: &Path, d: &mut Described) -> Result<(), ReadError> {
 
 /// Why `list-role-policies` and `list-attached-role-policies` need the role name added.
 const UNATTRIBUTED: &str = "names no role: the AWS CLI prints none for this call, so add it with --query, as `gen-tf import --commands` does: --query '{RoleName: `ROLE`, ...}'";
+
+/// `ecspresso.yml` (or `.yaml`) when `path` is that file or a directory that holds it.
+fn ecspresso_config(path: &Path) -> Option<PathBuf> {
+    let is_config = |p: &Path| {
+        p.file_name()
+            .is_some_and(|n| n == "ecspresso.yml" || n == "ecspresso.yaml")
+    };
+    if is_config(path) && path.is_file() {
+        return Some(path.to_owned());
+    }
+    ["ecspresso.yml", "ecspresso.yaml"]
+        .iter()
+        .map(|n| path.join(n))
+        .find(|p| p.is_file())
+}
+
+/// Reads a file gen-tf did not write, as UTF-8 text.
+pub(super) fn text_of(file: &Path) -> Result<String, ReadError> {
+    let err = |message: String| ReadError {
+        file: file.to_owned(),
+        message,
+    };
+    let bytes = read_regular(file, MAX_FILE_BYTES).map_err(|e| err(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| err("is not UTF-8 text".to_owned()))?;
+    Ok(strip_bom(&text).to_owned())
+}

@@ -152,7 +152,7 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
         };
         let region = services
             .iter()
-            .find_map(|s| arn_region(&s.1.service_arn))
+            .find_map(|s| arn_region(&s.1.cluster_arn))
             .map(str::to_owned);
         let mut root = Map::new();
         put(&mut root, "name", stack.as_str());
@@ -163,7 +163,7 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
         let mut svcs = Map::new();
         let mut adopted = Vec::new();
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
-        for (_, s) in services.iter().copied() {
+        for (file, s) in services.iter().map(|x| (&x.0, &x.1)) {
             let mut base = name_for(&s.service_name, 56);
             if [
                 "versions",
@@ -183,15 +183,29 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
             let name = ServiceName::new(key.clone()).expect("a suggested name is valid");
             cx.service = key.clone();
             let td = &d.task_definitions[&s.task_definition].0;
-            let value = service(&mut cx, &cluster, &name, s, td);
+            // The report names a service without an ARN (ecspresso's) by cluster and name.
+            let mut named = s.clone();
+            if named.service_arn.is_empty() {
+                named.service_arn = format!("service {cluster}/{}", s.service_name);
+            }
+            let value = service(&mut cx, &cluster, &name, &named, td);
+            let from = if s.service_arn.is_empty() {
+                format!(
+                    "{} (service {} of cluster {cluster})",
+                    file.display(),
+                    s.service_name
+                )
+            } else {
+                s.service_arn.clone()
+            };
             comments.insert(
                 format!("services.{key}"),
-                vec![format!("Adopted from {}", s.service_arn)],
+                vec![format!("Adopted from {from}")],
             );
             svcs.insert(key, value);
             adopted.push(Adopted {
                 name,
-                arn: s.service_arn.clone(),
+                arn: from,
                 cluster: cluster.clone(),
                 ecs_name: s.service_name.clone(),
                 task_definition_arn: td.task_definition_arn.clone(),
