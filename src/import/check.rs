@@ -103,7 +103,7 @@ pub fn check(
 /// Every resource of the module, by `<type>.<label>`, as JSON: arguments by name, nested
 /// blocks as lists, `jsonencode(...)` as the value it encodes, so container definitions and
 /// policies compare field by field; references and templates as their text.
-fn resources(module: &Module) -> BTreeMap<String, Value> {
+pub fn resources(module: &Module) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     for f in &module.files {
         let Content::Terraform(body) = &f.content else {

@@ -611,12 +611,17 @@ fn service_connect(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) 
     if !services.is_empty() {
         put(&mut v, "services", services);
     }
-    if sc.log_configuration.is_some() {
-        cx.note(
+    match &sc.log_configuration {
+        Some(_) => cx.note(
             &s.service_arn,
-            Kind::NotExpressed,
-            "the Service Connect proxy's log configuration",
-        );
+            Kind::Changes,
+            "the Service Connect proxy's log configuration becomes gen-tf's (awslogs to the service's log group)",
+        ),
+        None => cx.note(
+            &s.service_arn,
+            Kind::Changes,
+            "gen-tf sends the Service Connect proxy's logs to the service's log group, which the running service does not",
+        ),
     }
     put(o, "service_connect", Value::Object(v));
 }
