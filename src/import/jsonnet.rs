@@ -33,19 +33,31 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// The stack as a Jsonnet file: `header` lines as `//` comments first, then the value, with
-/// `comments` (by dotted key path) before their keys.
+/// `comments` (by dotted key path) before their keys, and `helpers` (Jsonnet that evaluates to
+/// the value at their path) instead of those values.
 pub fn render(
     header: &[String],
     value: &Value,
     comments: &BTreeMap<String, Vec<String>>,
+    helpers: &BTreeMap<String, String>,
 ) -> String {
     let mut out = String::new();
     for line in header {
         comment_line(&mut out, "", line);
     }
-    write(&mut out, value, "", "", comments);
+    if !helpers.is_empty() {
+        out.push_str("local g = import 'gen-tf.libsonnet';\n\n");
+    }
+    let cx = Cx { comments, helpers };
+    write(&mut out, value, "", "", &cx);
     out.push('\n');
     out
+}
+
+/// What is written at a path besides the value: comments before it, or a helper instead.
+struct Cx<'a> {
+    comments: &'a BTreeMap<String, Vec<String>>,
+    helpers: &'a BTreeMap<String, String>,
 }
 
 fn comment_line(out: &mut String, indent: &str, line: &str) {
@@ -102,7 +114,10 @@ fn scalar(v: &Value) -> String {
 }
 
 /// The value on one line, when nothing below it has a comment.
-fn inline(v: &Value, path: &str, comments: &BTreeMap<String, Vec<String>>) -> Option<String> {
+fn inline(v: &Value, path: &str, cx: &Cx<'_>) -> Option<String> {
+    if let Some(h) = cx.helpers.get(path) {
+        return Some(h.clone());
+    }
     match v {
         Value::Object(o) if o.is_empty() => Some("{}".to_owned()),
         Value::Array(a) if a.is_empty() => Some("[]".to_owned()),
@@ -111,10 +126,10 @@ fn inline(v: &Value, path: &str, comments: &BTreeMap<String, Vec<String>>) -> Op
                 .iter()
                 .map(|(k, x)| {
                     let p = join(path, k);
-                    if comments.contains_key(&p) {
+                    if cx.comments.contains_key(&p) {
                         return None;
                     }
-                    Some(format!("{}: {}", key(k), inline(x, &p, comments)?))
+                    Some(format!("{}: {}", key(k), inline(x, &p, cx)?))
                 })
                 .collect::<Option<Vec<_>>>()?;
             Some(format!("{{ {} }}", parts.join(", ")))
@@ -122,7 +137,7 @@ fn inline(v: &Value, path: &str, comments: &BTreeMap<String, Vec<String>>) -> Op
         Value::Array(a) => {
             let parts = a
                 .iter()
-                .map(|x| inline(x, path, comments))
+                .map(|x| inline(x, path, cx))
                 .collect::<Option<Vec<_>>>()?;
             Some(format!("[{}]", parts.join(", ")))
         }
@@ -139,16 +154,14 @@ fn join(path: &str, k: &str) -> String {
 }
 
 /// Writes `v` at the current position (after `prefix` on a line indented by `indent`).
-fn write(
-    out: &mut String,
-    v: &Value,
-    indent: &str,
-    path: &str,
-    comments: &BTreeMap<String, Vec<String>>,
-) {
+fn write(out: &mut String, v: &Value, indent: &str, path: &str, cx: &Cx<'_>) {
+    if let Some(h) = cx.helpers.get(path) {
+        out.push_str(h);
+        return;
+    }
     // The root is always broken up, like every example.
     if !path.is_empty() {
-        if let Some(one) = inline(v, path, comments) {
+        if let Some(one) = inline(v, path, cx) {
             let line_start = out.rfind('\n').map_or(0, |i| i + 1);
             if out.len() - line_start + one.len() < WIDTH {
                 out.push_str(&one);
@@ -162,11 +175,11 @@ fn write(
             out.push_str("{\n");
             for (k, x) in o {
                 let p = join(path, k);
-                for line in comments.get(&p).into_iter().flatten() {
+                for line in cx.comments.get(&p).into_iter().flatten() {
                     comment_line(out, &inner, line);
                 }
                 out.push_str(&format!("{inner}{}: ", key(k)));
-                write(out, x, &inner, &p, comments);
+                write(out, x, &inner, &p, cx);
                 out.push_str(",\n");
             }
             out.push_str(&format!("{indent}}}"));
@@ -175,7 +188,7 @@ fn write(
             out.push_str("[\n");
             for x in a {
                 out.push_str(&inner);
-                write(out, x, &inner, path, comments);
+                write(out, x, &inner, path, cx);
                 out.push_str(",\n");
             }
             out.push_str(&format!("{indent}]"));
@@ -207,7 +220,7 @@ mod tests {
             "services.api".to_owned(),
             vec!["Adopted from arn".to_owned()],
         );
-        let text = render(&["Imported".to_owned()], &v, &c);
+        let text = render(&["Imported".to_owned()], &v, &c, &BTreeMap::new());
         assert_eq!(
             text,
             "// Imported\n{\n  name: 'web',\n  services: {\n    // Adopted from arn\n    api: {\n      cpu: 256,\n      target: 60,\n      environment: [{ name: 'A', value: 'it\\'s' }],\n      tags: { 'cost-center': 'x' },\n    },\n  },\n}\n"

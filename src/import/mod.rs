@@ -96,7 +96,12 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
         findings.sort_by(|a, b| {
             (&a.service, a.kind, &a.resource).cmp(&(&b.service, b.kind, &b.resource))
         });
-        let text = jsonnet::render(&header(&st, &findings), &st.value, &st.comments);
+        let text = jsonnet::render(
+            &header(&st, &findings),
+            &st.value,
+            &st.comments,
+            &st.helpers,
+        );
         out.push(Output {
             stack: st,
             text,

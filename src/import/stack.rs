@@ -70,6 +70,9 @@ pub struct Imported {
     pub value: Value,
     /// Comment lines written before a key, by its path (`services.web`).
     pub comments: BTreeMap<String, Vec<String>>,
+    /// Jsonnet written instead of the value at a path: the seed guide's helpers (`g.spotMix`),
+    /// each equal to the value it stands for.
+    pub helpers: BTreeMap<String, String>,
     pub services: Vec<Adopted>,
     pub findings: Vec<Finding>,
 }
@@ -96,6 +99,8 @@ struct Cx<'a> {
     env: Option<&'a str>,
     service: String,
     findings: Vec<Finding>,
+    /// Jsonnet written instead of a value (the seed guide's helpers), by key path.
+    raw: BTreeMap<String, String>,
 }
 
 impl Cx<'_> {
@@ -149,6 +154,7 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
             env,
             service: String::new(),
             findings: Vec::new(),
+            raw: BTreeMap::new(),
         };
         let region = services
             .iter()
@@ -221,6 +227,7 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
             put(&mut root, "network", n);
         }
         put(&mut root, "services", Value::Object(svcs));
+        let helpers = std::mem::take(&mut cx.raw);
         let mut findings = cx.findings;
         findings.sort_by(|a, b| (&a.service, a.kind).cmp(&(&b.service, b.kind)));
         out.push(Imported {
@@ -229,6 +236,7 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
             region,
             value: Value::Object(root),
             comments,
+            helpers,
             services: adopted,
             findings,
         });
@@ -386,6 +394,10 @@ fn placement(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) {
             })
             .collect();
         put(o, "capacity_provider_strategy", items);
+        if let Some(mix) = spot_mix(&s.capacity_provider_strategy) {
+            let path = format!("services.{}.capacity_provider_strategy", cx.service);
+            cx.raw.insert(path, mix);
+        }
     } else if s.launch_type.as_deref().is_some_and(|l| l != "FARGATE") {
         cx.note(
             &s.service_arn,
@@ -1333,4 +1345,22 @@ fn stack_network(
     }
     put(&mut n, "existing_vpc_endpoints", short);
     Some(Value::Object(n))
+}
+
+/// `g.spotMix(spot, on_demand, base)` when the strategy is the seed guide's: FARGATE_SPOT
+/// without a base, then FARGATE.
+fn spot_mix(items: &[CapacityProviderItem]) -> Option<String> {
+    match items {
+        [spot, fargate]
+            if spot.capacity_provider == "FARGATE_SPOT"
+                && spot.base == 0
+                && fargate.capacity_provider == "FARGATE" =>
+        {
+            Some(format!(
+                "g.spotMix({}, {}, {})",
+                spot.weight, fargate.weight, fargate.base
+            ))
+        }
+        _ => None,
+    }
 }
