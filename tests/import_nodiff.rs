@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gen_tf::import::{self, aws, check, read};
+use gen_tf::import::{self, aws, check};
 use gen_tf::pipeline::{check_value, Options, Source};
 use serde_json::{json, Value};
 
@@ -127,7 +127,7 @@ fn mismatches(name: &str) -> Mismatches {
 /// The mismatches after `edit` changed the imported stack.
 fn mismatches_with(name: &str, edit: impl Fn(&mut Value)) -> Mismatches {
     let paths = vec![fixture(name)];
-    let described = read::read(&paths).expect("the fixture reads");
+    let described = import::input::read(&paths).expect("the fixture reads");
     let outputs = import::import(&paths, None).expect("the fixture imports");
     let mut out = Vec::new();
     for mut o in outputs {

@@ -120,15 +120,54 @@ pub fn blocks(
             ))
         })
         .collect();
-    let scaled_service = |b: &Block| -> Option<(&str, &str)> {
-        // The target's label is the service's; a policy's target is referenced.
-        let label = referenced(b, "resource_id").unwrap_or_else(|| b.labels[1].clone());
-        services.get(&label).copied()
+    let lookup = Lookup {
+        imported,
+        d,
+        role_names: &role_names,
+        services: &services,
     };
     for b in resources(module) {
         let (ty, label) = (b.labels[0].as_str(), b.labels[1].as_str());
         let to = format!("module.{stack}.{ty}.{label}");
-        let id: Option<String> = match ty {
+        let id = lookup.id(ty, b);
+        match id {
+            Some(id) => out.push(ImportBlock { to, id }),
+            // The stack's findings name the running action already.
+            None if ty == "aws_appautoscaling_scheduled_action" => {}
+            None => findings.push(Finding {
+                stack: stack.to_owned(),
+                service: owner(label, imported),
+                resource: format!("{ty}.{label}"),
+                kind: Kind::CreatedAnew,
+                message: created_anew(ty).to_owned(),
+            }),
+        }
+    }
+    (out, findings)
+}
+
+/// What the import IDs are looked up in.
+struct Lookup<'a> {
+    imported: &'a Imported,
+    d: &'a Described,
+    /// Role labels to AWS role names, for the policies and attachments that refer to them.
+    role_names: &'a BTreeMap<String, String>,
+    /// ECS service labels to (cluster, service name), for the scalable targets.
+    services: &'a BTreeMap<String, (&'a str, &'a str)>,
+}
+
+impl Lookup<'_> {
+    /// The ECS service a scalable target (by its label) or a policy (by its reference) scales.
+    fn scaled_service(&self, b: &Block) -> Option<(&str, &str)> {
+        let label = referenced(b, "resource_id").unwrap_or_else(|| b.labels[1].clone());
+        self.services.get(&label).copied()
+    }
+
+    /// The ID of the AWS object the resource stands for, when one was described.
+    fn id(&self, ty: &str, b: &Block) -> Option<String> {
+        let (imported, d, role_names, services) =
+            (self.imported, self.d, self.role_names, self.services);
+        match ty {
             "aws_ecs_service" => literal(b, "name")
                 .and_then(|n| imported.services.iter().find(|s| s.ecs_name == n))
                 .map(|s| ecs_service_id(&s.cluster, &s.ecs_name)),
@@ -179,7 +218,8 @@ pub fn blocks(
                     .find(|g| g.group_name == n)
                     .map(|g| g.group_id.clone())
             }),
-            "aws_appautoscaling_target" => scaled_service(b)
+            "aws_appautoscaling_target" => self
+                .scaled_service(b)
                 .filter(|(c, s)| d.targets.contains_key(&format!("service/{c}/{s}")))
                 .map(|(c, s)| scalable_target_id(c, s)),
             "aws_appautoscaling_policy" => {
@@ -199,21 +239,8 @@ pub fn blocks(
                 .filter(|n| d.alarms.contains_key(*n))
                 .map(str::to_owned),
             _ => None,
-        };
-        match id {
-            Some(id) => out.push(ImportBlock { to, id }),
-            // The stack's findings name the running action already.
-            None if ty == "aws_appautoscaling_scheduled_action" => {}
-            None => findings.push(Finding {
-                stack: stack.to_owned(),
-                service: owner(label, imported),
-                resource: format!("{ty}.{label}"),
-                kind: Kind::CreatedAnew,
-                message: created_anew(ty).to_owned(),
-            }),
         }
     }
-    (out, findings)
 }
 
 /// The adopted service a resource label belongs to (labels start with the service's ident).

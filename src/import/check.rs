@@ -47,7 +47,7 @@ pub fn check(
     };
     let loaded = crate::load::load(stack_path, &opts.jsonnet())
         .map_err(|e| CheckError::Load(e.to_string()))?;
-    let described = read::read(paths).map_err(CheckError::Read)?;
+    let described = super::input::read(paths).map_err(CheckError::Read)?;
     let imported = stack::stacks(&described, env).map_err(CheckError::Read)?;
     let mut aws_value = loaded.value.clone();
     let mut missing = Vec::new();

@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod check;
 pub mod commands;
 pub mod ecspresso;
+pub mod input;
 pub mod jsonnet;
 pub mod read;
 pub mod stack;
@@ -51,7 +52,7 @@ impl Output {
 /// cluster, checked and lowered by the ordinary pipeline (built for `env`), its import blocks,
 /// and the report. Nothing is written.
 pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<ReadError>> {
-    let described = read::read(paths)?;
+    let described = input::read(paths)?;
     let stacks = stack::stacks(&described, env)?;
     let opts = Options {
         env: env.map(str::to_owned),

@@ -84,7 +84,7 @@ pub struct Described {
 }
 
 /// The files a path names: itself, or the `.json` files directly in a directory, sorted.
-fn files_of(path: &Path) -> Result<Vec<PathBuf>, ReadError> {
+pub(super) fn files_of(path: &Path) -> Result<Vec<PathBuf>, ReadError> {
     let err = |message: String| ReadError {
         file: path.to_owned(),
         message,
@@ -120,53 +120,7 @@ fn parse<T: DeserializeOwned>(file: &Path, kind: &str, v: Value) -> Result<T, Re
     })
 }
 
-/// Reads every file the paths name. Every problem is returned, not only the first.
-pub fn read(paths: &[PathBuf]) -> Result<Described, Vec<ReadError>> {
-    let mut d = Described::default();
-    let mut errors = Vec::new();
-    for path in paths {
-        let files = match files_of(path) {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        // ecspresso's definition files are its own format: read with its configuration.
-        let mut consumed = Vec::new();
-        if let Some(config) = ecspresso_config(path) {
-            match super::ecspresso::read(&config, &mut d) {
-                Ok(used) => consumed = used,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            }
-        }
-        let files: Vec<PathBuf> = files
-            .into_iter()
-            .filter(|f| !consumed.contains(f) && !f.ends_with("ecspresso.yml"))
-            .collect();
-        if files.is_empty() && consumed.is_empty() {
-            errors.push(ReadError {
-                file: path.clone(),
-                message: "holds no .json files; save each AWS CLI call's output as <name>.json there (`gen-tf import --commands` prints the calls)".to_owned(),
-            });
-        }
-        for file in files {
-            if let Err(e) = read_one(&file, &mut d) {
-                errors.push(e);
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(d)
-    } else {
-        Err(errors)
-    }
-}
-
-fn read_one(file: &Path, d: &mut Described) -> Result<(), ReadError> {
+pub(super) fn read_one(file: &Path, d: &mut Described) -> Result<(), ReadError> {
     let err = |message: String| ReadError {
         file: file.to_owned(),
         message,
@@ -191,6 +145,15 @@ fn read_one(file: &Path, d: &mut Described) -> Result<(), ReadError> {
     if v.get("NextToken").or_else(|| v.get("nextToken")).is_some() {
         d.truncated.push(file.to_owned());
     }
+    store(file, kind, v, d)
+}
+
+/// One recognised output into `d`.
+fn store(file: &Path, kind: &str, v: Value, d: &mut Described) -> Result<(), ReadError> {
+    let err = |message: String| ReadError {
+        file: file.to_owned(),
+        message,
+    };
     match kind {
         "aws ecs describe-services" => {
             let out: DescribeServices = parse(file, kind, v)?;
@@ -272,7 +235,7 @@ fn read_one(file: &Path, d: &mut Described) -> Result<(), ReadError> {
 const UNATTRIBUTED: &str = "names no role: the AWS CLI prints none for this call, so add it with --query, as `gen-tf import --commands` does: --query '{RoleName: `ROLE`, ...}'";
 
 /// `ecspresso.yml` (or `.yaml`) when `path` is that file or a directory that holds it.
-fn ecspresso_config(path: &Path) -> Option<PathBuf> {
+pub(super) fn ecspresso_config(path: &Path) -> Option<PathBuf> {
     let is_config = |p: &Path| {
         p.file_name()
             .is_some_and(|n| n == "ecspresso.yml" || n == "ecspresso.yaml")

@@ -129,21 +129,7 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
             .or_default()
             .push(s);
     }
-    let mut errors = Vec::new();
-    for (file, s) in &d.services {
-        if !d.task_definitions.contains_key(&s.task_definition) {
-            errors.push(ReadError {
-                file: file.clone(),
-                message: format!(
-                    "the service {} runs {}, which no file describes; add the output of `aws ecs describe-task-definition --include TAGS --task-definition {}`",
-                    s.service_name, s.task_definition, s.task_definition
-                ),
-            });
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    missing_task_definitions(d)?;
     let mut out = Vec::new();
     for (cluster, services) in by_cluster {
         let stack = StackName::new(name_for(&cluster, 40))
@@ -170,19 +156,7 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
         let mut adopted = Vec::new();
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
         for (file, s) in services.iter().map(|x| (&x.0, &x.1)) {
-            let mut base = name_for(&s.service_name, 56);
-            if [
-                "versions",
-                "variables",
-                "outputs",
-                "cluster",
-                "data",
-                "override",
-            ]
-            .contains(&base.as_str())
-            {
-                base.push_str("-svc");
-            }
+            let base = service_key(&s.service_name);
             let n = taken.entry(base.clone()).or_insert(0);
             *n += 1;
             let key = if *n == 1 { base } else { format!("{base}-{n}") };
@@ -450,19 +424,7 @@ fn container_fields(
         put(o, "read_only_root_filesystem", true);
     }
     if let Some(h) = &c.health_check {
-        let mut v = Map::new();
-        put(&mut v, "command", h.command.clone());
-        for (k, x) in [
-            ("interval", h.interval),
-            ("timeout", h.timeout),
-            ("retries", h.retries),
-            ("start_period", h.start_period),
-        ] {
-            if let Some(x) = x {
-                put(&mut v, k, x);
-            }
-        }
-        put(o, "health_check", Value::Object(v));
+        put(o, "health_check", health_check(h));
     }
     if !c.command.is_empty() {
         put(o, "command", c.command.clone());
@@ -479,21 +441,12 @@ fn container_fields(
     if let Some(t) = c.stop_timeout {
         put(o, "stop_timeout", t);
     }
-    let mounts: Vec<Value> = c
-        .mount_points
-        .iter()
-        .map(|m| {
-            let mut v = Map::new();
-            put(&mut v, "volume", m.source_volume.as_str());
-            put(&mut v, "path", m.container_path.as_str());
-            if m.read_only {
-                put(&mut v, "read_only", true);
-            }
-            Value::Object(v)
-        })
-        .collect();
-    if !mounts.is_empty() {
-        put(o, "mount_points", mounts);
+    if !c.mount_points.is_empty() {
+        put(
+            o,
+            "mount_points",
+            c.mount_points.iter().map(mount).collect::<Vec<_>>(),
+        );
     }
     if c.cpu.is_some_and(|x| x > 0) {
         cx.note(
@@ -797,71 +750,7 @@ fn auto_scaling(
     }
     let mut out = Vec::new();
     for p in policies {
-        let mut v = Map::new();
-        put(&mut v, "name", short(&p.policy_name));
-        if let Some(tt) = &p.target_tracking_scaling_policy_configuration {
-            match &tt.predefined_metric_specification {
-                Some(m) => {
-                    put(
-                        &mut v,
-                        "predefined_metric_type",
-                        m.predefined_metric_type.as_str(),
-                    );
-                    if let Some(l) = &m.resource_label {
-                        put(&mut v, "resource_label", l.as_str());
-                    }
-                }
-                None => cx.note(
-                    &p.policy_arn,
-                    Kind::NotExpressed,
-                    "a customized metric specification: write it under customized_metric by hand",
-                ),
-            }
-            put(&mut v, "target_value", tt.target_value);
-            if let Some(c) = tt.scale_in_cooldown {
-                put(&mut v, "scale_in_cooldown", c);
-            }
-            if let Some(c) = tt.scale_out_cooldown {
-                put(&mut v, "scale_out_cooldown", c);
-            }
-            if tt.disable_scale_in == Some(true) {
-                put(&mut v, "disable_scale_in", true);
-            }
-        } else if let Some(st) = &p.step_scaling_policy_configuration {
-            put(&mut v, "policy_type", "StepScaling");
-            if let Some(t) = &st.adjustment_type {
-                put(&mut v, "adjustment_type", t.as_str());
-            }
-            if let Some(c) = st.cooldown {
-                put(&mut v, "cooldown", c);
-            }
-            if let Some(m) = &st.metric_aggregation_type {
-                put(&mut v, "metric_aggregation_type", m.as_str());
-            }
-            if let Some(m) = st.min_adjustment_magnitude {
-                put(&mut v, "min_adjustment_magnitude", m);
-            }
-            let steps: Vec<Value> = st
-                .step_adjustments
-                .iter()
-                .map(|s| {
-                    let mut x = Map::new();
-                    if let Some(l) = s.metric_interval_lower_bound {
-                        put(&mut x, "metric_interval_lower_bound", l);
-                    }
-                    if let Some(u) = s.metric_interval_upper_bound {
-                        put(&mut x, "metric_interval_upper_bound", u);
-                    }
-                    put(&mut x, "scaling_adjustment", s.scaling_adjustment);
-                    Value::Object(x)
-                })
-                .collect();
-            put(&mut v, "step_adjustments", steps);
-            if let Some(alarm) = step_alarm(cx, p) {
-                put(&mut v, "alarm", alarm);
-            }
-        }
-        out.push(Value::Object(v));
+        out.push(policy(cx, p, short(&p.policy_name)));
     }
     if !out.is_empty() {
         put(&mut a, "policies", out);
@@ -1363,4 +1252,138 @@ fn spot_mix(items: &[CapacityProviderItem]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+fn health_check(h: &ContainerHealthCheck) -> Value {
+    let mut v = Map::new();
+    put(&mut v, "command", h.command.clone());
+    for (k, x) in [
+        ("interval", h.interval),
+        ("timeout", h.timeout),
+        ("retries", h.retries),
+        ("start_period", h.start_period),
+    ] {
+        if let Some(x) = x {
+            put(&mut v, k, x);
+        }
+    }
+    Value::Object(v)
+}
+
+fn mount(m: &ContainerMount) -> Value {
+    let mut v = Map::new();
+    put(&mut v, "volume", m.source_volume.as_str());
+    put(&mut v, "path", m.container_path.as_str());
+    if m.read_only {
+        put(&mut v, "read_only", true);
+    }
+    Value::Object(v)
+}
+
+/// One scaling policy as the stack writes it, its name short of the common prefix.
+fn policy(cx: &mut Cx<'_>, p: &ScalingPolicy, name: String) -> Value {
+    let mut v = Map::new();
+    put(&mut v, "name", name);
+    if let Some(tt) = &p.target_tracking_scaling_policy_configuration {
+        match &tt.predefined_metric_specification {
+            Some(m) => {
+                put(
+                    &mut v,
+                    "predefined_metric_type",
+                    m.predefined_metric_type.as_str(),
+                );
+                if let Some(l) = &m.resource_label {
+                    put(&mut v, "resource_label", l.as_str());
+                }
+            }
+            None => cx.note(
+                &p.policy_arn,
+                Kind::NotExpressed,
+                "a customized metric specification: write it under customized_metric by hand",
+            ),
+        }
+        put(&mut v, "target_value", tt.target_value);
+        if let Some(c) = tt.scale_in_cooldown {
+            put(&mut v, "scale_in_cooldown", c);
+        }
+        if let Some(c) = tt.scale_out_cooldown {
+            put(&mut v, "scale_out_cooldown", c);
+        }
+        if tt.disable_scale_in == Some(true) {
+            put(&mut v, "disable_scale_in", true);
+        }
+    } else if let Some(st) = &p.step_scaling_policy_configuration {
+        put(&mut v, "policy_type", "StepScaling");
+        if let Some(t) = &st.adjustment_type {
+            put(&mut v, "adjustment_type", t.as_str());
+        }
+        if let Some(c) = st.cooldown {
+            put(&mut v, "cooldown", c);
+        }
+        if let Some(m) = &st.metric_aggregation_type {
+            put(&mut v, "metric_aggregation_type", m.as_str());
+        }
+        if let Some(m) = st.min_adjustment_magnitude {
+            put(&mut v, "min_adjustment_magnitude", m);
+        }
+        let steps: Vec<Value> = st
+            .step_adjustments
+            .iter()
+            .map(|s| {
+                let mut x = Map::new();
+                if let Some(l) = s.metric_interval_lower_bound {
+                    put(&mut x, "metric_interval_lower_bound", l);
+                }
+                if let Some(u) = s.metric_interval_upper_bound {
+                    put(&mut x, "metric_interval_upper_bound", u);
+                }
+                put(&mut x, "scaling_adjustment", s.scaling_adjustment);
+                Value::Object(x)
+            })
+            .collect();
+        put(&mut v, "step_adjustments", steps);
+        if let Some(alarm) = step_alarm(cx, p) {
+            put(&mut v, "alarm", alarm);
+        }
+    }
+    Value::Object(v)
+}
+
+/// Every service whose task definition no file describes, as an error naming the call.
+fn missing_task_definitions(d: &Described) -> Result<(), Vec<ReadError>> {
+    let mut errors = Vec::new();
+    for (file, s) in &d.services {
+        if !d.task_definitions.contains_key(&s.task_definition) {
+            errors.push(ReadError {
+                file: file.clone(),
+                message: format!(
+                    "the service {} runs {}, which no file describes; add the output of `aws ecs describe-task-definition --include TAGS --task-definition {}`",
+                    s.service_name, s.task_definition, s.task_definition
+                ),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A service key for an ECS service name: valid, and not the name of a module file.
+fn service_key(ecs_name: &str) -> String {
+    let mut base = name_for(ecs_name, 56);
+    if [
+        "versions",
+        "variables",
+        "outputs",
+        "cluster",
+        "data",
+        "override",
+    ]
+    .contains(&base.as_str())
+    {
+        base.push_str("-svc");
+    }
+    base
 }

@@ -1794,7 +1794,9 @@ fn strategy(s: &StrategyDraw, o: &mut Map<String, Value>) {
     }
 }
 
-fn traffic() -> impl Strategy<Value = Traffic> {
+/// Boxed: the draw is deep enough that its value tree, inlined into the service's, overflows a
+/// test thread's stack in debug builds.
+fn traffic() -> BoxedStrategy<Traffic> {
     (
         (
             any::<bool>(),
@@ -1847,6 +1849,7 @@ fn traffic() -> impl Strategy<Value = Traffic> {
                 }
             },
         )
+        .boxed()
 }
 
 /// `names` overrides, in the forms an adopted service's names take (mixed case, '_', a path-like
