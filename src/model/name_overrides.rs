@@ -37,7 +37,8 @@ pub struct NameOverrides {
     #[schemars(length(min = 1, max = 512))]
     pub log_group: Option<String>,
     /// The task security group's exact name (instead of a name prefix with a unique suffix): up
-    /// to 255 ASCII characters, not starting with `sg-`. A fixed name cannot be created before
+    /// to 255 characters of a-z, A-Z, 0-9, spaces and `._-:/()#,@[]+=&;{}!$*`, not starting
+    /// with `sg-`. A fixed name cannot be created before
     /// the old group is destroyed, so a replacement waits for the tasks to leave the old group.
     /// Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
     #[serde(default)]

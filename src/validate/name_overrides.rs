@@ -10,7 +10,7 @@ pub static NAME_OVERRIDE: Rule = Rule {
     code: "name-override",
     severity: Severity::Error,
     summary: "A name in a service's `names` that AWS does not accept for its resource.",
-    fact: "ECS service names and task families take letters, digits, '_' and '-'; IAM role names letters, digits and '+=,.@_-'; log group names letters, digits and '._-/#'; security group names ASCII not starting with sg-, and their descriptions a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*'; scaling policy and alarm names printable characters.",
+    fact: "ECS service names and task families take letters, digits, '_' and '-'; IAM role names letters, digits and '+=,.@_-'; log group names letters, digits and '._-/#'; security group names and descriptions a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*' (names not starting with sg-); scaling policy and alarm names printable characters.",
     source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
 };
 
@@ -39,8 +39,9 @@ fn log_group(s: &str) -> bool {
         .all(|b| b.is_ascii_alphanumeric() || b"._-/#".contains(&b))
 }
 
+/// A VPC security group's name takes the characters its description does, and not `sg-`.
 fn security_group(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..0x7f).contains(&b)) && !s.to_ascii_lowercase().starts_with("sg-")
+    sg_description(s) && !s.to_ascii_lowercase().starts_with("sg-")
 }
 
 fn sg_description(s: &str) -> bool {
@@ -74,7 +75,7 @@ const LOG_GROUP: Form = Form {
 };
 const SECURITY_GROUP: Form = Form {
     what: "security group name",
-    allowed: "printable ASCII, not starting with sg-",
+    allowed: "a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*', not starting with sg-",
     ok: security_group,
 };
 const SG_DESCRIPTION: Form = Form {
@@ -134,7 +135,11 @@ mod tests {
         assert!(ecs("my_service-1") && !ecs("my service"));
         assert!(iam("ecsTaskRole+x=y,z.@_-") && !iam("role/path"));
         assert!(log_group("/ecs/my-app#1") && !log_group("/ecs/my app"));
-        assert!(security_group("web tasks") && !security_group("sg-web"));
+        assert!(
+            security_group("web tasks")
+                && !security_group("sg-web")
+                && !security_group("web|tasks")
+        );
         assert!(sg_description("Tasks (web): 443") && !sg_description("naïve"));
         assert!(printable("shop-api") && !printable(" shop") && !printable("a\nb"));
     }
