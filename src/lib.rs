@@ -10,6 +10,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod facts;
+pub mod import;
 pub mod interrupt;
 pub mod ir;
 pub mod load;

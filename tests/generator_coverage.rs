@@ -13,7 +13,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
 
 /// Enough stacks that every optional field is drawn many times over.
-const CASES: usize = 400;
+const CASES: usize = 800;
 
 /// Fields the random stacks did not draw when this test was written (issue 21): existing
 /// endpoints, X-Ray and sidecars' `depends_on`. Drawing them valid

@@ -95,6 +95,10 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Adopt running ECS services: read the AWS CLI's describe output (never AWS itself) and
+    /// write one stack per cluster, the import blocks for the root module (imports.tf) and a
+    /// report of what the first plan would change. Never writes over a file.
+    Import(ImportArgs),
 }
 
 impl Command {
@@ -112,6 +116,7 @@ impl Command {
             Self::Rightsize(_) => "rightsize",
             Self::Prices(_) => "prices",
             Self::Diff(_) => "diff",
+            Self::Import(_) => "import",
             Self::Completions { .. } => "completions",
         }
     }
@@ -130,7 +135,8 @@ impl Command {
             | Self::Prices(_)
             | Self::Schema
             | Self::Explain { .. }
-            | Self::Completions { .. } => None,
+            | Self::Completions { .. }
+            | Self::Import(_) => None,
         }
     }
 }
@@ -335,6 +341,37 @@ pub enum DiffFormatArg {
     Markdown,
     /// GitHub Actions annotations.
     Github,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Directories (or files) of the AWS CLI's JSON output; each file is recognised by its
+    /// content.
+    #[arg(value_name = "DIR")]
+    pub paths: Vec<PathBuf>,
+    /// The directory the stacks (<stack>.jsonnet) and imports.tf go to.
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// The environment the stacks will be built with (`-V ENV=...`): names that gen-tf derives
+    /// the same way with it are not written as overrides.
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Print the AWS CLI commands that write the describe output, in order, and exit.
+    #[arg(long, conflicts_with_all = ["paths", "out_dir"])]
+    pub commands: bool,
+    /// Compare this stack with the describe output in DIR... and report, argument by argument,
+    /// what drifted in AWS since the stack was written; exit 1 on drift. Writes nothing.
+    #[arg(long, value_name = "STACK", conflicts_with_all = ["out_dir", "commands"])]
+    pub check: Option<PathBuf>,
+    /// With --commands: the ECS cluster.
+    #[arg(long, value_name = "CLUSTER", requires = "commands")]
+    pub cluster: Option<String>,
+    /// With --commands: the ECS services of the cluster.
+    #[arg(long, value_name = "SERVICE", num_args = 1.., requires = "commands")]
+    pub service: Vec<String>,
+    /// With --commands: the directory the commands save the output to. Default `describe`.
+    #[arg(long, value_name = "DIR", requires = "commands")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

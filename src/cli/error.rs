@@ -74,6 +74,9 @@ pub enum CliError {
     },
     #[error(transparent)]
     Cache(#[from] crate::cache::CacheError),
+    /// `gen-tf import`: describe output that cannot be read, or nowhere to write.
+    #[error("{0}")]
+    Import(String),
     #[error(transparent)]
     Fs(#[from] crate::write::FsError),
     /// `build --verify` cannot run: Terraform is missing, or the modules go to stdout.

@@ -14,6 +14,7 @@ mod compile;
 mod cost;
 mod diff;
 mod error;
+mod import;
 mod lock;
 mod output;
 mod plan;
@@ -23,8 +24,8 @@ use std::process::ExitCode;
 
 pub use args::{
     BuildArgs, CheckArgs, Cli, ColorChoice, Command, CostArgs, DiffArgs, DiffFormatArg, FormatArg,
-    InitArgs, InputArgs, KeyValueError, ListArgs, MemoryLimit, MessageFormatArg, OutArgs,
-    PricingArgs, ReportFormatArg, RightsizeArgs, StackArgs,
+    ImportArgs, InitArgs, InputArgs, KeyValueError, ListArgs, MemoryLimit, MessageFormatArg,
+    OutArgs, PricingArgs, ReportFormatArg, RightsizeArgs, StackArgs,
 };
 pub use commands::schema_text;
 pub use error::CliError;
@@ -105,6 +106,7 @@ fn dispatch(cli: &Cli) -> Result<(), CliError> {
         Command::Rightsize(args) => cost::rightsize(args, style, deny),
         Command::Prices(args) => cost::prices(args),
         Command::Diff(args) => diff::diff(args, style, deny),
+        Command::Import(args) => import::run(args, style),
         Command::Schema => print_stdout(&schema_text()),
         Command::Explain { code } => commands::explain(code),
         Command::Completions { shell } => {

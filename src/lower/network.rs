@@ -46,22 +46,27 @@ pub fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     let (name, id) = (&svc.name, svc.name.ident());
     let sg_id = ir::reference("aws_security_group", &id, &["id"]);
     let vpc_id = ctx.vpc_id();
-    let mut out = vec![Block::resource(
-        "aws_security_group",
-        &id,
-        Body::new()
-            .attr(
-                "name_prefix",
-                ir::str(svc.names.security_group_prefix.clone()),
-            )
-            .attr(
-                "description",
-                ir::str(format!("Tasks of the {name} ECS service.")),
-            )
-            .attr("vpc_id", vpc_id)
-            .attr_opt("tags", ctx.tags(Some(svc)))
-            .block(create_before_destroy()),
-    )];
+    // A fixed name (`names.security_group`) cannot exist twice, so its replacement cannot be
+    // created before the old group is destroyed.
+    let body = match &svc.names.security_group {
+        Some(fixed) => Body::new().attr("name", ir::str(fixed.clone())),
+        None => Body::new().attr(
+            "name_prefix",
+            ir::str(svc.names.security_group_prefix.clone()),
+        ),
+    };
+    let body = body
+        .attr(
+            "description",
+            ir::str(svc.names.security_group_description.clone()),
+        )
+        .attr("vpc_id", vpc_id)
+        .attr_opt("tags", ctx.tags(Some(svc)));
+    let body = match svc.names.security_group {
+        Some(_) => body,
+        None => body.block(create_before_destroy()),
+    };
+    let mut out = vec![Block::resource("aws_security_group", &id, body)];
     for i in &svc.ingress {
         let peer = match &i.from {
             Source::Variable { name, description } => ctx.var(name, VarType::String, description),

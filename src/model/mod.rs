@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod ebs;
 pub mod endpoint;
 pub mod iam;
+pub mod name_overrides;
 pub mod names;
 pub mod network;
 pub mod scaling;

@@ -123,6 +123,11 @@ pub struct Service {
     /// AWS APIs (and the database) that gen-tf opens by itself.
     #[serde(default)]
     pub egress: Vec<EgressRule>,
+    /// AWS names given instead of derived: the ECS service, task family, roles, log group,
+    /// security group and the scaling names' prefix, for example a running service's, kept
+    /// when `gen-tf import` adopts it.
+    #[serde(default)]
+    pub names: Option<super::name_overrides::NameOverrides>,
 }
 
 /// `memory_reservation`: a number of MiB, or `{ strategy: ... }`.

@@ -161,7 +161,8 @@ pub(super) fn resolve(
     let platform = derived::platform(svc);
     let mut tags = stack.tags.clone();
     tags.extend(svc.tags.clone());
-    let names = Names::new(&stack.name, env, name, stack.cluster.is_some());
+    let names =
+        Names::new(&stack.name, env, name, stack.cluster.is_some()).overridden(svc.names.as_ref());
     let containers = all_containers(name, svc, env, &path, &unresolved)?;
     let volumes = volume::resolve(svc, &containers);
     let mut roles = iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>());

@@ -25,6 +25,7 @@ mod exec;
 mod iam;
 mod load_balancing;
 mod memory;
+mod name_overrides;
 mod naming;
 mod network;
 mod platform;

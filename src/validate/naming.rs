@@ -141,7 +141,7 @@ fn derived(
     svc: &ServiceName,
     s: &Service,
 ) -> Vec<(String, usize, &'static str)> {
-    let n = Names::new(&stack.name, env, svc, stack.cluster.is_some());
+    let n = Names::new(&stack.name, env, svc, stack.cluster.is_some()).overridden(s.names.as_ref());
     let mut out = vec![
         (n.execution_role, 64, "IAM role"),
         // The provider appends a 26-character unique suffix to a name prefix.

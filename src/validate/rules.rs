@@ -9,8 +9,8 @@ use super::context::Context;
 use super::{
     arn_region, capacity, connect_test_traffic, container_settings, containers, database,
     deployment, deployment_controller, deployment_strategy, ebs_volume, endpoints, environment,
-    exec, iam, load_balancing, memory, naming, network, platform, scaling, schedule, secrets,
-    service_connect, sizing, task_role_endpoints, volumes,
+    exec, iam, load_balancing, memory, name_overrides, naming, network, platform, scaling,
+    schedule, secrets, service_connect, sizing, task_role_endpoints, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -59,6 +59,7 @@ pub static FAMILIES: &[Family] = &[
     family(memory::RULES, memory::check),
     resolved(database::RULES, database::check),
     family(naming::RULES, naming::check),
+    family(name_overrides::RULES, name_overrides::check),
     resolved(environment::RULES, environment::check),
     family(iam::RULES, iam::check),
     resolved(secrets::RULES, secrets::check),

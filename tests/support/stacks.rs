@@ -1562,6 +1562,8 @@ struct Traffic {
     targets: Vec<(bool, bool, bool)>,
     /// (schedule, time zone given, min and max in per mille of the target's maximum).
     scheduled: Vec<(usize, bool, u32, u32)>,
+    /// `names`: which of the eight overrides are given.
+    names: Option<Vec<bool>>,
 }
 
 /// Service Connect: (namespace, offers its port, client alias (dns given, port)).
@@ -1822,7 +1824,9 @@ fn strategy(s: &StrategyDraw, o: &mut Map<String, Value>) {
     }
 }
 
-fn traffic() -> impl Strategy<Value = Traffic> {
+/// Boxed: the draw is deep enough that its value tree, inlined into the service's, overflows a
+/// test thread's stack in debug builds.
+fn traffic() -> BoxedStrategy<Traffic> {
     (
         (
             any::<bool>(),
@@ -1845,6 +1849,10 @@ fn traffic() -> impl Strategy<Value = Traffic> {
             (0..SCHEDULES.len(), any::<bool>(), 0u32..=1000, 0u32..=1000),
             0..3,
         ),
+        prop_oneof![
+            3 => Just(None),
+            1 => prop::collection::vec(any::<bool>(), 8).prop_map(Some),
+        ],
     )
         .prop_map(
             |(
@@ -1855,6 +1863,7 @@ fn traffic() -> impl Strategy<Value = Traffic> {
                 connect,
                 targets,
                 scheduled,
+                names,
             )| {
                 Traffic {
                     exec,
@@ -1866,9 +1875,43 @@ fn traffic() -> impl Strategy<Value = Traffic> {
                     connect,
                     targets,
                     scheduled,
+                    names,
                 }
             },
         )
+        .boxed()
+}
+
+/// `names` overrides, in the forms an adopted service's names take (mixed case, '_', a path-like
+/// log group), each made from the service name so two services never share one.
+fn name_overrides(name: &str, given: &[bool]) -> Value {
+    let upper: String = name
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    let fit = |s: String, max: usize| s.chars().take(max).collect::<String>();
+    let all = [
+        ("service", format!("{name}-svc")),
+        ("family", format!("{}_td", name.replace('-', "_"))),
+        ("task_role", fit(format!("{upper}TaskRole"), 64)),
+        ("execution_role", fit(format!("{upper}ExecRole"), 64)),
+        ("log_group", format!("/aws/ecs/{name}")),
+        ("security_group", format!("{name} tasks")),
+        ("security_group_description", format!("Tasks of {name}")),
+        ("scaling_prefix", format!("{upper}-scaling")),
+    ];
+    let mut o = Map::new();
+    for ((field, value), on) in all.into_iter().zip(given) {
+        if *on {
+            o.insert(field.into(), value.into());
+        }
+    }
+    Value::Object(o)
 }
 
 /// Writes the drawn fields into an assembled service, repairing what the rules would refuse.
@@ -1908,6 +1951,9 @@ fn assemble_traffic(name: &str, t: &Traffic, o: &mut Map<String, Value>) {
     let egress: Vec<Value> = t.egress.iter().map(egress_rule).collect();
     if !egress.is_empty() {
         o.insert("egress".into(), Value::Array(egress));
+    }
+    if let Some(given) = &t.names {
+        o.insert("names".into(), name_overrides(name, given));
     }
     targets(t, o);
     service_connect(name, t, o);

@@ -1,0 +1,332 @@
+//! Import blocks: for every resource of a stack's generated module that an adopted AWS resource
+//! stands for, `import { to = module.<stack>.<address> id = ... }` with the ID format the AWS
+//! provider documents for its type. They come from the lowered module itself, so an address is
+//! always one the module has.
+
+use std::collections::BTreeMap;
+
+use super::read::Described;
+use super::stack::{Finding, Imported, Kind};
+use crate::ir::{Block, Content, Expr, Item, Module, Step};
+
+/// One import block.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportBlock {
+    /// `module.<stack>.<type>.<label>`.
+    pub to: String,
+    pub id: String,
+}
+
+/// The scalable dimension of an ECS service's desired count.
+const DIMENSION: &str = "ecs:service:DesiredCount";
+
+/// IDs by resource type, as the AWS provider's import documentation gives them:
+/// - `aws_ecs_service`: `<cluster>/<service>`;
+/// - `aws_ecs_task_definition`: the task definition's ARN;
+/// - `aws_appautoscaling_target`: `<namespace>/<resource id>/<dimension>`;
+/// - `aws_appautoscaling_policy`: `<namespace>/<resource id>/<dimension>/<policy name>`;
+/// - `aws_cloudwatch_metric_alarm`: the alarm name;
+/// - `aws_iam_role`: the role name;
+/// - `aws_iam_role_policy`: `<role>:<policy>`;
+/// - `aws_iam_role_policy_attachment`: `<role>/<policy ARN>`;
+/// - `aws_cloudwatch_log_group`: the log group name;
+/// - `aws_security_group`: the group ID.
+///
+/// Sources: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#import
+/// (and the `#import` section of each resource's page).
+pub fn scalable_target_id(cluster: &str, service: &str) -> String {
+    format!("ecs/service/{cluster}/{service}/{DIMENSION}")
+}
+
+pub fn scaling_policy_id(cluster: &str, service: &str, policy: &str) -> String {
+    format!("{}/{policy}", scalable_target_id(cluster, service))
+}
+
+pub fn ecs_service_id(cluster: &str, service: &str) -> String {
+    format!("{cluster}/{service}")
+}
+
+pub fn role_policy_id(role: &str, policy: &str) -> String {
+    format!("{role}:{policy}")
+}
+
+pub fn attachment_id(role: &str, policy_arn: &str) -> String {
+    format!("{role}/{policy_arn}")
+}
+
+fn resources(module: &Module) -> impl Iterator<Item = &Block> {
+    module
+        .files
+        .iter()
+        .flat_map(|f| match &f.content {
+            Content::Terraform(body) => body.items.iter(),
+            Content::Text(_) => [].iter(),
+        })
+        .filter_map(|i| match i {
+            Item::Block(b) if b.ident.as_str() == "resource" && b.labels.len() == 2 => Some(b),
+            _ => None,
+        })
+}
+
+fn attr<'a>(b: &'a Block, key: &str) -> Option<&'a Expr> {
+    b.body.items.iter().find_map(|i| match i {
+        Item::Attribute(a) if a.key.as_str() == key => Some(&a.expr),
+        _ => None,
+    })
+}
+
+fn literal<'a>(b: &'a Block, key: &str) -> Option<&'a str> {
+    match attr(b, key)? {
+        Expr::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The label of the resource a `<type>.<label>.<attr>` reference names.
+fn referenced(b: &Block, key: &str) -> Option<String> {
+    match attr(b, key)? {
+        Expr::Traversal(root, steps) => match (root.as_ref(), steps.first()) {
+            (Expr::Ident(_), Some(Step::Attr(label))) => Some(label.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The import blocks for one stack's module, and a finding for each resource of the module
+/// that nothing described: the first apply creates it.
+pub fn blocks(
+    module: &Module,
+    imported: &Imported,
+    d: &Described,
+) -> (Vec<ImportBlock>, Vec<Finding>) {
+    let stack = imported.stack.as_str();
+    let mut out = Vec::new();
+    let mut findings = Vec::new();
+    // Role labels to AWS role names, for the policies and attachments that refer to them.
+    let role_names: BTreeMap<String, String> = resources(module)
+        .filter(|b| b.labels[0] == "aws_iam_role")
+        .filter_map(|b| Some((b.labels[1].clone(), literal(b, "name")?.to_owned())))
+        .collect();
+    // ECS service labels to (cluster, service name), for the scalable targets.
+    let services: BTreeMap<String, (&str, &str)> = resources(module)
+        .filter(|b| b.labels[0] == "aws_ecs_service")
+        .filter_map(|b| {
+            let name = literal(b, "name")?;
+            let a = imported.services.iter().find(|s| s.ecs_name == name)?;
+            Some((
+                b.labels[1].clone(),
+                (a.cluster.as_str(), a.ecs_name.as_str()),
+            ))
+        })
+        .collect();
+    let lookup = Lookup {
+        imported,
+        d,
+        role_names: &role_names,
+        services: &services,
+    };
+    for b in resources(module) {
+        let (ty, label) = (b.labels[0].as_str(), b.labels[1].as_str());
+        let to = format!("module.{stack}.{ty}.{label}");
+        let id = lookup.id(ty, b);
+        match id {
+            Some(id) => out.push(ImportBlock { to, id }),
+            // The stack's findings name the running action already.
+            None if ty == "aws_appautoscaling_scheduled_action" => {}
+            None => findings.push(Finding {
+                stack: stack.to_owned(),
+                service: owner(label, imported),
+                resource: format!("{ty}.{label}"),
+                kind: Kind::CreatedAnew,
+                message: created_anew(ty).to_owned(),
+            }),
+        }
+    }
+    (out, findings)
+}
+
+/// What the import IDs are looked up in.
+struct Lookup<'a> {
+    imported: &'a Imported,
+    d: &'a Described,
+    /// Role labels to AWS role names, for the policies and attachments that refer to them.
+    role_names: &'a BTreeMap<String, String>,
+    /// ECS service labels to (cluster, service name), for the scalable targets.
+    services: &'a BTreeMap<String, (&'a str, &'a str)>,
+}
+
+impl Lookup<'_> {
+    /// The ECS service a scalable target (by its label) or a policy (by its reference) scales.
+    fn scaled_service(&self, b: &Block) -> Option<(&str, &str)> {
+        let label = referenced(b, "resource_id").unwrap_or_else(|| b.labels[1].clone());
+        self.services.get(&label).copied()
+    }
+
+    /// The ID of the AWS object the resource stands for, when one was described.
+    fn id(&self, ty: &str, b: &Block) -> Option<String> {
+        let (imported, d, role_names, services) =
+            (self.imported, self.d, self.role_names, self.services);
+        match ty {
+            "aws_ecs_service" => literal(b, "name")
+                .and_then(|n| imported.services.iter().find(|s| s.ecs_name == n))
+                .map(|s| ecs_service_id(&s.cluster, &s.ecs_name)),
+            // ecspresso's files name no revision: the first apply registers the next one.
+            "aws_ecs_task_definition" if d.from_ecspresso => None,
+            "aws_ecs_task_definition" => literal(b, "family").and_then(|f| {
+                imported
+                    .services
+                    .iter()
+                    .find(|s| {
+                        d.task_definitions
+                            .get(&s.task_definition_arn)
+                            .is_some_and(|t| t.0.family == f)
+                    })
+                    .map(|s| s.task_definition_arn.clone())
+            }),
+            "aws_cloudwatch_log_group" => literal(b, "name")
+                .filter(|n| d.log_groups.contains_key(*n))
+                .map(str::to_owned),
+            "aws_iam_role" => literal(b, "name")
+                .filter(|n| d.roles.contains_key(*n))
+                .map(str::to_owned),
+            "aws_iam_role_policy" => {
+                let role = referenced(b, "role").and_then(|l| role_names.get(&l));
+                match (role, literal(b, "name")) {
+                    (Some(r), Some(p)) if d.inline.contains_key(&(r.clone(), p.to_owned())) => {
+                        Some(role_policy_id(r, p))
+                    }
+                    _ => None,
+                }
+            }
+            "aws_iam_role_policy_attachment" => {
+                let role = referenced(b, "role").and_then(|l| role_names.get(&l));
+                match (role, literal(b, "policy_arn")) {
+                    (Some(r), Some(arn))
+                        if d.attached
+                            .get(r)
+                            .is_some_and(|a| a.iter().any(|p| p.policy_arn == arn)) =>
+                    {
+                        Some(attachment_id(r, arn))
+                    }
+                    _ => None,
+                }
+            }
+            "aws_security_group" => literal(b, "name").and_then(|n| {
+                d.security_groups
+                    .values()
+                    .find(|g| g.group_name == n)
+                    .map(|g| g.group_id.clone())
+            }),
+            "aws_appautoscaling_target" => self
+                .scaled_service(b)
+                .filter(|(c, s)| d.targets.contains_key(&format!("service/{c}/{s}")))
+                .map(|(c, s)| scalable_target_id(c, s)),
+            "aws_appautoscaling_policy" => {
+                let target = referenced(b, "resource_id").and_then(|l| services.get(&l).copied());
+                match (target, literal(b, "name")) {
+                    (Some((c, s)), Some(name))
+                        if d.policies.iter().any(|p| {
+                            p.policy_name == name && p.resource_id == format!("service/{c}/{s}")
+                        }) =>
+                    {
+                        Some(scaling_policy_id(c, s, name))
+                    }
+                    _ => None,
+                }
+            }
+            "aws_cloudwatch_metric_alarm" => literal(b, "alarm_name")
+                .filter(|n| d.alarms.contains_key(*n))
+                .map(str::to_owned),
+            _ => None,
+        }
+    }
+}
+
+/// The adopted service a resource label belongs to (labels start with the service's ident).
+fn owner(label: &str, imported: &Imported) -> String {
+    imported
+        .services
+        .iter()
+        .filter(|s| label.starts_with(&s.name.ident()))
+        .max_by_key(|s| s.name.as_str().len())
+        .map(|s| s.name.to_string())
+        .unwrap_or_default()
+}
+
+fn created_anew(ty: &str) -> &'static str {
+    match ty {
+        "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+            "a security group rule: gen-tf writes its own rules, and the group's existing rules stay until removed by hand (their sgr- IDs come from `aws ec2 describe-security-group-rules`, which gen-tf does not read)"
+        }
+        "aws_ecs_task_definition" => {
+            "ecspresso's task definition names no revision: the first apply registers the next revision, and the service rolls onto it"
+        }
+        _ => "nothing described matches it: the first apply creates it (when AWS has one by this name already, add its describe output so it is imported instead)",
+    }
+}
+
+/// `imports.tf`: the blocks of every stack, for the root module that calls each stack as
+/// `module "<stack>"`.
+pub fn imports_tf(stacks: &[(String, Vec<ImportBlock>)]) -> String {
+    let mut out = String::from(
+        "# Written by gen-tf import. Import blocks belong in the root module: put this file\n# beside the `module \"<stack>\"` blocks that call the generated modules, plan, apply,\n# and then delete it.\n",
+    );
+    for (stack, blocks) in stacks {
+        out.push_str(&format!("\n# {stack}\n"));
+        for b in blocks {
+            out.push_str(&format!(
+                "import {{\n  to = {}\n  id = \"{}\"\n}}\n\n",
+                b.to,
+                escape(&b.id)
+            ));
+        }
+        if out.ends_with("\n\n") {
+            out.pop();
+        }
+    }
+    out
+}
+
+/// An HCL string's content: quotes, backslashes and template openers escaped.
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("${", "$${")
+        .replace("%{", "%%{")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::stack::last_segment;
+
+    /// One test per type's documented ID format.
+    #[test]
+    fn ids_follow_the_provider_documentation() {
+        assert_eq!(ecs_service_id("shop-prd", "web"), "shop-prd/web");
+        assert_eq!(
+            scalable_target_id("shop-prd", "web"),
+            "ecs/service/shop-prd/web/ecs:service:DesiredCount"
+        );
+        assert_eq!(
+            scaling_policy_id("shop-prd", "web", "shop-web-cpu"),
+            "ecs/service/shop-prd/web/ecs:service:DesiredCount/shop-web-cpu"
+        );
+        assert_eq!(
+            role_policy_id("web-task", "application"),
+            "web-task:application"
+        );
+        assert_eq!(
+            attachment_id(
+                "web-execution",
+                "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+            ),
+            "web-execution/arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+        );
+        assert_eq!(
+            last_segment("arn:aws:ecs:eu-west-1:1:cluster/shop-prd"),
+            "shop-prd"
+        );
+    }
+}

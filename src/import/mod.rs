@@ -1,0 +1,146 @@
+//! `gen-tf import`: running ECS services adopted from the AWS CLI's describe output (never
+//! from AWS itself) into stacks, with the import blocks and the report of what the first plan
+//! would change.
+//!
+//! - `aws`: the CLI's output as serde types;
+//! - `read`: files recognised by their content into one [`read::Described`];
+//! - `stack`: one stack per cluster, and the findings.
+
+pub mod aws;
+pub mod blocks;
+pub mod check;
+pub mod commands;
+pub mod ecspresso;
+pub mod input;
+pub mod jsonnet;
+pub mod read;
+pub mod stack;
+
+use std::path::PathBuf;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::pipeline::{check_value, Options, Source};
+
+pub use blocks::ImportBlock;
+pub use read::ReadError;
+pub use stack::{Finding, Kind};
+
+/// One cluster's stack, ready to write.
+#[derive(Debug)]
+pub struct Output {
+    pub stack: stack::Imported,
+    /// The stack as Jsonnet, with the report as comments.
+    pub text: String,
+    /// What gen-tf's own checks say of the stack (empty when it builds cleanly).
+    pub diagnostics: Vec<Diagnostic>,
+    pub imports: Vec<ImportBlock>,
+    /// The stack's findings and the import blocks' (resources created anew), by service.
+    pub findings: Vec<Finding>,
+}
+
+impl Output {
+    /// Whether the stack builds: no error among its diagnostics.
+    pub fn builds(&self) -> bool {
+        !self
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Everything `gen-tf import` makes of the describe output under `paths`: one stack per
+/// cluster, checked and lowered by the ordinary pipeline (built for `env`), its import blocks,
+/// and the report. Nothing is written.
+pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<ReadError>> {
+    let described = input::read(paths)?;
+    let stacks = stack::stacks(&described, env)?;
+    let opts = Options {
+        env: env.map(str::to_owned),
+        ..Options::default()
+    };
+    let mut out = Vec::new();
+    for st in stacks {
+        let label = format!("{}.jsonnet", st.stack);
+        let source = Source {
+            value: &st.value,
+            label: &label,
+            text: None,
+        };
+        let mut findings = st.findings.clone();
+        let (diagnostics, imports) = match check_value(source, &opts) {
+            Ok(checked) => {
+                let module = crate::lower::lower(&checked.resolved);
+                let (imports, anew) = blocks::blocks(&module, &st, &described);
+                findings.extend(anew);
+                (checked.diagnostics, imports)
+            }
+            Err(diagnostics) => (diagnostics, Vec::new()),
+        };
+        if let Some(t) = described.truncated.first() {
+            findings.push(Finding {
+                stack: st.stack.to_string(),
+                service: String::new(),
+                resource: t.display().to_string(),
+                kind: Kind::NotExpressed,
+                message: "the output holds a NextToken: it is one page of several; run the call without --max-items (the CLI then fetches every page)".to_owned(),
+            });
+        }
+        if described.from_ecspresso {
+            findings.push(Finding {
+                stack: st.stack.to_string(),
+                service: String::new(),
+                resource: "ecspresso".to_owned(),
+                kind: Kind::NotExpressed,
+                message: "ecspresso's files carry no task definition revision, roles' policies, log group, security group or scaling: add the describe output of those calls beside ecspresso.yml".to_owned(),
+            });
+        }
+        findings.sort_by(|a, b| {
+            (&a.service, a.kind, &a.resource).cmp(&(&b.service, b.kind, &b.resource))
+        });
+        let text = jsonnet::render(
+            &header(&st, &findings),
+            &st.value,
+            &st.comments,
+            &st.helpers,
+        );
+        out.push(Output {
+            stack: st,
+            text,
+            diagnostics,
+            imports,
+            findings,
+        });
+    }
+    Ok(out)
+}
+
+/// The stack file's opening comment: where it came from, and the report.
+fn header(st: &stack::Imported, findings: &[Finding]) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "Written by `gen-tf import` from the ECS cluster {}: review it, then build it and plan",
+            st.cluster
+        ),
+        "with the import blocks of imports.tf in the root module.".to_owned(),
+    ];
+    if findings.is_empty() {
+        lines.push("The first plan changes nothing that gen-tf knows of.".to_owned());
+        return lines;
+    }
+    lines.push(String::new());
+    lines.push("What the first apply does besides adopting (gen-tf import's report):".to_owned());
+    for f in findings {
+        let who = if f.service.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", f.service)
+        };
+        lines.push(format!(
+            "- {who}{} {}: {}",
+            f.resource,
+            f.kind.as_str(),
+            f.message
+        ));
+    }
+    lines
+}

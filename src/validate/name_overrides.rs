@@ -1,0 +1,146 @@
+//! `names`: AWS names a service gives instead of the derived ones, each checked against the
+//! characters AWS accepts for its resource (the lengths are the structural pass's).
+
+use crate::diag::{join, Diagnostic, Rule, Severity};
+use crate::model::Stack;
+
+use super::context::Context;
+
+pub static NAME_OVERRIDE: Rule = Rule {
+    code: "name-override",
+    severity: Severity::Error,
+    summary: "A name in a service's `names` that AWS does not accept for its resource.",
+    fact: "ECS service names and task families take letters, digits, '_' and '-'; IAM role names letters, digits and '+=,.@_-'; log group names letters, digits and '._-/#'; security group names and descriptions a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*' (names not starting with sg-); scaling policy and alarm names printable characters.",
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+};
+
+/// This family's rules, in catalogue order.
+pub static RULES: &[&Rule] = &[&NAME_OVERRIDE];
+
+/// What a name may hold, in words for the message, and the check.
+struct Form {
+    what: &'static str,
+    allowed: &'static str,
+    ok: fn(&str) -> bool,
+}
+
+fn ecs(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn iam(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+fn log_group(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-/#".contains(&b))
+}
+
+/// A VPC security group's name takes the characters its description does, and not `sg-`.
+fn security_group(s: &str) -> bool {
+    sg_description(s) && !s.to_ascii_lowercase().starts_with("sg-")
+}
+
+fn sg_description(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b" ._-:/()#,@[]+=&;{}!$*".contains(&b))
+}
+
+fn printable(s: &str) -> bool {
+    !s.chars().any(char::is_control) && s.trim() == s
+}
+
+const SERVICE: Form = Form {
+    what: "ECS service name",
+    allowed: "letters, digits, '_' and '-'",
+    ok: ecs,
+};
+const FAMILY: Form = Form {
+    what: "task family",
+    allowed: "letters, digits, '_' and '-'",
+    ok: ecs,
+};
+const ROLE: Form = Form {
+    what: "IAM role name",
+    allowed: "letters, digits and '+=,.@_-'",
+    ok: iam,
+};
+const LOG_GROUP: Form = Form {
+    what: "log group name",
+    allowed: "letters, digits and '._-/#'",
+    ok: log_group,
+};
+const SECURITY_GROUP: Form = Form {
+    what: "security group name",
+    allowed: "a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*', not starting with sg-",
+    ok: security_group,
+};
+const SG_DESCRIPTION: Form = Form {
+    what: "security group description",
+    allowed: "a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*'",
+    ok: sg_description,
+};
+const SCALING_PREFIX: Form = Form {
+    what: "scaling name prefix",
+    allowed: "printable characters without leading or trailing spaces",
+    ok: printable,
+};
+
+pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        let Some(o) = &svc.names else { continue };
+        let base = join(&join("services", name.as_str()), "names");
+        let fields = [
+            ("service", &o.service, &SERVICE),
+            ("family", &o.family, &FAMILY),
+            ("task_role", &o.task_role, &ROLE),
+            ("execution_role", &o.execution_role, &ROLE),
+            ("log_group", &o.log_group, &LOG_GROUP),
+            ("security_group", &o.security_group, &SECURITY_GROUP),
+            (
+                "security_group_description",
+                &o.security_group_description,
+                &SG_DESCRIPTION,
+            ),
+            ("scaling_prefix", &o.scaling_prefix, &SCALING_PREFIX),
+        ];
+        for (field, value, form) in fields {
+            let Some(value) = value else { continue };
+            if !(form.ok)(value) {
+                out.push(
+                    Diagnostic::new(
+                        &NAME_OVERRIDE,
+                        join(&base, field),
+                        format!("{value:?} is not a valid {}", form.what),
+                    )
+                    .help(format!(
+                        "use {} (the name AWS shows for the running resource, when it is adopted)",
+                        form.allowed
+                    )),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        assert!(ecs("my_service-1") && !ecs("my service"));
+        assert!(iam("ecsTaskRole+x=y,z.@_-") && !iam("role/path"));
+        assert!(log_group("/ecs/my-app#1") && !log_group("/ecs/my app"));
+        assert!(
+            security_group("web tasks")
+                && !security_group("sg-web")
+                && !security_group("web|tasks")
+        );
+        assert!(sg_description("Tasks (web): 443") && !sg_description("naïve"));
+        assert!(printable("shop-api") && !printable(" shop") && !printable("a\nb"));
+    }
+}
