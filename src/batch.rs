@@ -26,6 +26,13 @@ pub struct Target {
 pub struct Outcome {
     /// Index into the targets.
     pub target: usize,
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the unit test checks outcomes come in the stacks' order"
+        )
+    )]
     pub stack: PathBuf,
     pub result: Result<Compiled, Failure>,
     /// The cache answered, so nothing was evaluated.

@@ -111,10 +111,6 @@ impl Cache {
         Self::new(dir, binary_version())
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Refuses a cache directory (or this version's directory in it) that is not owned by this
     /// user or that its group or others can write. A missing directory is fine: it is created
     /// private.

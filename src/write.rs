@@ -93,6 +93,8 @@ impl Staged {
         })
     }
 
+    /// Test-only: the unit tests check the temporary name.
+    #[cfg(test)]
     pub fn temp_path(&self) -> &Path {
         &self.temp
     }
@@ -125,28 +127,6 @@ pub fn is_temp_name(name: &str) -> bool {
         let random = &inner[at + TEMP_MARK.len()..];
         at > 0 && !random.is_empty() && random.chars().all(|c| c.is_ascii_alphanumeric())
     })
-}
-
-/// Writes `content` to `path` (creating its directory) through a staged temporary file.
-///
-/// There is deliberately no fsync. Generated files are reproducible from the stacks, and after a
-/// power loss `gen-tf check` reports any file the kernel had not flushed; syncing every file made
-/// a cold build of 1,000 services about five times slower (BENCHMARKS.md).
-pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), FsError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(|e| FsError::new("create", dir, e))?;
-    }
-    Staged::new(path, content)?.commit().map(drop)
-}
-
-/// Writes `content` to `path` unless it already holds exactly those bytes. Returns whether it
-/// wrote.
-pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool, FsError> {
-    if same_bytes(path, content) {
-        return Ok(false);
-    }
-    write_atomic(path, content)?;
-    Ok(true)
 }
 
 /// Whether `path` is a regular file holding exactly `content`, read no further than needed.
@@ -266,6 +246,10 @@ fn file_state(path: &Path, content: &[u8]) -> State {
 /// a temporary name), then all renamed into place. A failed rename (an immutable file) puts back
 /// every file already renamed, from its backup, and removes the new ones: the tree is the old
 /// one, and the error names the file. Blocked files must have been reported, not passed here.
+///
+/// There is deliberately no fsync. Generated files are reproducible from the stacks, and after a
+/// power loss `gen-tf check` reports any file the kernel had not flushed; syncing every file made
+/// a cold build of 1,000 services about five times slower (BENCHMARKS.md).
 pub fn commit(
     root: &Path,
     files: &[(PathBuf, String)],

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
-use gen_tf::cache::Cache;
-use gen_tf::load::LoadOptions;
 use gen_tf::pipeline::{self, Options};
+use gen_tf::Cache;
+use gen_tf::LoadOptions;
 
 /// The real binary, run in `dir`, with its cache kept out of the user's home.
 fn gen_tf(dir: &Path) -> Command {

@@ -333,7 +333,7 @@ pub struct RightsizeArgs {
     #[arg(long, value_name = "SERVICE")]
     pub service: Option<String>,
     /// Percent above the observed p95 that the new size must hold.
-    #[arg(long, value_name = "PERCENT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    #[arg(long, value_name = "PERCENT", default_value_t = crate::cost::rightsize::DEFAULT_HEADROOM_PERCENT, value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub headroom: u32,
 }
 

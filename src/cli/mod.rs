@@ -21,11 +21,8 @@ mod plan;
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-pub use args::{
-    BuildArgs, CheckArgs, Cli, ColorChoice, Command, CostArgs, DiffArgs, DiffFormatArg, FormatArg,
-    InitArgs, InputArgs, KeyValueError, ListArgs, MemoryLimit, MessageFormatArg, OutArgs,
-    PricingArgs, ReportFormatArg, RightsizeArgs, StackArgs,
-};
+pub use args::Cli;
+pub use args::{ColorChoice, Command};
 pub use commands::schema_text;
 pub use error::CliError;
 pub use plan::discover;

@@ -17,6 +17,8 @@ pub mod placement;
 pub mod prices;
 pub mod report;
 pub mod rightsize;
+#[cfg(test)]
+mod tests;
 
 use crate::model::service::{CpuArchitecture, OperatingSystemFamily};
 use crate::resolve::service::{Database, Task};
@@ -76,7 +78,8 @@ impl<T: Copy> Capacities<T> {
         }
     }
 
-    /// The three values, labelled, in order.
+    /// The three values, labelled, in order (test-only: the ratio test walks them).
+    #[cfg(test)]
     pub fn labelled(self) -> [(&'static str, T); 3] {
         [
             ("min", self.min),

@@ -79,13 +79,10 @@ impl Rate {
         scaled(&decimal_text(n), PRICE_DECIMALS).map(Self)
     }
 
+    /// Test-only: the unit tests write rates as the price file does.
+    #[cfg(test)]
     pub fn parse(text: &str) -> Result<Self, DecimalError> {
         scaled(text, PRICE_DECIMALS).map(Self)
-    }
-
-    /// The rate as a plain decimal, for reports.
-    pub fn to_f64(self) -> f64 {
-        self.0 as f64 / RATE_SCALE as f64
     }
 
     /// What `amount / 1024` of this rate costs per hour: `cpu` CPU units at a vCPU-hour rate, or
@@ -163,7 +160,8 @@ impl Money {
         }
     }
 
-    /// The exact units, for comparisons that must not round (`a * x == b * y`).
+    /// The exact units, for comparisons that must not round (`a * x == b * y`; test-only).
+    #[cfg(test)]
     pub fn units(self) -> i128 {
         self.0
     }

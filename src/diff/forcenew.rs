@@ -18,9 +18,6 @@ pub struct Facts {
 
 #[derive(Debug, Deserialize)]
 pub struct Resource {
-    pub source: String,
-    #[serde(default)]
-    pub conditions: Vec<String>,
     pub arguments: BTreeMap<String, Argument>,
 }
 

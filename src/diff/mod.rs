@@ -12,6 +12,8 @@ pub mod facts;
 pub mod forcenew;
 pub mod report;
 pub mod resources;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 

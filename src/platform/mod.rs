@@ -31,15 +31,13 @@ use crate::validate::task_role_endpoints::{action_uses, ActionNeed};
 use shared::VpcUse;
 
 pub use model::PlatformFile;
-pub use rules::{across, RULES};
+pub use rules::across;
+pub use rules::RULES;
 
 /// The name of the platform module's directory (and the name no stack may take).
 pub const PLATFORM_MODULE: &str = "platform";
 /// The name of the root module's directory.
 pub const ROOT_MODULE: &str = "root";
-
-/// Where a stack's module and the platform's go, relative to the output root.
-pub type Dir<'a> = &'a dyn Fn(&str, Option<&str>) -> PathBuf;
 
 /// Everything a project with a platform compiles into: every stack's outcome, then, per
 /// environment, the platform and root modules (as outcomes of their own), and the findings

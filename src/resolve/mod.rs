@@ -29,7 +29,7 @@ use crate::model::{self, StackName};
 
 pub use container::Container;
 pub use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
-pub use scaling::{Alarm, Policy, PolicyName, Scaling, StepScaling, TargetMetric, TargetTracking};
+pub use scaling::Policy;
 pub use service::{Placement, Service};
 
 /// A validated stack, ready to lower.

@@ -7,7 +7,7 @@ use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFa
 use crate::model::{self, ServiceName};
 
 pub use super::egress::{Destination, Egress, IpProtocol};
-pub use super::names::{stack_prefix, Names};
+pub use super::names::Names;
 
 use super::container::{self, Container};
 use super::defaults;

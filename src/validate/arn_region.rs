@@ -41,6 +41,13 @@ pub enum Scope {
 /// One kind of ARN that gen-tf reads from a stack.
 pub struct Kind {
     /// The stack fields that hold it.
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "documentation the unit test checks against the schema"
+        )
+    )]
     pub fields: &'static str,
     pub scope: Scope,
     /// The AWS documentation that says where the resource must be.

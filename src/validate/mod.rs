@@ -36,12 +36,6 @@ use crate::diag::{core, Diagnostic};
 use crate::model::Stack;
 use crate::resolve::{self, Resolved};
 
-/// Fargate's task sizes, also for the tests' stack generator.
-pub use crate::facts::fargate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
-
-/// A database's connection limit, which `gen-tf cost` reports with the connection arithmetic.
-pub use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
-
 pub use context::Context;
 
 /// A stack that passed every rule: what it means, and its warnings.

@@ -100,8 +100,6 @@ pub struct ActionUse<'a> {
     pub service: &'a str,
     /// JSON path of the action.
     pub path: String,
-    /// JSON path of its statement.
-    pub statement: String,
     pub sid: Option<&'a str>,
     pub action: &'a str,
     pub need: ActionNeed,
@@ -122,7 +120,6 @@ pub fn action_uses(stack: &Stack) -> Vec<ActionUse<'_>> {
                 out.push(ActionUse {
                     service: name.as_str(),
                     path: format!("{statement}.actions[{j}]"),
-                    statement: statement.clone(),
                     sid: st.sid.as_deref(),
                     action,
                     need: endpoint_for(action),

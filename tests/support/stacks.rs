@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gen_tf::validate::{sizes, FARGATE_SIZES};
+use gen_tf::fargate::{sizes, FARGATE_SIZES};
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
