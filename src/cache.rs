@@ -387,7 +387,7 @@ const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(14 * 24 
 
 /// The default cache directory: `$XDG_CACHE_HOME/gen-tf`, else `~/.cache/gen-tf`. Projects use
 /// `.gen-tf/cache` next to `gen-tf.toml` instead (see `cli`).
-pub fn user_cache_dir() -> Option<PathBuf> {
+pub(crate) fn user_cache_dir() -> Option<PathBuf> {
     let non_empty = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
@@ -400,7 +400,7 @@ pub fn user_cache_dir() -> Option<PathBuf> {
 }
 
 /// `CARGO_PKG_VERSION+<size>.<mtime>` of the running executable.
-pub fn binary_version() -> String {
+pub(crate) fn binary_version() -> String {
     let version = env!("CARGO_PKG_VERSION");
     let stamp = std::env::current_exe()
         .and_then(fs::metadata)

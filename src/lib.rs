@@ -7,6 +7,7 @@
 //! `pub mod`, and a few items of private modules are re-exported by `pub use`. Each entry says
 //! why it is public. `tests/code_shape.rs` fails when this list changes without the list there,
 //! and ARCHITECTURE.md ("Public surface") says how to narrow everything else again.
+#![warn(unreachable_pub)]
 
 mod batch;
 mod cache;

@@ -389,7 +389,7 @@ impl From<MessageFormatArg> for MessageFormat {
 /// A `-V`/`--ext-code` argument without a key.
 #[derive(Debug, thiserror::Error)]
 #[error("expected KEY=VALUE, got {0:?}")]
-pub struct KeyValueError(String);
+pub(super) struct KeyValueError(String);
 
 fn parse_kv(s: &str) -> Result<(String, String), KeyValueError> {
     match s.split_once('=') {
@@ -399,7 +399,7 @@ fn parse_kv(s: &str) -> Result<(String, String), KeyValueError> {
 }
 
 /// The completion script for `shell`.
-pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+pub(super) fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "gen-tf", &mut buf);
     if shell == clap_complete::Shell::Bash {

@@ -22,9 +22,9 @@ use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 pub use args::Cli;
-pub use args::{ColorChoice, Command};
-pub use commands::schema_text;
-pub use error::CliError;
+pub(crate) use args::{ColorChoice, Command};
+pub(crate) use commands::schema_text;
+pub(crate) use error::CliError;
 pub use plan::discover;
 
 use crate::report::Style;

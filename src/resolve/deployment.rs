@@ -3,7 +3,7 @@
 use crate::model;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Deployment {
+pub(crate) struct Deployment {
     /// `None` leaves ECS's default (100).
     pub minimum_healthy_percent: Option<u32>,
     /// `None` leaves ECS's default (200).
@@ -19,7 +19,7 @@ pub struct Deployment {
 
 /// `deployment_configuration`, as the stack gives it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Strategy {
+pub(crate) struct Strategy {
     pub kind: model::deployment::DeploymentStrategy,
     pub bake_time_in_minutes: Option<u32>,
     pub linear: Option<model::deployment::LinearConfiguration>,
@@ -28,13 +28,13 @@ pub struct Strategy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CircuitBreaker {
+pub(crate) struct CircuitBreaker {
     pub enable: bool,
     pub rollback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Alarms {
+pub(crate) struct Alarms {
     pub names: Vec<String>,
     pub rollback: bool,
 }

@@ -7,12 +7,12 @@ use crate::model::endpoint::{EndpointSpec, EndpointType, Preset, VpcEndpoints};
 use crate::model::{ServiceName, Stack};
 
 /// The name of the built-in policy that limits s3 to the region's ECR layer bucket.
-pub const ECR_LAYERS_POLICY: &str = "ecr-layers";
+pub(crate) const ECR_LAYERS_POLICY: &str = "ecr-layers";
 
 /// The Terraform label of an endpoint: `ecr.api` -> `ecr_api`. An endpoint whose type is not its
 /// service's default gets the type as a suffix (`s3_interface`), so that s3 can have both kinds
 /// and a label never changes when the other kind is added.
-pub fn label(service: &str, ty: EndpointType) -> String {
+pub(crate) fn label(service: &str, ty: EndpointType) -> String {
     let mut l = service.replace(['.', '-'], "_");
     if ty != default_type(service) {
         l.push('_');
@@ -22,7 +22,7 @@ pub fn label(service: &str, ty: EndpointType) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     /// The short service name, `ecr.api`.
     pub service: String,
     /// The Terraform label, `ecr_api` (see [`label`]).
@@ -32,7 +32,7 @@ pub struct Endpoint {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum EndpointKind {
+pub(crate) enum EndpointKind {
     /// Routes in the private route tables; tasks reach it through its prefix list.
     Gateway,
     Interface {
@@ -46,7 +46,7 @@ pub enum EndpointKind {
 }
 
 impl Endpoint {
-    pub fn ty(&self) -> EndpointType {
+    pub(crate) fn ty(&self) -> EndpointType {
         match self.kind {
             EndpointKind::Gateway => EndpointType::Gateway,
             EndpointKind::Interface { .. } => EndpointType::Interface,
@@ -57,7 +57,7 @@ impl Endpoint {
 /// An endpoint the VPC already has (`network.existing_vpc_endpoints`), with its default type:
 /// not created, but reached by the tasks.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Existing {
+pub(crate) struct Existing {
     pub service: String,
     /// The Terraform label of its prefix-list lookup (Gateway endpoints), `existing_s3`.
     pub label: String,
@@ -67,7 +67,7 @@ pub struct Existing {
 }
 
 /// The stack's existing endpoints, in the order written.
-pub fn existing(stack: &Stack) -> Vec<Existing> {
+pub(crate) fn existing(stack: &Stack) -> Vec<Existing> {
     stack
         .network
         .iter()
@@ -85,7 +85,7 @@ pub fn existing(stack: &Stack) -> Vec<Existing> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum EndpointPolicy {
+pub(crate) enum EndpointPolicy {
     /// Only s3:GetObject on the region's ECR layer bucket.
     EcrLayers,
     /// The user's policy document, as given.
@@ -93,7 +93,7 @@ pub enum EndpointPolicy {
 }
 
 /// The stack's endpoints as lowering writes them.
-pub fn resolve(stack: &Stack) -> Vec<Endpoint> {
+pub(crate) fn resolve(stack: &Stack) -> Vec<Endpoint> {
     let all = requested(stack);
     all.iter()
         .map(|e| Endpoint {
@@ -139,7 +139,7 @@ fn interface(e: &Requested, all: &[Requested]) -> EndpointKind {
 /// [`resolve`] decides its private DNS and policy: what the rules check against the entry as
 /// written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Requested {
+pub(crate) struct Requested {
     pub service: String,
     pub ty: EndpointType,
     /// What the user wrote; `None` means gen-tf's default.
@@ -152,12 +152,12 @@ pub struct Requested {
 }
 
 impl Requested {
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         label(&self.service, self.ty)
     }
 
     /// The path of one of the entry's fields, or of the entry when it is a plain name.
-    pub fn field_path(&self, field: &str) -> String {
+    pub(crate) fn field_path(&self, field: &str) -> String {
         if self.is_object {
             crate::diag::join(&self.path, field)
         } else {
@@ -168,7 +168,7 @@ impl Requested {
 
 /// The stack's endpoints: the list as written, or the preset's set. Empty without
 /// `vpc_endpoints`.
-pub fn requested(stack: &Stack) -> Vec<Requested> {
+pub(crate) fn requested(stack: &Stack) -> Vec<Requested> {
     match &stack.vpc_endpoints {
         None => Vec::new(),
         Some(VpcEndpoints::Preset(Preset::FargatePrivate)) => needs(stack)
@@ -223,7 +223,7 @@ pub fn requested(stack: &Stack) -> Vec<Requested> {
 
 /// An endpoint that the stack's tasks need when they have no NAT gateway.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Need {
+pub(crate) struct Need {
     pub service: &'static str,
     pub ty: EndpointType,
     pub purpose: Purpose,
@@ -234,7 +234,7 @@ pub struct Need {
 /// The endpoints that the stack's tasks need to start and run without a NAT gateway, each with
 /// the services that need it, in a fixed order. An endpoint needed for two purposes is listed
 /// once per purpose, so that a missing one names what fails for whom.
-pub fn needs(stack: &Stack) -> Vec<Need> {
+pub(crate) fn needs(stack: &Stack) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
     // Tasks in public subnets with a public IP reach AWS over the internet gateway.
     for (name, svc) in stack.services().filter(|(_, s)| !s.is_public()) {

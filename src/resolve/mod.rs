@@ -10,31 +10,31 @@
 //! Resolution assumes the rules have passed; where a value would still be missing it returns
 //! `None`, and `validate` reports that as a gen-tf bug instead of writing a default.
 
-pub mod container;
-pub mod defaults;
-pub mod deployment;
-pub mod egress;
-pub mod endpoint;
-pub mod iam;
-pub mod names;
-pub mod network;
-pub mod scaling;
-pub mod service;
-pub mod volume;
+pub(crate) mod container;
+pub(crate) mod defaults;
+pub(crate) mod deployment;
+pub(crate) mod egress;
+pub(crate) mod endpoint;
+pub(crate) mod iam;
+pub(crate) mod names;
+pub(crate) mod network;
+pub(crate) mod scaling;
+pub(crate) mod service;
+pub(crate) mod volume;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::service::CapacityProvider;
 use crate::model::{self, StackName};
 
-pub use container::Container;
-pub use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
-pub use scaling::Policy;
-pub use service::{Placement, Service};
+pub(crate) use container::Container;
+pub(crate) use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
+pub(crate) use scaling::Policy;
+pub(crate) use service::{Placement, Service};
 
 /// A validated stack, ready to lower.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub name: StackName,
     /// The environment the stack was built for (`ENV`), if any.
     pub env: Option<String>,
@@ -59,7 +59,7 @@ pub struct Resolved {
 
 /// A cluster the stack owns.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cluster {
+pub(crate) struct Cluster {
     pub name: String,
     pub container_insights: bool,
     /// The capacity providers its services use (FARGATE when none names one): an ECS service
@@ -69,13 +69,13 @@ pub struct Cluster {
 
 impl Resolved {
     /// Whether the tasks reach Interface endpoints the VPC already has.
-    pub fn has_existing_interface_endpoints(&self) -> bool {
+    pub(crate) fn has_existing_interface_endpoints(&self) -> bool {
         self.existing_endpoints
             .iter()
             .any(|e| e.ty == crate::model::endpoint::EndpointType::Interface)
     }
 
-    pub fn has_interface_endpoints(&self) -> bool {
+    pub(crate) fn has_interface_endpoints(&self) -> bool {
         self.endpoints
             .iter()
             .any(|e| matches!(e.kind, EndpointKind::Interface { .. }))
@@ -83,7 +83,7 @@ impl Resolved {
 }
 
 /// Resolves a stack whose rules have passed; `None` only when a rule is missing (a gen-tf bug).
-pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
+pub(crate) fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
     let services = stack
         .services()
         .map(|(name, svc)| service::resolve(stack, name, svc, env))
@@ -108,7 +108,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Option<Resolved> {
     })
 }
 
-pub fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvider> {
+pub(crate) fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvider> {
     let mut providers: BTreeSet<CapacityProvider> = services
         .iter()
         .flat_map(|s| match &s.placement {

@@ -6,7 +6,7 @@ use crate::model::{ServiceName, StackName};
 /// cluster carry the stack name and the environment, so neither two stacks nor two
 /// environments of one stack collide in one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Names {
+pub(crate) struct Names {
     /// `<stack>[-<env>]-<service>`: the prefix of the names below and of policy and alarm names.
     pub prefix: String,
     pub family: String,
@@ -23,7 +23,7 @@ pub struct Names {
 
 /// `<stack>-<env>`, or `<stack>` without an environment: the prefix of every AWS name the stack
 /// derives.
-pub fn stack_prefix(stack: &StackName, env: Option<&str>) -> String {
+pub(crate) fn stack_prefix(stack: &StackName, env: Option<&str>) -> String {
     match env {
         Some(env) => format!("{stack}-{env}"),
         None => stack.to_string(),
@@ -31,7 +31,7 @@ pub fn stack_prefix(stack: &StackName, env: Option<&str>) -> String {
 }
 
 impl Names {
-    pub fn new(
+    pub(crate) fn new(
         stack: &StackName,
         env: Option<&str>,
         service: &ServiceName,

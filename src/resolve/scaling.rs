@@ -13,7 +13,7 @@ use super::defaults;
 use super::names::Names;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scaling {
+pub(crate) struct Scaling {
     pub min_capacity: u32,
     pub max_capacity: u32,
     pub policies: Vec<Policy>,
@@ -23,7 +23,7 @@ pub struct Scaling {
 
 /// One scheduled action, with its names.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ScheduledAction {
+pub(crate) struct ScheduledAction {
     /// Terraform label, `<service>_<name>`.
     pub label: String,
     /// AWS name, `<prefix>-<name>`.
@@ -36,26 +36,26 @@ pub struct ScheduledAction {
 
 impl ScheduledAction {
     /// The time zone the schedule is read in: the stack's, or Application Auto Scaling's UTC.
-    pub fn effective_timezone(&self) -> &str {
+    pub(crate) fn effective_timezone(&self) -> &str {
         self.timezone.as_deref().unwrap_or("UTC")
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Policy {
+pub(crate) enum Policy {
     TargetTracking(TargetTracking),
     Step(StepScaling),
 }
 
 impl Policy {
-    pub fn name(&self) -> &PolicyName {
+    pub(crate) fn name(&self) -> &PolicyName {
         match self {
             Self::TargetTracking(t) => &t.name,
             Self::Step(s) => &s.name,
         }
     }
 
-    pub fn kind(&self) -> PolicyType {
+    pub(crate) fn kind(&self) -> PolicyType {
         match self {
             Self::TargetTracking(_) => PolicyType::TargetTrackingScaling,
             Self::Step(_) => PolicyType::StepScaling,
@@ -66,14 +66,14 @@ impl Policy {
 /// A policy's names: its short name in the service (`cpu`), its Terraform label
 /// (`api_cpu`) and its AWS name (`shop-api-cpu`), which its alarm shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyName {
+pub(crate) struct PolicyName {
     pub short: String,
     pub label: String,
     pub aws: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct TargetTracking {
+pub(crate) struct TargetTracking {
     pub name: PolicyName,
     pub target_value: f64,
     pub scale_in_cooldown: Option<u32>,
@@ -83,7 +83,7 @@ pub struct TargetTracking {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum TargetMetric {
+pub(crate) enum TargetMetric {
     /// A predefined metric; ALBRequestCountPerTarget comes with its resource label.
     Predefined {
         metric: PredefinedMetric,
@@ -94,7 +94,7 @@ pub enum TargetMetric {
 
 /// A target tracking metric that is not predefined.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CustomizedMetric {
+pub(crate) struct CustomizedMetric {
     pub namespace: String,
     pub metric_name: String,
     pub statistic: Statistic,
@@ -104,7 +104,7 @@ pub struct CustomizedMetric {
 
 /// The dimensions of a metric an alarm or a policy watches.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Dimensions {
+pub(crate) enum Dimensions {
     /// This service's: ClusterName and ServiceName.
     Service,
     /// As the stack gives them.
@@ -123,7 +123,7 @@ fn dimensions(namespace: &str, given: Option<&BTreeMap<String, String>>) -> Opti
 
 impl TargetMetric {
     /// The metric's name, for summaries.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             Self::Predefined { metric, .. } => metric.as_str(),
             Self::Customized(c) => &c.metric_name,
@@ -133,7 +133,7 @@ impl TargetMetric {
 
 /// `app/<lb>/<id>/targetgroup/<tg>/<id>` for ALBRequestCountPerTarget.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ResourceLabel {
+pub(crate) enum ResourceLabel {
     /// The policy's own `resource_label`.
     Given(String),
     /// Built from the load balancer's ARN suffixes; a part that is `None` is a module variable.
@@ -144,7 +144,7 @@ pub enum ResourceLabel {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct StepScaling {
+pub(crate) struct StepScaling {
     pub name: PolicyName,
     pub adjustment_type: AdjustmentType,
     pub cooldown: Option<u32>,
@@ -156,7 +156,7 @@ pub struct StepScaling {
 
 /// The CloudWatch alarm that invokes a step policy.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Alarm {
+pub(crate) struct Alarm {
     pub namespace: String,
     pub metric_name: String,
     pub statistic: Statistic,

@@ -6,8 +6,8 @@ use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName};
 
-pub use super::egress::{Destination, Egress, IpProtocol};
-pub use super::names::Names;
+pub(crate) use super::egress::{Destination, Egress, IpProtocol};
+pub(crate) use super::names::Names;
 
 use super::container::{self, Container};
 use super::defaults;
@@ -18,10 +18,10 @@ use super::scaling::{self, Scaling};
 use super::volume::{self, Volume};
 
 /// CloudWatch Logs retention when the stack sets none.
-pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
+pub(crate) const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Service {
+pub(crate) struct Service {
     pub name: ServiceName,
     pub names: Names,
     pub task: Task,
@@ -63,7 +63,7 @@ pub struct Service {
 
 impl Service {
     /// The main container, then the sidecars.
-    pub fn containers(&self) -> impl Iterator<Item = &Container> {
+    pub(crate) fn containers(&self) -> impl Iterator<Item = &Container> {
         std::iter::once(&self.container).chain(&self.sidecars)
     }
 }
@@ -71,7 +71,7 @@ impl Service {
 /// The seed guide's connection arithmetic: `max_tasks x connections_per_task + buffer` against
 /// the database's `max_connections`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Database {
+pub(crate) struct Database {
     /// `pool.max`, the connections each task may open; `None` without a pool.
     pub connections_per_task: Option<u32>,
     /// Connections kept free for admin sessions and migrations.
@@ -84,7 +84,7 @@ pub struct Database {
 
 impl Database {
     /// `max_tasks x connections_per_task + buffer`, with a pool.
-    pub fn needed(&self) -> Option<u64> {
+    pub(crate) fn needed(&self) -> Option<u64> {
         self.connections_per_task
             .map(|c| u64::from(self.max_tasks) * u64::from(c) + u64::from(self.buffer))
     }
@@ -92,7 +92,7 @@ impl Database {
 
 /// The task definition's size and platform.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Task {
+pub(crate) struct Task {
     /// CPU units and MiB: a valid Fargate size.
     pub cpu: u32,
     pub memory: u32,
@@ -107,7 +107,7 @@ pub struct Task {
 
 /// Where the tasks run.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Placement {
+pub(crate) enum Placement {
     /// `launch_type = "FARGATE"`.
     LaunchType,
     /// A capacity provider strategy, in the stack's order.
@@ -115,7 +115,7 @@ pub enum Placement {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct CapacityShare {
+pub(crate) struct CapacityShare {
     pub provider: CapacityProvider,
     pub weight: u32,
     pub base: u32,
@@ -124,7 +124,7 @@ pub struct CapacityShare {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Logs {
+pub(crate) struct Logs {
     pub retention_days: u32,
     pub kms_key_arn: Option<String>,
 }

@@ -10,7 +10,7 @@ use super::context::Context;
 use super::platform::before_1_4;
 use crate::resolve::defaults;
 
-pub static EXECUTE_COMMAND: Rule = Rule {
+pub(super) static EXECUTE_COMMAND: Rule = Rule {
     code: "execute-command",
     severity: Severity::Error,
     summary: "ECS Exec on a Linux platform version older than 1.4.0, or with a read-only root filesystem.",
@@ -19,9 +19,9 @@ pub static EXECUTE_COMMAND: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&EXECUTE_COMMAND];
+pub(super) static RULES: &[&Rule] = &[&EXECUTE_COMMAND];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services().filter(|(_, s)| s.execute_command()) {
         let base = join("services", name.as_str());
         let linux = !svc.platform().operating_system_family.is_windows();

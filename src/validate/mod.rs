@@ -5,8 +5,8 @@
 //! diagnostics instead of returning early: users see every problem in one run. A stack that
 //! passes every rule is resolved ([`crate::resolve`]): lowering never sees an unchecked one.
 
-pub mod arn_forms;
-pub mod arn_region;
+pub(crate) mod arn_forms;
+pub(crate) mod arn_region;
 mod capacity;
 mod container_settings;
 mod containers;
@@ -23,31 +23,31 @@ mod memory;
 mod naming;
 mod network;
 mod platform;
-pub mod rules;
+pub(crate) mod rules;
 mod scaling;
 mod schedule;
 mod secrets;
 mod service_connect;
 mod sizing;
-pub mod task_role_endpoints;
+pub(crate) mod task_role_endpoints;
 mod volumes;
 
 use crate::diag::{core, Diagnostic};
 use crate::model::Stack;
 use crate::resolve::{self, Resolved};
 
-pub use context::Context;
+pub(crate) use context::Context;
 
 /// A stack that passed every rule: what it means, and its warnings.
 #[derive(Debug, Clone)]
-pub struct Valid {
+pub(crate) struct Valid {
     pub resolved: Resolved,
     pub warnings: Vec<Diagnostic>,
 }
 
 /// Runs every rule and resolves the stack, or returns every diagnostic (warnings included).
 /// Diagnostics come back in a stable order: by path, then code.
-pub fn validate(stack: &Stack, cx: &Context) -> Result<Valid, Vec<Diagnostic>> {
+pub(crate) fn validate(stack: &Stack, cx: &Context) -> Result<Valid, Vec<Diagnostic>> {
     let mut out = Vec::new();
     for family in rules::FAMILIES {
         (family.check)(stack, cx, &mut out);

@@ -13,10 +13,10 @@ use super::{
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
-pub type Check = fn(&Stack, &Context, &mut Vec<Diagnostic>);
+pub(crate) type Check = fn(&Stack, &Context, &mut Vec<Diagnostic>);
 
 /// One rule family: its rules and its checks.
-pub struct Family {
+pub(crate) struct Family {
     pub rules: &'static [&'static Rule],
     pub check: Check,
 }
@@ -26,7 +26,7 @@ const fn family(rules: &'static [&'static Rule], check: Check) -> Family {
 }
 
 /// Every family, in catalogue order. A new family is added here and nowhere else.
-pub static FAMILIES: &[Family] = &[
+pub(crate) static FAMILIES: &[Family] = &[
     family(sizing::RULES, sizing::check),
     family(platform::RULES, platform::check),
     family(capacity::RULES, capacity::check),

@@ -9,7 +9,7 @@ use super::arn_forms::{KMS_KEY, TARGET_GROUP};
 use super::context::Context;
 use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
 
-pub static SECRET_ARN: Rule = Rule {
+pub(super) static SECRET_ARN: Rule = Rule {
     code: "secret-arn",
     severity: Severity::Error,
     summary: "A secret's value_from that is not a Secrets Manager secret ARN or an SSM parameter ARN.",
@@ -17,7 +17,7 @@ pub static SECRET_ARN: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
 };
 
-pub static ARN_FORMAT: Rule = Rule {
+pub(super) static ARN_FORMAT: Rule = Rule {
     code: "arn-format",
     severity: Severity::Error,
     summary: "A KMS key, target group or managed policy ARN that is not shaped like one (the forms are listed below).",
@@ -25,7 +25,7 @@ pub static ARN_FORMAT: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html",
 };
 
-pub static SECRET_ARN_AMBIGUOUS: Rule = Rule {
+pub(super) static SECRET_ARN_AMBIGUOUS: Rule = Rule {
     code: "secret-arn-ambiguous",
     severity: Severity::Warning,
     summary: "A secret ARN whose name ends in '-' and six characters, so it may be partial or complete.",
@@ -34,7 +34,7 @@ pub static SECRET_ARN_AMBIGUOUS: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&SECRET_ARN, &ARN_FORMAT, &SECRET_ARN_AMBIGUOUS];
+pub(super) static RULES: &[&Rule] = &[&SECRET_ARN, &ARN_FORMAT, &SECRET_ARN_AMBIGUOUS];
 
 /// Whether `name` is a secret name: the characters Secrets Manager allows in names one gives,
 /// or a name another AWS service gives the secrets it manages (`rds!db-<uuid>`,
@@ -85,7 +85,7 @@ fn name_chars(s: &str, extra: &[u8]) -> bool {
 }
 
 /// Why `value_from` is not a secret ARN gen-tf can use, if it is not.
-pub fn secret_problem(value_from: &str) -> Option<String> {
+pub(super) fn secret_problem(value_from: &str) -> Option<String> {
     let arn = match Arn::parse(value_from) {
         Ok(a) => a,
         Err(e) => return Some(e),
@@ -152,7 +152,7 @@ fn kms_key(kms: &str, path: String, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         for (container, fields) in svc.containers() {

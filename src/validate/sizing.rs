@@ -7,7 +7,7 @@ use crate::model::Stack;
 use super::context::Context;
 use crate::diag::Severity;
 
-pub static FARGATE_SIZE: Rule = Rule {
+pub(super) static FARGATE_SIZE: Rule = Rule {
     code: "fargate-size",
     severity: Severity::Error,
     summary: "The task's cpu/memory pair is not a Fargate size.",
@@ -16,7 +16,7 @@ pub static FARGATE_SIZE: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&FARGATE_SIZE];
+pub(super) static RULES: &[&Rule] = &[&FARGATE_SIZE];
 
 /// The valid size closest to the request: same CPU when the CPU is valid, else the smallest size
 /// that fits both numbers.
@@ -58,7 +58,7 @@ fn suggestion(table: &'static [(u32, u32, u32, u32)], cpu: u32, memory: u32) -> 
     help
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let path = join(&join("services", name.as_str()), "cpu");
         if is_valid(svc.cpu, svc.memory) {

@@ -12,7 +12,7 @@ use crate::resolve::defaults;
 const EFS_VOLUMES: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html";
 
-pub static VOLUME_NAME: Rule = Rule {
+pub(super) static VOLUME_NAME: Rule = Rule {
     code: "volume-name",
     severity: Severity::Error,
     summary: "A volume name that ECS does not accept.",
@@ -20,7 +20,7 @@ pub static VOLUME_NAME: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Volume.html",
 };
 
-pub static VOLUME_EFS: Rule = Rule {
+pub(super) static VOLUME_EFS: Rule = Rule {
     code: "volume-efs",
     severity: Severity::Error,
     summary: "An EFS volume that cannot mount: malformed IDs, IAM or an access point without transit encryption, a root directory beside an access point, or a task that cannot use EFS.",
@@ -29,9 +29,9 @@ pub static VOLUME_EFS: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&VOLUME_NAME, &VOLUME_EFS];
+pub(super) static RULES: &[&Rule] = &[&VOLUME_NAME, &VOLUME_EFS];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join(&join("services", name.as_str()), "volumes");
         for (volume, v) in &svc.volumes {
