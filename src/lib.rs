@@ -46,10 +46,9 @@ pub mod rules {
     pub use crate::validate::rules::{all, find, markdown_table};
 }
 
-/// What `src/main.rs` calls: the parsed command line, the commands, and the Jsonnet evaluator's
-/// child process (`gen-tf __evaluate`, caught before clap).
-pub use cli::{run, run_evaluator, Cli};
-pub use load::sandbox::CHILD_COMMAND;
+/// What `src/main.rs` calls: the command line parsed and run, or the Jsonnet evaluator's child
+/// process (`gen-tf __evaluate`).
+pub use cli::main;
 
 /// The render cache under `.gen-tf/cache`: its guarantees (sealed entries, concurrent writers,
 /// invalidation by imports, ext vars and version) are tested from several threads.

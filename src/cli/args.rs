@@ -26,7 +26,7 @@ use crate::report::MessageFormat;
                   layout and the environments. Flags override it.\n\nExit codes: 0 ok, 1 \
                   diagnostics or drift, 2 usage or I/O failure."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// How to print diagnostics.
@@ -46,15 +46,20 @@ pub struct Cli {
     pub ext_str: Vec<(String, String)>,
 }
 
+/// The process's command line, parsed (clap exits with its usage message on an error).
+pub(crate) fn parse() -> Cli {
+    Cli::parse()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Compile stacks into Terraform modules, one directory per stack (and environment), and
     /// remove generated files that no stack produces any more.
     Build(BuildArgs),
@@ -95,7 +100,7 @@ pub enum Command {
 
 impl Command {
     /// The subcommand's name, as typed.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Self::Build(_) => "build",
             Self::Check(_) => "check",
@@ -112,7 +117,7 @@ impl Command {
     }
 
     /// The stacks and variables the command reads, if it reads any.
-    pub fn stack_args_mut(&mut self) -> Option<&mut StackArgs> {
+    pub(crate) fn stack_args_mut(&mut self) -> Option<&mut StackArgs> {
         match self {
             Self::Build(a) => Some(&mut a.input.stacks),
             Self::Check(a) => Some(&mut a.input.stacks),
@@ -127,7 +132,7 @@ impl Command {
 }
 
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     #[command(flatten)]
     pub stacks: StackArgs,
     /// Output syntax [default: the project's `format`, else hcl].
@@ -137,7 +142,7 @@ pub struct InputArgs {
 
 /// Which stacks, with which variables: what every command that reads stacks takes.
 #[derive(Debug, Clone, Args)]
-pub struct StackArgs {
+pub(crate) struct StackArgs {
     /// Stack files, or directories to search for them. Default: the project's `stacks`.
     pub paths: Vec<PathBuf>,
     /// Set an external string variable, as `jsonnet -V KEY=VALUE`.
@@ -180,14 +185,14 @@ pub struct StackArgs {
 
 /// `--memory-limit`: bytes, or `None` for `off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MemoryLimit(pub Option<u64>);
+pub(crate) struct MemoryLimit(pub Option<u64>);
 
 fn parse_memory_limit(s: &str) -> Result<MemoryLimit, String> {
     crate::load::sandbox::parse_memory_limit(s).map(MemoryLimit)
 }
 
 #[derive(Debug, Args)]
-pub struct OutArgs {
+pub(crate) struct OutArgs {
     /// Output root; one module directory per stack (per environment). `-` prints to stdout
     /// [default: the project's `out`, else modules].
     #[arg(short = 'o', long = "out", value_name = "DIR")]
@@ -202,7 +207,7 @@ pub struct OutArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -218,7 +223,7 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -226,7 +231,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output root, for the `out` column [default: the project's `out`, else modules].
@@ -238,7 +243,7 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Directory to scaffold; created when missing.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
@@ -254,7 +259,7 @@ pub struct InitArgs {
 
 /// What `cost` and `rightsize` share.
 #[derive(Debug, Args)]
-pub struct PricingArgs {
+pub(crate) struct PricingArgs {
     /// Print a table (human) or JSON.
     #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
     pub format: ReportFormatArg,
@@ -273,7 +278,7 @@ pub struct PricingArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CostArgs {
+pub(crate) struct CostArgs {
     #[command(flatten)]
     pub stacks: StackArgs,
     #[command(flatten)]
@@ -285,7 +290,7 @@ pub struct CostArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     #[command(flatten)]
     pub stacks: StackArgs,
     /// The git revision to compare with (`main`, `HEAD~1`, `origin/main`): its stacks are read
@@ -306,7 +311,7 @@ pub struct DiffArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormatArg {
+pub(crate) enum DiffFormatArg {
     /// For people.
     Human,
     /// One JSON document (docs/diff.md).
@@ -318,7 +323,7 @@ pub enum DiffFormatArg {
 }
 
 #[derive(Debug, Args)]
-pub struct RightsizeArgs {
+pub(crate) struct RightsizeArgs {
     #[command(flatten)]
     pub stacks: StackArgs,
     #[command(flatten)]
@@ -339,7 +344,7 @@ pub struct RightsizeArgs {
 
 /// How `cost` and `rightsize` print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormatArg {
+pub(crate) enum ReportFormatArg {
     /// Tables for people.
     Human,
     /// One JSON document.

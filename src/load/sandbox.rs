@@ -32,7 +32,7 @@ use super::limits::{eval_timeout, EVAL_STACK_BYTES, MAX_FILE_BYTES};
 use super::options::LoadOptions;
 
 /// The hidden subcommand the child runs.
-pub const CHILD_COMMAND: &str = "__evaluate";
+pub(crate) const CHILD_COMMAND: &str = "__evaluate";
 
 /// The default memory limit: far above any real stack (a thousand services evaluate in tens of
 /// MiB), far below what a shared CI runner has.
