@@ -50,9 +50,6 @@ pub mod rules {
 /// process (`gen-tf __evaluate`).
 pub use cli::main;
 
-/// The render cache under `.gen-tf/cache`: its guarantees (sealed entries, concurrent writers,
-/// invalidation by imports, ext vars and version) are tested from several threads.
-pub use cache::Cache;
 /// The stack files under some roots, as `build` and `check` find them (tests compile examples/).
 pub use cli::discover;
 /// The Fargate task sizes AWS accepts; the property tests draw from them.

@@ -679,7 +679,6 @@ const SURFACE: &[&str] = &[
     "rules::use crate::validate::rules::find",
     "rules::use crate::validate::rules::markdown_table",
     "use cli::main",
-    "use cache::Cache",
     "use cli::discover",
     "use facts::fargate",
     "use load::line_of",
