@@ -16,16 +16,23 @@ use crate::pipeline::{self, Checked, Compiled, Failure, Options};
 
 /// One environment to build every stack for (`env` is `None` without environments).
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     pub env: Option<String>,
     pub opts: Options,
 }
 
 /// One stack compiled for one target.
 #[derive(Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Index into the targets.
     pub target: usize,
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the unit test checks outcomes come in the stacks' order"
+        )
+    )]
     pub stack: PathBuf,
     pub result: Result<Compiled, Failure>,
     /// The cache answered, so nothing was evaluated.
@@ -34,7 +41,7 @@ pub struct Outcome {
 
 /// Compiles every stack for every target on up to `jobs` threads, through `cache` when given.
 /// Outcomes come in the order of `targets`, then of `stacks`.
-pub fn compile(
+pub(crate) fn compile(
     stacks: &[PathBuf],
     targets: &[Target],
     cache: Option<&Cache>,
@@ -54,7 +61,7 @@ pub fn compile(
 }
 
 /// One stack checked and resolved, not lowered, for one target: what `gen-tf cost` reads.
-pub struct CheckOutcome {
+pub(crate) struct CheckOutcome {
     /// Index into the targets.
     pub target: usize,
     pub stack: PathBuf,
@@ -63,7 +70,7 @@ pub struct CheckOutcome {
 
 /// Checks and resolves every stack for every target on up to `jobs` threads, in the order of
 /// `targets`, then of `stacks`. Nothing is cached: the cache holds rendered files.
-pub fn check(stacks: &[PathBuf], targets: &[Target], jobs: usize) -> Vec<CheckOutcome> {
+pub(crate) fn check(stacks: &[PathBuf], targets: &[Target], jobs: usize) -> Vec<CheckOutcome> {
     run(stacks, targets, jobs, |stack, target| {
         pipeline::check(stack, &target.opts)
     })
@@ -136,7 +143,7 @@ fn compile_one(
 
 /// A compiled stack in one target, with the module directory it goes to.
 #[derive(Debug)]
-pub struct Unit {
+pub(crate) struct Unit {
     /// Index into the targets.
     pub target: usize,
     pub compiled: Compiled,
@@ -147,7 +154,7 @@ pub struct Unit {
 /// The cross-stack rule `duplicate-stack`: two stacks with one name would write into one module
 /// directory. Returns, for every unit after the first in a directory, its index in `units` and
 /// the diagnostic.
-pub fn duplicate_stacks(units: &[Unit]) -> Vec<(usize, Diagnostic)> {
+pub(crate) fn duplicate_stacks(units: &[Unit]) -> Vec<(usize, Diagnostic)> {
     let mut seen: BTreeMap<&Path, &Path> = BTreeMap::new();
     let mut found = Vec::new();
     for (i, u) in units.iter().enumerate() {

@@ -59,7 +59,7 @@ pub enum CacheError {
 
 /// A cache directory, used by one gen-tf binary.
 #[derive(Debug, Clone)]
-pub struct Cache {
+pub(crate) struct Cache {
     dir: PathBuf,
     version: String,
 }
@@ -97,7 +97,7 @@ struct Warning {
 impl Cache {
     /// A cache in `dir` for entries made by gen-tf `version`. Entries of other versions are
     /// misses.
-    pub fn new(dir: impl Into<PathBuf>, version: impl Into<String>) -> Self {
+    pub(crate) fn new(dir: impl Into<PathBuf>, version: impl Into<String>) -> Self {
         Self {
             dir: dir.into(),
             version: version.into(),
@@ -107,18 +107,14 @@ impl Cache {
     /// A cache for the running binary: its package version plus the executable's size and
     /// modification time. A rebuilt binary (with new rules or printer, same version number)
     /// must not be served the old binary's output.
-    pub fn for_this_binary(dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn for_this_binary(dir: impl Into<PathBuf>) -> Self {
         Self::new(dir, binary_version())
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// Refuses a cache directory (or this version's directory in it) that is not owned by this
     /// user or that its group or others can write. A missing directory is fine: it is created
     /// private.
-    pub fn verify(&self) -> Result<(), CacheError> {
+    pub(crate) fn verify(&self) -> Result<(), CacheError> {
         for dir in [self.dir.clone(), self.version_dir()] {
             match fs::metadata(&dir) {
                 Ok(meta) => {
@@ -135,7 +131,7 @@ impl Cache {
 
     /// The cached result of compiling `stack` with `opts`, if every input is unchanged and the
     /// entry passes every check.
-    pub fn get(&self, stack: &Path, opts: &Options) -> Option<Compiled> {
+    pub(crate) fn get(&self, stack: &Path, opts: &Options) -> Option<Compiled> {
         let (key, hash) = self.key(stack, opts)?;
         let bytes = read_private(&self.entry_path(&hash))?;
         let entry: Entry = serde_json::from_slice(unseal(&bytes)?).ok()?;
@@ -177,7 +173,7 @@ impl Cache {
 
     /// Stores a compilation. Failing to store is not an error for the caller: the next run just
     /// compiles again.
-    pub fn put(&self, stack: &Path, opts: &Options, compiled: &Compiled) -> io::Result<()> {
+    pub(crate) fn put(&self, stack: &Path, opts: &Options, compiled: &Compiled) -> io::Result<()> {
         let Some((key, hash)) = self.key(stack, opts) else {
             return Ok(());
         };
@@ -227,13 +223,13 @@ impl Cache {
 
     /// A sealed file of this version's directory (the stat index of an output root), if it is
     /// private and intact; `name` is a plain file name.
-    pub fn read_blob(&self, name: &str) -> Option<Vec<u8>> {
+    pub(crate) fn read_blob(&self, name: &str) -> Option<Vec<u8>> {
         let bytes = read_private(&self.version_dir().join("stat").join(name))?;
         unseal(&bytes).map(<[u8]>::to_vec)
     }
 
     /// Stores `body` sealed under `name` in this version's directory.
-    pub fn write_blob(&self, name: &str, body: &[u8]) -> io::Result<()> {
+    pub(crate) fn write_blob(&self, name: &str, body: &[u8]) -> io::Result<()> {
         if body.len() as u64 + 65 > MAX_ENTRY_BYTES {
             return Ok(());
         }
@@ -410,7 +406,7 @@ const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(14 * 24 
 
 /// The default cache directory: `$XDG_CACHE_HOME/gen-tf`, else `~/.cache/gen-tf`. Projects use
 /// `.gen-tf/cache` next to `gen-tf.toml` instead (see `cli`).
-pub fn user_cache_dir() -> Option<PathBuf> {
+pub(crate) fn user_cache_dir() -> Option<PathBuf> {
     let non_empty = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
@@ -423,7 +419,7 @@ pub fn user_cache_dir() -> Option<PathBuf> {
 }
 
 /// `CARGO_PKG_VERSION+<size>.<mtime>` of the running executable.
-pub fn binary_version() -> String {
+pub(crate) fn binary_version() -> String {
     let version = env!("CARGO_PKG_VERSION");
     let stamp = std::env::current_exe()
         .and_then(fs::metadata)
@@ -595,5 +591,156 @@ mod tests {
             ..base.clone()
         };
         assert_ne!(k, key(&c1, &json));
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    /// A stack that imports `lib/common.libsonnet`, which imports `lib/sizes.libsonnet`, and
+    /// reads `ENV`: an edit two imports deep must change the key.
+    fn project(dir: &Path) {
+        write(
+            dir,
+            "lib/sizes.libsonnet",
+            "{ small: { cpu: 256, memory: 512 } }\n",
+        );
+        write(
+            dir,
+            "lib/common.libsonnet",
+            "local sizes = import 'sizes.libsonnet';\n{ service: sizes.small { port: 8080 } }\n",
+        );
+        write(
+            dir,
+            "stacks/alpha.jsonnet",
+            "local c = import 'common.libsonnet';\n\
+             { name: 'alpha', tags: { env: std.extVar('ENV') }, services: { api: c.service } }\n",
+        );
+    }
+
+    fn options(env: &str) -> Options {
+        Options {
+            load: LoadOptions {
+                jpath: vec![PathBuf::from("lib")],
+                ..Default::default()
+            },
+            env: Some(env.to_owned()),
+            ..Default::default()
+        }
+    }
+
+    /// The cache through the library: each of an imported file (two levels deep), an external
+    /// variable and the gen-tf version changes the answer.
+    #[test]
+    fn cache_is_invalidated_by_imports_ext_vars_and_version() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        project(dir);
+        // Options name `lib` relative to the current directory; use absolute paths instead.
+        let stack = dir.join("stacks/alpha.jsonnet");
+        let opts = |env: &str| {
+            let mut o = options(env);
+            o.load.jpath = vec![dir.join("lib")];
+            o
+        };
+        let cache = Cache::new(dir.join("cache"), "1.0.0");
+        assert!(cache.get(&stack, &opts("dev")).is_none(), "cold");
+        let compiled = crate::pipeline::compile(&stack, &opts("dev")).unwrap();
+        assert_eq!(
+            compiled.inputs.len(),
+            3,
+            "the stack and both libraries: {:?}",
+            compiled.inputs
+        );
+        cache.put(&stack, &opts("dev"), &compiled).unwrap();
+        let hit = cache.get(&stack, &opts("dev")).expect("warm");
+        assert_eq!(hit.files, compiled.files);
+        assert_eq!(hit.name, "alpha");
+
+        // Another ext var value is another entry.
+        assert!(cache.get(&stack, &opts("prd")).is_none(), "ext var");
+        // Another version is a miss.
+        assert!(
+            Cache::new(dir.join("cache"), "1.0.1")
+                .get(&stack, &opts("dev"))
+                .is_none(),
+            "version"
+        );
+        // An edit to a file the stack imports through another import is a miss ...
+        write(
+            dir,
+            "lib/sizes.libsonnet",
+            "{ small: { cpu: 256, memory: 1024 } }\n",
+        );
+        assert!(cache.get(&stack, &opts("dev")).is_none(), "imported file");
+        // ... and so is restoring nothing but whitespace: the content hash decides, not mtime.
+        write(
+            dir,
+            "lib/sizes.libsonnet",
+            "{ small: { cpu: 256, memory: 512 } }\n",
+        );
+        assert!(
+            cache.get(&stack, &opts("dev")).is_some(),
+            "same bytes again"
+        );
+        write(
+            dir,
+            "lib/sizes.libsonnet",
+            "{ small: { cpu: 256, memory: 512 } } \n",
+        );
+        assert!(cache.get(&stack, &opts("dev")).is_none(), "any byte counts");
+    }
+
+    /// Threads in one process on one entry: every read finds a complete entry, and nothing but
+    /// that sealed entry is left (`tests/workflow.rs` runs processes at once).
+    #[test]
+    fn threads_on_one_entry_never_see_a_partial_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        project(dir);
+        let stack = dir.join("stacks/alpha.jsonnet");
+        let mut opts = options("dev");
+        opts.load.jpath = vec![dir.join("lib")];
+        let compiled = crate::pipeline::compile(&stack, &opts).unwrap();
+        let cache = Cache::new(dir.join(".gen-tf/cache"), "threads");
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..50 {
+                        cache.put(&stack, &opts, &compiled).unwrap();
+                        let got = cache
+                            .get(&stack, &opts)
+                            .expect("an entry is always complete");
+                        assert_eq!(got.files, compiled.files);
+                    }
+                });
+            }
+        });
+        let mut entries = 0;
+        for e in walkdir::WalkDir::new(dir.join(".gen-tf/cache"))
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let name = e.file_name().to_string_lossy();
+            assert!(
+                !name.starts_with(".tmp-"),
+                "no temporary file is left: {name}"
+            );
+            if name.ends_with(".json") {
+                let bytes = fs::read(e.path()).unwrap();
+                let newline = bytes.iter().position(|&b| b == b'\n').unwrap();
+                let (hash, body) = (&bytes[..newline], &bytes[newline + 1..]);
+                let want: String = Sha256::digest(body)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                assert_eq!(hash, want.as_bytes(), "a complete, sealed entry");
+                let _: serde_json::Value = serde_json::from_slice(body).unwrap();
+                entries += 1;
+            }
+        }
+        assert_eq!(entries, 1, "one from the threads");
     }
 }

@@ -18,33 +18,33 @@ static WRITE_END: AtomicI32 = AtomicI32::new(-1);
 static INSTALL: Once = Once::new();
 
 /// The temporary-file registry, locked: hold it while creating or renaming a temporary file.
-pub fn temps() -> MutexGuard<'static, Vec<PathBuf>> {
+pub(crate) fn temps() -> MutexGuard<'static, Vec<PathBuf>> {
     TEMPS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Records `path` as a temporary file that a signal removes.
-pub fn add_temp(temps: &mut Vec<PathBuf>, path: &Path) {
+pub(crate) fn add_temp(temps: &mut Vec<PathBuf>, path: &Path) {
     temps.push(path.to_owned());
 }
 
 /// Forgets `path` (renamed into place, or removed).
-pub fn forget_temp(temps: &mut Vec<PathBuf>, path: &Path) {
+pub(crate) fn forget_temp(temps: &mut Vec<PathBuf>, path: &Path) {
     if let Some(i) = temps.iter().rposition(|p| p == path) {
         temps.swap_remove(i);
     }
 }
 
 /// Records a child's process group, which a signal ends.
-pub fn add_group(pgid: i32) {
+pub(crate) fn add_group(pgid: i32) {
     GROUPS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .push(pgid);
 }
 
-pub fn forget_group(pgid: i32) {
+pub(crate) fn forget_group(pgid: i32) {
     let mut g = GROUPS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -52,7 +52,7 @@ pub fn forget_group(pgid: i32) {
 }
 
 /// Installs the handlers (once). Without a Unix system it does nothing.
-pub fn install() {
+pub(crate) fn install() {
     #[cfg(unix)]
     INSTALL.call_once(|| {
         let mut fds = [0; 2];

@@ -113,10 +113,18 @@ pub enum Failure {
 
 /// The resolved stack and its diagnostics (warnings only on success).
 pub struct Checked {
-    pub resolved: Resolved,
+    /// Private to the crate: tests see the stack through [`Checked::lower`] and the output.
+    pub(crate) resolved: Resolved,
     pub diagnostics: Vec<Diagnostic>,
     /// Every file the stack read; empty for [`check_value`].
     pub inputs: Vec<PathBuf>,
+}
+
+impl Checked {
+    /// The stack lowered to the Terraform IR, as [`compile`] prints it.
+    pub fn lower(&self) -> Module {
+        lower::lower(&self.resolved)
+    }
 }
 
 /// Deserializes and validates a loaded stack. `Err` holds every diagnostic, at least one of

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::pipeline::Format;
 
 /// The file name looked for in the current directory and its ancestors.
-pub const FILE_NAME: &str = "gen-tf.toml";
+pub(crate) const FILE_NAME: &str = "gen-tf.toml";
 
 /// What the TOML file says, before paths are resolved.
 #[derive(Debug, Deserialize)]
@@ -48,7 +48,7 @@ struct RawProject {
 /// `[cost]`: what `gen-tf cost` and `gen-tf rightsize` assume when no flag says otherwise.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CostSettings {
+pub(crate) struct CostSettings {
     /// A price file (relative to the project file) instead of the built-in one.
     #[serde(default)]
     pub prices: Option<PathBuf>,
@@ -72,7 +72,7 @@ struct RawEnvironment {
 /// A loaded project. Every path is already joined to the project file's directory, so it is
 /// usable from the current directory.
 #[derive(Debug, Clone)]
-pub struct Project {
+pub(crate) struct Project {
     /// The project file, as found or named.
     pub file: PathBuf,
     /// The directory the project file is in (empty for the current directory).
@@ -93,7 +93,7 @@ pub struct Project {
 }
 
 #[derive(Debug, Clone)]
-pub struct Environment {
+pub(crate) struct Environment {
     pub name: String,
     pub vars: ExtVars,
     /// The environment the stacks compile for (Jsonnet's `ENV`): the environment's own `ENV`
@@ -116,7 +116,7 @@ pub enum ProjectError {
 /// `Cargo.toml`, so hooks and CI jobs may run from any subdirectory. The path comes back
 /// relative (`../gen-tf.toml`) so that every path derived from it stays short in messages and in
 /// `gen-tf list`.
-pub fn find() -> Option<PathBuf> {
+pub(crate) fn find() -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     for (up, dir) in cwd.ancestors().enumerate() {
         if dir.join(FILE_NAME).is_file() {
@@ -133,7 +133,7 @@ pub fn find() -> Option<PathBuf> {
 impl Project {
     /// Reads and parses `file`: a regular file of at most 1 MiB (a FIFO or device in its place
     /// is refused, not waited on).
-    pub fn load(file: &Path) -> Result<Self, ProjectError> {
+    pub(crate) fn load(file: &Path) -> Result<Self, ProjectError> {
         let read_err = |source| ProjectError::Read {
             path: file.to_owned(),
             source,
@@ -150,7 +150,7 @@ impl Project {
     }
 
     /// Parses the text of `file`; paths in it are relative to the file's directory.
-    pub fn parse(file: &Path, text: &str) -> Result<Self, ProjectError> {
+    pub(crate) fn parse(file: &Path, text: &str) -> Result<Self, ProjectError> {
         let invalid = |message: String| ProjectError::Invalid {
             path: file.to_owned(),
             message,
@@ -245,7 +245,7 @@ impl Project {
     }
 
     /// The environments to build: all of them, or those named by `--env`.
-    pub fn select(&self, names: &[String]) -> Result<Vec<&Environment>, ProjectError> {
+    pub(crate) fn select(&self, names: &[String]) -> Result<Vec<&Environment>, ProjectError> {
         if names.is_empty() {
             return Ok(self.environments.iter().collect());
         }
@@ -283,7 +283,7 @@ fn is_env_name(name: &str) -> bool {
 /// External variables after merging: one value per name, the later layer winning. A name is
 /// either a string or code, never both, so a layer that switches kinds replaces the other.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExtVars {
+pub(crate) struct ExtVars {
     vars: BTreeMap<String, ExtVar>,
 }
 
@@ -294,11 +294,11 @@ enum ExtVar {
 }
 
 impl ExtVars {
-    pub fn set_str(&mut self, k: &str, v: &str) {
+    pub(crate) fn set_str(&mut self, k: &str, v: &str) {
         self.vars.insert(k.to_owned(), ExtVar::Str(v.to_owned()));
     }
 
-    pub fn set_code(&mut self, k: &str, v: &str) {
+    pub(crate) fn set_code(&mut self, k: &str, v: &str) {
         self.vars.insert(k.to_owned(), ExtVar::Code(v.to_owned()));
     }
 
@@ -315,7 +315,7 @@ impl ExtVars {
     }
 
     /// `self` overridden by `later`.
-    pub fn merged(&self, later: &ExtVars) -> ExtVars {
+    pub(crate) fn merged(&self, later: &ExtVars) -> ExtVars {
         let mut out = self.clone();
         out.vars
             .extend(later.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -324,7 +324,7 @@ impl ExtVars {
 
     /// What this layer sets `k` to: `Some(Some(string))`, `Some(None)` for code (which gen-tf
     /// cannot read), `None` when it leaves `k` to the layers below.
-    pub fn layer(&self, k: &str) -> Option<Option<&str>> {
+    pub(crate) fn layer(&self, k: &str) -> Option<Option<&str>> {
         self.vars.get(k).map(|v| match v {
             ExtVar::Str(s) => Some(s.as_str()),
             ExtVar::Code(_) => None,
@@ -332,7 +332,7 @@ impl ExtVars {
     }
 
     /// String variables, sorted by name.
-    pub fn strs(&self) -> Vec<(String, String)> {
+    pub(crate) fn strs(&self) -> Vec<(String, String)> {
         self.vars
             .iter()
             .filter_map(|(k, v)| match v {
@@ -343,7 +343,7 @@ impl ExtVars {
     }
 
     /// Code variables, sorted by name.
-    pub fn codes(&self) -> Vec<(String, String)> {
+    pub(crate) fn codes(&self) -> Vec<(String, String)> {
         self.vars
             .iter()
             .filter_map(|(k, v)| match v {
@@ -360,7 +360,7 @@ impl ExtVars {
 /// Kept to whole components so that a directory can be matched back to the layout, which is how
 /// pruning knows that a directory is one gen-tf owns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layout {
+pub(crate) struct Layout {
     parts: Vec<Part>,
 }
 
@@ -382,7 +382,7 @@ impl Default for Layout {
 /// A `layout` that cannot be matched back to its directories.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum LayoutError {
+pub(crate) enum LayoutError {
     #[error("{0:?}: empty, `.` and `..` components are not allowed")]
     Component(String),
     #[error(
@@ -394,7 +394,7 @@ pub enum LayoutError {
 }
 
 impl Layout {
-    pub fn parse(s: &str) -> Result<Self, LayoutError> {
+    pub(crate) fn parse(s: &str) -> Result<Self, LayoutError> {
         let mut parts = Vec::new();
         for c in s.split('/') {
             parts.push(match c {
@@ -414,12 +414,12 @@ impl Layout {
         Ok(Self { parts })
     }
 
-    pub fn has_env(&self) -> bool {
+    pub(crate) fn has_env(&self) -> bool {
         self.parts.contains(&Part::Env)
     }
 
     /// The module directory of `stack` in `env`, relative to the output root.
-    pub fn dir(&self, stack: &str, env: Option<&str>) -> PathBuf {
+    pub(crate) fn dir(&self, stack: &str, env: Option<&str>) -> PathBuf {
         self.parts
             .iter()
             .map(|p| match p {
@@ -433,7 +433,7 @@ impl Layout {
     /// Whether `rel` (relative to the output root) is a module directory of this layout, for one
     /// of `envs` when the layout has `{env}`. Such directories are the only ones pruning looks
     /// into.
-    pub fn owns(&self, rel: &Path, envs: &[&str]) -> bool {
+    pub(crate) fn owns(&self, rel: &Path, envs: &[&str]) -> bool {
         rel.components().count() == self.parts.len() && self.may_hold(rel, envs)
     }
 
@@ -441,7 +441,7 @@ impl Layout {
     /// components matches the layout's part at that depth. Pruning enters only these, so a
     /// literal part may be hidden (`.gen/{stack}`) while hidden directories such as
     /// `.terraform` are never entered where a stack name goes.
-    pub fn may_hold(&self, rel: &Path, envs: &[&str]) -> bool {
+    pub(crate) fn may_hold(&self, rel: &Path, envs: &[&str]) -> bool {
         let comps: Vec<&str> = rel
             .components()
             .map(|c| match c {
@@ -476,7 +476,7 @@ impl fmt::Display for Layout {
 /// The files `gen-tf init` writes, relative to the project directory. The pre-commit
 /// configuration uses the hooks this repository ships: from `hooks` (repository URL and
 /// revision) when given, else as `local` hooks that run the `gen-tf` already on `PATH`.
-pub fn scaffold(hooks: Option<(&str, &str)>) -> Vec<(&'static str, String)> {
+pub(crate) fn scaffold(hooks: Option<(&str, &str)>) -> Vec<(&'static str, String)> {
     let pre_commit = match hooks {
         Some((repo, rev)) => SCAFFOLD_HOOKS_REMOTE
             .replace("{repo}", repo)

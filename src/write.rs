@@ -23,10 +23,10 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::load::{self, FileError};
 
-pub mod index;
+pub(crate) mod index;
 
 /// Existing outputs larger than this are not read whole: no generated file comes close.
-pub const MAX_OUTPUT_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_OUTPUT_BYTES: u64 = 64 << 20;
 
 /// A failed file-system operation, with the path it was about.
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +50,7 @@ impl FsError {
 
 /// What a commit did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Report {
+pub(crate) struct Report {
     pub written: Vec<PathBuf>,
     pub unchanged: Vec<PathBuf>,
 }
@@ -58,7 +58,7 @@ pub struct Report {
 /// A file of the new tree, written to a temporary sibling of its target but not yet in place.
 /// Dropping it removes the temporary file.
 #[derive(Debug)]
-pub struct Staged {
+pub(crate) struct Staged {
     target: PathBuf,
     temp: tempfile::TempPath,
 }
@@ -67,7 +67,7 @@ impl Staged {
     /// Writes `content` to a new temporary file beside `target`: `.<name>.gen-tf-XXXXXX.tmp`,
     /// a random name created with `O_EXCL`, so it is never a file (or symlink) that was there.
     /// Its mode is what a plain create would give (0666 less the umask).
-    pub fn new(target: &Path, content: &[u8]) -> Result<Self, FsError> {
+    pub(crate) fn new(target: &Path, content: &[u8]) -> Result<Self, FsError> {
         let dir = target.parent().unwrap_or_else(|| Path::new("."));
         let name = target
             .file_name()
@@ -95,12 +95,14 @@ impl Staged {
         })
     }
 
-    pub fn temp_path(&self) -> &Path {
+    /// Test-only: the unit tests check the temporary name.
+    #[cfg(test)]
+    pub(crate) fn temp_path(&self) -> &Path {
         &self.temp
     }
 
     /// Renames the temporary file over the target.
-    pub fn commit(self) -> Result<PathBuf, FsError> {
+    pub(crate) fn commit(self) -> Result<PathBuf, FsError> {
         let Self { target, temp } = self;
         let mut temps = crate::interrupt::temps();
         let from = temp.to_path_buf();
@@ -116,7 +118,7 @@ const TEMP_MARK: &str = ".gen-tf-";
 const TEMP_SUFFIX: &str = ".tmp";
 
 /// Whether `name` is one of gen-tf's temporary files, `.<name>.gen-tf-<random or pid>.tmp`.
-pub fn is_temp_name(name: &str) -> bool {
+pub(crate) fn is_temp_name(name: &str) -> bool {
     let Some(inner) = name
         .strip_prefix('.')
         .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
@@ -129,29 +131,17 @@ pub fn is_temp_name(name: &str) -> bool {
     })
 }
 
-/// Writes `content` to `path` (creating its directory) through a staged temporary file.
-///
-/// There is deliberately no fsync. Generated files are reproducible from the stacks, and after a
-/// power loss `gen-tf check` reports any file the kernel had not flushed; syncing every file made
-/// a cold build of 1,000 services about five times slower (BENCHMARKS.md).
-pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), FsError> {
+/// Whether `path` is a regular file holding exactly `content`, read no further than needed.
+/// Writes `content` to `path` (creating its directory) through a staged temporary file:
+/// `gen-tf prices -o` writes its one file this way. No fsync, as for every output (see
+/// [`commit`]).
+pub(crate) fn write_atomic(path: &Path, content: &[u8]) -> Result<(), FsError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(|e| FsError::new("create", dir, e))?;
     }
     Staged::new(path, content)?.commit().map(drop)
 }
 
-/// Writes `content` to `path` unless it already holds exactly those bytes. Returns whether it
-/// wrote.
-pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool, FsError> {
-    if same_bytes(path, content) {
-        return Ok(false);
-    }
-    write_atomic(path, content)?;
-    Ok(true)
-}
-
-/// Whether `path` is a regular file holding exactly `content`, read no further than needed.
 fn same_bytes(path: &Path, content: &[u8]) -> bool {
     let Ok((file, len)) = load::open_regular(path) else {
         return false;
@@ -168,7 +158,7 @@ fn same_bytes(path: &Path, content: &[u8]) -> bool {
 
 /// Why gen-tf will not write a target path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Collision {
+pub(crate) enum Collision {
     /// A regular file without gen-tf's header: written by a person (or its header was deleted).
     HandWritten,
     /// A directory, symlink, FIFO, socket or device.
@@ -182,7 +172,7 @@ pub enum Collision {
 
 impl Collision {
     /// Why, as the end of a sentence about the path.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Self::HandWritten => "exists and was not written by gen-tf (it has no gen-tf header)",
             Self::NotAFile => "exists and is not a regular file",
@@ -194,7 +184,7 @@ impl Collision {
 
 /// What is at each target path now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     Missing,
     Unchanged,
     /// A generated file with other bytes.
@@ -203,13 +193,15 @@ pub enum State {
 }
 
 /// The state of every `(relative path, content)` under `root`, in order.
-pub fn survey(root: &Path, files: &[(PathBuf, String)]) -> Vec<State> {
+/// Only the tests survey without an index.
+#[cfg(test)]
+pub(crate) fn survey(root: &Path, files: &[(PathBuf, String)]) -> Vec<State> {
     survey_indexed(root, files, None)
 }
 
 /// [`survey`], with a stat index: a file whose stamp the index knows with the wanted bytes'
 /// hash is not read, and every file found unchanged is recorded in it (see [`index`]).
-pub fn survey_indexed(
+pub(crate) fn survey_indexed(
     root: &Path,
     files: &[(PathBuf, String)],
     mut index: Option<&mut index::StatIndex>,
@@ -303,7 +295,11 @@ fn file_state(
 /// a temporary name), then all renamed into place. A failed rename (an immutable file) puts back
 /// every file already renamed, from its backup, and removes the new ones: the tree is the old
 /// one, and the error names the file. Blocked files must have been reported, not passed here.
-pub fn commit(
+///
+/// There is deliberately no fsync. Generated files are reproducible from the stacks, and after a
+/// power loss `gen-tf check` reports any file the kernel had not flushed; syncing every file made
+/// a cold build of 1,000 services about five times slower (BENCHMARKS.md).
+pub(crate) fn commit(
     root: &Path,
     files: &[(PathBuf, String)],
     states: &[State],
@@ -470,7 +466,7 @@ pub fn is_generated(path: &Path) -> bool {
 
 /// The existing content of a generated file, for a diff: `None` when it cannot be read as text
 /// within [`MAX_OUTPUT_BYTES`].
-pub fn read_output(path: &Path) -> Result<String, FileError> {
+pub(crate) fn read_output(path: &Path) -> Result<String, FileError> {
     let bytes = load::read_regular(path, MAX_OUTPUT_BYTES)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
@@ -478,7 +474,7 @@ pub fn read_output(path: &Path) -> Result<String, FileError> {
 /// What pruning removes: generated files that no stack produces, and temporary files left by
 /// killed runs. Paths are relative to the output root.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Stale {
+pub(crate) struct Stale {
     pub generated: Vec<PathBuf>,
     pub temporary: Vec<PathBuf>,
 }
@@ -486,7 +482,7 @@ pub struct Stale {
 /// Stale files under `root`, looking only directly inside the directories `owns` accepts,
 /// entering only directories `descend` accepts (both given relative to `root`), never following
 /// a symlink. A missing `root` has nothing stale.
-pub fn find_stale(
+pub(crate) fn find_stale(
     root: &Path,
     keep: &BTreeSet<PathBuf>,
     max_depth: usize,
@@ -545,7 +541,7 @@ fn holds_own_marker(path: &Path) -> bool {
 
 /// Removes `stale` files (relative to `root`), then each directory they were in that is now
 /// empty, up to but not including `root`.
-pub fn prune(root: &Path, stale: &[PathBuf]) -> Result<(), FsError> {
+pub(crate) fn prune(root: &Path, stale: &[PathBuf]) -> Result<(), FsError> {
     for rel in stale {
         let path = root.join(rel);
         match fs::remove_file(&path) {

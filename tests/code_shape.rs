@@ -3,6 +3,8 @@
 //! where every default has already been resolved; and imports that go one way: `resolve`,
 //! `lower`, `facts` and `model` never import `validate`, `model` imports no other stage, `facts`
 //! only `model`, `ir` no printer, and no two files import each other, directly or in a ring.
+//! And the public surface: `src/lib.rs` exports exactly the list below (`SURFACE`) and keeps
+//! `#![warn(unreachable_pub)]`, so a new public item is a decision, not drift.
 //!
 //! The import graph counts `use` trees and `crate::`, `super::` and `self::` paths in code,
 //! outside `#[cfg(test)]` items and `tests.rs` files (test code may reach anything). A parent
@@ -742,4 +744,160 @@ fn the_unported_families_are_read_from_the_catalogue() {
     }
     assert!(!unported.iter().any(|f| f == "sizing"), "{unported:?}");
     assert!(unported.iter().any(|f| f == "scaling"), "{unported:?}");
+}
+
+/// The public surface, as `src/lib.rs` declares it: `mod NAME` for a public module, `use PATH`
+/// (`as ALIAS`) for a re-export, each prefixed by the inline public module it sits in
+/// (`rules::`). Changing it is a decision: add the entry here and its reason in lib.rs.
+const SURFACE: &[&str] = &[
+    "mod diag",
+    "mod emit",
+    "mod import",
+    "mod ir",
+    "mod model",
+    "mod pipeline",
+    "mod provider_schema",
+    "mod report",
+    "mod rules",
+    "rules::use crate::platform::RULES as PLATFORM",
+    "rules::use crate::validate::rules::all",
+    "rules::use crate::validate::rules::find",
+    "rules::use crate::validate::rules::markdown_table",
+    "use cli::main",
+    "use cli::discover",
+    "use facts::fargate",
+    "use load::line_of",
+    "use load::load",
+    "use load::LoadError",
+    "use load::LoadOptions",
+    "use load::Loaded",
+    "use platform::PlatformFile",
+    "use write::is_generated",
+];
+
+/// A `use` tree expanded into full paths, each with its `as` alias; leaves `*i` after it.
+fn exported_tree(t: &[Tok], i: &mut usize, prefix: &[String], out: &mut Vec<String>) {
+    let mut path = prefix.to_vec();
+    while *i < t.len() {
+        match &t[*i] {
+            Tok::Ident(s) if s == "as" => {
+                if let Some(Tok::Ident(alias)) = t.get(*i + 1) {
+                    out.push(format!("{} as {alias}", path.join("::")));
+                }
+                *i += 2;
+                return;
+            }
+            Tok::Ident(s) => {
+                path.push(s.clone());
+                *i += 1;
+            }
+            Tok::Path => *i += 1,
+            Tok::Star => {
+                path.push("*".to_owned());
+                *i += 1;
+            }
+            Tok::Open => {
+                *i += 1;
+                while *i < t.len() && t[*i] != Tok::Close {
+                    if t[*i] == Tok::Comma {
+                        *i += 1;
+                        continue;
+                    }
+                    exported_tree(t, i, &path, out);
+                }
+                *i += 1;
+                return;
+            }
+            _ => break,
+        }
+    }
+    out.push(path.join("::"));
+}
+
+/// What `src/lib.rs` makes public: `pub mod` and `pub use` items, in inline `pub mod` blocks
+/// too. `pub(crate)` and private items are not the surface.
+fn lib_surface(lib: &str) -> BTreeSet<String> {
+    let t = tokens(&code_only(lib));
+    let mut out = BTreeSet::new();
+    // The inline public modules we are in, with the brace depth each opened at.
+    let mut inline: Vec<(String, usize)> = Vec::new();
+    let mut depth = 0;
+    let mut i = 0;
+    while i < t.len() {
+        let prefix: String = inline.iter().map(|(m, _)| format!("{m}::")).collect();
+        match (&t[i], t.get(i + 1), t.get(i + 2), t.get(i + 3)) {
+            (Tok::Ident(p), Some(Tok::Ident(m)), Some(Tok::Ident(name)), next)
+                if p == "pub" && m == "mod" =>
+            {
+                out.insert(format!("{prefix}mod {name}"));
+                if next == Some(&Tok::Open) {
+                    depth += 1;
+                    inline.push((name.clone(), depth));
+                }
+                i += 4;
+            }
+            (Tok::Ident(p), Some(Tok::Ident(u)), ..) if p == "pub" && u == "use" => {
+                i += 2;
+                let mut paths = Vec::new();
+                exported_tree(&t, &mut i, &[], &mut paths);
+                out.extend(paths.into_iter().map(|p| format!("{prefix}use {p}")));
+            }
+            (Tok::Open, ..) => {
+                depth += 1;
+                i += 1;
+            }
+            (Tok::Close, ..) => {
+                if inline.last().is_some_and(|&(_, d)| d == depth) {
+                    inline.pop();
+                }
+                depth -= 1;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[test]
+fn lib_exports_only_the_chosen_surface() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).expect("src/lib.rs");
+    let have = lib_surface(&lib);
+    let chosen: BTreeSet<String> = SURFACE.iter().map(|s| (*s).to_owned()).collect();
+    let added: Vec<&String> = have.difference(&chosen).collect();
+    let gone: Vec<&String> = chosen.difference(&have).collect();
+    assert!(
+        added.is_empty() && gone.is_empty(),
+        "src/lib.rs exports what is not on the chosen surface (tests/code_shape.rs, SURFACE): \
+         make it private, or add it there with its reason in lib.rs (ARCHITECTURE.md, \
+         \"Public surface\").\n  exported, not chosen: {added:?}\n  chosen, not exported: {gone:?}"
+    );
+    // Everything else is narrowed by the compiler: a `pub` item the surface does not reach is a
+    // warning, and CI denies warnings.
+    assert!(
+        lib.contains("#![warn(unreachable_pub)]"),
+        "src/lib.rs must keep #![warn(unreachable_pub)]"
+    );
+}
+
+#[test]
+fn the_surface_scanner_reads_pub_items_only() {
+    let lib = "//! pub mod not_this;\n#![warn(unreachable_pub)]\nmod private;\n\
+               pub(crate) mod narrowed;\n/// Doc.\npub mod open;\npub use a::{b, c::{D, E as F}};\n\
+               pub(crate) use x::Y;\npub mod inline {\n    pub use crate::p::Q as R;\n    fn f() { }\n}\n\
+               pub use last::One;\n";
+    let got: Vec<String> = lib_surface(lib).into_iter().collect();
+    assert_eq!(
+        got,
+        [
+            "inline::use crate::p::Q as R",
+            "mod inline",
+            "mod open",
+            "use a::b",
+            "use a::c::D",
+            "use a::c::E as F",
+            "use last::One",
+        ]
+    );
 }

@@ -1,15 +1,13 @@
 //! `gen-tf cost` and `gen-tf rightsize`: the real binary on the examples and on metrics files in
-//! the AWS CLI's own output shape, and issue 16's three done-when checks (README arithmetic to the
-//! cent, ARM64 -> X86_64 by the price file's ratio, the 30%-of-1-vCPU / 900-MiB right-sizing).
+//! the AWS CLI's own output shape, and issue 16's done-when checks (README arithmetic to the cent,
+//! the 30%-of-1-vCPU / 900-MiB right-sizing). ARM64 -> X86_64 by the price file's ratio, the
+//! metrics files' shape and the recommendation property read the cost model's internals, so they
+//! live beside it, in `src/cost/tests.rs`.
 
 use std::path::Path;
 
 use assert_cmd::Command;
-use gen_tf::cost::{self, metrics, rightsize, Options, Prices};
-use gen_tf::model::service::{CpuArchitecture, OperatingSystemFamily};
-use gen_tf::pipeline::{self, Source};
-use gen_tf::validate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
-use proptest::prelude::*;
+use gen_tf::fargate::{sizes, FARGATE_SIZES};
 use serde_json::Value;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -139,59 +137,6 @@ fn the_readme_arithmetic_is_what_cost_prints() {
     assert_eq!(rows, 4, "the README's seed-guide table has its four rows");
 }
 
-/// Loads an example for ENV=prd, lets `change` edit the loaded stack, and estimates it.
-fn estimate_example(path: &str, change: impl FnOnce(&mut Value)) -> cost::StackCost {
-    let opts = pipeline::Options {
-        env: Some("prd".to_owned()),
-        ..pipeline::Options::default()
-    };
-    let mut value = gen_tf::load::load(&Path::new(ROOT).join(path), &opts.jsonnet())
-        .expect("loads")
-        .value;
-    change(&mut value);
-    let source = Source {
-        value: &value,
-        label: path,
-        text: None,
-    };
-    let checked = pipeline::check_value(source, &opts).expect("valid");
-    cost::estimate(&checked.resolved, &Prices::embedded(), &Options::default()).expect("priced")
-}
-
-#[test]
-fn arm64_to_x86_64_raises_the_cost_by_the_price_files_ratio() {
-    let arm = estimate_example("examples/seed-guide/stack.jsonnet", |_| {});
-    let x86 = estimate_example("examples/seed-guide/stack.jsonnet", |v| {
-        v["services"]["service-a"]["runtime_platform"]["cpu_architecture"] = "X86_64".into();
-    });
-    // The price file's ratio for this task size: (cpu x vCPU-hour + memory x GB-hour), X86_64
-    // over ARM64.
-    let prices = Prices::embedded();
-    let rates = prices.region("us-east-1").unwrap();
-    let hour = |arch| {
-        let r = rates.fargate(OperatingSystemFamily::Linux, arch).unwrap();
-        r.vcpu_hour.per_1024(512) + r.gb_hour.per_1024(1024)
-    };
-    let (arm_hour, x86_hour) = (hour(CpuArchitecture::Arm64), hour(CpuArchitecture::X86_64));
-    let (a, x) = (&arm.services[0].monthly, &x86.services[0].monthly);
-    for ((label, a), (_, x)) in a.labelled().into_iter().zip(x.labelled()) {
-        assert!(x > a, "{label}: X86_64 {x} is not above ARM64 {a}");
-        // x / a == x86_hour / arm_hour, exactly.
-        assert_eq!(
-            x.units() * arm_hour.units(),
-            a.units() * x86_hour.units(),
-            "{label}: {a} -> {x} is not the ratio {x86_hour:?} / {arm_hour:?}"
-        );
-    }
-    assert_eq!(
-        x86.services[0].x86_on_demand_monthly,
-        arm.services[0].x86_on_demand_monthly
-    );
-    // What that ratio is: 1.2499 (vCPU 0.04048 / 0.03238, GB 0.004445 / 0.00356).
-    let ratio = x86_hour.ratio(arm_hour);
-    assert!((ratio - 1.2499).abs() < 0.0001, "{ratio}");
-}
-
 #[test]
 fn compare_prints_the_delta_per_service_and_stack() {
     let dir = tempfile::tempdir().unwrap();
@@ -296,7 +241,8 @@ fn a_stack_the_price_file_cannot_price_is_named() {
         serde_json::json!(["mumbai: the price file has no prices for ap-south-1 (it has eu-central-1, eu-west-1, us-east-1)"])
     );
     // With a price file that has the rate, it is priced.
-    let mine = cost::prices::EMBEDDED.replace(
+    // The built-in price file, which the binary embeds.
+    let mine = include_str!("../prices/aws.json").replace(
         "\"linux_arm64\": null",
         "\"linux_arm64\": { \"vcpu_hour\": 0.03725, \"gb_hour\": 0.00409 }",
     );
@@ -441,56 +387,6 @@ fn rightsize_maps_files_by_name_or_by_service() {
     );
 }
 
-#[test]
-fn metrics_files_are_the_cli_output_shape() {
-    let f = metrics::read(&Path::new(ROOT).join(METRICS).join("api.memory-p95.json")).unwrap();
-    assert_eq!(f.metric, metrics::Metric::MemoryUtilized);
-    assert_eq!(f.points.len(), 168);
-    assert!(f
-        .points
-        .iter()
-        .all(|p| p.p95.is_some() && p.average.is_none()));
-}
-
-proptest! {
-    /// Whatever the metrics, a recommendation is a valid Fargate size for the operating system
-    /// that holds the p95 plus the headroom, and no cheaper valid size does; there is none only
-    /// when no size holds it.
-    #[test]
-    fn recommendations_are_valid_sizes_above_p95_plus_headroom(
-        p95_cpu in 0.0f64..20_000.0,
-        p95_memory in 0.0f64..130_000.0,
-        headroom in 0u32..300,
-        windows in any::<bool>(),
-        arm in any::<bool>(),
-    ) {
-        let (os, table) = if windows {
-            (OperatingSystemFamily::WindowsServer2022Core, WINDOWS_SIZES)
-        } else {
-            (OperatingSystemFamily::Linux, FARGATE_SIZES)
-        };
-        let arch = if arm && !windows { CpuArchitecture::Arm64 } else { CpuArchitecture::X86_64 };
-        let prices = Prices::embedded();
-        let rates = prices.region("us-east-1").unwrap().fargate(os, arch).unwrap();
-        let need = rightsize::need(p95_cpu, p95_memory, headroom);
-        let grown = |x: f64| x * (100.0 + f64::from(headroom)) / 100.0;
-        let holds = |&(c, m): &(u32, u32)| f64::from(c) >= grown(p95_cpu) && f64::from(m) >= grown(p95_memory);
-        let price = |(c, m): (u32, u32)| {
-            rates.vcpu_hour.per_1024(c) + rates.gb_hour.per_1024(m) + rates.os_license_vcpu_hour.per_1024(c)
-        };
-        match rightsize::recommend(need, os, &rates) {
-            Some(size) => {
-                prop_assert!(sizes(table).any(|s| s == size), "{size:?} is not a size");
-                prop_assert!(holds(&size), "{size:?} does not hold {need:?}");
-                for other in sizes(table).filter(holds) {
-                    prop_assert!(price(other) >= price(size), "{other:?} is cheaper than {size:?}");
-                }
-            }
-            None => prop_assert!(!sizes(table).any(|s| holds(&s)), "a size holds {need:?}"),
-        }
-    }
-}
-
 /// `gen-tf prices` (issue 25, point 9): the Price List records that `aws pricing get-products`
 /// prints (two pages of AmazonECS, one of AmazonEC2) and an AmazonVPC bulk offer file become a
 /// price file for every region in them. The us-east-1 records carry the built-in file's
@@ -540,7 +436,10 @@ fn prices_from_the_price_list_cover_every_region_in_it() {
          (Local Zones, Wavelength) were left out\n"
     );
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let builtin: Value = serde_json::from_str(cost::prices::EMBEDDED).unwrap();
+    let builtin: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(ROOT).join("prices/aws.json")).unwrap(),
+    )
+    .unwrap();
     // The regions in the input, and nothing else (the Boston Local Zone is left out).
     let regions: Vec<&String> = file["regions"].as_object().unwrap().keys().collect();
     assert_eq!(regions, ["ap-southeast-2", "eu-central-1", "us-east-1"]);

@@ -343,48 +343,6 @@ fn base_reads_a_git_revision_and_leaves_the_work_tree_alone() {
     );
 }
 
-/// Every argument gen-tf writes, in every example (and every diff fixture), has a ForceNew fact:
-/// its own, or its enclosing block's or map's (a tag key is decided by `tags`). A fact may say
-/// "not read" (`force_new: null`), which the diff reports as "may replace" with the reason.
-#[test]
-fn every_argument_gen_tf_writes_has_a_forcenew_fact() {
-    use gen_tf::diff::{forcenew, resources};
-    let opts = gen_tf::pipeline::Options {
-        load: gen_tf::load::LoadOptions {
-            ext_str: vec![("ENV".to_owned(), "prd".to_owned())],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let mut roots = vec![Path::new(ROOT).join("examples")];
-    roots.push(Path::new(ROOT).join("tests/fixtures/diff"));
-    let stacks = gen_tf::cli::discover(&roots).expect("readable");
-    let mut missing = std::collections::BTreeSet::new();
-    let mut seen = 0;
-    for stack in &stacks {
-        let checked = gen_tf::pipeline::check(stack, &opts)
-            .unwrap_or_else(|e| panic!("{}: {e:?}", stack.display()));
-        let module = gen_tf::lower::lower(&checked.resolved);
-        for w in resources::written(&module).values() {
-            for path in w.args.keys() {
-                seen += 1;
-                if forcenew::lookup(&w.ty, path).is_none() {
-                    missing.insert(format!("{} {}", w.ty, forcenew::schema_path(path)));
-                }
-            }
-        }
-    }
-    assert!(seen > 500, "only {seen} arguments walked");
-    assert!(missing.is_empty(), "no ForceNew fact for:\n{missing:#?}");
-    // The facts name the provider source they were read from.
-    let facts = forcenew::facts();
-    assert!(facts.version.starts_with("v6"), "{}", facts.version);
-    assert!(facts
-        .resources
-        .values()
-        .all(|r| r.source.starts_with("internal/service/")));
-}
-
 /// `gen-tf build` over its previous output says in one line what Terraform will do, and says
 /// nothing of it when it wrote nothing.
 #[test]

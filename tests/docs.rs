@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use gen_tf::validate::rules;
+use gen_tf::rules;
 
 const BEGIN: &str = "<!-- rules:begin";
 const END: &str = "<!-- rules:end -->";

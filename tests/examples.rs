@@ -25,7 +25,7 @@ fn options() -> Options {
 }
 
 fn example_stacks() -> Vec<PathBuf> {
-    let stacks = gen_tf::cli::discover(&[root().join("examples")]).expect("examples/ is readable");
+    let stacks = gen_tf::discover(&[root().join("examples")]).expect("examples/ is readable");
     assert!(
         stacks.len() >= 2,
         "expected the bundled examples, found {stacks:?}"
@@ -50,7 +50,7 @@ fn generated_files_on_disk(modules: &Path) -> BTreeSet<PathBuf> {
     walkdir::WalkDir::new(modules)
         .into_iter()
         .map(|e| e.expect("modules/ is readable"))
-        .filter(|e| e.file_type().is_file() && gen_tf::write::is_generated(e.path()))
+        .filter(|e| e.file_type().is_file() && gen_tf::is_generated(e.path()))
         .map(|e| e.path().strip_prefix(modules).unwrap().to_owned())
         .collect()
 }

@@ -18,11 +18,9 @@ use std::path::{Path, PathBuf};
 
 use gen_tf::diag::Diagnostic;
 use gen_tf::ir::{Content, Module};
-use gen_tf::load::LoadOptions;
-use gen_tf::lower;
-use gen_tf::pipeline::{self, Format, Options, Source};
+use gen_tf::pipeline::{self, Checked, Format, Options, Source};
 use gen_tf::provider_schema;
-use gen_tf::resolve::Resolved;
+use gen_tf::LoadOptions;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -40,17 +38,17 @@ fn options(env: Option<&str>, format: Format) -> Options {
 
 /// The typed stack, or every diagnostic that makes it invalid: the pipeline's own check, on
 /// the generated value.
-fn valid(g: &Generated) -> Result<Resolved, Vec<Diagnostic>> {
+fn valid(g: &Generated) -> Result<Checked, Vec<Diagnostic>> {
     let source = Source {
         value: &g.value,
         label: "<generated>",
         text: None,
     };
-    pipeline::check_value(source, &options(g.env.as_deref(), Format::Hcl)).map(|c| c.resolved)
+    pipeline::check_value(source, &options(g.env.as_deref(), Format::Hcl))
 }
 
-fn lower_stack(stack: &Resolved) -> Module {
-    lower::lower(stack)
+fn lower_stack(stack: &Checked) -> Module {
+    stack.lower()
 }
 
 /// Every property of a lowered module; the error names the file and what differs.
@@ -153,7 +151,7 @@ fn sample_for_tfcheck() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(20);
-    let samples: Vec<(Generated, Resolved)> = generated(42)
+    let samples: Vec<(Generated, Checked)> = generated(42)
         .filter_map(|g| valid(&g).ok().map(|s| (g, s)))
         .take(count)
         .collect();
@@ -203,7 +201,7 @@ fn root() -> &'static Path {
 
 /// Every example and every fixture in `tests/fixtures/validate/` that is meant to compile.
 fn compiling_inputs() -> Vec<PathBuf> {
-    let mut out = gen_tf::cli::discover(&[root().join("examples")]).expect("examples/");
+    let mut out = gen_tf::discover(&[root().join("examples")]).expect("examples/");
     let fixtures = root().join("tests/fixtures/validate");
     let mut found: Vec<PathBuf> = std::fs::read_dir(&fixtures)
         .expect("tests/fixtures/validate/")
@@ -231,7 +229,7 @@ fn fixtures_and_examples_are_faithful() {
         let opts = |format| options(Some("prd"), format);
         let checked = pipeline::check(&path, &opts(Format::Hcl))
             .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-        let module = lower_stack(&checked.resolved);
+        let module = lower_stack(&checked);
         if let Err(e) = module_fidelity(&module) {
             panic!("{}: {e}", path.display());
         }

@@ -9,11 +9,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use gen_tf::emit::hcl::escape_literal;
-use gen_tf::load::LoadOptions;
-use gen_tf::lower;
 use gen_tf::model;
 use gen_tf::pipeline::{self, Format, Options, Source};
-use gen_tf::validate::{self, rules};
+use gen_tf::rules;
+use gen_tf::LoadOptions;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Value};
@@ -465,7 +464,7 @@ fn every_invalid_stack_exits_1_names_code_path_and_fix_and_writes_nothing() {
         .map(|r| r.code)
         .filter(|c| !seen_codes.contains(*c) && !NO_FIXTURE.contains(c))
         // The platform's rules need a project: tests/platform.rs has a fixture for each.
-        .filter(|c| !gen_tf::platform::RULES.iter().any(|r| r.code == *c))
+        .filter(|c| !gen_tf::rules::PLATFORM.iter().any(|r| r.code == *c))
         .collect();
     assert!(
         missing.is_empty(),
@@ -624,8 +623,8 @@ fn model_to_hcl(g: &Generated) -> Result<bool, TestCaseError> {
             return Ok(false);
         }
     };
-    let first = pipeline::render(&lower::lower(&checked.resolved), Format::Hcl);
-    let second = pipeline::render(&lower::lower(&checked.resolved), Format::Hcl);
+    let first = pipeline::render(&checked.lower(), Format::Hcl);
+    let second = pipeline::render(&checked.lower(), Format::Hcl);
     prop_assert_eq!(&first, &second, "output is not deterministic");
     let mut decoded = BTreeSet::new();
     for (name, text) in &first {
@@ -671,8 +670,10 @@ proptest! {
     fn arbitrary_json_never_panics_the_model(v in loose_value()) {
         let parsed = model::parse(&v);
         prop_assert!(parsed.stack.is_some() || !parsed.diagnostics.is_empty());
-        if let Some(stack) = parsed.stack {
-            let _ = validate::validate(&stack, &validate::Context::default());
+        if parsed.stack.is_some() {
+            // The rules (and resolution) through the pipeline's own entry point.
+            let source = Source { value: &v, label: "<arbitrary>", text: None };
+            let _ = pipeline::check_value(source, &Options::default());
         }
     }
 }

@@ -250,32 +250,8 @@ fn the_cache_directory_is_private_and_refused_when_others_can_write_it() {
 // ---------------------------------------------------------------------------------------------
 // 3. Temporary files cannot be redirected.
 
-/// The temporary name used to be `.<file>.gen-tf-<pid>.tmp`, opened without O_EXCL or
-/// O_NOFOLLOW: a symlink planted at the next PIDs' names redirected the write. The library
-/// writes here with this process's PID, so the old name is known exactly.
-#[test]
-fn a_planted_symlink_cannot_redirect_a_write() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let out = dir.join("out");
-    fs::create_dir_all(&out).unwrap();
-    let victim = dir.join("victim.txt");
-    fs::write(&victim, "precious\n").unwrap();
-    let pid = std::process::id();
-    std::os::unix::fs::symlink(&victim, out.join(format!(".api.tf.gen-tf-{pid}.tmp"))).unwrap();
-    let target = out.join("api.tf");
-    let _ = gen_tf::write::write_atomic(&target, format!("{HEADER}\n").as_bytes());
-    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
-    assert_eq!(
-        fs::read_to_string(&target).unwrap_or_default(),
-        format!("{HEADER}\n")
-    );
-    let left: Vec<_> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(left.len(), 2, "the file and the planted link: {left:?}");
-}
+// Moved beside the code it tests: `src/write/tests.rs`,
+// `a_planted_symlink_cannot_redirect_a_write`.
 
 // ---------------------------------------------------------------------------------------------
 // 6. A hidden directory in `layout`.

@@ -142,7 +142,7 @@ fn mismatches_with(name: &str, edit: impl Fn(&mut Value)) -> Mismatches {
             &Options::default(),
         )
         .expect("the imported stack checks");
-        let module = gen_tf::lower::lower(&checked.resolved);
+        let module = checked.lower();
         let res: BTreeMap<String, Value> = check::resources(&module);
         assert!(!o.imports.is_empty(), "{name}: no import blocks");
         for b in &o.imports {

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gen_tf::load::{line_of, load, LoadError, LoadOptions, Loaded};
+use gen_tf::{line_of, load, LoadError, LoadOptions, Loaded};
 use serde_json::{json, Value};
 
 fn fixture_dir() -> PathBuf {

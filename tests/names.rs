@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use gen_tf::ir::{Content, Expr, Item};
-use gen_tf::lower;
 use gen_tf::pipeline::{self, Options};
 
 /// The attributes that hold a unique AWS name, by resource type. The ECS service name is unique
@@ -33,7 +32,7 @@ fn options(env: &str) -> Options {
 fn names(stack: &Path, env: &str) -> Vec<(String, String)> {
     let checked = pipeline::check(stack, &options(env))
         .unwrap_or_else(|e| panic!("{} ({env}): {e:?}", stack.display()));
-    let module = lower::lower(&checked.resolved);
+    let module = checked.lower();
     let mut out = Vec::new();
     for file in &module.files {
         let Content::Terraform(body) = &file.content else {

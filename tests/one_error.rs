@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 
 use assert_cmd::Command;
 use gen_tf::diag::Diagnostic;
-use gen_tf::load::LoadOptions;
 use gen_tf::pipeline::{self, Format, Options, Source};
+use gen_tf::LoadOptions;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;

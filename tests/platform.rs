@@ -77,7 +77,7 @@ fn every_project_fixture_fails_with_its_messages_and_writes_nothing() {
         settings.set_omit_expression(true);
         settings.bind(|| insta::assert_snapshot!(format!("platform__{name}"), text));
     }
-    let missing: Vec<&str> = gen_tf::platform::RULES
+    let missing: Vec<&str> = gen_tf::rules::PLATFORM
         .iter()
         .map(|r| r.code)
         .filter(|c| !seen.contains(*c))
@@ -322,7 +322,7 @@ fn building_only_an_environment_that_does_not_own_the_endpoints_creates_none() {
 /// `GEN_TF_UPDATE_DOCS=1` rewrites it.
 #[test]
 fn the_platform_schema_is_current() {
-    let schema = schemars::schema_for!(gen_tf::platform::PlatformFile);
+    let schema = schemars::schema_for!(gen_tf::PlatformFile);
     let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     let path = root().join("schemas/platform.schema.json");
     if std::env::var_os("GEN_TF_UPDATE_DOCS").is_some() {

@@ -27,9 +27,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use gen_tf::load::LoadOptions;
-use gen_tf::lower;
 use gen_tf::pipeline::{self, Format, Options, Source};
+use gen_tf::LoadOptions;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -91,7 +90,7 @@ fn examples_as_json(out: &Path) -> Vec<Module> {
         format: Format::Json,
         env: Some("prd".to_owned()),
     };
-    let stacks = gen_tf::cli::discover(&[root().join("examples")]).expect("examples/");
+    let stacks = gen_tf::discover(&[root().join("examples")]).expect("examples/");
     assert!(!stacks.is_empty(), "examples/ has stacks");
     stacks
         .iter()
@@ -136,7 +135,7 @@ fn property_sample(out: &Path, count: usize) -> Vec<Module> {
         let Ok(checked) = pipeline::check_value(source, &opts) else {
             continue;
         };
-        let module = lower::lower(&checked.resolved);
+        let module = checked.lower();
         for (format, syntax) in [(Format::Hcl, "hcl"), (Format::Json, "json")] {
             let dir = out.join(syntax).join(format!("{n:03}"));
             write_module(&dir, &pipeline::render(&module, format));

@@ -26,7 +26,7 @@ use crate::report::MessageFormat;
                   layout and the environments. Flags override it.\n\nExit codes: 0 ok, 1 \
                   diagnostics or drift, 2 usage or I/O failure."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// How to print diagnostics.
@@ -46,15 +46,20 @@ pub struct Cli {
     pub ext_str: Vec<(String, String)>,
 }
 
+/// The process's command line, parsed (clap exits with its usage message on an error).
+pub(crate) fn parse() -> Cli {
+    Cli::parse()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Compile stacks into Terraform modules, one directory per stack (and environment), and
     /// remove generated files that no stack produces any more.
     Build(BuildArgs),
@@ -103,7 +108,7 @@ pub enum Command {
 
 impl Command {
     /// The subcommand's name, as typed.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Self::Build(_) => "build",
             Self::Check(_) => "check",
@@ -122,7 +127,7 @@ impl Command {
     }
 
     /// The stacks and variables the command reads, if it reads any.
-    pub fn stack_args_mut(&mut self) -> Option<&mut StackArgs> {
+    pub(crate) fn stack_args_mut(&mut self) -> Option<&mut StackArgs> {
         match self {
             Self::Build(a) => Some(&mut a.input.stacks),
             Self::Check(a) => Some(&mut a.input.stacks),
@@ -142,7 +147,7 @@ impl Command {
 }
 
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     #[command(flatten)]
     pub stacks: StackArgs,
     /// Output syntax [default: the project's `format`, else hcl].
@@ -152,7 +157,7 @@ pub struct InputArgs {
 
 /// Which stacks, with which variables: what every command that reads stacks takes.
 #[derive(Debug, Clone, Args)]
-pub struct StackArgs {
+pub(crate) struct StackArgs {
     /// Stack files, or directories to search for them. Default: the project's `stacks`.
     pub paths: Vec<PathBuf>,
     /// Set an external string variable, as `jsonnet -V KEY=VALUE`.
@@ -195,14 +200,14 @@ pub struct StackArgs {
 
 /// `--memory-limit`: bytes, or `None` for `off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MemoryLimit(pub Option<u64>);
+pub(crate) struct MemoryLimit(pub Option<u64>);
 
 fn parse_memory_limit(s: &str) -> Result<MemoryLimit, String> {
     crate::load::sandbox::parse_memory_limit(s).map(MemoryLimit)
 }
 
 #[derive(Debug, Args)]
-pub struct OutArgs {
+pub(crate) struct OutArgs {
     /// Output root; one module directory per stack (per environment). `-` prints to stdout
     /// [default: the project's `out`, else modules].
     #[arg(short = 'o', long = "out", value_name = "DIR")]
@@ -217,7 +222,7 @@ pub struct OutArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -233,7 +238,7 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -241,7 +246,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output root, for the `out` column [default: the project's `out`, else modules].
@@ -253,7 +258,7 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Directory to scaffold; created when missing.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
@@ -269,7 +274,7 @@ pub struct InitArgs {
 
 /// What `cost` and `rightsize` share.
 #[derive(Debug, Args)]
-pub struct PricingArgs {
+pub(crate) struct PricingArgs {
     /// Print a table (human) or JSON.
     #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
     pub format: ReportFormatArg,
@@ -288,7 +293,7 @@ pub struct PricingArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct PricesArgs {
+pub(crate) struct PricesArgs {
     /// Files that `aws pricing get-products --service-code AmazonECS|AmazonVPC|AmazonEC2` printed
     /// (one per page), or Price List offer files; each is recognised by its content.
     #[arg(value_name = "FILE", required = true)]
@@ -299,7 +304,7 @@ pub struct PricesArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CostArgs {
+pub(crate) struct CostArgs {
     #[command(flatten)]
     pub stacks: StackArgs,
     #[command(flatten)]
@@ -311,7 +316,7 @@ pub struct CostArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     #[command(flatten)]
     pub stacks: StackArgs,
     /// The git revision to compare with (`main`, `HEAD~1`, `origin/main`): its stacks are read
@@ -332,7 +337,7 @@ pub struct DiffArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormatArg {
+pub(crate) enum DiffFormatArg {
     /// For people.
     Human,
     /// One JSON document (docs/diff.md).
@@ -344,7 +349,7 @@ pub enum DiffFormatArg {
 }
 
 #[derive(Debug, Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// Directories (or files) of the AWS CLI's JSON output; each file is recognised by its
     /// content.
     #[arg(value_name = "DIR")]
@@ -375,7 +380,7 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct RightsizeArgs {
+pub(crate) struct RightsizeArgs {
     #[command(flatten)]
     pub stacks: StackArgs,
     #[command(flatten)]
@@ -390,13 +395,13 @@ pub struct RightsizeArgs {
     #[arg(long, value_name = "SERVICE")]
     pub service: Option<String>,
     /// Percent above the observed p95 that the new size must hold.
-    #[arg(long, value_name = "PERCENT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    #[arg(long, value_name = "PERCENT", default_value_t = crate::cost::rightsize::DEFAULT_HEADROOM_PERCENT, value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub headroom: u32,
 }
 
 /// How `cost` and `rightsize` print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormatArg {
+pub(crate) enum ReportFormatArg {
     /// Tables for people.
     Human,
     /// One JSON document.
@@ -446,7 +451,7 @@ impl From<MessageFormatArg> for MessageFormat {
 /// A `-V`/`--ext-code` argument without a key.
 #[derive(Debug, thiserror::Error)]
 #[error("expected KEY=VALUE, got {0:?}")]
-pub struct KeyValueError(String);
+pub(super) struct KeyValueError(String);
 
 fn parse_kv(s: &str) -> Result<(String, String), KeyValueError> {
     match s.split_once('=') {
@@ -456,7 +461,7 @@ fn parse_kv(s: &str) -> Result<(String, String), KeyValueError> {
 }
 
 /// The completion script for `shell`.
-pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+pub(super) fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "gen-tf", &mut buf);
     if shell == clap_complete::Shell::Bash {

@@ -16,7 +16,7 @@ use super::plan::Plan;
 use crate::report::Style;
 use crate::write;
 
-pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
+pub(super) fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
     let plan = Plan::new(&args.input, args.output.out.as_deref())?;
     // Before anything is built or written: --verify needs a directory and Terraform.
     let terraform = match (args.verify, plan.out == "-") {

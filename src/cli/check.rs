@@ -38,7 +38,7 @@ fn old_text(path: &Path) -> String {
     write::read_output(path).unwrap_or_else(|e| format!("(not shown: {e})\n"))
 }
 
-pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
+pub(super) fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
     let plan = Plan::new(&args.input, args.output.out.as_deref())?;
     if plan.out == "-" {
         return Err(CliError::CheckToStdout);

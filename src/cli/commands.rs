@@ -12,7 +12,11 @@ use crate::project;
 use crate::report::Style;
 use crate::validate::rules;
 
-pub fn validate(args: &InputArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
+pub(super) fn validate(
+    args: &InputArgs,
+    style: Style,
+    deny_warnings: bool,
+) -> Result<(), CliError> {
     let plan = Plan::new(args, None)?;
     let units = compile::compile(&plan, style, deny_warnings)?;
     eprint(&format!("gen-tf: {} module(s) valid\n", units.units.len()));
@@ -28,7 +32,7 @@ struct Row {
     out: String,
 }
 
-pub fn list(args: &ListArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
+pub(super) fn list(args: &ListArgs, style: Style, deny_warnings: bool) -> Result<(), CliError> {
     let plan = Plan::new(&args.input, args.out.as_deref())?;
     let units = compile::compile(&plan, style, deny_warnings)?;
     let rows: Vec<Row> = units
@@ -72,7 +76,7 @@ fn table(rows: &[Row]) -> String {
     s
 }
 
-pub fn init(args: &InitArgs) -> Result<(), CliError> {
+pub(super) fn init(args: &InitArgs) -> Result<(), CliError> {
     let hooks = args
         .hooks_repo
         .as_deref()
@@ -158,14 +162,14 @@ fn refuse_symlinks_below(dir: &Path, rel: &Path) -> Result<(), CliError> {
 }
 
 /// The JSON Schema of the stack format, as committed in `schemas/stack.schema.json`.
-pub fn schema_text() -> String {
+pub(crate) fn schema_text() -> String {
     let schema = schemars::schema_for!(crate::model::Stack);
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
 }
 
-pub fn explain(code: &str) -> Result<(), CliError> {
+pub(super) fn explain(code: &str) -> Result<(), CliError> {
     let Some(r) = rules::find(code) else {
         let known: Vec<&'static str> = rules::all().map(|r| r.code).collect();
         return Err(CliError::UnknownRule {

@@ -15,7 +15,7 @@ use crate::report::{self, Style};
 use crate::write;
 
 /// Every stack compiled for every target.
-pub struct Units {
+pub(super) struct Units {
     pub units: Vec<Unit>,
     /// How many of them the cache answered.
     pub from_cache: usize,
@@ -159,7 +159,7 @@ impl Reporter {
 /// Compiles every stack for every target and prints every diagnostic. Fails (after printing)
 /// when any stack is unreadable or has errors, when warnings are denied and there are some, or
 /// when two stacks would write one module directory.
-pub fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, CliError> {
+pub(super) fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, CliError> {
     // With a platform, every stack is compiled with what the platform owns filled in, and the
     // platform and root modules come as outcomes too (src/platform).
     let (outcomes, across) = match &plan.platform {
@@ -212,7 +212,7 @@ pub fn compile(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Units, 
 }
 
 /// A stack checked and resolved for one target.
-pub struct CheckedUnit {
+pub(super) struct CheckedUnit {
     pub target: usize,
     pub stack: PathBuf,
     pub checked: Checked,
@@ -220,7 +220,11 @@ pub struct CheckedUnit {
 
 /// Checks and resolves every stack for every target and prints every diagnostic; fails as
 /// [`compile`] does, except that stacks are not compared with each other.
-pub fn check(plan: &Plan, style: Style, deny_warnings: bool) -> Result<Vec<CheckedUnit>, CliError> {
+pub(super) fn check(
+    plan: &Plan,
+    style: Style,
+    deny_warnings: bool,
+) -> Result<Vec<CheckedUnit>, CliError> {
     let mut reporter = Reporter::new(plan, style);
     let mut units = Vec::new();
     for outcome in batch::check(&plan.stacks, &plan.targets, plan.jobs) {
@@ -247,7 +251,7 @@ fn per_file<'a, T>(units: &'a [Unit], f: impl Fn(&'a Unit, &'a str, &'a str) -> 
 }
 
 /// Every compiled file, relative to the output root.
-pub fn output_files(units: &[Unit]) -> Vec<(PathBuf, String)> {
+pub(super) fn output_files(units: &[Unit]) -> Vec<(PathBuf, String)> {
     per_file(units, |u, name, content| {
         (u.dir.join(name), content.to_owned())
     })
@@ -255,7 +259,7 @@ pub fn output_files(units: &[Unit]) -> Vec<(PathBuf, String)> {
 
 /// Under the output root, in the module directories of the environments being built: generated
 /// files that no unit produces, and temporary files of killed runs.
-pub fn stale_files(
+pub(super) fn stale_files(
     plan: &Plan,
     root: &Path,
     files: &[(PathBuf, String)],
@@ -273,7 +277,7 @@ pub fn stale_files(
 }
 
 /// Every unit's files as the stack file and field that make each, for messages about them.
-pub fn file_origins(units: &[Unit]) -> Vec<(&Path, String)> {
+pub(super) fn file_origins(units: &[Unit]) -> Vec<(&Path, String)> {
     per_file(units, |u, name, _| {
         (u.compiled.stack_file.as_path(), field_of(name))
     })
@@ -296,7 +300,7 @@ fn field_of(file: &str) -> String {
 }
 
 /// The `hand-written-file` error for each file gen-tf will not write over.
-pub fn collisions(
+pub(super) fn collisions(
     root: &Path,
     files: &[(PathBuf, String)],
     origins: &[(&Path, String)],
@@ -338,14 +342,14 @@ pub fn collisions(
 }
 
 /// Prints diagnostics found after compiling, such as collisions.
-pub fn print_all(diagnostics: &[Diagnostic], style: Style) {
+pub(super) fn print_all(diagnostics: &[Diagnostic], style: Style) {
     for d in diagnostics {
         eprint(&report::diagnostic(d, style));
     }
 }
 
 /// ` (N from cache)` when the cache is on, for the summary line.
-pub fn cache_note(units: &Units, plan: &Plan) -> String {
+pub(super) fn cache_note(units: &Units, plan: &Plan) -> String {
     match &plan.cache {
         Some(_) => format!(" ({} from cache)", units.from_cache),
         None => String::new(),

@@ -81,7 +81,7 @@ fn estimates(
 /// Prices what it can: a stack without a price in the file is named (stderr, the report's
 /// last lines, JSON `not_priced`) and left out, so that one unpriced region does not hide the
 /// others' estimate; the command then exits 1, since the totals leave something out.
-pub fn cost(args: &CostArgs, style: Style, deny: bool) -> Result<(), CliError> {
+pub(super) fn cost(args: &CostArgs, style: Style, deny: bool) -> Result<(), CliError> {
     let plan = Plan::for_stacks(&args.stacks, None, None)?;
     let (prices, opts) = pricing(&args.pricing, &plan)?;
     let (after, mut unpriced) = estimates(&plan, style, deny, &prices, &opts)?;
@@ -178,7 +178,7 @@ fn assign(
     Ok(out)
 }
 
-pub fn rightsize(args: &RightsizeArgs, style: Style, deny: bool) -> Result<(), CliError> {
+pub(super) fn rightsize(args: &RightsizeArgs, style: Style, deny: bool) -> Result<(), CliError> {
     let plan = Plan::for_stacks(&args.stacks, None, None)?;
     let (prices, opts) = pricing(&args.pricing, &plan)?;
     let units = compile::check(&plan, style, deny)?;
@@ -392,7 +392,7 @@ struct Fit {
 
 /// `gen-tf prices`: reads every input, then writes the price file (atomically with `-o`) and a
 /// summary of each region's gaps on stderr. The file is checked by loading it as `cost` would.
-pub fn prices(args: &PricesArgs) -> Result<(), CliError> {
+pub(super) fn prices(args: &PricesArgs) -> Result<(), CliError> {
     let mut list = PriceList::default();
     for file in &args.files {
         list.read(file)?;

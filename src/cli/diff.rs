@@ -17,7 +17,7 @@ use crate::report::Style;
 /// A stack file larger than this is not read for annotation line numbers.
 const TEXT_LIMIT: u64 = 16 << 20;
 
-pub fn diff(args: &DiffArgs, style: Style, deny: bool) -> Result<(), CliError> {
+pub(super) fn diff(args: &DiffArgs, style: Style, deny: bool) -> Result<(), CliError> {
     let plan = Plan::for_stacks(&args.stacks, None, None)?;
     let after = compile::check(&plan, style, deny)?;
 

@@ -11,7 +11,7 @@ use super::args::ImportArgs;
 use super::error::CliError;
 use super::output::{eprint, print_stdout};
 
-pub fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
+pub(super) fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
     if args.commands {
         let Some(cluster) = &args.cluster else {
             return Err(CliError::Import(

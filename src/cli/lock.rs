@@ -16,20 +16,20 @@ use super::output::say;
 
 /// A held lock; dropping it releases it.
 #[derive(Debug)]
-pub struct OutLock {
+pub(super) struct OutLock {
     _dir: Option<File>,
 }
 
 /// Whether the lock excludes everyone (`build`) or only writers (`check`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(super) enum Mode {
     Exclusive,
     Shared,
 }
 
 /// Locks `root`, which must exist, waiting for other holders when `wait`, else failing with
 /// [`CliError::Locked`].
-pub fn lock(root: &Path, mode: Mode, wait: bool) -> Result<OutLock, CliError> {
+pub(super) fn lock(root: &Path, mode: Mode, wait: bool) -> Result<OutLock, CliError> {
     let dir = File::open(root).map_err(|source| CliError::Read {
         path: root.to_owned(),
         source,

@@ -1,4 +1,5 @@
-//! The command line. The binary parses [`Cli`] and calls [`run`]; everything else is here.
+//! The command line. The binary calls [`main`], which parses [`Cli`] and calls [`run`];
+//! everything else is here.
 //!
 //! - `args`: the clap types, the only module that knows clap.
 //! - `plan`: the project file and the flags merged into what a command works on.
@@ -22,22 +23,29 @@ mod plan;
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-pub use args::{
-    BuildArgs, CheckArgs, Cli, ColorChoice, Command, CostArgs, DiffArgs, DiffFormatArg, FormatArg,
-    ImportArgs, InitArgs, InputArgs, KeyValueError, ListArgs, MemoryLimit, MessageFormatArg,
-    OutArgs, PricingArgs, ReportFormatArg, RightsizeArgs, StackArgs,
-};
-pub use commands::schema_text;
-pub use error::CliError;
+pub(crate) use args::Cli;
+pub(crate) use args::{ColorChoice, Command};
+pub(crate) use commands::schema_text;
+pub(crate) use error::CliError;
 pub use plan::discover;
 
 use crate::report::Style;
 
 use output::{print_stdout, say};
 
+/// The `gen-tf` binary: `gen-tf __evaluate LIMIT` goes to [`run_evaluator`] before clap (so that
+/// no help text or completion script offers it), anything else is parsed and [`run`].
+pub fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() == Some(std::ffi::OsStr::new(crate::load::sandbox::CHILD_COMMAND)) {
+        return run_evaluator(args.next().as_deref().and_then(std::ffi::OsStr::to_str));
+    }
+    run(args::parse())
+}
+
 /// Runs a parsed command line and returns the process exit code: 0 ok, 1 diagnostics or drift,
 /// 2 usage or I/O failure.
-pub fn run(mut cli: Cli) -> ExitCode {
+pub(crate) fn run(mut cli: Cli) -> ExitCode {
     match share_ext_str(&mut cli).and_then(|()| dispatch(&cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -70,7 +78,7 @@ fn share_ext_str(cli: &mut Cli) -> Result<(), CliError> {
 
 /// Runs `gen-tf __evaluate LIMIT`, the evaluator's child process (see `load::sandbox`). It is
 /// not a clap subcommand, so that no help text or completion script offers it.
-pub fn run_evaluator(memory_limit: Option<&str>) -> ExitCode {
+pub(crate) fn run_evaluator(memory_limit: Option<&str>) -> ExitCode {
     let Some(limit) = memory_limit.and_then(|s| s.parse::<u64>().ok()) else {
         say("gen-tf: __evaluate needs the memory limit in bytes\n");
         return ExitCode::from(2);

@@ -15,7 +15,7 @@ use crate::pipeline::{Format, Options};
 use crate::project::{self, CostSettings, ExtVars, Layout, Project};
 
 /// What a command works on, with the project file and the flags merged.
-pub struct Plan {
+pub(super) struct Plan {
     pub stacks: Vec<PathBuf>,
     pub targets: Vec<Target>,
     /// The output root as given: a directory, or `-` for stdout.
@@ -38,13 +38,13 @@ pub struct Plan {
 
 impl Plan {
     /// The plan for `input`, with `out` as the `-o` flag of commands that have one.
-    pub fn new(input: &InputArgs, out: Option<&str>) -> Result<Self, CliError> {
+    pub(super) fn new(input: &InputArgs, out: Option<&str>) -> Result<Self, CliError> {
         Self::for_stacks(&input.stacks, input.format, out)
     }
 
     /// The plan for commands that read stacks but write no modules: `format` is the output
     /// syntax (part of the cache key), `out` the `-o` flag.
-    pub fn for_stacks(
+    pub(super) fn for_stacks(
         input: &StackArgs,
         format: Option<FormatArg>,
         out: Option<&str>,
@@ -96,7 +96,7 @@ impl Plan {
     }
 
     /// The environments being built, for matching module directories when pruning.
-    pub fn env_names(&self) -> Vec<&str> {
+    pub(super) fn env_names(&self) -> Vec<&str> {
         self.targets
             .iter()
             .filter_map(|t| t.env.as_deref())
@@ -104,7 +104,7 @@ impl Plan {
     }
 
     /// The environment of target `t`.
-    pub fn env(&self, t: usize) -> Option<&str> {
+    pub(super) fn env(&self, t: usize) -> Option<&str> {
         self.targets[t].env.as_deref()
     }
 }
@@ -113,7 +113,7 @@ impl Plan {
 /// directory. A symlinked root would let every write and every prune land wherever it points,
 /// so it is refused like a symlink inside OUT, not followed: name the directory itself. A
 /// missing root is fine: `build` creates it.
-pub fn check_output_root(root: &Path) -> Result<(), CliError> {
+pub(super) fn check_output_root(root: &Path) -> Result<(), CliError> {
     let shown =
         |p: &Path| crate::report::escape_controls(&p.display().to_string(), false).into_owned();
     match std::fs::symlink_metadata(root) {

@@ -13,7 +13,7 @@ type Monthly = Capacities<Money>;
 
 /// One line of the comparison: a stack, a service or a stack's endpoints.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line {
+pub(crate) struct Line {
     pub name: String,
     pub before: Option<Monthly>,
     pub after: Option<Monthly>,
@@ -22,14 +22,14 @@ pub struct Line {
 impl Line {
     /// After less before, of the amounts as shown (rounded to the cent), so that every row of
     /// the table adds up.
-    pub fn delta(&self) -> Monthly {
+    pub(crate) fn delta(&self) -> Monthly {
         let z = Monthly::default();
         self.after
             .unwrap_or(z)
             .zip(self.before.unwrap_or(z), |a, b| a.rounded() - b.rounded())
     }
 
-    pub fn status(&self) -> &'static str {
+    pub(crate) fn status(&self) -> &'static str {
         match (self.before, self.after) {
             (None, _) => "added",
             (_, None) => "removed",
@@ -41,7 +41,7 @@ impl Line {
 
 /// A stack of the comparison, with its services and endpoints.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StackLines {
+pub(crate) struct StackLines {
     pub name: String,
     pub env: Option<String>,
     pub total: Line,
@@ -51,7 +51,7 @@ pub struct StackLines {
 
 /// Stacks are matched by name and environment, services by name; stacks only in "before" come
 /// last.
-pub fn compare(before: &[StackCost], after: &[StackCost]) -> Vec<StackLines> {
+pub(crate) fn compare(before: &[StackCost], after: &[StackCost]) -> Vec<StackLines> {
     let key = |s: &StackCost| (s.name.clone(), s.env.clone());
     let mut out: Vec<StackLines> = after
         .iter()
@@ -111,7 +111,7 @@ fn lines(before: Option<&StackCost>, after: Option<&StackCost>) -> StackLines {
 }
 
 /// Every stack's total together.
-pub fn total(stacks: &[StackLines]) -> Line {
+pub(crate) fn total(stacks: &[StackLines]) -> Line {
     let sum = |f: fn(&Line) -> Option<Monthly>| {
         Some(Capacities::sum(
             stacks
@@ -150,7 +150,7 @@ fn md_row(out: &mut String, l: &Line, bold: bool) {
 }
 
 /// A Markdown table, ready for a pull-request comment.
-pub fn human(stacks: &[StackLines], prices: &Prices) -> String {
+pub(crate) fn human(stacks: &[StackLines], prices: &Prices) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -201,7 +201,7 @@ fn line_json(l: &Line) -> Value {
     })
 }
 
-pub fn json(stacks: &[StackLines], prices: &Prices, opts: &Options) -> Value {
+pub(crate) fn json(stacks: &[StackLines], prices: &Prices, opts: &Options) -> Value {
     let stack = |s: &StackLines| {
         let total = line_json(&s.total);
         json!({

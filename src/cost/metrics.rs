@@ -40,20 +40,20 @@ struct CliDatapoint {
 
 /// The two metrics right-sizing reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Metric {
+pub(crate) enum Metric {
     CpuUtilized,
     MemoryUtilized,
 }
 
 impl Metric {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::CpuUtilized => "CpuUtilized",
             Self::MemoryUtilized => "MemoryUtilized",
         }
     }
 
-    pub fn unit(self) -> &'static str {
+    pub(crate) fn unit(self) -> &'static str {
         match self {
             Self::CpuUtilized => "CPU units",
             Self::MemoryUtilized => "MiB",
@@ -63,14 +63,14 @@ impl Metric {
 
 /// One metrics file, read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct File {
+pub(crate) struct File {
     pub metric: Metric,
     pub points: Vec<Point>,
 }
 
 /// One period of one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Point {
+pub(crate) struct Point {
     /// Seconds since 1970-01-01T00:00:00Z.
     pub time: i64,
     pub average: Option<f64>,
@@ -87,10 +87,10 @@ pub struct MetricsError {
 }
 
 /// The largest metrics or price file read: far more than a year of one-minute datapoints.
-pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_INPUT_BYTES: u64 = 64 << 20;
 
 /// Reads one file of the CLI's output.
-pub fn read(path: &Path) -> Result<File, MetricsError> {
+pub(crate) fn read(path: &Path) -> Result<File, MetricsError> {
     let file = path.display().to_string();
     let fail = |message: String| MetricsError {
         file: file.clone(),
@@ -104,7 +104,7 @@ pub fn read(path: &Path) -> Result<File, MetricsError> {
 }
 
 /// Parses the CLI's output.
-pub fn parse(text: &str) -> Result<File, String> {
+pub(crate) fn parse(text: &str) -> Result<File, String> {
     let out: CliOutput = serde_json::from_str(text).map_err(|e| {
         format!("not the JSON that `aws cloudwatch get-metric-statistics` prints: {e}")
     })?;
@@ -137,12 +137,12 @@ pub fn parse(text: &str) -> Result<File, String> {
 /// One metric of one service: every file's datapoints merged by time, in time order (the API
 /// does not return them in order).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Series {
+pub(crate) struct Series {
     pub points: Vec<Point>,
 }
 
 impl Series {
-    pub fn merge(files: &[&File]) -> Self {
+    pub(crate) fn merge(files: &[&File]) -> Self {
         let mut by_time: BTreeMap<i64, Point> = BTreeMap::new();
         for p in files.iter().flat_map(|f| &f.points) {
             let e = by_time.entry(p.time).or_insert(Point {
@@ -159,7 +159,7 @@ impl Series {
     }
 
     /// The period: the shortest gap between datapoints.
-    pub fn period(&self) -> Option<i64> {
+    pub(crate) fn period(&self) -> Option<i64> {
         self.points
             .windows(2)
             .map(|w| w[1].time - w[0].time)
@@ -168,7 +168,7 @@ impl Series {
     }
 
     /// Seconds from the first period's start to the last one's end.
-    pub fn covered(&self) -> i64 {
+    pub(crate) fn covered(&self) -> i64 {
         match (self.points.first(), self.points.last(), self.period()) {
             (Some(a), Some(b), Some(p)) => b.time - a.time + p,
             _ => 0,
@@ -176,11 +176,11 @@ impl Series {
     }
 
     /// The highest p95 of any period: no period's p95 is above it.
-    pub fn p95(&self) -> Option<f64> {
+    pub(crate) fn p95(&self) -> Option<f64> {
         self.points.iter().filter_map(|p| p.p95).reduce(f64::max)
     }
 
-    pub fn maximum(&self) -> Option<f64> {
+    pub(crate) fn maximum(&self) -> Option<f64> {
         self.points
             .iter()
             .filter_map(|p| p.maximum)
@@ -188,7 +188,7 @@ impl Series {
     }
 
     /// The mean of the periods' averages.
-    pub fn average(&self) -> Option<f64> {
+    pub(crate) fn average(&self) -> Option<f64> {
         let v: Vec<f64> = self.points.iter().filter_map(|p| p.average).collect();
         (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
     }
@@ -219,7 +219,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 /// Seconds since the epoch of `2026-11-24T00:00:00+00:00`, `...Z` or `...00.000Z`, as the CLI
 /// prints timestamps.
-pub fn parse_time(s: &str) -> Option<i64> {
+pub(crate) fn parse_time(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
@@ -256,14 +256,14 @@ pub fn parse_time(s: &str) -> Option<i64> {
 }
 
 /// `2026-11-24T00:00Z`.
-pub fn format_time(t: i64) -> String {
+pub(crate) fn format_time(t: i64) -> String {
     let (y, m, d) = civil_from_days(t.div_euclid(86_400));
     let s = t.rem_euclid(86_400);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}Z", s / 3600, s / 60 % 60)
 }
 
 /// `7 days 0 hours`.
-pub fn format_span(seconds: i64) -> String {
+pub(crate) fn format_span(seconds: i64) -> String {
     let hours = seconds / 3600;
     format!("{} days {} hours", hours / 24, hours % 24)
 }

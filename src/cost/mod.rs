@@ -10,34 +10,36 @@
 //! Everything here reads [`crate::resolve`] types, never generated HCL: the task size, platform,
 //! strategy, desired count, scaling range, the endpoints the stack creates and `nat_gateway`.
 
-pub mod compare;
-pub mod metrics;
-pub mod money;
-pub mod placement;
-pub mod price_list;
-pub mod prices;
-pub mod report;
-pub mod rightsize;
+pub(crate) mod compare;
+pub(crate) mod metrics;
+pub(crate) mod money;
+pub(crate) mod placement;
+pub(crate) mod price_list;
+pub(crate) mod prices;
+pub(crate) mod report;
+pub(crate) mod rightsize;
+#[cfg(test)]
+mod tests;
 
 use crate::model::service::{CpuArchitecture, OperatingSystemFamily};
 use crate::resolve::service::{Database, Task};
 use crate::resolve::{EndpointKind, Resolved, Service};
 
-pub use money::Money;
-pub use placement::Split;
-pub use prices::{Prices, RegionPrices, TaskRates};
+pub(crate) use money::Money;
+pub(crate) use placement::Split;
+pub(crate) use prices::{Prices, RegionPrices, TaskRates};
 
 /// Hours in the month of every estimate (AWS's pricing pages use 730).
-pub const HOURS_PER_MONTH: i128 = 730;
+pub(crate) const HOURS_PER_MONTH: i128 = 730;
 /// Ephemeral storage every Fargate task gets without charge, in GiB.
-pub const FREE_EPHEMERAL_GIB: u32 = 20;
+pub(crate) const FREE_EPHEMERAL_GIB: u32 = 20;
 /// NAT gateways and interface endpoint network interfaces are per Availability Zone; most VPCs
 /// use two.
-pub const DEFAULT_AVAILABILITY_ZONES: u32 = 2;
+pub(crate) const DEFAULT_AVAILABILITY_ZONES: u32 = 2;
 
 /// What every estimate of a run shares.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub availability_zones: u32,
     /// The region of stacks that name none (they take it as a module variable).
     pub default_region: String,
@@ -54,14 +56,14 @@ impl Default for Options {
 
 /// One value at the service's minimum, desired and maximum task count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-pub struct Capacities<T> {
+pub(crate) struct Capacities<T> {
     pub min: T,
     pub desired: T,
     pub max: T,
 }
 
 impl<T: Copy> Capacities<T> {
-    pub fn map<U>(self, f: impl Fn(T) -> U) -> Capacities<U> {
+    pub(crate) fn map<U>(self, f: impl Fn(T) -> U) -> Capacities<U> {
         Capacities {
             min: f(self.min),
             desired: f(self.desired),
@@ -69,7 +71,7 @@ impl<T: Copy> Capacities<T> {
         }
     }
 
-    pub fn zip<U: Copy, V>(self, o: Capacities<U>, f: impl Fn(T, U) -> V) -> Capacities<V> {
+    pub(crate) fn zip<U: Copy, V>(self, o: Capacities<U>, f: impl Fn(T, U) -> V) -> Capacities<V> {
         Capacities {
             min: f(self.min, o.min),
             desired: f(self.desired, o.desired),
@@ -77,8 +79,9 @@ impl<T: Copy> Capacities<T> {
         }
     }
 
-    /// The three values, labelled, in order.
-    pub fn labelled(self) -> [(&'static str, T); 3] {
+    /// The three values, labelled, in order (test-only: the ratio test walks them).
+    #[cfg(test)]
+    pub(crate) fn labelled(self) -> [(&'static str, T); 3] {
         [
             ("min", self.min),
             ("desired", self.desired),
@@ -88,7 +91,7 @@ impl<T: Copy> Capacities<T> {
 }
 
 impl Capacities<Money> {
-    pub fn sum<'a>(items: impl IntoIterator<Item = &'a Self>) -> Self {
+    pub(crate) fn sum<'a>(items: impl IntoIterator<Item = &'a Self>) -> Self {
         items
             .into_iter()
             .fold(Self::default(), |acc, c| acc.zip(*c, |a, b| a + b))
@@ -97,7 +100,7 @@ impl Capacities<Money> {
 
 /// A stack's monthly estimate.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StackCost {
+pub(crate) struct StackCost {
     pub name: String,
     pub env: Option<String>,
     /// The region priced: the stack's, else [`Options::default_region`].
@@ -112,7 +115,7 @@ pub struct StackCost {
 
 /// A service's monthly estimate.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ServiceCost {
+pub(crate) struct ServiceCost {
     pub name: String,
     pub architecture: CpuArchitecture,
     pub os: OperatingSystemFamily,
@@ -133,14 +136,14 @@ pub struct ServiceCost {
 
 /// One task's price per hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TaskPrice {
+pub(crate) struct TaskPrice {
     pub on_demand: Money,
     pub spot: Money,
 }
 
 /// The VPC endpoints a stack creates, against the NAT gateway hours they replace.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EndpointCost {
+pub(crate) struct EndpointCost {
     pub availability_zones: u32,
     /// Interface endpoints the stack creates, each with a network interface per AZ.
     pub interface: Vec<String>,
@@ -174,7 +177,7 @@ pub enum CostError {
 }
 
 /// The region a stack is priced in (its own, else the default) and that region's prices.
-pub fn region_prices<'p>(
+pub(crate) fn region_prices<'p>(
     r: &Resolved,
     prices: &'p Prices,
     opts: &Options,
@@ -194,7 +197,7 @@ pub fn region_prices<'p>(
 }
 
 /// The error for a price the file lacks.
-pub fn no_price(r: &Resolved, region: &str, what: String) -> CostError {
+pub(crate) fn no_price(r: &Resolved, region: &str, what: String) -> CostError {
     CostError::NoPrice {
         stack: r.name.to_string(),
         region: region.to_owned(),
@@ -203,7 +206,11 @@ pub fn no_price(r: &Resolved, region: &str, what: String) -> CostError {
 }
 
 /// The monthly estimate of a resolved stack.
-pub fn estimate(r: &Resolved, prices: &Prices, opts: &Options) -> Result<StackCost, CostError> {
+pub(crate) fn estimate(
+    r: &Resolved,
+    prices: &Prices,
+    opts: &Options,
+) -> Result<StackCost, CostError> {
     let (region, rates) = region_prices(r, prices, opts)?;
     let missing = |what: &str| no_price(r, &region, what.to_owned());
     let services = r
@@ -226,7 +233,7 @@ pub fn estimate(r: &Resolved, prices: &Prices, opts: &Options) -> Result<StackCo
 }
 
 /// The task counts of a service: its scaling range and desired count, else the desired count.
-pub fn task_counts(s: &Service) -> Capacities<u32> {
+pub(crate) fn task_counts(s: &Service) -> Capacities<u32> {
     match &s.scaling {
         Some(sc) => Capacities {
             min: sc.min_capacity,
@@ -242,7 +249,7 @@ pub fn task_counts(s: &Service) -> Capacities<u32> {
 }
 
 /// A service's monthly estimate; `Err` names the price the file lacks.
-pub fn service_cost(
+pub(crate) fn service_cost(
     s: &Service,
     rates: &RegionPrices,
     prices: &Prices,
@@ -275,7 +282,11 @@ pub fn service_cost(
 
 /// One task of this size and platform, per hour, on demand and on Spot. The Spot discount applies
 /// to vCPU and memory; storage above the free 20 GiB and the Windows license are charged in full.
-pub fn task_price(task: &Task, rates: &RegionPrices, prices: &Prices) -> Result<TaskPrice, String> {
+pub(crate) fn task_price(
+    task: &Task,
+    rates: &RegionPrices,
+    prices: &Prices,
+) -> Result<TaskPrice, String> {
     let r = fargate_rates(task, rates)?;
     let compute = r.vcpu_hour.per_1024(task.cpu) + r.gb_hour.per_1024(task.memory);
     let extra_gib = task
@@ -294,7 +305,7 @@ pub fn task_price(task: &Task, rates: &RegionPrices, prices: &Prices) -> Result<
 }
 
 /// The Fargate rates of the task's platform; `Err` names the platform the file has no price for.
-pub fn fargate_rates(task: &Task, rates: &RegionPrices) -> Result<TaskRates, String> {
+pub(crate) fn fargate_rates(task: &Task, rates: &RegionPrices) -> Result<TaskRates, String> {
     rates.fargate(task.os, task.architecture).ok_or_else(|| {
         format!(
             "{} {} Fargate tasks",

@@ -9,35 +9,35 @@ use std::iter::Sum;
 use std::ops::{Add, Neg, Sub};
 
 /// Decimals a price may have (`0.00511175` has 8).
-pub const PRICE_DECIMALS: u32 = 10;
+pub(crate) const PRICE_DECIMALS: u32 = 10;
 /// A price of one dollar, in [`Rate`] units.
-pub const RATE_SCALE: i128 = 10_i128.pow(PRICE_DECIMALS);
+pub(crate) const RATE_SCALE: i128 = 10_i128.pow(PRICE_DECIMALS);
 /// Decimals of a discount (`0.7` has 1).
-pub const DISCOUNT_DECIMALS: u32 = 4;
+pub(crate) const DISCOUNT_DECIMALS: u32 = 4;
 /// A whole (100%) discount, in [`Discount`] units.
-pub const DISCOUNT_SCALE: i128 = 10_i128.pow(DISCOUNT_DECIMALS);
+pub(crate) const DISCOUNT_SCALE: i128 = 10_i128.pow(DISCOUNT_DECIMALS);
 /// CPU units in a vCPU and MiB in a GB: Fargate bills `cpu / 1024` vCPU and `memory / 1024` GB.
-pub const PER_VCPU: i128 = 1024;
+pub(crate) const PER_VCPU: i128 = 1024;
 /// One dollar in [`Money`] units: a price, times CPU units or MiB over 1024, times a discount
 /// factor, is a whole number of these.
-pub const UNITS_PER_DOLLAR: i128 = RATE_SCALE * PER_VCPU * DISCOUNT_SCALE;
+pub(crate) const UNITS_PER_DOLLAR: i128 = RATE_SCALE * PER_VCPU * DISCOUNT_SCALE;
 const UNITS_PER_CENT: i128 = UNITS_PER_DOLLAR / 100;
 
 /// A price per hour (or per GB-hour, per vCPU-hour...), exactly as the price file writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Rate(i128);
+pub(crate) struct Rate(i128);
 
 /// A fraction of a price, such as the Spot discount (`0.7` is 70% off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Discount(i128);
+pub(crate) struct Discount(i128);
 
 /// An exact amount of dollars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Money(i128);
+pub(crate) struct Money(i128);
 
 /// A number the price file cannot hold exactly.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DecimalError {
+pub(crate) enum DecimalError {
     #[error("{0} is negative")]
     Negative(String),
     #[error("{0} has more than {1} decimals")]
@@ -75,33 +75,30 @@ fn decimal_text(n: f64) -> String {
 }
 
 impl Rate {
-    pub fn from_f64(n: f64) -> Result<Self, DecimalError> {
+    pub(crate) fn from_f64(n: f64) -> Result<Self, DecimalError> {
         scaled(&decimal_text(n), PRICE_DECIMALS).map(Self)
     }
 
-    pub fn parse(text: &str) -> Result<Self, DecimalError> {
+    /// Test-only: the unit tests write rates as the price file does.
+    #[cfg(test)]
+    pub(crate) fn parse(text: &str) -> Result<Self, DecimalError> {
         scaled(text, PRICE_DECIMALS).map(Self)
-    }
-
-    /// The rate as a plain decimal, for reports.
-    pub fn to_f64(self) -> f64 {
-        self.0 as f64 / RATE_SCALE as f64
     }
 
     /// What `amount / 1024` of this rate costs per hour: `cpu` CPU units at a vCPU-hour rate, or
     /// `memory` MiB at a GB-hour rate.
-    pub fn per_1024(self, amount: u32) -> Money {
+    pub(crate) fn per_1024(self, amount: u32) -> Money {
         Money(self.0 * i128::from(amount) * DISCOUNT_SCALE)
     }
 
     /// What `count` whole units (GB, endpoint-AZs) cost per hour.
-    pub fn times(self, count: u32) -> Money {
+    pub(crate) fn times(self, count: u32) -> Money {
         Money(self.0 * i128::from(count) * PER_VCPU * DISCOUNT_SCALE)
     }
 }
 
 impl Discount {
-    pub fn from_f64(n: f64) -> Result<Self, DecimalError> {
+    pub(crate) fn from_f64(n: f64) -> Result<Self, DecimalError> {
         let text = decimal_text(n);
         let d = scaled(&text, DISCOUNT_DECIMALS)?;
         if d > DISCOUNT_SCALE {
@@ -110,27 +107,27 @@ impl Discount {
         Ok(Self(d))
     }
 
-    pub fn to_f64(self) -> f64 {
+    pub(crate) fn to_f64(self) -> f64 {
         self.0 as f64 / DISCOUNT_SCALE as f64
     }
 
     /// `amount` with the discount taken off. Exact: every [`Money`] from a [`Rate`] is a
     /// multiple of [`DISCOUNT_SCALE`].
-    pub fn apply(self, amount: Money) -> Money {
+    pub(crate) fn apply(self, amount: Money) -> Money {
         Money(amount.0 / DISCOUNT_SCALE * (DISCOUNT_SCALE - self.0))
     }
 }
 
 impl Money {
-    pub const ZERO: Self = Self(0);
+    pub(crate) const ZERO: Self = Self(0);
 
     /// `self` times a count (tasks, hours).
-    pub fn times(self, n: i128) -> Self {
+    pub(crate) fn times(self, n: i128) -> Self {
         Self(self.0 * n)
     }
 
     /// Whole cents, rounded half away from zero.
-    pub fn cents(self) -> i128 {
+    pub(crate) fn cents(self) -> i128 {
         let half = UNITS_PER_CENT / 2;
         if self.0 >= 0 {
             (self.0 + half) / UNITS_PER_CENT
@@ -140,22 +137,22 @@ impl Money {
     }
 
     /// An amount of whole cents.
-    pub fn from_cents(cents: i128) -> Self {
+    pub(crate) fn from_cents(cents: i128) -> Self {
         Self(cents * UNITS_PER_CENT)
     }
 
     /// The amount as it is shown: rounded to the cent.
-    pub fn rounded(self) -> Self {
+    pub(crate) fn rounded(self) -> Self {
         Self::from_cents(self.cents())
     }
 
     /// Rounded to cents, as a JSON number (`157.15`).
-    pub fn to_f64(self) -> f64 {
+    pub(crate) fn to_f64(self) -> f64 {
         self.cents() as f64 / 100.0
     }
 
     /// `self / of`, for shares and savings; 0 when `of` is 0.
-    pub fn ratio(self, of: Self) -> f64 {
+    pub(crate) fn ratio(self, of: Self) -> f64 {
         if of.0 == 0 {
             0.0
         } else {
@@ -163,13 +160,14 @@ impl Money {
         }
     }
 
-    /// The exact units, for comparisons that must not round (`a * x == b * y`).
-    pub fn units(self) -> i128 {
+    /// The exact units, for comparisons that must not round (`a * x == b * y`; test-only).
+    #[cfg(test)]
+    pub(crate) fn units(self) -> i128 {
         self.0
     }
 
     /// The amount with a sign, `+$5.22` or `-$5.22`, for deltas.
-    pub fn signed(self) -> String {
+    pub(crate) fn signed(self) -> String {
         match self.cents() {
             0 => "$0.00".to_owned(),
             c if c > 0 => format!("+{self}"),

@@ -21,19 +21,19 @@ use crate::resolve::service::{CapacityShare, Placement};
 
 /// Tasks on each kind of capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Split {
+pub(crate) struct Split {
     pub on_demand: u32,
     pub spot: u32,
 }
 
 impl Split {
-    pub fn total(self) -> u32 {
+    pub(crate) fn total(self) -> u32 {
         self.on_demand + self.spot
     }
 }
 
 /// `tasks` placed by the service's launch type or capacity provider strategy.
-pub fn split(tasks: u32, placement: &Placement) -> Split {
+pub(crate) fn split(tasks: u32, placement: &Placement) -> Split {
     let Placement::Strategy(items) = placement else {
         return Split {
             on_demand: tasks,
@@ -51,7 +51,7 @@ pub fn split(tasks: u32, placement: &Placement) -> Split {
 }
 
 /// Tasks per strategy item, in the strategy's order.
-pub fn place(tasks: u32, items: &[CapacityShare]) -> Vec<u32> {
+pub(crate) fn place(tasks: u32, items: &[CapacityShare]) -> Vec<u32> {
     let mut placed = vec![0_u32; items.len()];
     let mut left = tasks;
     // At most one provider has a base (`capacity-base`); it is filled first.

@@ -87,7 +87,7 @@ struct Seen {
 
 /// Everything read from the inputs.
 #[derive(Debug, Default)]
-pub struct PriceList {
+pub(crate) struct PriceList {
     /// region -> field index -> the price.
     seen: BTreeMap<String, BTreeMap<usize, Seen>>,
     /// The latest `publicationDate` (its date part) across the inputs.
@@ -100,7 +100,7 @@ pub struct PriceList {
 
 impl PriceList {
     /// Reads one input file into the list.
-    pub fn read(&mut self, path: &Path) -> Result<(), PriceListError> {
+    pub(crate) fn read(&mut self, path: &Path) -> Result<(), PriceListError> {
         let file = path.display().to_string();
         let fail = |message: String| PriceListError {
             file: file.clone(),
@@ -117,7 +117,7 @@ impl PriceList {
     }
 
     /// Adds one parsed input; `file` names it in messages and evidence.
-    pub fn add(&mut self, doc: &Value, file: &str) -> Result<(), PriceListError> {
+    pub(crate) fn add(&mut self, doc: &Value, file: &str) -> Result<(), PriceListError> {
         let fail = |message: String| PriceListError {
             file: file.to_owned(),
             message,
@@ -230,7 +230,7 @@ impl PriceList {
     }
 
     /// The regions read, and the numbers each lacks, by price-file name.
-    pub fn gaps(&self) -> BTreeMap<&str, Vec<String>> {
+    pub(crate) fn gaps(&self) -> BTreeMap<&str, Vec<String>> {
         self.seen
             .iter()
             .map(|(region, got)| {
@@ -244,7 +244,7 @@ impl PriceList {
     }
 
     /// The price file, in the built-in file's shape. `None` when no price was found at all.
-    pub fn to_price_file(&self) -> Option<Value> {
+    pub(crate) fn to_price_file(&self) -> Option<Value> {
         if self.seen.is_empty() {
             return None;
         }
@@ -310,7 +310,7 @@ impl PriceList {
     }
 
     /// A one-line-per-region summary for stderr.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let gaps = self.gaps();
         let mut offers = self.offers.clone();
         offers.sort();

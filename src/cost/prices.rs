@@ -14,11 +14,11 @@ use super::money::{DecimalError, Discount, Rate};
 use crate::model::service::{CpuArchitecture, OperatingSystemFamily};
 
 /// The built-in price file.
-pub const EMBEDDED: &str = include_str!("../../prices/aws.json");
+pub(crate) const EMBEDDED: &str = include_str!("../../prices/aws.json");
 /// What reports call the built-in file.
-pub const EMBEDDED_LABEL: &str = "prices/aws.json (built in)";
+pub(crate) const EMBEDDED_LABEL: &str = "prices/aws.json (built in)";
 /// The region of stacks that name none, unless `--region` or the project says otherwise.
-pub const DEFAULT_REGION: &str = "us-east-1";
+pub(crate) const DEFAULT_REGION: &str = "us-east-1";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,7 +77,7 @@ struct RawRates {
 
 /// A loaded price file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Prices {
+pub(crate) struct Prices {
     /// Where the prices come from, for reports: a path, or [`EMBEDDED_LABEL`].
     pub label: String,
     pub currency: String,
@@ -88,7 +88,7 @@ pub struct Prices {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Spot {
+pub(crate) struct Spot {
     pub discount: Discount,
     pub date: String,
     pub source: String,
@@ -96,7 +96,7 @@ pub struct Spot {
 
 /// One region's prices; `None` where the file has no confirmed price.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RegionPrices {
+pub(crate) struct RegionPrices {
     linux_x86_64: Option<TaskRates>,
     linux_arm64: Option<TaskRates>,
     windows_x86_64: Option<TaskRates>,
@@ -107,7 +107,7 @@ pub struct RegionPrices {
 
 /// What a Fargate task pays per hour for its size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TaskRates {
+pub(crate) struct TaskRates {
     pub vcpu_hour: Rate,
     pub gb_hour: Rate,
     /// The Windows Server license, per vCPU-hour; zero for Linux.
@@ -116,7 +116,11 @@ pub struct TaskRates {
 
 impl RegionPrices {
     /// The Fargate rates for a platform. Windows runs on X86_64 only (`windows-arm64`).
-    pub fn fargate(&self, os: OperatingSystemFamily, arch: CpuArchitecture) -> Option<TaskRates> {
+    pub(crate) fn fargate(
+        &self,
+        os: OperatingSystemFamily,
+        arch: CpuArchitecture,
+    ) -> Option<TaskRates> {
         match (os.is_windows(), arch) {
             (true, _) => self.windows_x86_64,
             (false, CpuArchitecture::X86_64) => self.linux_x86_64,
@@ -135,11 +139,11 @@ pub struct PriceError {
 
 impl Prices {
     /// The built-in `prices/aws.json`.
-    pub fn embedded() -> Self {
+    pub(crate) fn embedded() -> Self {
         Self::parse(EMBEDDED, EMBEDDED_LABEL).expect("the built-in price file is valid")
     }
 
-    pub fn load(path: &Path) -> Result<Self, PriceError> {
+    pub(crate) fn load(path: &Path) -> Result<Self, PriceError> {
         let label = path.display().to_string();
         // Like a stack: a regular file within a size limit, so a FIFO or a device cannot hang it.
         let fail = |message: String| PriceError {
@@ -152,7 +156,7 @@ impl Prices {
         Self::parse(&text, &label)
     }
 
-    pub fn parse(text: &str, label: &str) -> Result<Self, PriceError> {
+    pub(crate) fn parse(text: &str, label: &str) -> Result<Self, PriceError> {
         let fail = |message: String| PriceError {
             label: label.to_owned(),
             message,
@@ -197,12 +201,12 @@ impl Prices {
     }
 
     /// The prices of `region`, if the file has the region.
-    pub fn region(&self, region: &str) -> Option<&RegionPrices> {
+    pub(crate) fn region(&self, region: &str) -> Option<&RegionPrices> {
         self.regions.get(region)
     }
 
     /// The regions the file prices, in name order.
-    pub fn regions(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn regions(&self) -> impl Iterator<Item = &str> {
         self.regions.keys().map(String::as_str)
     }
 }

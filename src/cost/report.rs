@@ -10,14 +10,14 @@ use super::{
 use crate::resolve::service::Database;
 
 /// What the estimate leaves out, said in every report.
-pub const NOT_PRICED: &[&str] = &[
+pub(crate) const NOT_PRICED: &[&str] = &[
     "CloudWatch Logs ingestion and storage of the services' log groups",
     "data processed by NAT gateways and interface endpoints, and data transfer",
     "load balancers, public IPv4 addresses and the database itself",
 ];
 
 /// What the seed guide claims ARM64 saves.
-pub const SEED_GUIDE_ARM64_CLAIM: &str = "20%";
+pub(crate) const SEED_GUIDE_ARM64_CLAIM: &str = "20%";
 
 const LABEL: usize = 34;
 const NUM: usize = 12;
@@ -35,18 +35,18 @@ fn money_row(out: &mut String, label: &str, values: Capacities<Money>) {
 }
 
 /// A fraction as a percentage with one decimal, `20.0%`.
-pub fn percent(x: f64) -> String {
+pub(crate) fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
 /// A fraction as a percentage with no trailing zeros, `70%`, `69.5%`.
-pub fn percent_short(x: f64) -> String {
+pub(crate) fn percent_short(x: f64) -> String {
     let text = format!("{:.2}", x * 100.0);
     format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// A stack's name with its environment, `shop (prd)`.
-pub fn stack_title(name: &str, env: Option<&str>) -> String {
+pub(crate) fn stack_title(name: &str, env: Option<&str>) -> String {
     match env {
         Some(env) => format!("{name} ({env})"),
         None => name.to_owned(),
@@ -55,7 +55,12 @@ pub fn stack_title(name: &str, env: Option<&str>) -> String {
 
 /// The estimate as a table per stack, a total and what is not priced.
 /// `unpriced` names each stack the price file could not price ("shop (prd): ...").
-pub fn human(stacks: &[StackCost], unpriced: &[String], prices: &Prices, opts: &Options) -> String {
+pub(crate) fn human(
+    stacks: &[StackCost],
+    unpriced: &[String],
+    prices: &Prices,
+    opts: &Options,
+) -> String {
     let mut out = String::new();
     for s in stacks {
         let title = format!("{}, {}", stack_title(&s.name, s.env.as_deref()), s.region);
@@ -119,7 +124,7 @@ fn service(out: &mut String, s: &ServiceCost) {
 }
 
 /// The seed guide's connection arithmetic for a database, in words.
-pub fn connections(db: &Database) -> String {
+pub(crate) fn connections(db: &Database) -> String {
     let Some(per_task) = db.connections_per_task else {
         return "no pool given, so no connection arithmetic (set database.pool.max)".to_owned();
     };
@@ -232,7 +237,7 @@ fn unpriced_lines(out: &mut String, unpriced: &[String]) {
 }
 
 /// Money as a JSON number of dollars, rounded to the cent.
-pub fn usd(m: Money) -> Value {
+pub(crate) fn usd(m: Money) -> Value {
     json!(m.to_f64())
 }
 
@@ -241,7 +246,7 @@ fn usd3(c: Capacities<Money>) -> Value {
 }
 
 /// The header every JSON report starts with.
-pub fn prices_json(prices: &Prices, opts: &Options) -> Value {
+pub(crate) fn prices_json(prices: &Prices, opts: &Options) -> Value {
     json!({
         "date": prices.date,
         "source": prices.source,
@@ -258,7 +263,12 @@ pub fn prices_json(prices: &Prices, opts: &Options) -> Value {
 /// The estimate in the JSON shape of issue 16.
 /// `not_priced` names what the price file could not price (each stack left out, and why);
 /// `excluded` the costs no estimate includes.
-pub fn json(stacks: &[StackCost], unpriced: &[String], prices: &Prices, opts: &Options) -> Value {
+pub(crate) fn json(
+    stacks: &[StackCost],
+    unpriced: &[String],
+    prices: &Prices,
+    opts: &Options,
+) -> Value {
     json!({
         "currency": prices.currency,
         "prices": prices_json(prices, opts),

@@ -17,19 +17,19 @@ use crate::model::service::{OperatingSystemFamily, ReservationStrategy};
 use crate::resolve::defaults;
 
 /// Headroom above the p95 when none is given.
-pub const DEFAULT_HEADROOM_PERCENT: u32 = 20;
+pub(crate) const DEFAULT_HEADROOM_PERCENT: u32 = 20;
 /// The seed guide's window: "Get average CPU/Memory over 7 days".
-pub const MIN_WINDOW_SECONDS: i64 = 7 * 86_400;
+pub(crate) const MIN_WINDOW_SECONDS: i64 = 7 * 86_400;
 
 /// What one task must hold: CPU units and MiB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Need {
+pub(crate) struct Need {
     pub cpu: u32,
     pub memory: u32,
 }
 
 /// The p95 plus `headroom_percent`, rounded up to whole CPU units and MiB.
-pub fn need(p95_cpu: f64, p95_memory: f64, headroom_percent: u32) -> Need {
+pub(crate) fn need(p95_cpu: f64, p95_memory: f64, headroom_percent: u32) -> Need {
     let grow = |x: f64| {
         let v = (x.max(0.0) * (100.0 + f64::from(headroom_percent)) / 100.0).ceil();
         if v >= f64::from(u32::MAX) {
@@ -46,7 +46,11 @@ pub fn need(p95_cpu: f64, p95_memory: f64, headroom_percent: u32) -> Need {
 
 /// Every Fargate size for the operating system that holds `need`, cheapest first (then by CPU
 /// and memory).
-pub fn candidates(need: Need, os: OperatingSystemFamily, rates: &TaskRates) -> Vec<(u32, u32)> {
+pub(crate) fn candidates(
+    need: Need,
+    os: OperatingSystemFamily,
+    rates: &TaskRates,
+) -> Vec<(u32, u32)> {
     let table = if os.is_windows() {
         WINDOWS_SIZES
     } else {
@@ -64,14 +68,20 @@ pub fn candidates(need: Need, os: OperatingSystemFamily, rates: &TaskRates) -> V
     out
 }
 
-/// The cheapest size that holds `need`; `None` when even the largest does not.
-pub fn recommend(need: Need, os: OperatingSystemFamily, rates: &TaskRates) -> Option<(u32, u32)> {
+/// The cheapest size that holds `need`; `None` when even the largest does not (test-only: the
+/// property test states what `rightsize` picks with it).
+#[cfg(test)]
+pub(crate) fn recommend(
+    need: Need,
+    os: OperatingSystemFamily,
+    rates: &TaskRates,
+) -> Option<(u32, u32)> {
     candidates(need, os, rates).into_iter().next()
 }
 
 /// How the main container's memory_reservation is written in the stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reservation {
+pub(crate) enum Reservation {
     None,
     Strategy(ReservationStrategy),
     MiB(u32),
@@ -80,7 +90,7 @@ pub enum Reservation {
 /// The reservation for a new hard limit: a strategy stays and is applied to the new limit; a
 /// number is read as the strategy it equals (the seed guide writes strategies out as
 /// `std.floor(memory * 0.7)`), else keeps its share of the limit.
-pub fn reserve(
+pub(crate) fn reserve(
     r: Reservation,
     old_limit: u32,
     new_limit: u32,
@@ -107,7 +117,7 @@ pub fn reserve(
 
 /// One metric's summary.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Observed {
+pub(crate) struct Observed {
     pub average: Option<f64>,
     pub maximum: Option<f64>,
     pub p95: f64,
@@ -115,7 +125,7 @@ pub struct Observed {
 
 /// A task size and its memory reservation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Size {
+pub(crate) struct Size {
     pub cpu: u32,
     pub memory: u32,
     pub memory_reservation: Option<u32>,
@@ -123,7 +133,7 @@ pub struct Size {
 
 /// A recommendation for one service.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Recommendation {
+pub(crate) struct Recommendation {
     pub stack: String,
     pub env: Option<String>,
     pub service: String,
@@ -146,11 +156,11 @@ pub struct Recommendation {
 
 /// The share of the 7-day window's periods that may have no datapoint (an hour the agent missed,
 /// a window that starts an hour late): up to this, the data is accepted and the gap reported.
-pub const MAX_GAP_PERCENT: i64 = 5;
+pub(crate) const MAX_GAP_PERCENT: i64 = 5;
 
 /// The time the datapoints cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
+pub(crate) struct Window {
     pub from: i64,
     pub to: i64,
     pub covered: i64,
@@ -159,7 +169,7 @@ pub struct Window {
 }
 
 impl Window {
-    pub fn of(s: &Series) -> Self {
+    pub(crate) fn of(s: &Series) -> Self {
         Self {
             from: s.points.first().map_or(0, |p| p.time),
             to: s.points.last().map_or(0, |p| p.time),
@@ -171,7 +181,7 @@ impl Window {
 
     /// The periods a full window holds: those from the first datapoint to the last, or 7 days'
     /// worth when that is more.
-    pub fn expected(&self) -> usize {
+    pub(crate) fn expected(&self) -> usize {
         if self.period <= 0 {
             return self.points;
         }
@@ -180,12 +190,12 @@ impl Window {
     }
 
     /// The periods of [`Window::expected`] without a datapoint.
-    pub fn missing(&self) -> usize {
+    pub(crate) fn missing(&self) -> usize {
         self.expected().saturating_sub(self.points)
     }
 
     /// `1 of 168 periods missing (0.6%)`, or `None` without a gap.
-    pub fn gap(&self) -> Option<String> {
+    pub(crate) fn gap(&self) -> Option<String> {
         let (missing, expected) = (self.missing(), self.expected());
         (missing > 0).then(|| {
             format!(
@@ -197,7 +207,7 @@ impl Window {
 
     /// Refuses less than the seed guide's 7 days of datapoints, allowing gaps of up to
     /// [`MAX_GAP_PERCENT`] of the window's periods.
-    pub fn check(&self, metric: Metric) -> Result<(), String> {
+    pub(crate) fn check(&self, metric: Metric) -> Result<(), String> {
         let have = i64::try_from(self.points).unwrap_or(i64::MAX) * self.period;
         if self.period > 0 && have * 100 >= MIN_WINDOW_SECONDS * (100 - MAX_GAP_PERCENT) {
             return Ok(());
@@ -217,13 +227,13 @@ impl Window {
 }
 
 impl Recommendation {
-    pub fn saving(&self) -> Capacities<Money> {
+    pub(crate) fn saving(&self) -> Capacities<Money> {
         self.monthly_current
             .zip(self.monthly_recommended, |c, r| c - r)
     }
 
     /// The change to make, as a diff of the service's fields.
-    pub fn diff(&self) -> Vec<String> {
+    pub(crate) fn diff(&self) -> Vec<String> {
         let (c, r) = (self.current, self.recommended);
         let mut old = Vec::new();
         let mut new = Vec::new();
@@ -259,7 +269,7 @@ impl Recommendation {
 
 /// One service's right-sizing: a recommendation, or why there is none.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Recommended(Box<Recommendation>),
     Refused {
         stack: String,
@@ -305,7 +315,7 @@ fn reservation_text(r: &Recommendation) -> String {
 }
 
 /// The recommendations for people.
-pub fn human(outcomes: &[Outcome]) -> String {
+pub(crate) fn human(outcomes: &[Outcome]) -> String {
     let mut out = String::new();
     for o in outcomes {
         let r = match o {
@@ -423,7 +433,7 @@ fn recommendation_json(r: &Recommendation) -> Value {
 }
 
 /// The recommendations as JSON.
-pub fn json(outcomes: &[Outcome], prices: &Prices, opts: &Options) -> Value {
+pub(crate) fn json(outcomes: &[Outcome], prices: &Prices, opts: &Options) -> Value {
     let services: Vec<Value> = outcomes
         .iter()
         .map(|o| match o {

@@ -30,7 +30,7 @@ fn parse(name: &Path, text: &str) -> Option<Value> {
 /// What the build changes, counted: `files` are the files about to be written (relative to
 /// `root`, every module's every file), `removed` the generated files about to be pruned.
 /// Only modules with a file that differs from disk, or a file removed, are compared.
-pub fn summary(root: &Path, files: &[(PathBuf, String)], removed: &[PathBuf]) -> Counts {
+pub(crate) fn summary(root: &Path, files: &[(PathBuf, String)], removed: &[PathBuf]) -> Counts {
     let on_disk = |p: &Path| -> Option<String> {
         crate::load::read_regular(&root.join(p), LIMIT)
             .ok()

@@ -10,16 +10,16 @@ use crate::resolve::{EndpointKind, Policy, Resolved, Service};
 
 /// One fact that differs; `None` on a side that does not have it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Change {
+pub(crate) struct Change {
     pub what: String,
     pub before: Option<String>,
     pub after: Option<String>,
 }
 
-pub type Facts = BTreeMap<String, String>;
+pub(crate) type Facts = BTreeMap<String, String>;
 
 /// The stack-wide facts: endpoints, NAT, region, cluster.
-pub fn stack(r: &Resolved) -> Facts {
+pub(crate) fn stack(r: &Resolved) -> Facts {
     let mut f = Facts::new();
     f.insert(
         "region".into(),
@@ -47,7 +47,7 @@ pub fn stack(r: &Resolved) -> Facts {
 }
 
 /// A service's facts.
-pub fn service(s: &Service) -> Facts {
+pub(crate) fn service(s: &Service) -> Facts {
     let mut f = Facts::new();
     let t = &s.task;
     f.insert("cpu".into(), t.cpu.to_string());
@@ -206,7 +206,7 @@ fn scaling(s: &Service, f: &mut Facts) {
 }
 
 /// The differences between two fact sets, in key order.
-pub fn compare(before: &Facts, after: &Facts) -> Vec<Change> {
+pub(crate) fn compare(before: &Facts, after: &Facts) -> Vec<Change> {
     let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -222,7 +222,7 @@ pub fn compare(before: &Facts, after: &Facts) -> Vec<Change> {
 
 /// One permission: a role's effect on an action and a resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Grant {
+pub(crate) struct Grant {
     pub role: String,
     pub effect: String,
     pub action: String,
@@ -231,14 +231,14 @@ pub struct Grant {
 
 impl Grant {
     /// A wildcard in the action or the resource.
-    pub fn wildcard(&self) -> bool {
+    pub(crate) fn wildcard(&self) -> bool {
         self.action.contains('*') || self.resource.contains('*')
     }
 }
 
 /// Every (role, effect, action, resource) a service's roles hold; managed policies as
 /// `attach` of the policy ARN. Conditions are written after the resource.
-pub fn grants(s: &Service) -> Vec<Grant> {
+pub(crate) fn grants(s: &Service) -> Vec<Grant> {
     let mut out = Vec::new();
     let mut add = |role: &str, st: &Statement| {
         let cond = if st.conditions.is_empty() {

@@ -10,22 +10,19 @@ use serde::Deserialize;
 const FILE: &str = include_str!("../../schemas/aws-provider-forcenew.json");
 
 #[derive(Debug, Deserialize)]
-pub struct Facts {
+pub(crate) struct Facts {
     pub provider: String,
     pub version: String,
     pub resources: BTreeMap<String, Resource>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Resource {
-    pub source: String,
-    #[serde(default)]
-    pub conditions: Vec<String>,
+pub(crate) struct Resource {
     pub arguments: BTreeMap<String, Argument>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Argument {
+pub(crate) struct Argument {
     /// `None`: the provider source was not read for it.
     pub force_new: Option<bool>,
     #[serde(default)]
@@ -36,7 +33,7 @@ pub struct Argument {
 
 /// What changing one argument does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     Update,
     /// ForceNew: the argument (or the block it is in) named.
     Replace(String),
@@ -45,7 +42,7 @@ pub enum Effect {
 }
 
 /// The facts file, parsed once.
-pub fn facts() -> &'static Facts {
+pub(crate) fn facts() -> &'static Facts {
     static FACTS: OnceLock<Facts> = OnceLock::new();
     FACTS.get_or_init(|| {
         serde_json::from_str(FILE).expect("schemas/aws-provider-forcenew.json parses")
@@ -53,7 +50,7 @@ pub fn facts() -> &'static Facts {
 }
 
 /// The argument path without list indices: `volume[0].name` -> `volume.name`.
-pub fn schema_path(path: &str) -> String {
+pub(crate) fn schema_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut skip = false;
     for c in path.chars() {
@@ -69,7 +66,7 @@ pub fn schema_path(path: &str) -> String {
 
 /// The fact that decides `path` of `ty`: the path itself, else the nearest enclosing block or
 /// map that has one (a tag key is decided by `tags`).
-pub fn lookup<'a>(ty: &str, path: &str) -> Option<(&'a str, &'a Argument)> {
+pub(crate) fn lookup<'a>(ty: &str, path: &str) -> Option<(&'a str, &'a Argument)> {
     let resource = facts().resources.get(ty)?;
     let path = schema_path(path);
     let mut prefix = path.as_str();
@@ -82,7 +79,7 @@ pub fn lookup<'a>(ty: &str, path: &str) -> Option<(&'a str, &'a Argument)> {
 }
 
 /// What a change to `path` of a `ty` does: replace when it or an enclosing block is ForceNew.
-pub fn effect(ty: &str, path: &str) -> Effect {
+pub(crate) fn effect(ty: &str, path: &str) -> Effect {
     let Some(resource) = facts().resources.get(ty) else {
         return Effect::MayReplace(format!("gen-tf has no ForceNew facts for {ty}"));
     };

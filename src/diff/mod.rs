@@ -7,11 +7,13 @@
 //! - the cost delta at the minimum, desired and maximum task counts, from `cost::compare`;
 //! - `report`: human, JSON, Markdown (a pull-request comment) and GitHub annotations.
 
-pub mod disk;
-pub mod facts;
-pub mod forcenew;
-pub mod report;
-pub mod resources;
+pub(crate) mod disk;
+pub(crate) mod facts;
+pub(crate) mod forcenew;
+pub(crate) mod report;
+pub(crate) mod resources;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
@@ -19,10 +21,10 @@ use crate::cost::{self, compare::StackLines, Prices};
 use crate::lower;
 use crate::resolve::Resolved;
 
-pub use resources::{Action, ResourceChange};
+pub(crate) use resources::{Action, ResourceChange};
 
 /// One stack in one environment, on one side.
-pub struct Side<'a> {
+pub(crate) struct Side<'a> {
     /// How the two sides are matched: the stack file relative to its tree.
     pub key: String,
     /// The file as the user names it (the after side's, for annotations).
@@ -34,7 +36,7 @@ pub struct Side<'a> {
 
 /// A service's changes in its own terms.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ServiceDiff {
+pub(crate) struct ServiceDiff {
     pub name: String,
     /// `added`, `removed` or `changed`.
     pub status: &'static str,
@@ -43,14 +45,14 @@ pub struct ServiceDiff {
 
 /// A permission granted or revoked.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PermissionChange {
+pub(crate) struct PermissionChange {
     pub granted: bool,
     pub grant: facts::Grant,
 }
 
 /// Everything that changes in one stack and environment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StackDiff {
+pub(crate) struct StackDiff {
     pub name: String,
     pub env: Option<String>,
     pub file: String,
@@ -66,21 +68,21 @@ pub struct StackDiff {
 }
 
 impl StackDiff {
-    pub fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         match &self.env {
             Some(e) => format!("{} ({e})", self.name),
             None => self.name.clone(),
         }
     }
 
-    pub fn risky(&self) -> impl Iterator<Item = &ResourceChange> {
+    pub(crate) fn risky(&self) -> impl Iterator<Item = &ResourceChange> {
         self.resources.iter().filter(|r| r.risk.risky)
     }
 }
 
 /// Counts of what Terraform will do, for one-line summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub created: usize,
     pub updated: usize,
     pub replaced: usize,
@@ -90,7 +92,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub fn of<'a>(changes: impl IntoIterator<Item = &'a ResourceChange>) -> Self {
+    pub(crate) fn of<'a>(changes: impl IntoIterator<Item = &'a ResourceChange>) -> Self {
         let mut c = Self::default();
         for r in changes {
             match r.action {
@@ -106,7 +108,7 @@ impl Counts {
     }
 
     /// `2 replaced (1 risky), 5 updated, 1 created`, or `no resource changes`.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let mut parts = Vec::new();
         let risky = if self.risky > 0 {
             format!(" ({} risky)", self.risky)
@@ -141,7 +143,7 @@ impl Counts {
 
 /// Compares the two sides, matched by stack file and environment; stacks only in `before`
 /// come last.
-pub fn diff(
+pub(crate) fn diff(
     before: &[Side<'_>],
     after: &[Side<'_>],
     prices: &Prices,

@@ -85,12 +85,12 @@ fn delta_text(l: &Line) -> String {
 }
 
 /// Every stack's resource changes counted together.
-pub fn counts(stacks: &[StackDiff]) -> Counts {
+pub(crate) fn counts(stacks: &[StackDiff]) -> Counts {
     Counts::of(stacks.iter().flat_map(|s| s.resources.iter()))
 }
 
 /// The report for people.
-pub fn human(stacks: &[StackDiff]) -> String {
+pub(crate) fn human(stacks: &[StackDiff]) -> String {
     let mut out = String::new();
     for s in stacks {
         let _ = writeln!(
@@ -162,7 +162,7 @@ fn three(c: crate::cost::Capacities<crate::cost::Money>) -> Value {
 }
 
 /// The JSON report (docs/diff.md).
-pub fn json(stacks: &[StackDiff]) -> Value {
+pub(crate) fn json(stacks: &[StackDiff]) -> Value {
     let facts = forcenew::facts();
     let stack = |s: &StackDiff| {
         let resources: Vec<Value> = s
@@ -235,7 +235,7 @@ const MAX_RISKS_SHOWN: usize = 8;
 
 /// A pull-request comment: a table of the stacks and the risks on one screen, the details of
 /// each stack folded.
-pub fn markdown(stacks: &[StackDiff]) -> String {
+pub(crate) fn markdown(stacks: &[StackDiff]) -> String {
     let mut out = String::from("### gen-tf diff\n\n");
     let total = counts(stacks);
     let _ = writeln!(out, "**{}**\n", total.line());
@@ -324,7 +324,7 @@ fn service_of<'a>(s: &'a StackDiff, r: &ResourceChange) -> Option<&'a str> {
 
 /// GitHub Actions annotations: a notice on each changed service's line, a warning (an error
 /// with `deny`) for each risky change.
-pub fn github(stacks: &[StackDiff], deny: bool) -> String {
+pub(crate) fn github(stacks: &[StackDiff], deny: bool) -> String {
     let mut out = String::new();
     for s in stacks.iter().filter(|s| s.status != "unchanged") {
         for svc in &s.services {

@@ -22,7 +22,7 @@ const META: [&str; 6] = [
 /// One resource as written: its arguments flattened to `path -> value` (blocks and maps
 /// walked, list indices kept: `volume[0].name`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Written {
+pub(crate) struct Written {
     pub ty: String,
     pub label: String,
     pub args: BTreeMap<String, Value>,
@@ -32,13 +32,13 @@ pub struct Written {
 }
 
 impl Written {
-    pub fn address(&self) -> String {
+    pub(crate) fn address(&self) -> String {
         format!("{}.{}", self.ty, self.label)
     }
 }
 
 /// Every resource of a module, by address.
-pub fn written(module: &Module) -> BTreeMap<String, Written> {
+pub(crate) fn written(module: &Module) -> BTreeMap<String, Written> {
     let mut out = BTreeMap::new();
     for file in &module.files {
         if let Content::Terraform(body) = &file.content {
@@ -50,7 +50,7 @@ pub fn written(module: &Module) -> BTreeMap<String, Written> {
 
 /// The resources of one file in Terraform's JSON shape (`resource.TYPE.LABEL = {...}`), as
 /// the JSON printer writes it or as hcl-rs reads an HCL file, added to `out`.
-pub fn add_file(value: &Value, out: &mut BTreeMap<String, Written>) {
+pub(crate) fn add_file(value: &Value, out: &mut BTreeMap<String, Written>) {
     let Some(types) = value.get("resource").and_then(Value::as_object) else {
         return;
     };
@@ -111,7 +111,7 @@ fn flatten(path: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Action {
+pub(crate) enum Action {
     Create,
     Update,
     MayReplace,
@@ -120,7 +120,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Create => "create",
             Self::Update => "update in place",
@@ -131,7 +131,7 @@ impl Action {
     }
 
     /// The JSON spelling.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Self::Create => "create",
             Self::Update => "update",
@@ -144,7 +144,7 @@ impl Action {
 
 /// One changed argument and what the provider does about it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ArgChange {
+pub(crate) struct ArgChange {
     /// The argument's path, `network_configuration.security_groups`.
     pub path: String,
     pub effect: Effect,
@@ -154,7 +154,7 @@ pub struct ArgChange {
 
 /// What happens to one resource.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResourceChange {
+pub(crate) struct ResourceChange {
     pub address: String,
     pub ty: String,
     pub action: Action,
@@ -165,7 +165,7 @@ pub struct ResourceChange {
 
 /// What a replacement or a destruction means for what runs, in words.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Risk {
+pub(crate) struct Risk {
     pub risky: bool,
     pub words: String,
 }
@@ -176,7 +176,7 @@ fn top(path: &str) -> &str {
 }
 
 /// Compares two modules' resources.
-pub fn compare(
+pub(crate) fn compare(
     before: &BTreeMap<String, Written>,
     after: &BTreeMap<String, Written>,
 ) -> Vec<ResourceChange> {
@@ -287,7 +287,7 @@ fn change(w: &Written, action: Action, args: Vec<ArgChange>) -> ResourceChange {
 }
 
 /// The risk of replacing or destroying a resource of type `ty`, in words.
-pub fn risk(ty: &str, action: Action, create_before_destroy: bool) -> Risk {
+pub(crate) fn risk(ty: &str, action: Action, create_before_destroy: bool) -> Risk {
     let gone = matches!(
         action,
         Action::Replace | Action::MayReplace | Action::Destroy

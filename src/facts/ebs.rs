@@ -5,12 +5,12 @@
 use crate::model::ebs::EbsVolumeType;
 
 /// The volume type ECS uses when the stack gives none.
-pub const DEFAULT_VOLUME_TYPE: EbsVolumeType = EbsVolumeType::Gp3;
+pub(crate) const DEFAULT_VOLUME_TYPE: EbsVolumeType = EbsVolumeType::Gp3;
 
 /// One volume type's limits: size in GiB, provisioned IOPS (`None`: the type takes none) and
 /// whether IOPS must be given, throughput in MiB/s (`None`: the type takes none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     pub size_gib: (u32, u32),
     pub iops: Option<(u32, u32)>,
     pub iops_required: bool,
@@ -21,7 +21,7 @@ pub struct Limits {
 /// 1-1,024. `iops`: gp3 3,000-16,000, io1 100-64,000, io2 100-256,000, required for io1 and io2
 /// and not supported by the others. `throughput`: gp3 only, up to 1,000 MiB/s (gp3's baseline,
 /// 125, is its least).
-pub fn limits(t: EbsVolumeType) -> Limits {
+pub(crate) fn limits(t: EbsVolumeType) -> Limits {
     use EbsVolumeType::*;
     let (size_gib, iops, throughput) = match t {
         Gp3 => ((1, 16_384), Some((3_000, 16_000)), Some((125, 1_000))),

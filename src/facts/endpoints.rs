@@ -6,10 +6,10 @@ use crate::model::EndpointType;
 
 /// Services that have Gateway endpoints (and, since 2023/2024, Interface endpoints too).
 /// Source: https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
-pub const GATEWAY_SERVICES: &[&str] = &["s3", "dynamodb"];
+pub(crate) const GATEWAY_SERVICES: &[&str] = &["s3", "dynamodb"];
 
 /// The type an entry gets when it names none.
-pub fn default_type(service: &str) -> EndpointType {
+pub(crate) fn default_type(service: &str) -> EndpointType {
     if GATEWAY_SERVICES.contains(&service) {
         EndpointType::Gateway
     } else {
@@ -19,7 +19,7 @@ pub fn default_type(service: &str) -> EndpointType {
 
 /// What a task does with an endpoint, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     ImagePull,
     Logs,
     Secrets,
@@ -34,7 +34,7 @@ pub enum Purpose {
 
 impl Purpose {
     /// What fails without the endpoint, completing "without a NAT gateway, <services> ...".
-    pub fn failure(self) -> &'static str {
+    pub(crate) fn failure(self) -> &'static str {
         match self {
             Self::ImagePull => "cannot pull images from ECR",
             Self::Logs => "cannot send awslogs logs to CloudWatch Logs",
@@ -54,7 +54,7 @@ impl Purpose {
 
 /// Where a container image comes from, as far as the network is concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageSource {
+pub(crate) enum ImageSource {
     /// A private ECR registry (`<account>.dkr.ecr.<region>.amazonaws.com/...`).
     Ecr { region: String },
     /// The module variable `<service>_image`, documented as an ECR URI.
@@ -66,7 +66,7 @@ pub enum ImageSource {
 
 /// Classifies an image reference by its registry host, the part before the first `/` when that
 /// part looks like a host (Docker's own rule: it has a `.` or `:`, or is `localhost`).
-pub fn image_source(image: Option<&str>) -> ImageSource {
+pub(crate) fn image_source(image: Option<&str>) -> ImageSource {
     let Some(image) = image else {
         return ImageSource::Variable;
     };
@@ -105,7 +105,7 @@ pub fn image_source(image: Option<&str>) -> ImageSource {
 /// rule says nothing about the endpoints (`arn:aws:secretmanager:...` is a typo, not a
 /// parameter, and asking for an ssm endpoint would give a wrong second fix).
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
-pub fn secret_endpoint(value_from: &str) -> Option<&'static str> {
+pub(crate) fn secret_endpoint(value_from: &str) -> Option<&'static str> {
     match Arn::parse(value_from) {
         Ok(a) if a.service == "secretsmanager" => Some("secretsmanager"),
         Ok(a) if a.service == "ssm" => Some("ssm"),
@@ -116,7 +116,7 @@ pub fn secret_endpoint(value_from: &str) -> Option<&'static str> {
 }
 
 /// The order needs are reported and created in: image pulls first, then what tasks need to run.
-pub const NEED_ORDER: &[&str] = &[
+pub(crate) const NEED_ORDER: &[&str] = &[
     "ecr.api",
     "ecr.dkr",
     "s3",

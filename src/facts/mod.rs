@@ -2,8 +2,8 @@
 //! below `resolve`. `resolve` applies them and the rules (`validate`) check against them; no
 //! other file repeats a number from here. They import nothing but `model`'s plain types.
 
-pub mod ebs;
-pub mod ecs;
-pub mod endpoints;
+pub(crate) mod ebs;
+pub(crate) mod ecs;
+pub(crate) mod endpoints;
 pub mod fargate;
-pub mod rds;
+pub(crate) mod rds;

@@ -3,11 +3,11 @@
 use crate::model::service::{Database, DbEngine};
 
 /// RDS's default max_connections formulas by engine.
-pub const MAX_CONNECTIONS: &str =
+pub(crate) const MAX_CONNECTIONS: &str =
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections";
 
 /// Connections kept free for admin sessions and migrations, as in the seed guide.
-pub const DEFAULT_BUFFER: u32 = 20;
+pub(crate) const DEFAULT_BUFFER: u32 = 20;
 
 /// Memory in GiB of the RDS instance classes gen-tf knows, for the default max_connections.
 /// Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html
@@ -61,7 +61,7 @@ fn largest_size(family: &str) -> u32 {
 }
 
 /// Memory of an instance class in bytes, if gen-tf knows the class.
-pub fn class_memory_bytes(class: &str) -> Option<u64> {
+pub(crate) fn class_memory_bytes(class: &str) -> Option<u64> {
     const GIB: u64 = 1 << 30;
     if let Some(&(_, gib)) = CLASS_MEMORY_GIB.iter().find(|(c, _)| *c == class) {
         return Some(u64::from(gib) * GIB);
@@ -77,7 +77,7 @@ pub fn class_memory_bytes(class: &str) -> Option<u64> {
 ///
 /// DBInstanceClassMemory is the class's memory less what RDS keeps for the OS, so these numbers
 /// are an upper bound of the real default; the budget check is the more conservative for it.
-pub fn default_max_connections(engine: DbEngine, class: &str) -> Option<u64> {
+pub(crate) fn default_max_connections(engine: DbEngine, class: &str) -> Option<u64> {
     let mem = class_memory_bytes(class)?;
     Some(match engine {
         DbEngine::Postgres => (mem / 9_531_392).min(5000),
@@ -87,7 +87,7 @@ pub fn default_max_connections(engine: DbEngine, class: &str) -> Option<u64> {
 
 /// A database's max_connections, and where the number comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionLimit {
+pub(crate) struct ConnectionLimit {
     pub value: u64,
     /// `max_connections`, or `the PostgreSQL default for db.r6g.large`.
     pub source: String,
@@ -95,7 +95,7 @@ pub struct ConnectionLimit {
 
 /// The limit the connection budget is held to: `max_connections` as given, else RDS's default
 /// for the engine and instance class; `None` when neither is known.
-pub fn connection_limit(db: &Database) -> Option<ConnectionLimit> {
+pub(crate) fn connection_limit(db: &Database) -> Option<ConnectionLimit> {
     if let Some(m) = db.max_connections {
         return Some(ConnectionLimit {
             value: u64::from(m),

@@ -34,23 +34,23 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 ///
 /// Sources: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#import
 /// (and the `#import` section of each resource's page).
-pub fn scalable_target_id(cluster: &str, service: &str) -> String {
+pub(crate) fn scalable_target_id(cluster: &str, service: &str) -> String {
     format!("ecs/service/{cluster}/{service}/{DIMENSION}")
 }
 
-pub fn scaling_policy_id(cluster: &str, service: &str, policy: &str) -> String {
+pub(crate) fn scaling_policy_id(cluster: &str, service: &str, policy: &str) -> String {
     format!("{}/{policy}", scalable_target_id(cluster, service))
 }
 
-pub fn ecs_service_id(cluster: &str, service: &str) -> String {
+pub(crate) fn ecs_service_id(cluster: &str, service: &str) -> String {
     format!("{cluster}/{service}")
 }
 
-pub fn role_policy_id(role: &str, policy: &str) -> String {
+pub(crate) fn role_policy_id(role: &str, policy: &str) -> String {
     format!("{role}:{policy}")
 }
 
-pub fn attachment_id(role: &str, policy_arn: &str) -> String {
+pub(crate) fn attachment_id(role: &str, policy_arn: &str) -> String {
     format!("{role}/{policy_arn}")
 }
 
@@ -95,7 +95,7 @@ fn referenced(b: &Block, key: &str) -> Option<String> {
 
 /// The import blocks for one stack's module, and a finding for each resource of the module
 /// that nothing described: the first apply creates it.
-pub fn blocks(
+pub(crate) fn blocks(
     module: &Module,
     imported: &Imported,
     d: &Described,
@@ -268,7 +268,7 @@ fn created_anew(ty: &str) -> &'static str {
 
 /// `imports.tf`: the blocks of every stack, for the root module that calls each stack as
 /// `module "<stack>"`.
-pub fn imports_tf(stacks: &[(String, Vec<ImportBlock>)]) -> String {
+pub(crate) fn imports_tf(stacks: &[(String, Vec<ImportBlock>)]) -> String {
     let mut out = String::from(
         "# Written by gen-tf import. Import blocks belong in the root module: put this file\n# beside the `module \"<stack>\"` blocks that call the generated modules, plan, apply,\n# and then delete it.\n",
     );

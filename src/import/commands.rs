@@ -4,7 +4,11 @@
 //! substitutions over the saved files.
 
 /// The commands for the services of one cluster, saving each output under `dir`.
-pub fn commands(cluster: &str, services: &[String], dir: Option<&std::path::Path>) -> String {
+pub(crate) fn commands(
+    cluster: &str,
+    services: &[String],
+    dir: Option<&std::path::Path>,
+) -> String {
     let dir = dir.map_or_else(|| "describe".to_owned(), |d| d.display().to_string());
     let q = |s: &str| shell_quote(s);
     let d = q(&dir);

@@ -26,7 +26,7 @@ struct Config {
 const ACCOUNT: &str = "000000000000";
 
 /// Reads the configuration and its two definitions into `d`; returns the definitions' paths.
-pub fn read(config: &Path, d: &mut Described) -> Result<Vec<PathBuf>, ReadError> {
+pub(crate) fn read(config: &Path, d: &mut Described) -> Result<Vec<PathBuf>, ReadError> {
     let err = |file: &Path, message: String| ReadError {
         file: file.to_owned(),
         message,

@@ -35,7 +35,7 @@ const KEYWORDS: &[&str] = &[
 /// The stack as a Jsonnet file: `header` lines as `//` comments first, then the value, with
 /// `comments` (by dotted key path) before their keys, and `helpers` (Jsonnet that evaluates to
 /// the value at their path) instead of those values.
-pub fn render(
+pub(crate) fn render(
     header: &[String],
     value: &Value,
     comments: &BTreeMap<String, Vec<String>>,
@@ -82,7 +82,7 @@ fn key(k: &str) -> String {
 }
 
 /// A single-quoted Jsonnet string.
-pub fn string(s: &str) -> String {
+pub(crate) fn string(s: &str) -> String {
     let mut out = String::from("'");
     for c in s.chars() {
         match c {

@@ -7,14 +7,14 @@
 //! - `stack`: one stack per cluster, and the findings.
 
 pub mod aws;
-pub mod blocks;
+pub(crate) mod blocks;
 pub mod check;
-pub mod commands;
-pub mod ecspresso;
+pub(crate) mod commands;
+pub(crate) mod ecspresso;
 pub mod input;
-pub mod jsonnet;
-pub mod read;
-pub mod stack;
+pub(crate) mod jsonnet;
+pub(crate) mod read;
+pub(crate) mod stack;
 
 use std::path::PathBuf;
 

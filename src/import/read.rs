@@ -20,7 +20,7 @@ pub struct ReadError {
 
 /// The AWS CLI calls `gen-tf import` reads, with the top-level keys that recognise each output.
 /// A file matches the first kind whose keys it has.
-pub const KINDS: &[(&str, &[&str])] = &[
+pub(crate) const KINDS: &[(&str, &[&str])] = &[
     ("aws ecs describe-services", &["services"]),
     (
         "aws ecs describe-task-definition --include TAGS",
@@ -105,7 +105,7 @@ pub(super) fn files_of(path: &Path) -> Result<Vec<PathBuf>, ReadError> {
 }
 
 /// Which call printed this output, by its top-level keys.
-pub fn recognise(v: &Value) -> Option<&'static str> {
+pub(crate) fn recognise(v: &Value) -> Option<&'static str> {
     let obj = v.as_object()?;
     KINDS
         .iter()

@@ -78,7 +78,7 @@ pub struct Imported {
 }
 
 /// `arn:aws:ecs:eu-west-1:123456789012:cluster/web` -> `web`; a bare name stays.
-pub fn last_segment(arn: &str) -> &str {
+pub(crate) fn last_segment(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
@@ -121,7 +121,7 @@ fn put(o: &mut Map<String, Value>, key: &str, v: impl Into<Value>) {
 
 /// The stacks, one per cluster, in cluster name order. A service whose task definition was not
 /// described is an error naming the call that describes it.
-pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<ReadError>> {
+pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<ReadError>> {
     let mut by_cluster: BTreeMap<String, Vec<&(std::path::PathBuf, EcsService)>> = BTreeMap::new();
     for s in &d.services {
         by_cluster

@@ -230,11 +230,11 @@ mod io_error {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::io;
 
-    pub fn serialize<S: Serializer>(e: &io::Error, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(e: &io::Error, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&e.to_string())
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<io::Error, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<io::Error, D::Error> {
         String::deserialize(d).map(io::Error::other)
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum FileError {
+pub(crate) enum FileError {
     /// A directory, FIFO, socket or device (also behind a symlink).
     #[error("not a regular file")]
     NotAFile,
@@ -25,7 +25,7 @@ pub enum FileError {
 /// Opens `path` for reading if it is a regular file (symlinks followed), and returns it with its
 /// length. `open` is non-blocking, so a FIFO swapped in after the first check cannot block it;
 /// the second check, on the descriptor, then refuses it.
-pub fn open_regular(path: &Path) -> Result<(File, u64), FileError> {
+pub(crate) fn open_regular(path: &Path) -> Result<(File, u64), FileError> {
     if !fs::metadata(path)?.is_file() {
         return Err(FileError::NotAFile);
     }
@@ -45,7 +45,7 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), FileError> {
 }
 
 /// The whole of a regular file of at most `limit` bytes.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     let (file, len) = open_regular(path)?;
     if len > limit {
         return Err(FileError::TooLarge { limit });
@@ -60,7 +60,7 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
 }
 
 /// At most the first `max` bytes of a regular file, for looking at a header.
-pub fn read_head(path: &Path, max: u64) -> Result<Vec<u8>, FileError> {
+pub(crate) fn read_head(path: &Path, max: u64) -> Result<Vec<u8>, FileError> {
     let (file, len) = open_regular(path)?;
     let mut bytes = Vec::with_capacity(usize::try_from(len.min(max)).unwrap_or(0));
     file.take(max).read_to_end(&mut bytes)?;
@@ -69,7 +69,7 @@ pub fn read_head(path: &Path, max: u64) -> Result<Vec<u8>, FileError> {
 
 /// Text without a leading UTF-8 byte order mark, which some Windows editors write: it is not
 /// part of the content in any of the stack formats.
-pub fn strip_bom(text: &str) -> &str {
+pub(crate) fn strip_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 

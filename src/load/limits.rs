@@ -2,7 +2,7 @@
 
 /// Larger inputs are refused: no real stack comes close, and a limit keeps a stray `-J` to a
 /// data directory or a hostile import from exhausting memory.
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 << 20;
 
 /// Evaluation runs on its own thread with this much stack, so deep but legitimate nesting
 /// never reaches the guard page. Jsonnet's own call depth limit still applies.
@@ -17,12 +17,12 @@ pub(super) fn eval_timeout() -> std::time::Duration {
 
 /// The longest evaluation deadline: a day. Larger values (up to `u64::MAX`) would overflow
 /// the deadline's arithmetic.
-pub const MAX_EVAL_TIMEOUT_SECS: u64 = 86_400;
+pub(super) const MAX_EVAL_TIMEOUT_SECS: u64 = 86_400;
 
 /// `GEN_TF_EVAL_TIMEOUT_SECS` in seconds (60 when unset or empty), capped at
 /// [`MAX_EVAL_TIMEOUT_SECS`]; anything but a whole number of at least 1 is an error that says
 /// what is accepted.
-pub fn check_eval_timeout() -> Result<u64, String> {
+pub(crate) fn check_eval_timeout() -> Result<u64, String> {
     let Some(raw) = std::env::var_os("GEN_TF_EVAL_TIMEOUT_SECS") else {
         return Ok(60);
     };
@@ -49,7 +49,7 @@ pub fn check_eval_timeout() -> Result<u64, String> {
 }
 
 /// `2 GiB`, `300 MiB`, `1536 KiB`: the largest binary unit that divides `bytes`.
-pub fn format_bytes(bytes: u64) -> String {
+pub(crate) fn format_bytes(bytes: u64) -> String {
     for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] {
         if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
             return format!("{} {unit}", bytes >> shift);

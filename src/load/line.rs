@@ -23,7 +23,7 @@ pub fn line_of(source: &str, json_path: &str) -> Option<usize> {
 }
 
 /// Like [`line_of`], with the 1-based column (in characters) of the key: `(line, column)`.
-pub fn line_col_of(source: &str, json_path: &str) -> Option<(usize, usize)> {
+pub(crate) fn line_col_of(source: &str, json_path: &str) -> Option<(usize, usize)> {
     offset_of(source, json_path).map(|at| line_col(source, at))
 }
 

@@ -13,17 +13,19 @@ mod jsonnet;
 mod limits;
 mod line;
 mod options;
-pub mod sandbox;
+pub(crate) mod sandbox;
 #[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};
 
-pub use error::{LoadError, Location};
-pub use file::{open_regular, read_head, read_regular, strip_bom, FileError};
-pub use limits::{check_eval_timeout, MAX_EVAL_TIMEOUT_SECS, MAX_FILE_BYTES};
-pub use line::{line_col_of, line_of};
-pub use options::{Evaluator, LoadOptions, LIBSONNET, LIBSONNET_NAME};
+pub use error::LoadError;
+pub(crate) use file::{open_regular, read_head, read_regular, strip_bom, FileError};
+pub(crate) use limits::{check_eval_timeout, MAX_FILE_BYTES};
+pub(crate) use line::line_col_of;
+pub use line::line_of;
+pub(crate) use options::Evaluator;
+pub use options::LoadOptions;
 
 pub(crate) use isolate::read_limited;
 use isolate::run_isolated;

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 /// The embedded `gen-tf.libsonnet`, importable from any stack without a path.
-pub const LIBSONNET: &str = include_str!("gen-tf.libsonnet");
+pub(super) const LIBSONNET: &str = include_str!("gen-tf.libsonnet");
 
 /// The name under which [`LIBSONNET`] is imported.
-pub const LIBSONNET_NAME: &str = "gen-tf.libsonnet";
+pub(super) const LIBSONNET_NAME: &str = "gen-tf.libsonnet";
 
 /// What the `jsonnet` CLI takes on its command line; ignored for JSON, YAML and TOML.
 #[derive(Debug, Clone, Default)]

@@ -28,8 +28,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use super::limits::format_bytes;
-pub use super::options::Evaluator;
+pub(crate) use super::limits::format_bytes;
+pub(crate) use super::options::Evaluator;
 
 use super::error::LoadError;
 use super::isolate::run_isolated;
@@ -38,15 +38,15 @@ use super::limits::{eval_timeout, EVAL_STACK_BYTES, MAX_FILE_BYTES};
 use super::options::LoadOptions;
 
 /// The hidden subcommand the child runs.
-pub const CHILD_COMMAND: &str = "__evaluate";
+pub(crate) const CHILD_COMMAND: &str = "__evaluate";
 
 /// The default memory limit: far above any real stack (a thousand services evaluate in tens of
 /// MiB), far below what a shared CI runner has.
-pub const DEFAULT_MEMORY_LIMIT: u64 = 2 << 30;
+pub(crate) const DEFAULT_MEMORY_LIMIT: u64 = 2 << 30;
 
 /// The smallest limit accepted: the child's own code, its evaluation thread's stack and
 /// allocator arenas need about this much address space before evaluating anything.
-pub const MIN_MEMORY_LIMIT: u64 = 256 << 20;
+pub(crate) const MIN_MEMORY_LIMIT: u64 = 256 << 20;
 
 /// The evaluated value, as JSON, may be at most this large: a stack of a thousand services is
 /// a few MiB.
@@ -386,7 +386,7 @@ fn decode(reply: &[u8]) -> serde_json::Result<Frame> {
 /// when that is lower), then until its stdin ends reads one [`Request`] at a time, evaluates it
 /// and writes the [`Frame`] with its reply on stdout. Each frame is a little-endian `u64`
 /// length and that many bytes of JSON.
-pub fn serve(memory_limit: u64) -> io::Result<()> {
+pub(crate) fn serve(memory_limit: u64) -> io::Result<()> {
     limit_address_space(memory_limit)?;
     let mut stdin = io::stdin().lock();
     // The source is at most MAX_FILE_BYTES, but JSON may escape a byte in six.
@@ -473,7 +473,7 @@ fn limit_address_space(_bytes: u64) -> io::Result<()> {
 
 /// A memory size as `--memory-limit` takes it: bytes, or a number with `KiB`, `MiB`, `GiB` or
 /// `TiB` (also `K`, `M`, `G`, `T`, and `KB`... read as binary units); `off` for none.
-pub fn parse_memory_limit(s: &str) -> Result<Option<u64>, String> {
+pub(crate) fn parse_memory_limit(s: &str) -> Result<Option<u64>, String> {
     let t = s.trim();
     if t.eq_ignore_ascii_case("off") || t.eq_ignore_ascii_case("none") {
         return Ok(None);

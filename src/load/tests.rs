@@ -166,7 +166,7 @@ fn nesting_guard_passes_real_code_and_stops_deep_code() {
     }
     big.push_str("{ a: f1(2) }");
     assert!(!too_deep(&big));
-    assert!(!too_deep(super::LIBSONNET));
+    assert!(!too_deep(super::options::LIBSONNET));
 
     let deep = |unit: &str, n: usize| unit.repeat(n);
     assert!(too_deep(&format!("{}1", deep("-", MAX_NESTING + 1))));

@@ -6,7 +6,7 @@ use crate::resolve::Cluster;
 
 use super::Ctx;
 
-pub fn lower(ctx: &mut Ctx<'_>, cluster: &Cluster) -> Body {
+pub(super) fn lower(ctx: &mut Ctx<'_>, cluster: &Cluster) -> Body {
     let mut cluster_body = Body::new();
     if !cluster.container_insights {
         cluster_body = cluster_body.comment(

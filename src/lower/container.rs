@@ -10,7 +10,7 @@ use crate::resolve::{Container, Service};
 use super::{Ctx, VarType};
 
 /// One container definition, its fields in the order of ECS's ContainerDefinition.
-pub fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
+pub(super) fn definition(ctx: &mut Ctx<'_>, svc: &Service, c: &Container) -> Expr {
     let image = match &c.image {
         Some(i) => ir::str(i.clone()),
         None => ctx.var(

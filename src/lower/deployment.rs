@@ -6,7 +6,7 @@ use crate::resolve::deployment::{Deployment, Strategy};
 use crate::resolve::Service;
 
 /// The deployment arguments, written only when the stack sets them.
-pub fn attrs(body: Body, d: &Deployment) -> Body {
+pub(super) fn attrs(body: Body, d: &Deployment) -> Body {
     body.attr_opt(
         "deployment_minimum_healthy_percent",
         d.minimum_healthy_percent.map(|p| ir::int(i64::from(p))),
@@ -24,7 +24,7 @@ pub fn attrs(body: Body, d: &Deployment) -> Body {
 /// The controller when the stack sets one, the circuit breaker (always written with the ECS
 /// controller, so that a stack's intent is visible) and the deployment
 /// alarms.
-pub fn blocks(d: &Deployment) -> Vec<Block> {
+pub(super) fn blocks(d: &Deployment) -> Vec<Block> {
     let mut out = Vec::new();
     if let Some(c) = d.controller {
         out.push(Block::new(
@@ -110,7 +110,7 @@ fn strategy(st: &Strategy) -> Block {
 
 /// `ignore_changes` for what others own once the service exists: the desired count when
 /// Application Auto Scaling moves it, the task definition when CI deploys revisions.
-pub fn lifecycle(svc: &Service) -> Option<Block> {
+pub(super) fn lifecycle(svc: &Service) -> Option<Block> {
     let mut ignored = Vec::new();
     if svc.scaling.is_some() {
         ignored.push(ir::ident("desired_count"));
@@ -145,7 +145,7 @@ pub fn lifecycle(svc: &Service) -> Option<Block> {
 /// The services that deploy with BLUE_GREEN, LINEAR or CANARY, as the subject of the module
 /// README's sentence on listener rules ("`api` deploys", "`api` and `web` deploy"); `None`
 /// without one.
-pub fn traffic_shifting(stack: &crate::resolve::Resolved) -> Option<String> {
+pub(super) fn traffic_shifting(stack: &crate::resolve::Resolved) -> Option<String> {
     let names: Vec<String> = stack
         .services
         .iter()

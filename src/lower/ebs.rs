@@ -18,13 +18,13 @@ fn label(svc: &Service) -> String {
 }
 
 /// The ARN of the infrastructure role gen-tf writes for the service.
-pub fn infrastructure_role_arn(svc: &Service) -> Expr {
+pub(super) fn infrastructure_role_arn(svc: &Service) -> Expr {
     ir::reference("aws_iam_role", &label(svc), &["arn"])
 }
 
 /// The role and its policy attachments, when the service needs one and names none. ECS itself
 /// (not its tasks) assumes it, as the trust policy of AWS's documentation has it.
-pub fn infrastructure_role(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
+pub(super) fn infrastructure_role(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     let Some(infra) = svc.infrastructure else {
         return Vec::new();
     };
@@ -87,7 +87,7 @@ pub fn infrastructure_role(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
 }
 
 /// `volume_configuration { managed_ebs_volume { ... } }`.
-pub fn volume_configuration(svc: &Service) -> Option<Block> {
+pub(super) fn volume_configuration(svc: &Service) -> Option<Block> {
     let e = svc.ebs.as_ref()?;
     let num = |n: Option<u32>| n.map(|n| ir::int(i64::from(n)));
     let tags = (!e.tags.is_empty() || e.propagate_tags.is_some()).then(|| {

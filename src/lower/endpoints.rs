@@ -21,7 +21,7 @@ const SG: &str = "vpc_endpoints";
 
 /// The stack's `vpc_endpoints.tf`, or `None` when it creates no endpoints and reaches no
 /// existing Gateway endpoint.
-pub fn file(ctx: &mut Ctx<'_>) -> Option<Body> {
+pub(super) fn file(ctx: &mut Ctx<'_>) -> Option<Body> {
     let mut body = Body::new();
     for e in &ctx.stack.existing_endpoints {
         if e.ty == EndpointType::Gateway {
@@ -259,7 +259,7 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
 /// Egress of one service's tasks: HTTPS to the Interface endpoints' security group and to the
 /// Gateway endpoints' prefix lists (ECR image layers come from S3 that way), plus HTTPS to
 /// anywhere when the tasks have a way there: the NAT gateway, or a public IP in a public subnet.
-pub fn task_egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr) -> Vec<Block> {
+pub(super) fn task_egress(ctx: &mut Ctx<'_>, svc: &Service, sg_id: &Expr) -> Vec<Block> {
     let (name, id) = (&svc.name, svc.name.ident());
     let stack = ctx.stack;
     let https = |label: String, description: String, target: (&str, Expr)| {

@@ -16,7 +16,7 @@ const EXECUTION_POLICY_ARN: &str =
     "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 
 /// The roles and their policies, in output order.
-pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
+pub(super) fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     let (name, id) = (&svc.name, svc.name.ident());
     let execution = format!("{id}_execution");
     let task = format!("{id}_task");

@@ -15,7 +15,7 @@ mod iam;
 mod markdown;
 pub(crate) mod module_files;
 mod network;
-pub mod readme;
+pub(crate) mod readme;
 mod scaling;
 mod service;
 mod task;
@@ -30,7 +30,7 @@ use crate::resolve::{Resolved, Service};
 
 /// A module variable, declared the first time lowering refers to it.
 #[derive(Debug, Clone)]
-pub struct VarDecl {
+pub(crate) struct VarDecl {
     pub ty: Expr,
     pub type_text: &'static str,
     pub description: String,
@@ -38,14 +38,14 @@ pub struct VarDecl {
 }
 
 #[derive(Debug, Clone)]
-pub struct OutputDecl {
+pub(crate) struct OutputDecl {
     pub name: String,
     pub description: String,
     pub value: Expr,
 }
 
 /// Lowering state for one stack.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub stack: &'a Resolved,
     variables: BTreeMap<String, VarDecl>,
     outputs: Vec<OutputDecl>,
@@ -55,13 +55,13 @@ pub struct Ctx<'a> {
 
 /// Type constraints gen-tf uses for variables.
 #[derive(Debug, Clone, Copy)]
-pub enum VarType {
+pub(crate) enum VarType {
     String,
     ListOfString,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(stack: &'a Resolved) -> Self {
+    pub(crate) fn new(stack: &'a Resolved) -> Self {
         Self {
             stack,
             variables: BTreeMap::new(),
@@ -71,7 +71,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `var.NAME`, declaring the variable if this is its first use.
-    pub fn var(&mut self, name: &str, ty: VarType, description: &str) -> Expr {
+    pub(crate) fn var(&mut self, name: &str, ty: VarType, description: &str) -> Expr {
         self.variables.entry(name.to_owned()).or_insert_with(|| {
             let (ty, type_text) = match ty {
                 VarType::String => (ir::ident("string"), "string"),
@@ -91,18 +91,18 @@ impl<'a> Ctx<'a> {
 
     /// `data.TYPE.current.ATTR...`, declaring the data source (which takes no arguments) the first
     /// time it is read.
-    pub fn data(&mut self, ty: &'static str, attrs: &[&str]) -> Expr {
+    pub(crate) fn data(&mut self, ty: &'static str, attrs: &[&str]) -> Expr {
         self.data.insert(ty);
         let mut path = vec![ty, "current"];
         path.extend_from_slice(attrs);
         ir::traversal("data", &path)
     }
 
-    pub fn data_sources(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub(crate) fn data_sources(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.data.iter().copied()
     }
 
-    pub fn output(&mut self, name: String, description: String, value: Expr) {
+    pub(crate) fn output(&mut self, name: String, description: String, value: Expr) {
         self.outputs.push(OutputDecl {
             name,
             description,
@@ -110,16 +110,16 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    pub fn variables(&self) -> &BTreeMap<String, VarDecl> {
+    pub(crate) fn variables(&self) -> &BTreeMap<String, VarDecl> {
         &self.variables
     }
 
-    pub fn outputs(&self) -> &[OutputDecl] {
+    pub(crate) fn outputs(&self) -> &[OutputDecl] {
         &self.outputs
     }
 
     /// The region: the stack's literal, else `var.region`.
-    pub fn region(&mut self) -> Expr {
+    pub(crate) fn region(&mut self) -> Expr {
         match &self.stack.region {
             Some(r) => ir::str(r.clone()),
             None => self.var("region", VarType::String, "AWS region the stack runs in."),
@@ -127,7 +127,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The cluster name: the owned cluster's, else `var.cluster_name`.
-    pub fn cluster_name(&mut self) -> Expr {
+    pub(crate) fn cluster_name(&mut self) -> Expr {
         match &self.stack.cluster {
             Some(_) => ir::reference("aws_ecs_cluster", "this", &["name"]),
             None => self.var(
@@ -138,11 +138,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn vpc_id(&mut self) -> Expr {
+    pub(crate) fn vpc_id(&mut self) -> Expr {
         self.var("vpc_id", VarType::String, "ID of the VPC the tasks run in.")
     }
 
-    pub fn private_subnet_ids(&mut self) -> Expr {
+    pub(crate) fn private_subnet_ids(&mut self) -> Expr {
         self.var(
             "private_subnet_ids",
             VarType::ListOfString,
@@ -150,7 +150,7 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    pub fn public_subnet_ids(&mut self) -> Expr {
+    pub(crate) fn public_subnet_ids(&mut self) -> Expr {
         self.var(
             "public_subnet_ids",
             VarType::ListOfString,
@@ -160,14 +160,14 @@ impl<'a> Ctx<'a> {
 
     /// Tags for a resource: the service's (merged over the stack's), else the stack's. `None`
     /// when there are none.
-    pub fn tags(&self, service: Option<&Service>) -> Option<Expr> {
+    pub(crate) fn tags(&self, service: Option<&Service>) -> Option<Expr> {
         let tags = service.map_or(&self.stack.tags, |s| &s.tags);
         (!tags.is_empty()).then(|| ir::object(tags.iter().map(|(k, v)| (k, ir::str(v.clone())))))
     }
 }
 
 /// Lowers a resolved stack into a module.
-pub fn lower(stack: &Resolved) -> Module {
+pub(crate) fn lower(stack: &Resolved) -> Module {
     let mut ctx = Ctx::new(stack);
     let mut files = Vec::new();
 
@@ -201,7 +201,7 @@ pub fn lower(stack: &Resolved) -> Module {
 
 /// A security group attached to running tasks or endpoints cannot be deleted, so a replacement
 /// (a changed description or VPC) must exist first; with a `name_prefix` the two can coexist.
-pub fn create_before_destroy() -> Block {
+pub(crate) fn create_before_destroy() -> Block {
     Block::new(
         "lifecycle",
         &[],

@@ -190,7 +190,7 @@ fn writes(body: &Body, path: &[&str]) -> bool {
 /// Terraform >= 1.5 and the AWS provider range that the module's files need: [`FLOOR`], raised
 /// by each feature of [`NEWER_FEATURES`] they write (each named in a comment), up to the next
 /// untested major.
-pub fn versions(files: &[File]) -> Body {
+pub(crate) fn versions(files: &[File]) -> Body {
     let used = features_used(files);
     let floor = used.iter().map(|(f, _)| f.since).fold(FLOOR, Ord::max);
     let mut providers = Body::new();
@@ -223,7 +223,7 @@ pub fn versions(files: &[File]) -> Body {
 }
 
 /// `data.tf`: the data sources lowering read, or `None` when it read none.
-pub fn data(ctx: &Ctx<'_>) -> Option<Body> {
+pub(crate) fn data(ctx: &Ctx<'_>) -> Option<Body> {
     let mut body = Body::new();
     for ty in ctx.data_sources() {
         body.push_block(Block::data(ty, "current", Body::new()));
@@ -231,7 +231,7 @@ pub fn data(ctx: &Ctx<'_>) -> Option<Body> {
     (!body.is_empty()).then_some(body)
 }
 
-pub fn variables(ctx: &Ctx<'_>) -> Body {
+pub(crate) fn variables(ctx: &Ctx<'_>) -> Body {
     let mut body = Body::new();
     for (name, decl) in ctx.variables() {
         body.push_block(Block::new(
@@ -246,7 +246,7 @@ pub fn variables(ctx: &Ctx<'_>) -> Body {
     body
 }
 
-pub fn outputs(ctx: &Ctx<'_>) -> Body {
+pub(crate) fn outputs(ctx: &Ctx<'_>) -> Body {
     let mut body = Body::new();
     for out in ctx.outputs() {
         body.push_block(Block::new(

@@ -42,7 +42,7 @@ fn sg_rule(
     )
 }
 
-pub fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
+pub(super) fn security_group(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     let (name, id) = (&svc.name, svc.name.ident());
     let sg_id = ir::reference("aws_security_group", &id, &["id"]);
     let vpc_id = ctx.vpc_id();

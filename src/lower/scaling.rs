@@ -18,7 +18,7 @@ use crate::resolve::Service;
 use super::{Ctx, VarType};
 
 /// Blocks appended to the service's file; empty without `auto_scaling`.
-pub fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
+pub(super) fn blocks(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     let Some(scaling) = &svc.scaling else {
         return Vec::new();
     };

@@ -9,7 +9,7 @@ use crate::resolve::Service;
 
 use super::{deployment, iam, network, task, traffic, Ctx};
 
-pub fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
+pub(super) fn lower(ctx: &mut Ctx<'_>, svc: &Service) -> Body {
     let id = svc.name.ident();
     let name = &svc.name;
     let mut before = vec![log_group(ctx, svc)];

@@ -6,7 +6,7 @@ use crate::resolve::Service;
 
 use super::{container, Ctx};
 
-pub fn task_definition(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
+pub(super) fn task_definition(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
     let id = svc.name.ident();
     let mut containers = vec![container::definition(ctx, svc, &svc.container)];
     containers.extend(

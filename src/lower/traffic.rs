@@ -8,7 +8,7 @@ use crate::resolve::Service;
 use super::{Ctx, VarType};
 
 /// Subnets, the task security group and the public IP setting.
-pub fn network_configuration(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
+pub(super) fn network_configuration(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
     let subnets = if svc.network.is_public() {
         ctx.public_subnet_ids()
     } else {
@@ -32,7 +32,7 @@ pub fn network_configuration(ctx: &mut Ctx<'_>, svc: &Service) -> Block {
 }
 
 /// One `load_balancer` block per target group.
-pub fn load_balancers(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
+pub(super) fn load_balancers(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
     svc.load_balancers
         .iter()
         .map(|lb| {
@@ -86,7 +86,7 @@ pub fn load_balancers(ctx: &mut Ctx<'_>, svc: &Service) -> Vec<Block> {
 }
 
 /// `service_connect_configuration`, with the proxy's logs in the service's log group.
-pub fn service_connect(ctx: &mut Ctx<'_>, svc: &Service) -> Option<Block> {
+pub(super) fn service_connect(ctx: &mut Ctx<'_>, svc: &Service) -> Option<Block> {
     let sc: &ServiceConnect = svc.service_connect.as_ref()?;
     let mut body = Body::new()
         .attr("enabled", ir::bool(true))

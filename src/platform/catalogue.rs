@@ -3,7 +3,7 @@
 
 use crate::diag::{Rule, Severity};
 
-pub static PLATFORM_FILE: Rule = Rule {
+pub(crate) static PLATFORM_FILE: Rule = Rule {
     code: "platform-file",
     severity: Severity::Error,
     summary: "The platform file has an unknown field, a wrong type or a missing field.",
@@ -11,7 +11,7 @@ pub static PLATFORM_FILE: Rule = Rule {
     source: "gen-tf platform format (docs/platform.md)",
 };
 
-pub static PLATFORM_NAME: Rule = Rule {
+pub(crate) static PLATFORM_NAME: Rule = Rule {
     code: "platform-name",
     severity: Severity::Error,
     summary: "A stack (or a cluster) names a network, cluster or namespace that the platform does not define.",
@@ -19,7 +19,7 @@ pub static PLATFORM_NAME: Rule = Rule {
     source: "gen-tf platform format (docs/platform.md)",
 };
 
-pub static PLATFORM_OWNED: Rule = Rule {
+pub(crate) static PLATFORM_OWNED: Rule = Rule {
     code: "platform-owned",
     severity: Severity::Error,
     summary: "A stack in a platform sets something the platform owns: its own cluster, VPC endpoints or NAT gateway fact.",
@@ -27,7 +27,7 @@ pub static PLATFORM_OWNED: Rule = Rule {
     source: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_cluster_capacity_providers, https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
 };
 
-pub static CAPACITY_PROVIDER_MISSING: Rule = Rule {
+pub(crate) static CAPACITY_PROVIDER_MISSING: Rule = Rule {
     code: "capacity-provider-missing",
     severity: Severity::Error,
     summary: "A service uses a capacity provider that its platform cluster does not have.",
@@ -35,7 +35,7 @@ pub static CAPACITY_PROVIDER_MISSING: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-capacity-providers.html",
 };
 
-pub static ENDPOINTS_OWNER: Rule = Rule {
+pub(crate) static ENDPOINTS_OWNER: Rule = Rule {
     code: "endpoints-owner",
     severity: Severity::Error,
     summary: "Several environments share a VPC and the platform does not say which one creates its endpoints.",
@@ -43,7 +43,7 @@ pub static ENDPOINTS_OWNER: Rule = Rule {
     source: "https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
 };
 
-pub static ENDPOINT_OWNED_TWICE: Rule = Rule {
+pub(crate) static ENDPOINT_OWNED_TWICE: Rule = Rule {
     code: "endpoint-owned-twice",
     severity: Severity::Error,
     summary: "Two modules of one project create the same private-DNS VPC endpoint.",
@@ -51,7 +51,7 @@ pub static ENDPOINT_OWNED_TWICE: Rule = Rule {
     source: "https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
 };
 
-pub static CLUSTER_OWNED_TWICE: Rule = Rule {
+pub(crate) static CLUSTER_OWNED_TWICE: Rule = Rule {
     code: "cluster-owned-twice",
     severity: Severity::Error,
     summary: "Two modules of one project create the same ECS cluster and its capacity providers.",
@@ -59,7 +59,7 @@ pub static CLUSTER_OWNED_TWICE: Rule = Rule {
     source: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_cluster_capacity_providers",
 };
 
-pub static NAME_TWICE: Rule = Rule {
+pub(crate) static NAME_TWICE: Rule = Rule {
     code: "name-twice",
     severity: Severity::Error,
     summary: "Two modules of one project use one ECS service name in a cluster, one IAM role name or one log group name.",
@@ -67,7 +67,7 @@ pub static NAME_TWICE: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
 };
 
-pub static SERVICE_CONNECT_NO_SERVER: Rule = Rule {
+pub(crate) static SERVICE_CONNECT_NO_SERVER: Rule = Rule {
     code: "service-connect-no-server",
     severity: Severity::Error,
     summary: "A Service Connect client's namespace has no service that serves anything, in any stack of the environment.",

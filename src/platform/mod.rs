@@ -9,8 +9,8 @@
 //! module in a platform never creates an endpoint or a cluster; it reads their IDs from
 //! variables that the root module wires to the platform module's outputs.
 
-pub mod catalogue;
-pub mod model;
+pub(crate) mod catalogue;
+pub(crate) mod model;
 mod module;
 mod rules;
 mod shared;
@@ -31,20 +31,18 @@ use crate::validate::task_role_endpoints::{action_uses, ActionNeed};
 use shared::VpcUse;
 
 pub use model::PlatformFile;
-pub use rules::{across, RULES};
+pub(crate) use rules::across;
+pub use rules::RULES;
 
 /// The name of the platform module's directory (and the name no stack may take).
-pub const PLATFORM_MODULE: &str = "platform";
+pub(crate) const PLATFORM_MODULE: &str = "platform";
 /// The name of the root module's directory.
-pub const ROOT_MODULE: &str = "root";
-
-/// Where a stack's module and the platform's go, relative to the output root.
-pub type Dir<'a> = &'a dyn Fn(&str, Option<&str>) -> PathBuf;
+pub(crate) const ROOT_MODULE: &str = "root";
 
 /// Everything a project with a platform compiles into: every stack's outcome, then, per
 /// environment, the platform and root modules (as outcomes of their own), and the findings
 /// that belong to no one stack.
-pub struct Built {
+pub(crate) struct Built {
     pub outcomes: Vec<Outcome>,
     /// Project-wide findings, each with its target.
     pub diagnostics: Vec<(usize, Diagnostic)>,
@@ -81,7 +79,12 @@ struct Build<'a> {
 ///
 /// `envs` are all the project's environments: a VPC whose `endpoints_owner` is an environment
 /// not being built gets no endpoints from this build (the owner's build creates them).
-pub fn compile(file: &Path, stacks: &[PathBuf], targets: &[Target], envs: &[String]) -> Built {
+pub(crate) fn compile(
+    file: &Path,
+    stacks: &[PathBuf],
+    targets: &[Target],
+    envs: &[String],
+) -> Built {
     let mut b = Build {
         file,
         label: file.display().to_string(),

@@ -40,7 +40,7 @@ fn label(s: &str) -> String {
 /// owns (`owned`), its endpoints and their security group; for each network whose endpoints
 /// another environment owns, a lookup of that security group (`interfaces`: the VPC has
 /// Interface endpoints); each cluster with its capacity providers; each namespace.
-pub fn platform(
+pub(super) fn platform(
     p: &PlatformFile,
     owned: &BTreeMap<&str, Vec<(String, EndpointType)>>,
     interfaces: &BTreeMap<String, bool>,
@@ -184,7 +184,7 @@ fn wired(var: &str, p: &PlatformFile, r: &PlatformRef) -> Option<Expr> {
 
 /// The root module of one environment: the AWS provider, the platform module and every stack
 /// module in the platform, each stack variable wired to a platform output or passed through.
-pub fn root(
+pub(super) fn root(
     p: &PlatformFile,
     members: &[(&Compiled, &PlatformRef)],
     after: &super::rules::After,

@@ -357,7 +357,7 @@ fn made(c: &Compiled) -> Vec<Made> {
 
 /// The checks across every module of a project: what no two modules may both create. `units`
 /// are the compiled stacks with their target and platform reference.
-pub fn across(
+pub(crate) fn across(
     units: &[(usize, &Compiled, Option<&PlatformRef>)],
     targets: &[Target],
 ) -> Vec<(usize, Diagnostic)> {

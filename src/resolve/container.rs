@@ -10,7 +10,7 @@ use crate::model::{self, ServiceName};
 
 /// One container definition.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Container {
+pub(crate) struct Container {
     pub name: String,
     /// Where its fields are written: `services.<name>` for the main container (its fields sit
     /// on the service), `services.<name>.sidecars[i]` for a sidecar, and
@@ -38,7 +38,7 @@ pub struct Container {
 
 /// What the stack's container fields set beyond the image, memory, port and environment.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub read_only_root_filesystem: bool,
     pub health_check: Option<HealthCheck>,
     pub command: Vec<String>,
@@ -60,7 +60,7 @@ pub struct Settings {
 
 /// A restart policy, `enabled` defaulted to true; ECS's own defaults are left to ECS.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RestartPolicy {
+pub(crate) struct RestartPolicy {
     pub enabled: bool,
     pub ignored_exit_codes: Vec<i32>,
     pub restart_attempt_period: Option<u32>,
@@ -68,7 +68,7 @@ pub struct RestartPolicy {
 
 /// A health check with ECS's defaults applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HealthCheck {
+pub(crate) struct HealthCheck {
     pub command: Vec<String>,
     pub interval: u32,
     pub timeout: u32,
@@ -78,14 +78,14 @@ pub struct HealthCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dependency {
+pub(crate) struct Dependency {
     pub container: String,
     pub condition: ContainerCondition,
 }
 
 /// An environment file in S3, with the bucket the execution role must be allowed to locate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnvironmentFile {
+pub(crate) struct EnvironmentFile {
     /// The object's ARN, for `value` and `s3:GetObject`.
     pub arn: String,
     /// `arn:<partition>:s3:::<bucket>`, for `s3:GetBucketLocation`.
@@ -94,7 +94,7 @@ pub struct EnvironmentFile {
 
 /// A private registry's credentials in Secrets Manager.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepositoryCredentials {
+pub(crate) struct RepositoryCredentials {
     /// The ARN as the stack gives it, for `credentialsParameter`.
     pub arn: String,
     /// The secret the execution role reads (a partial ARN completed as for `secrets`).
@@ -103,7 +103,7 @@ pub struct RepositoryCredentials {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Secret {
+pub(crate) struct Secret {
     /// The variable name inside the container.
     pub name: String,
     /// The ARN as the stack gives it, for `valueFrom`.
@@ -115,7 +115,7 @@ pub struct Secret {
 
 /// Where a secret is read from, with the resource the execution role must be allowed to read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SecretSource {
+pub(crate) enum SecretSource {
     /// The secret's ARN without a `:json-key:version-stage:version-id` suffix: IAM matches the
     /// secret, not the key.
     SecretsManager {
@@ -236,7 +236,7 @@ fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
 }
 
 /// An S3 object ARN, `arn:<partition>:s3:::<bucket>/<key>`, and its bucket's ARN.
-pub fn environment_file(arn: &str) -> Option<EnvironmentFile> {
+pub(crate) fn environment_file(arn: &str) -> Option<EnvironmentFile> {
     let a = Arn::parse(arn).ok().filter(|a| a.service == "s3")?;
     let (bucket, key) = a.resource.split_once('/')?;
     (!bucket.is_empty() && !key.is_empty()).then(|| EnvironmentFile {
@@ -284,7 +284,7 @@ fn secret(s: &model::container::Secret) -> Secret {
 /// Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html#auth-and-access_examples_wildcard
 impl SecretSource {
     /// The resources IAM must allow: one, or both readings of an ambiguous name.
-    pub fn grants(&self) -> Vec<String> {
+    pub(crate) fn grants(&self) -> Vec<String> {
         match self {
             Self::SecretsManager { arn, partial } => std::iter::once(arn.clone())
                 .chain(partial.clone())
@@ -294,7 +294,7 @@ impl SecretSource {
     }
 }
 
-pub fn secret_source(value_from: &str) -> SecretSource {
+pub(crate) fn secret_source(value_from: &str) -> SecretSource {
     match Arn::parse(value_from) {
         Ok(a) if a.service == "secretsmanager" => {
             // `secret:<name>`, then the optional `:<json-key>:<version-stage>:<version-id>`.

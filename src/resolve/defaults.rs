@@ -12,29 +12,29 @@ use crate::model::service::{Database, DbEngine, MemoryReservation, ReservationSt
 use crate::model::Service;
 
 /// The name of the main container's port mapping when the stack gives none.
-pub const DEFAULT_PORT_NAME: &str = "http";
+pub(crate) const DEFAULT_PORT_NAME: &str = "http";
 
 /// Defaults of a step policy's alarm: one-minute data points (the resolution of the AWS/ECS
 /// metrics), two of them in a row, the service's average CPU.
-pub const DEFAULT_ALARM_METRIC: &str = "CPUUtilization";
-pub const DEFAULT_ALARM_NAMESPACE: &str = "AWS/ECS";
-pub const DEFAULT_ALARM_PERIOD: u32 = 60;
-pub const DEFAULT_ALARM_EVALUATION_PERIODS: u32 = 2;
+pub(crate) const DEFAULT_ALARM_METRIC: &str = "CPUUtilization";
+pub(crate) const DEFAULT_ALARM_NAMESPACE: &str = "AWS/ECS";
+pub(crate) const DEFAULT_ALARM_PERIOD: u32 = 60;
+pub(crate) const DEFAULT_ALARM_EVALUATION_PERIODS: u32 = 2;
 
-pub fn subnets(n: &ServiceNetwork) -> Subnets {
+pub(crate) fn subnets(n: &ServiceNetwork) -> Subnets {
     n.subnets.unwrap_or_default()
 }
 
 /// The public IP setting ECS gets: the user's, else true exactly in public subnets.
-pub fn assign_public_ip(n: &ServiceNetwork) -> bool {
+pub(crate) fn assign_public_ip(n: &ServiceNetwork) -> bool {
     n.assign_public_ip.unwrap_or(subnets(n) == Subnets::Public)
 }
 
-pub fn egress_protocol(r: &EgressRule) -> EgressProtocol {
+pub(crate) fn egress_protocol(r: &EgressRule) -> EgressProtocol {
     r.protocol.unwrap_or(EgressProtocol::Tcp)
 }
 
-pub fn discovery_name(s: &ServiceConnectService) -> &str {
+pub(crate) fn discovery_name(s: &ServiceConnectService) -> &str {
     s.discovery_name.as_deref().unwrap_or(&s.port_name)
 }
 
@@ -42,7 +42,7 @@ pub fn discovery_name(s: &ServiceConnectService) -> &str {
 /// policy does, so that snippets which name nothing still get readable AWS names such as
 /// `shop-api-cpu` and `shop-api-scale-out`. `index` (the position in `policies`) is the
 /// fallback when nothing better is known.
-pub fn policy_name(p: &Policy, index: usize) -> String {
+pub(crate) fn policy_name(p: &Policy, index: usize) -> String {
     if let Some(n) = &p.name {
         return n.clone();
     }
@@ -66,34 +66,34 @@ pub fn policy_name(p: &Policy, index: usize) -> String {
 
 /// AWS requires an adjustment type on a new step policy; a change in task count is what a
 /// step without one most plausibly means.
-pub fn adjustment_type(p: &Policy) -> AdjustmentType {
+pub(crate) fn adjustment_type(p: &Policy) -> AdjustmentType {
     p.adjustment_type
         .unwrap_or(AdjustmentType::ChangeInCapacity)
 }
 
-pub fn alarm_metric_name(a: &Alarm) -> &str {
+pub(crate) fn alarm_metric_name(a: &Alarm) -> &str {
     a.metric_name.as_deref().unwrap_or(DEFAULT_ALARM_METRIC)
 }
 
-pub fn alarm_namespace(a: &Alarm) -> &str {
+pub(crate) fn alarm_namespace(a: &Alarm) -> &str {
     a.namespace.as_deref().unwrap_or(DEFAULT_ALARM_NAMESPACE)
 }
 
-pub fn alarm_statistic(a: &Alarm) -> Statistic {
+pub(crate) fn alarm_statistic(a: &Alarm) -> Statistic {
     a.statistic.unwrap_or(Statistic::Average)
 }
 
-pub fn alarm_period(a: &Alarm) -> u32 {
+pub(crate) fn alarm_period(a: &Alarm) -> u32 {
     a.period.unwrap_or(DEFAULT_ALARM_PERIOD)
 }
 
-pub fn alarm_evaluation_periods(a: &Alarm) -> u32 {
+pub(crate) fn alarm_evaluation_periods(a: &Alarm) -> u32 {
     a.evaluation_periods
         .unwrap_or(DEFAULT_ALARM_EVALUATION_PERIODS)
 }
 
 /// The port the task security group opens egress to.
-pub fn database_port(db: &Database) -> u16 {
+pub(crate) fn database_port(db: &Database) -> u16 {
     db.port.unwrap_or(match db.engine {
         Some(DbEngine::Mysql) => 3306,
         _ => 5432,
@@ -101,18 +101,18 @@ pub fn database_port(db: &Database) -> u16 {
 }
 
 /// The main container's port name: the user's, else `http`.
-pub fn port_name(svc: &Service) -> &str {
+pub(crate) fn port_name(svc: &Service) -> &str {
     svc.port_name.as_deref().unwrap_or(DEFAULT_PORT_NAME)
 }
 
 /// The environment the seed guide's `dynamic` memory reservation treats as production.
-pub const PRODUCTION_ENV: &str = "prd";
+pub(crate) const PRODUCTION_ENV: &str = "prd";
 
 /// The platform version when the stack names none.
-pub const DEFAULT_PLATFORM_VERSION: &str = "LATEST";
+pub(crate) const DEFAULT_PLATFORM_VERSION: &str = "LATEST";
 
 /// The platform version gen-tf writes: the user's, or `LATEST`.
-pub fn platform_version(svc: &Service) -> &str {
+pub(crate) fn platform_version(svc: &Service) -> &str {
     svc.platform_version
         .as_deref()
         .unwrap_or(DEFAULT_PLATFORM_VERSION)
@@ -121,7 +121,7 @@ pub fn platform_version(svc: &Service) -> &str {
 /// MiB a strategy reserves out of `limit` MiB in environment `env`, with the seed guide's
 /// `std.floor` rounding: 50% conservative, 80% aggressive, and dynamic 70% in
 /// [`PRODUCTION_ENV`] and 50% elsewhere.
-pub fn reserve(strategy: ReservationStrategy, limit: u32, env: Option<&str>) -> u32 {
+pub(crate) fn reserve(strategy: ReservationStrategy, limit: u32, env: Option<&str>) -> u32 {
     let pct = match strategy {
         ReservationStrategy::Conservative => 50,
         ReservationStrategy::Aggressive => 80,
@@ -133,7 +133,7 @@ pub fn reserve(strategy: ReservationStrategy, limit: u32, env: Option<&str>) -> 
 
 /// The memoryReservation in MiB that the main container gets in environment `env`, if any.
 /// Negative or oversized values are left for the rules to reject.
-pub fn reservation_mib(svc: &Service, env: Option<&str>) -> Option<i64> {
+pub(crate) fn reservation_mib(svc: &Service, env: Option<&str>) -> Option<i64> {
     let limit = svc.container_memory.unwrap_or(svc.memory);
     match &svc.memory_reservation {
         None => None,

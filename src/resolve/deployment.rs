@@ -3,7 +3,7 @@
 use crate::model;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Deployment {
+pub(crate) struct Deployment {
     /// `None` leaves ECS's default (100).
     pub minimum_healthy_percent: Option<u32>,
     /// `None` leaves ECS's default (200).
@@ -22,7 +22,7 @@ pub struct Deployment {
 impl Deployment {
     /// CODE_DEPLOY or EXTERNAL: someone other than ECS deploys revisions, so there is no
     /// circuit breaker and Terraform leaves the task definition and load balancers alone.
-    pub fn external_controller(&self) -> bool {
+    pub(crate) fn external_controller(&self) -> bool {
         self.controller
             .is_some_and(|c| c != model::deployment::DeploymentController::Ecs)
     }
@@ -30,7 +30,7 @@ impl Deployment {
 
 /// `deployment_configuration`, as the stack gives it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Strategy {
+pub(crate) struct Strategy {
     pub kind: model::deployment::DeploymentStrategy,
     pub bake_time_in_minutes: Option<u32>,
     pub linear: Option<model::deployment::LinearConfiguration>,
@@ -39,13 +39,13 @@ pub struct Strategy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CircuitBreaker {
+pub(crate) struct CircuitBreaker {
     pub enable: bool,
     pub rollback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Alarms {
+pub(crate) struct Alarms {
     pub names: Vec<String>,
     pub rollback: bool,
 }

@@ -13,18 +13,18 @@ use crate::model::Stack;
 
 /// The X-Ray daemon's container name and default image.
 /// Source: https://docs.aws.amazon.com/xray/latest/devguide/xray-daemon-ecs.html
-pub const XRAY_DAEMON_NAME: &str = "xray-daemon";
-pub const XRAY_DAEMON_IMAGE: &str = "public.ecr.aws/xray/aws-xray-daemon:3.x";
+pub(crate) const XRAY_DAEMON_NAME: &str = "xray-daemon";
+pub(crate) const XRAY_DAEMON_IMAGE: &str = "public.ecr.aws/xray/aws-xray-daemon:3.x";
 /// AWS's example task definition reserves this much for the daemon.
-pub const XRAY_DAEMON_RESERVATION_MIB: i64 = 256;
+pub(crate) const XRAY_DAEMON_RESERVATION_MIB: i64 = 256;
 
 /// The runtime platform, ECS's default (Linux, and gen-tf's ARM64) when none is given.
-pub fn platform(svc: &Service) -> RuntimePlatform {
+pub(crate) fn platform(svc: &Service) -> RuntimePlatform {
     svc.runtime_platform.clone().unwrap_or_default()
 }
 
 /// Environment variables gen-tf derives from `database` and `observability`, in output order.
-pub fn generated_env(svc: &Service) -> Vec<(String, String)> {
+pub(crate) fn generated_env(svc: &Service) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if let Some(db) = &svc.database {
         out.push(("DB_READ_HOST".to_owned(), db.read_host.clone()));
@@ -47,7 +47,7 @@ pub fn generated_env(svc: &Service) -> Vec<(String, String)> {
 
 /// The highest number of tasks the service can run: the auto scaling maximum (or a scheduled
 /// action's, which sets the range at its time), else the desired count.
-pub fn max_tasks(svc: &Service) -> u32 {
+pub(crate) fn max_tasks(svc: &Service) -> u32 {
     match &svc.auto_scaling {
         Some(a) => a
             .scheduled
@@ -60,7 +60,7 @@ pub fn max_tasks(svc: &Service) -> u32 {
 
 /// The lowest number of tasks the service can run while it runs any, at least 1: what a
 /// deployment or a Spot interruption has to work with.
-pub fn min_running_tasks(svc: &Service) -> u32 {
+pub(crate) fn min_running_tasks(svc: &Service) -> u32 {
     let lowest = match &svc.auto_scaling {
         Some(a) => a
             .scheduled
@@ -73,19 +73,19 @@ pub fn min_running_tasks(svc: &Service) -> u32 {
 }
 
 /// Whether the tasks run in public subnets (and reach the internet through a public IP).
-pub fn is_public(svc: &Service) -> bool {
+pub(crate) fn is_public(svc: &Service) -> bool {
     svc.network
         .as_ref()
         .is_some_and(|n| n.subnets.unwrap_or_default() == Subnets::Public)
 }
 
 /// Whether ECS Exec is on.
-pub fn execute_command(svc: &Service) -> bool {
+pub(crate) fn execute_command(svc: &Service) -> bool {
     svc.enable_execute_command.unwrap_or(false)
 }
 
 /// The X-Ray daemon sidecar, when `observability.xray` asks for it.
-pub fn xray_daemon(svc: &Service) -> Option<Sidecar> {
+pub(crate) fn xray_daemon(svc: &Service) -> Option<Sidecar> {
     let obs = svc.observability.as_ref()?;
     obs.xray.unwrap_or(false).then(|| Sidecar {
         name: XRAY_DAEMON_NAME.to_owned(),
@@ -102,14 +102,14 @@ pub fn xray_daemon(svc: &Service) -> Option<Sidecar> {
 
 /// The main container's port: the service's `port`, else the load balancer's
 /// `container_port` (the `lb-port` rule makes the two agree when both are given).
-pub fn container_port(svc: &Service) -> Option<u16> {
+pub(crate) fn container_port(svc: &Service) -> Option<u16> {
     svc.container
         .port
         .or_else(|| svc.load_balancer.as_ref().and_then(|l| l.container_port))
 }
 
 /// desired_count as written: the user's, else `min_capacity` with auto scaling, else 1.
-pub fn desired_count(svc: &Service) -> u32 {
+pub(crate) fn desired_count(svc: &Service) -> u32 {
     svc.desired_count.unwrap_or(match &svc.auto_scaling {
         Some(a) => a.min_capacity,
         None => 1,
@@ -117,12 +117,12 @@ pub fn desired_count(svc: &Service) -> u32 {
 }
 
 /// Whether the private subnets route to a NAT gateway (the default).
-pub fn nat_gateway(stack: &Stack) -> bool {
+pub(crate) fn nat_gateway(stack: &Stack) -> bool {
     stack.network.as_ref().is_none_or(|n| n.nat_gateway)
 }
 
 /// Numbers as Jsonnet's `std.toString` writes them: `0.1`, `1`, not `1.0`.
-pub fn format_number(n: f64) -> String {
+pub(crate) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
@@ -131,22 +131,22 @@ pub fn format_number(n: f64) -> String {
 }
 
 /// An EFS volume's transit encryption as gen-tf writes it: on unless turned off.
-pub fn efs_transit_encryption(e: &EfsVolume) -> bool {
+pub(crate) fn efs_transit_encryption(e: &EfsVolume) -> bool {
     e.transit_encryption.is_none_or(Toggle::is_enabled)
 }
 
 /// Whether the task role's identity mounts an EFS volume: off unless turned on.
-pub fn efs_iam(e: &EfsVolume) -> bool {
+pub(crate) fn efs_iam(e: &EfsVolume) -> bool {
     e.iam.is_some_and(Toggle::is_enabled)
 }
 
 /// A scaling policy's type: target tracking unless the stack says otherwise.
-pub fn policy_kind(p: &Policy) -> PolicyType {
+pub(crate) fn policy_kind(p: &Policy) -> PolicyType {
     p.policy_type.unwrap_or(PolicyType::TargetTrackingScaling)
 }
 
 /// The predefined metric, when the name is one AWS knows for ECS.
-pub fn predefined_metric(p: &Policy) -> Option<PredefinedMetric> {
+pub(crate) fn predefined_metric(p: &Policy) -> Option<PredefinedMetric> {
     p.predefined_metric_type
         .as_deref()
         .and_then(PredefinedMetric::parse)
@@ -154,14 +154,14 @@ pub fn predefined_metric(p: &Policy) -> Option<PredefinedMetric> {
 
 /// The side of the alarm threshold that every step lies on; `None` when there are no steps
 /// or they do not all lie on one side (which validation rejects).
-pub fn policy_direction(p: &Policy) -> Option<Direction> {
+pub(crate) fn policy_direction(p: &Policy) -> Option<Direction> {
     let mut sides = p.step_adjustments.iter().map(step_side);
     let first = sides.next()??;
     sides.all(|s| s == Some(first)).then_some(first)
 }
 
 /// A step policy's alarm comparison: the user's, else the one that matches the steps.
-pub fn comparison_operator(p: &Policy) -> Option<ComparisonOperator> {
+pub(crate) fn comparison_operator(p: &Policy) -> Option<ComparisonOperator> {
     p.alarm
         .as_ref()
         .and_then(|a| a.comparison_operator)
@@ -170,7 +170,7 @@ pub fn comparison_operator(p: &Policy) -> Option<ComparisonOperator> {
 
 /// Above the threshold when the step's interval starts at or above it, below when it ends at
 /// or below it; `None` for an interval that crosses the threshold.
-pub fn step_side(s: &StepAdjustment) -> Option<Direction> {
+pub(crate) fn step_side(s: &StepAdjustment) -> Option<Direction> {
     match (s.metric_interval_lower_bound, s.metric_interval_upper_bound) {
         (Some(lo), _) if lo >= 0.0 => Some(Direction::Out),
         (_, Some(hi)) if hi <= 0.0 => Some(Direction::In),

@@ -7,7 +7,7 @@ use crate::model::{self, ebs};
 
 /// The managed EBS volume with gen-tf's defaults applied.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ebs {
+pub(crate) struct Ebs {
     /// The task volume it attaches to (`configure_at_launch`).
     pub name: String,
     /// `None`: the role gen-tf creates ([`Infrastructure`]).
@@ -29,7 +29,7 @@ pub struct Ebs {
 /// one role per service, in the service's file, so a service's resources stay together and
 /// removing a service removes its role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Infrastructure {
+pub(crate) struct Infrastructure {
     /// AmazonECSInfrastructureRolePolicyForVolumes: an EBS volume names no role.
     pub volumes: bool,
     /// AmazonECSInfrastructureRolePolicyForLoadBalancers: an advanced configuration names no

@@ -4,7 +4,7 @@ use crate::model::ServiceName;
 
 /// One egress rule of the task security group.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Egress {
+pub(crate) struct Egress {
     /// The rule's Terraform label after `<service>_`, for example `to_database`.
     pub label: String,
     pub description: String,
@@ -15,7 +15,7 @@ pub struct Egress {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IpProtocol {
+pub(crate) enum IpProtocol {
     Tcp,
     Udp,
     /// Every protocol (`-1`).
@@ -23,7 +23,7 @@ pub enum IpProtocol {
 }
 
 impl IpProtocol {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Tcp => "tcp",
             Self::Udp => "udp",
@@ -34,7 +34,7 @@ impl IpProtocol {
 
 /// Where an egress rule goes.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Destination {
+pub(crate) enum Destination {
     /// A security group given to the module as the variable `name`.
     Variable {
         name: String,

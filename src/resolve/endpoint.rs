@@ -10,12 +10,12 @@ use crate::model::endpoint::{EndpointSpec, EndpointType, Preset, VpcEndpoints};
 use crate::model::{ServiceName, Stack};
 
 /// The name of the built-in policy that limits s3 to the region's ECR layer bucket.
-pub const ECR_LAYERS_POLICY: &str = "ecr-layers";
+pub(crate) const ECR_LAYERS_POLICY: &str = "ecr-layers";
 
 /// The Terraform label of an endpoint: `ecr.api` -> `ecr_api`. An endpoint whose type is not its
 /// service's default gets the type as a suffix (`s3_interface`), so that s3 can have both kinds
 /// and a label never changes when the other kind is added.
-pub fn label(service: &str, ty: EndpointType) -> String {
+pub(crate) fn label(service: &str, ty: EndpointType) -> String {
     let mut l = service.replace(['.', '-'], "_");
     if ty != default_type(service) {
         l.push('_');
@@ -27,7 +27,7 @@ pub fn label(service: &str, ty: EndpointType) -> String {
 /// One endpoint the stack creates: an entry of `vpc_endpoints` (or of its preset), with its type
 /// settled and its private DNS and policy decided, and what the entry wrote, for the rules.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     /// The short service name, `ecr.api`.
     pub service: String,
     /// The Terraform label, `ecr_api` (see [`label`]).
@@ -43,7 +43,7 @@ pub struct Endpoint {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum EndpointKind {
+pub(crate) enum EndpointKind {
     /// Routes in the private route tables; tasks reach it through its prefix list.
     Gateway,
     Interface {
@@ -57,7 +57,7 @@ pub enum EndpointKind {
 }
 
 impl Endpoint {
-    pub fn ty(&self) -> EndpointType {
+    pub(crate) fn ty(&self) -> EndpointType {
         match self.kind {
             EndpointKind::Gateway => EndpointType::Gateway,
             EndpointKind::Interface { .. } => EndpointType::Interface,
@@ -65,7 +65,7 @@ impl Endpoint {
     }
 
     /// The path of one of the entry's fields, or of the entry when it is a plain name.
-    pub fn field_path(&self, field: &str) -> String {
+    pub(crate) fn field_path(&self, field: &str) -> String {
         if self.is_object {
             crate::diag::join(&self.path, field)
         } else {
@@ -77,7 +77,7 @@ impl Endpoint {
 /// An endpoint the VPC already has (`network.existing_vpc_endpoints`), with its default type:
 /// not created, but reached by the tasks.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Existing {
+pub(crate) struct Existing {
     pub service: String,
     /// The Terraform label of its prefix-list lookup (Gateway endpoints), `existing_s3`.
     pub label: String,
@@ -87,7 +87,7 @@ pub struct Existing {
 }
 
 /// The stack's existing endpoints, in the order written.
-pub fn existing(stack: &Stack) -> Vec<Existing> {
+pub(crate) fn existing(stack: &Stack) -> Vec<Existing> {
     stack
         .network
         .iter()
@@ -105,7 +105,7 @@ pub fn existing(stack: &Stack) -> Vec<Existing> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum EndpointPolicy {
+pub(crate) enum EndpointPolicy {
     /// Only s3:GetObject on the region's ECR layer bucket.
     EcrLayers,
     /// The user's policy document, as given.
@@ -114,7 +114,7 @@ pub enum EndpointPolicy {
 
 /// The stack's endpoints, in output order: the list as written, or the preset's set (without
 /// what the VPC already has). Empty without `vpc_endpoints`.
-pub fn resolve(stack: &Stack) -> Vec<Endpoint> {
+pub(crate) fn resolve(stack: &Stack) -> Vec<Endpoint> {
     let mut all = written(stack);
     let gateways: BTreeSet<String> = all
         .iter()
@@ -233,7 +233,7 @@ fn written(stack: &Stack) -> Vec<Endpoint> {
 
 /// An endpoint that the stack's tasks need when they have no NAT gateway.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Need {
+pub(crate) struct Need {
     pub service: &'static str,
     pub ty: EndpointType,
     pub purpose: Purpose,
@@ -244,7 +244,7 @@ pub struct Need {
 /// The endpoints that the stack's tasks need to start and run without a NAT gateway, each with
 /// the services that need it, in a fixed order. An endpoint needed for two purposes is listed
 /// once per purpose, so that a missing one names what fails for whom.
-pub fn needs(stack: &Stack) -> Vec<Need> {
+pub(crate) fn needs(stack: &Stack) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
     // Tasks in public subnets with a public IP reach AWS over the internet gateway.
     for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {

@@ -16,7 +16,7 @@ use super::volume::Volume;
 
 /// One policy statement, as IAM reads it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Statement {
+pub(crate) struct Statement {
     pub sid: Option<String>,
     pub effect: Effect,
     pub actions: Vec<String>,
@@ -32,14 +32,14 @@ pub struct Statement {
 
 /// The parts of an ARN in the module's own partition, region and account.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnArn {
+pub(crate) struct OwnArn {
     pub service: &'static str,
     pub resource: String,
 }
 
 impl Statement {
     /// An `Allow` of `actions` on `resources`, with no sid and no condition.
-    pub fn allow(actions: &[&str], resources: Vec<String>) -> Self {
+    pub(crate) fn allow(actions: &[&str], resources: Vec<String>) -> Self {
         Self {
             sid: None,
             effect: Effect::Allow,
@@ -54,7 +54,7 @@ impl Statement {
 
 /// What a service's roles are given.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Roles {
+pub(crate) struct Roles {
     /// The execution role's inline policy (beyond AmazonECSTaskExecutionRolePolicy).
     pub execution: Vec<Statement>,
     /// The task role's inline policy: the stack's statements, then the ones gen-tf's features

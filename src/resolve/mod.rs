@@ -12,20 +12,20 @@
 //! and reported ([`Resolution::unresolved`]); `validate` drops that report when a rule explains
 //! the problem, and shows it as a gen-tf bug when none does.
 
-pub mod container;
-pub mod defaults;
-pub mod deployment;
-pub mod derived;
-pub mod ebs;
-pub mod egress;
-pub mod endpoint;
-pub mod iam;
-pub mod names;
-pub mod needs;
-pub mod network;
-pub mod scaling;
-pub mod service;
-pub mod volume;
+pub(crate) mod container;
+pub(crate) mod defaults;
+pub(crate) mod deployment;
+pub(crate) mod derived;
+pub(crate) mod ebs;
+pub(crate) mod egress;
+pub(crate) mod endpoint;
+pub(crate) mod iam;
+pub(crate) mod names;
+pub(crate) mod needs;
+pub(crate) mod network;
+pub(crate) mod scaling;
+pub(crate) mod service;
+pub(crate) mod volume;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,14 +33,14 @@ use crate::diag::Diagnostic;
 use crate::model::service::CapacityProvider;
 use crate::model::{self, StackName};
 
-pub use container::Container;
-pub use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
-pub use scaling::{Alarm, Policy, PolicyName, Scaling, StepScaling, TargetMetric, TargetTracking};
-pub use service::{Placement, Service};
+pub(crate) use container::Container;
+pub(crate) use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
+pub(crate) use scaling::Policy;
+pub(crate) use service::{Placement, Service};
 
 /// A validated stack, ready to lower.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub name: StackName,
     /// The environment the stack was built for (`ENV`), if any.
     pub env: Option<String>,
@@ -65,7 +65,7 @@ pub struct Resolved {
 
 /// A cluster the stack owns.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cluster {
+pub(crate) struct Cluster {
     pub name: String,
     pub container_insights: bool,
     /// The capacity providers its services use (FARGATE when none names one): an ECS service
@@ -75,13 +75,13 @@ pub struct Cluster {
 
 impl Resolved {
     /// Whether the tasks reach Interface endpoints the VPC already has.
-    pub fn has_existing_interface_endpoints(&self) -> bool {
+    pub(crate) fn has_existing_interface_endpoints(&self) -> bool {
         self.existing_endpoints
             .iter()
             .any(|e| e.ty == crate::model::endpoint::EndpointType::Interface)
     }
 
-    pub fn has_interface_endpoints(&self) -> bool {
+    pub(crate) fn has_interface_endpoints(&self) -> bool {
         self.endpoints
             .iter()
             .any(|e| matches!(e.kind, EndpointKind::Interface { .. }))
@@ -90,7 +90,7 @@ impl Resolved {
 
 /// A resolved stack, and what resolution could not make sense of.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Resolution {
+pub(crate) struct Resolution {
     /// The stack, with every service that could be resolved.
     pub resolved: Resolved,
     /// One `internal` diagnostic per service that could not be resolved, at the path of what
@@ -101,7 +101,7 @@ pub struct Resolution {
 /// Resolves any stack the model accepts, before the rules run. A service with a value that
 /// cannot be resolved (an ARN that does not parse, a policy without its target) is left out of
 /// [`Resolution::resolved`] and reported in [`Resolution::unresolved`]; nothing is filled in.
-pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
+pub(crate) fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
     let mut services = Vec::new();
     let mut unresolved = Vec::new();
     for (name, svc) in stack.services() {
@@ -134,7 +134,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
     }
 }
 
-pub fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvider> {
+pub(crate) fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvider> {
     let mut providers: BTreeSet<CapacityProvider> = services
         .iter()
         .flat_map(|s| match &s.placement {

@@ -7,7 +7,7 @@ use crate::model::{ServiceName, StackName};
 /// cluster carry the stack name and the environment, so neither two stacks nor two
 /// environments of one stack collide in one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Names {
+pub(crate) struct Names {
     /// `<stack>[-<env>]-<service>`: the prefix of the names below and of policy and alarm names
     /// (`names.scaling_prefix` replaces it for those).
     pub prefix: String,
@@ -33,7 +33,7 @@ pub struct Names {
 
 /// `<stack>-<env>`, or `<stack>` without an environment: the prefix of every AWS name the stack
 /// derives.
-pub fn stack_prefix(stack: &StackName, env: Option<&str>) -> String {
+pub(crate) fn stack_prefix(stack: &StackName, env: Option<&str>) -> String {
     match env {
         Some(env) => format!("{stack}-{env}"),
         None => stack.to_string(),
@@ -41,7 +41,7 @@ pub fn stack_prefix(stack: &StackName, env: Option<&str>) -> String {
 }
 
 impl Names {
-    pub fn new(
+    pub(crate) fn new(
         stack: &StackName,
         env: Option<&str>,
         service: &ServiceName,
@@ -72,7 +72,7 @@ impl Names {
 
     /// The names with a service's `names` overrides applied: each given name replaces its
     /// derivation.
-    pub fn overridden(mut self, o: Option<&NameOverrides>) -> Self {
+    pub(crate) fn overridden(mut self, o: Option<&NameOverrides>) -> Self {
         let Some(o) = o else { return self };
         let set = |slot: &mut String, v: &Option<String>| {
             if let Some(v) = v {

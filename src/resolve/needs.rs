@@ -8,7 +8,7 @@ use super::derived;
 
 /// One image a service's task pulls.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
+pub(crate) struct ImageRef {
     /// JSON path relative to the service: `image` or `sidecars[0].image`.
     pub path: String,
     /// The sidecar's name; `None` for the main container.
@@ -19,7 +19,7 @@ pub struct ImageRef {
 }
 
 /// Every image a service's task pulls: the main container's, then the sidecars'.
-pub fn images(svc: &Service) -> Vec<ImageRef> {
+pub(crate) fn images(svc: &Service) -> Vec<ImageRef> {
     let mut out = vec![ImageRef {
         path: "image".to_owned(),
         sidecar: None,
@@ -55,7 +55,7 @@ pub fn images(svc: &Service) -> Vec<ImageRef> {
 /// through its own network interface, like secrets). Fargate does not need the ECS endpoints.
 /// Sources: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html,
 /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html
-pub fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, Purpose)> {
+pub(crate) fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, Purpose)> {
     use EndpointType::{Gateway, Interface};
     let mut out = Vec::new();
     let pulls_ecr = images(svc)

@@ -11,10 +11,10 @@ use super::defaults;
 use super::egress::{Destination, Egress, IpProtocol};
 
 /// Seconds the scheduler ignores load balancer health checks after a task starts.
-pub const DEFAULT_GRACE_PERIOD: u32 = 60;
+pub(crate) const DEFAULT_GRACE_PERIOD: u32 = 60;
 /// Where the tasks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Network {
+pub(crate) struct Network {
     pub subnets: Subnets,
     pub assign_public_ip: bool,
 }
@@ -22,14 +22,14 @@ pub struct Network {
 impl Network {
     /// Whether the tasks reach the internet through an internet gateway (public subnets with a
     /// public IP, which the `network-placement` rule makes go together).
-    pub fn is_public(self) -> bool {
+    pub(crate) fn is_public(self) -> bool {
         self.subnets == Subnets::Public
     }
 }
 
 /// One target group that the ECS service registers its tasks with.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LoadBalancer {
+pub(crate) struct LoadBalancer {
     /// Where it is written: `services.<name>.load_balancer` (the shorthand) or
     /// `services.<name>.load_balancers[i]`.
     pub path: String,
@@ -47,7 +47,7 @@ pub struct LoadBalancer {
 
 /// One ingress rule of the task security group.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ingress {
+pub(crate) struct Ingress {
     /// The rule's Terraform label after `<service>_`, for example `from_lb`.
     pub label: String,
     pub description: String,
@@ -57,7 +57,7 @@ pub struct Ingress {
 
 /// Where an ingress rule admits traffic from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Source {
+pub(crate) enum Source {
     /// A security group given to the module as the variable `name`.
     Variable {
         name: String,
@@ -70,14 +70,14 @@ pub enum Source {
 
 /// Resolved `service_connect`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ServiceConnect {
+pub(crate) struct ServiceConnect {
     /// `None` means the cluster's default namespace.
     pub namespace: Option<String>,
     pub services: Vec<ConnectService>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ConnectService {
+pub(crate) struct ConnectService {
     pub port_name: String,
     pub discovery_name: Option<String>,
     /// (port, DNS name) of the one client alias ECS takes.
@@ -88,7 +88,7 @@ pub struct ConnectService {
 
 impl ConnectService {
     /// The name other services find it by: its own, or ECS's default, the port name.
-    pub fn effective_discovery_name(&self) -> &str {
+    pub(crate) fn effective_discovery_name(&self) -> &str {
         self.discovery_name.as_deref().unwrap_or(&self.port_name)
     }
 }

@@ -14,7 +14,7 @@ use super::defaults;
 use super::names::Names;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scaling {
+pub(crate) struct Scaling {
     pub min_capacity: u32,
     pub max_capacity: u32,
     pub policies: Vec<Policy>,
@@ -24,7 +24,7 @@ pub struct Scaling {
 
 /// One scheduled action, with its names.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ScheduledAction {
+pub(crate) struct ScheduledAction {
     /// Terraform label, `<service>_<name>`.
     pub label: String,
     /// AWS name, `<prefix>-<name>`.
@@ -37,26 +37,26 @@ pub struct ScheduledAction {
 
 impl ScheduledAction {
     /// The time zone the schedule is read in: the stack's, or Application Auto Scaling's UTC.
-    pub fn effective_timezone(&self) -> &str {
+    pub(crate) fn effective_timezone(&self) -> &str {
         self.timezone.as_deref().unwrap_or("UTC")
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Policy {
+pub(crate) enum Policy {
     TargetTracking(TargetTracking),
     Step(StepScaling),
 }
 
 impl Policy {
-    pub fn name(&self) -> &PolicyName {
+    pub(crate) fn name(&self) -> &PolicyName {
         match self {
             Self::TargetTracking(t) => &t.name,
             Self::Step(s) => &s.name,
         }
     }
 
-    pub fn kind(&self) -> PolicyType {
+    pub(crate) fn kind(&self) -> PolicyType {
         match self {
             Self::TargetTracking(_) => PolicyType::TargetTrackingScaling,
             Self::Step(_) => PolicyType::StepScaling,
@@ -67,14 +67,14 @@ impl Policy {
 /// A policy's names: its short name in the service (`cpu`), its Terraform label
 /// (`api_cpu`) and its AWS name (`shop-api-cpu`), which its alarm shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyName {
+pub(crate) struct PolicyName {
     pub short: String,
     pub label: String,
     pub aws: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct TargetTracking {
+pub(crate) struct TargetTracking {
     pub name: PolicyName,
     pub target_value: f64,
     pub scale_in_cooldown: Option<u32>,
@@ -84,7 +84,7 @@ pub struct TargetTracking {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum TargetMetric {
+pub(crate) enum TargetMetric {
     /// A predefined metric; ALBRequestCountPerTarget comes with its resource label.
     Predefined {
         metric: PredefinedMetric,
@@ -95,7 +95,7 @@ pub enum TargetMetric {
 
 /// A target tracking metric that is not predefined.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CustomizedMetric {
+pub(crate) struct CustomizedMetric {
     pub namespace: String,
     pub metric_name: String,
     pub statistic: Statistic,
@@ -105,7 +105,7 @@ pub struct CustomizedMetric {
 
 /// The dimensions of a metric an alarm or a policy watches.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Dimensions {
+pub(crate) enum Dimensions {
     /// This service's: ClusterName and ServiceName.
     Service,
     /// As the stack gives them.
@@ -124,7 +124,7 @@ fn dimensions(namespace: &str, given: Option<&BTreeMap<String, String>>) -> Opti
 
 impl TargetMetric {
     /// The metric's name, for summaries.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             Self::Predefined { metric, .. } => metric.as_str(),
             Self::Customized(c) => &c.metric_name,
@@ -134,7 +134,7 @@ impl TargetMetric {
 
 /// `app/<lb>/<id>/targetgroup/<tg>/<id>` for ALBRequestCountPerTarget.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ResourceLabel {
+pub(crate) enum ResourceLabel {
     /// The policy's own `resource_label`.
     Given(String),
     /// Built from the load balancer's ARN suffixes; a part that is `None` is a module variable.
@@ -145,7 +145,7 @@ pub enum ResourceLabel {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct StepScaling {
+pub(crate) struct StepScaling {
     pub name: PolicyName,
     pub adjustment_type: AdjustmentType,
     pub cooldown: Option<u32>,
@@ -157,7 +157,7 @@ pub struct StepScaling {
 
 /// The CloudWatch alarm that invokes a step policy.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Alarm {
+pub(crate) struct Alarm {
     pub namespace: String,
     pub metric_name: String,
     pub statistic: Statistic,

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use crate::diag::{core, Diagnostic};
 use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 /// The model's value types that the resolved service keeps as they are.
-pub use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
+pub(crate) use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName};
 
-pub use super::egress::{Destination, Egress, IpProtocol};
-pub use super::names::{stack_prefix, Names};
+pub(crate) use super::egress::{Destination, Egress, IpProtocol};
+pub(crate) use super::names::Names;
 
 use super::container::{self, Container};
 use super::defaults;
@@ -21,10 +21,10 @@ use super::scaling::{self, Scaling};
 use super::volume::{self, Volume};
 
 /// CloudWatch Logs retention when the stack sets none.
-pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
+pub(crate) const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Service {
+pub(crate) struct Service {
     pub name: ServiceName,
     /// Where the service is written (`services.<name>`): the diagnostics' path prefix.
     pub path: String,
@@ -73,7 +73,7 @@ pub struct Service {
 
 impl Service {
     /// The main container, then the sidecars.
-    pub fn containers(&self) -> impl Iterator<Item = &Container> {
+    pub(crate) fn containers(&self) -> impl Iterator<Item = &Container> {
         std::iter::once(&self.container).chain(&self.sidecars)
     }
 }
@@ -81,7 +81,7 @@ impl Service {
 /// The seed guide's connection arithmetic: `max_tasks x connections_per_task + buffer` against
 /// the database's `max_connections`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Database {
+pub(crate) struct Database {
     /// `pool.max`, the connections each task may open; `None` without a pool.
     pub connections_per_task: Option<u32>,
     /// `pool.min`, the connections each task keeps open; `None` without a pool.
@@ -99,7 +99,7 @@ pub struct Database {
 
 impl Database {
     /// `max_tasks x connections_per_task + buffer`, with a pool.
-    pub fn needed(&self) -> Option<u64> {
+    pub(crate) fn needed(&self) -> Option<u64> {
         self.connections_per_task
             .map(|c| u64::from(self.max_tasks) * u64::from(c) + u64::from(self.buffer))
     }
@@ -107,7 +107,7 @@ impl Database {
 
 /// The task definition's size and platform.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Task {
+pub(crate) struct Task {
     /// CPU units and MiB: a valid Fargate size.
     pub cpu: u32,
     pub memory: u32,
@@ -122,7 +122,7 @@ pub struct Task {
 
 /// Where the tasks run.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Placement {
+pub(crate) enum Placement {
     /// `launch_type = "FARGATE"`.
     LaunchType,
     /// A capacity provider strategy, in the stack's order.
@@ -130,7 +130,7 @@ pub enum Placement {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct CapacityShare {
+pub(crate) struct CapacityShare {
     pub provider: CapacityProvider,
     pub weight: u32,
     pub base: u32,
@@ -139,7 +139,7 @@ pub struct CapacityShare {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Logs {
+pub(crate) struct Logs {
     pub retention_days: u32,
     pub kms_key_arn: Option<String>,
 }

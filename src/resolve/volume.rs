@@ -12,11 +12,11 @@ use super::egress::{Destination, Egress, IpProtocol};
 /// NFS, the port of EFS mount targets (with and without TLS: the mount helper tunnels TLS to
 /// the same port).
 /// Source: https://docs.aws.amazon.com/efs/latest/ug/network-access.html
-pub const NFS_PORT: u16 = 2049;
+pub(crate) const NFS_PORT: u16 = 2049;
 
 /// One volume of the task definition.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Volume {
+pub(crate) struct Volume {
     pub name: String,
     /// `None`: a bind volume in the task's storage.
     pub efs: Option<Efs>,
@@ -26,7 +26,7 @@ pub struct Volume {
 
 /// An EFS volume with gen-tf's defaults applied.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Efs {
+pub(crate) struct Efs {
     pub file_system_id: String,
     pub access_point_id: Option<String>,
     pub root_directory: Option<String>,

@@ -10,7 +10,7 @@ use crate::model::aws::Arn;
 
 /// One kind of ARN.
 #[derive(Debug)]
-pub struct ArnForm {
+pub(crate) struct ArnForm {
     /// What it names, as the messages say it: "target group".
     pub kind: &'static str,
     /// The ARN's service field.
@@ -29,7 +29,7 @@ pub struct ArnForm {
     pub source: &'static str,
 }
 
-pub static KMS_KEY: ArnForm = ArnForm {
+pub(crate) static KMS_KEY: ArnForm = ArnForm {
     kind: "KMS key",
     service: "kms",
     resource: "key/<key-id>",
@@ -40,7 +40,7 @@ pub static KMS_KEY: ArnForm = ArnForm {
     source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html#awskeymanagementservice-resources-for-iam-policies",
 };
 
-pub static TARGET_GROUP: ArnForm = ArnForm {
+pub(crate) static TARGET_GROUP: ArnForm = ArnForm {
     kind: "target group",
     service: "elasticloadbalancing",
     resource: "targetgroup/<name>/<id>",
@@ -51,7 +51,7 @@ pub static TARGET_GROUP: ArnForm = ArnForm {
     source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html#awselasticloadbalancingv2-resources-for-iam-policies",
 };
 
-pub static MANAGED_POLICY: ArnForm = ArnForm {
+pub(crate) static MANAGED_POLICY: ArnForm = ArnForm {
     kind: "managed policy",
     service: "iam",
     resource: "policy/<path>",
@@ -62,7 +62,7 @@ pub static MANAGED_POLICY: ArnForm = ArnForm {
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns",
 };
 
-pub static SECRET: ArnForm = ArnForm {
+pub(crate) static SECRET: ArnForm = ArnForm {
     kind: "Secrets Manager secret",
     service: "secretsmanager",
     resource: "secret:<name>[:<json-key>:<version-stage>:<version-id>]",
@@ -73,7 +73,7 @@ pub static SECRET: ArnForm = ArnForm {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
 };
 
-pub static SSM_PARAMETER: ArnForm = ArnForm {
+pub(crate) static SSM_PARAMETER: ArnForm = ArnForm {
     kind: "SSM parameter",
     service: "ssm",
     resource: "parameter/<path>",
@@ -84,7 +84,7 @@ pub static SSM_PARAMETER: ArnForm = ArnForm {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html",
 };
 
-pub static NAMESPACE: ArnForm = ArnForm {
+pub(crate) static NAMESPACE: ArnForm = ArnForm {
     kind: "Cloud Map namespace",
     service: "servicediscovery",
     resource: "namespace/<namespace-id>",
@@ -96,7 +96,7 @@ pub static NAMESPACE: ArnForm = ArnForm {
 };
 
 /// The table, in the order `explain` prints it.
-pub static ALL: &[&ArnForm] = &[
+pub(crate) static ALL: &[&ArnForm] = &[
     &KMS_KEY,
     &TARGET_GROUP,
     &MANAGED_POLICY,
@@ -114,7 +114,7 @@ fn segment_chars(s: &str) -> bool {
 
 impl ArnForm {
     /// The whole form: `arn:<partition>:kms:<region>:<account>:key/<key-id>`.
-    pub fn form(&self) -> String {
+    pub(crate) fn form(&self) -> String {
         let region = if self.global { "" } else { "<region>" };
         format!(
             "arn:<partition>:{}:{region}:<account>:{}",
@@ -143,7 +143,7 @@ impl ArnForm {
 
     /// Why `value` is not an ARN of this form, if it is not. Forms whose resource part is not
     /// `/`-separated segments are checked by their own rule; this checks only the rest.
-    pub fn problem(&self, value: &str) -> Option<String> {
+    pub(crate) fn problem(&self, value: &str) -> Option<String> {
         let a = match Arn::parse(value) {
             Err(e) => return Some(e),
             Ok(a) => a,
@@ -182,7 +182,7 @@ impl ArnForm {
 }
 
 /// The forms `rule` checks, one a line, for `gen-tf explain`; empty when it checks none.
-pub fn explain(rule: &str) -> String {
+pub(crate) fn explain(rule: &str) -> String {
     ALL.iter()
         .filter(|f| f.rule == rule)
         .map(|f| {

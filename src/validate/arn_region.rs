@@ -14,7 +14,7 @@ use crate::model::Stack;
 
 use super::context::Context;
 
-pub static ARN_REGION: Rule = Rule {
+pub(crate) static ARN_REGION: Rule = Rule {
     code: "arn-region",
     severity: Severity::Error,
     summary: "An ARN in another partition than the stack's, or a regional resource (target group, KMS key, Cloud Map namespace) in another region.",
@@ -23,11 +23,11 @@ pub static ARN_REGION: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&ARN_REGION];
+pub(crate) static RULES: &[&Rule] = &[&ARN_REGION];
 
 /// Where an ARN kind's resource must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// In the stack's region (and partition).
     StackRegion,
     /// In the region of another ARN of the stack: a secret's KMS key is in the secret's region.
@@ -39,8 +39,15 @@ pub enum Scope {
 }
 
 /// One kind of ARN that gen-tf reads from a stack.
-pub struct Kind {
+pub(crate) struct Kind {
     /// The stack fields that hold it.
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "documentation the unit test checks against the schema"
+        )
+    )]
     pub fields: &'static str,
     pub scope: Scope,
     /// The AWS documentation that says where the resource must be.
@@ -49,7 +56,7 @@ pub struct Kind {
 
 /// Every ARN kind gen-tf reads. `tests/docs.rs`-style checks and `explain` can list it; the check
 /// below reads [`Kind::scope`] from here.
-pub static KINDS: &[Kind] = &[
+pub(crate) static KINDS: &[Kind] = &[
     Kind {
         fields: "load_balancer.target_group_arn, load_balancers[].target_group_arn",
         scope: Scope::StackRegion,
@@ -94,7 +101,7 @@ const GLOBAL: &Kind = kind(5);
 
 /// The partition a region code belongs to.
 /// Source: https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
-pub fn partition_of(region: &str) -> &'static str {
+pub(crate) fn partition_of(region: &str) -> &'static str {
     match region.split('-').take(2).collect::<Vec<_>>().as_slice() {
         ["cn", _] => "aws-cn",
         [_, "gov"] => "aws-us-gov",
@@ -108,7 +115,12 @@ pub fn partition_of(region: &str) -> &'static str {
 
 /// Why `arn` cannot be used by a stack in `region`, if it cannot. `home` is the region the
 /// resource must be in for [`Scope::SecretRegion`] (the secret's), when known.
-pub fn region_problem(arn: &Arn, scope: Scope, region: &str, home: Option<&str>) -> Option<String> {
+pub(crate) fn region_problem(
+    arn: &Arn,
+    scope: Scope,
+    region: &str,
+    home: Option<&str>,
+) -> Option<String> {
     let partition = partition_of(region);
     if arn.partition != partition {
         return Some(format!(
@@ -185,7 +197,7 @@ fn region_of(value: &str) -> Option<&str> {
     Arn::parse(value).ok().map(|a| a.region)
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     // Without a region (the module variable) or with a bad one (`region` reports it), there is
     // nothing to compare with.
     let Some(region) = stack

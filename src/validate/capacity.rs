@@ -12,7 +12,7 @@ use super::context::Context;
 const STRATEGY_ITEM: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html";
 
-pub static CAPACITY_RANGE: Rule = Rule {
+pub(super) static CAPACITY_RANGE: Rule = Rule {
     code: "capacity-range",
     severity: Severity::Error,
     summary: "A capacity provider base or weight outside its range.",
@@ -20,7 +20,7 @@ pub static CAPACITY_RANGE: Rule = Rule {
     source: STRATEGY_ITEM,
 };
 
-pub static CAPACITY_BASE: Rule = Rule {
+pub(super) static CAPACITY_BASE: Rule = Rule {
     code: "capacity-base",
     severity: Severity::Error,
     summary: "More than one capacity provider with a base above 0.",
@@ -28,7 +28,7 @@ pub static CAPACITY_BASE: Rule = Rule {
     source: STRATEGY_ITEM,
 };
 
-pub static CAPACITY_WEIGHT: Rule = Rule {
+pub(super) static CAPACITY_WEIGHT: Rule = Rule {
     code: "capacity-weight",
     severity: Severity::Error,
     summary: "A capacity provider strategy in which no provider has a weight above 0.",
@@ -36,7 +36,7 @@ pub static CAPACITY_WEIGHT: Rule = Rule {
     source: STRATEGY_ITEM,
 };
 
-pub static CAPACITY_DUPLICATE: Rule = Rule {
+pub(super) static CAPACITY_DUPLICATE: Rule = Rule {
     code: "capacity-duplicate",
     severity: Severity::Error,
     summary: "The same capacity provider twice in one strategy.",
@@ -44,7 +44,7 @@ pub static CAPACITY_DUPLICATE: Rule = Rule {
     source: STRATEGY_ITEM,
 };
 
-pub static CAPACITY_LAUNCH_TYPE: Rule = Rule {
+pub(super) static CAPACITY_LAUNCH_TYPE: Rule = Rule {
     code: "capacity-launch-type",
     severity: Severity::Error,
     summary: "launch_type together with capacity_provider_strategy.",
@@ -53,7 +53,7 @@ pub static CAPACITY_LAUNCH_TYPE: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Rule] = &[
     &CAPACITY_RANGE,
     &CAPACITY_BASE,
     &CAPACITY_WEIGHT,
@@ -64,7 +64,7 @@ pub static RULES: &[&Rule] = &[
 const MAX_BASE: i64 = 100_000;
 const MAX_WEIGHT: i64 = 1_000;
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         check_service(&join("services", name.as_str()), svc, out);
     }

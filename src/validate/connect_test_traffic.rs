@@ -6,7 +6,7 @@ use crate::model::Stack;
 
 use super::context::Context;
 
-pub static TEST_TRAFFIC_RULES: Rule = Rule {
+pub(super) static TEST_TRAFFIC_RULES: Rule = Rule {
     code: "test-traffic-rules",
     severity: Severity::Error,
     summary: "A Service Connect test traffic header on a service whose deployment strategy is ROLLING.",
@@ -15,9 +15,9 @@ pub static TEST_TRAFFIC_RULES: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&TEST_TRAFFIC_RULES];
+pub(super) static RULES: &[&Rule] = &[&TEST_TRAFFIC_RULES];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let Some(sc) = &svc.service_connect else {
             continue;

@@ -20,7 +20,7 @@ use super::context::Context;
 use super::secrets::ARN_FORMAT;
 use crate::resolve::defaults;
 
-pub static HEALTH_CHECK: Rule = Rule {
+pub(super) static HEALTH_CHECK: Rule = Rule {
     code: "health-check",
     severity: Severity::Error,
     summary: "A health check whose command does not start with CMD or CMD-SHELL, or whose timeout is not below its interval.",
@@ -28,7 +28,7 @@ pub static HEALTH_CHECK: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
 };
 
-pub static DEPENDS_ON: Rule = Rule {
+pub(super) static DEPENDS_ON: Rule = Rule {
     code: "depends-on",
     severity: Severity::Error,
     summary: "A depends_on entry naming a container the task does not have, HEALTHY on a container without a health check, COMPLETE or SUCCESS on an essential container, or containers waiting for each other.",
@@ -36,7 +36,7 @@ pub static DEPENDS_ON: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html",
 };
 
-pub static MOUNT_POINT: Rule = Rule {
+pub(super) static MOUNT_POINT: Rule = Rule {
     code: "mount-point",
     severity: Severity::Error,
     summary: "A mount point whose volume the service does not declare, whose path is not absolute, or whose path another mount point of the container already uses.",
@@ -44,7 +44,7 @@ pub static MOUNT_POINT: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_MountPoint.html",
 };
 
-pub static ULIMIT: Rule = Rule {
+pub(super) static ULIMIT: Rule = Rule {
     code: "ulimit",
     severity: Severity::Error,
     summary: "A ulimit whose soft limit is above its hard limit, a nofile limit above Fargate's 1048576, or the same ulimit twice.",
@@ -52,7 +52,7 @@ pub static ULIMIT: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html",
 };
 
-pub static ENVIRONMENT_FILE: Rule = Rule {
+pub(super) static ENVIRONMENT_FILE: Rule = Rule {
     code: "environment-file",
     severity: Severity::Error,
     summary: "An environment file that is not an S3 object ARN ending in .env, more than 10 in a task, on platform 1.3.0, or denied by the s3 endpoint's 'ecr-layers' policy.",
@@ -60,7 +60,7 @@ pub static ENVIRONMENT_FILE: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html",
 };
 
-pub static REPOSITORY_CREDENTIALS: Rule = Rule {
+pub(super) static REPOSITORY_CREDENTIALS: Rule = Rule {
     code: "repository-credentials",
     severity: Severity::Error,
     summary: "repository_credentials that are not the ARN of a Secrets Manager secret.",
@@ -68,7 +68,7 @@ pub static REPOSITORY_CREDENTIALS: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html",
 };
 
-pub static WINDOWS_CONTAINER: Rule = Rule {
+pub(super) static WINDOWS_CONTAINER: Rule = Rule {
     code: "windows-container",
     severity: Severity::Error,
     summary: "A container setting that Windows containers on Fargate do not take: init_process_enabled, user, ulimits, read_only_root_filesystem.",
@@ -76,7 +76,7 @@ pub static WINDOWS_CONTAINER: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows_task_definitions.html",
 };
 
-pub static RESTART_POLICY: Rule = Rule {
+pub(super) static RESTART_POLICY: Rule = Rule {
     code: "restart-policy",
     severity: Severity::Warning,
     summary: "A restart policy turned off that still sets ignored_exit_codes or restart_attempt_period, or that lists an exit code twice.",
@@ -85,7 +85,7 @@ pub static RESTART_POLICY: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Rule] = &[
     &HEALTH_CHECK,
     &DEPENDS_ON,
     &MOUNT_POINT,
@@ -98,10 +98,10 @@ pub static RULES: &[&Rule] = &[
 
 /// Fargate's largest `nofile` limit.
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
-pub const FARGATE_NOFILE_MAX: u32 = 1_048_576;
+pub(super) const FARGATE_NOFILE_MAX: u32 = 1_048_576;
 
 /// Environment files per task definition.
-pub const MAX_ENVIRONMENT_FILES: usize = 10;
+pub(super) const MAX_ENVIRONMENT_FILES: usize = 10;
 
 /// One container of a task, as the rules see it.
 struct Member<'a> {
@@ -134,7 +134,7 @@ fn members<'a>(
     out
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         let task = members(&base, name, svc);

@@ -7,7 +7,7 @@ use crate::model::{Service, Stack};
 use super::context::Context;
 use crate::diag::core::OUT_OF_RANGE;
 
-pub static LOG_RETENTION: Rule = Rule {
+pub(super) static LOG_RETENTION: Rule = Rule {
     code: "log-retention",
     severity: Severity::Error,
     summary: "A log_retention_days that CloudWatch Logs does not offer.",
@@ -15,7 +15,7 @@ pub static LOG_RETENTION: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
 };
 
-pub static LB_PORT: Rule = Rule {
+pub(super) static LB_PORT: Rule = Rule {
     code: "lb-port",
     severity: Severity::Error,
     summary: "A load balancer without a container port, or with one the container does not expose.",
@@ -23,7 +23,7 @@ pub static LB_PORT: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html",
 };
 
-pub static IMAGE_FORMAT: Rule = Rule {
+pub(super) static IMAGE_FORMAT: Rule = Rule {
     code: "image-format",
     severity: Severity::Error,
     summary: "A container image reference that ECS does not accept.",
@@ -32,11 +32,11 @@ pub static IMAGE_FORMAT: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&LOG_RETENTION, &LB_PORT, &IMAGE_FORMAT];
+pub(super) static RULES: &[&Rule] = &[&LOG_RETENTION, &LB_PORT, &IMAGE_FORMAT];
 
 /// Retention values CloudWatch Logs accepts; 0 is the provider's "never expire".
 /// Source: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
-pub const RETENTION_DAYS: &[u32] = &[
+pub(super) const RETENTION_DAYS: &[u32] = &[
     0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];
@@ -45,7 +45,7 @@ pub const RETENTION_DAYS: &[u32] = &[
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
 const MAX_GRACE_PERIOD: u32 = 2_147_483_647;
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         check_service(&join("services", name.as_str()), svc, out);
     }
@@ -155,7 +155,7 @@ fn port_zero(path: String) -> Diagnostic {
 }
 
 /// Letters, digits and `-_:./#@`, at most 255 characters.
-pub fn is_image(s: &str) -> bool {
+pub(super) fn is_image(s: &str) -> bool {
     (1..=255).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_:./#@".contains(&b))

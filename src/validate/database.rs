@@ -6,7 +6,7 @@ use crate::facts::rds;
 use crate::resolve::service::{Database, Service};
 use crate::resolve::Resolved;
 
-pub static CONNECTION_BUDGET: Rule = Rule {
+pub(super) static CONNECTION_BUDGET: Rule = Rule {
     code: "connection-budget",
     severity: Severity::Error,
     summary: "max tasks x pool.max + buffer is more than the database's max_connections.",
@@ -14,7 +14,7 @@ pub static CONNECTION_BUDGET: Rule = Rule {
     source: rds::MAX_CONNECTIONS,
 };
 
-pub static CONNECTION_LIMIT_UNKNOWN: Rule = Rule {
+pub(super) static CONNECTION_LIMIT_UNKNOWN: Rule = Rule {
     code: "connection-limit-unknown",
     severity: Severity::Warning,
     summary: "A database pool whose connection budget cannot be checked.",
@@ -22,7 +22,7 @@ pub static CONNECTION_LIMIT_UNKNOWN: Rule = Rule {
     source: rds::MAX_CONNECTIONS,
 };
 
-pub static DB_POOL: Rule = Rule {
+pub(super) static DB_POOL: Rule = Rule {
     code: "db-pool",
     severity: Severity::Error,
     summary: "A connection pool whose min is above its max, or whose max is 0.",
@@ -31,9 +31,9 @@ pub static DB_POOL: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&CONNECTION_BUDGET, &CONNECTION_LIMIT_UNKNOWN, &DB_POOL];
+pub(super) static RULES: &[&Rule] = &[&CONNECTION_BUDGET, &CONNECTION_LIMIT_UNKNOWN, &DB_POOL];
 
-pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     for svc in &stack.services {
         if let Some(db) = &svc.database {
             check_database(&join(&svc.path, "database"), svc, db, out);

@@ -11,7 +11,7 @@ use super::context::Context;
 const ROLLING_DOCS: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html";
 
-pub static DEPLOYMENT: Rule = Rule {
+pub(super) static DEPLOYMENT: Rule = Rule {
     code: "deployment",
     severity: Severity::Error,
     summary: "Deployment limits that let ECS neither stop nor start a task, a rollback without the circuit breaker, a deployment alarm name CloudWatch refuses, or a grace period without a load balancer.",
@@ -19,7 +19,7 @@ pub static DEPLOYMENT: Rule = Rule {
     source: ROLLING_DOCS,
 };
 
-pub static SPOT_INTERRUPTION: Rule = Rule {
+pub(super) static SPOT_INTERRUPTION: Rule = Rule {
     code: "spot-interruption",
     severity: Severity::Warning,
     summary: "A service that can run a single task, on Fargate Spot: each Spot interruption stops the service until capacity returns.",
@@ -28,13 +28,13 @@ pub static SPOT_INTERRUPTION: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&DEPLOYMENT, &SPOT_INTERRUPTION];
+pub(super) static RULES: &[&Rule] = &[&DEPLOYMENT, &SPOT_INTERRUPTION];
 
 /// CloudWatch alarm names: 1-255 characters.
 /// Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
 const MAX_ALARM_NAME: usize = 255;
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         spot(name, svc, &base, out);

@@ -7,7 +7,7 @@ use crate::model::Stack;
 
 use super::context::Context;
 
-pub static DEPLOYMENT_CONTROLLER: Rule = Rule {
+pub(super) static DEPLOYMENT_CONTROLLER: Rule = Rule {
     code: "deployment-controller",
     severity: Severity::Error,
     summary: "A deployment strategy or the circuit breaker with the CODE_DEPLOY or EXTERNAL deployment controller.",
@@ -16,9 +16,9 @@ pub static DEPLOYMENT_CONTROLLER: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&DEPLOYMENT_CONTROLLER];
+pub(super) static RULES: &[&Rule] = &[&DEPLOYMENT_CONTROLLER];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let Some(d) = &svc.deployment else { continue };
         let Some(c) = d.controller.filter(|c| *c != DeploymentController::Ecs) else {

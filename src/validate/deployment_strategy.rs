@@ -10,7 +10,7 @@ use crate::model::{Service, Stack};
 
 use super::context::Context;
 
-pub static STRATEGY_SETTINGS: Rule = Rule {
+pub(super) static STRATEGY_SETTINGS: Rule = Rule {
     code: "strategy-settings",
     severity: Severity::Error,
     summary: "linear without strategy LINEAR, canary without CANARY, or bake_time_in_minutes or lifecycle_hooks with a ROLLING deployment.",
@@ -18,7 +18,7 @@ pub static STRATEGY_SETTINGS: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html",
 };
 
-pub static ADVANCED_CONFIGURATION: Rule = Rule {
+pub(super) static ADVANCED_CONFIGURATION: Rule = Rule {
     code: "advanced-configuration",
     severity: Severity::Error,
     summary: "A BLUE_GREEN, LINEAR or CANARY service without load balancers, a load balancer of one without advanced_configuration, an alternate target group equal to the primary, or advanced_configuration on a ROLLING service.",
@@ -26,7 +26,7 @@ pub static ADVANCED_CONFIGURATION: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html",
 };
 
-pub static LIFECYCLE_HOOK: Rule = Rule {
+pub(super) static LIFECYCLE_HOOK: Rule = Rule {
     code: "lifecycle-hook",
     severity: Severity::Error,
     summary: "A lifecycle hook whose target is not a Lambda function ARN in the stack's region, that names a stage twice, or that runs at a test traffic stage without a test listener rule.",
@@ -35,9 +35,9 @@ pub static LIFECYCLE_HOOK: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&STRATEGY_SETTINGS, &ADVANCED_CONFIGURATION, &LIFECYCLE_HOOK];
+pub(super) static RULES: &[&Rule] = &[&STRATEGY_SETTINGS, &ADVANCED_CONFIGURATION, &LIFECYCLE_HOOK];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         let default = Deployment::default();

@@ -12,7 +12,7 @@ use super::context::Context;
 use super::platform::before_1_4;
 use crate::resolve::{defaults, derived};
 
-pub static EBS_VOLUME_LIMITS: Rule = Rule {
+pub(super) static EBS_VOLUME_LIMITS: Rule = Rule {
     code: "ebs-volume-limits",
     severity: Severity::Error,
     summary: "An EBS volume whose size, IOPS or throughput its volume type does not allow, or that has neither a size nor a snapshot.",
@@ -20,7 +20,7 @@ pub static EBS_VOLUME_LIMITS: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceManagedEBSVolumeConfiguration.html",
 };
 
-pub static CONFIGURE_AT_LAUNCH: Rule = Rule {
+pub(super) static CONFIGURE_AT_LAUNCH: Rule = Rule {
     code: "configure-at-launch",
     severity: Severity::Error,
     summary: "A volume with configure_at_launch that the service's volume_configuration does not name, a volume_configuration that names no such volume, more than one such volume, or one that is an EFS volume too.",
@@ -28,7 +28,7 @@ pub static CONFIGURE_AT_LAUNCH: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specify-ebs-config.html",
 };
 
-pub static EBS_PLATFORM: Rule = Rule {
+pub(super) static EBS_PLATFORM: Rule = Rule {
     code: "ebs-platform",
     severity: Severity::Error,
     summary: "An EBS volume on Fargate platform version 1.3.0, or on a Windows task.",
@@ -37,9 +37,9 @@ pub static EBS_PLATFORM: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&EBS_VOLUME_LIMITS, &CONFIGURE_AT_LAUNCH, &EBS_PLATFORM];
+pub(super) static RULES: &[&Rule] = &[&EBS_VOLUME_LIMITS, &CONFIGURE_AT_LAUNCH, &EBS_PLATFORM];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         pairing(svc, &base, out);

@@ -16,7 +16,7 @@ use super::context::Context;
 
 const ECR_DOCS: &str = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html";
 
-pub static ENDPOINT_MISSING: Rule = Rule {
+pub(super) static ENDPOINT_MISSING: Rule = Rule {
     code: "endpoint-missing",
     severity: Severity::Error,
     summary: "A stack without a NAT gateway lacks a VPC endpoint that its tasks need.",
@@ -24,7 +24,7 @@ pub static ENDPOINT_MISSING: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
 };
 
-pub static ENDPOINT_GATEWAY: Rule = Rule {
+pub(super) static ENDPOINT_GATEWAY: Rule = Rule {
     code: "endpoint-gateway",
     severity: Severity::Error,
     summary: "A Gateway endpoint for a service that has no Gateway endpoint.",
@@ -32,7 +32,7 @@ pub static ENDPOINT_GATEWAY: Rule = Rule {
     source: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
 };
 
-pub static ENDPOINT_S3_INTERFACE: Rule = Rule {
+pub(super) static ENDPOINT_S3_INTERFACE: Rule = Rule {
     code: "endpoint-s3-interface",
     severity: Severity::Warning,
     summary: "s3 is only an Interface endpoint while services pull images from ECR.",
@@ -40,7 +40,7 @@ pub static ENDPOINT_S3_INTERFACE: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
 };
 
-pub static ENDPOINT_DUPLICATE: Rule = Rule {
+pub(super) static ENDPOINT_DUPLICATE: Rule = Rule {
     code: "endpoint-duplicate",
     severity: Severity::Error,
     summary: "The same endpoint is listed twice.",
@@ -48,7 +48,7 @@ pub static ENDPOINT_DUPLICATE: Rule = Rule {
     source: "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
 };
 
-pub static ENDPOINT_SERVICE: Rule = Rule {
+pub(super) static ENDPOINT_SERVICE: Rule = Rule {
     code: "endpoint-service",
     severity: Severity::Error,
     summary: "An endpoint service name that is not a short AWS service name.",
@@ -56,7 +56,7 @@ pub static ENDPOINT_SERVICE: Rule = Rule {
     source: "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
 };
 
-pub static ENDPOINT_POLICY: Rule = Rule {
+pub(super) static ENDPOINT_POLICY: Rule = Rule {
     code: "endpoint-policy",
     severity: Severity::Error,
     summary: "An endpoint policy that is neither a policy document nor a built-in policy name.",
@@ -64,7 +64,7 @@ pub static ENDPOINT_POLICY: Rule = Rule {
     source: ECR_DOCS,
 };
 
-pub static ENDPOINT_PRIVATE_DNS: Rule = Rule {
+pub(super) static ENDPOINT_PRIVATE_DNS: Rule = Rule {
     code: "endpoint-private-dns",
     severity: Severity::Error,
     summary: "private_dns_enabled on a Gateway endpoint, or off for an endpoint that private tasks need.",
@@ -72,7 +72,7 @@ pub static ENDPOINT_PRIVATE_DNS: Rule = Rule {
     source: "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns",
 };
 
-pub static IMAGE_UNREACHABLE: Rule = Rule {
+pub(super) static IMAGE_UNREACHABLE: Rule = Rule {
     code: "image-unreachable",
     severity: Severity::Error,
     summary: "A stack without a NAT gateway uses an image that no VPC endpoint serves.",
@@ -81,7 +81,7 @@ pub static IMAGE_UNREACHABLE: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Rule] = &[
     &ENDPOINT_MISSING,
     &ENDPOINT_GATEWAY,
     &ENDPOINT_S3_INTERFACE,
@@ -95,7 +95,7 @@ pub static RULES: &[&Rule] = &[
 /// Endpoints that tasks commonly reach besides the ones gen-tf derives from a service's needs.
 const ALSO_KNOWN: &[&str] = &["sts", "dynamodb", "monitoring", "sqs", "sns"];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     let endpoints = endpoint::resolve(stack);
     for e in &endpoints {
         check_entry(e, out);

@@ -9,7 +9,7 @@ use crate::resolve::Resolved;
 
 const SECRETS: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html";
 
-pub static ENV_NAME: Rule = Rule {
+pub(super) static ENV_NAME: Rule = Rule {
     code: "env-name",
     severity: Severity::Error,
     summary: "An environment variable or secret name that is not a portable variable name.",
@@ -17,7 +17,7 @@ pub static ENV_NAME: Rule = Rule {
     source: "https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/V1_chap08.html",
 };
 
-pub static ENV_DUPLICATE: Rule = Rule {
+pub(super) static ENV_DUPLICATE: Rule = Rule {
     code: "env-duplicate",
     severity: Severity::Error,
     summary: "The same variable name twice in a container's environment and secrets.",
@@ -25,7 +25,7 @@ pub static ENV_DUPLICATE: Rule = Rule {
     source: SECRETS,
 };
 
-pub static ENV_GENERATED: Rule = Rule {
+pub(super) static ENV_GENERATED: Rule = Rule {
     code: "env-generated",
     severity: Severity::Error,
     summary: "A user variable with the name of one that gen-tf generates.",
@@ -34,10 +34,10 @@ pub static ENV_GENERATED: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&ENV_NAME, &ENV_DUPLICATE, &ENV_GENERATED];
+pub(super) static RULES: &[&Rule] = &[&ENV_NAME, &ENV_DUPLICATE, &ENV_GENERATED];
 
 /// `[A-Za-z_][A-Za-z0-9_]*`
-pub fn is_env_name(s: &str) -> bool {
+pub(super) fn is_env_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
@@ -63,7 +63,7 @@ fn suggest(s: &str) -> String {
     out
 }
 
-pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     for c in stack.services.iter().flat_map(|s| s.containers()) {
         let (written, generated) = c
             .environment

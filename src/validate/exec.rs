@@ -8,7 +8,7 @@ use crate::resolve::Resolved;
 
 use super::platform::before_1_4;
 
-pub static EXECUTE_COMMAND: Rule = Rule {
+pub(super) static EXECUTE_COMMAND: Rule = Rule {
     code: "execute-command",
     severity: Severity::Error,
     summary: "ECS Exec on a Linux platform version older than 1.4.0, or with a read-only root filesystem.",
@@ -17,9 +17,9 @@ pub static EXECUTE_COMMAND: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&EXECUTE_COMMAND];
+pub(super) static RULES: &[&Rule] = &[&EXECUTE_COMMAND];
 
-pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     for svc in stack.services.iter().filter(|s| s.execute_command) {
         let name = &svc.name;
         if !svc.task.os.is_windows() && before_1_4(&svc.task.platform_version) {

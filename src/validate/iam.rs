@@ -14,7 +14,7 @@ use super::secrets::ARN_FORMAT;
 const POLICY_GRAMMAR: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html";
 
-pub static IAM_ACTION: Rule = Rule {
+pub(super) static IAM_ACTION: Rule = Rule {
     code: "iam-action",
     severity: Severity::Error,
     summary: "A task role action that is not `service:Action` (wildcards allowed) or `*`.",
@@ -22,7 +22,7 @@ pub static IAM_ACTION: Rule = Rule {
     source: POLICY_GRAMMAR,
 };
 
-pub static IAM_RESOURCE: Rule = Rule {
+pub(super) static IAM_RESOURCE: Rule = Rule {
     code: "iam-resource",
     severity: Severity::Error,
     summary: "A task role resource that is neither an ARN nor `*`.",
@@ -30,7 +30,7 @@ pub static IAM_RESOURCE: Rule = Rule {
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
 };
 
-pub static IAM_STATEMENT: Rule = Rule {
+pub(super) static IAM_STATEMENT: Rule = Rule {
     code: "iam-statement",
     severity: Severity::Error,
     summary: "A statement without actions or resources, a Sid that is not letters and digits, two statements with one Sid, a condition without values, or a policy over IAM's size limit.",
@@ -38,7 +38,7 @@ pub static IAM_STATEMENT: Rule = Rule {
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
 };
 
-pub static IAM_WILDCARD: Rule = Rule {
+pub(super) static IAM_WILDCARD: Rule = Rule {
     code: "iam-wildcard",
     severity: Severity::Warning,
     summary: "A task role action `*` or `<service>:*`.",
@@ -46,7 +46,7 @@ pub static IAM_WILDCARD: Rule = Rule {
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
 };
 
-pub static IAM_PATH: Rule = Rule {
+pub(super) static IAM_PATH: Rule = Rule {
     code: "iam-path",
     severity: Severity::Error,
     summary: "An iam.path that is not `/` or `/name/.../`.",
@@ -54,7 +54,7 @@ pub static IAM_PATH: Rule = Rule {
     source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
 };
 
-pub static IAM_MANAGED_POLICIES: Rule = Rule {
+pub(super) static IAM_MANAGED_POLICIES: Rule = Rule {
     code: "iam-managed-policies",
     severity: Severity::Warning,
     summary: "More managed policies on the task role than IAM's default quota of 10.",
@@ -63,7 +63,7 @@ pub static IAM_MANAGED_POLICIES: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Rule] = &[
     &IAM_ACTION,
     &IAM_RESOURCE,
     &IAM_STATEMENT,
@@ -77,7 +77,7 @@ const MAX_POLICY_CHARS: usize = 10_240;
 /// Managed policies per role without a quota increase.
 const MAX_MANAGED_POLICIES: usize = 10;
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(iam) = &stack.iam {
         stack_iam(iam, out);
     }

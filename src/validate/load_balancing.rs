@@ -15,7 +15,7 @@ use super::arn_forms::TARGET_GROUP;
 use super::context::Context;
 use super::secrets::ARN_FORMAT;
 
-pub static LOAD_BALANCER: Rule = Rule {
+pub(super) static LOAD_BALANCER: Rule = Rule {
     code: "load-balancer",
     severity: Severity::Error,
     summary: "A load_balancers entry whose container or port the task does not have, a target group listed twice, or load_balancer and load_balancers together.",
@@ -24,9 +24,9 @@ pub static LOAD_BALANCER: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&LOAD_BALANCER];
+pub(super) static RULES: &[&Rule] = &[&LOAD_BALANCER];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         if svc.load_balancers.is_empty() {
             continue;

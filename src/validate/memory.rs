@@ -12,7 +12,7 @@ use crate::resolve::defaults;
 
 const CONTAINER_MEMORY_DOCS: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory";
 
-pub static MEMORY_RESERVATION: Rule = Rule {
+pub(super) static MEMORY_RESERVATION: Rule = Rule {
     code: "memory-reservation",
     severity: Severity::Error,
     summary: "A container's memory_reservation that is not below its hard limit, or above the task memory.",
@@ -20,7 +20,7 @@ pub static MEMORY_RESERVATION: Rule = Rule {
     source: CONTAINER_MEMORY_DOCS,
 };
 
-pub static MEMORY_MINIMUM: Rule = Rule {
+pub(super) static MEMORY_MINIMUM: Rule = Rule {
     code: "memory-minimum",
     severity: Severity::Error,
     summary: "A container memory limit or reservation below 6 MiB (or not positive).",
@@ -28,7 +28,7 @@ pub static MEMORY_MINIMUM: Rule = Rule {
     source: CONTAINER_MEMORY_DOCS,
 };
 
-pub static CONTAINER_MEMORY: Rule = Rule {
+pub(super) static CONTAINER_MEMORY: Rule = Rule {
     code: "container-memory",
     severity: Severity::Error,
     summary: "A container hard memory limit above the task memory.",
@@ -36,7 +36,7 @@ pub static CONTAINER_MEMORY: Rule = Rule {
     source: CONTAINER_MEMORY_DOCS,
 };
 
-pub static MEMORY_SUM: Rule = Rule {
+pub(super) static MEMORY_SUM: Rule = Rule {
     code: "memory-sum",
     severity: Severity::Error,
     summary: "The containers of a task reserve more memory than the task has.",
@@ -45,7 +45,7 @@ pub static MEMORY_SUM: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Rule] = &[
     &MEMORY_RESERVATION,
     &MEMORY_MINIMUM,
     &CONTAINER_MEMORY,
@@ -53,9 +53,9 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// Docker's floor for a container's memory.
-pub const MIN_CONTAINER_MIB: i64 = 6;
+pub(super) const MIN_CONTAINER_MIB: i64 = 6;
 
-pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         check_service(&join("services", name.as_str()), svc, cx, out);
     }

@@ -7,8 +7,8 @@
 //! [`rules::FAMILIES`] marked `Check::Model` still read the model, until they are ported);
 //! lowering gets the resolved stack only when no rule found an error.
 
-pub mod arn_forms;
-pub mod arn_region;
+pub(crate) mod arn_forms;
+pub(crate) mod arn_region;
 mod capacity;
 mod connect_test_traffic;
 mod container_settings;
@@ -29,30 +29,24 @@ mod name_overrides;
 mod naming;
 mod network;
 mod platform;
-pub mod rules;
+pub(crate) mod rules;
 mod scaling;
 mod schedule;
 mod secrets;
 mod service_connect;
 mod sizing;
-pub mod task_role_endpoints;
+pub(crate) mod task_role_endpoints;
 mod volumes;
 
 use crate::diag::Diagnostic;
 use crate::model::Stack;
 use crate::resolve::{self, Resolved};
 
-/// Fargate's task sizes, also for the tests' stack generator.
-pub use crate::facts::fargate::{sizes, FARGATE_SIZES, WINDOWS_SIZES};
-
-/// A database's connection limit, which `gen-tf cost` reports with the connection arithmetic.
-pub use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
-
-pub use context::Context;
+pub(crate) use context::Context;
 
 /// A stack that passed every rule: what it means, and its warnings.
 #[derive(Debug, Clone)]
-pub struct Valid {
+pub(crate) struct Valid {
     pub resolved: Resolved,
     pub warnings: Vec<Diagnostic>,
 }
@@ -60,7 +54,7 @@ pub struct Valid {
 /// Resolves the stack, runs every rule over it, and returns the resolved stack with its
 /// warnings, or every diagnostic (warnings included). Diagnostics come back in a stable order:
 /// by path, then code.
-pub fn validate(stack: &Stack, cx: &Context) -> Result<Valid, Vec<Diagnostic>> {
+pub(crate) fn validate(stack: &Stack, cx: &Context) -> Result<Valid, Vec<Diagnostic>> {
     let resolve::Resolution {
         resolved,
         unresolved,

@@ -6,7 +6,7 @@ use crate::model::Stack;
 
 use super::context::Context;
 
-pub static NAME_OVERRIDE: Rule = Rule {
+pub(super) static NAME_OVERRIDE: Rule = Rule {
     code: "name-override",
     severity: Severity::Error,
     summary: "A name in a service's `names` that AWS does not accept for its resource.",
@@ -15,7 +15,7 @@ pub static NAME_OVERRIDE: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&NAME_OVERRIDE];
+pub(super) static RULES: &[&Rule] = &[&NAME_OVERRIDE];
 
 /// What a name may hold, in words for the message, and the check.
 struct Form {
@@ -89,7 +89,7 @@ const SCALING_PREFIX: Form = Form {
     ok: printable,
 };
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let Some(o) = &svc.names else { continue };
         let base = join(&join("services", name.as_str()), "names");

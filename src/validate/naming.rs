@@ -17,7 +17,7 @@ use crate::resolve::service::Names;
 use super::context::Context;
 use crate::resolve::defaults;
 
-pub static NAME_LENGTH: Rule = Rule {
+pub(super) static NAME_LENGTH: Rule = Rule {
     code: "name-length",
     severity: Severity::Error,
     summary: "A stack and service name whose derived AWS names are too long.",
@@ -25,7 +25,7 @@ pub static NAME_LENGTH: Rule = Rule {
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names",
 };
 
-pub static RESERVED_NAME: Rule = Rule {
+pub(super) static RESERVED_NAME: Rule = Rule {
     code: "reserved-name",
     severity: Severity::Error,
     summary: "A service name that is also the name of a generated module file.",
@@ -33,7 +33,7 @@ pub static RESERVED_NAME: Rule = Rule {
     source: "https://developer.hashicorp.com/terraform/language/modules/develop/structure",
 };
 
-pub static CLUSTER_NAME: Rule = Rule {
+pub(super) static CLUSTER_NAME: Rule = Rule {
     code: "cluster-name",
     severity: Severity::Error,
     summary: "A cluster name that ECS does not accept.",
@@ -41,7 +41,7 @@ pub static CLUSTER_NAME: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
 };
 
-pub static CLUSTER_ENVIRONMENT: Rule = Rule {
+pub(super) static CLUSTER_ENVIRONMENT: Rule = Rule {
     code: "cluster-environment",
     severity: Severity::Warning,
     summary: "A cluster the stack owns whose name does not contain the environment.",
@@ -49,7 +49,7 @@ pub static CLUSTER_ENVIRONMENT: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
 };
 
-pub static CONTAINER_NAME: Rule = Rule {
+pub(super) static CONTAINER_NAME: Rule = Rule {
     code: "container-name",
     severity: Severity::Error,
     summary: "A sidecar name that ECS does not accept as a container name.",
@@ -57,7 +57,7 @@ pub static CONTAINER_NAME: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
 };
 
-pub static DUPLICATE_CONTAINER: Rule = Rule {
+pub(super) static DUPLICATE_CONTAINER: Rule = Rule {
     code: "duplicate-container",
     severity: Severity::Error,
     summary: "Two containers of a task with the same name (the main container is named after the service).",
@@ -65,7 +65,7 @@ pub static DUPLICATE_CONTAINER: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
 };
 
-pub static REGION: Rule = Rule {
+pub(super) static REGION: Rule = Rule {
     code: "region",
     severity: Severity::Error,
     summary: "A region that is not an AWS region code, or not a region AWS has.",
@@ -73,7 +73,7 @@ pub static REGION: Rule = Rule {
     source: "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
 };
 
-pub static ENVIRONMENT_NAME: Rule = Rule {
+pub(super) static ENVIRONMENT_NAME: Rule = Rule {
     code: "environment-name",
     severity: Severity::Error,
     summary: "An environment (ENV) that cannot be part of AWS names.",
@@ -81,7 +81,7 @@ pub static ENVIRONMENT_NAME: Rule = Rule {
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names",
 };
 
-pub static SECURITY_GROUP_NAME: Rule = Rule {
+pub(super) static SECURITY_GROUP_NAME: Rule = Rule {
     code: "security-group-name",
     severity: Severity::Error,
     summary: "A stack name that starts with `sg-`, which security group names cannot.",
@@ -89,7 +89,7 @@ pub static SECURITY_GROUP_NAME: Rule = Rule {
     source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
 };
 
-pub static INVALID_TAG: Rule = Rule {
+pub(super) static INVALID_TAG: Rule = Rule {
     code: "invalid-tag",
     severity: Severity::Error,
     summary: "A tag key or value that AWS rejects, or more than 50 tags on one resource.",
@@ -97,7 +97,7 @@ pub static INVALID_TAG: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html#tag-restrictions",
 };
 
-pub static MIXED_SCRIPT: Rule = Rule {
+pub(super) static MIXED_SCRIPT: Rule = Rule {
     code: "mixed-script",
     severity: Severity::Warning,
     summary: "A tag key that mixes letters of the Latin, Greek, Cyrillic or Armenian scripts.",
@@ -106,7 +106,7 @@ pub static MIXED_SCRIPT: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Rule] = &[
     &NAME_LENGTH,
     &RESERVED_NAME,
     &CLUSTER_NAME,
@@ -177,7 +177,7 @@ fn is_environment_name(s: &str) -> bool {
         })
 }
 
-pub fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
     stack_names(stack, cx, out);
     if let Some(cluster) = &stack.cluster {
         cluster_name(cluster, cx, out);
@@ -488,7 +488,7 @@ fn tag_char(c: char) -> bool {
 }
 
 /// `^[A-Za-z0-9_-]{1,255}$`: ECS cluster, container and task family names.
-pub fn is_ecs_name(s: &str) -> bool {
+pub(super) fn is_ecs_name(s: &str) -> bool {
     (1..=255).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')

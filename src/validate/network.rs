@@ -10,7 +10,7 @@ use crate::resolve::derived;
 use super::context::Context;
 use crate::resolve::defaults;
 
-pub static NETWORK_PLACEMENT: Rule = Rule {
+pub(super) static NETWORK_PLACEMENT: Rule = Rule {
     code: "network-placement",
     severity: Severity::Error,
     summary: "A public IP for tasks in private subnets, or tasks in public subnets without one.",
@@ -18,7 +18,7 @@ pub static NETWORK_PLACEMENT: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
 };
 
-pub static EGRESS: Rule = Rule {
+pub(super) static EGRESS: Rule = Rule {
     code: "egress",
     severity: Severity::Error,
     summary: "An egress rule without exactly one destination, with a CIDR or ID that is not one, with ports that do not fit its protocol, to 0.0.0.0/0 without a description, or that the security group already has.",
@@ -27,9 +27,9 @@ pub static EGRESS: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&NETWORK_PLACEMENT, &EGRESS];
+pub(super) static RULES: &[&Rule] = &[&NETWORK_PLACEMENT, &EGRESS];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, svc) in stack.services() {
         let base = join("services", name.as_str());
         if let Some(n) = &svc.network {

@@ -12,7 +12,7 @@ const TASK_SIZE: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerg
 const CAPACITY_PROVIDERS: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html";
 
-pub static PLATFORM_VERSION: Rule = Rule {
+pub(super) static PLATFORM_VERSION: Rule = Rule {
     code: "platform-version",
     severity: Severity::Error,
     summary: "A platform_version that Fargate does not offer for the task's operating system.",
@@ -20,7 +20,7 @@ pub static PLATFORM_VERSION: Rule = Rule {
     source: PLATFORM_VERSIONS,
 };
 
-pub static WINDOWS_TASK_SIZE: Rule = Rule {
+pub(super) static WINDOWS_TASK_SIZE: Rule = Rule {
     code: "windows-task-size",
     severity: Severity::Error,
     summary: "A Windows task with 0.25, 0.5, 8 or 16 vCPU.",
@@ -28,7 +28,7 @@ pub static WINDOWS_TASK_SIZE: Rule = Rule {
     source: TASK_SIZE,
 };
 
-pub static LARGE_TASK_PLATFORM: Rule = Rule {
+pub(super) static LARGE_TASK_PLATFORM: Rule = Rule {
     code: "large-task-platform",
     severity: Severity::Error,
     summary: "An 8 or 16 vCPU task on a platform version older than 1.4.0.",
@@ -36,7 +36,7 @@ pub static LARGE_TASK_PLATFORM: Rule = Rule {
     source: TASK_SIZE,
 };
 
-pub static WINDOWS_ARM64: Rule = Rule {
+pub(super) static WINDOWS_ARM64: Rule = Rule {
     code: "windows-arm64",
     severity: Severity::Error,
     summary: "A Windows task with cpu_architecture ARM64.",
@@ -44,7 +44,7 @@ pub static WINDOWS_ARM64: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RuntimePlatform.html",
 };
 
-pub static ARM64_PLATFORM: Rule = Rule {
+pub(super) static ARM64_PLATFORM: Rule = Rule {
     code: "arm64-platform",
     severity: Severity::Error,
     summary: "An ARM64 task on a platform version older than 1.4.0.",
@@ -52,7 +52,7 @@ pub static ARM64_PLATFORM: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm64.html",
 };
 
-pub static SPOT_WINDOWS: Rule = Rule {
+pub(super) static SPOT_WINDOWS: Rule = Rule {
     code: "spot-windows",
     severity: Severity::Error,
     summary: "FARGATE_SPOT in the capacity provider strategy of a Windows task.",
@@ -60,7 +60,7 @@ pub static SPOT_WINDOWS: Rule = Rule {
     source: CAPACITY_PROVIDERS,
 };
 
-pub static SPOT_ARM64_PLATFORM: Rule = Rule {
+pub(super) static SPOT_ARM64_PLATFORM: Rule = Rule {
     code: "spot-arm64-platform",
     severity: Severity::Error,
     summary: "FARGATE_SPOT for an ARM64 task on a platform version older than 1.4.0.",
@@ -69,7 +69,7 @@ pub static SPOT_ARM64_PLATFORM: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Rule] = &[
     &PLATFORM_VERSION,
     &WINDOWS_TASK_SIZE,
     &LARGE_TASK_PLATFORM,
@@ -87,7 +87,7 @@ pub(super) fn before_1_4(version: &str) -> bool {
     version == "1.3.0"
 }
 
-pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     for svc in &stack.services {
         check_service(&svc.path, svc, out);
     }

@@ -15,7 +15,7 @@ use super::{
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
 #[derive(Clone, Copy)]
-pub enum Check {
+pub(crate) enum Check {
     /// Reads only the resolved stack (every default applied, each node with its source path):
     /// where every family is going.
     Resolved(fn(&Resolved, &mut Vec<Diagnostic>)),
@@ -24,7 +24,7 @@ pub enum Check {
 }
 
 /// One rule family: its rules and its checks.
-pub struct Family {
+pub(crate) struct Family {
     pub rules: &'static [&'static Rule],
     pub check: Check,
 }
@@ -52,7 +52,7 @@ const fn resolved(
 }
 
 /// Every family, in catalogue order. A new family is added here and nowhere else.
-pub static FAMILIES: &[Family] = &[
+pub(crate) static FAMILIES: &[Family] = &[
     resolved(sizing::RULES, sizing::check),
     resolved(platform::RULES, platform::check),
     family(capacity::RULES, capacity::check),

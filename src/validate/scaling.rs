@@ -27,7 +27,7 @@ const PREDEFINED: &str = "https://docs.aws.amazon.com/autoscaling/application/AP
 const PUT_ALARM: &str =
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
 
-pub static SCALING_CAPACITY_RANGE: Rule = Rule {
+pub(super) static SCALING_CAPACITY_RANGE: Rule = Rule {
     code: "scaling-capacity-range",
     severity: Severity::Error,
     summary: "auto_scaling's min_capacity is greater than its max_capacity.",
@@ -35,7 +35,7 @@ pub static SCALING_CAPACITY_RANGE: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html",
 };
 
-pub static DESIRED_COUNT_RANGE: Rule = Rule {
+pub(super) static DESIRED_COUNT_RANGE: Rule = Rule {
     code: "desired-count-range",
     severity: Severity::Error,
     summary: "desired_count lies outside auto_scaling's min_capacity..max_capacity.",
@@ -43,7 +43,7 @@ pub static DESIRED_COUNT_RANGE: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-auto-scaling.html",
 };
 
-pub static POLICY_COUNT: Rule = Rule {
+pub(super) static POLICY_COUNT: Rule = Rule {
     code: "policy-count",
     severity: Severity::Error,
     summary: "More than 50 scaling policies on one service.",
@@ -51,7 +51,7 @@ pub static POLICY_COUNT: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
 };
 
-pub static POLICY_FIELDS: Rule = Rule {
+pub(super) static POLICY_FIELDS: Rule = Rule {
     code: "policy-fields",
     severity: Severity::Error,
     summary: "A target tracking field on a step policy, or a step scaling field on a target tracking policy.",
@@ -59,7 +59,7 @@ pub static POLICY_FIELDS: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
 };
 
-pub static POLICY_NAME: Rule = Rule {
+pub(super) static POLICY_NAME: Rule = Rule {
     code: "policy-name",
     severity: Severity::Error,
     summary: "A policy name that is not lower-case letters, digits and single '-', or longer than 64 characters.",
@@ -67,7 +67,7 @@ pub static POLICY_NAME: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
 };
 
-pub static POLICY_NAME_DUPLICATE: Rule = Rule {
+pub(super) static POLICY_NAME_DUPLICATE: Rule = Rule {
     code: "policy-name-duplicate",
     severity: Severity::Error,
     summary: "Two policies of a service with the same name (given or derived), or two policies whose Terraform names coincide.",
@@ -75,7 +75,7 @@ pub static POLICY_NAME_DUPLICATE: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
 };
 
-pub static TARGET_METRIC: Rule = Rule {
+pub(super) static TARGET_METRIC: Rule = Rule {
     code: "target-metric",
     severity: Severity::Error,
     summary: "A target tracking policy with no metric, or with both a predefined and a customized metric.",
@@ -83,7 +83,7 @@ pub static TARGET_METRIC: Rule = Rule {
     source: TARGET_CONFIG,
 };
 
-pub static UNKNOWN_METRIC: Rule = Rule {
+pub(super) static UNKNOWN_METRIC: Rule = Rule {
     code: "unknown-metric",
     severity: Severity::Error,
     summary: "A predefined metric that ECS services do not have, or an AWS/ECS alarm metric that does not exist per service.",
@@ -91,7 +91,7 @@ pub static UNKNOWN_METRIC: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html",
 };
 
-pub static TARGET_VALUE_MISSING: Rule = Rule {
+pub(super) static TARGET_VALUE_MISSING: Rule = Rule {
     code: "target-value-missing",
     severity: Severity::Error,
     summary: "A target tracking policy without target_value.",
@@ -99,7 +99,7 @@ pub static TARGET_VALUE_MISSING: Rule = Rule {
     source: TARGET_CONFIG,
 };
 
-pub static TARGET_VALUE_RANGE: Rule = Rule {
+pub(super) static TARGET_VALUE_RANGE: Rule = Rule {
     code: "target-value-range",
     severity: Severity::Error,
     summary: "A target_value outside (0, 100] for a CPU or memory utilization metric, or not above 0 for requests per target.",
@@ -107,7 +107,7 @@ pub static TARGET_VALUE_RANGE: Rule = Rule {
     source: TARGET_CONFIG,
 };
 
-pub static ALB_RESOURCE_LABEL: Rule = Rule {
+pub(super) static ALB_RESOURCE_LABEL: Rule = Rule {
     code: "alb-resource-label",
     severity: Severity::Error,
     summary: "ALBRequestCountPerTarget without a resource label to use, a malformed label, or a label on another metric.",
@@ -115,7 +115,7 @@ pub static ALB_RESOURCE_LABEL: Rule = Rule {
     source: PREDEFINED,
 };
 
-pub static ALARM_THRESHOLD: Rule = Rule {
+pub(super) static ALARM_THRESHOLD: Rule = Rule {
     code: "alarm-threshold",
     severity: Severity::Error,
     summary: "A step policy without an alarm threshold.",
@@ -123,7 +123,7 @@ pub static ALARM_THRESHOLD: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
 };
 
-pub static ALARM_COMPARISON: Rule = Rule {
+pub(super) static ALARM_COMPARISON: Rule = Rule {
     code: "alarm-comparison",
     severity: Severity::Error,
     summary: "An alarm comparison_operator on the other side of the threshold than the policy's steps.",
@@ -131,7 +131,7 @@ pub static ALARM_COMPARISON: Rule = Rule {
     source: STEP_GUIDE,
 };
 
-pub static ALARM_PERIOD: Rule = Rule {
+pub(super) static ALARM_PERIOD: Rule = Rule {
     code: "alarm-period",
     severity: Severity::Error,
     summary: "An alarm period that is not 10, 20, 30 or a multiple of 60 seconds, or under a minute for an AWS/ECS metric.",
@@ -139,7 +139,7 @@ pub static ALARM_PERIOD: Rule = Rule {
     source: PUT_ALARM,
 };
 
-pub static ALARM_EVALUATION: Rule = Rule {
+pub(super) static ALARM_EVALUATION: Rule = Rule {
     code: "alarm-evaluation",
     severity: Severity::Error,
     summary: "evaluation_periods below 1, datapoints_to_alarm outside 1..evaluation_periods, or an evaluation window that is too long.",
@@ -147,7 +147,7 @@ pub static ALARM_EVALUATION: Rule = Rule {
     source: PUT_ALARM,
 };
 
-pub static STEP_COUNT: Rule = Rule {
+pub(super) static STEP_COUNT: Rule = Rule {
     code: "step-count",
     severity: Severity::Error,
     summary: "A step policy with no step adjustments or more than 20.",
@@ -155,7 +155,7 @@ pub static STEP_COUNT: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
 };
 
-pub static STEP_BOUNDS: Rule = Rule {
+pub(super) static STEP_BOUNDS: Rule = Rule {
     code: "step-bounds",
     severity: Severity::Error,
     summary: "A step with both bounds null, or an upper bound not above its lower bound.",
@@ -163,7 +163,7 @@ pub static STEP_BOUNDS: Rule = Rule {
     source: STEP_GUIDE,
 };
 
-pub static STEP_NULL_BOUND: Rule = Rule {
+pub(super) static STEP_NULL_BOUND: Rule = Rule {
     code: "step-null-bound",
     severity: Severity::Error,
     summary: "More than one step with a null lower bound, or more than one with a null upper bound.",
@@ -171,7 +171,7 @@ pub static STEP_NULL_BOUND: Rule = Rule {
     source: STEP_GUIDE,
 };
 
-pub static STEP_UNBOUNDED_END: Rule = Rule {
+pub(super) static STEP_UNBOUNDED_END: Rule = Rule {
     code: "step-unbounded-end",
     severity: Severity::Error,
     summary: "A positive upper bound with no step that is unbounded above, or a negative lower bound with none unbounded below.",
@@ -179,7 +179,7 @@ pub static STEP_UNBOUNDED_END: Rule = Rule {
     source: STEP_GUIDE,
 };
 
-pub static STEP_ADJUSTMENT_GAP: Rule = Rule {
+pub(super) static STEP_ADJUSTMENT_GAP: Rule = Rule {
     code: "step-adjustment-gap",
     severity: Severity::Error,
     summary: "Metric values between two steps that no step covers.",
@@ -187,7 +187,7 @@ pub static STEP_ADJUSTMENT_GAP: Rule = Rule {
     source: STEP_GUIDE,
 };
 
-pub static STEP_ADJUSTMENT_OVERLAP: Rule = Rule {
+pub(super) static STEP_ADJUSTMENT_OVERLAP: Rule = Rule {
     code: "step-adjustment-overlap",
     severity: Severity::Error,
     summary: "Two steps that cover the same metric values.",
@@ -195,7 +195,7 @@ pub static STEP_ADJUSTMENT_OVERLAP: Rule = Rule {
     source: STEP_GUIDE,
 };
 
-pub static STEP_DIRECTION: Rule = Rule {
+pub(super) static STEP_DIRECTION: Rule = Rule {
     code: "step-direction",
     severity: Severity::Error,
     summary: "Steps on both sides of the threshold, a step across it, or a step that scales the wrong way for its side.",
@@ -203,7 +203,7 @@ pub static STEP_DIRECTION: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
 };
 
-pub static EXACT_CAPACITY_NEGATIVE: Rule = Rule {
+pub(super) static EXACT_CAPACITY_NEGATIVE: Rule = Rule {
     code: "exact-capacity-negative",
     severity: Severity::Error,
     summary: "A negative scaling_adjustment with adjustment_type ExactCapacity.",
@@ -211,7 +211,7 @@ pub static EXACT_CAPACITY_NEGATIVE: Rule = Rule {
     source: STEP_GUIDE,
 };
 
-pub static MIN_ADJUSTMENT_MAGNITUDE: Rule = Rule {
+pub(super) static MIN_ADJUSTMENT_MAGNITUDE: Rule = Rule {
     code: "min-adjustment-magnitude",
     severity: Severity::Error,
     summary: "min_adjustment_magnitude with an adjustment type other than PercentChangeInCapacity, or below 1.",
@@ -219,7 +219,7 @@ pub static MIN_ADJUSTMENT_MAGNITUDE: Rule = Rule {
     source: STEP_CONFIG,
 };
 
-pub static METRIC_DIMENSIONS: Rule = Rule {
+pub(super) static METRIC_DIMENSIONS: Rule = Rule {
     code: "metric-dimensions",
     severity: Severity::Error,
     summary: "A metric outside AWS/ECS and ECS/ContainerInsights without dimensions, or dimensions CloudWatch refuses.",
@@ -227,7 +227,7 @@ pub static METRIC_DIMENSIONS: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html",
 };
 
-pub static METRIC_NAMESPACE: Rule = Rule {
+pub(super) static METRIC_NAMESPACE: Rule = Rule {
     code: "metric-namespace",
     severity: Severity::Error,
     summary: "A CloudWatch namespace that starts with ':'.",
@@ -236,7 +236,7 @@ pub static METRIC_NAMESPACE: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Rule] = &[
     &SCALING_CAPACITY_RANGE,
     &DESIRED_COUNT_RANGE,
     &POLICY_COUNT,
@@ -267,18 +267,18 @@ pub static RULES: &[&Rule] = &[
 
 /// Policies per scalable target.
 /// Source: https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
-pub const MAX_POLICIES: usize = 50;
+pub(super) const MAX_POLICIES: usize = 50;
 /// Step adjustments per policy (same source).
-pub const MAX_STEPS: usize = 20;
+pub(super) const MAX_STEPS: usize = 20;
 /// AWS/ECS metrics published per service, with the ClusterName and ServiceName dimensions that
 /// the generated alarm sets.
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html
-pub const ECS_SERVICE_METRICS: &[&str] = &["CPUUtilization", "MemoryUtilization"];
+pub(super) const ECS_SERVICE_METRICS: &[&str] = &["CPUUtilization", "MemoryUtilization"];
 /// Target values beyond ±2^360 are refused.
 /// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html
-pub const MAX_TARGET_VALUE: f64 = 2.348_542_582_773_833_2e108;
+pub(super) const MAX_TARGET_VALUE: f64 = 2.348_542_582_773_833_2e108;
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     // Terraform label -> (service, policy name, JSON path) of the policy that took it first.
     let mut labels: BTreeMap<String, (String, String, String)> = BTreeMap::new();
     for (name, svc) in stack.services() {

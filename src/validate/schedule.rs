@@ -12,7 +12,7 @@ use crate::model::{ServiceName, Stack};
 
 use super::context::Context;
 
-pub static SCHEDULE: Rule = Rule {
+pub(super) static SCHEDULE: Rule = Rule {
     code: "schedule",
     severity: Severity::Error,
     summary: "A scheduled action whose schedule, time zone, name or capacities Application Auto Scaling refuses, or whose range cannot apply.",
@@ -20,7 +20,7 @@ pub static SCHEDULE: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html",
 };
 
-pub static SCHEDULE_RESTORE: Rule = Rule {
+pub(super) static SCHEDULE_RESTORE: Rule = Rule {
     code: "schedule-restore",
     severity: Severity::Warning,
     summary: "Scheduled actions that move the target's min_capacity or max_capacity, none of which sets it back to auto_scaling's own.",
@@ -29,9 +29,9 @@ pub static SCHEDULE_RESTORE: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&SCHEDULE, &SCHEDULE_RESTORE];
+pub(super) static RULES: &[&Rule] = &[&SCHEDULE, &SCHEDULE_RESTORE];
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     // Terraform label -> the path that took it first.
     let mut labels: BTreeMap<String, String> = BTreeMap::new();
     for (name, svc) in stack.services() {

@@ -8,7 +8,7 @@ use crate::resolve::Resolved;
 use super::arn_forms::{KMS_KEY, TARGET_GROUP};
 use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
 
-pub static SECRET_ARN: Rule = Rule {
+pub(super) static SECRET_ARN: Rule = Rule {
     code: "secret-arn",
     severity: Severity::Error,
     summary: "A secret's value_from that is not a Secrets Manager secret ARN or an SSM parameter ARN.",
@@ -16,7 +16,7 @@ pub static SECRET_ARN: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
 };
 
-pub static ARN_FORMAT: Rule = Rule {
+pub(super) static ARN_FORMAT: Rule = Rule {
     code: "arn-format",
     severity: Severity::Error,
     summary: "A KMS key, target group or managed policy ARN that is not shaped like one (the forms are listed below).",
@@ -24,7 +24,7 @@ pub static ARN_FORMAT: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html",
 };
 
-pub static SECRET_ARN_AMBIGUOUS: Rule = Rule {
+pub(super) static SECRET_ARN_AMBIGUOUS: Rule = Rule {
     code: "secret-arn-ambiguous",
     severity: Severity::Warning,
     summary: "A secret ARN whose name ends in '-' and six characters, so it may be partial or complete.",
@@ -33,7 +33,7 @@ pub static SECRET_ARN_AMBIGUOUS: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&SECRET_ARN, &ARN_FORMAT, &SECRET_ARN_AMBIGUOUS];
+pub(super) static RULES: &[&Rule] = &[&SECRET_ARN, &ARN_FORMAT, &SECRET_ARN_AMBIGUOUS];
 
 /// Whether `name` is a secret name: the characters Secrets Manager allows in names one gives,
 /// or a name another AWS service gives the secrets it manages (`rds!db-<uuid>`,
@@ -84,7 +84,7 @@ fn name_chars(s: &str, extra: &[u8]) -> bool {
 }
 
 /// Why `value_from` is not a secret ARN gen-tf can use, if it is not.
-pub fn secret_problem(value_from: &str) -> Option<String> {
+pub(super) fn secret_problem(value_from: &str) -> Option<String> {
     let arn = match Arn::parse(value_from) {
         Ok(a) => a,
         Err(e) => return Some(e),
@@ -151,7 +151,7 @@ fn kms_key(kms: &str, path: String, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     for svc in &stack.services {
         for c in svc.containers() {
             for (i, s) in c.secrets.iter().enumerate() {

@@ -15,7 +15,7 @@ use crate::model::{Service, ServiceName, Stack};
 use super::context::Context;
 use crate::resolve::defaults;
 
-pub static SERVICE_CONNECT: Rule = Rule {
+pub(super) static SERVICE_CONNECT: Rule = Rule {
     code: "service-connect",
     severity: Severity::Error,
     summary: "A Service Connect port name that no port mapping has, a name ECS refuses, a discovery name or client alias used twice in a namespace, or no namespace.",
@@ -24,7 +24,7 @@ pub static SERVICE_CONNECT: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&SERVICE_CONNECT];
+pub(super) static RULES: &[&Rule] = &[&SERVICE_CONNECT];
 
 /// What ECS allows in port and discovery names (64) and client alias DNS names (127, with '.').
 fn name_problem(s: &str, max: usize, dots: bool) -> Option<String> {
@@ -50,7 +50,7 @@ fn name_problem(s: &str, max: usize, dots: bool) -> Option<String> {
     }
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     // (namespace, discovery name or alias) -> the path that took it first.
     let mut taken: BTreeMap<(Option<&str>, String), String> = BTreeMap::new();
     for (name, svc) in stack.services() {

@@ -5,7 +5,7 @@ use crate::diag::{join, Diagnostic, Rule};
 use crate::facts::fargate::{is_valid, sizes, FARGATE_SIZES, WINDOWS_SIZES};
 use crate::resolve::Resolved;
 
-pub static FARGATE_SIZE: Rule = Rule {
+pub(super) static FARGATE_SIZE: Rule = Rule {
     code: "fargate-size",
     severity: Severity::Error,
     summary: "The task's cpu/memory pair is not a Fargate size.",
@@ -14,7 +14,7 @@ pub static FARGATE_SIZE: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&FARGATE_SIZE];
+pub(super) static RULES: &[&Rule] = &[&FARGATE_SIZE];
 
 /// The valid size closest to the request: same CPU when the CPU is valid, else the smallest size
 /// that fits both numbers.
@@ -56,7 +56,7 @@ fn suggestion(table: &'static [(u32, u32, u32, u32)], cpu: u32, memory: u32) -> 
     help
 }
 
-pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     for svc in &stack.services {
         let path = join(&svc.path, "cpu");
         let (cpu, memory) = (svc.task.cpu, svc.task.memory);

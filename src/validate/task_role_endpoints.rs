@@ -17,7 +17,7 @@ use crate::resolve::derived;
 
 use super::context::Context;
 
-pub static TASK_ROLE_ENDPOINT: Rule = Rule {
+pub(crate) static TASK_ROLE_ENDPOINT: Rule = Rule {
     code: "task-role-endpoint",
     severity: Severity::Error,
     summary: "Without a NAT gateway, a task role allows calls to an AWS service whose VPC endpoint the VPC does not have.",
@@ -25,7 +25,7 @@ pub static TASK_ROLE_ENDPOINT: Rule = Rule {
     source: "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
 };
 
-pub static TASK_ROLE_NO_ENDPOINT: Rule = Rule {
+pub(crate) static TASK_ROLE_NO_ENDPOINT: Rule = Rule {
     code: "task-role-no-endpoint",
     severity: Severity::Error,
     summary: "Without a NAT gateway, a task role allows calls to an AWS service that has no VPC endpoint.",
@@ -33,11 +33,11 @@ pub static TASK_ROLE_NO_ENDPOINT: Rule = Rule {
     source: "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
 };
 
-pub static RULES: &[&Rule] = &[&TASK_ROLE_ENDPOINT, &TASK_ROLE_NO_ENDPOINT];
+pub(crate) static RULES: &[&Rule] = &[&TASK_ROLE_ENDPOINT, &TASK_ROLE_NO_ENDPOINT];
 
 /// IAM service prefix -> the endpoint service (the part after `com.amazonaws.<region>.`) and
 /// its type. S3 and DynamoDB take their Gateway endpoints, which cost nothing.
-pub const ACTION_ENDPOINTS: &[(&str, &str, EndpointType)] = &[
+pub(crate) const ACTION_ENDPOINTS: &[(&str, &str, EndpointType)] = &[
     ("athena", "athena", EndpointType::Interface),
     ("cloudwatch", "monitoring", EndpointType::Interface),
     ("dynamodb", "dynamodb", EndpointType::Gateway),
@@ -75,7 +75,7 @@ const NOT_CALLS: &[&str] = &["rds-db:", "iam:passrole"];
 
 /// What one action needs without a NAT gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionNeed {
+pub(crate) enum ActionNeed {
     /// This endpoint.
     Endpoint(&'static str, EndpointType),
     /// Nothing: not a network call.
@@ -84,7 +84,7 @@ pub enum ActionNeed {
     NoEndpoint(String),
 }
 
-pub fn endpoint_for(action: &str) -> ActionNeed {
+pub(crate) fn endpoint_for(action: &str) -> ActionNeed {
     let lower = action.to_ascii_lowercase();
     if NOT_CALLS.iter().any(|p| lower.starts_with(p)) {
         return ActionNeed::Nothing;
@@ -97,12 +97,10 @@ pub fn endpoint_for(action: &str) -> ActionNeed {
 }
 
 /// One allowed action of a private service's task role and what it needs.
-pub struct ActionUse<'a> {
+pub(crate) struct ActionUse<'a> {
     pub service: &'a str,
     /// JSON path of the action.
     pub path: String,
-    /// JSON path of its statement.
-    pub statement: String,
     pub sid: Option<&'a str>,
     pub action: &'a str,
     pub need: ActionNeed,
@@ -110,7 +108,7 @@ pub struct ActionUse<'a> {
 
 /// Every allowed action of the task roles of the stack's private services (public ones reach
 /// AWS over the internet gateway), with what it needs.
-pub fn action_uses(stack: &Stack) -> Vec<ActionUse<'_>> {
+pub(crate) fn action_uses(stack: &Stack) -> Vec<ActionUse<'_>> {
     let mut out = Vec::new();
     for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {
         let Some(role) = &svc.task_role else { continue };
@@ -123,7 +121,6 @@ pub fn action_uses(stack: &Stack) -> Vec<ActionUse<'_>> {
                 out.push(ActionUse {
                     service: name.as_str(),
                     path: format!("{statement}.actions[{j}]"),
-                    statement: statement.clone(),
                     sid: st.sid.as_deref(),
                     action,
                     need: endpoint_for(action),
@@ -134,7 +131,7 @@ pub fn action_uses(stack: &Stack) -> Vec<ActionUse<'_>> {
     out
 }
 
-pub fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     if derived::nat_gateway(stack) {
         return;
     }

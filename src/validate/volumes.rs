@@ -11,7 +11,7 @@ use super::naming::is_ecs_name;
 const EFS_VOLUMES: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html";
 
-pub static VOLUME_NAME: Rule = Rule {
+pub(super) static VOLUME_NAME: Rule = Rule {
     code: "volume-name",
     severity: Severity::Error,
     summary: "A volume name that ECS does not accept.",
@@ -19,7 +19,7 @@ pub static VOLUME_NAME: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Volume.html",
 };
 
-pub static VOLUME_EFS: Rule = Rule {
+pub(super) static VOLUME_EFS: Rule = Rule {
     code: "volume-efs",
     severity: Severity::Error,
     summary: "An EFS volume that cannot mount: malformed IDs, IAM or an access point without transit encryption, a root directory beside an access point, or a task that cannot use EFS.",
@@ -28,9 +28,9 @@ pub static VOLUME_EFS: Rule = Rule {
 };
 
 /// This family's rules, in catalogue order.
-pub static RULES: &[&Rule] = &[&VOLUME_NAME, &VOLUME_EFS];
+pub(super) static RULES: &[&Rule] = &[&VOLUME_NAME, &VOLUME_EFS];
 
-pub fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     for svc in &stack.services {
         let base = join(&svc.path, "volumes");
         for v in &svc.task.volumes {

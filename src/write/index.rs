@@ -29,14 +29,14 @@ use sha2::{Digest, Sha256};
 use crate::cache::Cache;
 
 /// How much older than the run a file's times must be for its stamp to be recorded.
-pub const MARGIN: Duration = Duration::from_secs(3);
+pub(crate) const MARGIN: Duration = Duration::from_secs(3);
 
 /// Bumped when the format changes: an index of another format is empty.
 const FORMAT: &str = "gen-tf-stat-index-1";
 
 /// What `stat` says about a file, for equality only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     size: u64,
     /// Nanoseconds since the epoch.
     mtime: i128,
@@ -49,7 +49,7 @@ impl Stamp {
     /// The stamp of a regular file's metadata; `None` where the platform has no inode or change
     /// time (the index is then never used).
     #[cfg(unix)]
-    pub fn of(meta: &fs::Metadata) -> Option<Self> {
+    pub(crate) fn of(meta: &fs::Metadata) -> Option<Self> {
         use std::os::unix::fs::MetadataExt;
         let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
         Some(Self {
@@ -76,7 +76,7 @@ struct Stored {
 
 /// The index of one output root: what was read from the cache, and what this run recorded.
 #[derive(Debug)]
-pub struct StatIndex {
+pub(crate) struct StatIndex {
     /// Stamps with both times before this (nanoseconds since the epoch) may be recorded.
     before: i128,
     old: HashMap<PathBuf, (Stamp, String)>,
@@ -86,7 +86,7 @@ pub struct StatIndex {
 impl StatIndex {
     /// An index read from `bytes` (empty when they are absent or not an index), for a run that
     /// starts `now`, before it reads any output file.
-    pub fn new(bytes: Option<&[u8]>, now: SystemTime) -> Self {
+    pub(crate) fn new(bytes: Option<&[u8]>, now: SystemTime) -> Self {
         let before = now
             .checked_sub(MARGIN)
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
@@ -111,7 +111,7 @@ impl StatIndex {
     /// Whether the file at `rel`, whose metadata is `meta`, holds `want`, known from its stamp
     /// alone: the stamp is the recorded one and `want` hashes to the recorded hash. `false`
     /// means "read it", not "it differs". A file known this way is recorded again.
-    pub fn known_same(&mut self, rel: &Path, meta: &fs::Metadata, want: &[u8]) -> bool {
+    pub(crate) fn known_same(&mut self, rel: &Path, meta: &fs::Metadata, want: &[u8]) -> bool {
         let Some(stamp) = Stamp::of(meta) else {
             return false;
         };
@@ -127,7 +127,7 @@ impl StatIndex {
 
     /// Records that the file at `rel`, with metadata `meta` taken before it was read, was found
     /// to hold `content`; kept only when the stamp is old enough not to be racy.
-    pub fn record(&mut self, rel: &Path, meta: &fs::Metadata, content: &[u8]) {
+    pub(crate) fn record(&mut self, rel: &Path, meta: &fs::Metadata, content: &[u8]) {
         let Some(stamp) = Stamp::of(meta) else {
             return;
         };
@@ -137,13 +137,15 @@ impl StatIndex {
     }
 
     /// How many files this run recorded (known from the stamp, or compared and old enough).
-    pub fn recorded(&self) -> usize {
+    /// Only the tests count the entries.
+    #[cfg(test)]
+    pub(crate) fn recorded(&self) -> usize {
         self.new.len()
     }
 
     /// The index to store: what this run recorded, nothing else (a file not surveyed this run
     /// is no output any more).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let stored = Stored {
             format: FORMAT.to_owned(),
             files: self.new.clone(),
@@ -152,14 +154,14 @@ impl StatIndex {
     }
 
     /// The index of output `root` in `cache`, for a run starting now.
-    pub fn load(cache: &Cache, root: &Path) -> Self {
+    pub(crate) fn load(cache: &Cache, root: &Path) -> Self {
         let now = SystemTime::now();
         Self::new(cache.read_blob(&blob_name(root)).as_deref(), now)
     }
 
     /// Whether this run recorded anything other than what was read: otherwise there is
     /// nothing to store.
-    pub fn changed(&self) -> bool {
+    pub(crate) fn changed(&self) -> bool {
         self.new.len() != self.old.len()
             || self.new.iter().any(|(path, stamp, hash)| {
                 self.old
@@ -170,7 +172,7 @@ impl StatIndex {
 
     /// Stores the index of `root` in `cache` when it changed. Failing to store only costs the
     /// next run time.
-    pub fn save(&self, cache: &Cache, root: &Path) {
+    pub(crate) fn save(&self, cache: &Cache, root: &Path) {
         if self.changed() {
             let _ = cache.write_blob(&blob_name(root), &self.to_bytes());
         }

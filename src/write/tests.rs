@@ -81,12 +81,24 @@ fn prunes_only_generated_files_in_owned_directories() {
 fn rewrites_only_changed_files() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("a/b.tf");
-    assert!(write_if_changed(&p, b"x").unwrap());
+    // What `build` does: survey, then commit what is missing or stale; true when it wrote.
+    let write = |text: &str| {
+        let files = [(
+            PathBuf::from("a/b.tf"),
+            format!("{}\n{text}", crate::emit::HEADER),
+        )];
+        let report = commit(dir.path(), &files, &survey(dir.path(), &files)).unwrap();
+        report.unchanged.is_empty()
+    };
+    assert!(write("x"));
     let before = fs::metadata(&p).unwrap().modified().unwrap();
-    assert!(!write_if_changed(&p, b"x").unwrap());
+    assert!(!write("x"));
     assert_eq!(fs::metadata(&p).unwrap().modified().unwrap(), before);
-    assert!(write_if_changed(&p, b"y").unwrap());
-    assert_eq!(fs::read(&p).unwrap(), b"y");
+    assert!(write("y"));
+    assert_eq!(
+        fs::read_to_string(&p).unwrap(),
+        format!("{}\ny", crate::emit::HEADER)
+    );
     // No temporary file is left behind.
     let names: Vec<_> = fs::read_dir(dir.path().join("a"))
         .unwrap()
@@ -192,4 +204,32 @@ fn a_failed_commit_leaves_nothing_behind() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(left, ["b"]);
+}
+
+/// The temporary name used to be `.<file>.gen-tf-<pid>.tmp`, opened without O_EXCL or
+/// O_NOFOLLOW: a symlink planted at the next PIDs' names redirected the write. The library
+/// writes here with this process's PID, so the old name is known exactly.
+#[test]
+fn a_planted_symlink_cannot_redirect_a_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let pid = std::process::id();
+    std::os::unix::fs::symlink(&victim, out.join(format!(".api.tf.gen-tf-{pid}.tmp"))).unwrap();
+    let target = out.join("api.tf");
+    let _ = Staged::new(&target, format!("{}\n", crate::emit::HEADER).as_bytes())
+        .and_then(Staged::commit);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap_or_default(),
+        format!("{}\n", crate::emit::HEADER)
+    );
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "the file and the planted link: {left:?}");
 }

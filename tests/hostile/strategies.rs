@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use gen_tf::validate::WINDOWS_SIZES;
+use gen_tf::fargate::WINDOWS_SIZES;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use serde_json::{json, Map, Value};

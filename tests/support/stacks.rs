@@ -3,7 +3,7 @@
 //! for tfcheck); `tests/hostile.rs` also breaks them to reach every rule. Included with
 //! `#[path = "support/stacks.rs"] mod stacks;`.
 //!
-//! Every choice is drawn from what AWS and `gen_tf::validate` accept, so that nearly every case
+//! Every choice is drawn from what AWS and gen-tf's rules accept, so that nearly every case
 //! reaches lowering; the few cross-field constraints that random draws would break (memory sums,
 //! the connection budget, unique names) are repaired in [`assemble`] instead of being filtered,
 //! because proptest gives up after too many rejections. Text that users control and that lands
@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gen_tf::validate::{sizes, FARGATE_SIZES};
+use gen_tf::fargate::{sizes, FARGATE_SIZES};
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};

@@ -15,7 +15,7 @@ const MAX_OUTPUT_BYTES: u64 = 16 << 20;
 
 /// `GEN_TF_TERRAFORM_TIMEOUT_SECS`: a whole number of seconds from 1 to a day (larger ones are
 /// capped), 600 when unset or empty.
-pub fn timeout() -> Result<Duration, String> {
+pub(super) fn timeout() -> Result<Duration, String> {
     let text = std::env::var_os("GEN_TF_TERRAFORM_TIMEOUT_SECS")
         .map(|v| v.to_string_lossy().trim().to_owned())
         .unwrap_or_default();
@@ -36,7 +36,7 @@ pub fn timeout() -> Result<Duration, String> {
 
 /// Runs `cmd` to the end with its output captured, or kills its whole process group at the
 /// deadline (then the error is `TimedOut` and says how long it had).
-pub fn output(cmd: &mut Command, limit: Duration) -> io::Result<Output> {
+pub(super) fn output(cmd: &mut Command, limit: Duration) -> io::Result<Output> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

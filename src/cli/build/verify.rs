@@ -30,10 +30,10 @@ use crate::diag::core::{TERRAFORM_VALIDATE, TERRAFORM_WARNING};
 
 /// Why `--verify` could not run at all.
 #[derive(Debug)]
-pub struct Unavailable(pub String);
+pub(super) struct Unavailable(pub String);
 
 /// `terraform version`, or why Terraform cannot run. `$TERRAFORM` names another binary.
-pub fn find_terraform(limit: Duration) -> Result<PathBuf, Unavailable> {
+pub(super) fn find_terraform(limit: Duration) -> Result<PathBuf, Unavailable> {
     let bin = std::env::var_os("TERRAFORM").map_or_else(|| "terraform".into(), PathBuf::from);
     let out = child::output(
         Command::new(&bin)
@@ -61,7 +61,7 @@ pub fn find_terraform(limit: Duration) -> Result<PathBuf, Unavailable> {
 
 /// Runs init and validate in every module directory, on a few threads; the diagnostics of
 /// every module that failed, in the order of `modules`.
-pub fn verify(
+pub(super) fn verify(
     terraform: &Path,
     modules: &[PathBuf],
     jobs: usize,
@@ -153,7 +153,7 @@ fn module(terraform: &Path, dir: &Path, limit: Duration) -> Vec<Diagnostic> {
 
 /// The errors and warnings of `terraform validate -json`, each at the module's own file and
 /// line; a warning is a `terraform-warning`, which does not fail the build.
-pub fn validate_diagnostics(dir: &Path, json: &str) -> Vec<Diagnostic> {
+pub(super) fn validate_diagnostics(dir: &Path, json: &str) -> Vec<Diagnostic> {
     let Ok(result) = serde_json::from_str::<Value>(json) else {
         return Vec::new();
     };

@@ -208,7 +208,7 @@ fn lb_suffixes(lb: &LoadBalancer, policy: &str, out: &mut Vec<Diagnostic>) {
 }
 
 /// `<kind>/<name>/<id>` with non-empty parts and no whitespace.
-pub fn is_suffix(s: &str, kind: &str) -> bool {
+pub(super) fn is_suffix(s: &str, kind: &str) -> bool {
     let parts: Vec<&str> = s.split('/').collect();
     parts.len() == 3
         && parts[0] == kind
