@@ -78,7 +78,7 @@ pub static FAMILIES: &[Family] = &[
     family(ebs_volume::RULES, ebs_volume::check),
     family(network::RULES, network::check),
     resolved(exec::RULES, exec::check),
-    family(schedule::RULES, schedule::check),
+    resolved(schedule::RULES, schedule::check),
 ];
 
 /// Every rule, in catalogue order: the core rules, then each family's.
