@@ -71,7 +71,7 @@ pub static FAMILIES: &[Family] = &[
     family(scaling::RULES, scaling::check),
     family(load_balancing::RULES, load_balancing::check),
     family(service_connect::RULES, service_connect::check),
-    family(connect_test_traffic::RULES, connect_test_traffic::check),
+    resolved(connect_test_traffic::RULES, connect_test_traffic::check),
     family(deployment::RULES, deployment::check),
     family(deployment_strategy::RULES, deployment_strategy::check),
     family(deployment_controller::RULES, deployment_controller::check),
