@@ -1,6 +1,8 @@
 //! Resolved `deployment`: the ECS service's deployment arguments with their defaults applied.
 
 use crate::model;
+/// The model's value types that the resolved deployment keeps as they are.
+pub use crate::model::deployment::{DeploymentController, DeploymentStrategy};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deployment {

@@ -74,7 +74,7 @@ pub static FAMILIES: &[Family] = &[
     resolved(connect_test_traffic::RULES, connect_test_traffic::check),
     family(deployment::RULES, deployment::check),
     family(deployment_strategy::RULES, deployment_strategy::check),
-    family(deployment_controller::RULES, deployment_controller::check),
+    resolved(deployment_controller::RULES, deployment_controller::check),
     family(ebs_volume::RULES, ebs_volume::check),
     family(network::RULES, network::check),
     resolved(exec::RULES, exec::check),
