@@ -2,7 +2,9 @@
 
 use crate::model;
 /// The model's value types that the resolved deployment keeps as they are.
-pub use crate::model::deployment::{DeploymentController, DeploymentStrategy};
+pub use crate::model::deployment::{
+    AdvancedConfiguration, DeploymentController, DeploymentStrategy,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deployment {
@@ -17,6 +19,9 @@ pub struct Deployment {
     pub ignore_task_definition_changes: bool,
     /// `None` writes no `deployment_configuration` (ECS's ROLLING, and provider 5.100 admitted).
     pub strategy: Option<Strategy>,
+    /// The strategy settings as the stack writes them, also when it names no strategy (then
+    /// `kind` is ECS's default, ROLLING, and lowering writes none of them): for the rules.
+    pub written: Strategy,
     /// `None` writes no `deployment_controller` (ECS's default, the ECS controller).
     pub controller: Option<model::deployment::DeploymentController>,
 }
@@ -56,6 +61,15 @@ pub struct Alarms {
 /// keeps that.
 pub(super) fn resolve(svc: &model::Service) -> Deployment {
     let d = svc.deployment.clone().unwrap_or_default();
+    let written = Strategy {
+        kind: d
+            .strategy
+            .unwrap_or(model::deployment::DeploymentStrategy::Rolling),
+        bake_time_in_minutes: d.bake_time_in_minutes,
+        linear: d.linear.clone(),
+        canary: d.canary.clone(),
+        hooks: d.lifecycle_hooks.clone(),
+    };
     // The circuit breaker belongs to the ECS controller's deployments.
     let ecs = d
         .controller
@@ -84,11 +98,9 @@ pub(super) fn resolve(svc: &model::Service) -> Deployment {
         ignore_task_definition_changes: d.ignore_task_definition_changes.unwrap_or(false),
         strategy: d.strategy.map(|kind| Strategy {
             kind,
-            bake_time_in_minutes: d.bake_time_in_minutes,
-            linear: d.linear.clone(),
-            canary: d.canary.clone(),
-            hooks: d.lifecycle_hooks.clone(),
+            ..written.clone()
         }),
+        written,
         controller: d.controller,
     }
 }

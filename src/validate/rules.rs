@@ -73,7 +73,7 @@ pub static FAMILIES: &[Family] = &[
     family(service_connect::RULES, service_connect::check),
     resolved(connect_test_traffic::RULES, connect_test_traffic::check),
     family(deployment::RULES, deployment::check),
-    family(deployment_strategy::RULES, deployment_strategy::check),
+    resolved(deployment_strategy::RULES, deployment_strategy::check),
     resolved(deployment_controller::RULES, deployment_controller::check),
     family(ebs_volume::RULES, ebs_volume::check),
     family(network::RULES, network::check),
