@@ -22,6 +22,9 @@ pub struct Deployment {
     /// The strategy settings as the stack writes them, also when it names no strategy (then
     /// `kind` is ECS's default, ROLLING, and lowering writes none of them): for the rules.
     pub written: Strategy,
+    /// `deployment.health_check_grace_period_seconds` as written (the grace period in effect is
+    /// `Service::grace_period_seconds`).
+    pub grace_period_seconds: Option<u32>,
     /// `None` writes no `deployment_controller` (ECS's default, the ECS controller).
     pub controller: Option<model::deployment::DeploymentController>,
 }
@@ -49,6 +52,8 @@ pub struct Strategy {
 pub struct CircuitBreaker {
     pub enable: bool,
     pub rollback: bool,
+    /// The stack writes `enable: false`.
+    pub turned_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +94,7 @@ pub(super) fn resolve(svc: &model::Service) -> Deployment {
                 .as_ref()
                 .and_then(|c| c.rollback)
                 .unwrap_or(enable),
+            turned_off: d.circuit_breaker.as_ref().and_then(|c| c.enable) == Some(false),
         },
         alarms: d.alarms.map(|a| Alarms {
             names: a.names,
@@ -101,6 +107,7 @@ pub(super) fn resolve(svc: &model::Service) -> Deployment {
             ..written.clone()
         }),
         written,
+        grace_period_seconds: d.health_check_grace_period_seconds,
         controller: d.controller,
     }
 }

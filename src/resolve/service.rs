@@ -34,6 +34,9 @@ pub struct Service {
     /// The desired count written on the ECS service: the user's, else `min_capacity` with auto
     /// scaling, else 1.
     pub desired_count: u32,
+    /// The fewest tasks the service runs while it runs any (at least 1): what a deployment or a
+    /// Spot interruption has to work with.
+    pub min_running_tasks: u32,
     /// The service's own container, named after the service.
     pub container: Container,
     pub sidecars: Vec<Container>,
@@ -206,6 +209,7 @@ pub(super) fn resolve(
         },
         placement,
         desired_count: derived::desired_count(svc),
+        min_running_tasks: derived::min_running_tasks(svc),
         container: containers[0].clone(),
         sidecars: containers[1..].to_vec(),
         logs: logs(svc),

@@ -34,6 +34,7 @@ mod schedule;
 mod secrets;
 mod service_connect;
 mod sizing;
+mod spot;
 pub mod task_role_endpoints;
 mod volumes;
 

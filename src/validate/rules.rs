@@ -10,7 +10,7 @@ use super::{
     arn_region, capacity, connect_test_traffic, container_settings, containers, database,
     deployment, deployment_controller, deployment_strategy, ebs_volume, endpoints, environment,
     exec, iam, load_balancing, memory, naming, network, platform, scaling, schedule, secrets,
-    service_connect, sizing, task_role_endpoints, volumes,
+    service_connect, sizing, spot, task_role_endpoints, volumes,
 };
 
 /// A family's checks over the whole stack: they push diagnostics and never stop early.
@@ -72,7 +72,8 @@ pub static FAMILIES: &[Family] = &[
     family(load_balancing::RULES, load_balancing::check),
     family(service_connect::RULES, service_connect::check),
     resolved(connect_test_traffic::RULES, connect_test_traffic::check),
-    family(deployment::RULES, deployment::check),
+    resolved(deployment::RULES, deployment::check),
+    family(spot::RULES, spot::check),
     resolved(deployment_strategy::RULES, deployment_strategy::check),
     resolved(deployment_controller::RULES, deployment_controller::check),
     family(ebs_volume::RULES, ebs_volume::check),
