@@ -76,7 +76,7 @@ pub static FAMILIES: &[Family] = &[
     family(spot::RULES, spot::check),
     resolved(deployment_strategy::RULES, deployment_strategy::check),
     resolved(deployment_controller::RULES, deployment_controller::check),
-    family(ebs_volume::RULES, ebs_volume::check),
+    resolved(ebs_volume::RULES, ebs_volume::check),
     family(network::RULES, network::check),
     resolved(exec::RULES, exec::check),
     resolved(schedule::RULES, schedule::check),
