@@ -65,6 +65,11 @@ pub struct Service {
     /// What the task security group admits: the load balancers, Service Connect clients.
     pub ingress: Vec<Ingress>,
     pub service_connect: Option<ServiceConnect>,
+    /// The main container's port mapping name (the stack's `port_name`, else `http`), also when
+    /// the container has no port to name (`container.port_name` is then `None`).
+    pub port_name: String,
+    /// Whether the stack writes `port_name`.
+    pub written_port_name: bool,
     pub deployment: Deployment,
     pub network: Network,
     /// The EBS volume ECS creates for each task.
@@ -231,6 +236,8 @@ pub(super) fn resolve(
         az_rebalancing: svc.availability_zone_rebalancing.unwrap_or(true),
         ingress,
         service_connect: network::service_connect(svc),
+        port_name: defaults::port_name(svc).to_owned(),
+        written_port_name: svc.port_name.is_some(),
         deployment: deployment::resolve(svc),
         network: network::network(svc),
         ebs,

@@ -70,7 +70,7 @@ pub static FAMILIES: &[Family] = &[
     family(task_role_endpoints::RULES, task_role_endpoints::check),
     family(scaling::RULES, scaling::check),
     family(load_balancing::RULES, load_balancing::check),
-    family(service_connect::RULES, service_connect::check),
+    resolved(service_connect::RULES, service_connect::check),
     resolved(connect_test_traffic::RULES, connect_test_traffic::check),
     resolved(deployment::RULES, deployment::check),
     family(spot::RULES, spot::check),
