@@ -61,6 +61,9 @@ pub struct Resolved {
     pub services: Vec<Service>,
     /// The platform's network, cluster and namespace the stack runs in, by name.
     pub platform: Option<model::stack::PlatformRef>,
+    /// `iam.permissions_boundary`: the managed policy that bounds every role of the stack
+    /// (each service's `roles` carries it too).
+    pub permissions_boundary: Option<String>,
 }
 
 /// A cluster the stack owns.
@@ -127,6 +130,10 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
         existing_endpoints: endpoint::existing(stack),
         services,
         platform: stack.platform.clone(),
+        permissions_boundary: stack
+            .iam
+            .as_ref()
+            .and_then(|i| i.permissions_boundary.clone()),
     };
     Resolution {
         resolved,

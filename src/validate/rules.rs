@@ -62,7 +62,7 @@ pub static FAMILIES: &[Family] = &[
     resolved(environment::RULES, environment::check),
     family(iam::RULES, iam::check),
     resolved(secrets::RULES, secrets::check),
-    family(arn_region::RULES, arn_region::check),
+    resolved(arn_region::RULES, arn_region::check),
     family(containers::RULES, containers::check),
     family(container_settings::RULES, container_settings::check),
     resolved(volumes::RULES, volumes::check),
