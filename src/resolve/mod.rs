@@ -64,6 +64,9 @@ pub struct Resolved {
     /// `iam.permissions_boundary`: the managed policy that bounds every role of the stack
     /// (each service's `roles` carries it too).
     pub permissions_boundary: Option<String>,
+    /// `iam.path`: the IAM path of every role of the stack (each service's `roles` carries it
+    /// too).
+    pub iam_path: Option<String>,
 }
 
 /// A cluster the stack owns.
@@ -134,6 +137,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
             .iam
             .as_ref()
             .and_then(|i| i.permissions_boundary.clone()),
+        iam_path: stack.iam.as_ref().and_then(|i| i.path.clone()),
     };
     Resolution {
         resolved,

@@ -60,7 +60,7 @@ pub static FAMILIES: &[Family] = &[
     resolved(database::RULES, database::check),
     family(naming::RULES, naming::check),
     resolved(environment::RULES, environment::check),
-    family(iam::RULES, iam::check),
+    resolved(iam::RULES, iam::check),
     resolved(secrets::RULES, secrets::check),
     resolved(arn_region::RULES, arn_region::check),
     family(containers::RULES, containers::check),
