@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostic;
 use crate::model::service::CapacityProvider;
-use crate::model::{self, StackName};
+use crate::model::{self, ServiceName, StackName};
 
 pub use container::Container;
 pub use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
@@ -57,6 +57,14 @@ pub struct Resolved {
     pub endpoints: Vec<Endpoint>,
     /// The VPC's own endpoints, which the tasks reach but the stack does not create.
     pub existing_endpoints: Vec<endpoint::Existing>,
+    /// Whether the stack writes `vpc_endpoints`.
+    pub written_vpc_endpoints: bool,
+    /// The endpoints the tasks need without a NAT gateway, read from every service as written
+    /// (also one that did not resolve).
+    pub needs: Vec<endpoint::Need>,
+    /// The images that tasks in private subnets pull, by service, read from every service as
+    /// written: without a NAT gateway, only the region's ECR serves them.
+    pub private_images: Vec<(ServiceName, needs::ImageRef)>,
     /// The services, in name order.
     pub services: Vec<Service>,
     /// The platform's network, cluster and namespace the stack runs in, by name.
@@ -131,6 +139,13 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
         nat_gateway: derived::nat_gateway(stack),
         endpoints: endpoint::resolve(stack),
         existing_endpoints: endpoint::existing(stack),
+        written_vpc_endpoints: stack.vpc_endpoints.is_some(),
+        needs: endpoint::needs(stack),
+        private_images: stack
+            .services()
+            .filter(|(_, s)| !derived::is_public(s))
+            .flat_map(|(name, s)| needs::images(s).into_iter().map(|i| (name.clone(), i)))
+            .collect(),
         services,
         platform: stack.platform.clone(),
         permissions_boundary: stack

@@ -66,7 +66,7 @@ pub static FAMILIES: &[Family] = &[
     family(containers::RULES, containers::check),
     family(container_settings::RULES, container_settings::check),
     resolved(volumes::RULES, volumes::check),
-    family(endpoints::RULES, endpoints::check),
+    resolved(endpoints::RULES, endpoints::check),
     family(task_role_endpoints::RULES, task_role_endpoints::check),
     family(scaling::RULES, scaling::check),
     family(load_balancing::RULES, load_balancing::check),
