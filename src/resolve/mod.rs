@@ -65,6 +65,9 @@ pub struct Resolved {
     /// The images that tasks in private subnets pull, by service, read from every service as
     /// written: without a NAT gateway, only the region's ECR serves them.
     pub private_images: Vec<(ServiceName, needs::ImageRef)>,
+    /// Every allowed action of the private services' task roles, with the endpoint it needs
+    /// without a NAT gateway, read from every service as written.
+    pub action_uses: Vec<needs::ActionUse>,
     /// The services, in name order.
     pub services: Vec<Service>,
     /// The platform's network, cluster and namespace the stack runs in, by name.
@@ -146,6 +149,7 @@ pub fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
             .filter(|(_, s)| !derived::is_public(s))
             .flat_map(|(name, s)| needs::images(s).into_iter().map(|i| (name.clone(), i)))
             .collect(),
+        action_uses: needs::action_uses(stack),
         services,
         platform: stack.platform.clone(),
         permissions_boundary: stack

@@ -67,7 +67,7 @@ pub static FAMILIES: &[Family] = &[
     family(container_settings::RULES, container_settings::check),
     resolved(volumes::RULES, volumes::check),
     resolved(endpoints::RULES, endpoints::check),
-    family(task_role_endpoints::RULES, task_role_endpoints::check),
+    resolved(task_role_endpoints::RULES, task_role_endpoints::check),
     family(scaling::RULES, scaling::check),
     family(load_balancing::RULES, load_balancing::check),
     resolved(service_connect::RULES, service_connect::check),
