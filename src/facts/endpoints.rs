@@ -129,6 +129,73 @@ pub(crate) const NEED_ORDER: &[&str] = &[
     "ecs-agent",
 ];
 
+/// The AWS services that a task role's statements call, and the VPC endpoints they need when
+/// the tasks have no NAT gateway: [`endpoint_for`] maps an IAM action's service prefix to its
+/// endpoint.
+/// Sources: https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+/// (the services and their endpoint names) and
+/// https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html (S3, DynamoDB).
+/// IAM service prefix -> the endpoint service (the part after `com.amazonaws.<region>.`) and
+/// its type. S3 and DynamoDB take their Gateway endpoints, which cost nothing.
+pub(crate) const ACTION_ENDPOINTS: &[(&str, &str, EndpointType)] = &[
+    ("athena", "athena", EndpointType::Interface),
+    ("cloudwatch", "monitoring", EndpointType::Interface),
+    ("dynamodb", "dynamodb", EndpointType::Gateway),
+    ("ecr", "ecr.api", EndpointType::Interface),
+    ("ecs", "ecs", EndpointType::Interface),
+    ("elasticache", "elasticache", EndpointType::Interface),
+    (
+        "elasticfilesystem",
+        "elasticfilesystem",
+        EndpointType::Interface,
+    ),
+    ("events", "events", EndpointType::Interface),
+    ("execute-api", "execute-api", EndpointType::Interface),
+    ("firehose", "kinesis-firehose", EndpointType::Interface),
+    ("glue", "glue", EndpointType::Interface),
+    ("kinesis", "kinesis-streams", EndpointType::Interface),
+    ("kms", "kms", EndpointType::Interface),
+    ("lambda", "lambda", EndpointType::Interface),
+    ("logs", "logs", EndpointType::Interface),
+    ("rds-data", "rds-data", EndpointType::Interface),
+    ("s3", "s3", EndpointType::Gateway),
+    ("secretsmanager", "secretsmanager", EndpointType::Interface),
+    ("sns", "sns", EndpointType::Interface),
+    ("sqs", "sqs", EndpointType::Interface),
+    ("ssm", "ssm", EndpointType::Interface),
+    ("ssmmessages", "ssmmessages", EndpointType::Interface),
+    ("states", "states", EndpointType::Interface),
+    ("sts", "sts", EndpointType::Interface),
+    ("xray", "xray", EndpointType::Interface),
+];
+
+/// Actions that are permissions, not calls the task makes over the network: `rds-db:connect`
+/// (an auth token signed locally, used on the database's own connection) and `iam:PassRole`.
+const NOT_CALLS: &[&str] = &["rds-db:", "iam:passrole"];
+
+/// What one action needs without a NAT gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ActionNeed {
+    /// This endpoint.
+    Endpoint(&'static str, EndpointType),
+    /// Nothing: not a network call.
+    Nothing,
+    /// The service has no VPC endpoint (or `*`, which may call anything).
+    NoEndpoint(String),
+}
+
+pub(crate) fn endpoint_for(action: &str) -> ActionNeed {
+    let lower = action.to_ascii_lowercase();
+    if NOT_CALLS.iter().any(|p| lower.starts_with(p)) {
+        return ActionNeed::Nothing;
+    }
+    let prefix = lower.split_once(':').map_or(lower.as_str(), |(p, _)| p);
+    match ACTION_ENDPOINTS.iter().find(|(p, _, _)| *p == prefix) {
+        Some((_, service, ty)) => ActionNeed::Endpoint(service, *ty),
+        None => ActionNeed::NoEndpoint(prefix.to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +244,23 @@ mod tests {
             secret_endpoint("arn:aws:secretmanager:eu-west-1:123456789012:secret:db-AbCdEf"),
             None
         );
+    }
+
+    #[test]
+    fn actions_map_to_their_endpoints() {
+        assert_eq!(
+            endpoint_for("dynamodb:GetItem"),
+            ActionNeed::Endpoint("dynamodb", EndpointType::Gateway)
+        );
+        assert_eq!(
+            endpoint_for("SQS:ReceiveMessage"),
+            ActionNeed::Endpoint("sqs", EndpointType::Interface)
+        );
+        assert_eq!(endpoint_for("rds-db:connect"), ActionNeed::Nothing);
+        assert_eq!(
+            endpoint_for("route53:ChangeResourceRecordSets"),
+            ActionNeed::NoEndpoint("route53".to_owned())
+        );
+        assert_eq!(endpoint_for("*"), ActionNeed::NoEndpoint("*".to_owned()));
     }
 }

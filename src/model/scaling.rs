@@ -130,13 +130,6 @@ impl PolicyType {
     }
 }
 
-/// Longest policy `name` a stack may give. With the longest stack name (40) and service name
-/// (64), `<stack>[-<env>]-<service>-<name>` stays within the alarm name limit (255) and the scaling
-/// policy name limit (256).
-/// Sources: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
-/// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html
-pub const MAX_POLICY_NAME_LEN: usize = 64;
-
 /// Which way a step policy scales, from where its steps lie relative to the alarm threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {

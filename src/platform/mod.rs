@@ -22,12 +22,13 @@ use serde_json::Value;
 
 use crate::batch::{Outcome, Target};
 use crate::diag::Diagnostic;
+use crate::facts::endpoints::ActionNeed;
 use crate::load;
 use crate::model::endpoint::EndpointType;
 use crate::model::stack::PlatformRef;
 use crate::model::Stack;
 use crate::pipeline::{self, Compiled, Failure, Source};
-use crate::validate::task_role_endpoints::{action_uses, ActionNeed};
+use crate::resolve::needs::action_uses;
 use shared::VpcUse;
 
 pub use model::PlatformFile;

@@ -3,11 +3,10 @@
 //! AWS's own defaults live in `crate::facts`.
 
 use super::derived;
+use crate::facts::autoscaling::MAX_POLICY_NAME_LEN;
 use crate::model::connect::ServiceConnectService;
 use crate::model::network::{EgressProtocol, EgressRule, ServiceNetwork, Subnets};
-use crate::model::scaling::{
-    AdjustmentType, Alarm, Direction, Policy, PolicyType, Statistic, MAX_POLICY_NAME_LEN,
-};
+use crate::model::scaling::{AdjustmentType, Alarm, Direction, Policy, PolicyType, Statistic};
 use crate::model::service::{Database, DbEngine, MemoryReservation, ReservationStrategy};
 use crate::model::Service;
 

@@ -1,6 +1,10 @@
 //! Resolved `deployment`: the ECS service's deployment arguments with their defaults applied.
 
 use crate::model;
+/// The model's value types that the resolved deployment keeps as they are.
+pub(crate) use crate::model::deployment::{
+    AdvancedConfiguration, DeploymentController, DeploymentStrategy,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Deployment {
@@ -15,6 +19,12 @@ pub(crate) struct Deployment {
     pub ignore_task_definition_changes: bool,
     /// `None` writes no `deployment_configuration` (ECS's ROLLING, and provider 5.100 admitted).
     pub strategy: Option<Strategy>,
+    /// The strategy settings as the stack writes them, also when it names no strategy (then
+    /// `kind` is ECS's default, ROLLING, and lowering writes none of them): for the rules.
+    pub written: Strategy,
+    /// `deployment.health_check_grace_period_seconds` as written (the grace period in effect is
+    /// `Service::grace_period_seconds`).
+    pub grace_period_seconds: Option<u32>,
     /// `None` writes no `deployment_controller` (ECS's default, the ECS controller).
     pub controller: Option<model::deployment::DeploymentController>,
 }
@@ -42,6 +52,8 @@ pub(crate) struct Strategy {
 pub(crate) struct CircuitBreaker {
     pub enable: bool,
     pub rollback: bool,
+    /// The stack writes `enable: false`.
+    pub turned_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +66,15 @@ pub(crate) struct Alarms {
 /// keeps that.
 pub(super) fn resolve(svc: &model::Service) -> Deployment {
     let d = svc.deployment.clone().unwrap_or_default();
+    let written = Strategy {
+        kind: d
+            .strategy
+            .unwrap_or(model::deployment::DeploymentStrategy::Rolling),
+        bake_time_in_minutes: d.bake_time_in_minutes,
+        linear: d.linear.clone(),
+        canary: d.canary.clone(),
+        hooks: d.lifecycle_hooks.clone(),
+    };
     // The circuit breaker belongs to the ECS controller's deployments.
     let ecs = d
         .controller
@@ -73,6 +94,7 @@ pub(super) fn resolve(svc: &model::Service) -> Deployment {
                 .as_ref()
                 .and_then(|c| c.rollback)
                 .unwrap_or(enable),
+            turned_off: d.circuit_breaker.as_ref().and_then(|c| c.enable) == Some(false),
         },
         alarms: d.alarms.map(|a| Alarms {
             names: a.names,
@@ -82,11 +104,10 @@ pub(super) fn resolve(svc: &model::Service) -> Deployment {
         ignore_task_definition_changes: d.ignore_task_definition_changes.unwrap_or(false),
         strategy: d.strategy.map(|kind| Strategy {
             kind,
-            bake_time_in_minutes: d.bake_time_in_minutes,
-            linear: d.linear.clone(),
-            canary: d.canary.clone(),
-            hooks: d.lifecycle_hooks.clone(),
+            ..written.clone()
         }),
+        written,
+        grace_period_seconds: d.health_check_grace_period_seconds,
         controller: d.controller,
     }
 }

@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use crate::facts::endpoints::{default_type, Purpose, GATEWAY_SERVICES, NEED_ORDER};
 
 use super::needs::service_needs;
-use crate::model::endpoint::{EndpointSpec, EndpointType, Preset, VpcEndpoints};
+/// The model's endpoint type, which resolved endpoints keep as it is.
+pub(crate) use crate::model::endpoint::EndpointType;
+use crate::model::endpoint::{EndpointSpec, Preset, VpcEndpoints};
 use crate::model::{ServiceName, Stack};
 
 /// The name of the built-in policy that limits s3 to the region's ECR layer bucket.

@@ -8,7 +8,8 @@
 use super::derived;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::iam::{ConditionValue, Effect};
+/// The model's value types that a resolved statement keeps as they are.
+pub(crate) use crate::model::iam::{ConditionValue, Effect};
 use crate::model::{self, Stack};
 
 use super::container::{Container, SecretSource};
@@ -60,6 +61,8 @@ pub(crate) struct Roles {
     /// The task role's inline policy: the stack's statements, then the ones gen-tf's features
     /// need.
     pub task: Vec<Statement>,
+    /// How many of `task` (the first ones) the stack wrote in `task_role.statements`.
+    pub written_statements: usize,
     /// Managed policies attached to the task role.
     pub task_managed_policies: Vec<String>,
     /// The stack's `iam` settings, for both roles.
@@ -71,6 +74,7 @@ pub(super) fn resolve(stack: &Stack, svc: &model::Service, containers: &[&Contai
     let role = svc.task_role.clone().unwrap_or_default();
     let iam = stack.iam.clone().unwrap_or_default();
     let mut task: Vec<Statement> = role.statements.iter().map(statement).collect();
+    let written_statements = task.len();
     if derived::xray_daemon(svc).is_some() {
         // What AWSXRayDaemonWriteAccess grants, inline: the daemon sends segments and
         // telemetry and reads sampling rules with the task role's credentials.
@@ -91,6 +95,7 @@ pub(super) fn resolve(stack: &Stack, svc: &model::Service, containers: &[&Contai
     Roles {
         execution: execution(containers),
         task,
+        written_statements,
         task_managed_policies: role.managed_policy_arns,
         permissions_boundary: iam.permissions_boundary,
         path: iam.path,

@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostic;
 use crate::model::service::CapacityProvider;
-use crate::model::{self, StackName};
+use crate::model::{self, ServiceName, StackName};
 
 pub(crate) use container::Container;
 pub(crate) use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
@@ -57,10 +57,27 @@ pub(crate) struct Resolved {
     pub endpoints: Vec<Endpoint>,
     /// The VPC's own endpoints, which the tasks reach but the stack does not create.
     pub existing_endpoints: Vec<endpoint::Existing>,
+    /// Whether the stack writes `vpc_endpoints`.
+    pub written_vpc_endpoints: bool,
+    /// The endpoints the tasks need without a NAT gateway, read from every service as written
+    /// (also one that did not resolve).
+    pub needs: Vec<endpoint::Need>,
+    /// The images that tasks in private subnets pull, by service, read from every service as
+    /// written: without a NAT gateway, only the region's ECR serves them.
+    pub private_images: Vec<(ServiceName, needs::ImageRef)>,
+    /// Every allowed action of the private services' task roles, with the endpoint it needs
+    /// without a NAT gateway, read from every service as written.
+    pub action_uses: Vec<needs::ActionUse>,
     /// The services, in name order.
     pub services: Vec<Service>,
     /// The platform's network, cluster and namespace the stack runs in, by name.
     pub platform: Option<model::stack::PlatformRef>,
+    /// `iam.permissions_boundary`: the managed policy that bounds every role of the stack
+    /// (each service's `roles` carries it too).
+    pub permissions_boundary: Option<String>,
+    /// `iam.path`: the IAM path of every role of the stack (each service's `roles` carries it
+    /// too).
+    pub iam_path: Option<String>,
 }
 
 /// A cluster the stack owns.
@@ -125,8 +142,21 @@ pub(crate) fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
         nat_gateway: derived::nat_gateway(stack),
         endpoints: endpoint::resolve(stack),
         existing_endpoints: endpoint::existing(stack),
+        written_vpc_endpoints: stack.vpc_endpoints.is_some(),
+        needs: endpoint::needs(stack),
+        private_images: stack
+            .services()
+            .filter(|(_, s)| !derived::is_public(s))
+            .flat_map(|(name, s)| needs::images(s).into_iter().map(|i| (name.clone(), i)))
+            .collect(),
+        action_uses: needs::action_uses(stack),
         services,
         platform: stack.platform.clone(),
+        permissions_boundary: stack
+            .iam
+            .as_ref()
+            .and_then(|i| i.permissions_boundary.clone()),
+        iam_path: stack.iam.as_ref().and_then(|i| i.path.clone()),
     };
     Resolution {
         resolved,

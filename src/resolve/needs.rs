@@ -1,8 +1,11 @@
 //! What a service's tasks pull and reach, read from the service as written: its images, and the
 //! VPC endpoints it needs without a NAT gateway (from the AWS facts in `facts::endpoints`).
 
-use crate::facts::endpoints::{image_source, secret_endpoint, ImageSource, Purpose};
-use crate::model::{EndpointType, Service};
+use crate::facts::endpoints::{
+    endpoint_for, image_source, secret_endpoint, ActionNeed, ImageSource, Purpose,
+};
+use crate::model::iam::Effect;
+use crate::model::{EndpointType, Service, ServiceName, Stack};
 
 use super::derived;
 
@@ -99,6 +102,45 @@ pub(crate) fn service_needs(svc: &Service) -> Vec<(&'static str, EndpointType, P
     // Source: https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html
     if derived::xray_daemon(svc).is_some() {
         out.push(("xray", Interface, Purpose::Tracing));
+    }
+    out
+}
+
+/// One allowed action of a private service's task role and what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ActionUse {
+    pub service: ServiceName,
+    /// JSON path of the action.
+    pub path: String,
+    /// JSON path of its statement.
+    pub statement: String,
+    pub sid: Option<String>,
+    pub action: String,
+    pub need: ActionNeed,
+}
+
+/// Every allowed action of the task roles of the stack's private services (public ones reach
+/// AWS over the internet gateway), with what it needs.
+pub(crate) fn action_uses(stack: &Stack) -> Vec<ActionUse> {
+    let mut out = Vec::new();
+    for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {
+        let Some(role) = &svc.task_role else { continue };
+        for (i, st) in role.statements.iter().enumerate() {
+            if st.effect == Some(Effect::Deny) {
+                continue;
+            }
+            let statement = format!("services.{name}.task_role.statements[{i}]");
+            for (j, action) in st.actions.iter().enumerate() {
+                out.push(ActionUse {
+                    service: name.clone(),
+                    path: format!("{statement}.actions[{j}]"),
+                    statement: statement.clone(),
+                    sid: st.sid.clone(),
+                    action: action.clone(),
+                    need: endpoint_for(action),
+                });
+            }
+        }
     }
     out
 }

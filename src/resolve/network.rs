@@ -43,6 +43,10 @@ pub(crate) struct LoadBalancer {
     /// `<service>_lb_security_group_id`.
     pub security_group_id: Option<String>,
     pub advanced_configuration: Option<crate::model::deployment::AdvancedConfiguration>,
+    /// The shorthand's own `health_check_grace_period_seconds`, as written (`None` for the
+    /// `load_balancers` entries): the service's grace period in effect is
+    /// `Service::grace_period_seconds`.
+    pub grace_period_seconds: Option<u32>,
 }
 
 /// One ingress rule of the task security group.
@@ -116,6 +120,7 @@ pub(super) fn load_balancers(
             container_port: derived::container_port(svc)?,
             security_group_id: None,
             advanced_configuration: lb.advanced_configuration.clone(),
+            grace_period_seconds: lb.health_check_grace_period_seconds,
         }]);
     }
     svc.load_balancers
@@ -134,6 +139,7 @@ pub(super) fn load_balancers(
                 container_port: t.container_port.or(port)?,
                 security_group_id: t.security_group_id.clone(),
                 advanced_configuration: t.advanced_configuration.clone(),
+                grace_period_seconds: None,
             })
         })
         .collect()

@@ -25,6 +25,8 @@ pub(crate) struct Scaling {
 /// One scheduled action, with its names.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ScheduledAction {
+    /// The name as the stack writes it (`scheduled[].name`).
+    pub name: String,
     /// Terraform label, `<service>_<name>`.
     pub label: String,
     /// AWS name, `<prefix>-<name>`.
@@ -197,6 +199,7 @@ pub(super) fn resolve(
         .scheduled
         .iter()
         .map(|s| ScheduledAction {
+            name: s.name.clone(),
             label: format!("{}_{}", service.ident(), s.name.replace('-', "_")),
             aws: format!("{}-{}", names.prefix, s.name),
             schedule: s.schedule.clone(),

@@ -34,6 +34,9 @@ pub(crate) struct Service {
     /// The desired count written on the ECS service: the user's, else `min_capacity` with auto
     /// scaling, else 1.
     pub desired_count: u32,
+    /// The fewest tasks the service runs while it runs any (at least 1): what a deployment or a
+    /// Spot interruption has to work with.
+    pub min_running_tasks: u32,
     /// The service's own container, named after the service.
     pub container: Container,
     pub sidecars: Vec<Container>,
@@ -62,6 +65,11 @@ pub(crate) struct Service {
     /// What the task security group admits: the load balancers, Service Connect clients.
     pub ingress: Vec<Ingress>,
     pub service_connect: Option<ServiceConnect>,
+    /// The main container's port mapping name (the stack's `port_name`, else `http`), also when
+    /// the container has no port to name (`container.port_name` is then `None`).
+    pub port_name: String,
+    /// Whether the stack writes `port_name`.
+    pub written_port_name: bool,
     pub deployment: Deployment,
     pub network: Network,
     /// The EBS volume ECS creates for each task.
@@ -207,6 +215,7 @@ pub(super) fn resolve(
         },
         placement,
         desired_count: derived::desired_count(svc),
+        min_running_tasks: derived::min_running_tasks(svc),
         container: containers[0].clone(),
         sidecars: containers[1..].to_vec(),
         logs: logs(svc),
@@ -228,6 +237,8 @@ pub(super) fn resolve(
         az_rebalancing: svc.availability_zone_rebalancing.unwrap_or(true),
         ingress,
         service_connect: network::service_connect(svc),
+        port_name: defaults::port_name(svc).to_owned(),
+        written_port_name: svc.port_name.is_some(),
         deployment: deployment::resolve(svc),
         network: network::network(svc),
         ebs,

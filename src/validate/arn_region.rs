@@ -10,9 +10,7 @@
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::{is_region, Arn};
-use crate::model::Stack;
-
-use super::context::Context;
+use crate::resolve::{Container, Resolved};
 
 pub(crate) static ARN_REGION: Rule = Rule {
     code: "arn-region",
@@ -197,7 +195,7 @@ fn region_of(value: &str) -> Option<&str> {
     Arn::parse(value).ok().map(|a| a.region)
 }
 
-pub(crate) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     // Without a region (the module variable) or with a bad one (`region` reports it), there is
     // nothing to compare with.
     let Some(region) = stack
@@ -207,11 +205,7 @@ pub(crate) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    if let Some(b) = stack
-        .iam
-        .as_ref()
-        .and_then(|i| i.permissions_boundary.as_deref())
-    {
+    if let Some(b) = stack.permissions_boundary.as_deref() {
         field(
             b,
             GLOBAL,
@@ -221,29 +215,16 @@ pub(crate) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             out,
         );
     }
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        if let Some(tg) = svc
-            .load_balancer
-            .as_ref()
-            .and_then(|l| l.target_group_arn.as_deref())
-        {
-            let path = join(&join(&base, "load_balancer"), "target_group_arn");
-            field(tg, TARGET_GROUP, region, None, path, out);
+    for svc in &stack.services {
+        let base = &svc.path;
+        for lb in &svc.load_balancers {
+            if let Some(tg) = lb.target_group_arn.as_deref() {
+                let path = join(&lb.path, "target_group_arn");
+                field(tg, TARGET_GROUP, region, None, path, out);
+            }
         }
-        for (i, lb) in svc.load_balancers.iter().enumerate() {
-            let path = join(
-                &index(&join(&base, "load_balancers"), i),
-                "target_group_arn",
-            );
-            field(&lb.target_group_arn, TARGET_GROUP, region, None, path, out);
-        }
-        if let Some(kms) = svc
-            .observability
-            .as_ref()
-            .and_then(|o| o.log_kms_key_arn.as_deref())
-        {
-            let path = join(&join(&base, "observability"), "log_kms_key_arn");
+        if let Some(kms) = svc.logs.kms_key_arn.as_deref() {
+            let path = join(&join(base, "observability"), "log_kms_key_arn");
             field(kms, LOG_KEY, region, None, path, out);
         }
         if let Some(ns) = svc
@@ -252,70 +233,64 @@ pub(crate) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             .and_then(|c| c.namespace.as_deref())
             .filter(|n| n.starts_with("arn:"))
         {
-            let path = join(&join(&base, "service_connect"), "namespace");
+            let path = join(&join(base, "service_connect"), "namespace");
             field(ns, NAMESPACE, region, None, path, out);
         }
-        if let Some(role) = &svc.task_role {
-            for (i, p) in role.managed_policy_arns.iter().enumerate() {
-                let path = index(&join(&join(&base, "task_role"), "managed_policy_arns"), i);
-                field(p, GLOBAL, region, None, path, out);
-            }
+        for (i, p) in svc.roles.task_managed_policies.iter().enumerate() {
+            let path = index(&join(&join(base, "task_role"), "managed_policy_arns"), i);
+            field(p, GLOBAL, region, None, path, out);
         }
-        containers(svc, &base, region, out);
+        for c in svc.containers() {
+            container(c, region, out);
+        }
     }
 }
 
-/// The ARNs of every container of a service: secrets, their keys, registry credentials and
+/// The ARNs of one container: secrets, their keys, registry credentials and
 /// environment files.
-fn containers(svc: &crate::model::Service, base: &str, region: &str, out: &mut Vec<Diagnostic>) {
-    for (container, fields) in svc.containers() {
-        let at = if container.is_empty() {
-            base.to_owned()
-        } else {
-            format!("{base}.{container}")
-        };
-        for (i, s) in fields.secrets.iter().enumerate() {
-            let entry = index(&join(&at, "secrets"), i);
+fn container(c: &Container, region: &str, out: &mut Vec<Diagnostic>) {
+    let at = &c.path;
+    for (i, s) in c.secrets.iter().enumerate() {
+        let entry = index(&join(at, "secrets"), i);
+        field(
+            &s.value_from,
+            SECRET,
+            region,
+            None,
+            join(&entry, "value_from"),
+            out,
+        );
+        if let Some(kms) = s.kms_key_arn.as_deref() {
+            let home = region_of(&s.value_from);
             field(
-                &s.value_from,
-                SECRET,
+                kms,
+                SECRET_KEY,
                 region,
-                None,
-                join(&entry, "value_from"),
+                home,
+                join(&entry, "kms_key_arn"),
                 out,
             );
-            if let Some(kms) = s.kms_key_arn.as_deref() {
-                let home = region_of(&s.value_from);
-                field(
-                    kms,
-                    SECRET_KEY,
-                    region,
-                    home,
-                    join(&entry, "kms_key_arn"),
-                    out,
-                );
-            }
         }
-        if let Some(rc) = &fields.repository_credentials {
-            let path = join(&at, "repository_credentials");
-            let secret = rc.secret_arn();
-            field(secret, SECRET, region, None, path.clone(), out);
-            if let Some(kms) = rc.kms_key_arn() {
-                let home = region_of(secret);
-                field(
-                    kms,
-                    SECRET_KEY,
-                    region,
-                    home,
-                    join(&path, "kms_key_arn"),
-                    out,
-                );
-            }
+    }
+    if let Some(rc) = &c.settings.repository_credentials {
+        let path = join(at, "repository_credentials");
+        let secret = rc.arn.as_str();
+        field(secret, SECRET, region, None, path.clone(), out);
+        if let Some(kms) = rc.kms_key_arn.as_deref() {
+            let home = region_of(secret);
+            field(
+                kms,
+                SECRET_KEY,
+                region,
+                home,
+                join(&path, "kms_key_arn"),
+                out,
+            );
         }
-        for (i, f) in fields.environment_files.iter().enumerate() {
-            let path = index(&join(&at, "environment_files"), i);
-            field(f, GLOBAL, region, None, path, out);
-        }
+    }
+    for (i, f) in c.settings.environment_files.iter().enumerate() {
+        let path = index(&join(at, "environment_files"), i);
+        field(&f.arn, GLOBAL, region, None, path, out);
     }
 }
 

@@ -2,9 +2,7 @@
 //! new revision only while a BLUE_GREEN, LINEAR or CANARY deployment runs two revisions.
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::Stack;
-
-use super::context::Context;
+use crate::resolve::Resolved;
 
 pub(super) static TEST_TRAFFIC_RULES: Rule = Rule {
     code: "test-traffic-rules",
@@ -17,37 +15,36 @@ pub(super) static TEST_TRAFFIC_RULES: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub(super) static RULES: &[&Rule] = &[&TEST_TRAFFIC_RULES];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
         let Some(sc) = &svc.service_connect else {
             continue;
         };
-        let strategy = svc.deployment.as_ref().and_then(|d| d.strategy);
+        let strategy = svc.deployment.strategy.as_ref().map(|s| s.kind);
         if strategy.is_some_and(|s| s.shifts_traffic()) {
             continue;
         }
-        let base = join(&join("services", name.as_str()), "service_connect");
+        let base = join(&svc.path, "service_connect");
         for (i, s) in sc.services.iter().enumerate() {
-            for (j, a) in s.client_aliases.iter().enumerate() {
-                if a.test_traffic_header.is_none() {
-                    continue;
-                }
-                let path = join(
-                    &index(
-                        &join(&index(&join(&base, "services"), i), "client_aliases"),
-                        j,
-                    ),
-                    "test_traffic_header",
-                );
-                out.push(
-                    Diagnostic::new(
-                        &TEST_TRAFFIC_RULES,
-                        path,
-                        "test traffic reaches the new revision of a BLUE_GREEN, LINEAR or CANARY deployment, and this service deploys ROLLING",
-                    )
-                    .help("set deployment.strategy: 'BLUE_GREEN' (or LINEAR, CANARY), or remove test_traffic_header"),
-                );
+            if s.test_traffic_header.is_none() {
+                continue;
             }
+            // ECS takes one client alias per entry (the structural pass refuses a second).
+            let path = join(
+                &index(
+                    &join(&index(&join(&base, "services"), i), "client_aliases"),
+                    0,
+                ),
+                "test_traffic_header",
+            );
+            out.push(
+                Diagnostic::new(
+                    &TEST_TRAFFIC_RULES,
+                    path,
+                    "test traffic reaches the new revision of a BLUE_GREEN, LINEAR or CANARY deployment, and this service deploys ROLLING",
+                )
+                .help("set deployment.strategy: 'BLUE_GREEN' (or LINEAR, CANARY), or remove test_traffic_header"),
+            );
         }
     }
 }

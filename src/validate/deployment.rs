@@ -1,12 +1,10 @@
-//! `deployment`, and what Fargate Spot does to a service between deployments.
+//! `deployment`: limits that let a rolling update progress, the circuit breaker, deployment
+//! alarms and the grace period. What Fargate Spot does to a service is `spot.rs`'s rule.
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::facts::ecs::{DEPLOYMENT_MAXIMUM_PERCENT, DEPLOYMENT_MINIMUM_HEALTHY_PERCENT};
-use crate::model::service::CapacityProvider;
-use crate::model::{Service, ServiceName, Stack};
-use crate::resolve::derived;
-
-use super::context::Context;
+use crate::model::names::ServiceName;
+use crate::resolve::{Resolved, Service};
 
 const ROLLING_DOCS: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html";
@@ -19,37 +17,26 @@ pub(super) static DEPLOYMENT: Rule = Rule {
     source: ROLLING_DOCS,
 };
 
-pub(super) static SPOT_INTERRUPTION: Rule = Rule {
-    code: "spot-interruption",
-    severity: Severity::Warning,
-    summary: "A service that can run a single task, on Fargate Spot: each Spot interruption stops the service until capacity returns.",
-    fact: "When AWS reclaims Fargate Spot capacity, the task gets a two-minute warning and is stopped; ECS then tries to start a replacement on Fargate Spot when capacity is available, so a service with only one task is down until then. minimum_healthy_percent applies to deployments, not to interruptions; a FARGATE base keeps that many tasks off Spot.",
-    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html",
-};
-
 /// This family's rules, in catalogue order.
-pub(super) static RULES: &[&Rule] = &[&DEPLOYMENT, &SPOT_INTERRUPTION];
+pub(super) static RULES: &[&Rule] = &[&DEPLOYMENT];
 
 /// CloudWatch alarm names: 1-255 characters.
 /// Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
 const MAX_ALARM_NAME: usize = 255;
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        spot(name, svc, &base, out);
-        let Some(d) = &svc.deployment else {
-            continue;
-        };
-        let path = join(&base, "deployment");
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let name = &svc.name;
+        let d = &svc.deployment;
+        let path = join(&svc.path, "deployment");
+        // Without `deployment`, ECS's defaults (100 and 200) never stall a service of 1 task
+        // or more.
         stuck(name, svc, &path, out);
-        if let Some(cb) = &d.circuit_breaker {
-            if cb.enable == Some(false) && cb.rollback == Some(true) {
-                out.push(
-                    Diagnostic::new(&DEPLOYMENT, join(&join(&path, "circuit_breaker"), "rollback"), "rollback needs the circuit breaker, which enable: false turns off")
-                        .help("remove enable: false (the circuit breaker is on by default), or remove rollback"),
-                );
-            }
+        if d.circuit_breaker.turned_off && d.circuit_breaker.rollback {
+            out.push(
+                Diagnostic::new(&DEPLOYMENT, join(&join(&path, "circuit_breaker"), "rollback"), "rollback needs the circuit breaker, which enable: false turns off")
+                    .help("remove enable: false (the circuit breaker is on by default), or remove rollback"),
+            );
         }
         for (i, n) in d.alarms.iter().flat_map(|a| a.names.iter()).enumerate() {
             let bad = n.is_empty()
@@ -62,7 +49,7 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if d.health_check_grace_period_seconds.is_some() {
+        if d.grace_period_seconds.is_some() {
             grace(name, svc, &path, out);
         }
     }
@@ -72,14 +59,12 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
 /// 100) >= n) and start none (floor(n * max / 100) <= n). Fewer tasks stall more easily, so the
 /// fewest is the one to check.
 fn stuck(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic>) {
-    let Some(d) = &svc.deployment else {
-        return;
-    };
+    let d = &svc.deployment;
     let min = d
         .minimum_healthy_percent
         .unwrap_or(DEPLOYMENT_MINIMUM_HEALTHY_PERCENT);
     let max = d.maximum_percent.unwrap_or(DEPLOYMENT_MAXIMUM_PERCENT);
-    let n = u64::from(derived::min_running_tasks(svc));
+    let n = u64::from(svc.min_running_tasks);
     let keep = (n * u64::from(min)).div_ceil(100);
     let most = n * u64::from(max) / 100;
     if keep >= n && most <= n {
@@ -99,9 +84,9 @@ fn stuck(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic
 fn grace(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic>) {
     let at = join(path, "health_check_grace_period_seconds");
     if svc
-        .load_balancer
-        .as_ref()
-        .is_some_and(|l| l.health_check_grace_period_seconds.is_some())
+        .load_balancers
+        .iter()
+        .any(|l| l.grace_period_seconds.is_some())
     {
         out.push(
             Diagnostic::new(
@@ -111,7 +96,7 @@ fn grace(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic
             )
             .help("keep load_balancer.health_check_grace_period_seconds, and remove this one"),
         );
-    } else if svc.load_balancer.is_none() && svc.load_balancers.is_empty() {
+    } else if svc.load_balancers.is_empty() {
         out.push(
             Diagnostic::new(
                 &DEPLOYMENT,
@@ -121,26 +106,6 @@ fn grace(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic
                 ),
             )
             .help("remove it; for a container health check, give the check a start period instead"),
-        );
-    }
-}
-
-/// A service that may run one task, with no FARGATE base to keep it off Spot.
-fn spot(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
-    let strategy = &svc.capacity_provider_strategy;
-    let on_spot = strategy.iter().any(|c| {
-        c.capacity_provider == CapacityProvider::FargateSpot
-            && (c.weight.unwrap_or(0) > 0 || c.base.unwrap_or(0) > 0)
-    });
-    let kept_off = strategy
-        .iter()
-        .any(|c| c.capacity_provider == CapacityProvider::Fargate && c.base.unwrap_or(0) > 0);
-    if on_spot && !kept_off && derived::min_running_tasks(svc) == 1 {
-        out.push(
-            Diagnostic::new(&SPOT_INTERRUPTION, join(base, "capacity_provider_strategy"), format!(
-                "{name} can run a single task, and it may be on FARGATE_SPOT: a Spot interruption stops the service until Spot capacity returns"
-            ))
-            .help("give FARGATE a base of 1 (the first task runs on regular Fargate), or run at least 2 tasks"),
         );
     }
 }

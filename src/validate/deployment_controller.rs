@@ -2,10 +2,8 @@
 //! settings with CODE_DEPLOY or EXTERNAL when Terraform creates or updates the service.
 
 use crate::diag::{join, Diagnostic, Rule, Severity};
-use crate::model::deployment::DeploymentController;
-use crate::model::Stack;
-
-use super::context::Context;
+use crate::resolve::deployment::DeploymentController;
+use crate::resolve::Resolved;
 
 pub(super) static DEPLOYMENT_CONTROLLER: Rule = Rule {
     code: "deployment-controller",
@@ -18,29 +16,27 @@ pub(super) static DEPLOYMENT_CONTROLLER: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub(super) static RULES: &[&Rule] = &[&DEPLOYMENT_CONTROLLER];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let Some(d) = &svc.deployment else { continue };
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let d = &svc.deployment;
         let Some(c) = d.controller.filter(|c| *c != DeploymentController::Ecs) else {
             continue;
         };
-        let path = join(&join("services", name.as_str()), "deployment");
+        let path = join(&svc.path, "deployment");
         let c = c.as_str();
-        if let Some(s) = d.strategy {
+        if let Some(s) = &d.strategy {
             out.push(
                 Diagnostic::new(
                     &DEPLOYMENT_CONTROLLER,
                     join(&path, "strategy"),
-                    format!("strategy {} needs the ECS deployment controller, and this service's is {c}", s.as_str()),
+                    format!("strategy {} needs the ECS deployment controller, and this service's is {c}", s.kind.as_str()),
                 )
                 .help("remove controller (ECS is the default), or remove strategy and let the controller deploy"),
             );
         }
-        let on = d
-            .circuit_breaker
-            .as_ref()
-            .is_some_and(|cb| cb.enable == Some(true) || cb.rollback == Some(true));
-        if on {
+        // With another controller, resolution turns the circuit breaker on only where the
+        // stack writes `enable: true` or `rollback: true`.
+        if d.circuit_breaker.enable || d.circuit_breaker.rollback {
             out.push(
                 Diagnostic::new(
                     &DEPLOYMENT_CONTROLLER,

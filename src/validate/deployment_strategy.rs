@@ -5,10 +5,8 @@
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::Arn;
-use crate::model::deployment::{AdvancedConfiguration, Deployment, DeploymentStrategy};
-use crate::model::{Service, Stack};
-
-use super::context::Context;
+use crate::resolve::deployment::{AdvancedConfiguration, DeploymentStrategy, Strategy};
+use crate::resolve::{Resolved, Service};
 
 pub(super) static STRATEGY_SETTINGS: Rule = Rule {
     code: "strategy-settings",
@@ -37,15 +35,12 @@ pub(super) static LIFECYCLE_HOOK: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub(super) static RULES: &[&Rule] = &[&STRATEGY_SETTINGS, &ADVANCED_CONFIGURATION, &LIFECYCLE_HOOK];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        let default = Deployment::default();
-        let d = svc.deployment.as_ref().unwrap_or(&default);
-        let strategy = d.strategy.unwrap_or(DeploymentStrategy::Rolling);
-        let path = join(&base, "deployment");
-        settings(d, strategy, &path, out);
-        advanced(svc, strategy, &base, out);
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let d = &svc.deployment.written;
+        let path = join(&svc.path, "deployment");
+        settings(d, &path, out);
+        advanced(svc, d.kind, &svc.path, out);
         hooks(stack, svc, d, &path, out);
     }
 }
@@ -54,7 +49,8 @@ fn push(out: &mut Vec<Diagnostic>, rule: &'static Rule, path: String, message: S
     out.push(Diagnostic::new(rule, path, message).help(help));
 }
 
-fn settings(d: &Deployment, strategy: DeploymentStrategy, path: &str, out: &mut Vec<Diagnostic>) {
+fn settings(d: &Strategy, path: &str, out: &mut Vec<Diagnostic>) {
+    let strategy = d.kind;
     let s = strategy.as_str();
     if d.linear.is_some() && strategy != DeploymentStrategy::Linear {
         push(
@@ -87,7 +83,7 @@ fn settings(d: &Deployment, strategy: DeploymentStrategy, path: &str, out: &mut 
             "set strategy: 'BLUE_GREEN' (or LINEAR, CANARY), or remove bake_time_in_minutes",
         );
     }
-    if !d.lifecycle_hooks.is_empty() {
+    if !d.hooks.is_empty() {
         push(
             out,
             &STRATEGY_SETTINGS,
@@ -101,31 +97,22 @@ fn settings(d: &Deployment, strategy: DeploymentStrategy, path: &str, out: &mut 
 
 /// Each load balancer of the service with its path and its primary target group, when the
 /// stack gives one.
-fn targets<'a>(
-    svc: &'a Service,
-    base: &str,
-) -> Vec<(String, Option<&'a str>, Option<&'a AdvancedConfiguration>)> {
-    let mut out = Vec::new();
-    if let Some(lb) = &svc.load_balancer {
-        out.push((
-            join(base, "load_balancer"),
-            lb.target_group_arn.as_deref(),
-            lb.advanced_configuration.as_ref(),
-        ));
-    }
-    for (i, t) in svc.load_balancers.iter().enumerate() {
-        out.push((
-            index(&join(base, "load_balancers"), i),
-            Some(t.target_group_arn.as_str()),
-            t.advanced_configuration.as_ref(),
-        ));
-    }
-    out
+fn targets(svc: &Service) -> Vec<(String, Option<&str>, Option<&AdvancedConfiguration>)> {
+    svc.load_balancers
+        .iter()
+        .map(|lb| {
+            (
+                lb.path.clone(),
+                lb.target_group_arn.as_deref(),
+                lb.advanced_configuration.as_ref(),
+            )
+        })
+        .collect()
 }
 
 fn advanced(svc: &Service, strategy: DeploymentStrategy, base: &str, out: &mut Vec<Diagnostic>) {
     let s = strategy.as_str();
-    let targets = targets(svc, base);
+    let targets = targets(svc);
     if strategy.shifts_traffic() && targets.is_empty() {
         push(out, &ADVANCED_CONFIGURATION, join(&join(base, "deployment"), "strategy"), format!("a {s} deployment shifts load balancer traffic, and the service has no load balancer"), "add load_balancers with an advanced_configuration, or use strategy: 'ROLLING'");
     }
@@ -139,11 +126,11 @@ fn advanced(svc: &Service, strategy: DeploymentStrategy, base: &str, out: &mut V
     }
 }
 
-fn hooks(stack: &Stack, svc: &Service, d: &Deployment, path: &str, out: &mut Vec<Diagnostic>) {
-    let test_rule = targets(svc, "")
+fn hooks(stack: &Resolved, svc: &Service, d: &Strategy, path: &str, out: &mut Vec<Diagnostic>) {
+    let test_rule = targets(svc)
         .iter()
         .any(|(_, _, a)| a.is_some_and(|a| a.test_listener_rule.is_some()));
-    for (i, h) in d.lifecycle_hooks.iter().enumerate() {
+    for (i, h) in d.hooks.iter().enumerate() {
         let at = index(&join(path, "lifecycle_hooks"), i);
         match Arn::parse(&h.function_arn) {
             Ok(a) if a.service == "lambda" && a.resource.starts_with("function:") => {

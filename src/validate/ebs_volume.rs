@@ -5,12 +5,10 @@
 
 use crate::diag::{join, Diagnostic, Rule, Severity};
 use crate::facts::ebs::{limits, DEFAULT_VOLUME_TYPE};
-use crate::model::ebs::ManagedEbsVolume;
-use crate::model::{Service, Stack};
+use crate::resolve::ebs::Ebs;
+use crate::resolve::{Resolved, Service};
 
-use super::context::Context;
 use super::platform::before_1_4;
-use crate::resolve::{defaults, derived};
 
 pub(super) static EBS_VOLUME_LIMITS: Rule = Rule {
     code: "ebs-volume-limits",
@@ -39,14 +37,14 @@ pub(super) static EBS_PLATFORM: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub(super) static RULES: &[&Rule] = &[&EBS_VOLUME_LIMITS, &CONFIGURE_AT_LAUNCH, &EBS_PLATFORM];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        pairing(svc, &base, out);
-        if let Some(c) = &svc.volume_configuration {
-            let path = join(&join(&base, "volume_configuration"), "managed_ebs_volume");
-            volume_limits(&c.managed_ebs_volume, &path, out);
-            platform(svc, &join(&base, "volume_configuration"), out);
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let base = &svc.path;
+        pairing(svc, base, out);
+        if let Some(v) = &svc.ebs {
+            let path = join(&join(base, "volume_configuration"), "managed_ebs_volume");
+            volume_limits(v, &path, out);
+            platform(svc, &join(base, "volume_configuration"), out);
         }
     }
 }
@@ -60,17 +58,19 @@ fn push(out: &mut Vec<Diagnostic>, rule: &'static Rule, path: String, message: S
 fn pairing(svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
     let volumes = join(base, "volumes");
     let at_launch: Vec<&String> = svc
+        .task
         .volumes
         .iter()
-        .filter(|(_, v)| v.configure_at_launch == Some(true))
-        .map(|(n, _)| n)
+        .filter(|v| v.configure_at_launch)
+        .map(|v| &v.name)
         .collect();
-    for (n, v) in &svc.volumes {
-        if v.configure_at_launch == Some(true) && v.efs.is_some() {
+    for v in &svc.task.volumes {
+        let n = &v.name;
+        if v.configure_at_launch && v.efs.is_some() {
             push(out, &CONFIGURE_AT_LAUNCH, join(&join(&volumes, n), "configure_at_launch"), format!("volume {n} is an EFS volume, and a volume configured at launch is an EBS volume of the service"), "remove configure_at_launch, or remove efs");
         }
     }
-    let named = svc.volume_configuration.as_ref().map(|c| c.name.as_str());
+    let named = svc.ebs.as_ref().map(|c| c.name.as_str());
     for n in &at_launch {
         if named != Some(n.as_str()) {
             push(out, &CONFIGURE_AT_LAUNCH, join(&join(&volumes, n), "configure_at_launch"), format!("volume {n} is configured at launch, and the service's volume_configuration does not name it"), &format!("add volume_configuration: {{ name: '{n}', managed_ebs_volume: {{ size_in_gb: ... }} }}, or remove configure_at_launch"));
@@ -78,7 +78,7 @@ fn pairing(svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
     }
     let Some(name) = named else { return };
     let path = join(&join(base, "volume_configuration"), "name");
-    match svc.volumes.get(name) {
+    match svc.task.volumes.iter().find(|v| v.name == name) {
         None => push(
             out,
             &CONFIGURE_AT_LAUNCH,
@@ -86,7 +86,7 @@ fn pairing(svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
             format!("the service has no volume {name:?}"),
             &format!("add volumes: {{ {name}: {{ configure_at_launch: true }} }}, and mount it with mount_points"),
         ),
-        Some(v) if v.configure_at_launch != Some(true) => push(
+        Some(v) if !v.configure_at_launch => push(
             out,
             &CONFIGURE_AT_LAUNCH,
             path,
@@ -97,7 +97,7 @@ fn pairing(svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn volume_limits(v: &ManagedEbsVolume, path: &str, out: &mut Vec<Diagnostic>) {
+fn volume_limits(v: &Ebs, path: &str, out: &mut Vec<Diagnostic>) {
     let t = v.volume_type.unwrap_or(DEFAULT_VOLUME_TYPE);
     // "an io2 volume", "an st1 volume", "a gp3 volume", "a standard volume".
     let ty = match t.as_str() {
@@ -176,7 +176,7 @@ fn volume_limits(v: &ManagedEbsVolume, path: &str, out: &mut Vec<Diagnostic>) {
 }
 
 fn platform(svc: &Service, path: &str, out: &mut Vec<Diagnostic>) {
-    if derived::platform(svc).operating_system_family.is_windows() {
+    if svc.task.os.is_windows() {
         push(
             out,
             &EBS_PLATFORM,
@@ -185,14 +185,14 @@ fn platform(svc: &Service, path: &str, out: &mut Vec<Diagnostic>) {
                 .to_owned(),
             "run the service on LINUX, or remove volume_configuration",
         );
-    } else if before_1_4(defaults::platform_version(svc)) {
+    } else if before_1_4(&svc.task.platform_version) {
         push(
             out,
             &EBS_PLATFORM,
             path.to_owned(),
             format!(
                 "EBS volumes need Fargate platform version 1.4.0 or later; the service runs on {}",
-                defaults::platform_version(svc)
+                svc.task.platform_version
             ),
             "set platform_version: '1.4.0', or remove it (LATEST)",
         );

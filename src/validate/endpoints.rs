@@ -3,16 +3,13 @@
 //! Lowering writes [`endpoint::resolve`]'s endpoints as they are, so everything that would make
 //! one invalid Terraform or a failing `apply` is rejected here.
 
-use crate::resolve::derived;
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, join, Diagnostic, Rule, Severity};
 use crate::facts::endpoints::{self as facts, ImageSource, Purpose, GATEWAY_SERVICES};
-use crate::model::endpoint::EndpointType;
-use crate::model::{ServiceName, Stack};
-use crate::resolve::endpoint::{self, Endpoint, EndpointPolicy, Need, ECR_LAYERS_POLICY};
-
-use super::context::Context;
+use crate::model::names::ServiceName;
+use crate::resolve::endpoint::{Endpoint, EndpointPolicy, EndpointType, Need, ECR_LAYERS_POLICY};
+use crate::resolve::Resolved;
 
 const ECR_DOCS: &str = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html";
 
@@ -95,15 +92,15 @@ pub(super) static RULES: &[&Rule] = &[
 /// Endpoints that tasks commonly reach besides the ones gen-tf derives from a service's needs.
 const ALSO_KNOWN: &[&str] = &["sts", "dynamodb", "monitoring", "sqs", "sns"];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    let endpoints = endpoint::resolve(stack);
-    for e in &endpoints {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    let endpoints = &stack.endpoints;
+    for e in endpoints {
         check_entry(e, out);
     }
-    check_duplicates(&endpoints, out);
-    check_existing(stack, &endpoints, out);
-    check_needs(stack, &endpoints, out);
-    if !derived::nat_gateway(stack) {
+    check_duplicates(endpoints, out);
+    check_existing(stack, endpoints, out);
+    check_needs(stack, endpoints, out);
+    if !stack.nat_gateway {
         check_images(stack, out);
     }
 }
@@ -277,18 +274,18 @@ fn users(names: &[ServiceName]) -> String {
 
 /// Without NAT every need must be met; with NAT, only the s3 Interface warning applies.
 /// Existing endpoints: real service names, each once, and not also created by the stack.
-fn check_existing(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+fn check_existing(stack: &Resolved, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<String> = Vec::new();
-    for e in endpoint::existing(stack) {
+    for e in &stack.existing_endpoints {
         if let Some((message, help)) = service_name_problem(&e.service) {
-            out.push(Diagnostic::new(&ENDPOINT_SERVICE, e.path, message).help(help));
+            out.push(Diagnostic::new(&ENDPOINT_SERVICE, e.path.clone(), message).help(help));
             continue;
         }
         if seen.contains(&e.service) {
             out.push(
                 Diagnostic::new(
                     &ENDPOINT_DUPLICATE,
-                    e.path,
+                    e.path.clone(),
                     format!("{} is listed twice", e.service),
                 )
                 .help("remove this entry"),
@@ -312,8 +309,8 @@ fn check_existing(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnosti
     }
 }
 
-fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
-    let existing: Vec<endpoint::Existing> = endpoint::existing(stack);
+fn check_needs(stack: &Resolved, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+    let existing = &stack.existing_endpoints;
     let has = |service: &str, ty: EndpointType| {
         endpoints
             .iter()
@@ -322,13 +319,13 @@ fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>)
     let exists = |service: &str, ty: EndpointType| {
         existing.iter().any(|e| e.service == service && e.ty == ty)
     };
-    let list_path = if stack.vpc_endpoints.is_some() {
+    let list_path = if stack.written_vpc_endpoints {
         "vpc_endpoints"
     } else {
         "network.nat_gateway"
     };
-    let nat = derived::nat_gateway(stack);
-    for need in endpoint::needs(stack) {
+    let nat = stack.nat_gateway;
+    for need in &stack.needs {
         if exists(need.service, need.ty) {
             continue;
         }
@@ -354,7 +351,7 @@ fn check_needs(stack: &Stack, endpoints: &[Endpoint], out: &mut Vec<Diagnostic>)
             continue;
         }
         match found {
-            None => out.push(missing(&need, list_path, has("s3", EndpointType::Interface).is_some())),
+            None => out.push(missing(need, list_path, has("s3", EndpointType::Interface).is_some())),
             Some(e) if e.written_private_dns == Some(false) => out.push(
                 Diagnostic::new(&ENDPOINT_PRIVATE_DNS,
                     e.field_path("private_dns_enabled"),
@@ -399,43 +396,42 @@ fn missing(need: &Need, path: &str, s3_interface: bool) -> Diagnostic {
 }
 
 /// Without NAT, only the region's private ECR can be reached.
-fn check_images(stack: &Stack, out: &mut Vec<Diagnostic>) {
-    // Tasks in public subnets pull through the internet gateway.
-    for (name, svc) in stack.services().filter(|(_, s)| !derived::is_public(s)) {
+fn check_images(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    // Tasks in public subnets pull through the internet gateway (`private_images` leaves them
+    // out).
+    for (name, image) in &stack.private_images {
         let base = join("services", name.as_str());
-        for image in crate::resolve::needs::images(svc) {
-            let why = match &image.source {
-                ImageSource::Other { registry } => {
-                    format!("{registry} is not served by VPC endpoints")
+        let why = match &image.source {
+            ImageSource::Other { registry } => {
+                format!("{registry} is not served by VPC endpoints")
+            }
+            ImageSource::Ecr { region } => match &stack.region {
+                // A region AWS does not have is the `region` rule's to report.
+                Some(r) if r != region && crate::model::aws::is_known_region(r) => {
+                    format!("it is in ECR in {region}, and the stack's endpoints serve only {r}")
                 }
-                ImageSource::Ecr { region } => match &stack.region {
-                    // A region AWS does not have is the `region` rule's to report.
-                    Some(r) if r != region && crate::model::aws::is_known_region(r) => format!(
-                        "it is in ECR in {region}, and the stack's endpoints serve only {r}"
-                    ),
-                    _ => continue,
-                },
-                ImageSource::Variable => continue,
-            };
-            let whose = match &image.sidecar {
-                Some(sidecar) => format!("the image of {name}'s sidecar {sidecar}"),
-                None => format!("{name}'s image"),
-            };
-            let path = format!("{base}.{}", image.path);
-            let region = stack.region.as_deref().unwrap_or("the stack's region");
-            let help = if image.has_credentials {
-                format!("repository_credentials let ECS log in to the registry, but not reach it: set network.nat_gateway: true, or copy the image to ECR in {region} (an ECR pull through cache rule can mirror Docker Hub, GitHub, GitLab, Quay and Azure registries)")
-            } else {
-                format!("copy the image to ECR in {region} (an ECR pull through cache rule can mirror Docker Hub and ECR Public), or set network.nat_gateway: true")
-            };
-            out.push(
-                Diagnostic::new(
-                    &IMAGE_UNREACHABLE,
-                    path,
-                    format!("without a NAT gateway, {whose} cannot be pulled: {why}"),
-                )
-                .help(help),
-            );
-        }
+                _ => continue,
+            },
+            ImageSource::Variable => continue,
+        };
+        let whose = match &image.sidecar {
+            Some(sidecar) => format!("the image of {name}'s sidecar {sidecar}"),
+            None => format!("{name}'s image"),
+        };
+        let path = format!("{base}.{}", image.path);
+        let region = stack.region.as_deref().unwrap_or("the stack's region");
+        let help = if image.has_credentials {
+            format!("repository_credentials let ECS log in to the registry, but not reach it: set network.nat_gateway: true, or copy the image to ECR in {region} (an ECR pull through cache rule can mirror Docker Hub, GitHub, GitLab, Quay and Azure registries)")
+        } else {
+            format!("copy the image to ECR in {region} (an ECR pull through cache rule can mirror Docker Hub and ECR Public), or set network.nat_gateway: true")
+        };
+        out.push(
+            Diagnostic::new(
+                &IMAGE_UNREACHABLE,
+                path,
+                format!("without a NAT gateway, {whose} cannot be pulled: {why}"),
+            )
+            .help(help),
+        );
     }
 }

@@ -3,13 +3,11 @@
 //! PutRolePolicy or CreateRole, or, for a misspelt action, never: the statement just grants
 //! nothing and the application is denied at run time.
 
+use super::secrets::ARN_FORMAT;
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::Arn;
-use crate::model::iam::{StackIam, Statement, TaskRole};
-use crate::model::Stack;
-
-use super::context::Context;
-use super::secrets::ARN_FORMAT;
+use crate::resolve::iam::{ConditionValue, Roles, Statement};
+use crate::resolve::Resolved;
 
 const POLICY_GRAMMAR: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html";
@@ -77,26 +75,18 @@ const MAX_POLICY_CHARS: usize = 10_240;
 /// Managed policies per role without a quota increase.
 const MAX_MANAGED_POLICIES: usize = 10;
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    if let Some(iam) = &stack.iam {
-        stack_iam(iam, out);
-    }
-    for (name, svc) in stack.services() {
-        if let Some(role) = &svc.task_role {
-            task_role(
-                &join(&join("services", name.as_str()), "task_role"),
-                role,
-                out,
-            );
-        }
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    stack_iam(stack, out);
+    for svc in &stack.services {
+        task_role(&join(&svc.path, "task_role"), &svc.roles, out);
     }
 }
 
-fn stack_iam(iam: &StackIam, out: &mut Vec<Diagnostic>) {
-    if let Some(arn) = &iam.permissions_boundary {
+fn stack_iam(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    if let Some(arn) = &stack.permissions_boundary {
         policy_arn(arn, "iam.permissions_boundary", out);
     }
-    if let Some(path) = &iam.path {
+    if let Some(path) = &stack.iam_path {
         let inner = path.strip_prefix('/').and_then(|p| p.strip_suffix('/'));
         let chars_ok = path.bytes().all(|b| (0x21..=0x7e).contains(&b));
         let ok =
@@ -132,19 +122,23 @@ fn policy_arn(arn: &str, path: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn task_role(base: &str, role: &TaskRole, out: &mut Vec<Diagnostic>) {
+/// The task role as the stack writes it: its managed policies and its own statements (the
+/// first `written_statements` of the resolved role's).
+fn task_role(base: &str, role: &Roles, out: &mut Vec<Diagnostic>) {
+    let managed = &role.task_managed_policies;
+    let statements = &role.task[..role.written_statements];
     let arns = join(base, "managed_policy_arns");
-    for (i, arn) in role.managed_policy_arns.iter().enumerate() {
+    for (i, arn) in managed.iter().enumerate() {
         policy_arn(arn, &index(&arns, i), out);
     }
-    if role.managed_policy_arns.len() > MAX_MANAGED_POLICIES {
+    if managed.len() > MAX_MANAGED_POLICIES {
         out.push(
             Diagnostic::new(
                 &IAM_MANAGED_POLICIES,
                 arns,
                 format!(
                     "{} managed policies; a role takes {MAX_MANAGED_POLICIES} without a quota increase",
-                    role.managed_policy_arns.len()
+                    managed.len()
                 ),
             )
             .help("move permissions into task_role.statements, or have the account's IAM quota raised (at most 20)"),
@@ -152,7 +146,7 @@ fn task_role(base: &str, role: &TaskRole, out: &mut Vec<Diagnostic>) {
     }
     let list = join(base, "statements");
     let mut sids: Vec<(&str, String)> = Vec::new();
-    for (i, s) in role.statements.iter().enumerate() {
+    for (i, s) in statements.iter().enumerate() {
         let at = index(&list, i);
         if let Some(sid) = s.sid.as_deref() {
             match sids.iter().find(|(other, _)| *other == sid) {
@@ -169,7 +163,7 @@ fn task_role(base: &str, role: &TaskRole, out: &mut Vec<Diagnostic>) {
         }
         statement(&at, s, out);
     }
-    let size = policy_chars(&role.statements);
+    let size = policy_chars(statements);
     if size > MAX_POLICY_CHARS {
         out.push(
             Diagnostic::new(
@@ -184,7 +178,19 @@ fn task_role(base: &str, role: &TaskRole, out: &mut Vec<Diagnostic>) {
 
 /// The size IAM counts: the policy document without white space.
 fn policy_chars(statements: &[Statement]) -> usize {
-    serde_json::to_string(statements).map_or(0, |s| {
+    let document: Vec<serde_json::Value> = statements
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "sid": s.sid,
+                "effect": s.effect.as_str(),
+                "actions": s.actions,
+                "resources": s.resources,
+                "conditions": s.conditions,
+            })
+        })
+        .collect();
+    serde_json::to_string(&document).map_or(0, |s| {
         s.len() + r#"{"Version":"2012-10-17","Statement":}"#.len()
     })
 }
@@ -238,8 +244,8 @@ fn statement(at: &str, s: &Statement, out: &mut Vec<Diagnostic>) {
     for (op, keys) in &s.conditions {
         for (key, value) in keys {
             let empty = match value {
-                crate::model::iam::ConditionValue::One(_) => false,
-                crate::model::iam::ConditionValue::Any(v) => v.is_empty(),
+                ConditionValue::One(_) => false,
+                ConditionValue::Any(v) => v.is_empty(),
             };
             if empty {
                 out.push(

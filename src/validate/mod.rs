@@ -35,6 +35,7 @@ mod schedule;
 mod secrets;
 mod service_connect;
 mod sizing;
+mod spot;
 pub(crate) mod task_role_endpoints;
 mod volumes;
 

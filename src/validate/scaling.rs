@@ -13,7 +13,8 @@ mod steps;
 mod target;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::scaling::{PolicyType, MAX_POLICY_NAME_LEN, SERVICE_NAMESPACES};
+use crate::facts::autoscaling::MAX_POLICY_NAME_LEN;
+use crate::model::scaling::{PolicyType, SERVICE_NAMESPACES};
 use crate::model::{AutoScaling, Policy, Service, ServiceName, Stack};
 
 use super::context::Context;

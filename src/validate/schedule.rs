@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::scaling::{AutoScaling, ScheduledAction, MAX_POLICY_NAME_LEN};
-use crate::model::{ServiceName, Stack};
-
-use super::context::Context;
+use crate::facts::autoscaling::MAX_POLICY_NAME_LEN;
+use crate::model::names::ServiceName;
+use crate::resolve::scaling::{Scaling, ScheduledAction};
+use crate::resolve::Resolved;
 
 pub(super) static SCHEDULE: Rule = Rule {
     code: "schedule",
@@ -31,23 +31,21 @@ pub(super) static SCHEDULE_RESTORE: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub(super) static RULES: &[&Rule] = &[&SCHEDULE, &SCHEDULE_RESTORE];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     // Terraform label -> the path that took it first.
     let mut labels: BTreeMap<String, String> = BTreeMap::new();
-    for (name, svc) in stack.services() {
-        let Some(a) = &svc.auto_scaling else {
+    for svc in &stack.services {
+        let Some(a) = &svc.scaling else {
             continue;
         };
-        let base = join(
-            &join(&join("services", name.as_str()), "auto_scaling"),
-            "scheduled",
-        );
+        let name = &svc.name;
+        let base = join(&join(&svc.path, "auto_scaling"), "scheduled");
         for (i, s) in a.scheduled.iter().enumerate() {
             let path = index(&base, i);
             if let Some(why) = name_problem(&s.name) {
                 push(out, join(&path, "name"), format!("scheduled action name {:?} {why}", s.name), "use lower-case letters, digits and single '-', starting with a letter, such as 'business-hours'");
             } else {
-                let label = format!("{}_{}", name.ident(), s.name.replace('-', "_"));
+                let label = &s.label;
                 if let Some(first) = labels.insert(label.clone(), path.clone()) {
                     push(
                         out,
@@ -150,13 +148,7 @@ fn unknown_zone(tz: &str) -> Option<String> {
 }
 
 /// The action's range must fit what the target and the other actions may have left in effect.
-fn capacities(
-    name: &ServiceName,
-    a: &AutoScaling,
-    i: usize,
-    path: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn capacities(name: &ServiceName, a: &Scaling, i: usize, path: &str, out: &mut Vec<Diagnostic>) {
     let s = &a.scheduled[i];
     let others = a
         .scheduled
@@ -203,7 +195,7 @@ fn capacities(
 
 /// The target ignores its range once scheduled actions own it (`lower::scaling`), so a bound
 /// that an action moves must be set back by another action, or it stays moved.
-fn restores(a: &AutoScaling, base: &str, out: &mut Vec<Diagnostic>) {
+fn restores(a: &Scaling, base: &str, out: &mut Vec<Diagnostic>) {
     type Bound = fn(&ScheduledAction) -> Option<u32>;
     let bounds: [(&str, u32, Bound); 2] = [
         ("min_capacity", a.min_capacity, |s| s.min_capacity),

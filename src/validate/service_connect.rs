@@ -4,16 +4,13 @@
 //! `portName` that no port mapping has, a name of the wrong shape, two endpoints with one
 //! discovery name or alias in a namespace, or no namespace at all all fail there.
 
-use crate::resolve::derived;
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::Arn;
-use crate::model::connect::ServiceConnect;
-use crate::model::{Service, ServiceName, Stack};
-
-use super::context::Context;
-use crate::resolve::defaults;
+use crate::model::names::ServiceName;
+use crate::resolve::network::ServiceConnect;
+use crate::resolve::{Resolved, Service};
 
 pub(super) static SERVICE_CONNECT: Rule = Rule {
     code: "service-connect",
@@ -50,15 +47,17 @@ fn name_problem(s: &str, max: usize, dots: bool) -> Option<String> {
     }
 }
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     // (namespace, discovery name or alias) -> the path that took it first.
     let mut taken: BTreeMap<(Option<&str>, String), String> = BTreeMap::new();
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        if let Some(p) = &svc.port_name {
+    for svc in &stack.services {
+        let name = &svc.name;
+        let base = &svc.path;
+        if svc.written_port_name {
+            let p = &svc.port_name;
             if let Some(why) = name_problem(p, 64, false) {
                 out.push(
-                    Diagnostic::new(&SERVICE_CONNECT, join(&base, "port_name"), format!("port_name {p:?} is not a port mapping name: {why}"))
+                    Diagnostic::new(&SERVICE_CONNECT, join(base, "port_name"), format!("port_name {p:?} is not a port mapping name: {why}"))
                         .help("use up to 64 lower-case letters, digits, '_' and '-', for example 'http' or 'grpc'"),
                 );
             }
@@ -66,7 +65,7 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(sc) = &svc.service_connect else {
             continue;
         };
-        let sc_path = join(&base, "service_connect");
+        let sc_path = join(base, "service_connect");
         namespace(stack, name, sc, &sc_path, out);
         let ns = sc.namespace.as_deref();
         let mut ports: BTreeMap<&str, String> = BTreeMap::new();
@@ -83,7 +82,7 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                     .help("offer each port once; remove this entry"),
                 );
             }
-            let discovery = defaults::discovery_name(s);
+            let discovery = s.effective_discovery_name();
             if let Some(why) = s
                 .discovery_name
                 .as_deref()
@@ -100,25 +99,21 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                 &path,
                 out,
             );
-            for (j, a) in s.client_aliases.iter().enumerate() {
+            // ECS takes one client alias per entry (the structural pass refuses a second).
+            for (j, (port, dns_name)) in s.client_alias.iter().enumerate() {
                 let apath = index(&join(&path, "client_aliases"), j);
-                if let Some(why) = a
-                    .dns_name
-                    .as_deref()
-                    .and_then(|d| name_problem(d, 127, true))
-                {
+                if let Some(why) = dns_name.as_deref().and_then(|d| name_problem(d, 127, true)) {
                     out.push(
-                        Diagnostic::new(&SERVICE_CONNECT, join(&apath, "dns_name"), format!("dns_name {:?} is not a client alias ECS accepts: {why}", a.dns_name.as_deref().unwrap_or_default()))
+                        Diagnostic::new(&SERVICE_CONNECT, join(&apath, "dns_name"), format!("dns_name {:?} is not a client alias ECS accepts: {why}", dns_name.as_deref().unwrap_or_default()))
                             .help("use a DNS name of up to 127 lower-case letters, digits, '_', '-' and '.', for example 'api' or 'api.shop.internal'"),
                     );
                 }
-                let dns = a
-                    .dns_name
+                let dns = dns_name
                     .clone()
                     .unwrap_or_else(|| format!("{discovery}.<namespace>"));
                 unique(
                     &mut taken,
-                    (ns, format!("client alias {dns}:{}", a.port)),
+                    (ns, format!("client alias {dns}:{port}")),
                     &apath,
                     out,
                 );
@@ -130,7 +125,7 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
 /// A namespace must be given when the cluster is the stack's own, and be a name or the ARN of a
 /// Cloud Map namespace.
 fn namespace(
-    stack: &Stack,
+    stack: &Resolved,
     name: &ServiceName,
     sc: &ServiceConnect,
     path: &str,
@@ -166,8 +161,8 @@ fn namespace(
 
 /// A Service Connect service's port name must be the main container's port mapping name.
 fn port_name(name: &ServiceName, svc: &Service, port: &str, path: &str, out: &mut Vec<Diagnostic>) {
-    let own = defaults::port_name(svc);
-    if derived::container_port(svc).is_none() {
+    let own = svc.port_name.as_str();
+    if svc.container.port.is_none() {
         out.push(
             Diagnostic::new(
                 &SERVICE_CONNECT,
