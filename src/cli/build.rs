@@ -53,6 +53,11 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
         .cache
         .as_ref()
         .map(|c| write::index::StatIndex::load(c, &root));
+    if let Some(index) = index.as_mut() {
+        for (rel, hash) in compile::output_hashes(&units.units) {
+            index.know_wanted(rel, hash);
+        }
+    }
     let states = write::survey_indexed(&root, &files, index.as_mut());
     if let (Some(cache), Some(index)) = (&plan.cache, &index) {
         index.save(cache, &root);

@@ -253,6 +253,22 @@ pub fn output_files(units: &[Unit]) -> Vec<(PathBuf, String)> {
     })
 }
 
+/// The SHA-256 of every compiled file whose hash is known (from the cache), relative to the
+/// output root: the stat index then need not hash it.
+pub fn output_hashes(units: &[Unit]) -> Vec<(PathBuf, String)> {
+    units
+        .iter()
+        .filter(|u| u.compiled.sha256.len() == u.compiled.files.len())
+        .flat_map(|u| {
+            let c = &u.compiled;
+            c.files
+                .iter()
+                .zip(&c.sha256)
+                .map(|((name, _), hash)| (u.dir.join(name), hash.clone()))
+        })
+        .collect()
+}
+
 /// Under the output root, in the module directories of the environments being built: generated
 /// files that no unit produces, and temporary files of killed runs.
 pub fn stale_files(
