@@ -72,7 +72,12 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
         stale.generated.clear();
     }
     // What Terraform will do, from the previous output on disk and the new files.
-    let predicted = crate::diff::disk::summary(&root, &files, &stale.generated);
+    let unchanged: Vec<bool> = states
+        .iter()
+        .map(|s| *s == write::State::Unchanged)
+        .collect();
+    let predicted =
+        crate::diff::disk::summary_surveyed(&root, &files, &unchanged, &stale.generated);
     let report = write::commit(&root, &files, &states)?;
     write::prune(&root, &stale.temporary)?;
     write::prune(&root, &stale.generated)?;
