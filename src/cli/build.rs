@@ -34,8 +34,8 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
             Some((bin, limit))
         }
     };
-    let units = compile::compile(&plan, style, deny_warnings)?;
-    let files = output_files(&units.units);
+    let mut units = compile::compile(&plan, style, deny_warnings)?;
+    let files = output_files(&mut units.units);
     if plan.out == "-" {
         return print_files(&files);
     }

@@ -43,10 +43,10 @@ pub fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Result<(), 
     if plan.out == "-" {
         return Err(CliError::CheckToStdout);
     }
-    let units = compile::compile(&plan, style, deny_warnings)?;
+    let mut units = compile::compile(&plan, style, deny_warnings)?;
     let root = PathBuf::from(&plan.out);
     super::plan::check_output_root(&root)?;
-    let files = output_files(&units.units);
+    let files = output_files(&mut units.units);
     // No build writes while this one reads; a missing root has nothing to lock (or read).
     let _lock = if root.is_dir() {
         Some(lock::lock(&root, Mode::Shared, args.output.wait_lock)?)
