@@ -49,19 +49,7 @@ pub fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Result<(), 
     })?;
     // From here to the end, no other gen-tf run looks at or writes this output root.
     let _lock = lock::lock(&root, Mode::Exclusive, args.output.wait_lock)?;
-    let mut index = plan
-        .cache
-        .as_ref()
-        .map(|c| write::index::StatIndex::load(c, &root));
-    if let Some(index) = index.as_mut() {
-        for (rel, hash) in compile::output_hashes(&units.units) {
-            index.know_wanted(rel, hash);
-        }
-    }
-    let states = write::survey_indexed(&root, &files, index.as_mut());
-    if let (Some(cache), Some(index)) = (&plan.cache, &index) {
-        index.save(cache, &root);
-    }
+    let states = compile::survey(&plan, &root, &files, &units.units);
     let blocked = collisions(&root, &files, &file_origins(&units.units), &states);
     if !blocked.is_empty() {
         compile::print_all(&blocked, style);

@@ -262,9 +262,33 @@ pub fn output_files(units: &mut [Unit]) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// The state of every output file under `root`, with the render cache's stat index when there
+/// is a cache (told the hashes the cache already checked), which is then stored.
+pub fn survey(
+    plan: &Plan,
+    root: &Path,
+    files: &[(PathBuf, String)],
+    units: &[Unit],
+) -> Vec<write::State> {
+    let mut index = plan
+        .cache
+        .as_ref()
+        .map(|c| write::index::StatIndex::load(c, root));
+    if let Some(index) = index.as_mut() {
+        for (rel, hash) in output_hashes(units) {
+            index.know_wanted(rel, hash);
+        }
+    }
+    let states = write::survey_indexed(root, files, index.as_mut());
+    if let (Some(cache), Some(index)) = (&plan.cache, &index) {
+        index.save(cache, root);
+    }
+    states
+}
+
 /// The SHA-256 of every compiled file whose hash is known (from the cache), relative to the
 /// output root: the stat index then need not hash it.
-pub fn output_hashes(units: &[Unit]) -> Vec<(PathBuf, String)> {
+fn output_hashes(units: &[Unit]) -> Vec<(PathBuf, String)> {
     units
         .iter()
         .filter(|u| u.compiled.sha256.len() == u.compiled.files.len())
