@@ -15,8 +15,9 @@
 //! The cache is untrusted input (docs/security.md): a shared XDG cache or a CI cache restored
 //! from elsewhere may have been written by someone else. So the directory is created 0700 and
 //! refused when others can write it ([`Cache::verify`]); an entry is read as a regular file
-//! with a size limit and starts with the SHA-256 of the rest, so a truncated or altered entry is
-//! a miss; and every name and path read back is checked as strictly as a stack's: the module
+//! with a size limit and starts with the SHA-256 of its JSON header, which gives each file's
+//! length and SHA-256 (the files' bytes follow it raw), so a truncated or altered entry is a
+//! miss; and every name and path read back is checked as strictly as a stack's: the module
 //! name is a valid stack name, each file a plain generated file name with gen-tf's header, each
 //! input an absolute path read with the import limit. An entry that fails any check is a miss.
 
@@ -34,7 +35,7 @@ use crate::pipeline::{Compiled, Options};
 use crate::validate::rules;
 
 /// Bumped whenever the entry format changes, so an old entry is a miss, not a parse error.
-const SCHEMA: &str = "gen-tf-cache-2";
+const SCHEMA: &str = "gen-tf-cache-3";
 
 /// Entries larger than this are neither written nor read: a stack of a thousand services makes
 /// a few MiB.
@@ -71,8 +72,18 @@ struct Entry {
     key: String,
     inputs: Vec<Input>,
     name: String,
-    files: Vec<(String, String)>,
+    /// The files, in output order; their bytes follow the header, raw and in this order.
+    files: Vec<File>,
     warnings: Vec<Warning>,
+}
+
+/// A file of an entry: its bytes are not in the JSON header (escaping and unescaping megabytes
+/// of HCL was a sixth of a warm check) but after it, each checked against its own SHA-256.
+#[derive(Serialize, Deserialize)]
+struct File {
+    name: String,
+    len: usize,
+    sha256: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -134,8 +145,28 @@ impl Cache {
     pub(crate) fn get(&self, stack: &Path, opts: &Options) -> Option<Compiled> {
         let (key, hash) = self.key(stack, opts)?;
         let bytes = read_private(&self.entry_path(&hash))?;
-        let entry: Entry = serde_json::from_slice(unseal(&bytes)?).ok()?;
+        let (header, mut raw) = unseal_entry(&bytes)?;
+        let entry: Entry = serde_json::from_slice(header).ok()?;
         if entry.schema != SCHEMA || entry.key != key || !entry.is_sane() {
+            return None;
+        }
+        let mut files = Vec::with_capacity(entry.files.len());
+        for f in &entry.files {
+            if f.len > raw.len() {
+                return None;
+            }
+            let (content, rest) = raw.split_at(f.len);
+            raw = rest;
+            if hex(&Sha256::digest(content)) != f.sha256 {
+                return None;
+            }
+            let content = std::str::from_utf8(content).ok()?;
+            if !is_output_file(&f.name, content) {
+                return None;
+            }
+            files.push((f.name.clone(), content.to_owned()));
+        }
+        if !raw.is_empty() {
             return None;
         }
         for input in &entry.inputs {
@@ -165,9 +196,10 @@ impl Cache {
         Some(Compiled {
             stack_file: stack.to_owned(),
             name: entry.name,
-            files: entry.files,
+            files,
             warnings,
             inputs: entry.inputs.into_iter().map(|i| i.path).collect(),
+            sha256: entry.files.into_iter().map(|f| f.sha256).collect(),
         })
     }
 
@@ -192,7 +224,15 @@ impl Cache {
             key,
             inputs,
             name: compiled.name.clone(),
-            files: compiled.files.clone(),
+            files: compiled
+                .files
+                .iter()
+                .map(|(name, content)| File {
+                    name: name.clone(),
+                    len: content.len(),
+                    sha256: hex(&Sha256::digest(content.as_bytes())),
+                })
+                .collect(),
             warnings: compiled
                 .warnings
                 .iter()
@@ -206,13 +246,25 @@ impl Cache {
                 })
                 .collect(),
         };
-        let body = serde_json::to_vec(&entry).map_err(io::Error::other)?;
-        if body.len() as u64 + 65 > MAX_ENTRY_BYTES || !entry.is_sane() {
+        let header = serde_json::to_vec(&entry).map_err(io::Error::other)?;
+        let raw: usize = compiled.files.iter().map(|(_, c)| c.len()).sum();
+        let sane = entry.is_sane()
+            && compiled
+                .files
+                .iter()
+                .all(|(name, content)| is_output_file(name, content));
+        if (header.len() + raw) as u64 + 66 > MAX_ENTRY_BYTES || !sane {
             return Ok(());
         }
-        let mut bytes = hex(&Sha256::digest(&body)).into_bytes();
+        // `<sha256 of the header>\n<header>\n<raw file bytes>`: compact JSON has no newline.
+        let mut bytes = hex(&Sha256::digest(&header)).into_bytes();
+        bytes.reserve(header.len() + raw + 2);
         bytes.push(b'\n');
-        bytes.extend_from_slice(&body);
+        bytes.extend_from_slice(&header);
+        bytes.push(b'\n');
+        for (_, content) in &compiled.files {
+            bytes.extend_from_slice(content.as_bytes());
+        }
         self.ensure_dir()?;
         write_atomic(&self.entry_path(&hash), &bytes)?;
         // Marks the version as in use, for the clean-up in `ensure_dir`.
@@ -277,7 +329,7 @@ impl Cache {
     fn entry_path(&self, hash: &str) -> PathBuf {
         self.version_dir()
             .join(&hash[..2])
-            .join(format!("{hash}.json"))
+            .join(format!("{hash}.entry"))
     }
 
     /// Creates the directory, with a `.gitignore` that keeps a cache inside a repository out of
@@ -319,8 +371,9 @@ impl Cache {
 
 impl Entry {
     /// Whether every name and path in the entry is one a compilation could have produced: the
-    /// module name a valid stack name (so it cannot leave the output root), each file a plain
-    /// generated file name, once, starting with gen-tf's header, each input an absolute path.
+    /// module name a valid stack name (so it cannot leave the output root), each file named
+    /// once, each input an absolute path. Each file's name and content are checked with
+    /// [`is_output_file`] when its bytes are read.
     fn is_sane(&self) -> bool {
         let mut names = std::collections::BTreeSet::new();
         StackName::new(self.name.as_str()).is_ok()
@@ -329,7 +382,7 @@ impl Entry {
             && self
                 .files
                 .iter()
-                .all(|(name, content)| names.insert(name) && is_output_file(name, content))
+                .all(|f| names.insert(&f.name) && f.sha256.len() == 64)
     }
 }
 
@@ -357,6 +410,16 @@ fn is_output_file(name: &str, content: &str) -> bool {
         } else {
             false
         }
+}
+
+/// The JSON header of an entry (`<sha256 of the header>\n<header>\n<raw bytes>`), if its hash
+/// matches, and the raw bytes after it (each file checks its own hash).
+fn unseal_entry(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let newline = bytes.iter().position(|&b| b == b'\n')?;
+    let (hash, rest) = (&bytes[..newline], &bytes[newline + 1..]);
+    let end = rest.iter().position(|&b| b == b'\n')?;
+    let (header, raw) = (&rest[..end], &rest[end + 1..]);
+    (hash == hex(&Sha256::digest(header)).as_bytes()).then_some((header, raw))
 }
 
 /// The body of a sealed entry (`<sha256 of the body>\n<body>`), if the hash matches.
@@ -515,6 +578,7 @@ mod tests {
             files: vec![("a.tf".to_owned(), format!("{}\nx\n", crate::emit::HEADER))],
             warnings: Vec::new(),
             inputs,
+            sha256: Vec::new(),
         }
     }
 
@@ -538,6 +602,41 @@ mod tests {
         assert!(cache.get(&stack, &opts).is_none());
         // The cache keeps itself out of git.
         assert!(dir.path().join("cache/.gitignore").is_file());
+    }
+
+    #[test]
+    fn file_bytes_are_raw_after_the_header_and_each_checked_by_its_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let stack = dir.path().join("s.json");
+        fs::write(&stack, "{}").unwrap();
+        let cache = Cache::new(dir.path().join("cache"), "1");
+        let opts = Options::default();
+        let c = compiled(&stack, vec![stack.clone()]);
+        cache.put(&stack, &opts, &c).unwrap();
+        let got = cache.get(&stack, &opts).unwrap();
+        assert_eq!(got.files, c.files);
+        assert_eq!(
+            got.sha256,
+            vec![hex(&Sha256::digest(c.files[0].1.as_bytes()))]
+        );
+        let (_, hash) = cache.key(&stack, &opts).unwrap();
+        let entry = cache.entry_path(&hash);
+        let bytes = fs::read(&entry).unwrap();
+        assert!(
+            bytes.ends_with(c.files[0].1.as_bytes()),
+            "the content is raw"
+        );
+        // A changed byte in the content (the header's seal still holds), a byte more, a byte
+        // less: each a miss.
+        let mut flipped = bytes.clone();
+        *flipped.last_mut().unwrap() = b'y';
+        let longer = [&bytes[..], b"\n"].concat();
+        for bad in [flipped, longer, bytes[..bytes.len() - 1].to_vec()] {
+            fs::write(&entry, bad).unwrap();
+            assert!(cache.get(&stack, &opts).is_none());
+        }
+        fs::write(&entry, bytes).unwrap();
+        assert!(cache.get(&stack, &opts).is_some());
     }
 
     #[test]
@@ -728,16 +827,21 @@ mod tests {
                 !name.starts_with(".tmp-"),
                 "no temporary file is left: {name}"
             );
-            if name.ends_with(".json") {
+            if name.ends_with(".entry") {
                 let bytes = fs::read(e.path()).unwrap();
-                let newline = bytes.iter().position(|&b| b == b'\n').unwrap();
-                let (hash, body) = (&bytes[..newline], &bytes[newline + 1..]);
-                let want: String = Sha256::digest(body)
+                let (header, raw) = unseal_entry(&bytes).expect("a complete, sealed entry");
+                let header: serde_json::Value = serde_json::from_slice(header).unwrap();
+                let lens: u64 = header["files"]
+                    .as_array()
+                    .unwrap()
                     .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                assert_eq!(hash, want.as_bytes(), "a complete, sealed entry");
-                let _: serde_json::Value = serde_json::from_slice(body).unwrap();
+                    .map(|f| f["len"].as_u64().unwrap())
+                    .sum();
+                assert_eq!(
+                    lens,
+                    raw.len() as u64,
+                    "every file's bytes, and nothing more"
+                );
                 entries += 1;
             }
         }

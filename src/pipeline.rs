@@ -102,6 +102,10 @@ pub struct Compiled {
     pub warnings: Vec<Diagnostic>,
     /// Every file the stack read (itself and its imports); empty for [`compile_value`].
     pub inputs: Vec<PathBuf>,
+    /// The SHA-256 (hex) of each file's content, in `files` order, where already known (a
+    /// cache hit, which checked them); empty otherwise. The stat index uses them instead of
+    /// hashing the content again.
+    pub sha256: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -223,6 +227,7 @@ pub fn compile_value(source: Source<'_>, opts: &Options) -> Result<Compiled, Vec
         files: render(&module, opts.format),
         warnings: checked.diagnostics,
         inputs: checked.inputs,
+        sha256: Vec::new(),
     })
 }
 

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+#[path = "support/cache_entry.rs"]
+mod cache_entry;
 #[path = "hostile/run.rs"]
 mod run;
 
@@ -87,43 +89,21 @@ fn hand_written_files_are_never_overwritten() {
 // ---------------------------------------------------------------------------------------------
 // 2. The cache is untrusted input.
 
-/// The cache entries under `cache`, each as its JSON body and whether it is sealed by a hash
-/// line.
-fn entries(cache: &Path) -> Vec<(PathBuf, serde_json::Value, bool)> {
+/// The cache entries under `cache`, each as its header with its files' content
+/// ([`cache_entry::decode`]), the file hashes it held and its seal line.
+fn entries(cache: &Path) -> Vec<(PathBuf, serde_json::Value, Vec<String>, String)> {
     walkdir::WalkDir::new(cache)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "json"))
+        .filter(|e| e.file_type().is_file() && cache_entry::is_entry(e.path()))
         .map(|e| {
             let bytes = fs::read(e.path()).unwrap();
-            let sealed = bytes.len() > 65
-                && bytes[64] == b'\n'
-                && bytes[..64].iter().all(u8::is_ascii_hexdigit);
-            let body = if sealed { &bytes[65..] } else { &bytes[..] };
-            (
-                e.path().to_owned(),
-                serde_json::from_slice(body).unwrap(),
-                sealed,
-            )
+            assert!(bytes[..64].iter().all(u8::is_ascii_hexdigit) && bytes[64] == b'\n');
+            let seal = String::from_utf8(bytes[..64].to_vec()).unwrap();
+            let (v, hashes) = cache_entry::decode(&bytes);
+            (e.path().to_owned(), v, hashes, seal)
         })
         .collect()
-}
-
-/// Writes an entry back, with a hash line that matches when `reseal` (what someone who can
-/// write the cache can always do).
-fn put_entry(path: &Path, v: &serde_json::Value, reseal: bool) {
-    let body = serde_json::to_vec(v).unwrap();
-    let mut bytes = Vec::new();
-    if reseal {
-        let hash: String = Sha256::digest(&body)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        bytes.extend_from_slice(hash.as_bytes());
-        bytes.push(b'\n');
-    }
-    bytes.extend_from_slice(&body);
-    fs::write(path, bytes).unwrap();
 }
 
 #[test]
@@ -168,9 +148,11 @@ fn a_tampered_cache_entry_never_writes_outside_out() {
     ];
     for (what, tamper) in &tampers {
         for reseal in [false, true] {
-            for (path, mut v, sealed) in entries(&dir.join("cache")) {
+            let found = entries(&dir.join("cache"));
+            assert_eq!(found.len(), 1);
+            for (path, mut v, hashes, seal) in found {
                 tamper(&mut v);
-                put_entry(&path, &v, reseal && sealed);
+                fs::write(&path, cache_entry::encode(&v, reseal, &hashes, &seal)).unwrap();
             }
             let r = run(&work, &args);
             assert_eq!(r.code, Some(0), "{what} (resealed: {reseal}): {}", r.all());
@@ -211,9 +193,19 @@ fn a_cache_entry_whose_content_does_not_match_its_hash_is_a_miss() {
         .code,
         Some(0)
     );
-    for (path, mut v, _) in entries(&dir.join("cache")) {
+    let found = entries(&dir.join("cache"));
+    assert_eq!(found.len(), 1);
+    for (path, mut v, hashes, seal) in found {
         v["files"][0][1] = format!("{HEADER}\n# changed in the cache\n").into();
-        put_entry(&path, &v, false);
+        // The header is sealed again; the file keeps the hash of its old bytes.
+        let mut bytes = cache_entry::encode(&v, false, &hashes, &seal);
+        let header_end = 65 + bytes[65..].iter().position(|&b| b == b'\n').unwrap();
+        let hash: String = Sha256::digest(&bytes[65..header_end])
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        bytes[..64].copy_from_slice(hash.as_bytes());
+        fs::write(&path, bytes).unwrap();
     }
     let r = run(dir, &args);
     assert_eq!(r.code, Some(0), "the doctored entry was used: {}", r.all());

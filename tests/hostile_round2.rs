@@ -7,6 +7,8 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+#[path = "support/cache_entry.rs"]
+mod cache_entry;
 #[path = "hostile/read_back.rs"]
 #[allow(dead_code)]
 mod read_back;
@@ -550,7 +552,6 @@ fn init_refuses_a_symlinked_stacks_directory() {
 
 #[test]
 fn a_cache_entry_anyone_else_could_write_is_a_miss() {
-    use sha2::{Digest, Sha256};
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     write(&dir.join("s.json"), &stack("shop", &["web"]));
@@ -560,13 +561,13 @@ fn a_cache_entry_anyone_else_could_write_is_a_miss() {
     let entry = walkdir::WalkDir::new(dir.join("cache"))
         .into_iter()
         .map(|e| e.unwrap().into_path())
-        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .find(|p| cache_entry::is_entry(p))
         .unwrap();
     let shard = entry.parent().unwrap().to_owned();
     // What another user who can write the shard puts there: a valid, resealed entry whose web.tf
     // has a backdoor.
     let bytes = fs::read(&entry).unwrap();
-    let mut v: serde_json::Value = serde_json::from_slice(&bytes[65..]).unwrap();
+    let (mut v, hashes) = cache_entry::decode(&bytes);
     for f in v["files"].as_array_mut().unwrap() {
         if f[0] == "web.tf" {
             let text = format!(
@@ -576,12 +577,7 @@ fn a_cache_entry_anyone_else_could_write_is_a_miss() {
             f[1] = text.into();
         }
     }
-    let body = serde_json::to_vec(&v).unwrap();
-    let hash: String = Sha256::digest(&body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let tampered = [hash.as_bytes(), b"\n", &body].concat();
+    let tampered = cache_entry::encode(&v, true, &hashes, "");
     let chown = |p: &Path, uid: u32| {
         let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
         // SAFETY: a valid NUL-terminated path.

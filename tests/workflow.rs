@@ -8,6 +8,9 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+#[path = "support/cache_entry.rs"]
+mod cache_entry;
+
 /// The real binary, run in `dir`, with its cache kept out of the user's home.
 fn gen_tf(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("gen-tf").expect("binary is built");
@@ -374,22 +377,6 @@ fn build_fail_on_change_and_no_prune() {
 // The cache through the library (invalidation by imports, ext vars and version; threads on one
 // entry) is tested beside it, in `src/cache.rs`.
 
-/// A cache entry's JSON body, after the line with its SHA-256.
-fn entry_body(bytes: &[u8]) -> &[u8] {
-    let newline = bytes.iter().position(|&b| b == b'\n').unwrap();
-    &bytes[newline + 1..]
-}
-
-/// A cache entry: the SHA-256 of `body`, a newline, `body`.
-fn seal(body: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    let hash: String = sha2::Sha256::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    [hash.as_bytes(), b"\n", body].concat()
-}
-
 /// A warm check really skips evaluation: it reports what the cache holds, even when that
 /// differs from what evaluating would give. (Here the entry is doctored to prove it.)
 #[test]
@@ -408,9 +395,8 @@ fn warm_check_uses_the_cache_and_no_cache_turns_it_off() {
         .into_iter()
         .filter_map(Result::ok)
     {
-        if e.path().extension().is_some_and(|x| x == "json") {
-            let mut v: serde_json::Value =
-                serde_json::from_slice(entry_body(&fs::read(e.path()).unwrap())).unwrap();
+        if cache_entry::is_entry(e.path()) {
+            let (mut v, hashes) = cache_entry::decode(&fs::read(e.path()).unwrap());
             for f in v["files"].as_array_mut().unwrap() {
                 if f[0] == "api.tf" {
                     f[1] = serde_json::Value::String(
@@ -420,7 +406,7 @@ fn warm_check_uses_the_cache_and_no_cache_turns_it_off() {
             }
             // Sealed again with the hash of the new body, as someone who can write the cache
             // can always do (an entry whose hash does not match is a miss).
-            fs::write(e.path(), seal(&serde_json::to_vec(&v).unwrap())).unwrap();
+            fs::write(e.path(), cache_entry::encode(&v, true, &hashes, "")).unwrap();
             doctored += 1;
         }
     }
@@ -436,7 +422,7 @@ fn warm_check_uses_the_cache_and_no_cache_turns_it_off() {
         .into_iter()
         .filter_map(Result::ok)
     {
-        if e.path().extension().is_some_and(|x| x == "json") {
+        if cache_entry::is_entry(e.path()) {
             fs::write(e.path(), b"{\"schema\": tru").unwrap();
         }
     }
@@ -485,10 +471,14 @@ fn concurrent_runs_never_corrupt_the_cache() {
             !name.starts_with(".tmp-"),
             "no temporary file is left: {name}"
         );
-        if name.ends_with(".json") {
+        if cache_entry::is_entry(e.path()) {
             let bytes = fs::read(e.path()).unwrap();
-            assert_eq!(seal(entry_body(&bytes)), bytes, "a complete, sealed entry");
-            let _: serde_json::Value = serde_json::from_slice(entry_body(&bytes)).unwrap();
+            let (v, hashes) = cache_entry::decode(&bytes);
+            assert_eq!(
+                cache_entry::encode(&v, true, &hashes, ""),
+                bytes,
+                "a complete, sealed entry"
+            );
             entries += 1;
         }
     }

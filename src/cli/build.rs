@@ -34,8 +34,8 @@ pub(super) fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Resu
             Some((bin, limit))
         }
     };
-    let units = compile::compile(&plan, style, deny_warnings)?;
-    let files = output_files(&units.units);
+    let mut units = compile::compile(&plan, style, deny_warnings)?;
+    let files = output_files(&mut units.units);
     if plan.out == "-" {
         return print_files(&files);
     }
@@ -49,14 +49,7 @@ pub(super) fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Resu
     })?;
     // From here to the end, no other gen-tf run looks at or writes this output root.
     let _lock = lock::lock(&root, Mode::Exclusive, args.output.wait_lock)?;
-    let mut index = plan
-        .cache
-        .as_ref()
-        .map(|c| write::index::StatIndex::load(c, &root));
-    let states = write::survey_indexed(&root, &files, index.as_mut());
-    if let (Some(cache), Some(index)) = (&plan.cache, &index) {
-        index.save(cache, &root);
-    }
+    let states = compile::survey(&plan, &root, &files, &units.units);
     let blocked = collisions(&root, &files, &file_origins(&units.units), &states);
     if !blocked.is_empty() {
         compile::print_all(&blocked, style);
@@ -67,7 +60,12 @@ pub(super) fn build(args: &BuildArgs, style: Style, deny_warnings: bool) -> Resu
         stale.generated.clear();
     }
     // What Terraform will do, from the previous output on disk and the new files.
-    let predicted = crate::diff::disk::summary(&root, &files, &stale.generated);
+    let unchanged: Vec<bool> = states
+        .iter()
+        .map(|s| *s == write::State::Unchanged)
+        .collect();
+    let predicted =
+        crate::diff::disk::summary_surveyed(&root, &files, &unchanged, &stale.generated);
     let report = write::commit(&root, &files, &states)?;
     write::prune(&root, &stale.temporary)?;
     write::prune(&root, &stale.generated)?;

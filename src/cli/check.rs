@@ -43,24 +43,17 @@ pub(super) fn check(args: &CheckArgs, style: Style, deny_warnings: bool) -> Resu
     if plan.out == "-" {
         return Err(CliError::CheckToStdout);
     }
-    let units = compile::compile(&plan, style, deny_warnings)?;
+    let mut units = compile::compile(&plan, style, deny_warnings)?;
     let root = PathBuf::from(&plan.out);
     super::plan::check_output_root(&root)?;
-    let files = output_files(&units.units);
+    let files = output_files(&mut units.units);
     // No build writes while this one reads; a missing root has nothing to lock (or read).
     let _lock = if root.is_dir() {
         Some(lock::lock(&root, Mode::Shared, args.output.wait_lock)?)
     } else {
         None
     };
-    let mut index = plan
-        .cache
-        .as_ref()
-        .map(|c| write::index::StatIndex::load(c, &root));
-    let states = write::survey_indexed(&root, &files, index.as_mut());
-    if let (Some(cache), Some(index)) = (&plan.cache, &index) {
-        index.save(cache, &root);
-    }
+    let states = compile::survey(&plan, &root, &files, &units.units);
     let blocked = collisions(&root, &files, &file_origins(&units.units), &states);
     if !blocked.is_empty() {
         compile::print_all(&blocked, style);

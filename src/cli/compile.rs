@@ -250,11 +250,60 @@ fn per_file<'a, T>(units: &'a [Unit], f: impl Fn(&'a Unit, &'a str, &'a str) -> 
         .collect()
 }
 
-/// Every compiled file, relative to the output root.
-pub(super) fn output_files(units: &[Unit]) -> Vec<(PathBuf, String)> {
-    per_file(units, |u, name, content| {
-        (u.dir.join(name), content.to_owned())
-    })
+/// Every compiled file, relative to the output root. Each file's text is moved out of the
+/// units, not copied (12 MB for 1,000 services): afterwards the units keep their file names
+/// and hashes, not their content.
+pub(super) fn output_files(units: &mut [Unit]) -> Vec<(PathBuf, String)> {
+    units
+        .iter_mut()
+        .flat_map(|u| {
+            let dir = &u.dir;
+            u.compiled
+                .files
+                .iter_mut()
+                .map(move |(name, content)| (dir.join(name), std::mem::take(content)))
+        })
+        .collect()
+}
+
+/// The state of every output file under `root`, with the render cache's stat index when there
+/// is a cache (told the hashes the cache already checked), which is then stored.
+pub(super) fn survey(
+    plan: &Plan,
+    root: &Path,
+    files: &[(PathBuf, String)],
+    units: &[Unit],
+) -> Vec<write::State> {
+    let mut index = plan
+        .cache
+        .as_ref()
+        .map(|c| write::index::StatIndex::load(c, root));
+    if let Some(index) = index.as_mut() {
+        for (rel, hash) in output_hashes(units) {
+            index.know_wanted(rel, hash);
+        }
+    }
+    let states = write::survey_indexed(root, files, index.as_mut());
+    if let (Some(cache), Some(index)) = (&plan.cache, &index) {
+        index.save(cache, root);
+    }
+    states
+}
+
+/// The SHA-256 of every compiled file whose hash is known (from the cache), relative to the
+/// output root: the stat index then need not hash it.
+fn output_hashes(units: &[Unit]) -> Vec<(PathBuf, String)> {
+    units
+        .iter()
+        .filter(|u| u.compiled.sha256.len() == u.compiled.files.len())
+        .flat_map(|u| {
+            let c = &u.compiled;
+            c.files
+                .iter()
+                .zip(&c.sha256)
+                .map(|((name, _), hash)| (u.dir.join(name), hash.clone()))
+        })
+        .collect()
 }
 
 /// Under the output root, in the module directories of the environments being built: generated

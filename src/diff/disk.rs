@@ -29,8 +29,23 @@ fn parse(name: &Path, text: &str) -> Option<Value> {
 
 /// What the build changes, counted: `files` are the files about to be written (relative to
 /// `root`, every module's every file), `removed` the generated files about to be pruned.
-/// Only modules with a file that differs from disk, or a file removed, are compared.
+/// Only modules with a file that differs from disk, or a file removed, are compared. The
+/// commands call [`summary_surveyed`]; the tests call this.
+#[cfg(test)]
 pub(crate) fn summary(root: &Path, files: &[(PathBuf, String)], removed: &[PathBuf]) -> Counts {
+    summary_surveyed(root, files, &[], removed)
+}
+
+/// [`summary`], for a caller that already compared the files with the disk: `unchanged[i]`
+/// says that `files[i]` holds its bytes on disk already, so it is not read again to find the
+/// modules that changed (an in-sync build then reads nothing). A file without an entry there
+/// is read.
+pub(crate) fn summary_surveyed(
+    root: &Path,
+    files: &[(PathBuf, String)],
+    unchanged: &[bool],
+    removed: &[PathBuf],
+) -> Counts {
     let on_disk = |p: &Path| -> Option<String> {
         crate::load::read_regular(&root.join(p), LIMIT)
             .ok()
@@ -39,8 +54,12 @@ pub(crate) fn summary(root: &Path, files: &[(PathBuf, String)], removed: &[PathB
     let dir_of = |p: &Path| p.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut changed: BTreeSet<PathBuf> = files
         .iter()
-        .filter(|(p, text)| on_disk(p).as_deref() != Some(text.as_str()))
-        .map(|(p, _)| dir_of(p))
+        .enumerate()
+        .filter(|(i, (p, text))| {
+            !unchanged.get(*i).copied().unwrap_or(false)
+                && on_disk(p).as_deref() != Some(text.as_str())
+        })
+        .map(|(_, (p, _))| dir_of(p))
         .collect();
     changed.extend(removed.iter().map(|p| dir_of(p)));
     let mut changes = Vec::new();
@@ -101,5 +120,11 @@ resource "aws_iam_role" "api_task" {
         // Nothing differs: nothing is compared.
         let same = vec![(PathBuf::from("shop/api.tf"), OLD.to_owned())];
         assert_eq!(summary(dir.path(), &same, &[]), Counts::default());
+        // A file the caller found unchanged is not read again; one it did not is.
+        assert_eq!(
+            summary_surveyed(dir.path(), &files, &[true], &[]),
+            Counts::default()
+        );
+        assert_eq!(summary_surveyed(dir.path(), &files, &[false], &[]), c);
     }
 }

@@ -9,6 +9,10 @@
 //! spans lines; a call whose only multi-line argument is the last one hugs it (`jsonencode([`
 //! ... `])`); a blank line separates blocks from each other and from attributes.
 
+use std::borrow::Cow;
+
+use smallvec::{smallvec, SmallVec};
+
 use super::text::{comment_lines, template_pieces, Piece};
 use crate::ir::{self, BinaryOp, Expr, Item, Part, Step, UnaryOp};
 
@@ -16,14 +20,14 @@ pub use super::text::HEADER;
 
 /// The body as fmt would print it, each line ending in `\n`.
 pub fn print_body(body: &ir::Body) -> String {
-    let mut lines = Vec::new();
+    let mut lines = Lines::new();
     push_body(&mut lines, body, false);
     layout(lines)
 }
 
 /// A whole `.tf` file: [`HEADER`], a blank line, then the body.
 pub fn print_file(body: &ir::Body) -> String {
-    let mut lines = Vec::new();
+    let mut lines = Lines::new();
     push_body(&mut lines, body, false);
     let mut out = String::with_capacity(HEADER.len() + 2 + text_size(&lines));
     out.push_str(HEADER);
@@ -45,8 +49,9 @@ pub fn inline(expr: &Expr) -> String {
 /// One physical output line before fmt's indentation and alignment pass.
 #[derive(Debug, Clone, Default)]
 struct Line {
-    /// Everything before the `=` of a one-line assignment, or the whole line.
-    lead: String,
+    /// Everything before the `=` of a one-line assignment, or the whole line. The printer's own
+    /// punctuation is borrowed, not allocated.
+    lead: Cow<'static, str>,
     /// `= value` when the line is a complete one-line `name = value`: the only lines fmt aligns.
     assign: Option<String>,
     /// Brackets opened minus brackets closed, which is all fmt looks at to indent.
@@ -63,7 +68,7 @@ impl Line {
                 s.push_str(a);
                 s
             }
-            None => self.lead.clone(),
+            None => self.lead.to_string(),
         }
     }
 
@@ -86,34 +91,46 @@ impl Line {
             Some(a) if other.net == 0 => other.push_text(a),
             Some(_) => {
                 if let Some(a) = self.assign.take() {
-                    self.lead.push(' ');
-                    self.lead.push_str(&a);
+                    let lead = self.lead.to_mut();
+                    lead.push(' ');
+                    lead.push_str(&a);
                 }
-                other.push_text(&mut self.lead);
+                other.push_text(self.lead.to_mut());
             }
             None => match other.assign {
                 Some(a) => {
-                    self.lead.push_str(&other.lead);
+                    self.push_lead(other.lead);
                     self.assign = Some(a);
                 }
-                None => self.lead.push_str(&other.lead),
+                None => self.push_lead(other.lead),
             },
         }
         self.net += other.net;
     }
+
+    /// Appends `lead` to this line's lead; an empty lead takes it as it is.
+    fn push_lead(&mut self, lead: Cow<'static, str>) {
+        if self.lead.is_empty() {
+            self.lead = lead;
+        } else {
+            self.lead.to_mut().push_str(&lead);
+        }
+    }
 }
 
-type Lines = Vec<Line>;
+/// Most pieces are one line: those are kept inline, not in an allocation of their own.
+type Lines = SmallVec<[Line; 1]>;
 
 fn text(s: impl Into<String>) -> Lines {
-    vec![Line {
-        lead: s.into(),
+    smallvec![Line {
+        lead: Cow::Owned(s.into()),
         ..Line::default()
     }]
 }
 
 /// Punctuation and keywords written by the printer itself, whose brackets are real tokens.
-fn punct(s: &str) -> Lines {
+fn punct(s: impl Into<Cow<'static, str>>) -> Lines {
+    let s = s.into();
     let net = s
         .chars()
         .map(|c| match c {
@@ -122,8 +139,8 @@ fn punct(s: &str) -> Lines {
             _ => 0,
         })
         .sum();
-    vec![Line {
-        lead: s.to_owned(),
+    smallvec![Line {
+        lead: s,
         net,
         ..Line::default()
     }]
@@ -131,7 +148,7 @@ fn punct(s: &str) -> Lines {
 
 /// Concatenates pieces: each piece's first line continues the previous piece's last line.
 fn cat(pieces: impl IntoIterator<Item = Lines>) -> Lines {
-    let mut out: Lines = Vec::new();
+    let mut out = Lines::new();
     for piece in pieces {
         let mut rest = piece.into_iter();
         match (out.last_mut(), rest.next()) {
@@ -154,12 +171,18 @@ fn parens(lines: Lines) -> Lines {
 
 /// `open`, one element per line each followed by `sep`, `close`: fmt indents the elements one
 /// level because the opening line leaves one bracket open.
-fn vertical(open: &str, items: Vec<Lines>, sep: &str, last_sep: &str, close: &str) -> Lines {
+fn vertical(
+    open: impl Into<Cow<'static, str>>,
+    items: Vec<Lines>,
+    sep: &'static str,
+    last_sep: &'static str,
+    close: &'static str,
+) -> Lines {
     let mut out = punct(open);
     let count = items.len();
     for (i, item) in items.into_iter().enumerate() {
         let s = if i + 1 == count { last_sep } else { sep };
-        out.extend(cat([item, text(s)]));
+        out.extend(cat([item, punct(s)]));
     }
     out.extend(punct(close));
     out
@@ -168,8 +191,8 @@ fn vertical(open: &str, items: Vec<Lines>, sep: &str, last_sep: &str, close: &st
 /// `key = value`; a one-line value makes an alignable assignment line.
 fn assignment(key: String, value: Lines) -> Lines {
     if value.len() == 1 && value[0].net == 0 {
-        vec![Line {
-            lead: key,
+        smallvec![Line {
+            lead: Cow::Owned(key),
             assign: Some({
                 let mut a = String::with_capacity(2 + value[0].len());
                 a.push_str("= ");
@@ -185,8 +208,8 @@ fn assignment(key: String, value: Lines) -> Lines {
 
 fn render(expr: &Expr, flat: bool) -> Lines {
     match expr {
-        Expr::Null => text("null"),
-        Expr::Bool(b) => text(b.to_string()),
+        Expr::Null => punct("null"),
+        Expr::Bool(b) => punct(if *b { "true" } else { "false" }),
         Expr::Number(n) => text(n.to_string()),
         Expr::Str(s) => text(quote(s)),
         Expr::Template(parts) => template(parts, flat),
@@ -241,11 +264,11 @@ fn object(entries: &[(String, Expr)], flat: bool) -> Lines {
     }
 }
 
-fn join(items: Vec<Lines>, sep: &str) -> Lines {
+fn join(items: Vec<Lines>, sep: &'static str) -> Lines {
     let mut pieces = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
-            pieces.push(text(sep));
+            pieces.push(punct(sep));
         }
         pieces.push(item);
     }
@@ -274,7 +297,7 @@ fn call(name: &str, args: &[Expr], flat: bool) -> Lines {
     if flat || hugs {
         cat([text(name), punct("("), join(args, ", "), punct(")")])
     } else {
-        vertical(&format!("{name}("), args, ",", ",", ")")
+        vertical(format!("{name}("), args, ",", ",", ")")
     }
 }
 
@@ -325,7 +348,7 @@ fn binary(lhs: &Expr, op: BinaryOp, rhs: &Expr, flat: bool) -> Lines {
     };
     cat([
         operand(lhs, flat, |e| lower(e, false)),
-        punct(&format!(" {} ", op.as_str())),
+        punct(format!(" {} ", op.as_str())),
         // Binary operators associate to the left, so an equal-precedence right operand needs
         // parentheses to keep its grouping.
         operand(rhs, flat, |e| lower(e, true)),
@@ -531,11 +554,11 @@ fn push_block(out: &mut Lines, b: &ir::Block) {
 fn push_comments(out: &mut Lines, comments: &mut Vec<&str>) {
     for line in comments.drain(..).flat_map(comment_lines) {
         let lead = if line.is_empty() {
-            "#".to_owned()
+            Cow::Borrowed("#")
         } else if line.starts_with("checkov:") {
-            format!("#{line}")
+            Cow::Owned(format!("#{line}"))
         } else {
-            format!("# {line}")
+            Cow::Owned(format!("# {line}"))
         };
         out.push(Line {
             lead,

@@ -355,6 +355,7 @@ impl Build<'_> {
                         files,
                         warnings: Vec::new(),
                         inputs: Vec::new(),
+                        sha256: Vec::new(),
                     }),
                     cached: false,
                 });

@@ -81,6 +81,9 @@ pub(crate) struct StatIndex {
     before: i128,
     old: HashMap<PathBuf, (Stamp, String)>,
     new: Vec<(PathBuf, Stamp, String)>,
+    /// The SHA-256 of the bytes wanted at a path, where the caller knew it (a cache hit checked
+    /// it); `None` for a path given twice. Others are hashed here.
+    wanted: HashMap<PathBuf, Option<String>>,
 }
 
 impl StatIndex {
@@ -105,6 +108,24 @@ impl StatIndex {
             before,
             old,
             new: Vec::new(),
+            wanted: HashMap::new(),
+        }
+    }
+
+    /// Tells the index the SHA-256 (hex) of the bytes the survey will want at `rel`, so it need
+    /// not hash them. A path told twice is hashed after all.
+    pub(crate) fn know_wanted(&mut self, rel: PathBuf, sha256: String) {
+        self.wanted
+            .entry(rel)
+            .and_modify(|h| *h = None)
+            .or_insert(Some(sha256));
+    }
+
+    /// The SHA-256 of `want`, the bytes wanted at `rel`.
+    fn hash_of(&self, rel: &Path, want: &[u8]) -> String {
+        match self.wanted.get(rel) {
+            Some(Some(hash)) => hash.clone(),
+            _ => sha256(want),
         }
     }
 
@@ -118,7 +139,7 @@ impl StatIndex {
         let Some((old, hash)) = self.old.get(rel) else {
             return false;
         };
-        if *old != stamp || *hash != sha256(want) {
+        if *old != stamp || stamp.size != want.len() as u64 || *hash != self.hash_of(rel, want) {
             return false;
         }
         self.new.push((rel.to_owned(), stamp, hash.clone()));
@@ -132,7 +153,8 @@ impl StatIndex {
             return;
         };
         if stamp.mtime < self.before && stamp.ctime < self.before {
-            self.new.push((rel.to_owned(), stamp, sha256(content)));
+            let hash = self.hash_of(rel, content);
+            self.new.push((rel.to_owned(), stamp, hash));
         }
     }
 
@@ -255,6 +277,34 @@ mod tests {
         assert_eq!(index.recorded(), 0);
         let mut next = StatIndex::new(Some(&index.to_bytes()), SystemTime::now());
         assert!(!next.known_same(rel, &meta(&file), b"abc\n"));
+    }
+
+    #[test]
+    fn a_known_wanted_hash_replaces_hashing_and_a_path_told_twice_is_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("main.tf");
+        fs::write(&file, "abc\n").unwrap();
+        let rel = Path::new("main.tf");
+        let later = SystemTime::now() + Duration::from_secs(60);
+        let mut first = StatIndex::new(None, later);
+        first.record(rel, &meta(&file), b"abc\n");
+        let bytes = first.to_bytes();
+        // The caller's hash is taken as the wanted bytes' hash: a wrong one is "read it".
+        let mut told = StatIndex::new(Some(&bytes), later);
+        told.know_wanted(rel.to_owned(), sha256(b"abd\n"));
+        assert!(!told.known_same(rel, &meta(&file), b"abc\n"));
+        let mut right = StatIndex::new(Some(&bytes), later);
+        right.know_wanted(rel.to_owned(), sha256(b"abc\n"));
+        assert!(right.known_same(rel, &meta(&file), b"abc\n"));
+        // Told twice (two outputs at one path): the bytes are hashed after all.
+        let mut twice = StatIndex::new(Some(&bytes), later);
+        twice.know_wanted(rel.to_owned(), sha256(b"abd\n"));
+        twice.know_wanted(rel.to_owned(), sha256(b"abd\n"));
+        assert!(twice.known_same(rel, &meta(&file), b"abc\n"));
+        // Wanted bytes of another length are never known the same.
+        let mut longer = StatIndex::new(Some(&bytes), later);
+        longer.know_wanted(rel.to_owned(), sha256(b"abc\n"));
+        assert!(!longer.known_same(rel, &meta(&file), b"abc\n\n"));
     }
 
     #[test]
