@@ -156,7 +156,13 @@ pub fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<Rea
         let mut adopted = Vec::new();
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
         for (file, s) in services.iter().map(|x| (&x.0, &x.1)) {
-            let base = service_key(&s.service_name);
+            // gen-tf names a service `<stack>-<service>`: a service it built keeps its key.
+            let short = s
+                .service_name
+                .strip_prefix(&format!("{stack}-"))
+                .filter(|rest| !rest.is_empty())
+                .unwrap_or(&s.service_name);
+            let base = service_key(short);
             let n = taken.entry(base.clone()).or_insert(0);
             *n += 1;
             let key = if *n == 1 { base } else { format!("{base}-{n}") };
