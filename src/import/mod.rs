@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod check;
 pub mod commands;
 pub mod ecspresso;
+mod iam;
 pub mod input;
 pub mod jsonnet;
 pub mod read;

@@ -27,7 +27,16 @@ fn resolve(res: &BTreeMap<String, Value>, region: &str, v: &Value) -> Value {
             if s == "${data.aws_caller_identity.current.account_id}" {
                 return ACCOUNT.into();
             }
-            let Some(inner) = s.strip_prefix("${").and_then(|x| x.strip_suffix('}')) else {
+            let reference = |x: &&str| {
+                x.split('.').count() == 3
+                    && x.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            };
+            let Some(inner) = s
+                .strip_prefix("${")
+                .and_then(|x| x.strip_suffix('}'))
+                .filter(reference)
+            else {
                 return v.clone();
             };
             let parts: Vec<&str> = inner.split('.').collect();
@@ -136,7 +145,7 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
             "aws_iam_role" => role(res, r, name, region, dir),
             "aws_cloudwatch_log_group" => {
                 let group = r["name"].as_str().unwrap();
-                log_groups.push(json!({
+                let mut g = json!({
                     "logGroupName": group,
                     "creationTime": 1_765_150_000_000_u64,
                     "retentionInDays": r["retention_in_days"],
@@ -145,7 +154,11 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
                     "storedBytes": 0,
                     "logGroupClass": "STANDARD",
                     "logGroupArn": format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:{group}"),
-                }));
+                });
+                if let Some(k) = r.get("kms_key_id") {
+                    g["kmsKeyId"] = k.clone();
+                }
+                log_groups.push(g);
             }
             "aws_security_group" => {
                 let group = match (&r["name"], &r["name_prefix"]) {
