@@ -30,8 +30,9 @@ pub mod diag;
 /// hcl-rs structures (`hcl_rs`) for the tests that compare with `hcl::parse`.
 pub mod emit;
 /// `gen-tf import`: the AWS CLI's describe-output types (`aws`), how a directory of them is
-/// read (`input`) and the importer, and the argument-by-argument comparison (`check`) that
-/// tests/import_nodiff.rs runs against what was described.
+/// read (`input`, `read`) and the importer, its import blocks (`blocks`), and the
+/// argument-by-argument comparison (`check`) that tests/import_nodiff.rs, import_plan.rs and
+/// import_round_trip.rs run against what was described.
 pub mod import;
 /// The Terraform IR that lowering builds and the printers print; tests build it by hand.
 pub mod ir;

@@ -7,13 +7,14 @@
 //! - `stack`: one stack per cluster, and the findings.
 
 pub mod aws;
-pub(crate) mod blocks;
+pub mod blocks;
 pub mod check;
 pub(crate) mod commands;
 pub(crate) mod ecspresso;
+mod iam;
 pub mod input;
 pub(crate) mod jsonnet;
-pub(crate) mod read;
+pub mod read;
 pub(crate) mod stack;
 
 use std::path::PathBuf;

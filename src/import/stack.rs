@@ -156,7 +156,7 @@ pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, 
         let mut adopted = Vec::new();
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
         for (file, s) in services.iter().map(|x| (&x.0, &x.1)) {
-            let base = service_key(&s.service_name);
+            let base = service_key(short_name(&stack, &s.service_name));
             let n = taken.entry(base.clone()).or_insert(0);
             *n += 1;
             let key = if *n == 1 { base } else { format!("{base}-{n}") };
@@ -200,6 +200,7 @@ pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, 
         if let Some(n) = stack_network(d, &region, &vpcs, &mut comments) {
             put(&mut root, "network", n);
         }
+        stack_iam(&mut cx, &services, &mut root);
         put(&mut root, "services", Value::Object(svcs));
         let helpers = std::mem::take(&mut cx.raw);
         let mut findings = cx.findings;
@@ -1371,6 +1372,35 @@ fn missing_task_definitions(d: &Described) -> Result<(), Vec<ReadError>> {
 }
 
 /// A service key for an ECS service name: valid, and not the name of a module file.
+/// gen-tf names a service `<stack>-<service>`: a service it built keeps its key.
+fn short_name<'a>(stack: &StackName, ecs_name: &'a str) -> &'a str {
+    ecs_name
+        .strip_prefix(&format!("{stack}-"))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(ecs_name)
+}
+
+/// The stack's `iam` path and permissions boundary, from the roles the task definitions name.
+fn stack_iam(
+    cx: &mut Cx<'_>,
+    services: &[&(std::path::PathBuf, EcsService)],
+    root: &mut Map<String, Value>,
+) {
+    let tds: Vec<&TaskDefinition> = services
+        .iter()
+        .filter_map(|s| cx.d.task_definitions.get(&s.1.task_definition))
+        .map(|(td, _)| td)
+        .collect();
+    match super::iam::stack_iam(cx.d, &tds) {
+        Ok(Some(iam)) => put(root, "iam", iam),
+        Ok(None) => {}
+        Err(message) => {
+            cx.service = String::new();
+            cx.note("iam", Kind::Changes, message);
+        }
+    }
+}
+
 fn service_key(ecs_name: &str) -> String {
     let mut base = name_for(ecs_name, 56);
     if [
