@@ -1,6 +1,7 @@
 //! gen-tf: compiles stacks of ECS Fargate services into Terraform modules.
 //!
-//! The pipeline is `load -> model -> validate -> lower -> emit -> write`; see ARCHITECTURE.md.
+//! The pipeline is `load -> model -> resolve -> validate -> lower -> emit -> write`; see
+//! ARCHITECTURE.md.
 //!
 //! The library exists for the `gen-tf` binary and for the tests. Its public surface is chosen,
 //! in the style of minijinja's `lib.rs`: every module is private unless it is listed below as
