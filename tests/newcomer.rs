@@ -141,8 +141,21 @@ fn have(shell: &str) -> bool {
     found
 }
 
-/// What each shell offers for `line` (with the cursor at its end), one candidate a line.
+/// What each shell offers for `line` (with the cursor at its end), one candidate a line. A
+/// pseudo-terminal on a loaded machine can lose a keystroke (zsh runs in zpty), so a completion
+/// that offers nothing is asked again, twice; a broken script offers nothing all three times.
 fn candidates(dir: &Path, shell: &str, line: &str) -> Vec<String> {
+    let mut offered = candidates_once(dir, shell, line);
+    for _ in 0..2 {
+        if !offered.is_empty() {
+            break;
+        }
+        offered = candidates_once(dir, shell, line);
+    }
+    offered
+}
+
+fn candidates_once(dir: &Path, shell: &str, line: &str) -> Vec<String> {
     let file = script(dir, shell);
     let out: Output = match shell {
         "bash" => {
