@@ -37,7 +37,7 @@ pub(crate) struct Infrastructure {
     pub load_balancers: bool,
 }
 
-pub(super) fn resolve(svc: &model::Service) -> Option<Ebs> {
+pub(crate) fn resolve(svc: &model::Service) -> Option<Ebs> {
     let c = svc.volume_configuration.as_ref()?;
     let v = &c.managed_ebs_volume;
     Some(Ebs {
@@ -57,7 +57,7 @@ pub(super) fn resolve(svc: &model::Service) -> Option<Ebs> {
 }
 
 /// The role gen-tf writes, when something of the service needs one and names none.
-pub(super) fn infrastructure(svc: &model::Service, ebs: Option<&Ebs>) -> Option<Infrastructure> {
+pub(crate) fn infrastructure(svc: &model::Service, ebs: Option<&Ebs>) -> Option<Infrastructure> {
     let volumes = ebs.is_some_and(|e| e.role_arn.is_none());
     let mut advanced = svc
         .load_balancer

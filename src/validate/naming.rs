@@ -21,7 +21,7 @@ pub(super) static NAME_LENGTH: Rule = Rule {
     code: "name-length",
     severity: Severity::Error,
     summary: "A stack and service name whose derived AWS names are too long.",
-    fact: "gen-tf names IAM roles <stack>-<service>-execution and -task (IAM allows 64 characters), the security group <stack>-<service>-tasks (255), the log group /ecs/<stack>/<service> (512) and the task family <stack>-<service> (255, [0-9A-Za-z_-]).",
+    fact: "gen-tf names IAM roles <stack>-<service>-execution, -task and -ecs-infra (IAM allows 64 characters; each role whose name is not given in `names` is checked), the security group <stack>-<service>-tasks (255), the log group /ecs/<stack>/<service> (512) and the task family <stack>-<service> (255, [0-9A-Za-z_-]).",
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names",
 };
 
@@ -142,14 +142,21 @@ fn derived(
     s: &Service,
 ) -> Vec<(String, usize, &'static str)> {
     let n = Names::new(&stack.name, env, svc, stack.cluster.is_some()).overridden(s.names.as_ref());
+    // Each role is listed: with `names.execution_role` given, the task role and the
+    // infrastructure role keep their derived names, which may still be too long.
+    let infrastructure =
+        crate::resolve::ebs::infrastructure(s, crate::resolve::ebs::resolve(s).as_ref())
+            .map(|_| (n.infrastructure_role.clone(), 64, "IAM role"));
     let mut out = vec![
         (n.execution_role, 64, "IAM role"),
+        (n.task_role, 64, "IAM role"),
         // The provider appends a 26-character unique suffix to a name prefix.
         (n.security_group_prefix, 229, "security group name prefix"),
         (n.log_group, 512, "log group"),
         (n.family, 255, "task family"),
         (n.ecs_service, 255, "ECS service"),
     ];
+    out.extend(infrastructure);
     let policies = s
         .auto_scaling
         .iter()
