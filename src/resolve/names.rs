@@ -1,6 +1,7 @@
 //! The AWS names a service's resources get.
 
-use crate::model::name_overrides::NameOverrides;
+/// A service's `names` as written, which the resolved service keeps for the rules.
+pub(crate) use crate::model::name_overrides::NameOverrides;
 use crate::model::{ServiceName, StackName};
 
 /// The AWS names of a service's resources. Names that are unique per account, region or

@@ -10,7 +10,7 @@ pub(crate) use crate::model::service::{CapacityProvider, CpuArchitecture, Operat
 use crate::model::{self, ServiceName};
 
 pub(crate) use super::egress::{Destination, Egress, IpProtocol};
-pub(crate) use super::names::Names;
+pub(crate) use super::names::{NameOverrides, Names};
 
 use super::container::{self, Container};
 use super::defaults;
@@ -29,6 +29,8 @@ pub(crate) struct Service {
     /// Where the service is written (`services.<name>`): the diagnostics' path prefix.
     pub path: String,
     pub names: Names,
+    /// The AWS names the stack gives in `names`, as written (`names` has them applied).
+    pub given_names: Option<NameOverrides>,
     pub task: Task,
     pub placement: Placement,
     /// The desired count written on the ECS service: the user's, else `min_capacity` with auto
@@ -55,6 +57,8 @@ pub(crate) struct Service {
     pub scaling: Option<Scaling>,
     /// The stack's tags with the service's merged over them.
     pub tags: BTreeMap<String, String>,
+    /// The service's own tags, as written (`services.<name>.tags`).
+    pub own_tags: BTreeMap<String, String>,
     /// ECS Exec.
     pub execute_command: bool,
     /// Availability Zone rebalancing, written as ENABLED or DISABLED on every service.
@@ -201,6 +205,7 @@ pub(super) fn resolve(
         name: name.clone(),
         path: path.clone(),
         names: names.clone(),
+        given_names: svc.names.clone(),
         task: Task {
             cpu: svc.cpu,
             memory: svc.memory,
@@ -233,6 +238,7 @@ pub(super) fn resolve(
         }),
         scaling,
         tags,
+        own_tags: svc.tags.clone(),
         execute_command: derived::execute_command(svc),
         az_rebalancing: svc.availability_zone_rebalancing.unwrap_or(true),
         ingress,

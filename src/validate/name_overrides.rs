@@ -2,9 +2,7 @@
 //! characters AWS accepts for its resource (the lengths are the structural pass's).
 
 use crate::diag::{join, Diagnostic, Rule, Severity};
-use crate::model::Stack;
-
-use super::context::Context;
+use crate::resolve::Resolved;
 
 pub(super) static NAME_OVERRIDE: Rule = Rule {
     code: "name-override",
@@ -89,10 +87,10 @@ const SCALING_PREFIX: Form = Form {
     ok: printable,
 };
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let Some(o) = &svc.names else { continue };
-        let base = join(&join("services", name.as_str()), "names");
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let Some(o) = &svc.given_names else { continue };
+        let base = join(&svc.path, "names");
         let fields = [
             ("service", &o.service, &SERVICE),
             ("family", &o.family, &FAMILY),

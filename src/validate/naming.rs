@@ -5,17 +5,12 @@
 //! Terraform identifiers (after `-` -> `_`) and path components; what is left is the length of
 //! the names derived from them, and the names that come from elsewhere.
 
-use crate::resolve::derived;
 use std::collections::BTreeMap;
 
-use crate::diag::{index, join, Diagnostic, Rule, Severity};
+use crate::diag::{join, Diagnostic, Rule, Severity};
 use crate::model::aws::is_region;
-use crate::model::{Cluster, Service, ServiceName, Stack};
 use crate::resolve::derived::XRAY_DAEMON_NAME;
-use crate::resolve::service::Names;
-
-use super::context::Context;
-use crate::resolve::defaults;
+use crate::resolve::{Cluster, Resolved, Service};
 
 pub(super) static NAME_LENGTH: Rule = Rule {
     code: "name-length",
@@ -135,42 +130,38 @@ const TERRAFORM_RESERVED: &[&str] = &["override"];
 /// lower (255 against 256).
 /// Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html,
 /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
-fn derived(
-    stack: &Stack,
-    env: Option<&str>,
-    svc: &ServiceName,
-    s: &Service,
-) -> Vec<(String, usize, &'static str)> {
-    let n = Names::new(&stack.name, env, svc, stack.cluster.is_some()).overridden(s.names.as_ref());
+fn derived(s: &Service) -> Vec<(String, usize, &'static str)> {
+    let n = &s.names;
     // Each role is listed: with `names.execution_role` given, the task role and the
     // infrastructure role keep their derived names, which may still be too long.
-    let infrastructure =
-        crate::resolve::ebs::infrastructure(s, crate::resolve::ebs::resolve(s).as_ref())
-            .map(|_| (n.infrastructure_role.clone(), 64, "IAM role"));
+    let infrastructure = s
+        .infrastructure
+        .as_ref()
+        .map(|_| (n.infrastructure_role.clone(), 64, "IAM role"));
     let mut out = vec![
-        (n.execution_role, 64, "IAM role"),
-        (n.task_role, 64, "IAM role"),
+        (n.execution_role.clone(), 64, "IAM role"),
+        (n.task_role.clone(), 64, "IAM role"),
         // The provider appends a 26-character unique suffix to a name prefix.
-        (n.security_group_prefix, 229, "security group name prefix"),
-        (n.log_group, 512, "log group"),
-        (n.family, 255, "task family"),
-        (n.ecs_service, 255, "ECS service"),
+        (
+            n.security_group_prefix.clone(),
+            229,
+            "security group name prefix",
+        ),
+        (n.log_group.clone(), 512, "log group"),
+        (n.family.clone(), 255, "task family"),
+        (n.ecs_service.clone(), 255, "ECS service"),
     ];
     out.extend(infrastructure);
-    let policies = s
-        .auto_scaling
-        .iter()
-        .flat_map(|a| a.policies.iter().enumerate());
-    out.extend(policies.map(|(i, p)| {
-        (
-            format!("{}-{}", n.prefix, defaults::policy_name(p, i)),
-            255,
-            "scaling policy and alarm",
-        )
-    }));
+    let scaling = s.scaling.iter();
+    out.extend(
+        scaling
+            .clone()
+            .flat_map(|a| a.policies.iter())
+            .map(|p| (p.name().aws.clone(), 255, "scaling policy and alarm")),
+    );
     // Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html
-    let scheduled = s.auto_scaling.iter().flat_map(|a| a.scheduled.iter());
-    out.extend(scheduled.map(|a| (format!("{}-{}", n.prefix, a.name), 256, "scheduled action")));
+    let scheduled = scaling.flat_map(|a| a.scheduled.iter());
+    out.extend(scheduled.map(|a| (a.aws.clone(), 256, "scheduled action")));
     out
 }
 
@@ -184,43 +175,39 @@ fn is_environment_name(s: &str) -> bool {
         })
 }
 
-pub(super) fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
-    stack_names(stack, cx, out);
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    stack_names(stack, out);
     if let Some(cluster) = &stack.cluster {
-        cluster_name(cluster, cx, out);
+        cluster_name(cluster, stack.env.as_deref(), out);
     }
     check_tags("tags", &stack.tags, out);
     mixed_script_keys("tags", &stack.tags, out);
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        check_service_name(stack, cx, name, svc, &base, out);
-        check_tags(&join(&base, "tags"), &svc.tags, out);
-        mixed_script_keys(&join(&base, "tags"), &svc.tags, out);
-        let merged = stack
-            .tags
-            .keys()
-            .chain(svc.tags.keys())
-            .collect::<std::collections::BTreeSet<_>>();
-        if merged.len() > MAX_TAGS {
+    for svc in &stack.services {
+        let (name, base) = (&svc.name, &svc.path);
+        check_service_name(stack, svc, out);
+        check_tags(&join(base, "tags"), &svc.own_tags, out);
+        mixed_script_keys(&join(base, "tags"), &svc.own_tags, out);
+        // `tags` holds the stack's and the service's together.
+        if svc.tags.len() > MAX_TAGS {
             out.push(
                 Diagnostic::new(
                     &INVALID_TAG,
-                    join(&base, "tags"),
+                    join(base, "tags"),
                     format!(
                         "{name}'s resources would carry {} tags (stack and service tags together)",
-                        merged.len()
+                        svc.tags.len()
                     ),
                 )
                 .help(format!("use at most {MAX_TAGS} tags per resource")),
             );
         }
-        container_names(name, svc, &base, out);
+        container_names(svc, out);
     }
 }
 
 /// The environment, the stack name and the region, which every derived name contains.
-fn stack_names(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
-    if let Some(env) = cx.env.as_deref().filter(|e| !is_environment_name(e)) {
+fn stack_names(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    if let Some(env) = stack.env.as_deref().filter(|e| !is_environment_name(e)) {
         out.push(
             Diagnostic::new(
                 &ENVIRONMENT_NAME,
@@ -272,7 +259,7 @@ fn stack_names(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn cluster_name(cluster: &Cluster, cx: &Context, out: &mut Vec<Diagnostic>) {
+fn cluster_name(cluster: &Cluster, env: Option<&str>, out: &mut Vec<Diagnostic>) {
     if !is_ecs_name(&cluster.name) {
         out.push(
             Diagnostic::new(
@@ -283,7 +270,7 @@ fn cluster_name(cluster: &Cluster, cx: &Context, out: &mut Vec<Diagnostic>) {
             .help("use 1-255 letters, digits, '_' and '-'"),
         );
     }
-    let env = cx.env.as_deref().filter(|e| is_environment_name(e));
+    let env = env.filter(|e| is_environment_name(e));
     let named = is_ecs_name(&cluster.name);
     if let Some(env) = env.filter(|e| named && !cluster.name.split(['-', '_']).any(|w| w == *e)) {
         out.push(
@@ -299,14 +286,16 @@ fn cluster_name(cluster: &Cluster, cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Container names: valid, and unique in the task (the main container is named after the
 /// service, and the X-Ray daemon is `xray-daemon`).
-fn container_names(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
+fn container_names(svc: &Service, out: &mut Vec<Diagnostic>) {
+    let base = &svc.path;
+    let xray = join(&join(base, "observability"), "xray");
     let mut containers: BTreeMap<&str, String> = BTreeMap::new();
-    containers.insert(name.as_str(), base.to_owned());
-    if derived::xray_daemon(svc).is_some() {
-        containers.insert(XRAY_DAEMON_NAME, join(&join(base, "observability"), "xray"));
+    containers.insert(svc.name.as_str(), base.to_owned());
+    if svc.sidecars.iter().any(|c| c.path == xray) {
+        containers.insert(XRAY_DAEMON_NAME, xray.clone());
     }
-    for (i, s) in svc.sidecars.iter().enumerate() {
-        let p = join(&index(&join(base, "sidecars"), i), "name");
+    for s in svc.sidecars.iter().filter(|c| c.path != xray) {
+        let p = join(&s.path, "name");
         if !is_ecs_name(&s.name) {
             out.push(
                 Diagnostic::new(
@@ -339,14 +328,8 @@ fn container_names(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<
     }
 }
 
-fn check_service_name(
-    stack: &Stack,
-    cx: &Context,
-    name: &ServiceName,
-    svc: &Service,
-    base: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_service_name(stack: &Resolved, svc: &Service, out: &mut Vec<Diagnostic>) {
+    let (name, base) = (&svc.name, &svc.path);
     if RESERVED.contains(&name.as_str()) {
         out.push(
             Diagnostic::new(
@@ -373,8 +356,13 @@ fn check_service_name(
             .help(format!("rename the service, for example `{name}-svc`")),
         );
     }
-    let env = cx.env.as_deref().filter(|e| is_environment_name(e));
-    for (derived, limit, what) in derived(stack, env, name, svc) {
+    // The names hold the environment as given: one that cannot be part of AWS names is
+    // `environment-name`'s error, and the lengths are measured once it is fixed.
+    let env = stack.env.as_deref();
+    if env.is_some_and(|e| !is_environment_name(e)) {
+        return;
+    }
+    for (derived, limit, what) in derived(svc) {
         let len = derived.chars().count();
         let family_ok = what != "task family" || is_ecs_name(&derived);
         if len > limit || !family_ok {
