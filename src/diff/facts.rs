@@ -71,6 +71,8 @@ pub(crate) fn service(s: &Service) -> Facts {
         "placement".into(),
         match &s.placement {
             Placement::LaunchType => "FARGATE (launch type)".to_owned(),
+            // A stack with such a strategy stops at `capacity-range` or `capacity-weight`.
+            Placement::Unresolved => String::new(),
             Placement::Strategy(items) => items
                 .iter()
                 .map(|c| {

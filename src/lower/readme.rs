@@ -203,6 +203,8 @@ fn capacity_text(s: &Service) -> String {
     let items = match &s.placement {
         Placement::LaunchType => return "FARGATE (launch type)".to_owned(),
         Placement::Strategy(items) => items,
+        // A stack with such a strategy stops at `capacity-range` or `capacity-weight`.
+        Placement::Unresolved => return String::new(),
     };
     let mut parts: Vec<String> = items
         .iter()

@@ -111,6 +111,8 @@ fn ecs_service(ctx: &mut Ctx<'_>, svc: &Service, depends_on: Vec<Expr>) -> Block
         // Provider 6.x replaces the service only when asked to; without this a strategy change
         // fails at apply time.
         Placement::Strategy(_) => body.attr("force_new_deployment", ir::bool(true)),
+        // A stack with such a strategy stops at `capacity-range` or `capacity-weight`.
+        Placement::Unresolved => body,
     };
     body = body
         .attr_opt(

@@ -168,7 +168,7 @@ pub(crate) fn capacity_providers(services: &[Service]) -> BTreeSet<CapacityProvi
     let mut providers: BTreeSet<CapacityProvider> = services
         .iter()
         .flat_map(|s| match &s.placement {
-            Placement::LaunchType => Vec::new(),
+            Placement::LaunchType | Placement::Unresolved => Vec::new(),
             Placement::Strategy(items) => items.iter().map(|c| c.provider).collect(),
         })
         .collect();
@@ -210,12 +210,6 @@ mod tests {
                 "load_balancer": {}}}}),
             json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
                 "memory_reservation": -1}}}),
-            // Resolution runs before the rules: a weight no rule has checked yet must not
-            // overflow (`capacity-range` reports it).
-            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
-                "capacity_provider_strategy": [
-                    {"capacity_provider": "FARGATE", "weight": 100_000_000},
-                    {"capacity_provider": "FARGATE_SPOT", "weight": 4_200_000_000_u64}]}}}),
         ] {
             assert_eq!(resolve_json(bad.clone()), None, "{bad}");
             // Resolution still returns the stack, without the service, and says where it stopped.
@@ -234,6 +228,22 @@ mod tests {
                 d.message
             );
         }
+        // Resolution runs before the rules: a weight no rule has checked yet must not
+        // overflow, and the strategy is kept as written for `capacity-range` to report.
+        let r = resolve_json(
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+            "capacity_provider_strategy": [
+                {"capacity_provider": "FARGATE", "weight": 100_000_000},
+                {"capacity_provider": "FARGATE_SPOT", "weight": 4_200_000_000_u64, "base": -1}]}}}),
+        )
+        .expect("resolves");
+        assert_eq!(r.services[0].placement, Placement::Unresolved);
+        let written: Vec<(i64, i64)> = r.services[0]
+            .strategy
+            .iter()
+            .map(|c| (c.weight, c.base))
+            .collect();
+        assert_eq!(written, [(100_000_000, 0), (4_200_000_000, -1)]);
         assert!(resolve_json(policy(json!({"policy_type": "StepScaling",
             "alarm": {"threshold": 1},
             "step_adjustments": [{"metric_interval_lower_bound": 0, "scaling_adjustment": 1}]})))

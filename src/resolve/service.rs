@@ -33,6 +33,11 @@ pub(crate) struct Service {
     pub given_names: Option<NameOverrides>,
     pub task: Task,
     pub placement: Placement,
+    /// The capacity provider strategy as written, in the stack's order (`placement` is what
+    /// it resolves to).
+    pub strategy: Vec<StrategyItem>,
+    /// Whether the stack writes `launch_type`.
+    pub written_launch_type: bool,
     /// The desired count written on the ECS service: the user's, else `min_capacity` with auto
     /// scaling, else 1.
     pub desired_count: u32,
@@ -139,6 +144,19 @@ pub(crate) enum Placement {
     LaunchType,
     /// A capacity provider strategy, in the stack's order.
     Strategy(Vec<CapacityShare>),
+    /// A strategy with a weight or base out of its range, or no weight above 0: the
+    /// `capacity-range` and `capacity-weight` rules report it (from [`Service::strategy`]), so
+    /// lowering never sees it.
+    Unresolved,
+}
+
+/// One capacity provider strategy item as written, read as AWS reads it: a weight or base the
+/// stack does not give is 0.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StrategyItem {
+    pub provider: CapacityProvider,
+    pub weight: i64,
+    pub base: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,8 +210,7 @@ pub(super) fn resolve(
             .ok_or_else(|| unresolved("egress", "egress rules"))?,
     );
     egress.extend(network::connect_egress(stack, name, svc));
-    let placement = placement(svc)
-        .ok_or_else(|| unresolved("capacity_provider_strategy", "capacity provider strategy"))?;
+    let placement = placement(svc).unwrap_or(Placement::Unresolved);
     let scaling = match &svc.auto_scaling {
         None => None,
         Some(a) => Some(
@@ -219,6 +236,8 @@ pub(super) fn resolve(
             volumes: volumes.clone(),
         },
         placement,
+        strategy: strategy(svc),
+        written_launch_type: svc.launch_type.is_some(),
         desired_count: derived::desired_count(svc),
         min_running_tasks: derived::min_running_tasks(svc),
         container: containers[0].clone(),
@@ -306,6 +325,19 @@ fn egress(name: &ServiceName, svc: &model::Service) -> Vec<Egress> {
         });
     }
     out
+}
+
+/// The capacity provider strategy as written.
+fn strategy(svc: &model::Service) -> Vec<StrategyItem> {
+    svc.capacity_provider_strategy
+        .iter()
+        .map(|c| StrategyItem {
+            provider: c.capacity_provider,
+            // AWS reads a weight or base that is not given as 0.
+            weight: c.weight.unwrap_or(0),
+            base: c.base.unwrap_or(0),
+        })
+        .collect()
 }
 
 fn placement(svc: &model::Service) -> Option<Placement> {

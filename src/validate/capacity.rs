@@ -3,10 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::service::CapacityProvider;
-use crate::model::{Service, Stack};
-
-use super::context::Context;
+use crate::resolve::service::{CapacityProvider, Service};
+use crate::resolve::Resolved;
 
 /// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
 const STRATEGY_ITEM: &str =
@@ -64,19 +62,19 @@ pub(super) static RULES: &[&Rule] = &[
 const MAX_BASE: i64 = 100_000;
 const MAX_WEIGHT: i64 = 1_000;
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        check_service(&join("services", name.as_str()), svc, out);
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        check_service(svc, out);
     }
 }
 
-fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
-    let strategy = &svc.capacity_provider_strategy;
+fn check_service(svc: &Service, out: &mut Vec<Diagnostic>) {
+    let (strategy, base_path) = (&svc.strategy, &svc.path);
     if strategy.is_empty() {
         return;
     }
     let path = join(base_path, "capacity_provider_strategy");
-    if svc.launch_type.is_some() {
+    if svc.written_launch_type {
         out.push(
             Diagnostic::new(
                 &CAPACITY_LAUNCH_TYPE,
@@ -91,8 +89,8 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
     let mut with_base = Vec::new();
     for (i, item) in strategy.iter().enumerate() {
         let item_path = index(&path, i);
-        let provider = item.capacity_provider.as_str();
-        if let Some(first) = seen.insert(item.capacity_provider, i) {
+        let provider = item.provider.as_str();
+        if let Some(first) = seen.insert(item.provider, i) {
             out.push(
                 Diagnostic::new(
                     &CAPACITY_DUPLICATE,
@@ -104,7 +102,7 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
                 )),
             );
         }
-        let base = item.base.unwrap_or(0);
+        let base = item.base;
         if !(0..=MAX_BASE).contains(&base) {
             out.push(
                 Diagnostic::new(
@@ -117,7 +115,7 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         } else if base > 0 {
             with_base.push((i, provider));
         }
-        let weight = item.weight.unwrap_or(0);
+        let weight = item.weight;
         if !(0..=MAX_WEIGHT).contains(&weight) {
             out.push(
                 Diagnostic::new(
@@ -145,7 +143,7 @@ fn check_service(base_path: &str, svc: &Service, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    if strategy.iter().all(|c| c.weight.unwrap_or(0) <= 0) {
+    if strategy.iter().all(|c| c.weight <= 0) {
         out.push(
             Diagnostic::new(&CAPACITY_WEIGHT,
                 path,

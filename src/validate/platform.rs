@@ -3,7 +3,7 @@
 //! rejects them at apply time.
 
 use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
-use crate::resolve::service::{CapacityProvider, CpuArchitecture, Placement, Service};
+use crate::resolve::service::{CapacityProvider, CpuArchitecture, Service};
 use crate::resolve::Resolved;
 
 const PLATFORM_VERSIONS: &str =
@@ -164,12 +164,10 @@ fn arch_and_spot(base: &str, svc: &Service, version: &str, out: &mut Vec<Diagnos
         );
     }
 
-    let spot = match &svc.placement {
-        Placement::LaunchType => None,
-        Placement::Strategy(items) => items
-            .iter()
-            .position(|c| c.provider == CapacityProvider::FargateSpot),
-    };
+    let spot = svc
+        .strategy
+        .iter()
+        .position(|c| c.provider == CapacityProvider::FargateSpot);
     let strategy_path = join(base, "capacity_provider_strategy");
     if let (true, Some(i)) = (windows, spot) {
         out.push(

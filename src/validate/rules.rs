@@ -55,7 +55,7 @@ const fn resolved(
 pub(crate) static FAMILIES: &[Family] = &[
     resolved(sizing::RULES, sizing::check),
     resolved(platform::RULES, platform::check),
-    family(capacity::RULES, capacity::check),
+    resolved(capacity::RULES, capacity::check),
     family(memory::RULES, memory::check),
     resolved(database::RULES, database::check),
     resolved(naming::RULES, naming::check),
@@ -74,7 +74,7 @@ pub(crate) static FAMILIES: &[Family] = &[
     resolved(service_connect::RULES, service_connect::check),
     resolved(connect_test_traffic::RULES, connect_test_traffic::check),
     resolved(deployment::RULES, deployment::check),
-    family(spot::RULES, spot::check),
+    resolved(spot::RULES, spot::check),
     resolved(deployment_strategy::RULES, deployment_strategy::check),
     resolved(deployment_controller::RULES, deployment_controller::check),
     resolved(ebs_volume::RULES, ebs_volume::check),

@@ -1,15 +1,11 @@
 //! What Fargate Spot does to a service between deployments.
 //!
-//! This family still reads the stack as written: its warning stands beside the
-//! `capacity-range` errors of a strategy whose weights or bases resolution cannot take (it
-//! then leaves the service out), and the resolved stack has no strategy to read there.
+//! It reads the strategy as written (`Service::strategy`): its warning stands beside the
+//! `capacity-range` errors of a strategy whose weights or bases do not resolve.
 
 use crate::diag::{join, Diagnostic, Rule, Severity};
-use crate::model::service::CapacityProvider;
-use crate::model::{Service, ServiceName, Stack};
-use crate::resolve::derived;
-
-use super::context::Context;
+use crate::resolve::service::{CapacityProvider, Service};
+use crate::resolve::Resolved;
 
 pub(super) static SPOT_INTERRUPTION: Rule = Rule {
     code: "spot-interruption",
@@ -22,23 +18,22 @@ pub(super) static SPOT_INTERRUPTION: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub(super) static RULES: &[&Rule] = &[&SPOT_INTERRUPTION];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        spot(name, svc, &join("services", name.as_str()), out);
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        spot(svc, out);
     }
 }
 
 /// A service that may run one task, with no FARGATE base to keep it off Spot.
-fn spot(name: &ServiceName, svc: &Service, base: &str, out: &mut Vec<Diagnostic>) {
-    let strategy = &svc.capacity_provider_strategy;
-    let on_spot = strategy.iter().any(|c| {
-        c.capacity_provider == CapacityProvider::FargateSpot
-            && (c.weight.unwrap_or(0) > 0 || c.base.unwrap_or(0) > 0)
-    });
+fn spot(svc: &Service, out: &mut Vec<Diagnostic>) {
+    let (name, base, strategy) = (&svc.name, &svc.path, &svc.strategy);
+    let on_spot = strategy
+        .iter()
+        .any(|c| c.provider == CapacityProvider::FargateSpot && (c.weight > 0 || c.base > 0));
     let kept_off = strategy
         .iter()
-        .any(|c| c.capacity_provider == CapacityProvider::Fargate && c.base.unwrap_or(0) > 0);
-    if on_spot && !kept_off && derived::min_running_tasks(svc) == 1 {
+        .any(|c| c.provider == CapacityProvider::Fargate && c.base > 0);
+    if on_spot && !kept_off && svc.min_running_tasks == 1 {
         out.push(
             Diagnostic::new(&SPOT_INTERRUPTION, join(base, "capacity_provider_strategy"), format!(
                 "{name} can run a single task, and it may be on FARGATE_SPOT: a Spot interruption stops the service until Spot capacity returns"
