@@ -23,6 +23,10 @@ pub(crate) struct Container {
     pub memory: Option<u32>,
     /// Soft limit in MiB, strategies already applied.
     pub memory_reservation: Option<u32>,
+    /// The soft limit as written (strategies applied), also one that is not a number of MiB:
+    /// `memory_reservation` is it when it is one (the `memory-minimum` rule reports the rest,
+    /// so lowering never sees them).
+    pub written_reservation: Option<i64>,
     pub port: Option<u16>,
     /// The user's variables, then the ones gen-tf derives.
     pub environment: Vec<(String, String)>,
@@ -148,7 +152,8 @@ pub(super) fn main(
         image: svc.image.clone(),
         essential: true,
         memory: svc.container_memory,
-        memory_reservation: mib(defaults::reservation_mib(svc, env))?,
+        memory_reservation: mib(defaults::reservation_mib(svc, env)),
+        written_reservation: defaults::reservation_mib(svc, env),
         port: derived::container_port(svc),
         environment,
         written_environment,
@@ -171,7 +176,8 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Option
         image: Some(s.image.clone()),
         essential: s.essential,
         memory: s.memory,
-        memory_reservation: mib(s.memory_reservation)?,
+        memory_reservation: mib(s.memory_reservation),
+        written_reservation: s.memory_reservation,
         port: s.container.port,
         environment: s
             .container
@@ -260,11 +266,8 @@ fn repository_credentials(
 
 /// A reservation the memory rules have accepted (positive, and below the limits) as MiB;
 /// `Some(None)` when there is none, `None` when a rule let a bad one through.
-fn mib(reservation: Option<i64>) -> Option<Option<u32>> {
-    match reservation {
-        None => Some(None),
-        Some(r) => u32::try_from(r).ok().map(Some),
-    }
+fn mib(reservation: Option<i64>) -> Option<u32> {
+    reservation.and_then(|r| u32::try_from(r).ok())
 }
 
 fn secret(s: &model::container::Secret) -> Secret {

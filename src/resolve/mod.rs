@@ -208,8 +208,6 @@ mod tests {
             policy(json!({"policy_type": "StepScaling", "alarm": {"threshold": 1}})),
             json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
                 "load_balancer": {}}}}),
-            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
-                "memory_reservation": -1}}}),
         ] {
             assert_eq!(resolve_json(bad.clone()), None, "{bad}");
             // Resolution still returns the stack, without the service, and says where it stopped.
@@ -228,6 +226,17 @@ mod tests {
                 d.message
             );
         }
+        // A reservation that is not a number of MiB is kept as written for `memory-minimum`.
+        let r = resolve_json(
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+            "memory_reservation": -1}}}),
+        )
+        .expect("resolves");
+        let main = &r.services[0].container;
+        assert_eq!(
+            (main.written_reservation, main.memory_reservation),
+            (Some(-1), None)
+        );
         // Resolution runs before the rules: a weight no rule has checked yet must not
         // overflow, and the strategy is kept as written for `capacity-range` to report.
         let r = resolve_json(

@@ -3,12 +3,8 @@
 //! Source for every fact here:
 //! https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory
 
-use crate::diag::{index, join, Diagnostic, Rule, Severity};
-use crate::model::{Service, Stack};
-use crate::resolve::derived;
-
-use super::context::Context;
-use crate::resolve::defaults;
+use crate::diag::{join, Diagnostic, Rule, Severity};
+use crate::resolve::{Resolved, Service};
 
 const CONTAINER_MEMORY_DOCS: &str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory";
 
@@ -55,9 +51,9 @@ pub(super) static RULES: &[&Rule] = &[
 /// Docker's floor for a container's memory.
 pub(super) const MIN_CONTAINER_MIB: i64 = 6;
 
-pub(super) fn check(stack: &Stack, cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        check_service(&join("services", name.as_str()), svc, cx, out);
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        check_service(svc, out);
     }
 }
 
@@ -70,31 +66,28 @@ struct Container {
     reservation: Option<i64>,
 }
 
-fn check_service(base: &str, svc: &Service, cx: &Context, out: &mut Vec<Diagnostic>) {
-    let task = i64::from(svc.memory);
+fn check_service(svc: &Service, out: &mut Vec<Diagnostic>) {
+    let base = &svc.path;
+    let task = i64::from(svc.task.memory);
     let mut containers = vec![Container {
         hard_path: join(base, "container_memory"),
         reservation_path: join(base, "memory_reservation"),
-        hard: svc.container_memory.map(i64::from),
-        reservation: defaults::reservation_mib(svc, cx.env.as_deref()),
+        hard: svc.container.memory.map(i64::from),
+        reservation: svc.container.written_reservation,
     }];
-    for (i, s) in svc.sidecars.iter().enumerate() {
-        let p = index(&join(base, "sidecars"), i);
+    // The X-Ray daemon's fields are gen-tf's: its path is the `observability.xray` that adds it.
+    let xray = join(&join(base, "observability"), "xray");
+    for s in &svc.sidecars {
+        let (hard_path, reservation_path) = if s.path == xray {
+            (s.path.clone(), s.path.clone())
+        } else {
+            (join(&s.path, "memory"), join(&s.path, "memory_reservation"))
+        };
         containers.push(Container {
-            hard_path: join(&p, "memory"),
-            reservation_path: join(&p, "memory_reservation"),
+            hard_path,
+            reservation_path,
             hard: s.memory.map(i64::from),
-            reservation: s.memory_reservation,
-        });
-    }
-
-    if let Some(daemon) = derived::xray_daemon(svc) {
-        let p = join(&join(base, "observability"), "xray");
-        containers.push(Container {
-            hard_path: p.clone(),
-            reservation_path: p,
-            hard: daemon.memory.map(i64::from),
-            reservation: daemon.memory_reservation,
+            reservation: s.written_reservation,
         });
     }
     let mut all_sane = true;

@@ -56,7 +56,7 @@ pub(crate) static FAMILIES: &[Family] = &[
     resolved(sizing::RULES, sizing::check),
     resolved(platform::RULES, platform::check),
     resolved(capacity::RULES, capacity::check),
-    family(memory::RULES, memory::check),
+    resolved(memory::RULES, memory::check),
     resolved(database::RULES, database::check),
     resolved(naming::RULES, naming::check),
     resolved(name_overrides::RULES, name_overrides::check),
