@@ -2,6 +2,9 @@
 
 use crate::model::ServiceName;
 
+/// The model's egress rule, which the resolved service keeps as written for the rules.
+pub(crate) use crate::model::network::{EgressProtocol, EgressRule};
+
 /// One egress rule of the task security group.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Egress {

@@ -237,6 +237,20 @@ mod tests {
             (main.written_reservation, main.memory_reservation),
             (Some(-1), None)
         );
+        // An egress rule without a destination is kept as written for `egress`, and left out of
+        // the rules the security group gets.
+        let r = resolve_json(
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+            "egress": [{"port": 443}, {"port": 5432, "cidr_ipv4": "10.0.0.0/16"}]}}}),
+        )
+        .expect("resolves");
+        assert_eq!(r.services[0].written_egress.len(), 2);
+        let labels: Vec<&str> = r.services[0]
+            .egress
+            .iter()
+            .map(|e| e.label.as_str())
+            .collect();
+        assert_eq!(labels, ["egress_1"]);
         // Resolution runs before the rules: a weight no rule has checked yet must not
         // overflow, and the strategy is kept as written for `capacity-range` to report.
         let r = resolve_json(

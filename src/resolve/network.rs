@@ -4,7 +4,9 @@
 //! stack's own destinations).
 
 use super::derived;
-use crate::model::network::{EgressProtocol, EgressRule, Subnets};
+/// The model's value type that the resolved network keeps as it is.
+pub(crate) use crate::model::network::Subnets;
+use crate::model::network::{EgressProtocol, EgressRule};
 use crate::model::{self, ServiceName};
 
 use super::defaults;
@@ -17,6 +19,8 @@ pub(crate) const DEFAULT_GRACE_PERIOD: u32 = 60;
 pub(crate) struct Network {
     pub subnets: Subnets,
     pub assign_public_ip: bool,
+    /// `network.assign_public_ip` as written (`assign_public_ip` has the default applied).
+    pub written_public_ip: Option<bool>,
 }
 
 impl Network {
@@ -102,6 +106,7 @@ pub(super) fn network(svc: &model::Service) -> Network {
     Network {
         subnets: defaults::subnets(&n),
         assign_public_ip: defaults::assign_public_ip(&n),
+        written_public_ip: n.assign_public_ip,
     }
 }
 
@@ -289,11 +294,14 @@ fn connect_peers<'a>(
 }
 
 /// The stack's own egress rules, labelled by position.
-pub(super) fn user_egress(name: &ServiceName, rules: &[EgressRule]) -> Option<Vec<Egress>> {
+/// The stack's own egress rules. A rule without exactly one destination, or without the port
+/// its protocol needs, is left out: the `egress` rule reports it (from
+/// `Service::written_egress`), so lowering never sees it.
+pub(super) fn user_egress(name: &ServiceName, rules: &[EgressRule]) -> Vec<Egress> {
     rules
         .iter()
         .enumerate()
-        .map(|(i, r)| {
+        .filter_map(|(i, r)| {
             let protocol = match defaults::egress_protocol(r) {
                 EgressProtocol::Tcp => IpProtocol::Tcp,
                 EgressProtocol::Udp => IpProtocol::Udp,

@@ -9,7 +9,7 @@ use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 pub(crate) use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
 use crate::model::{self, ServiceName};
 
-pub(crate) use super::egress::{Destination, Egress, IpProtocol};
+pub(crate) use super::egress::{Destination, Egress, EgressRule, IpProtocol};
 pub(crate) use super::names::{NameOverrides, Names};
 
 use super::container::{self, Container};
@@ -55,6 +55,8 @@ pub(crate) struct Service {
     /// `resolve::endpoint` and the NAT gateway cover): the database, file systems, the stack's
     /// own destinations.
     pub egress: Vec<Egress>,
+    /// The stack's `egress` rules as written (`egress` has those that resolve).
+    pub written_egress: Vec<EgressRule>,
     /// What the execution and task roles may do.
     pub roles: Roles,
     /// The connection budget of the service's database, if it has one.
@@ -205,10 +207,7 @@ pub(super) fn resolve(
     ingress.extend(network::connect_ingress(stack, name, svc));
     let mut egress = egress(name, svc);
     egress.extend(volume::egress(name, &volumes));
-    egress.extend(
-        network::user_egress(name, &svc.egress)
-            .ok_or_else(|| unresolved("egress", "egress rules"))?,
-    );
+    egress.extend(network::user_egress(name, &svc.egress));
     egress.extend(network::connect_egress(stack, name, svc));
     let placement = placement(svc).unwrap_or(Placement::Unresolved);
     let scaling = match &svc.auto_scaling {
@@ -246,6 +245,7 @@ pub(super) fn resolve(
         grace_period_seconds: network::grace_period(svc, &load_balancers),
         load_balancers,
         egress,
+        written_egress: svc.egress.clone(),
         roles,
         database: svc.database.as_ref().map(|db| Database {
             connections_per_task: db.pool.as_ref().map(|p| p.max),

@@ -3,12 +3,10 @@
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::model::aws::is_ec2_id;
-use crate::model::network::{EgressProtocol, EgressRule, Subnets};
-use crate::model::{ServiceName, Stack};
-use crate::resolve::derived;
-
-use super::context::Context;
 use crate::resolve::defaults;
+use crate::resolve::egress::{EgressProtocol, EgressRule};
+use crate::resolve::network::Subnets;
+use crate::resolve::{Resolved, Service};
 
 pub(super) static NETWORK_PLACEMENT: Rule = Rule {
     code: "network-placement",
@@ -29,16 +27,13 @@ pub(super) static EGRESS: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub(super) static RULES: &[&Rule] = &[&NETWORK_PLACEMENT, &EGRESS];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        if let Some(n) = &svc.network {
-            placement(stack, name, n, &join(&base, "network"), out);
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        placement(stack, svc, out);
+        for (i, r) in svc.written_egress.iter().enumerate() {
+            egress(r, &index(&join(&svc.path, "egress"), i), out);
         }
-        for (i, r) in svc.egress.iter().enumerate() {
-            egress(r, &index(&join(&base, "egress"), i), out);
-        }
-        duplicates(stack, name, svc, &join(&base, "egress"), out);
+        duplicates(stack, svc, out);
     }
 }
 
@@ -60,21 +55,16 @@ fn identity(r: &EgressRule) -> Option<RuleIdentity> {
 /// EC2 refuses a rule that the group already has (InvalidPermission.Duplicate): two equal
 /// rules, or one equal to the HTTPS-to-anywhere rule gen-tf writes for tasks with a NAT
 /// gateway or a public IP.
-fn duplicates(
-    stack: &Stack,
-    name: &ServiceName,
-    svc: &crate::model::Service,
-    base: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn duplicates(stack: &Resolved, svc: &Service, out: &mut Vec<Diagnostic>) {
+    let (name, base) = (&svc.name, &join(&svc.path, "egress"));
     let https = (
         EgressProtocol::Tcp,
         Some((443, 443)),
         "cidr_ipv4=0.0.0.0/0".to_owned(),
     );
-    let generated = derived::nat_gateway(stack) || derived::is_public(svc);
+    let generated = stack.nat_gateway || svc.network.is_public();
     let mut seen = Vec::new();
-    for (i, r) in svc.egress.iter().enumerate() {
+    for (i, r) in svc.written_egress.iter().enumerate() {
         let Some(id) = identity(r) else {
             continue;
         };
@@ -94,17 +84,12 @@ fn duplicates(
     }
 }
 
-fn placement(
-    stack: &Stack,
-    name: &ServiceName,
-    n: &crate::model::network::ServiceNetwork,
-    path: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    let at = join(path, "assign_public_ip");
-    match (defaults::subnets(n), n.assign_public_ip) {
+fn placement(stack: &Resolved, svc: &Service, out: &mut Vec<Diagnostic>) {
+    let name = &svc.name;
+    let at = join(&join(&svc.path, "network"), "assign_public_ip");
+    match (svc.network.subnets, svc.network.written_public_ip) {
         (Subnets::Private, Some(true)) => {
-            let how = if derived::nat_gateway(stack) {
+            let how = if stack.nat_gateway {
                 "they reach the internet through the NAT gateway"
             } else {
                 "the stack has no NAT gateway either, so they reach only the VPC endpoints"

@@ -78,7 +78,7 @@ pub(crate) static FAMILIES: &[Family] = &[
     resolved(deployment_strategy::RULES, deployment_strategy::check),
     resolved(deployment_controller::RULES, deployment_controller::check),
     resolved(ebs_volume::RULES, ebs_volume::check),
-    family(network::RULES, network::check),
+    resolved(network::RULES, network::check),
     resolved(exec::RULES, exec::check),
     resolved(schedule::RULES, schedule::check),
 ];
