@@ -28,6 +28,9 @@ pub(crate) struct Container {
     /// so lowering never sees them).
     pub written_reservation: Option<i64>,
     pub port: Option<u16>,
+    /// The container's own `port` as written (the main container's `port` falls back to the
+    /// load balancer's `container_port`).
+    pub written_port: Option<u16>,
     /// The user's variables, then the ones gen-tf derives.
     pub environment: Vec<(String, String)>,
     /// How many of `environment` the stack wrote; the rest are gen-tf's
@@ -155,6 +158,7 @@ pub(super) fn main(
         memory_reservation: mib(defaults::reservation_mib(svc, env)),
         written_reservation: defaults::reservation_mib(svc, env),
         port: derived::container_port(svc),
+        written_port: svc.container.port,
         environment,
         written_environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
@@ -179,6 +183,7 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Option
         memory_reservation: mib(s.memory_reservation),
         written_reservation: s.memory_reservation,
         port: s.container.port,
+        written_port: s.container.port,
         environment: s
             .container
             .environment

@@ -206,8 +206,6 @@ mod tests {
             policy(json!({"policy_type": "StepScaling", "alarm": {},
                 "step_adjustments": [{"metric_interval_lower_bound": 0, "scaling_adjustment": 1}]})),
             policy(json!({"policy_type": "StepScaling", "alarm": {"threshold": 1}})),
-            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
-                "load_balancer": {}}}}),
         ] {
             assert_eq!(resolve_json(bad.clone()), None, "{bad}");
             // Resolution still returns the stack, without the service, and says where it stopped.
@@ -237,6 +235,18 @@ mod tests {
             (main.written_reservation, main.memory_reservation),
             (Some(-1), None)
         );
+        // A load balancer without a container port is kept as written for `lb-port`, and left
+        // out of the target groups the service registers with.
+        let r = resolve_json(
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+            "load_balancer": {}}}}),
+        )
+        .expect("resolves");
+        assert!(r.services[0].load_balancers.is_empty());
+        let [lb] = r.services[0].written_load_balancers.as_slice() else {
+            panic!("one load balancer as written")
+        };
+        assert_eq!((lb.shorthand, lb.container_port), (true, None));
         // An egress rule without a destination is kept as written for `egress`, and left out of
         // the rules the security group gets.
         let r = resolve_json(

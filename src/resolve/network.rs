@@ -53,6 +53,25 @@ pub(crate) struct LoadBalancer {
     pub grace_period_seconds: Option<u32>,
 }
 
+/// A target group entry as written: the `load_balancer` shorthand or a `load_balancers` entry,
+/// also one whose container port cannot be resolved (`Service::load_balancers` holds those
+/// that can; the `lb-port` and `load-balancer` rules report the rest, so lowering never sees
+/// them).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct WrittenTarget {
+    /// `services.<name>.load_balancer` or `services.<name>.load_balancers[i]`.
+    pub path: String,
+    /// Whether this is the `load_balancer` shorthand.
+    pub shorthand: bool,
+    pub target_group_arn: Option<String>,
+    /// The container named (`load_balancers` entries; `None`: the service's own).
+    pub container: Option<String>,
+    pub container_port: Option<u16>,
+    pub security_group_id: Option<String>,
+    /// The shorthand's `health_check_grace_period_seconds`.
+    pub grace_period_seconds: Option<u32>,
+}
+
 /// One ingress rule of the task security group.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Ingress {
@@ -111,27 +130,28 @@ pub(super) fn network(svc: &model::Service) -> Network {
 }
 
 /// The target groups: the `load_balancer` shorthand (one target group to the main container),
-/// or the `load_balancers` entries. `None` when a port the rules guarantee is missing.
-pub(super) fn load_balancers(
-    name: &ServiceName,
-    svc: &model::Service,
-) -> Option<Vec<LoadBalancer>> {
+/// or the `load_balancers` entries. One without a container port (which the rules require) is
+/// left out.
+pub(super) fn load_balancers(name: &ServiceName, svc: &model::Service) -> Vec<LoadBalancer> {
     let base = crate::diag::join("services", name.as_str());
     if let Some(lb) = &svc.load_balancer {
-        return Some(vec![LoadBalancer {
-            path: crate::diag::join(&base, "load_balancer"),
-            target_group_arn: lb.target_group_arn.clone(),
-            container: name.to_string(),
-            container_port: derived::container_port(svc)?,
-            security_group_id: None,
-            advanced_configuration: lb.advanced_configuration.clone(),
-            grace_period_seconds: lb.health_check_grace_period_seconds,
-        }]);
+        return derived::container_port(svc)
+            .map(|port| LoadBalancer {
+                path: crate::diag::join(&base, "load_balancer"),
+                target_group_arn: lb.target_group_arn.clone(),
+                container: name.to_string(),
+                container_port: port,
+                security_group_id: None,
+                advanced_configuration: lb.advanced_configuration.clone(),
+                grace_period_seconds: lb.health_check_grace_period_seconds,
+            })
+            .into_iter()
+            .collect();
     }
     svc.load_balancers
         .iter()
         .enumerate()
-        .map(|(i, t)| {
+        .filter_map(|(i, t)| {
             let container = t.container.clone().unwrap_or_else(|| name.to_string());
             let port = match svc.sidecars.iter().find(|s| s.name == container) {
                 Some(s) => s.container.port,
@@ -148,6 +168,34 @@ pub(super) fn load_balancers(
             })
         })
         .collect()
+}
+
+/// Every target group entry as written: the shorthand, then the `load_balancers` entries.
+pub(super) fn written_targets(name: &ServiceName, svc: &model::Service) -> Vec<WrittenTarget> {
+    let base = crate::diag::join("services", name.as_str());
+    let shorthand = svc.load_balancer.iter().map(|lb| WrittenTarget {
+        path: crate::diag::join(&base, "load_balancer"),
+        shorthand: true,
+        target_group_arn: lb.target_group_arn.clone(),
+        container: None,
+        container_port: lb.container_port,
+        security_group_id: None,
+        grace_period_seconds: lb.health_check_grace_period_seconds,
+    });
+    let entries = svc
+        .load_balancers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| WrittenTarget {
+            path: format!("{base}.load_balancers[{i}]"),
+            shorthand: false,
+            target_group_arn: Some(t.target_group_arn.clone()),
+            container: t.container.clone(),
+            container_port: t.container_port,
+            security_group_id: t.security_group_id.clone(),
+            grace_period_seconds: None,
+        });
+    shorthand.chain(entries).collect()
 }
 
 /// The health check grace period: the shorthand's, else `deployment`'s, else 60 s; `None`

@@ -16,6 +16,7 @@ use super::container::{self, Container};
 use super::defaults;
 use super::deployment::{self, Deployment};
 use super::iam::{self, Roles};
+pub(crate) use super::network::WrittenTarget;
 use super::network::{self, Ingress, LoadBalancer, Network, ServiceConnect};
 use super::scaling::{self, Scaling};
 use super::volume::{self, Volume};
@@ -51,6 +52,12 @@ pub(crate) struct Service {
     /// The target groups the tasks register with: the `load_balancer` shorthand's one, or the
     /// `load_balancers` entries.
     pub load_balancers: Vec<LoadBalancer>,
+    /// The target group entries as written, also those `load_balancers` leaves out.
+    pub written_load_balancers: Vec<WrittenTarget>,
+    /// `observability.xray_daemon_image` as written.
+    pub written_xray_image: Option<String>,
+    /// `observability.xray_sampling_rate` as written.
+    pub written_sampling_rate: Option<f64>,
     /// What the task security group lets the tasks reach besides AWS's APIs (which
     /// `resolve::endpoint` and the NAT gateway cover): the database, file systems, the stack's
     /// own destinations.
@@ -103,6 +110,8 @@ impl Service {
 pub(crate) struct Database {
     /// `pool.max`, the connections each task may open; `None` without a pool.
     pub connections_per_task: Option<u32>,
+    /// The database's port, the engine's default applied.
+    pub port: u16,
     /// `pool.min`, the connections each task keeps open; `None` without a pool.
     pub pool_min: Option<u32>,
     /// The instance class, when the stack names both it and the engine (the connection limit
@@ -201,8 +210,7 @@ pub(super) fn resolve(
     roles.task.extend(iam::efs(&volumes));
     let ebs = super::ebs::resolve(svc);
     let infrastructure = super::ebs::infrastructure(svc, ebs.as_ref());
-    let load_balancers = network::load_balancers(name, svc)
-        .ok_or_else(|| unresolved("load_balancers", "load balancers"))?;
+    let load_balancers = network::load_balancers(name, svc);
     let mut ingress = network::lb_ingress(name, &load_balancers);
     ingress.extend(network::connect_ingress(stack, name, svc));
     let mut egress = egress(name, svc);
@@ -244,17 +252,19 @@ pub(super) fn resolve(
         logs: logs(svc),
         grace_period_seconds: network::grace_period(svc, &load_balancers),
         load_balancers,
+        written_load_balancers: network::written_targets(name, svc),
+        written_xray_image: svc
+            .observability
+            .as_ref()
+            .and_then(|o| o.xray_daemon_image.clone()),
+        written_sampling_rate: svc
+            .observability
+            .as_ref()
+            .and_then(|o| o.xray_sampling_rate),
         egress,
         written_egress: svc.egress.clone(),
         roles,
-        database: svc.database.as_ref().map(|db| Database {
-            connections_per_task: db.pool.as_ref().map(|p| p.max),
-            pool_min: db.pool.as_ref().map(|p| p.min),
-            engine_class: db.engine.and(db.instance_class.clone()),
-            buffer: db.buffer.unwrap_or(DEFAULT_BUFFER),
-            max_tasks: derived::max_tasks(svc),
-            limit: connection_limit(db),
-        }),
+        database: database(svc),
         scaling,
         tags,
         own_tags: svc.tags.clone(),
@@ -268,6 +278,19 @@ pub(super) fn resolve(
         network: network::network(svc),
         ebs,
         infrastructure,
+    })
+}
+
+/// The service's database connection budget.
+fn database(svc: &model::Service) -> Option<Database> {
+    svc.database.as_ref().map(|db| Database {
+        connections_per_task: db.pool.as_ref().map(|p| p.max),
+        pool_min: db.pool.as_ref().map(|p| p.min),
+        port: defaults::database_port(db),
+        engine_class: db.engine.and(db.instance_class.clone()),
+        buffer: db.buffer.unwrap_or(DEFAULT_BUFFER),
+        max_tasks: derived::max_tasks(svc),
+        limit: connection_limit(db),
     })
 }
 

@@ -6,13 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
+use crate::diag::{did_you_mean, join, Diagnostic, Rule, Severity};
 use crate::model::aws::is_ec2_id;
-use crate::model::connect::LoadBalancerTarget;
-use crate::model::{Service, ServiceName, Stack};
+use crate::resolve::service::WrittenTarget;
+use crate::resolve::{Resolved, Service};
 
 use super::arn_forms::TARGET_GROUP;
-use super::context::Context;
 use super::secrets::ARN_FORMAT;
 
 pub(super) static LOAD_BALANCER: Rule = Rule {
@@ -26,13 +25,16 @@ pub(super) static LOAD_BALANCER: Rule = Rule {
 /// This family's rules, in catalogue order.
 pub(super) static RULES: &[&Rule] = &[&LOAD_BALANCER];
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        if svc.load_balancers.is_empty() {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let name = &svc.name;
+        let (shorthand, entries): (Vec<&WrittenTarget>, Vec<&WrittenTarget>) =
+            svc.written_load_balancers.iter().partition(|t| t.shorthand);
+        if entries.is_empty() {
             continue;
         }
-        let base = join(&join("services", name.as_str()), "load_balancers");
-        if svc.load_balancer.is_some() {
+        let base = join(&svc.path, "load_balancers");
+        if !shorthand.is_empty() {
             out.push(
                 Diagnostic::new(
                     &LOAD_BALANCER,
@@ -43,14 +45,15 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, t) in svc.load_balancers.iter().enumerate() {
-            let path = index(&base, i);
-            entry(name, svc, t, &path, out);
-            if let Some(first) = seen.insert(&t.target_group_arn, i) {
+        for (i, t) in entries.into_iter().enumerate() {
+            let path = &t.path;
+            entry(svc, t, out);
+            let arn = t.target_group_arn.as_deref().unwrap_or_default();
+            if let Some(first) = seen.insert(arn, i) {
                 out.push(
                     Diagnostic::new(
                         &LOAD_BALANCER,
-                        join(&path, "target_group_arn"),
+                        join(path, "target_group_arn"),
                         format!("this target group is already {base}[{first}]"),
                     )
                     .help("remove the entry: ECS registers each task once per target group"),
@@ -60,19 +63,15 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn entry(
-    name: &ServiceName,
-    svc: &Service,
-    t: &LoadBalancerTarget,
-    path: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    if let Some(why) = TARGET_GROUP.problem(&t.target_group_arn) {
+fn entry(svc: &Service, t: &WrittenTarget, out: &mut Vec<Diagnostic>) {
+    let (name, path) = (&svc.name, &t.path);
+    let arn = t.target_group_arn.as_deref().unwrap_or_default();
+    if let Some(why) = TARGET_GROUP.problem(arn) {
         out.push(
             Diagnostic::new(
                 &ARN_FORMAT,
                 join(path, "target_group_arn"),
-                format!("{:?} is not a target group ARN: {why}", t.target_group_arn),
+                format!("{arn:?} is not a target group ARN: {why}"),
             )
             .help(format!(
                 "write the full ARN, {}, for example {}",
@@ -96,22 +95,19 @@ fn entry(
         );
     }
     let container = t.container.as_deref().unwrap_or(name.as_str());
-    let svc_path = join("services", name.as_str());
-    // The container's port and where it is set.
+    // The container's port and where it is set (the X-Ray daemon is gen-tf's, not a sidecar
+    // the stack names).
+    let xray = join(&join(&svc.path, "observability"), "xray");
+    let sidecars = || svc.sidecars.iter().filter(|s| s.path != xray);
     let found = if container == name.as_str() {
-        Some((svc.container.port, join(&svc_path, "port")))
+        Some((svc.container.written_port, join(&svc.path, "port")))
     } else {
-        svc.sidecars
-            .iter()
-            .position(|s| s.name == container)
-            .map(|i| {
-                let at = join(&index(&join(&svc_path, "sidecars"), i), "port");
-                (svc.sidecars[i].container.port, at)
-            })
+        sidecars()
+            .find(|s| s.name == container)
+            .map(|s| (s.written_port, join(&s.path, "port")))
     };
     let Some((port, at)) = found else {
-        let names =
-            std::iter::once(name.as_str()).chain(svc.sidecars.iter().map(|s| s.name.as_str()));
+        let names = std::iter::once(name.as_str()).chain(sidecars().map(|s| s.name.as_str()));
         let help = match did_you_mean(container, names) {
             Some(n) => format!("did you mean {n:?}? The task's containers are the service's own ({name}) and its sidecars"),
             None => format!("name the service's own container ({name}) or one of its sidecars, or omit container for the service's own"),
