@@ -4,7 +4,9 @@ use super::defaults;
 use super::derived;
 use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_RETRIES, HEALTH_CHECK_TIMEOUT};
 use crate::model::aws::{secret_suffix, Arn, SecretSuffix};
-use crate::model::container::{ContainerCondition, ContainerFields, MountPoint, Ulimit};
+use crate::model::container::ContainerFields;
+/// The model's value types that the resolved container keeps as they are.
+pub(crate) use crate::model::container::{ContainerCondition, MountPoint, Ulimit, UlimitName};
 use crate::model::service::Sidecar;
 use crate::model::{self, ServiceName};
 
@@ -57,12 +59,31 @@ pub(crate) struct Settings {
     pub mount_points: Vec<MountPoint>,
     pub ulimits: Vec<Ulimit>,
     pub init_process_enabled: Option<bool>,
+    /// `init_process_enabled` as written (ECS Exec turns it on where the stack says nothing).
+    pub written_init_process: Option<bool>,
     pub pseudo_terminal: bool,
+    /// The environment files that are S3 object ARNs (the `environment-file` rule reports
+    /// the rest, so lowering never sees them).
     pub environment_files: Vec<EnvironmentFile>,
+    /// `environment_files` as written.
+    pub written_environment_files: Vec<String>,
+    /// The registry credentials when they are a Secrets Manager secret (the
+    /// `repository-credentials` rule reports the rest, so lowering never sees them).
     pub repository_credentials: Option<RepositoryCredentials>,
+    /// `repository_credentials` as written.
+    pub written_credentials: Option<WrittenCredentials>,
     pub restart_policy: Option<RestartPolicy>,
     /// `None` leaves ECS's default (enabled).
     pub version_consistency: Option<bool>,
+}
+
+/// `repository_credentials` as written: an ARN, or `{ credentials_parameter, kms_key_arn }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WrittenCredentials {
+    pub arn: String,
+    pub kms_key_arn: Option<String>,
+    /// Written as `{ credentials_parameter, kms_key_arn }` rather than the ARN alone.
+    pub with_key: bool,
 }
 
 /// A restart policy, `enabled` defaulted to true; ECS's own defaults are left to ECS.
@@ -82,6 +103,8 @@ pub(crate) struct HealthCheck {
     pub retries: u32,
     /// `None`: no grace period.
     pub start_period: Option<u32>,
+    /// Whether the stack writes `timeout`.
+    pub written_timeout: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,11 +159,7 @@ pub(crate) enum SecretSource {
     },
 }
 
-pub(super) fn main(
-    name: &ServiceName,
-    svc: &model::Service,
-    env: Option<&str>,
-) -> Option<Container> {
+pub(super) fn main(name: &ServiceName, svc: &model::Service, env: Option<&str>) -> Container {
     let mut environment: Vec<(String, String)> = svc
         .container
         .environment
@@ -149,7 +168,7 @@ pub(super) fn main(
         .collect();
     let written_environment = environment.len();
     environment.extend(derived::generated_env(svc));
-    Some(Container {
+    Container {
         name: name.to_string(),
         path: crate::diag::join("services", name.as_str()),
         image: svc.image.clone(),
@@ -163,8 +182,8 @@ pub(super) fn main(
         written_environment,
         secrets: svc.container.secrets.iter().map(secret).collect(),
         port_name: derived::container_port(svc).map(|_| defaults::port_name(svc).to_owned()),
-        settings: settings(svc, &svc.container)?,
-    })
+        settings: settings(svc, &svc.container),
+    }
 }
 
 /// ECS Exec on Linux gets an init process in every container (Windows has no linuxParameters).
@@ -173,8 +192,8 @@ fn init_process(svc: &model::Service) -> bool {
     derived::execute_command(svc) && !derived::platform(svc).operating_system_family.is_windows()
 }
 
-pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Option<Container> {
-    Some(Container {
+pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Container {
+    Container {
         name: s.name.clone(),
         path,
         image: Some(s.image.clone()),
@@ -193,13 +212,13 @@ pub(super) fn sidecar(svc: &model::Service, s: &Sidecar, path: String) -> Option
         written_environment: s.container.environment.len(),
         secrets: s.container.secrets.iter().map(secret).collect(),
         port_name: None,
-        settings: settings(svc, &s.container)?,
-    })
+        settings: settings(svc, &s.container),
+    }
 }
 
-/// The container fields every container takes; `None` when a rule let a bad ARN through.
-fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
-    Some(Settings {
+/// The container fields every container takes.
+fn settings(svc: &model::Service, f: &ContainerFields) -> Settings {
+    Settings {
         read_only_root_filesystem: f.read_only_root_filesystem.unwrap_or(false),
         health_check: f.health_check.as_ref().map(|h| HealthCheck {
             command: h.command.clone(),
@@ -207,6 +226,7 @@ fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
             timeout: h.timeout.unwrap_or(HEALTH_CHECK_TIMEOUT),
             retries: h.retries.unwrap_or(HEALTH_CHECK_RETRIES),
             start_period: h.start_period,
+            written_timeout: h.timeout.is_some(),
         }),
         command: f.command.clone(),
         entry_point: f.entry_point.clone(),
@@ -227,23 +247,33 @@ fn settings(svc: &model::Service, f: &ContainerFields) -> Option<Settings> {
         init_process_enabled: f
             .init_process_enabled
             .or_else(|| init_process(svc).then_some(true)),
+        written_init_process: f.init_process_enabled,
         pseudo_terminal: f.pseudo_terminal.unwrap_or(false),
         environment_files: f
             .environment_files
             .iter()
-            .map(|arn| environment_file(arn))
-            .collect::<Option<_>>()?,
-        repository_credentials: match &f.repository_credentials {
-            None => None,
-            Some(r) => Some(repository_credentials(r)?),
-        },
+            .filter_map(|arn| environment_file(arn))
+            .collect(),
+        written_environment_files: f.environment_files.clone(),
+        repository_credentials: f
+            .repository_credentials
+            .as_ref()
+            .and_then(repository_credentials),
+        written_credentials: f
+            .repository_credentials
+            .as_ref()
+            .map(|r| WrittenCredentials {
+                arn: r.secret_arn().to_owned(),
+                kms_key_arn: r.kms_key_arn().map(str::to_owned),
+                with_key: matches!(r, model::container::RepositoryCredentials::WithKey(_)),
+            }),
         restart_policy: f.restart_policy.as_ref().map(|r| RestartPolicy {
             enabled: r.enabled.unwrap_or(true),
             ignored_exit_codes: r.ignored_exit_codes.clone(),
             restart_attempt_period: r.restart_attempt_period,
         }),
         version_consistency: f.version_consistency,
-    })
+    }
 }
 
 /// An S3 object ARN, `arn:<partition>:s3:::<bucket>/<key>`, and its bucket's ARN.

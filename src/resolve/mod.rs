@@ -247,6 +247,19 @@ mod tests {
             panic!("one load balancer as written")
         };
         assert_eq!((lb.shorthand, lb.container_port), (true, None));
+        // An environment file or registry credential that is not an ARN of its kind is kept as
+        // written for `environment-file` and `repository-credentials`.
+        let r = resolve_json(
+            json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
+            "environment_files": ["not-an-arn", "arn:aws:s3:::bucket/app.env"],
+            "repository_credentials": "arn:aws:ssm:us-east-1:123456789012:parameter/registry"}}}),
+        )
+        .expect("resolves");
+        let settings = &r.services[0].container.settings;
+        assert_eq!(settings.written_environment_files.len(), 2);
+        assert_eq!(settings.environment_files.len(), 1);
+        assert_eq!(settings.repository_credentials, None);
+        assert!(settings.written_credentials.is_some());
         // An egress rule without a destination is kept as written for `egress`, and left out of
         // the rules the security group gets.
         let r = resolve_json(

@@ -204,7 +204,7 @@ pub(super) fn resolve(
     tags.extend(svc.tags.clone());
     let names =
         Names::new(&stack.name, env, name, stack.cluster.is_some()).overridden(svc.names.as_ref());
-    let containers = all_containers(name, svc, env, &path, &unresolved)?;
+    let containers = all_containers(name, svc, env, &path);
     let volumes = volume::resolve(svc, &containers);
     let mut roles = iam::resolve(stack, svc, &containers.iter().collect::<Vec<_>>());
     roles.task.extend(iam::efs(&volumes));
@@ -235,10 +235,7 @@ pub(super) fn resolve(
             memory: svc.memory,
             architecture: platform.cpu_architecture,
             os: platform.operating_system_family,
-            platform_version: svc
-                .platform_version
-                .clone()
-                .unwrap_or_else(|| defaults::DEFAULT_PLATFORM_VERSION.to_owned()),
+            platform_version: defaults::platform_version(svc).to_owned(),
             ephemeral_storage_gib: svc.ephemeral_storage_gib,
             volumes: volumes.clone(),
         },
@@ -300,23 +297,19 @@ fn all_containers(
     svc: &model::Service,
     env: Option<&str>,
     path: &str,
-    unresolved: &dyn Fn(&str, &str) -> Box<Diagnostic>,
-) -> Result<Vec<Container>, Box<Diagnostic>> {
-    let mut containers =
-        vec![container::main(name, svc, env).ok_or_else(|| unresolved("", "main container"))?];
+) -> Vec<Container> {
+    let mut containers = vec![container::main(name, svc, env)];
     for (i, s) in svc.sidecars.iter().enumerate() {
-        containers.push(
-            container::sidecar(svc, s, format!("{path}.sidecars[{i}]"))
-                .ok_or_else(|| unresolved(&format!("sidecars[{i}]"), "sidecar"))?,
-        );
+        containers.push(container::sidecar(svc, s, format!("{path}.sidecars[{i}]")));
     }
     if let Some(s) = derived::xray_daemon(svc) {
-        containers.push(
-            container::sidecar(svc, &s, format!("{path}.observability.xray"))
-                .ok_or_else(|| unresolved("observability", "X-Ray daemon"))?,
-        );
+        containers.push(container::sidecar(
+            svc,
+            &s,
+            format!("{path}.observability.xray"),
+        ));
     }
-    Ok(containers)
+    containers
 }
 
 /// What resolution reports when it cannot make sense of a value: the `internal` rule, since a

@@ -4,21 +4,15 @@
 //! them to ECS as JSON without a look; RegisterTaskDefinition, or the task when it starts,
 //! rejects them.
 
-use crate::resolve::derived;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{did_you_mean, index, join, Diagnostic, Rule, Severity};
-use crate::facts::ecs::{HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT};
 use crate::facts::endpoints::secret_endpoint;
-use crate::model::container::{ContainerCondition, ContainerFields, UlimitName};
-use crate::model::endpoint::EndpointType;
-use crate::model::{ServiceName, Stack};
-use crate::resolve::container::environment_file;
-use crate::resolve::endpoint::{self, EndpointPolicy};
+use crate::resolve::container::{environment_file, ContainerCondition, Settings, UlimitName};
+use crate::resolve::endpoint::EndpointPolicy;
+use crate::resolve::{EndpointKind, Resolved, Service};
 
-use super::context::Context;
 use super::secrets::ARN_FORMAT;
-use crate::resolve::defaults;
 
 pub(super) static HEALTH_CHECK: Rule = Rule {
     code: "health-check",
@@ -106,39 +100,31 @@ pub(super) const MAX_ENVIRONMENT_FILES: usize = 10;
 /// One container of a task, as the rules see it.
 struct Member<'a> {
     /// The JSON path of the object that holds its fields.
-    path: String,
+    path: &'a str,
     name: &'a str,
     essential: bool,
-    fields: &'a ContainerFields,
+    fields: &'a Settings,
 }
 
-fn members<'a>(
-    base: &str,
-    name: &'a ServiceName,
-    svc: &'a crate::model::Service,
-) -> Vec<Member<'a>> {
-    let mut out = vec![Member {
-        path: base.to_owned(),
-        name: name.as_str(),
-        essential: true,
-        fields: &svc.container,
-    }];
-    for (i, s) in svc.sidecars.iter().enumerate() {
-        out.push(Member {
-            path: index(&join(base, "sidecars"), i),
-            name: &s.name,
-            essential: s.essential,
-            fields: &s.container,
-        });
-    }
-    out
+/// The service's own container and its sidecars (not the X-Ray daemon, whose fields are
+/// gen-tf's).
+fn members(svc: &Service) -> Vec<Member<'_>> {
+    let xray = join(&join(&svc.path, "observability"), "xray");
+    svc.containers()
+        .filter(|c| c.path != xray)
+        .map(|c| Member {
+            path: &c.path,
+            name: &c.name,
+            essential: c.essential,
+            fields: &c.settings,
+        })
+        .collect()
 }
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (name, svc) in stack.services() {
-        let base = join("services", name.as_str());
-        let task = members(&base, name, svc);
-        let windows = derived::platform(svc).operating_system_family.is_windows();
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let task = members(svc);
+        let windows = svc.task.os.is_windows();
         for m in &task {
             check_health_check(m, out);
             check_depends_on(m, &task, out);
@@ -160,10 +146,10 @@ fn task_files<'a>(task: &'a [Member<'a>]) -> Vec<(String, &'a str)> {
     task.iter()
         .flat_map(|m| {
             m.fields
-                .environment_files
+                .written_environment_files
                 .iter()
                 .enumerate()
-                .map(|(i, f)| (index(&join(&m.path, "environment_files"), i), f.as_str()))
+                .map(|(i, f)| (index(&join(m.path, "environment_files"), i), f.as_str()))
         })
         .collect()
 }
@@ -172,7 +158,7 @@ fn check_health_check(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
     let Some(h) = &m.fields.health_check else {
         return;
     };
-    let path = join(&m.path, "health_check");
+    let path = join(m.path, "health_check");
     let command: Vec<&str> = h.command.iter().map(String::as_str).collect();
     let problem = match command.as_slice() {
         [] => Some("the health check has no command".to_owned()),
@@ -189,10 +175,9 @@ fn check_health_check(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
-    let interval = h.interval.unwrap_or(HEALTH_CHECK_INTERVAL);
-    let timeout = h.timeout.unwrap_or(HEALTH_CHECK_TIMEOUT);
+    let (interval, timeout) = (h.interval, h.timeout);
     if timeout >= interval {
-        let at = if h.timeout.is_some() {
+        let at = if h.written_timeout {
             "timeout"
         } else {
             "interval"
@@ -213,7 +198,7 @@ fn check_health_check(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
 
 fn check_depends_on(m: &Member<'_>, task: &[Member<'_>], out: &mut Vec<Diagnostic>) {
     for (i, d) in m.fields.depends_on.iter().enumerate() {
-        let path = index(&join(&m.path, "depends_on"), i);
+        let path = index(&join(m.path, "depends_on"), i);
         let at = join(&path, "container");
         let Some(target) = task.iter().find(|t| t.name == d.container) else {
             let names = task.iter().map(|t| t.name);
@@ -293,7 +278,7 @@ fn check_cycles(task: &[Member<'_>], out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(
                     &DEPENDS_ON,
-                    join(&m.path, "depends_on"),
+                    join(m.path, "depends_on"),
                     format!(
                         "the containers wait for each other and never start: {}",
                         cycle.join(" -> ")
@@ -333,15 +318,16 @@ fn cycle_from<'a>(start: &'a str, edges: &BTreeMap<&'a str, Vec<&'a str>>) -> Op
     walk(start, start, edges, &mut path, &mut BTreeSet::new()).then_some(path)
 }
 
-fn check_mount_points(m: &Member<'_>, svc: &crate::model::Service, out: &mut Vec<Diagnostic>) {
+fn check_mount_points(m: &Member<'_>, svc: &Service, out: &mut Vec<Diagnostic>) {
+    let volumes = &svc.task.volumes;
     let mut paths: BTreeMap<&str, String> = BTreeMap::new();
     for (i, mp) in m.fields.mount_points.iter().enumerate() {
-        let path = index(&join(&m.path, "mount_points"), i);
-        if !svc.volumes.contains_key(&mp.volume) {
-            let names = svc.volumes.keys().map(String::as_str);
+        let path = index(&join(m.path, "mount_points"), i);
+        if !volumes.iter().any(|v| v.name == mp.volume) {
+            let names = volumes.iter().map(|v| v.name.as_str());
             let help = match did_you_mean(&mp.volume, names.clone()) {
                 Some(n) => format!("did you mean {n:?}?"),
-                None if svc.volumes.is_empty() => format!(
+                None if volumes.is_empty() => format!(
                     "declare it in the service's volumes, for example volumes: {{ {}: {{}} }} for task storage",
                     mp.volume
                 ),
@@ -389,7 +375,7 @@ fn check_mount_points(m: &Member<'_>, svc: &crate::model::Service, out: &mut Vec
 fn check_ulimits(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeSet<UlimitName> = BTreeSet::new();
     for (i, u) in m.fields.ulimits.iter().enumerate() {
-        let path = index(&join(&m.path, "ulimits"), i);
+        let path = index(&join(m.path, "ulimits"), i);
         let name = u.name.as_str();
         if !seen.insert(u.name) {
             out.push(
@@ -433,18 +419,19 @@ fn check_ulimits(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_repository_credentials(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(r) = &m.fields.repository_credentials else {
+    let Some(r) = &m.fields.written_credentials else {
         return;
     };
-    let base = join(&m.path, "repository_credentials");
-    let (arn_path, key_path) = match r {
-        crate::model::container::RepositoryCredentials::Arn(_) => (base.clone(), base.clone()),
-        crate::model::container::RepositoryCredentials::WithKey(_) => (
+    let base = join(m.path, "repository_credentials");
+    let (arn_path, key_path) = if r.with_key {
+        (
             join(&base, "credentials_parameter"),
             join(&base, "kms_key_arn"),
-        ),
+        )
+    } else {
+        (base.clone(), base.clone())
     };
-    let arn = r.secret_arn();
+    let arn = r.arn.as_str();
     let problem = match super::secrets::secret_problem(arn) {
         Some(why) => Some(why),
         None if secret_endpoint(arn) != Some("secretsmanager") => {
@@ -471,7 +458,7 @@ fn check_repository_credentials(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
     } else {
         super::secrets::ambiguous(arn, arn_path, out);
     }
-    if let Some(key) = r.kms_key_arn() {
+    if let Some(key) = r.kms_key_arn.as_deref() {
         if let Some(why) = super::arn_forms::KMS_KEY.problem(key) {
             out.push(
                 Diagnostic::new(&ARN_FORMAT, key_path, format!("{key:?} is not a KMS key ARN: {why}"))
@@ -482,8 +469,8 @@ fn check_repository_credentials(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_environment_files(
-    stack: &Stack,
-    svc: &crate::model::Service,
+    stack: &Resolved,
+    svc: &Service,
     files: &[(String, &str)],
     out: &mut Vec<Diagnostic>,
 ) {
@@ -517,9 +504,7 @@ fn check_environment_files(
             .help("merge environment files, or move values into environment or secrets"),
         );
     }
-    let platform = derived::platform(svc);
-    if !platform.operating_system_family.is_windows() && defaults::platform_version(svc) == "1.3.0"
-    {
+    if !svc.task.os.is_windows() && svc.task.platform_version == "1.3.0" {
         out.push(
             Diagnostic::new(
                 &ENVIRONMENT_FILE,
@@ -529,9 +514,9 @@ fn check_environment_files(
             .help("set platform_version: '1.4.0', or remove it (LATEST)"),
         );
     }
-    let ecr_layers_only = endpoint::resolve(stack).iter().any(|e| {
+    let ecr_layers_only = stack.endpoints.iter().any(|e| {
         e.service == "s3"
-            && e.ty() == EndpointType::Gateway
+            && matches!(e.kind, EndpointKind::Gateway)
             && e.policy == Some(EndpointPolicy::EcrLayers)
     });
     if ecr_layers_only {
@@ -551,8 +536,9 @@ fn check_restart_policy(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
     let Some(r) = &m.fields.restart_policy else {
         return;
     };
-    let path = join(&m.path, "restart_policy");
-    if r.enabled == Some(false) {
+    let path = join(m.path, "restart_policy");
+    // `enabled` is true unless the stack turns it off.
+    if !r.enabled {
         let set = [
             ("ignored_exit_codes", !r.ignored_exit_codes.is_empty()),
             ("restart_attempt_period", r.restart_attempt_period.is_some()),
@@ -588,20 +574,21 @@ fn check_restart_policy(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
 fn check_windows(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
     let f = m.fields;
     let set = [
-        ("init_process_enabled", f.init_process_enabled.is_some()),
+        ("init_process_enabled", f.written_init_process.is_some()),
         ("user", f.user.is_some()),
         ("ulimits", !f.ulimits.is_empty()),
         (
             "read_only_root_filesystem",
-            // false is what Windows containers have anyway, and gen-tf does not write it.
-            f.read_only_root_filesystem == Some(true),
+            // false (the default) is what Windows containers have anyway, and gen-tf does not
+            // write it.
+            f.read_only_root_filesystem,
         ),
     ];
     for (field, _) in set.iter().filter(|(_, present)| *present) {
         out.push(
             Diagnostic::new(
                 &WINDOWS_CONTAINER,
-                join(&m.path, field),
+                join(m.path, field),
                 format!("Windows containers on Fargate do not take {field}"),
             )
             .help(format!("remove {field}, or run the service on LINUX")),

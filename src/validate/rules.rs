@@ -65,7 +65,7 @@ pub(crate) static FAMILIES: &[Family] = &[
     resolved(secrets::RULES, secrets::check),
     resolved(arn_region::RULES, arn_region::check),
     resolved(containers::RULES, containers::check),
-    family(container_settings::RULES, container_settings::check),
+    resolved(container_settings::RULES, container_settings::check),
     resolved(volumes::RULES, volumes::check),
     resolved(endpoints::RULES, endpoints::check),
     resolved(task_role_endpoints::RULES, task_role_endpoints::check),
