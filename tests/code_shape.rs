@@ -670,21 +670,7 @@ fn the_model_applies_no_defaults() {
     );
 }
 
-/// The families `src/validate/rules.rs` registers with `family(...)`, which still read the model
-/// (a ported family is registered with `resolved(...)`), by file stem.
-fn model_families() -> Vec<String> {
-    let rules = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/validate/rules.rs"),
-    )
-    .expect("readable");
-    rules
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("family("))
-        .filter_map(|rest| rest.split_once("::RULES").map(|(stem, _)| stem.to_owned()))
-        .collect()
-}
-
-/// What `src/validate/` may name in `src/model/` besides the families not yet ported, and why.
+/// What `src/validate/` may name in `src/model/`, and why.
 const VALIDATE_MAY_NAME_IN_MODEL: &[(&str, &str)] = &[
     (
         "model/aws.rs",
@@ -696,22 +682,19 @@ const VALIDATE_MAY_NAME_IN_MODEL: &[(&str, &str)] = &[
     ),
 ];
 
-/// Files of `src/validate/` that take the model itself: the entry point, which resolves it
-/// before any rule runs, and the catalogue, which types the families not yet ported.
-const VALIDATE_TAKES_THE_MODEL: &[&str] = &["validate/mod.rs", "validate/rules.rs"];
+/// The one file of `src/validate/` that takes the model itself: the entry point, which
+/// resolves it before any rule runs.
+const VALIDATE_TAKES_THE_MODEL: &[&str] = &["validate/mod.rs"];
 
+/// Every rule reads only the resolved stack: no file of `src/validate/` but its entry point
+/// names anything in `src/model/` beyond ARN syntax and the checked names. What a rule needs
+/// to know about the stack as written, the resolved type keeps (`written_*` fields, an
+/// `Option`, a flag).
 #[test]
-fn ported_rules_read_only_the_resolved_stack() {
-    let unported = model_families();
+fn rules_read_only_the_resolved_stack() {
     let mut bad = Vec::new();
     for (file, targets) in import_graph() {
         if !in_stage(&file, "validate") || VALIDATE_TAKES_THE_MODEL.contains(&file.as_str()) {
-            continue;
-        }
-        if unported
-            .iter()
-            .any(|f| in_stage(&file, &format!("validate/{f}")))
-        {
             continue;
         }
         for t in targets.iter().filter(|t| in_stage(t, "model")) {
@@ -722,28 +705,31 @@ fn ported_rules_read_only_the_resolved_stack() {
     }
     assert!(
         bad.is_empty(),
-        "a family registered with `resolved(...)` in validate/rules.rs (or a file it uses) reads \
-         only the resolved stack; put what it needs on the resolved type in src/resolve/:\n{}",
+        "a rule reads only the resolved stack; put what it needs on the resolved type in \
+         src/resolve/:\n{}",
         bad.join("\n")
     );
 }
 
-/// The list of families still reading the model is read from the catalogue, and holds only
-/// files that exist: a family ported without changing its registration cannot hide here.
+/// The catalogue registers every family as one that reads the resolved stack: the
+/// model-reading registration is gone, and does not come back.
 #[test]
-fn the_unported_families_are_read_from_the_catalogue() {
-    let unported = model_families();
-    let graph = import_graph();
-    for f in &unported {
+fn the_catalogue_has_no_model_reading_family() {
+    let rules = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/validate/rules.rs"),
+    )
+    .expect("readable");
+    let registered = rules
+        .lines()
+        .filter(|l| l.trim().starts_with("resolved("))
+        .count();
+    assert!(registered >= 28, "{registered} families registered");
+    for banned in ["family(", "Check::Model", "&Stack", "crate::model"] {
         assert!(
-            graph
-                .keys()
-                .any(|file| in_stage(file, &format!("validate/{f}"))),
-            "validate/rules.rs registers {f}, which has no file"
+            !rules.contains(banned),
+            "src/validate/rules.rs names {banned}: every family reads only &Resolved"
         );
     }
-    assert!(!unported.iter().any(|f| f == "sizing"), "{unported:?}");
-    assert!(unported.iter().any(|f| f == "scaling"), "{unported:?}");
 }
 
 /// The public surface, as `src/lib.rs` declares it: `mod NAME` for a public module, `use PATH`

@@ -8,9 +8,10 @@
 //! an `Option` here is one whose absence is written as absence (an argument left out).
 //!
 //! Resolution runs before the rules, on any stack the model accepts, and the rules read its
-//! result. Where a value cannot be resolved it never writes a default: the service is left out
-//! and reported ([`Resolution::unresolved`]); `validate` drops that report when a rule explains
-//! the problem, and shows it as a gen-tf bug when none does.
+//! result, so it takes every service. Where a value cannot be resolved it never writes a
+//! default: the resolved type keeps the value as written (`written_*` fields, an `Option`, or
+//! `Placement::Unresolved`) beside the derived fact, which it fills only when it can; the rule
+//! that rejects the value reads it from there, and lowering never sees such a stack.
 
 pub(crate) mod container;
 pub(crate) mod defaults;
@@ -29,7 +30,6 @@ pub(crate) mod volume;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::Diagnostic;
 use crate::model::service::CapacityProvider;
 use crate::model::{self, ServiceName, StackName};
 
@@ -105,34 +105,19 @@ impl Resolved {
     }
 }
 
-/// A resolved stack, and what resolution could not make sense of.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Resolution {
-    /// The stack, with every service that could be resolved.
-    pub resolved: Resolved,
-    /// One `internal` diagnostic per service that could not be resolved, at the path of what
-    /// stopped it. A rule explains each to the user; when none does, it is a gen-tf bug.
-    pub unresolved: Vec<Diagnostic>,
-}
-
-/// Resolves any stack the model accepts, before the rules run. A service with a value that
-/// cannot be resolved (an ARN that does not parse, a policy without its target) is left out of
-/// [`Resolution::resolved`] and reported in [`Resolution::unresolved`]; nothing is filled in.
-pub(crate) fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
-    let mut services = Vec::new();
-    let mut unresolved = Vec::new();
-    for (name, svc) in stack.services() {
-        match service::resolve(stack, name, svc, env) {
-            Ok(s) => services.push(s),
-            Err(d) => unresolved.push(*d),
-        }
-    }
+/// Resolves any stack the model accepts, before the rules run. Every service resolves: a value
+/// a rule will reject is kept as written beside the derived fact, never filled in.
+pub(crate) fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolved {
+    let services: Vec<Service> = stack
+        .services()
+        .map(|(name, svc)| service::resolve(stack, name, svc, env))
+        .collect();
     let cluster = stack.cluster.as_ref().map(|c| Cluster {
         name: c.name.clone(),
         container_insights: c.container_insights,
         capacity_providers: capacity_providers(&services),
     });
-    let resolved = Resolved {
+    Resolved {
         name: stack.name.clone(),
         env: env.map(str::to_owned),
         prefix: names::stack_prefix(&stack.name, env),
@@ -157,10 +142,6 @@ pub(crate) fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
             .as_ref()
             .and_then(|i| i.permissions_boundary.clone()),
         iam_path: stack.iam.as_ref().and_then(|i| i.path.clone()),
-    };
-    Resolution {
-        resolved,
-        unresolved,
     }
 }
 
@@ -186,14 +167,14 @@ mod tests {
 
     fn resolve_json(v: serde_json::Value) -> Option<Resolved> {
         let stack = model::from_value(&v).expect("structurally valid");
-        let r = resolve(&stack, Some("prd"));
-        r.unresolved.is_empty().then_some(r.resolved)
+        Some(resolve(&stack, Some("prd")))
     }
 
-    /// What a rule rejects, resolution refuses too: it never fills a gap with a default, and it
-    /// reports where it stopped instead of failing the whole stack.
+    /// Resolution runs before the rules, so it takes every service the model accepts: what a
+    /// rule rejects it keeps as written, beside a derived fact it fills only when it can, and
+    /// it never fills a gap with a default.
     #[test]
-    fn an_unchecked_stack_does_not_resolve() {
+    fn an_unchecked_stack_resolves_keeping_what_was_written() {
         let policy = |p: serde_json::Value| {
             json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
                 "auto_scaling": {"min_capacity": 1, "max_capacity": 2, "policies": [p]}}}})
@@ -207,23 +188,31 @@ mod tests {
                 "step_adjustments": [{"metric_interval_lower_bound": 0, "scaling_adjustment": 1}]})),
             policy(json!({"policy_type": "StepScaling", "alarm": {"threshold": 1}})),
         ] {
-            assert_eq!(resolve_json(bad.clone()), None, "{bad}");
-            // Resolution still returns the stack, without the service, and says where it stopped.
-            let stack = model::from_value(&bad).expect("structurally valid");
-            let r = resolve(&stack, Some("prd"));
-            assert!(r.resolved.services.is_empty(), "{bad}");
-            assert_eq!(r.resolved.prefix, "s-prd");
-            let [d] = r.unresolved.as_slice() else {
-                panic!("one diagnostic for {bad}: {:?}", r.unresolved)
+            let r = resolve_json(bad.clone()).expect("resolves");
+            let [svc] = r.services.as_slice() else {
+                panic!("the service is kept: {bad}")
             };
-            assert_eq!(d.code, "internal");
-            assert!(d.path.starts_with("services.api"), "{}", d.path);
-            assert!(
-                d.message.starts_with("gen-tf could not resolve api's "),
-                "{}",
-                d.message
-            );
+            let scaling = svc.scaling.as_ref().expect("auto scaling");
+            // The policy is kept as written, with its names, and not resolved.
+            assert!(scaling.policies.is_empty(), "{bad}");
+            let [w] = scaling.written.as_slice() else {
+                panic!("one policy as written: {bad}")
+            };
+            assert!(w.name.aws.starts_with("s-prd-api-"), "{}", w.name.aws);
         }
+        assert_eq!(
+            resolve_json(policy(json!({"policy_type": "StepScaling",
+            "alarm": {"threshold": 1},
+            "step_adjustments": [{"metric_interval_lower_bound": 0, "scaling_adjustment": 1}]})))
+            .and_then(|r| r.services[0].scaling.clone())
+            .map(|s| s.policies.len()),
+            Some(1)
+        );
+    }
+
+    /// What the other rules reject is kept as written too.
+    #[test]
+    fn values_the_rules_reject_are_kept_as_written() {
         // A reservation that is not a number of MiB is kept as written for `memory-minimum`.
         let r = resolve_json(
             json!({"name": "s", "services": {"api": {"cpu": 256, "memory": 512,
@@ -290,10 +279,6 @@ mod tests {
             .map(|c| (c.weight, c.base))
             .collect();
         assert_eq!(written, [(100_000_000, 0), (4_200_000_000, -1)]);
-        assert!(resolve_json(policy(json!({"policy_type": "StepScaling",
-            "alarm": {"threshold": 1},
-            "step_adjustments": [{"metric_interval_lower_bound": 0, "scaling_adjustment": 1}]})))
-        .is_some());
     }
 
     /// Target groups, Service Connect peers and ECS Exec become the rules, roles and container

@@ -70,6 +70,10 @@ pub(crate) struct WrittenTarget {
     pub security_group_id: Option<String>,
     /// The shorthand's `health_check_grace_period_seconds`.
     pub grace_period_seconds: Option<u32>,
+    /// The shorthand's `load_balancer_arn_suffix`.
+    pub load_balancer_arn_suffix: Option<String>,
+    /// The shorthand's `target_group_arn_suffix`.
+    pub target_group_arn_suffix: Option<String>,
 }
 
 /// One ingress rule of the task security group.
@@ -181,6 +185,8 @@ pub(super) fn written_targets(name: &ServiceName, svc: &model::Service) -> Vec<W
         container_port: lb.container_port,
         security_group_id: None,
         grace_period_seconds: lb.health_check_grace_period_seconds,
+        load_balancer_arn_suffix: lb.load_balancer_arn_suffix.clone(),
+        target_group_arn_suffix: lb.target_group_arn_suffix.clone(),
     });
     let entries = svc
         .load_balancers
@@ -194,6 +200,8 @@ pub(super) fn written_targets(name: &ServiceName, svc: &model::Service) -> Vec<W
             container_port: t.container_port,
             security_group_id: t.security_group_id.clone(),
             grace_period_seconds: None,
+            load_balancer_arn_suffix: None,
+            target_group_arn_suffix: None,
         });
     shorthand.chain(entries).collect()
 }

@@ -4,9 +4,12 @@ use super::derived;
 use std::collections::BTreeMap;
 
 use crate::model::aws::Arn;
-use crate::model::scaling::{
-    self as m, AdjustmentType, ComparisonOperator, MetricAggregation, PolicyType, PredefinedMetric,
-    Statistic, StepAdjustment, TreatMissingData, SERVICE_NAMESPACES,
+use crate::model::scaling::{self as m, ComparisonOperator, MetricAggregation, TreatMissingData};
+/// The model's value types that resolved policies, and the policies as written, keep as they
+/// are.
+pub(crate) use crate::model::scaling::{
+    AdjustmentType, Alarm as WrittenAlarm, Direction, Policy as WrittenPolicy, PolicyType,
+    PredefinedMetric, Statistic, StepAdjustment, SERVICE_NAMESPACES,
 };
 use crate::model::{self, ServiceName};
 
@@ -17,9 +20,21 @@ use super::names::Names;
 pub(crate) struct Scaling {
     pub min_capacity: u32,
     pub max_capacity: u32,
+    /// The policies that resolve: a policy without what its kind needs (a target value, a
+    /// metric, an alarm and its threshold) is left out, and the scaling rules report it from
+    /// `written`, so lowering never sees it.
     pub policies: Vec<Policy>,
+    /// Every policy as written, with its names (`<prefix>-<name>` whether it resolves or not).
+    pub written: Vec<PolicyAsWritten>,
     /// Scheduled actions; with any, the target's range is theirs once it exists.
     pub scheduled: Vec<ScheduledAction>,
+}
+
+/// A policy as the stack writes it, with the names it gets.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PolicyAsWritten {
+    pub name: PolicyName,
+    pub policy: WrittenPolicy,
 }
 
 /// One scheduled action, with its names.
@@ -177,24 +192,30 @@ pub(super) fn resolve(
     service: &ServiceName,
     svc: &model::Service,
     a: &m::AutoScaling,
-) -> Option<Scaling> {
-    let policies = a
+) -> Scaling {
+    let written: Vec<PolicyAsWritten> = a
         .policies
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let short = defaults::policy_name(p, i);
-            let name = PolicyName {
-                label: format!("{}_{}", service.ident(), short.replace('-', "_")),
-                aws: format!("{}-{short}", names.prefix),
-                short,
-            };
-            match derived::policy_kind(p) {
-                PolicyType::TargetTrackingScaling => target_tracking(svc, p, name),
-                PolicyType::StepScaling => step_scaling(p, name),
+            PolicyAsWritten {
+                name: PolicyName {
+                    label: format!("{}_{}", service.ident(), short.replace('-', "_")),
+                    aws: format!("{}-{short}", names.prefix),
+                    short,
+                },
+                policy: p.clone(),
             }
         })
-        .collect::<Option<Vec<_>>>()?;
+        .collect();
+    let policies = written
+        .iter()
+        .filter_map(|w| match derived::policy_kind(&w.policy) {
+            PolicyType::TargetTrackingScaling => target_tracking(svc, &w.policy, w.name.clone()),
+            PolicyType::StepScaling => step_scaling(&w.policy, w.name.clone()),
+        })
+        .collect();
     let scheduled = a
         .scheduled
         .iter()
@@ -208,12 +229,13 @@ pub(super) fn resolve(
             max_capacity: s.max_capacity,
         })
         .collect();
-    Some(Scaling {
+    Scaling {
         min_capacity: a.min_capacity,
         max_capacity: a.max_capacity,
         policies,
+        written,
         scheduled,
-    })
+    }
 }
 
 fn target_tracking(svc: &model::Service, p: &m::Policy, name: PolicyName) -> Option<Policy> {

@@ -3,7 +3,6 @@
 use super::derived;
 use std::collections::BTreeMap;
 
-use crate::diag::{core, Diagnostic};
 use crate::facts::rds::{connection_limit, ConnectionLimit, DEFAULT_BUFFER};
 /// The model's value types that the resolved service keeps as they are.
 pub(crate) use crate::model::service::{CapacityProvider, CpuArchitecture, OperatingSystemFamily};
@@ -42,6 +41,8 @@ pub(crate) struct Service {
     /// The desired count written on the ECS service: the user's, else `min_capacity` with auto
     /// scaling, else 1.
     pub desired_count: u32,
+    /// `desired_count` as written.
+    pub written_desired_count: Option<u32>,
     /// The fewest tasks the service runs while it runs any (at least 1): what a deployment or a
     /// Spot interruption has to work with.
     pub min_running_tasks: u32,
@@ -190,15 +191,8 @@ pub(super) fn resolve(
     name: &ServiceName,
     svc: &model::Service,
     env: Option<&str>,
-) -> Result<Service, Box<Diagnostic>> {
+) -> Service {
     let path = crate::diag::join("services", name.as_str());
-    let unresolved = |field: &str, what: &str| {
-        let at = match field {
-            "" => path.clone(),
-            _ => format!("{path}.{field}"),
-        };
-        Box::new(unresolved(at, &format!("{name}'s {what}")))
-    };
     let platform = derived::platform(svc);
     let mut tags = stack.tags.clone();
     tags.extend(svc.tags.clone());
@@ -218,14 +212,11 @@ pub(super) fn resolve(
     egress.extend(network::user_egress(name, &svc.egress));
     egress.extend(network::connect_egress(stack, name, svc));
     let placement = placement(svc).unwrap_or(Placement::Unresolved);
-    let scaling = match &svc.auto_scaling {
-        None => None,
-        Some(a) => Some(
-            scaling::resolve(&names, name, svc, a)
-                .ok_or_else(|| unresolved("auto_scaling", "auto scaling"))?,
-        ),
-    };
-    Ok(Service {
+    let scaling = svc
+        .auto_scaling
+        .as_ref()
+        .map(|a| scaling::resolve(&names, name, svc, a));
+    Service {
         name: name.clone(),
         path: path.clone(),
         names: names.clone(),
@@ -243,6 +234,7 @@ pub(super) fn resolve(
         strategy: strategy(svc),
         written_launch_type: svc.launch_type.is_some(),
         desired_count: derived::desired_count(svc),
+        written_desired_count: svc.desired_count,
         min_running_tasks: derived::min_running_tasks(svc),
         container: containers[0].clone(),
         sidecars: containers[1..].to_vec(),
@@ -275,7 +267,7 @@ pub(super) fn resolve(
         network: network::network(svc),
         ebs,
         infrastructure,
-    })
+    }
 }
 
 /// The service's database connection budget.
@@ -310,17 +302,6 @@ fn all_containers(
         ));
     }
     containers
-}
-
-/// What resolution reports when it cannot make sense of a value: the `internal` rule, since a
-/// rule should have rejected it first.
-fn unresolved(path: String, what: &str) -> Diagnostic {
-    Diagnostic::new(
-        &core::INTERNAL,
-        path,
-        format!("gen-tf could not resolve {what}, and no rule explains why"),
-    )
-    .help("this is a bug in gen-tf: a rule is missing; please report it with the stack")
 }
 
 /// The egress rules to destinations the stack names: the database (without this the tasks

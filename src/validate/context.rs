@@ -1,4 +1,4 @@
-//! What the rules may look at besides the stack.
+//! The build's settings that `validate` resolves the stack with.
 
 /// The build's settings that decide what a stack means.
 #[derive(Debug, Clone, Default)]

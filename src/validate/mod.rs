@@ -3,9 +3,8 @@
 //!
 //! Every rule has a stable code (see [`rules::all`]), runs over the whole stack, and pushes
 //! diagnostics instead of returning early: users see every problem in one run. The stack is
-//! resolved first ([`crate::resolve`]) and the rules read the resolved stack (the families in
-//! [`rules::FAMILIES`] marked `Check::Model` still read the model, until they are ported);
-//! lowering gets the resolved stack only when no rule found an error.
+//! resolved first ([`crate::resolve`]) and the rules read only the resolved stack; lowering gets
+//! it only when no rule found an error.
 
 pub(crate) mod arn_forms;
 pub(crate) mod arn_region;
@@ -56,21 +55,10 @@ pub(crate) struct Valid {
 /// warnings, or every diagnostic (warnings included). Diagnostics come back in a stable order:
 /// by path, then code.
 pub(crate) fn validate(stack: &Stack, cx: &Context) -> Result<Valid, Vec<Diagnostic>> {
-    let resolve::Resolution {
-        resolved,
-        unresolved,
-    } = resolve::resolve(stack, cx.env.as_deref());
+    let resolved = resolve::resolve(stack, cx.env.as_deref());
     let mut out = Vec::new();
     for family in rules::FAMILIES {
-        match family.check {
-            rules::Check::Resolved(check) => check(&resolved, &mut out),
-            rules::Check::Model(check) => check(stack, cx, &mut out),
-        }
-    }
-    // What resolution could not make sense of, a rule has explained; when none did, it is a
-    // gen-tf bug, reported as such.
-    if !out.iter().any(Diagnostic::is_error) {
-        out.extend(unresolved);
+        (family.check)(&resolved, &mut out);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.code.cmp(b.code)));
     if out.iter().any(Diagnostic::is_error) {

@@ -14,11 +14,11 @@ mod target;
 
 use crate::diag::{index, join, Diagnostic, Rule, Severity};
 use crate::facts::autoscaling::MAX_POLICY_NAME_LEN;
-use crate::model::scaling::{PolicyType, SERVICE_NAMESPACES};
-use crate::model::{AutoScaling, Policy, Service, ServiceName, Stack};
-
-use super::context::Context;
-use crate::resolve::defaults;
+use crate::model::names::ServiceName;
+use crate::resolve::scaling::{
+    PolicyAsWritten, PolicyType, Scaling, WrittenPolicy as Policy, SERVICE_NAMESPACES,
+};
+use crate::resolve::{Resolved, Service};
 
 const STEP_GUIDE: &str =
     "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html";
@@ -279,17 +279,18 @@ pub(super) const ECS_SERVICE_METRICS: &[&str] = &["CPUUtilization", "MemoryUtili
 /// Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html
 pub(super) const MAX_TARGET_VALUE: f64 = 2.348_542_582_773_833_2e108;
 
-pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     // Terraform label -> (service, policy name, JSON path) of the policy that took it first.
     let mut labels: BTreeMap<String, (String, String, String)> = BTreeMap::new();
-    for (name, svc) in stack.services() {
-        let Some(a) = &svc.auto_scaling else {
+    for svc in &stack.services {
+        let Some(a) = &svc.scaling else {
             continue;
         };
-        let base = join(&join("services", name.as_str()), "auto_scaling");
-        capacity(name, svc, a, &base, out);
+        let name = &svc.name;
+        let base = join(&svc.path, "auto_scaling");
+        capacity(svc, a, &base, out);
         let policies = join(&base, "policies");
-        if a.policies.len() > MAX_POLICIES {
+        if a.written.len() > MAX_POLICIES {
             out.push(
                 Diagnostic::new(
                     &POLICY_COUNT,
@@ -297,33 +298,27 @@ pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!(
                         "{} has {} scaling policies; AWS allows at most {MAX_POLICIES} per service",
                         name,
-                        a.policies.len()
+                        a.written.len()
                     ),
                 )
                 .help("combine policies on the same metric, or remove the ones that never act"),
             );
         }
-        for (i, p) in a.policies.iter().enumerate() {
-            let path = index(&policies, i);
+        for (i, w) in a.written.iter().enumerate() {
+            let (path, p) = (index(&policies, i), &w.policy);
             let named = policy_name(p, &path, out);
             match derived::policy_kind(p) {
                 PolicyType::TargetTrackingScaling => target::check(svc, p, &path, out),
                 PolicyType::StepScaling => steps::check(p, &path, out),
             }
             if named {
-                unique_label(name, p, i, &path, &mut labels, out);
+                unique_label(name, w, i, &path, &mut labels, out);
             }
         }
     }
 }
 
-fn capacity(
-    name: &ServiceName,
-    svc: &Service,
-    a: &AutoScaling,
-    base: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn capacity(svc: &Service, a: &Scaling, base: &str, out: &mut Vec<Diagnostic>) {
     let (min, max) = (a.min_capacity, a.max_capacity);
     if min > max {
         out.push(
@@ -338,11 +333,11 @@ fn capacity(
         );
         return;
     }
-    if let Some(d) = svc.desired_count {
+    if let Some(d) = svc.written_desired_count {
         if d < min || d > max {
             out.push(
                 Diagnostic::new(&DESIRED_COUNT_RANGE,
-                    join(&join("services", name.as_str()), "desired_count"),
+                    join(&svc.path, "desired_count"),
                     format!(
                         "desired_count {d} is outside auto_scaling's range of {min} to {max} tasks, so auto scaling would move it"
                     ),
@@ -394,14 +389,15 @@ fn policy_name(p: &Policy, path: &str, out: &mut Vec<Diagnostic>) -> bool {
 
 fn unique_label(
     service: &ServiceName,
-    p: &Policy,
+    w: &PolicyAsWritten,
     i: usize,
     path: &str,
     labels: &mut BTreeMap<String, (String, String, String)>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let pname = defaults::policy_name(p, i);
-    let label = format!("{}_{}", service.ident(), pname.replace('-', "_"));
+    let p = &w.policy;
+    let pname = w.name.short.clone();
+    let label = w.name.label.clone();
     let at = if p.name.is_some() {
         join(path, "name")
     } else {

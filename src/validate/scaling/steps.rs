@@ -2,10 +2,11 @@
 //! CloudWatch alarm that invokes them.
 
 use crate::diag::{did_you_mean, index, join, Diagnostic};
-use crate::model::scaling::{AdjustmentType, Alarm, Direction, StepAdjustment};
-use crate::model::Policy;
 use crate::resolve::derived;
 use crate::resolve::derived::format_number;
+use crate::resolve::scaling::{
+    AdjustmentType, Direction, StepAdjustment, WrittenAlarm as Alarm, WrittenPolicy as Policy,
+};
 
 use super::{foreign_fields, ECS_SERVICE_METRICS, MAX_STEPS};
 use super::{
@@ -414,7 +415,7 @@ fn direction(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::scaling::{Alarm, PolicyType};
+    use crate::resolve::scaling::PolicyType;
 
     fn policy(steps: &[(Option<f64>, Option<f64>, i64)], alarm: Alarm) -> Policy {
         let json = serde_json::json!({ "policy_type": "StepScaling" });

@@ -2,10 +2,11 @@
 //! ALBRequestCountPerTarget a resource label.
 
 use crate::diag::{did_you_mean, join, Diagnostic};
-use crate::model::service::LoadBalancer;
-use crate::model::{Policy, PredefinedMetric, Service};
 use crate::resolve::derived;
 use crate::resolve::derived::format_number;
+use crate::resolve::scaling::{PredefinedMetric, WrittenPolicy as Policy};
+use crate::resolve::service::WrittenTarget;
+use crate::resolve::Service;
 
 use super::{foreign_fields, MAX_TARGET_VALUE};
 use super::{
@@ -129,6 +130,13 @@ fn resource_label(
 ) {
     const LABEL_FORM: &str = "app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>";
     let is_alb = metric == Some(PredefinedMetric::AlbRequestCount);
+    // The `load_balancers` entries and the `load_balancer` shorthand, as written.
+    let entries = svc
+        .written_load_balancers
+        .iter()
+        .filter(|t| !t.shorthand)
+        .count();
+    let shorthand = svc.written_load_balancers.iter().find(|t| t.shorthand);
     match &p.resource_label {
         Some(_) if !is_alb && (metric.is_some() || p.customized_metric.is_some()) => out.push(
             Diagnostic::new(&ALB_RESOURCE_LABEL,
@@ -147,18 +155,17 @@ fn resource_label(
             )
             .help("join the load balancer ARN's final part (app/...) and the target group ARN's final part (targetgroup/...) with '/'"),
         ),
-        None if is_alb && svc.load_balancers.len() > 1 => out.push(
+        None if is_alb && entries > 1 => out.push(
             Diagnostic::new(&ALB_RESOURCE_LABEL,
                 path.to_owned(),
                 format!(
-                    "ALBRequestCountPerTarget counts the requests of one target group, and the service has {} in load_balancers",
-                    svc.load_balancers.len()
+                    "ALBRequestCountPerTarget counts the requests of one target group, and the service has {entries} in load_balancers"
                 ),
             )
             .help(format!("set resource_label: '{LABEL_FORM}' for the target group to track")),
         ),
-        None if is_alb && svc.load_balancers.len() == 1 => {}
-        None if is_alb => match &svc.load_balancer {
+        None if is_alb && entries == 1 => {}
+        None if is_alb => match shorthand {
             None => out.push(
                 Diagnostic::new(&ALB_RESOURCE_LABEL,
                     path.to_owned(),
@@ -175,7 +182,7 @@ fn resource_label(
 }
 
 /// The load balancer's ARN suffixes, when given, must have the shapes the label is built from.
-fn lb_suffixes(lb: &LoadBalancer, policy: &str, out: &mut Vec<Diagnostic>) {
+fn lb_suffixes(lb: &WrittenTarget, policy: &str, out: &mut Vec<Diagnostic>) {
     let lb_path = policy
         .split_once(".auto_scaling")
         .map_or_else(String::new, |(svc, _)| join(svc, "load_balancer"));
