@@ -51,14 +51,6 @@ pub mod core {
         source: "schemas/aws-provider-subset.json (6.25, scripts/extract-provider-schema.mjs), schemas/aws-provider-5.100-subset.json (scripts/extract-provider-schema-v5.mjs), schemas/aws-provider-validators.json (scripts/extract-provider-validators.mjs)",
     };
 
-    pub static INTERNAL: Rule = Rule {
-        code: "internal",
-        severity: Severity::Error,
-        summary: "gen-tf could not resolve a stack that passed every rule (a gen-tf bug).",
-        fact: "The stack is resolved before the rules run, and a value resolution cannot make sense of is one a rule must reject; when no rule does, resolution reports it here, at the value's path, and nothing is written.",
-        source: "ARCHITECTURE.md (invariants)",
-    };
-
     pub static UNKNOWN_FIELD: Rule = Rule {
         code: "unknown-field",
         severity: Severity::Error,
@@ -154,7 +146,6 @@ pub mod core {
     /// In catalogue order.
     pub static RULES: &[&Rule] = &[
         &PROVIDER_SCHEMA,
-        &INTERNAL,
         &UNKNOWN_FIELD,
         &UNKNOWN_VALUE,
         &MISSING_FIELD,

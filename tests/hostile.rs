@@ -353,15 +353,13 @@ fn fixtures() -> Vec<PathBuf> {
     v
 }
 
-/// Rules no fixture can show: the two that guard gen-tf itself rather than the stack (no input
-/// can trigger them: tests/provider_schema.rs covers the schema check, and resolve's unit tests
-/// show that an unchecked stack does not resolve), the one that needs two stacks
-/// (`two_stacks_with_one_name_write_nothing`), and the one about a file already in the output
+/// Rules no fixture can show: the one that guards gen-tf itself rather than the stack (no input
+/// can trigger it: tests/provider_schema.rs covers the schema check), the one that needs two
+/// stacks (`two_stacks_with_one_name_write_nothing`), and the one about a file already in the output
 /// directory, which a fixture (compiled, never written) cannot hold (tests/hostile_disk.rs:
 /// `hand_written_files_are_never_overwritten`).
 const NO_FIXTURE: &[&str] = &[
     "provider-schema",
-    "internal",
     "duplicate-stack",
     "hand-written-file",
     "terraform-validate",

@@ -1,5 +1,5 @@
 //! The defaults gen-tf applies to values a stack leaves out, in one place: `resolve` applies
-//! them, and the rules that still read the model call them rather than repeat a default.
+//! them, and the rules that read a value kept as written call them rather than repeat a default.
 //! AWS's own defaults live in `crate::facts`.
 
 use super::derived;

@@ -1,5 +1,5 @@
 //! What gen-tf derives from a service or stack as written: the facts that resolution and the
-//! families still reading the model share, so that each is computed in one place. They were
+//! rules reading a value kept as written share, so that each is computed in one place. They were
 //! methods on the model's types; `src/model/` now holds plain serde types only.
 
 use crate::model::container::ContainerFields;
