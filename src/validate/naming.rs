@@ -499,4 +499,22 @@ mod tests {
         assert!(!"${x}".chars().all(tag_char));
         assert!(!"a\nb".chars().all(tag_char));
     }
+
+    /// The names are measured with the environment they will hold: one that cannot be part of
+    /// AWS names is `environment-name`'s error alone, and a valid one counts.
+    #[test]
+    fn names_are_measured_with_a_valid_environment() {
+        let long = "s".repeat(40);
+        let stack = crate::model::from_value(&serde_json::json!({
+            "name": long, "services": {"worker-service": {"cpu": 256, "memory": 512}}
+        }))
+        .expect("structurally valid");
+        let codes = |env: &str| {
+            let mut out = Vec::new();
+            check(&crate::resolve::resolve(&stack, Some(env)), &mut out);
+            out.iter().map(|d| d.code).collect::<Vec<_>>()
+        };
+        assert_eq!(codes("production"), ["name-length"]);
+        assert_eq!(codes("Prod EU"), ["environment-name"]);
+    }
 }
