@@ -83,8 +83,10 @@ fn stuck(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic
 
 fn grace(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic>) {
     let at = join(path, "health_check_grace_period_seconds");
+    // The target groups as written: one without a container port is `lb-port`'s error, not a
+    // missing load balancer.
     if svc
-        .load_balancers
+        .written_load_balancers
         .iter()
         .any(|l| l.grace_period_seconds.is_some())
     {
@@ -96,7 +98,7 @@ fn grace(name: &ServiceName, svc: &Service, path: &str, out: &mut Vec<Diagnostic
             )
             .help("keep load_balancer.health_check_grace_period_seconds, and remove this one"),
         );
-    } else if svc.load_balancers.is_empty() {
+    } else if svc.written_load_balancers.is_empty() {
         out.push(
             Diagnostic::new(
                 &DEPLOYMENT,

@@ -113,7 +113,8 @@ fn targets(svc: &Service) -> Vec<(String, Option<&str>, Option<&AdvancedConfigur
 fn advanced(svc: &Service, strategy: DeploymentStrategy, base: &str, out: &mut Vec<Diagnostic>) {
     let s = strategy.as_str();
     let targets = targets(svc);
-    if strategy.shifts_traffic() && targets.is_empty() {
+    // A target group without a container port is `lb-port`'s error, not a missing one.
+    if strategy.shifts_traffic() && svc.written_load_balancers.is_empty() {
         push(out, &ADVANCED_CONFIGURATION, join(&join(base, "deployment"), "strategy"), format!("a {s} deployment shifts load balancer traffic, and the service has no load balancer"), "add load_balancers with an advanced_configuration, or use strategy: 'ROLLING'");
     }
     for (path, primary, adv) in targets {

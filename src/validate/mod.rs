@@ -69,3 +69,39 @@ pub(crate) fn validate(stack: &Stack, cx: &Context) -> Result<Valid, Vec<Diagnos
         warnings: out,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn codes(v: serde_json::Value) -> Vec<&'static str> {
+        let stack = crate::model::from_value(&v).expect("structurally valid");
+        let cx = Context {
+            env: Some("prd".to_owned()),
+        };
+        match validate(&stack, &cx) {
+            Ok(valid) => valid.warnings.iter().map(|d| d.code).collect(),
+            Err(all) => all.iter().map(|d| d.code).collect(),
+        }
+    }
+
+    /// A value resolution keeps as written (here a load balancer without a container port,
+    /// which the service's target groups leave out) is one finding, by the rule about it: the
+    /// rules that ask whether the service has a load balancer read the target groups as
+    /// written, and do not report a missing one.
+    #[test]
+    fn a_value_kept_as_written_is_one_finding() {
+        let tg = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/1";
+        let svc = |deployment: serde_json::Value| {
+            json!({"name": "shop", "services": {"api": {"cpu": 256, "memory": 512,
+                "load_balancer": {"target_group_arn": tg}, "deployment": deployment}}})
+        };
+        assert_eq!(
+            codes(svc(json!({"health_check_grace_period_seconds": 30}))),
+            ["lb-port"]
+        );
+        assert_eq!(codes(svc(json!({"strategy": "BLUE_GREEN"}))), ["lb-port"]);
+    }
+}

@@ -154,10 +154,11 @@ fn derived(s: &Service) -> Vec<(String, usize, &'static str)> {
     out.extend(infrastructure);
     let scaling = s.scaling.iter();
     out.extend(
+        // Every policy as written, also one that does not resolve.
         scaling
             .clone()
-            .flat_map(|a| a.policies.iter())
-            .map(|p| (p.name().aws.clone(), 255, "scaling policy and alarm")),
+            .flat_map(|a| a.written.iter())
+            .map(|p| (p.name.aws.clone(), 255, "scaling policy and alarm")),
     );
     // Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html
     let scheduled = scaling.flat_map(|a| a.scheduled.iter());

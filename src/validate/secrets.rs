@@ -177,8 +177,7 @@ pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
             );
         }
         // The shorthand's target group (`load_balancing` checks the `load_balancers` entries).
-        let shorthand = join(&svc.path, "load_balancer");
-        for lb in svc.load_balancers.iter().filter(|l| l.path == shorthand) {
+        for lb in svc.written_load_balancers.iter().filter(|l| l.shorthand) {
             let Some(tg) = lb.target_group_arn.as_deref() else {
                 continue;
             };
