@@ -5,7 +5,9 @@
 //! [`Resolved`] or all the diagnostics. Lowering, the module README and `gen-tf cost` read only these types: required
 //! values are not `Option`s, policies are an enum of their kinds, ARNs are parsed, the endpoints
 //! are the final list, and ports, counts and names are the effective ones. A field that is still
-//! an `Option` here is one whose absence is written as absence (an argument left out).
+//! an `Option` here is one whose absence is written as absence (an argument left out), or one
+//! filled only when the value as written can be resolved (its `written_*` twin says what was
+//! written).
 //!
 //! Resolution runs before the rules, on any stack the model accepts, and the rules read its
 //! result, so it takes every service. Where a value cannot be resolved it never writes a
@@ -38,7 +40,7 @@ pub(crate) use endpoint::{Endpoint, EndpointKind, EndpointPolicy};
 pub(crate) use scaling::Policy;
 pub(crate) use service::{Placement, Service};
 
-/// A validated stack, ready to lower.
+/// A resolved stack: the rules read it, and lowering gets it when they found no error.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Resolved {
     pub name: StackName,
