@@ -113,6 +113,10 @@ fn import_blocks_cover_every_adopted_type() {
         ),
         ("module.shop-prd.aws_cloudwatch_log_group.web", "/ecs/shop-web"),
         ("module.shop-prd.aws_security_group.web", "sg-0f1e2d3c4b5a69788"),
+        (
+            "module.shop-prd.aws_vpc_security_group_ingress_rule.web_from_lb",
+            "sgr-0b1c2d3e4f5a60718",
+        ),
     ] {
         let block = format!("import {{\n  to = {to}\n  id = \"{id}\"\n}}");
         assert!(web.contains(&block), "missing {block}\nin\n{web}");
@@ -124,6 +128,74 @@ fn import_blocks_cover_every_adopted_type() {
     );
     // Scheduled actions have no importer: no block, and the report says so.
     assert!(!worker.contains("scheduled_action"), "{worker}");
+}
+
+/// Security group rules: each rule gen-tf writes is matched to the described rule with the same
+/// group, direction, protocol, ports and peer and imported by its `sgr-` ID; a peer from a module
+/// variable matches the one described group and becomes a reported input; a described rule gen-tf
+/// does not write is reported as left in place; without `describe-security-group-rules` the
+/// rules are created anew and the report names the call.
+#[test]
+fn security_group_rules_are_matched() {
+    let (code, stdout, stderr, _, imports, _) = import("web", &["--message-format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let stack = &doc["stacks"][0];
+    assert_eq!(
+        stack["inputs"],
+        serde_json::json!({ "web_lb_security_group_id": "sg-0a9b8c7d6e5f40312" })
+    );
+    assert!(
+        imports.contains("#   web_lb_security_group_id = \"sg-0a9b8c7d6e5f40312\""),
+        "{imports}"
+    );
+    let finding = |resource: &str| {
+        stack["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["resource"] == resource)
+            .cloned()
+            .unwrap_or_else(|| panic!("no finding for {resource}: {stdout}"))
+    };
+    // AWS's all-traffic egress: gen-tf writes 443 only, and the group keeps the old rule.
+    let left = finding("sgr-0c2d3e4f5a6071829");
+    assert_eq!(left["kind"], "not-expressed");
+    assert!(
+        left["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("egress all traffic to 0.0.0.0/0 of sg-0f1e2d3c4b5a69788, which gen-tf does not write: it stays in place, unmanaged"),
+        "{left}"
+    );
+    assert_eq!(
+        finding("aws_vpc_security_group_egress_rule.web_https")["kind"],
+        "created-anew"
+    );
+    assert_eq!(finding("sgr-0b1c2d3e4f5a60718")["kind"], "changes");
+
+    // Without the rules' describe output: created anew, and the call is named.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("describe");
+    std::fs::create_dir(&input).unwrap();
+    for f in std::fs::read_dir(fixture("web")).unwrap() {
+        let f = f.unwrap().path();
+        if !f.ends_with("describe-security-group-rules.json") {
+            std::fs::copy(&f, input.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let out = gen_tf(dir.path())
+        .args(["import", "describe", "-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("created anew  web: aws_vpc_security_group_ingress_rule.web_from_lb: no rule of sg-0f1e2d3c4b5a69788 is described, so the group's existing rules stay beside it; add `aws ec2 describe-security-group-rules --filters Name=group-id,Values=sg-0f1e2d3c4b5a69788`"),
+        "{stdout}"
+    );
+    let imports = std::fs::read_to_string(dir.path().join("stacks/imports.tf")).unwrap();
+    assert!(!imports.contains("sgr-"), "{imports}");
 }
 
 /// `--message-format json`: one document with each finding's kind, and the import blocks.

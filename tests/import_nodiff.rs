@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 mod import_compare;
 
+use gen_tf::import::read::Described;
 use gen_tf::import::{self, check};
 use gen_tf::pipeline::{check_value, Options, Source};
 use import_compare::{Mismatches, Shape};
@@ -25,14 +26,40 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The name of the role that `addr`'s `arg` refers to (`${aws_iam_role.x.arn}`).
-fn module_role(res: &BTreeMap<String, Value>, addr: &str, arg: &str) -> Value {
-    let l = res[addr][arg]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("${aws_iam_role.")
-        .trim_end_matches(".arn}");
-    res[&format!("aws_iam_role.{l}")]["name"].clone()
+/// The AWS value that `addr`'s `arg` stands for: a role's name (`${aws_iam_role.x.arn}`), a
+/// security group's ID (`${aws_security_group.x.id}`, by the group's name), a module input's
+/// value (`${var.x}`, from what import reported), or the literal.
+fn module_ref(
+    res: &BTreeMap<String, Value>,
+    described: &Described,
+    inputs: &BTreeMap<String, String>,
+    addr: &str,
+    arg: &str,
+) -> Value {
+    let Some(s) = res[addr].get(arg).and_then(Value::as_str) else {
+        return Value::Null;
+    };
+    if let Some(v) = s.strip_prefix("${var.").and_then(|v| v.strip_suffix('}')) {
+        return json!(inputs.get(v));
+    }
+    if let Some(l) = s
+        .strip_prefix("${aws_security_group.")
+        .and_then(|l| l.strip_suffix(".id}"))
+    {
+        let name = &res[&format!("aws_security_group.{l}")]["name"];
+        return json!(described
+            .security_groups
+            .values()
+            .find(|g| json!(g.group_name) == *name)
+            .map(|g| &g.group_id));
+    }
+    if let Some(l) = s
+        .strip_prefix("${aws_iam_role.")
+        .and_then(|l| l.strip_suffix(".arn}"))
+    {
+        return res[&format!("aws_iam_role.{l}")]["name"].clone();
+    }
+    json!(s)
 }
 
 fn mismatches(name: &str) -> Mismatches {
@@ -61,7 +88,7 @@ fn mismatches_with(name: &str, edit: impl Fn(&mut Value)) -> Mismatches {
         let res: BTreeMap<String, Value> = check::resources(&module);
         assert!(!o.imports.is_empty(), "{name}: no import blocks");
         let imports = &o.imports;
-        let role_of = |addr: &str, arg: &str| module_role(&res, addr, arg);
+        let role_of = |addr: &str, arg: &str| module_ref(&res, &described, &o.inputs, addr, arg);
         out.extend(import_compare::compare(
             &described,
             imports,

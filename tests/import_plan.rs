@@ -176,21 +176,49 @@ fn read_plan(shown: &Value) -> Plan {
     }
 }
 
-/// The name of the role that `addr`'s `arg` refers to, by the configuration's references.
-fn plan_role(
+/// The AWS value that `addr`'s `arg` stands for: the planned value when it is known (a module
+/// input's), else by the configuration's references the name of a role (`aws_iam_role.x.arn`)
+/// or the described ID of a security group (`aws_security_group.x.id`, by its name); null when
+/// the configuration does not set it.
+fn plan_ref(
     res: &BTreeMap<String, Value>,
     refs: &BTreeMap<String, Value>,
+    described: &import::read::Described,
     addr: &str,
     arg: &str,
 ) -> Value {
-    let role = refs[addr][arg]["references"]
+    if let Some(v) = res[addr].get(arg) {
+        return v.clone();
+    }
+    let targets: Vec<&str> = refs[addr][arg]["references"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
+        .collect();
+    if let Some(role) = targets
+        .iter()
         .find_map(|r| r.strip_prefix("aws_iam_role.")?.strip_suffix(".arn"))
-        .unwrap_or_else(|| panic!("{addr}.{arg} refers to no role: {}", refs[addr][arg]));
-    res[&format!("aws_iam_role.{role}")]["name"].clone()
+    {
+        return res[&format!("aws_iam_role.{role}")]["name"].clone();
+    }
+    if let Some(sg) = targets
+        .iter()
+        .find_map(|r| r.strip_prefix("aws_security_group.")?.strip_suffix(".id"))
+    {
+        let name = &res[&format!("aws_security_group.{sg}")]["name"];
+        return json!(described
+            .security_groups
+            .values()
+            .find(|g| json!(g.group_name) == *name)
+            .map(|g| &g.group_id));
+    }
+    assert!(
+        refs[addr].get(arg).is_none(),
+        "{addr}.{arg} refers to no role or group: {}",
+        refs[addr][arg]
+    );
+    Value::Null
 }
 
 fn report(m: &import_compare::Mismatches) -> String {
@@ -258,8 +286,11 @@ fn every_planned_argument_of_every_imported_resource_is_what_aws_described() {
         let mut m = Map::new();
         m.insert("source".into(), format!("./modules/{stack}").into());
         for (name, ty) in &declared.variables {
+            // The inputs import reported: the groups the adopted rules name.
             let v = if name == "cluster_name" {
                 Value::from(cluster.clone())
+            } else if let Some(v) = o.inputs.get(name) {
+                Value::from(v.clone())
             } else {
                 module_copy::placeholder(name, ty.as_ref(), REGION)
             };
@@ -311,7 +342,7 @@ fn every_planned_argument_of_every_imported_resource_is_what_aws_described() {
         let stack = &o.stack.stack.to_string();
         let res = &plan.resources[stack];
         let refs = &plan.references[stack];
-        let role_of = |addr: &str, arg: &str| plan_role(res, refs, addr, arg);
+        let role_of = |addr: &str, arg: &str| plan_ref(res, refs, &described, addr, arg);
         let m = import_compare::compare(&described, &o.imports, res, Shape::Plan, &role_of);
         assert!(
             m.is_empty(),

@@ -60,9 +60,15 @@ pub(super) fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
             )
         })
         .collect();
-    let blocks: Vec<(String, Vec<import::ImportBlock>)> = outputs
+    let blocks: Vec<_> = outputs
         .iter()
-        .map(|o| (o.stack.stack.to_string(), o.imports.clone()))
+        .map(|o| {
+            (
+                o.stack.stack.to_string(),
+                o.imports.clone(),
+                o.inputs.clone(),
+            )
+        })
         .collect();
     files.push((
         out_dir.join("imports.tf"),
@@ -129,6 +135,12 @@ fn human_report(outputs: &[Output], files: &[(PathBuf, String)]) -> String {
         for s in &o.stack.services {
             out.push_str(&format!("  {}  {}\n", s.name, s.arn));
         }
+        for (name, value) in &o.inputs {
+            out.push_str(&format!(
+                "  {:<13} {name} = \"{value}\": the adopted security group rules name this group; give it to module \"{}\"\n",
+                "input", o.stack.stack
+            ));
+        }
         for f in &o.findings {
             let who = if f.service.is_empty() {
                 String::new()
@@ -167,6 +179,7 @@ fn json_report(outputs: &[Output], files: &[(PathBuf, String)]) -> String {
                     "arn": s.arn,
                 })).collect::<Vec<_>>(),
                 "imports": o.imports,
+                "inputs": o.inputs,
                 "findings": o.findings,
             })
         })

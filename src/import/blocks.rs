@@ -30,7 +30,9 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 /// - `aws_iam_role_policy`: `<role>:<policy>`;
 /// - `aws_iam_role_policy_attachment`: `<role>/<policy ARN>`;
 /// - `aws_cloudwatch_log_group`: the log group name;
-/// - `aws_security_group`: the group ID.
+/// - `aws_security_group`: the group ID;
+/// - `aws_vpc_security_group_ingress_rule`, `aws_vpc_security_group_egress_rule`: the rule's
+///   `sgr-` ID (see `rules`).
 ///
 /// Sources: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#import
 /// (and the `#import` section of each resource's page).
@@ -54,7 +56,7 @@ pub(crate) fn attachment_id(role: &str, policy_arn: &str) -> String {
     format!("{role}/{policy_arn}")
 }
 
-fn resources(module: &Module) -> impl Iterator<Item = &Block> {
+pub(super) fn resources(module: &Module) -> impl Iterator<Item = &Block> {
     module
         .files
         .iter()
@@ -68,14 +70,14 @@ fn resources(module: &Module) -> impl Iterator<Item = &Block> {
         })
 }
 
-fn attr<'a>(b: &'a Block, key: &str) -> Option<&'a Expr> {
+pub(super) fn attr<'a>(b: &'a Block, key: &str) -> Option<&'a Expr> {
     b.body.items.iter().find_map(|i| match i {
         Item::Attribute(a) if a.key.as_str() == key => Some(&a.expr),
         _ => None,
     })
 }
 
-fn literal<'a>(b: &'a Block, key: &str) -> Option<&'a str> {
+pub(super) fn literal<'a>(b: &'a Block, key: &str) -> Option<&'a str> {
     match attr(b, key)? {
         Expr::Str(s) => Some(s),
         _ => None,
@@ -83,7 +85,7 @@ fn literal<'a>(b: &'a Block, key: &str) -> Option<&'a str> {
 }
 
 /// The label of the resource a `<type>.<label>.<attr>` reference names.
-fn referenced(b: &Block, key: &str) -> Option<String> {
+pub(super) fn referenced(b: &Block, key: &str) -> Option<String> {
     match attr(b, key)? {
         Expr::Traversal(root, steps) => match (root.as_ref(), steps.first()) {
             (Expr::Ident(_), Some(Step::Attr(label))) => Some(label.clone()),
@@ -93,16 +95,18 @@ fn referenced(b: &Block, key: &str) -> Option<String> {
     }
 }
 
-/// The import blocks for one stack's module, and a finding for each resource of the module
-/// that nothing described: the first apply creates it.
+/// The import blocks for one stack's module, a finding for each resource of the module that
+/// nothing described (the first apply creates it), and the module inputs that the imported
+/// resources need (variable name -> value).
 pub(crate) fn blocks(
     module: &Module,
     imported: &Imported,
     d: &Described,
-) -> (Vec<ImportBlock>, Vec<Finding>) {
+) -> (Vec<ImportBlock>, Vec<Finding>, BTreeMap<String, String>) {
     let stack = imported.stack.as_str();
     let mut out = Vec::new();
-    let mut findings = Vec::new();
+    let rules = super::rules::matched(module, d);
+    let mut findings = super::rules::findings(&rules, imported, &|l| owner(l, imported));
     // Role labels to AWS role names, for the policies and attachments that refer to them.
     let role_names: BTreeMap<String, String> = resources(module)
         .filter(|b| b.labels[0] == "aws_iam_role")
@@ -129,7 +133,8 @@ pub(crate) fn blocks(
     for b in resources(module) {
         let (ty, label) = (b.labels[0].as_str(), b.labels[1].as_str());
         let to = format!("module.{stack}.{ty}.{label}");
-        let id = lookup.id(ty, b);
+        let key = (ty.to_owned(), label.to_owned());
+        let id = lookup.id(ty, b).or_else(|| rules.ids.get(&key).cloned());
         match id {
             Some(id) => out.push(ImportBlock { to, id }),
             // The stack's findings name the running action already.
@@ -139,11 +144,15 @@ pub(crate) fn blocks(
                 service: owner(label, imported),
                 resource: format!("{ty}.{label}"),
                 kind: Kind::CreatedAnew,
-                message: created_anew(ty).to_owned(),
+                message: rules
+                    .anew
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| created_anew(ty).to_owned()),
             }),
         }
     }
-    (out, findings)
+    (out, findings, rules.inputs)
 }
 
 /// What the import IDs are looked up in.
@@ -256,9 +265,6 @@ fn owner(label: &str, imported: &Imported) -> String {
 
 fn created_anew(ty: &str) -> &'static str {
     match ty {
-        "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
-            "a security group rule: gen-tf writes its own rules, and the group's existing rules stay until removed by hand (their sgr- IDs come from `aws ec2 describe-security-group-rules`, which gen-tf does not read)"
-        }
         "aws_ecs_task_definition" => {
             "ecspresso's task definition names no revision: the first apply registers the next revision, and the service rolls onto it"
         }
@@ -268,12 +274,22 @@ fn created_anew(ty: &str) -> &'static str {
 
 /// `imports.tf`: the blocks of every stack, for the root module that calls each stack as
 /// `module "<stack>"`.
-pub(crate) fn imports_tf(stacks: &[(String, Vec<ImportBlock>)]) -> String {
+pub(crate) fn imports_tf(
+    stacks: &[(String, Vec<ImportBlock>, BTreeMap<String, String>)],
+) -> String {
     let mut out = String::from(
         "# Written by gen-tf import. Import blocks belong in the root module: put this file\n# beside the `module \"<stack>\"` blocks that call the generated modules, plan, apply,\n# and then delete it.\n",
     );
-    for (stack, blocks) in stacks {
+    for (stack, blocks, inputs) in stacks {
         out.push_str(&format!("\n# {stack}\n"));
+        if !inputs.is_empty() {
+            out.push_str(&format!(
+                "# The imported rules name these groups: give module \"{stack}\" these inputs, or\n# the first apply changes the rules:\n"
+            ));
+            for (name, value) in inputs {
+                out.push_str(&format!("#   {name} = \"{}\"\n", escape(value)));
+            }
+        }
         for b in blocks {
             out.push_str(&format!(
                 "import {{\n  to = {}\n  id = \"{}\"\n}}\n\n",

@@ -67,6 +67,9 @@ pub(crate) fn commands(
         out.push_str(&format!(
             "aws ec2 describe-security-groups --group-ids $(jq -r '.services[] | select(.serviceName == \"{s}\") | .networkConfiguration.awsvpcConfiguration.securityGroups[]' {d}/describe-services.json) --output json > {d}/describe-security-groups.{n}.json\n"
         ));
+        out.push_str(&format!(
+            "aws ec2 describe-security-group-rules --filters \"Name=group-id,Values=$(jq -r '[.services[] | select(.serviceName == \"{s}\") | .networkConfiguration.awsvpcConfiguration.securityGroups[]] | join(\",\")' {d}/describe-services.json)\" --output json > {d}/describe-security-group-rules.{n}.json\n"
+        ));
     }
     out.push_str(&format!(
         "\n# The VPC's endpoints, which the stack counts as existing.\nvpc=$(jq -r '.SecurityGroups[0].VpcId' $(ls {d}/describe-security-groups.*.json | head -n 1))\naws ec2 describe-vpc-endpoints --filters \"Name=vpc-id,Values=$vpc\" --output json > {d}/describe-vpc-endpoints.json\n"

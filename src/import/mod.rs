@@ -15,8 +15,10 @@ mod iam;
 pub mod input;
 pub(crate) mod jsonnet;
 pub mod read;
+mod rules;
 pub(crate) mod stack;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::diag::{Diagnostic, Severity};
@@ -35,6 +37,9 @@ pub struct Output {
     /// What gen-tf's own checks say of the stack (empty when it builds cleanly).
     pub diagnostics: Vec<Diagnostic>,
     pub imports: Vec<ImportBlock>,
+    /// Module inputs (variable name -> value) the imported resources need to stay as AWS has
+    /// them: the peers of adopted security group rules.
+    pub inputs: BTreeMap<String, String>,
     /// The stack's findings and the import blocks' (resources created anew), by service.
     pub findings: Vec<Finding>,
 }
@@ -68,14 +73,14 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
             text: None,
         };
         let mut findings = st.findings.clone();
-        let (diagnostics, imports) = match check_value(source, &opts) {
+        let (diagnostics, imports, inputs) = match check_value(source, &opts) {
             Ok(checked) => {
                 let module = crate::lower::lower(&checked.resolved);
-                let (imports, anew) = blocks::blocks(&module, &st, &described);
+                let (imports, anew, inputs) = blocks::blocks(&module, &st, &described);
                 findings.extend(anew);
-                (checked.diagnostics, imports)
+                (checked.diagnostics, imports, inputs)
             }
-            Err(diagnostics) => (diagnostics, Vec::new()),
+            Err(diagnostics) => (diagnostics, Vec::new(), BTreeMap::new()),
         };
         if let Some(t) = described.truncated.first() {
             findings.push(Finding {
@@ -99,7 +104,7 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
             (&a.service, a.kind, &a.resource).cmp(&(&b.service, b.kind, &b.resource))
         });
         let text = jsonnet::render(
-            &header(&st, &findings),
+            &header(&st, &findings, &inputs),
             &st.value,
             &st.comments,
             &st.helpers,
@@ -109,6 +114,7 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
             text,
             diagnostics,
             imports,
+            inputs,
             findings,
         });
     }
@@ -116,7 +122,11 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
 }
 
 /// The stack file's opening comment: where it came from, and the report.
-fn header(st: &stack::Imported, findings: &[Finding]) -> Vec<String> {
+fn header(
+    st: &stack::Imported,
+    findings: &[Finding],
+    inputs: &BTreeMap<String, String>,
+) -> Vec<String> {
     let mut lines = vec![
         format!(
             "Written by `gen-tf import` from the ECS cluster {}: review it, then build it and plan",
@@ -124,6 +134,16 @@ fn header(st: &stack::Imported, findings: &[Finding]) -> Vec<String> {
         ),
         "with the import blocks of imports.tf in the root module.".to_owned(),
     ];
+    if !inputs.is_empty() {
+        lines.push(String::new());
+        lines.push(
+            "The module's inputs that keep the adopted security group rules as they are:"
+                .to_owned(),
+        );
+        for (name, value) in inputs {
+            lines.push(format!("- {name} = \"{value}\""));
+        }
+    }
     if findings.is_empty() {
         lines.push("The first plan changes nothing that gen-tf knows of.".to_owned());
         return lines;
