@@ -474,3 +474,47 @@ fn ecspresso_directory() {
         "gen-tf: deploy/ecs-task-def.json: holds ecspresso template functions ({{ ... }}), which gen-tf does not expand; save the output of `ecspresso render` instead\n"
     );
 }
+
+/// `-V ENV=NAME` (after the command or before it) is `--env NAME`: the same stack and blocks;
+/// the two disagreeing, or another variable, is refused.
+#[test]
+fn env_by_v_or_flag_is_one_meaning() {
+    let (code, _, stderr, by_flag, blocks_flag, _) = import("private", &["--env", "stg"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr, by_v, blocks_v, _) = import("private", &["-V", "ENV=stg"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(by_flag, by_v);
+    assert_eq!(blocks_flag, blocks_v);
+    let (_, _, _, without, _, _) = import("private", &[]);
+    assert_ne!(by_v, without, "the environment changes what is derived");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = gen_tf(dir.path())
+        .args(["-V", "ENV=stg", "import"])
+        .arg(fixture("private"))
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = std::fs::read_to_string(dir.path().join("stacks/media-prd.jsonnet")).unwrap();
+    assert_eq!(before, by_flag);
+
+    for (args, message) in [
+        (
+            &["--env", "prd", "-V", "ENV=stg"][..],
+            "gen-tf: --env prd and -V ENV=stg name different environments: give one of them\n",
+        ),
+        (
+            &["-V", "REGION=eu-west-1"][..],
+            "gen-tf: -V REGION=...: gen-tf import reads no Jsonnet variables; it takes -V ENV=NAME (or --env NAME) only\n",
+        ),
+    ] {
+        let (code, _, stderr, _, _, _) = import("worker", args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(stderr, message);
+    }
+}
