@@ -518,3 +518,32 @@ fn env_by_v_or_flag_is_one_meaning() {
         assert_eq!(stderr, message);
     }
 }
+
+/// The seed guide's memory reservation strategy is written where the reservation is one
+/// (`private`: 1024 of 2048 MiB is 'conservative'), and the stack built from the helper is what
+/// AWS runs: `--check` finds no drift.
+#[test]
+fn memory_reservation_strategy_is_written_as_the_helper() {
+    let (code, _, stderr, stack, _, dir) = import("private", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stack.contains("local g = import 'gen-tf.libsonnet';"),
+        "{stack}"
+    );
+    assert!(
+        stack.contains("memory_reservation: g.memoryReservation(self.memory, 'conservative'),"),
+        "{stack}"
+    );
+    let out = gen_tf(dir.path())
+        .args(["import", "--check", "stacks/media-prd.jsonnet"])
+        .arg(fixture("private"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "stacks/media-prd.jsonnet: nothing drifted: what AWS runs builds the same module\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

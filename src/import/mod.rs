@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod check;
 pub(crate) mod commands;
 pub(crate) mod ecspresso;
+mod helpers;
 mod iam;
 pub mod input;
 pub(crate) mod jsonnet;

@@ -266,6 +266,11 @@ fn service(
     }
     if let Some(r) = main.memory_reservation {
         put(&mut o, "memory_reservation", r);
+        let memory = num(&td.memory);
+        if let Some(h) = memory.and_then(|m| super::helpers::memory_reservation(m, r, cx.env)) {
+            let path = format!("services.{}.memory_reservation", cx.service);
+            cx.raw.insert(path, h);
+        }
     }
     runtime_platform(cx, td, &mut o);
     placement(cx, s, &mut o);
