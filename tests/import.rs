@@ -123,7 +123,7 @@ fn import_blocks_cover_every_adopted_type() {
     }
     let (_, _, _, _, worker, _) = import("worker", &[]);
     assert!(
-        worker.contains("import {\n  to = module.jobs.aws_cloudwatch_metric_alarm.invoice_worker_backlog\n  id = \"invoice-worker-backlog\"\n}"),
+        worker.contains("import {\n  to = module.jobs.aws_cloudwatch_metric_alarm.invoice_worker_backlog\n  id = \"invoices-queue-backlog-high\"\n}"),
         "{worker}"
     );
     // Scheduled actions have no importer: no block, and the report says so.

@@ -820,13 +820,7 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
         );
         return None;
     };
-    if a.alarm_name != p.policy_name {
-        cx.note(
-            &name,
-            Kind::Replaces,
-            format!("gen-tf names a step policy's alarm like the policy ({}): the alarm is created under that name and {name} stays unmanaged", p.policy_name),
-        );
-    }
+
     if a.alarm_description.is_some() {
         cx.note(
             &name,
@@ -835,6 +829,10 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
         );
     }
     let mut v = Map::new();
+    // gen-tf names the alarm like its policy unless `alarm.name` says otherwise.
+    if a.alarm_name != p.policy_name {
+        put(&mut v, "name", a.alarm_name.as_str());
+    }
     if let Some(n) = &a.namespace {
         put(&mut v, "namespace", n.as_str());
     }

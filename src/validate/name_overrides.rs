@@ -9,7 +9,7 @@ use super::context::Context;
 pub(super) static NAME_OVERRIDE: Rule = Rule {
     code: "name-override",
     severity: Severity::Error,
-    summary: "A name in a service's `names` that AWS does not accept for its resource.",
+    summary: "A name in a service's `names`, or a step policy's `alarm.name`, that AWS does not accept for its resource.",
     fact: "ECS service names and task families take letters, digits, '_' and '-'; IAM role names letters, digits and '+=,.@_-'; log group names letters, digits and '._-/#'; security group names and descriptions a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*' (names not starting with sg-); scaling policy and alarm names printable characters.",
     source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
 };
@@ -89,7 +89,49 @@ const SCALING_PREFIX: Form = Form {
     ok: printable,
 };
 
+const ALARM: Form = Form {
+    what: "CloudWatch alarm name",
+    allowed: "printable characters without leading or trailing spaces",
+    ok: printable,
+};
+
+/// A step policy's `alarm.name`, which names the running alarm an import adopts.
+fn alarm_names(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    for (name, svc) in stack.services() {
+        let Some(a) = &svc.auto_scaling else { continue };
+        for (i, p) in a.policies.iter().enumerate() {
+            let Some(value) = p.alarm.as_ref().and_then(|a| a.name.as_ref()) else {
+                continue;
+            };
+            if !(ALARM.ok)(value) {
+                let path = join(
+                    &crate::diag::index(
+                        &join(
+                            &join(&join("services", name.as_str()), "auto_scaling"),
+                            "policies",
+                        ),
+                        i,
+                    ),
+                    "alarm",
+                );
+                out.push(
+                    Diagnostic::new(
+                        &NAME_OVERRIDE,
+                        join(&path, "name"),
+                        format!("{value:?} is not a valid {}", ALARM.what),
+                    )
+                    .help(format!(
+                        "use {} (the name AWS shows for the running alarm, when it is adopted), or leave it out for the policy's name",
+                        ALARM.allowed
+                    )),
+                );
+            }
+        }
+    }
+}
+
 pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
+    alarm_names(stack, out);
     for (name, svc) in stack.services() {
         let Some(o) = &svc.names else { continue };
         let base = join(&join("services", name.as_str()), "names");

@@ -545,6 +545,13 @@ pub fn compare(
                 eq(
                     &mut out,
                     at,
+                    "alarm_name",
+                    &r["alarm_name"],
+                    json!(a.alarm_name),
+                );
+                eq(
+                    &mut out,
+                    at,
                     "namespace",
                     &r["namespace"],
                     json!(a.namespace),

@@ -427,6 +427,8 @@ struct Alarm {
     /// Strict or not; `None` leaves the operator to follow from the steps.
     explicit_comparison: Option<bool>,
     treat_missing_data: Option<&'static str>,
+    /// An `alarm.name` of its own (unique per service) instead of the policy's name.
+    named: bool,
 }
 
 fn alarm() -> impl Strategy<Value = Alarm> {
@@ -443,6 +445,7 @@ fn alarm() -> impl Strategy<Value = Alarm> {
         prop::option::of(select(
             &["missing", "ignore", "breaching", "notBreaching"][..],
         )),
+        any::<bool>(),
     )
         .prop_map(
             |(
@@ -454,6 +457,7 @@ fn alarm() -> impl Strategy<Value = Alarm> {
                 datapoints,
                 explicit_comparison,
                 treat_missing_data,
+                named,
             )| Alarm {
                 threshold,
                 metric,
@@ -463,6 +467,7 @@ fn alarm() -> impl Strategy<Value = Alarm> {
                 datapoints,
                 explicit_comparison,
                 treat_missing_data,
+                named,
             },
         )
 }
@@ -1309,6 +1314,13 @@ fn auto_scaling(a: &Scaling, max: u32, has_lb: bool, service: &str) -> Value {
             };
             if named || !used.insert(default) {
                 v.insert("name".into(), format!("p{i}").into());
+            }
+            if let Policy::Step { alarm, .. } = p {
+                if alarm.named {
+                    if let Some(a) = v.get_mut("alarm").and_then(Value::as_object_mut) {
+                        a.insert("name".into(), format!("{service} alarm {i}").into());
+                    }
+                }
             }
             Value::Object(v)
         })
