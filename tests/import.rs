@@ -143,7 +143,10 @@ fn security_group_rules_are_matched() {
     let stack = &doc["stacks"][0];
     assert_eq!(
         stack["inputs"],
-        serde_json::json!({ "web_lb_security_group_id": "sg-0a9b8c7d6e5f40312" })
+        serde_json::json!({
+            "vpc_id": "vpc-0123456789abcdef0",
+            "web_lb_security_group_id": "sg-0a9b8c7d6e5f40312",
+        })
     );
     assert!(
         imports.contains("#   web_lb_security_group_id = \"sg-0a9b8c7d6e5f40312\""),
@@ -546,4 +549,51 @@ fn memory_reservation_strategy_is_written_as_the_helper() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// `--manage-endpoints`: the VPC's endpoints become the stack's `vpc_endpoints`, imported by
+/// their `vpce-` IDs with their security group (`network.vpc_endpoint_security_group`) and the
+/// rules gen-tf writes; the report names each endpoint and its owner, and the rules of other
+/// stacks on the group stay. Without the flag they stay existing (`each_fixture_...`).
+#[test]
+fn manage_endpoints_adopts_them_with_their_group() {
+    let (code, stdout, stderr, stack, imports, dir) = import("private", &["--manage-endpoints"]);
+    assert_eq!(code, 0, "{stderr}");
+    settings().bind(|| {
+        insta::assert_snapshot!("import_private_managed_stack", stack);
+        insta::assert_snapshot!("import_private_managed_imports", imports);
+        insta::assert_snapshot!("import_private_managed_report", stdout);
+    });
+    for (to, id) in [
+        ("aws_vpc_endpoint.ecr_dkr", "vpce-0a1b2c3d4e5f60712"),
+        ("aws_vpc_endpoint.s3", "vpce-0a1b2c3d4e5f60716"),
+        ("aws_security_group.vpc_endpoints", "sg-0e3f405162738495a"),
+        (
+            "aws_vpc_security_group_ingress_rule.files_to_vpc_endpoints",
+            "sgr-0a60718293a4b5c6d",
+        ),
+        (
+            "aws_vpc_security_group_egress_rule.files_to_vpc_endpoints",
+            "sgr-0e4f5a60718293a4b",
+        ),
+    ] {
+        let block = format!("import {{\n  to = module.media-prd.{to}\n  id = \"{id}\"\n}}");
+        assert!(imports.contains(&block), "missing {block}\nin\n{imports}");
+    }
+    assert!(!stack.contains("existing_vpc_endpoints:"), "{stack}");
+    assert!(
+        stdout.contains(
+            "not expressed sgr-0b718293a4b5c6d7e: ingress tcp 443 from sg-0b1c2d3e4f5a60719"
+        ),
+        "{stdout}"
+    );
+    let build = gen_tf(dir.path())
+        .args(["build", "stacks", "-o", "modules"])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
 }

@@ -36,7 +36,13 @@ fn module_ref(
     addr: &str,
     arg: &str,
 ) -> Value {
-    let Some(s) = res[addr].get(arg).and_then(Value::as_str) else {
+    // A list of one reference (`security_group_ids`) stands for its element.
+    let v = match res[addr].get(arg) {
+        Some(Value::Array(a)) if a.len() == 1 => &a[0],
+        Some(v) => v,
+        None => return Value::Null,
+    };
+    let Some(s) = v.as_str() else {
         return Value::Null;
     };
     if let Some(v) = s.strip_prefix("${var.").and_then(|v| v.strip_suffix('}')) {
@@ -68,9 +74,14 @@ fn mismatches(name: &str) -> Mismatches {
 
 /// The mismatches after `edit` changed the imported stack.
 fn mismatches_with(name: &str, edit: impl Fn(&mut Value)) -> Mismatches {
+    mismatches_of(name, false, edit)
+}
+
+/// The mismatches of the stack imported with or without `--manage-endpoints`.
+fn mismatches_of(name: &str, manage_endpoints: bool, edit: impl Fn(&mut Value)) -> Mismatches {
     let paths = vec![fixture(name)];
     let described = import::input::read(&paths).expect("the fixture reads");
-    let outputs = import::import(&paths, None).expect("the fixture imports");
+    let outputs = import::import_with(&paths, None, manage_endpoints).expect("the fixture imports");
     let mut out = Vec::new();
     for mut o in outputs {
         edit(&mut o.stack.value);
@@ -113,6 +124,23 @@ fn every_imported_argument_is_what_aws_described() {
                 .join("\n")
         );
     }
+}
+
+/// With `--manage-endpoints`, the adopted endpoints, their security group and its rules are
+/// what AWS described too.
+#[test]
+fn managed_endpoints_are_what_aws_described() {
+    let m = mismatches_of("private", true, |_| {});
+    assert!(m.is_empty(), "{m:?}");
+    // The comparison sees them: an endpoint's private DNS turned off, and the group's
+    // description, show.
+    let m = mismatches_of("private", true, |v| {
+        v["vpc_endpoints"][2] =
+            json!({ "service": "elasticfilesystem", "private_dns_enabled": false });
+        v["network"]["vpc_endpoint_security_group_description"] = json!("Endpoints");
+    });
+    let args: Vec<&str> = m.iter().map(|(_, a, _, _)| a.as_str()).collect();
+    assert_eq!(args, ["private_dns_enabled", "description"], "{m:?}");
 }
 
 /// The comparison is not vacuous: a stack changed after import shows in each kind of argument.

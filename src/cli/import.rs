@@ -61,15 +61,17 @@ pub(super) fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
             "name the directory the stacks go to with -o DIR".to_owned(),
         ));
     };
-    let outputs = import::import(&args.paths, env.as_deref()).map_err(|errors| {
-        CliError::Import(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\ngen-tf: "),
-        )
-    })?;
+    let outputs = import::import_with(&args.paths, env.as_deref(), args.manage_endpoints).map_err(
+        |errors| {
+            CliError::Import(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\ngen-tf: "),
+            )
+        },
+    )?;
     let mut files: Vec<(PathBuf, String)> = outputs
         .iter()
         .map(|o| {
@@ -156,7 +158,7 @@ fn human_report(outputs: &[Output], files: &[(PathBuf, String)]) -> String {
         }
         for (name, value) in &o.inputs {
             out.push_str(&format!(
-                "  {:<13} {name} = \"{value}\": the adopted security group rules name this group; give it to module \"{}\"\n",
+                "  {:<13} {name} = \"{value}\": as the adopted resources have it (their VPC, the groups their rules name); give it to module \"{}\"\n",
                 "input", o.stack.stack
             ));
         }

@@ -603,6 +603,20 @@ pub struct VpcEndpoint {
     pub vpc_id: String,
     pub service_name: String,
     pub private_dns_enabled: Option<bool>,
+    /// The endpoint policy, as a JSON string.
+    pub policy_document: Option<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub route_table_ids: Vec<String>,
+    #[serde(default)]
+    pub groups: Vec<EndpointGroup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EndpointGroup {
+    pub group_id: String,
 }
 
 // ---- ec2 describe-security-group-rules --------------------------------------------------------

@@ -32,7 +32,8 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 /// - `aws_cloudwatch_log_group`: the log group name;
 /// - `aws_security_group`: the group ID;
 /// - `aws_vpc_security_group_ingress_rule`, `aws_vpc_security_group_egress_rule`: the rule's
-///   `sgr-` ID (see `rules`).
+///   `sgr-` ID (see `rules`);
+/// - `aws_vpc_endpoint`: the endpoint's `vpce-` ID.
 ///
 /// Sources: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#import
 /// (and the `#import` section of each resource's page).
@@ -152,7 +153,47 @@ pub(crate) fn blocks(
             }),
         }
     }
-    (out, findings, rules.inputs)
+    let mut inputs = rules.inputs;
+    inputs.extend(vpc_inputs(module, &out, d));
+    (out, findings, inputs)
+}
+
+/// The VPC of each imported security group and endpoint, where the module takes it from a
+/// variable: a group or an endpoint in another VPC would be replaced.
+fn vpc_inputs(module: &Module, imports: &[ImportBlock], d: &Described) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for b in resources(module) {
+        let ty = b.labels[0].as_str();
+        let Some(id) = imports
+            .iter()
+            .find(|i| i.to.ends_with(&format!(".{ty}.{}", b.labels[1])))
+            .map(|i| i.id.as_str())
+        else {
+            continue;
+        };
+        let vpc = match ty {
+            "aws_security_group" => d.security_groups.get(id).and_then(|g| g.vpc_id.clone()),
+            "aws_vpc_endpoint" => d
+                .endpoints
+                .iter()
+                .find(|e| e.vpc_endpoint_id == id)
+                .map(|e| e.vpc_id.clone()),
+            _ => None,
+        };
+        let var = match attr(b, "vpc_id") {
+            Some(Expr::Traversal(root, steps)) if matches!(root.as_ref(), Expr::Ident(r) if r == "var") => {
+                match steps.first() {
+                    Some(Step::Attr(v)) => Some(v.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let (Some(var), Some(vpc)) = (var, vpc) {
+            out.insert(var, vpc);
+        }
+    }
+    out
 }
 
 /// What the import IDs are looked up in.
@@ -244,6 +285,14 @@ impl Lookup<'_> {
                     _ => None,
                 }
             }
+            "aws_vpc_endpoint" => literal(b, "service_name").and_then(|n| {
+                d.endpoints
+                    .iter()
+                    .find(|e| {
+                        e.service_name == n && imported.endpoints.contains(&e.vpc_endpoint_id)
+                    })
+                    .map(|e| e.vpc_endpoint_id.clone())
+            }),
             "aws_cloudwatch_metric_alarm" => literal(b, "alarm_name")
                 .filter(|n| d.alarms.contains_key(*n))
                 .map(str::to_owned),
@@ -284,7 +333,7 @@ pub(crate) fn imports_tf(
         out.push_str(&format!("\n# {stack}\n"));
         if !inputs.is_empty() {
             out.push_str(&format!(
-                "# The imported rules name these groups: give module \"{stack}\" these inputs, or\n# the first apply changes the rules:\n"
+                "# Give module \"{stack}\" these inputs, as the imported resources have them (their VPC,\n# the groups their rules name), or the first apply changes them:\n"
             ));
             for (name, value) in inputs {
                 out.push_str(&format!("#   {name} = \"{}\"\n", escape(value)));

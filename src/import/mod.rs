@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod check;
 pub(crate) mod commands;
 pub(crate) mod ecspresso;
+mod endpoints;
 mod helpers;
 mod iam;
 pub mod input;
@@ -39,7 +40,7 @@ pub struct Output {
     pub diagnostics: Vec<Diagnostic>,
     pub imports: Vec<ImportBlock>,
     /// Module inputs (variable name -> value) the imported resources need to stay as AWS has
-    /// them: the peers of adopted security group rules.
+    /// them: the VPC of adopted groups and endpoints, the peers of adopted rules.
     pub inputs: BTreeMap<String, String>,
     /// The stack's findings and the import blocks' (resources created anew), by service.
     pub findings: Vec<Finding>,
@@ -59,8 +60,18 @@ impl Output {
 /// cluster, checked and lowered by the ordinary pipeline (built for `env`), its import blocks,
 /// and the report. Nothing is written.
 pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<ReadError>> {
+    import_with(paths, env, false)
+}
+
+/// [`import`], with `manage_endpoints` (`--manage-endpoints`): the VPC's endpoints become the
+/// stack's own and are imported, instead of being counted as existing.
+pub fn import_with(
+    paths: &[PathBuf],
+    env: Option<&str>,
+    manage_endpoints: bool,
+) -> Result<Vec<Output>, Vec<ReadError>> {
     let described = input::read(paths)?;
-    let stacks = stack::stacks(&described, env)?;
+    let stacks = stack::stacks_with(&described, env, manage_endpoints)?;
     let opts = Options {
         env: env.map(str::to_owned),
         ..Options::default()
@@ -138,7 +149,7 @@ fn header(
     if !inputs.is_empty() {
         lines.push(String::new());
         lines.push(
-            "The module's inputs that keep the adopted security group rules as they are:"
+            "The module's inputs that keep the adopted resources as they are (their VPC, the groups their rules name):"
                 .to_owned(),
         );
         for (name, value) in inputs {

@@ -74,6 +74,8 @@ pub struct Imported {
     /// each equal to the value it stands for.
     pub helpers: BTreeMap<String, String>,
     pub services: Vec<Adopted>,
+    /// The `vpce-` IDs of the endpoints the stack adopts (`--manage-endpoints`).
+    pub endpoints: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -122,6 +124,16 @@ fn put(o: &mut Map<String, Value>, key: &str, v: impl Into<Value>) {
 /// The stacks, one per cluster, in cluster name order. A service whose task definition was not
 /// described is an error naming the call that describes it.
 pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<ReadError>> {
+    stacks_with(d, env, false)
+}
+
+/// [`stacks`], with `manage_endpoints`: the VPC's endpoints written as the stack's own
+/// (`--manage-endpoints`, see `endpoints`) instead of existing ones.
+pub(crate) fn stacks_with(
+    d: &Described,
+    env: Option<&str>,
+    manage_endpoints: bool,
+) -> Result<Vec<Imported>, Vec<ReadError>> {
     let mut by_cluster: BTreeMap<String, Vec<&(std::path::PathBuf, EcsService)>> = BTreeMap::new();
     for s in &d.services {
         by_cluster
@@ -197,8 +209,39 @@ pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, 
             .flat_map(|n| n.awsvpc_configuration.security_groups.iter())
             .filter_map(|id| d.security_groups.get(id)?.vpc_id.as_deref())
             .collect();
-        if let Some(n) = stack_network(d, &region, &vpcs, &mut comments) {
-            put(&mut root, "network", n);
+        let mut endpoint_ids = Vec::new();
+        match region.as_deref().filter(|_| manage_endpoints) {
+            Some(r) => {
+                let eps: Vec<&VpcEndpoint> = d
+                    .endpoints
+                    .iter()
+                    .filter(|e| vpcs.contains(&e.vpc_id.as_str()))
+                    .collect();
+                let m = super::endpoints::managed(d, stack.as_str(), r, &eps);
+                cx.service = String::new();
+                for (resource, kind, message) in m.findings {
+                    cx.note(resource, kind, message);
+                }
+                if !m.network.is_empty() {
+                    put(&mut root, "network", Value::Object(m.network));
+                }
+                if !m.vpc_endpoints.is_empty() {
+                    comments.insert(
+                        "vpc_endpoints".to_owned(),
+                        vec![format!(
+                            "The VPC's endpoints ({}), adopted by this stack (gen-tf import --manage-endpoints): it owns them now.",
+                            m.ids.join(", ")
+                        )],
+                    );
+                    put(&mut root, "vpc_endpoints", m.vpc_endpoints);
+                }
+                endpoint_ids = m.ids;
+            }
+            None => {
+                if let Some(n) = stack_network(d, &region, &vpcs, &mut comments) {
+                    put(&mut root, "network", n);
+                }
+            }
         }
         stack_iam(&mut cx, &services, &mut root);
         put(&mut root, "services", Value::Object(svcs));
@@ -213,6 +256,7 @@ pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, 
             comments,
             helpers,
             services: adopted,
+            endpoints: endpoint_ids,
             findings,
         });
     }

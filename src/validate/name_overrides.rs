@@ -9,7 +9,7 @@ use super::context::Context;
 pub(super) static NAME_OVERRIDE: Rule = Rule {
     code: "name-override",
     severity: Severity::Error,
-    summary: "A name in a service's `names`, or a step policy's `alarm.name`, that AWS does not accept for its resource.",
+    summary: "A name in a service's `names`, a step policy's `alarm.name` or `network.vpc_endpoint_security_group`, that AWS does not accept for its resource.",
     fact: "ECS service names and task families take letters, digits, '_' and '-'; IAM role names letters, digits and '+=,.@_-'; log group names letters, digits and '._-/#'; security group names and descriptions a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*' (names not starting with sg-); scaling policy and alarm names printable characters.",
     source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
 };
@@ -130,8 +130,43 @@ fn alarm_names(stack: &Stack, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `network.vpc_endpoint_security_group` and its description, which name a running group an
+/// import adopts.
+fn endpoint_group(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    let Some(n) = &stack.network else { return };
+    let fields = [
+        (
+            "vpc_endpoint_security_group",
+            &n.vpc_endpoint_security_group,
+            &SECURITY_GROUP,
+        ),
+        (
+            "vpc_endpoint_security_group_description",
+            &n.vpc_endpoint_security_group_description,
+            &SG_DESCRIPTION,
+        ),
+    ];
+    for (field, value, form) in fields {
+        let Some(value) = value else { continue };
+        if !(form.ok)(value) {
+            out.push(
+                Diagnostic::new(
+                    &NAME_OVERRIDE,
+                    join("network", field),
+                    format!("{value:?} is not a valid {}", form.what),
+                )
+                .help(format!(
+                    "use {} (the name AWS shows for the running group, when it is adopted)",
+                    form.allowed
+                )),
+            );
+        }
+    }
+}
+
 pub(super) fn check(stack: &Stack, _cx: &Context, out: &mut Vec<Diagnostic>) {
     alarm_names(stack, out);
+    endpoint_group(stack, out);
     for (name, svc) in stack.services() {
         let Some(o) = &svc.names else { continue };
         let base = join(&join("services", name.as_str()), "names");

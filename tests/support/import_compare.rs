@@ -687,6 +687,51 @@ pub fn compare(
                     json!(d.referenced_group_info.as_ref().map(|g| &g.group_id)),
                 );
             }
+            "aws_vpc_endpoint" => {
+                let e = described
+                    .endpoints
+                    .iter()
+                    .find(|e| e.vpc_endpoint_id == b.id)
+                    .unwrap();
+                eq(
+                    &mut out,
+                    at,
+                    "service_name",
+                    &r["service_name"],
+                    json!(e.service_name),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "vpc_endpoint_type",
+                    &r["vpc_endpoint_type"],
+                    json!(e.vpc_endpoint_type),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "vpc_id",
+                    &role_of(at, "vpc_id"),
+                    json!(e.vpc_id),
+                );
+                if e.vpc_endpoint_type == "Interface" {
+                    eq(
+                        &mut out,
+                        at,
+                        "private_dns_enabled",
+                        &r["private_dns_enabled"],
+                        json!(e.private_dns_enabled),
+                    );
+                    let groups: Vec<Value> = e.groups.iter().map(|g| json!(g.group_id)).collect();
+                    eq(
+                        &mut out,
+                        at,
+                        "security_group_ids",
+                        &json!([role_of(at, "security_group_ids")]),
+                        Value::Array(groups),
+                    );
+                }
+            }
             "aws_iam_role" => eq(&mut out, at, "name", &r["name"], json!(b.id)),
             "aws_iam_role_policy" | "aws_iam_role_policy_attachment" => {}
             other => panic!("no comparison for {other}"),

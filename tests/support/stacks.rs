@@ -852,7 +852,17 @@ fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
             pick(picks, &mut entries);
         }
         Network::Private { preset, extra } => {
-            stack.insert("network".into(), json!({ "nat_gateway": false }));
+            // Every other draw names the endpoints' group, as an adopted one is named.
+            let network = if extra.len() % 2 == 1 {
+                json!({
+                    "nat_gateway": false,
+                    "vpc_endpoint_security_group": "shared endpoints",
+                    "vpc_endpoint_security_group_description": "HTTPS to the VPC endpoints",
+                })
+            } else {
+                json!({ "nat_gateway": false })
+            };
+            stack.insert("network".into(), network);
             if *preset {
                 stack.insert("vpc_endpoints".into(), json!("fargate-private"));
             } else {
