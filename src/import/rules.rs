@@ -279,3 +279,112 @@ pub(crate) fn findings(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::lower::lower_json;
+
+    fn described(rules: serde_json::Value) -> Described {
+        let mut d = Described::default();
+        let g: crate::import::aws::SecurityGroup = serde_json::from_value(json!({
+            "Description": "web tasks", "GroupName": "web-tasks", "GroupId": "sg-1",
+            "VpcId": "vpc-1",
+        }))
+        .unwrap();
+        d.security_groups.insert("sg-1".into(), g);
+        for r in rules.as_array().unwrap() {
+            let r: SecurityGroupRule = serde_json::from_value(r.clone()).unwrap();
+            d.security_group_rules
+                .insert(r.security_group_rule_id.clone(), r);
+        }
+        d
+    }
+
+    fn rule(id: &str, egress: bool, port: i64, peer: serde_json::Value) -> serde_json::Value {
+        let mut r = json!({
+            "SecurityGroupRuleId": id, "GroupId": "sg-1", "IsEgress": egress,
+            "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+        });
+        r.as_object_mut()
+            .unwrap()
+            .extend(peer.as_object().unwrap().clone());
+        r
+    }
+
+    fn module() -> Module {
+        lower_json(
+            &json!({
+                "name": "shop",
+                "services": { "web": {
+                    "cpu": 256, "memory": 512, "port": 8080,
+                    "load_balancer": { "target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/1" },
+                    "names": { "security_group": "web-tasks" },
+                }},
+            }),
+            None,
+        )
+    }
+
+    /// A peer from a variable matches the one described rule of its kind, and its value
+    /// becomes the input; the CIDR egress matches exactly; an unmatched rule is reported.
+    #[test]
+    fn a_variable_peer_matches_the_one_rule_of_its_kind() {
+        let d = described(json!([
+            rule(
+                "sgr-lb",
+                false,
+                8080,
+                json!({ "ReferencedGroupInfo": { "GroupId": "sg-lb" } })
+            ),
+            rule("sgr-out", true, 443, json!({ "CidrIpv4": "0.0.0.0/0" })),
+            rule("sgr-extra", false, 22, json!({ "CidrIpv4": "10.0.0.0/8" })),
+        ]));
+        let m = matched(&module(), &d);
+        let ids: Vec<&str> = m.ids.values().map(String::as_str).collect();
+        assert_eq!(ids, ["sgr-out", "sgr-lb"], "{m:?}");
+        assert_eq!(
+            m.inputs.get("web_lb_security_group_id").map(String::as_str),
+            Some("sg-lb")
+        );
+        assert!(
+            m.findings.iter().any(|(_, id, kind, msg)| id == "sgr-extra"
+                && *kind == Kind::NotExpressed
+                && msg.starts_with("ingress tcp 22 from 10.0.0.0/8 of sg-1")),
+            "{m:?}"
+        );
+    }
+
+    /// Two described rules that could both be the module's: neither is imported, and the
+    /// report names both.
+    #[test]
+    fn an_ambiguous_rule_is_not_imported() {
+        let d = described(json!([
+            rule(
+                "sgr-a",
+                false,
+                8080,
+                json!({ "ReferencedGroupInfo": { "GroupId": "sg-a" } })
+            ),
+            rule(
+                "sgr-b",
+                false,
+                8080,
+                json!({ "ReferencedGroupInfo": { "GroupId": "sg-b" } })
+            ),
+        ]));
+        let m = matched(&module(), &d);
+        assert!(
+            !m.ids.values().any(|id| id == "sgr-a" || id == "sgr-b"),
+            "{m:?}"
+        );
+        let why = &m.anew[&(INGRESS.to_owned(), "web_from_lb".to_owned())];
+        assert!(
+            why.starts_with("2 described rules of sg-1 could be this one (sgr-a, sgr-b)"),
+            "{why}"
+        );
+        assert!(m.inputs.is_empty());
+    }
+}
