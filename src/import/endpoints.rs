@@ -11,7 +11,13 @@ use serde_json::{json, Map, Value};
 
 use super::aws::VpcEndpoint;
 use super::read::Described;
-use super::stack::Kind;
+
+/// What a line of the report says (`stack::Kind`'s two that apply here; the stack maps them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Changes,
+    NotExpressed,
+}
 
 /// What the flag makes of the VPC's endpoints: the `network` and `vpc_endpoints` values, the
 /// adopted `vpce-` IDs, and the report's lines (resource, kind, message).

@@ -16,6 +16,7 @@ mod helpers;
 mod iam;
 pub mod input;
 pub(crate) mod jsonnet;
+mod module;
 pub mod read;
 mod rules;
 pub(crate) mod stack;

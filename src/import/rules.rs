@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::aws::SecurityGroupRule;
-use super::blocks::{attr, literal, referenced, resources};
+use super::module::{attr, literal, referenced, resources};
 use super::read::Described;
 use super::stack::{Finding, Imported, Kind};
 use crate::ir::{Block, Expr, Module, Step};

@@ -222,15 +222,7 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
         ),
     };
     let body = body
-        .attr(
-            "description",
-            ir::str(description.clone().unwrap_or_else(|| {
-                format!(
-                    "Interface VPC endpoints of the {} stack: HTTPS from its tasks only.",
-                    stack.name
-                )
-            })),
-        )
+        .attr("description", ir::str(description.clone()))
         .attr("vpc_id", vpc_id)
         .attr("tags", sg_tags);
     let body = match fixed {

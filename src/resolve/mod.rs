@@ -59,9 +59,9 @@ pub(crate) struct Resolved {
     pub existing_endpoints: Vec<endpoint::Existing>,
     /// Whether the stack writes `vpc_endpoints`.
     pub written_vpc_endpoints: bool,
-    /// `network.vpc_endpoint_security_group` and its description: the endpoints' group's exact
-    /// name and description, instead of the derived prefix and description.
-    pub endpoint_security_group: (Option<String>, Option<String>),
+    /// The Interface endpoints' security group: its exact name
+    /// (`network.vpc_endpoint_security_group`, else a name prefix), and its description.
+    pub endpoint_security_group: (Option<String>, String),
     /// The endpoints the tasks need without a NAT gateway, read from every service as written
     /// (also one that did not resolve).
     pub needs: Vec<endpoint::Need>,
@@ -146,12 +146,7 @@ pub(crate) fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolution {
         endpoints: endpoint::resolve(stack),
         existing_endpoints: endpoint::existing(stack),
         written_vpc_endpoints: stack.vpc_endpoints.is_some(),
-        endpoint_security_group: stack.network.as_ref().map_or((None, None), |n| {
-            (
-                n.vpc_endpoint_security_group.clone(),
-                n.vpc_endpoint_security_group_description.clone(),
-            )
-        }),
+        endpoint_security_group: endpoint::security_group(stack),
         needs: endpoint::needs(stack),
         private_images: stack
             .services()
