@@ -113,17 +113,92 @@ fn import_blocks_cover_every_adopted_type() {
         ),
         ("module.shop-prd.aws_cloudwatch_log_group.web", "/ecs/shop-web"),
         ("module.shop-prd.aws_security_group.web", "sg-0f1e2d3c4b5a69788"),
+        (
+            "module.shop-prd.aws_vpc_security_group_ingress_rule.web_from_lb",
+            "sgr-0b1c2d3e4f5a60718",
+        ),
     ] {
         let block = format!("import {{\n  to = {to}\n  id = \"{id}\"\n}}");
         assert!(web.contains(&block), "missing {block}\nin\n{web}");
     }
     let (_, _, _, _, worker, _) = import("worker", &[]);
     assert!(
-        worker.contains("import {\n  to = module.jobs.aws_cloudwatch_metric_alarm.invoice_worker_backlog\n  id = \"invoice-worker-backlog\"\n}"),
+        worker.contains("import {\n  to = module.jobs.aws_cloudwatch_metric_alarm.invoice_worker_backlog\n  id = \"invoices-queue-backlog-high\"\n}"),
         "{worker}"
     );
     // Scheduled actions have no importer: no block, and the report says so.
     assert!(!worker.contains("scheduled_action"), "{worker}");
+}
+
+/// Security group rules: each rule gen-tf writes is matched to the described rule with the same
+/// group, direction, protocol, ports and peer and imported by its `sgr-` ID; a peer from a module
+/// variable matches the one described group and becomes a reported input; a described rule gen-tf
+/// does not write is reported as left in place; without `describe-security-group-rules` the
+/// rules are created anew and the report names the call.
+#[test]
+fn security_group_rules_are_matched() {
+    let (code, stdout, stderr, _, imports, _) = import("web", &["--message-format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let stack = &doc["stacks"][0];
+    assert_eq!(
+        stack["inputs"],
+        serde_json::json!({
+            "vpc_id": "vpc-0123456789abcdef0",
+            "web_lb_security_group_id": "sg-0a9b8c7d6e5f40312",
+        })
+    );
+    assert!(
+        imports.contains("#   web_lb_security_group_id = \"sg-0a9b8c7d6e5f40312\""),
+        "{imports}"
+    );
+    let finding = |resource: &str| {
+        stack["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["resource"] == resource)
+            .cloned()
+            .unwrap_or_else(|| panic!("no finding for {resource}: {stdout}"))
+    };
+    // AWS's all-traffic egress: gen-tf writes 443 only, and the group keeps the old rule.
+    let left = finding("sgr-0c2d3e4f5a6071829");
+    assert_eq!(left["kind"], "not-expressed");
+    assert!(
+        left["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("egress all traffic to 0.0.0.0/0 of sg-0f1e2d3c4b5a69788, which gen-tf does not write: it stays in place, unmanaged"),
+        "{left}"
+    );
+    assert_eq!(
+        finding("aws_vpc_security_group_egress_rule.web_https")["kind"],
+        "created-anew"
+    );
+    assert_eq!(finding("sgr-0b1c2d3e4f5a60718")["kind"], "changes");
+
+    // Without the rules' describe output: created anew, and the call is named.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("describe");
+    std::fs::create_dir(&input).unwrap();
+    for f in std::fs::read_dir(fixture("web")).unwrap() {
+        let f = f.unwrap().path();
+        if !f.ends_with("describe-security-group-rules.json") {
+            std::fs::copy(&f, input.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let out = gen_tf(dir.path())
+        .args(["import", "describe", "-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("created anew  web: aws_vpc_security_group_ingress_rule.web_from_lb: no rule of sg-0f1e2d3c4b5a69788 is described, so the group's existing rules stay beside it; add `aws ec2 describe-security-group-rules --filters Name=group-id,Values=sg-0f1e2d3c4b5a69788`"),
+        "{stdout}"
+    );
+    let imports = std::fs::read_to_string(dir.path().join("stacks/imports.tf")).unwrap();
+    assert!(!imports.contains("sgr-"), "{imports}");
 }
 
 /// `--message-format json`: one document with each finding's kind, and the import blocks.
@@ -400,5 +475,125 @@ fn ecspresso_directory() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "gen-tf: deploy/ecs-task-def.json: holds ecspresso template functions ({{ ... }}), which gen-tf does not expand; save the output of `ecspresso render` instead\n"
+    );
+}
+
+/// `-V ENV=NAME` (after the command or before it) is `--env NAME`: the same stack and blocks;
+/// the two disagreeing, or another variable, is refused.
+#[test]
+fn env_by_v_or_flag_is_one_meaning() {
+    let (code, _, stderr, by_flag, blocks_flag, _) = import("private", &["--env", "stg"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr, by_v, blocks_v, _) = import("private", &["-V", "ENV=stg"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(by_flag, by_v);
+    assert_eq!(blocks_flag, blocks_v);
+    let (_, _, _, without, _, _) = import("private", &[]);
+    assert_ne!(by_v, without, "the environment changes what is derived");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = gen_tf(dir.path())
+        .args(["-V", "ENV=stg", "import"])
+        .arg(fixture("private"))
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = std::fs::read_to_string(dir.path().join("stacks/media-prd.jsonnet")).unwrap();
+    assert_eq!(before, by_flag);
+
+    for (args, message) in [
+        (
+            &["--env", "prd", "-V", "ENV=stg"][..],
+            "gen-tf: --env prd and -V ENV=stg name different environments: give one of them\n",
+        ),
+        (
+            &["-V", "REGION=eu-west-1"][..],
+            "gen-tf: -V REGION=...: gen-tf import reads no Jsonnet variables; it takes -V ENV=NAME (or --env NAME) only\n",
+        ),
+    ] {
+        let (code, _, stderr, _, _, _) = import("worker", args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(stderr, message);
+    }
+}
+
+/// The seed guide's memory reservation strategy is written where the reservation is one
+/// (`private`: 1024 of 2048 MiB is 'conservative'), and the stack built from the helper is what
+/// AWS runs: `--check` finds no drift.
+#[test]
+fn memory_reservation_strategy_is_written_as_the_helper() {
+    let (code, _, stderr, stack, _, dir) = import("private", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stack.contains("local g = import 'gen-tf.libsonnet';"),
+        "{stack}"
+    );
+    assert!(
+        stack.contains("memory_reservation: g.memoryReservation(self.memory, 'conservative'),"),
+        "{stack}"
+    );
+    let out = gen_tf(dir.path())
+        .args(["import", "--check", "stacks/media-prd.jsonnet"])
+        .arg(fixture("private"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "stacks/media-prd.jsonnet: nothing drifted: what AWS runs builds the same module\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// `--manage-endpoints`: the VPC's endpoints become the stack's `vpc_endpoints`, imported by
+/// their `vpce-` IDs with their security group (`network.vpc_endpoint_security_group`) and the
+/// rules gen-tf writes; the report names each endpoint and its owner, and the rules of other
+/// stacks on the group stay. Without the flag they stay existing (`each_fixture_...`).
+#[test]
+fn manage_endpoints_adopts_them_with_their_group() {
+    let (code, stdout, stderr, stack, imports, dir) = import("private", &["--manage-endpoints"]);
+    assert_eq!(code, 0, "{stderr}");
+    settings().bind(|| {
+        insta::assert_snapshot!("import_private_managed_stack", stack);
+        insta::assert_snapshot!("import_private_managed_imports", imports);
+        insta::assert_snapshot!("import_private_managed_report", stdout);
+    });
+    for (to, id) in [
+        ("aws_vpc_endpoint.ecr_dkr", "vpce-0a1b2c3d4e5f60712"),
+        ("aws_vpc_endpoint.s3", "vpce-0a1b2c3d4e5f60716"),
+        ("aws_security_group.vpc_endpoints", "sg-0e3f405162738495a"),
+        (
+            "aws_vpc_security_group_ingress_rule.files_to_vpc_endpoints",
+            "sgr-0a60718293a4b5c6d",
+        ),
+        (
+            "aws_vpc_security_group_egress_rule.files_to_vpc_endpoints",
+            "sgr-0e4f5a60718293a4b",
+        ),
+    ] {
+        let block = format!("import {{\n  to = module.media-prd.{to}\n  id = \"{id}\"\n}}");
+        assert!(imports.contains(&block), "missing {block}\nin\n{imports}");
+    }
+    assert!(!stack.contains("existing_vpc_endpoints:"), "{stack}");
+    assert!(
+        stdout.contains(
+            "not expressed sgr-0b718293a4b5c6d7e: ingress tcp 443 from sg-0b1c2d3e4f5a60719"
+        ),
+        "{stdout}"
+    );
+    let build = gen_tf(dir.path())
+        .args(["build", "stacks", "-o", "modules"])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
     );
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 mod import_compare;
 
+use gen_tf::import::read::Described;
 use gen_tf::import::{self, check};
 use gen_tf::pipeline::{check_value, Options, Source};
 use import_compare::{Mismatches, Shape};
@@ -25,14 +26,46 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The name of the role that `addr`'s `arg` refers to (`${aws_iam_role.x.arn}`).
-fn module_role(res: &BTreeMap<String, Value>, addr: &str, arg: &str) -> Value {
-    let l = res[addr][arg]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("${aws_iam_role.")
-        .trim_end_matches(".arn}");
-    res[&format!("aws_iam_role.{l}")]["name"].clone()
+/// The AWS value that `addr`'s `arg` stands for: a role's name (`${aws_iam_role.x.arn}`), a
+/// security group's ID (`${aws_security_group.x.id}`, by the group's name), a module input's
+/// value (`${var.x}`, from what import reported), or the literal.
+fn module_ref(
+    res: &BTreeMap<String, Value>,
+    described: &Described,
+    inputs: &BTreeMap<String, String>,
+    addr: &str,
+    arg: &str,
+) -> Value {
+    // A list of one reference (`security_group_ids`) stands for its element.
+    let v = match res[addr].get(arg) {
+        Some(Value::Array(a)) if a.len() == 1 => &a[0],
+        Some(v) => v,
+        None => return Value::Null,
+    };
+    let Some(s) = v.as_str() else {
+        return Value::Null;
+    };
+    if let Some(v) = s.strip_prefix("${var.").and_then(|v| v.strip_suffix('}')) {
+        return json!(inputs.get(v));
+    }
+    if let Some(l) = s
+        .strip_prefix("${aws_security_group.")
+        .and_then(|l| l.strip_suffix(".id}"))
+    {
+        let name = &res[&format!("aws_security_group.{l}")]["name"];
+        return json!(described
+            .security_groups
+            .values()
+            .find(|g| json!(g.group_name) == *name)
+            .map(|g| &g.group_id));
+    }
+    if let Some(l) = s
+        .strip_prefix("${aws_iam_role.")
+        .and_then(|l| l.strip_suffix(".arn}"))
+    {
+        return res[&format!("aws_iam_role.{l}")]["name"].clone();
+    }
+    json!(s)
 }
 
 fn mismatches(name: &str) -> Mismatches {
@@ -41,9 +74,14 @@ fn mismatches(name: &str) -> Mismatches {
 
 /// The mismatches after `edit` changed the imported stack.
 fn mismatches_with(name: &str, edit: impl Fn(&mut Value)) -> Mismatches {
+    mismatches_of(name, false, edit)
+}
+
+/// The mismatches of the stack imported with or without `--manage-endpoints`.
+fn mismatches_of(name: &str, manage_endpoints: bool, edit: impl Fn(&mut Value)) -> Mismatches {
     let paths = vec![fixture(name)];
     let described = import::input::read(&paths).expect("the fixture reads");
-    let outputs = import::import(&paths, None).expect("the fixture imports");
+    let outputs = import::import_with(&paths, None, manage_endpoints).expect("the fixture imports");
     let mut out = Vec::new();
     for mut o in outputs {
         edit(&mut o.stack.value);
@@ -61,7 +99,7 @@ fn mismatches_with(name: &str, edit: impl Fn(&mut Value)) -> Mismatches {
         let res: BTreeMap<String, Value> = check::resources(&module);
         assert!(!o.imports.is_empty(), "{name}: no import blocks");
         let imports = &o.imports;
-        let role_of = |addr: &str, arg: &str| module_role(&res, addr, arg);
+        let role_of = |addr: &str, arg: &str| module_ref(&res, &described, &o.inputs, addr, arg);
         out.extend(import_compare::compare(
             &described,
             imports,
@@ -86,6 +124,23 @@ fn every_imported_argument_is_what_aws_described() {
                 .join("\n")
         );
     }
+}
+
+/// With `--manage-endpoints`, the adopted endpoints, their security group and its rules are
+/// what AWS described too.
+#[test]
+fn managed_endpoints_are_what_aws_described() {
+    let m = mismatches_of("private", true, |_| {});
+    assert!(m.is_empty(), "{m:?}");
+    // The comparison sees them: an endpoint's private DNS turned off, and the group's
+    // description, show.
+    let m = mismatches_of("private", true, |v| {
+        v["vpc_endpoints"][2] =
+            json!({ "service": "elasticfilesystem", "private_dns_enabled": false });
+        v["network"]["vpc_endpoint_security_group_description"] = json!("Endpoints");
+    });
+    let args: Vec<&str> = m.iter().map(|(_, a, _, _)| a.as_str()).collect();
+    assert_eq!(args, ["private_dns_enabled", "description"], "{m:?}");
 }
 
 /// The comparison is not vacuous: a stack changed after import shows in each kind of argument.

@@ -19,6 +19,8 @@ mod fast;
 #[path = "support/import_compare.rs"]
 #[allow(dead_code)]
 mod import_compare;
+#[path = "support/import_managed.rs"]
+mod import_managed;
 // Also a private module of support/terraform.rs; read here for its placeholders.
 #[path = "support/terraform/module_copy.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
@@ -176,21 +178,49 @@ fn read_plan(shown: &Value) -> Plan {
     }
 }
 
-/// The name of the role that `addr`'s `arg` refers to, by the configuration's references.
-fn plan_role(
+/// The AWS value that `addr`'s `arg` stands for: the planned value when it is known (a module
+/// input's), else by the configuration's references the name of a role (`aws_iam_role.x.arn`)
+/// or the described ID of a security group (`aws_security_group.x.id`, by its name); null when
+/// the configuration does not set it.
+fn plan_ref(
     res: &BTreeMap<String, Value>,
     refs: &BTreeMap<String, Value>,
+    described: &import::read::Described,
     addr: &str,
     arg: &str,
 ) -> Value {
-    let role = refs[addr][arg]["references"]
+    if let Some(v) = res[addr].get(arg) {
+        return v.clone();
+    }
+    let targets: Vec<&str> = refs[addr][arg]["references"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
+        .collect();
+    if let Some(role) = targets
+        .iter()
         .find_map(|r| r.strip_prefix("aws_iam_role.")?.strip_suffix(".arn"))
-        .unwrap_or_else(|| panic!("{addr}.{arg} refers to no role: {}", refs[addr][arg]));
-    res[&format!("aws_iam_role.{role}")]["name"].clone()
+    {
+        return res[&format!("aws_iam_role.{role}")]["name"].clone();
+    }
+    if let Some(sg) = targets
+        .iter()
+        .find_map(|r| r.strip_prefix("aws_security_group.")?.strip_suffix(".id"))
+    {
+        let name = &res[&format!("aws_security_group.{sg}")]["name"];
+        return json!(described
+            .security_groups
+            .values()
+            .find(|g| json!(g.group_name) == *name)
+            .map(|g| &g.group_id));
+    }
+    assert!(
+        refs[addr].get(arg).is_none(),
+        "{addr}.{arg} refers to no role or group: {}",
+        refs[addr][arg]
+    );
+    Value::Null
 }
 
 fn report(m: &import_compare::Mismatches) -> String {
@@ -227,6 +257,24 @@ fn every_planned_argument_of_every_imported_resource_is_what_aws_described() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A fourth stack that owns its VPC's endpoints (`--manage-endpoints`).
+    let managed = import_managed::private_as_media_stg(dir.path());
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&managed)
+        .args(["--manage-endpoints", "-o", "managed"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::copy(
+        dir.path().join("managed/media-stg.jsonnet"),
+        dir.path().join("stacks/media-stg.jsonnet"),
+    )
+    .unwrap();
     let build = gen_tf(dir.path())
         .args(["build", "stacks", "-o", "root/modules"])
         .output()
@@ -238,9 +286,18 @@ fn every_planned_argument_of_every_imported_resource_is_what_aws_described() {
     );
 
     // What the binary wrote is what the library imports: its import blocks, per stack.
+    // The copy repeats the fixture's IDs: each stack is compared with its own describe output.
     let described = import::input::read(&paths).expect("the fixtures read");
-    let outputs = import::import(&paths, None).expect("the fixtures import");
-    assert_eq!(outputs.len(), 3);
+    let described_managed =
+        import::input::read(std::slice::from_ref(&managed)).expect("the copy reads");
+    let mut outputs = import::import(&paths, None).expect("the fixtures import");
+    outputs
+        .extend(import::import_with(&[managed], None, true).expect("the managed fixture imports"));
+    assert_eq!(outputs.len(), 4);
+    assert!(outputs[3]
+        .imports
+        .iter()
+        .any(|b| b.to.contains(".aws_vpc_endpoint.")));
     let root = dir.path().join("root");
     let mut modules = Map::new();
     for o in &outputs {
@@ -258,8 +315,11 @@ fn every_planned_argument_of_every_imported_resource_is_what_aws_described() {
         let mut m = Map::new();
         m.insert("source".into(), format!("./modules/{stack}").into());
         for (name, ty) in &declared.variables {
+            // The inputs import reported: the VPC, the groups the adopted rules name.
             let v = if name == "cluster_name" {
                 Value::from(cluster.clone())
+            } else if let Some(v) = o.inputs.get(name) {
+                Value::from(v.clone())
             } else {
                 module_copy::placeholder(name, ty.as_ref(), REGION)
             };
@@ -311,8 +371,13 @@ fn every_planned_argument_of_every_imported_resource_is_what_aws_described() {
         let stack = &o.stack.stack.to_string();
         let res = &plan.resources[stack];
         let refs = &plan.references[stack];
-        let role_of = |addr: &str, arg: &str| plan_role(res, refs, addr, arg);
-        let m = import_compare::compare(&described, &o.imports, res, Shape::Plan, &role_of);
+        let described = if o.stack.endpoints.is_empty() {
+            &described
+        } else {
+            &described_managed
+        };
+        let role_of = |addr: &str, arg: &str| plan_ref(res, refs, described, addr, arg);
+        let m = import_compare::compare(described, &o.imports, res, Shape::Plan, &role_of);
         assert!(
             m.is_empty(),
             "{stack}: planned arguments that differ from what AWS described:\n{}",
@@ -329,7 +394,7 @@ fn every_planned_argument_of_every_imported_resource_is_what_aws_described() {
             .map(|(_, name)| format!("aws_ecs_task_definition.{name}"))
             .expect("a task definition's import block");
         changed.get_mut(&td).unwrap()["cpu"] = json!("16384");
-        let m = import_compare::compare(&described, &o.imports, &changed, Shape::Plan, &role_of);
+        let m = import_compare::compare(described, &o.imports, &changed, Shape::Plan, &role_of);
         let args: Vec<&str> = m.iter().map(|(_, a, _, _)| a.as_str()).collect();
         assert_eq!(args, ["cpu"], "{}", report(&m));
     }

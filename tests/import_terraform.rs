@@ -1,11 +1,13 @@
-//! `gen-tf import` with real Terraform, offline: the three fixtures imported at once, their
-//! stacks built, and a root module that calls each stack's module with placeholder variables
+//! `gen-tf import` with real Terraform, offline: the three fixtures imported at once (and the
+//! `private` one again as `media-stg`, with `--manage-endpoints`), their stacks built, and a root module that calls each stack's module with placeholder variables
 //! and holds the import blocks of `imports.tf`: `terraform validate` accepts it (every `to`
 //! is an address the modules have, every `id` a string). Without Terraform or the mirror it is
 //! skipped with a message, unless `CI` is set; `GEN_TF_FAST_TESTS=1` leaves it out.
 
 #[path = "support/fast.rs"]
 mod fast;
+#[path = "support/import_managed.rs"]
+mod import_managed;
 // Also a private module of support/terraform.rs; read here for its placeholders.
 #[path = "support/terraform/module_copy.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
@@ -55,6 +57,24 @@ fn terraform_validates_the_root_with_its_import_blocks() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A fourth stack that owns its VPC's endpoints (`--manage-endpoints`).
+    let managed = import_managed::private_as_media_stg(dir.path());
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&managed)
+        .args(["--manage-endpoints", "-o", "managed"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::copy(
+        dir.path().join("managed/media-stg.jsonnet"),
+        dir.path().join("stacks/media-stg.jsonnet"),
+    )
+    .unwrap();
     let build = gen_tf(dir.path())
         .args(["build", "stacks", "-o", "root/modules"])
         .output()
@@ -66,7 +86,7 @@ fn terraform_validates_the_root_with_its_import_blocks() {
     );
     let root = dir.path().join("root");
     let mut modules = Map::new();
-    for stack in ["shop-prd", "jobs", "media-prd"] {
+    for stack in ["shop-prd", "jobs", "media-prd", "media-stg"] {
         let declared = module_copy::Declared::read(&root.join("modules").join(stack)).unwrap();
         let mut m = Map::new();
         m.insert("source".into(), format!("./modules/{stack}").into());
@@ -87,11 +107,10 @@ fn terraform_validates_the_root_with_its_import_blocks() {
         serde_json::to_string_pretty(&main).unwrap(),
     )
     .unwrap();
-    std::fs::copy(
-        dir.path().join("stacks/imports.tf"),
-        root.join("imports.tf"),
-    )
-    .unwrap();
+    let imports = std::fs::read_to_string(dir.path().join("stacks/imports.tf")).unwrap()
+        + &std::fs::read_to_string(dir.path().join("managed/imports.tf")).unwrap();
+    assert!(imports.contains("aws_vpc_endpoint.ecr_dkr"), "{imports}");
+    std::fs::write(root.join("imports.tf"), imports).unwrap();
     let run = |args: &[&str]| {
         let out = Command::new("terraform")
             .args(args)

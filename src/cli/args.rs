@@ -357,10 +357,19 @@ pub(crate) struct ImportArgs {
     /// The directory the stacks (<stack>.jsonnet) and imports.tf go to.
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// The environment the stacks will be built with (`-V ENV=...`): names that gen-tf derives
-    /// the same way with it are not written as overrides.
+    /// The environment the stacks will be built with: names that gen-tf derives the same way
+    /// with it are not written as overrides. The same as `-V ENV=...`.
     #[arg(long, value_name = "ENV")]
     pub env: Option<String>,
+    /// `-V ENV=NAME`: the environment, as build and check take it (the same as --env). import
+    /// reads no other variable.
+    #[arg(short = 'V', long = "ext-str", value_name = "ENV=NAME", value_parser = parse_kv)]
+    pub ext_str: Vec<(String, String)>,
+    /// Write the VPC's endpoints as the stack's own `vpc_endpoints` and import them, with their
+    /// security group and its rules, instead of counting them as existing. For the one stack
+    /// that owns the VPC's endpoints: the others in the VPC keep them as existing.
+    #[arg(long, conflicts_with_all = ["commands", "check"])]
+    pub manage_endpoints: bool,
     /// Print the AWS CLI commands that write the describe output, in order, and exit.
     #[arg(long, conflicts_with_all = ["paths", "out_dir"])]
     pub commands: bool,

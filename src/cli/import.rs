@@ -11,7 +11,26 @@ use super::args::ImportArgs;
 use super::error::CliError;
 use super::output::{eprint, print_stdout};
 
+/// The environment: `--env NAME` or `-V ENV=NAME` (the last `-V` wins, as in build), one
+/// meaning; both given must agree, and no other variable is taken.
+fn env(args: &ImportArgs) -> Result<Option<String>, CliError> {
+    if let Some((k, _)) = args.ext_str.iter().find(|(k, _)| k != "ENV") {
+        return Err(CliError::Import(format!(
+            "-V {k}=...: gen-tf import reads no Jsonnet variables; it takes -V ENV=NAME (or --env NAME) only"
+        )));
+    }
+    let from_v = args.ext_str.last().map(|(_, v)| v.clone());
+    match (&args.env, from_v) {
+        (Some(a), Some(b)) if *a != b => Err(CliError::Import(format!(
+            "--env {a} and -V ENV={b} name different environments: give one of them"
+        ))),
+        (Some(a), _) => Ok(Some(a.clone())),
+        (None, b) => Ok(b),
+    }
+}
+
 pub(super) fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
+    let env = env(args)?;
     if args.commands {
         let Some(cluster) = &args.cluster else {
             return Err(CliError::Import(
@@ -30,7 +49,7 @@ pub(super) fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
         ));
     }
     if let Some(stack) = &args.check {
-        return check(stack, args, style);
+        return check(stack, args, env.as_deref(), style);
     }
     if args.paths.is_empty() {
         return Err(CliError::Import(
@@ -42,15 +61,17 @@ pub(super) fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
             "name the directory the stacks go to with -o DIR".to_owned(),
         ));
     };
-    let outputs = import::import(&args.paths, args.env.as_deref()).map_err(|errors| {
-        CliError::Import(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\ngen-tf: "),
-        )
-    })?;
+    let outputs = import::import_with(&args.paths, env.as_deref(), args.manage_endpoints).map_err(
+        |errors| {
+            CliError::Import(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\ngen-tf: "),
+            )
+        },
+    )?;
     let mut files: Vec<(PathBuf, String)> = outputs
         .iter()
         .map(|o| {
@@ -60,9 +81,15 @@ pub(super) fn run(args: &ImportArgs, style: Style) -> Result<(), CliError> {
             )
         })
         .collect();
-    let blocks: Vec<(String, Vec<import::ImportBlock>)> = outputs
+    let blocks: Vec<_> = outputs
         .iter()
-        .map(|o| (o.stack.stack.to_string(), o.imports.clone()))
+        .map(|o| {
+            (
+                o.stack.stack.to_string(),
+                o.imports.clone(),
+                o.inputs.clone(),
+            )
+        })
         .collect();
     files.push((
         out_dir.join("imports.tf"),
@@ -129,6 +156,12 @@ fn human_report(outputs: &[Output], files: &[(PathBuf, String)]) -> String {
         for s in &o.stack.services {
             out.push_str(&format!("  {}  {}\n", s.name, s.arn));
         }
+        for (name, value) in &o.inputs {
+            out.push_str(&format!(
+                "  {:<13} {name} = \"{value}\": as the adopted resources have it (their VPC, the groups their rules name); give it to module \"{}\"\n",
+                "input", o.stack.stack
+            ));
+        }
         for f in &o.findings {
             let who = if f.service.is_empty() {
                 String::new()
@@ -167,6 +200,7 @@ fn json_report(outputs: &[Output], files: &[(PathBuf, String)]) -> String {
                     "arn": s.arn,
                 })).collect::<Vec<_>>(),
                 "imports": o.imports,
+                "inputs": o.inputs,
                 "findings": o.findings,
             })
         })
@@ -185,14 +219,14 @@ fn path_str(p: &Path) -> String {
 }
 
 /// `--check STACK`: the drift, argument by argument.
-fn check(stack: &Path, args: &ImportArgs, style: Style) -> Result<(), CliError> {
+fn check(stack: &Path, args: &ImportArgs, env: Option<&str>, style: Style) -> Result<(), CliError> {
     use crate::import::check::{self, CheckError};
     if args.paths.is_empty() {
         return Err(CliError::Import(
             "--check STACK compares with describe output: name its directories".to_owned(),
         ));
     }
-    let drift = match check::check(stack, &args.paths, args.env.as_deref()) {
+    let drift = match check::check(stack, &args.paths, env) {
         Ok(d) => d,
         Err(CheckError::Load(e)) => return Err(CliError::Import(e)),
         Err(CheckError::Read(errors)) => {

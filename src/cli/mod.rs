@@ -61,6 +61,11 @@ pub(crate) fn run(mut cli: Cli) -> ExitCode {
 /// same key wins, as in the jsonnet CLI).
 fn share_ext_str(cli: &mut Cli) -> Result<(), CliError> {
     let mut vars = std::mem::take(&mut cli.ext_str);
+    if let Command::Import(args) = &mut cli.command {
+        vars.append(&mut args.ext_str);
+        args.ext_str = vars;
+        return Ok(());
+    }
     match cli.command.stack_args_mut() {
         Some(stacks) => {
             vars.append(&mut stacks.ext_str);

@@ -603,4 +603,51 @@ pub struct VpcEndpoint {
     pub vpc_id: String,
     pub service_name: String,
     pub private_dns_enabled: Option<bool>,
+    /// The endpoint policy, as a JSON string.
+    pub policy_document: Option<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub route_table_ids: Vec<String>,
+    #[serde(default)]
+    pub groups: Vec<EndpointGroup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EndpointGroup {
+    pub group_id: String,
+}
+
+// ---- ec2 describe-security-group-rules --------------------------------------------------------
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeSecurityGroupRules {
+    pub security_group_rules: Vec<SecurityGroupRule>,
+}
+
+/// One rule of a security group, with the `sgr-` ID that the provider imports
+/// `aws_vpc_security_group_ingress_rule` and `_egress_rule` by.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecurityGroupRule {
+    pub security_group_rule_id: String,
+    pub group_id: String,
+    pub is_egress: bool,
+    pub ip_protocol: String,
+    /// -1 (or absent) for every port.
+    pub from_port: Option<i64>,
+    pub to_port: Option<i64>,
+    pub cidr_ipv4: Option<String>,
+    pub cidr_ipv6: Option<String>,
+    pub prefix_list_id: Option<String>,
+    pub referenced_group_info: Option<ReferencedGroup>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReferencedGroup {
+    pub group_id: String,
 }

@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use super::module::{attr, literal, referenced, resources};
 use super::read::Described;
 use super::stack::{Finding, Imported, Kind};
-use crate::ir::{Block, Content, Expr, Item, Module, Step};
+use crate::ir::{Block, Expr, Module, Step};
 
 /// One import block.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -30,7 +31,10 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 /// - `aws_iam_role_policy`: `<role>:<policy>`;
 /// - `aws_iam_role_policy_attachment`: `<role>/<policy ARN>`;
 /// - `aws_cloudwatch_log_group`: the log group name;
-/// - `aws_security_group`: the group ID.
+/// - `aws_security_group`: the group ID;
+/// - `aws_vpc_security_group_ingress_rule`, `aws_vpc_security_group_egress_rule`: the rule's
+///   `sgr-` ID (see `rules`);
+/// - `aws_vpc_endpoint`: the endpoint's `vpce-` ID.
 ///
 /// Sources: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#import
 /// (and the `#import` section of each resource's page).
@@ -54,55 +58,18 @@ pub(crate) fn attachment_id(role: &str, policy_arn: &str) -> String {
     format!("{role}/{policy_arn}")
 }
 
-fn resources(module: &Module) -> impl Iterator<Item = &Block> {
-    module
-        .files
-        .iter()
-        .flat_map(|f| match &f.content {
-            Content::Terraform(body) => body.items.iter(),
-            Content::Text(_) => [].iter(),
-        })
-        .filter_map(|i| match i {
-            Item::Block(b) if b.ident.as_str() == "resource" && b.labels.len() == 2 => Some(b),
-            _ => None,
-        })
-}
-
-fn attr<'a>(b: &'a Block, key: &str) -> Option<&'a Expr> {
-    b.body.items.iter().find_map(|i| match i {
-        Item::Attribute(a) if a.key.as_str() == key => Some(&a.expr),
-        _ => None,
-    })
-}
-
-fn literal<'a>(b: &'a Block, key: &str) -> Option<&'a str> {
-    match attr(b, key)? {
-        Expr::Str(s) => Some(s),
-        _ => None,
-    }
-}
-
-/// The label of the resource a `<type>.<label>.<attr>` reference names.
-fn referenced(b: &Block, key: &str) -> Option<String> {
-    match attr(b, key)? {
-        Expr::Traversal(root, steps) => match (root.as_ref(), steps.first()) {
-            (Expr::Ident(_), Some(Step::Attr(label))) => Some(label.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The import blocks for one stack's module, and a finding for each resource of the module
-/// that nothing described: the first apply creates it.
+/// The import blocks for one stack's module, a finding for each resource of the module that
+/// nothing described (the first apply creates it), and the module inputs that the imported
+/// resources need (variable name -> value).
 pub(crate) fn blocks(
     module: &Module,
     imported: &Imported,
     d: &Described,
-) -> (Vec<ImportBlock>, Vec<Finding>) {
+) -> (Vec<ImportBlock>, Vec<Finding>, BTreeMap<String, String>) {
     let stack = imported.stack.as_str();
     let mut out = Vec::new();
-    let mut findings = Vec::new();
+    let rules = super::rules::matched(module, d);
+    let mut findings = super::rules::findings(&rules, imported, &|l| owner(l, imported));
     // Role labels to AWS role names, for the policies and attachments that refer to them.
     let role_names: BTreeMap<String, String> = resources(module)
         .filter(|b| b.labels[0] == "aws_iam_role")
@@ -129,7 +96,8 @@ pub(crate) fn blocks(
     for b in resources(module) {
         let (ty, label) = (b.labels[0].as_str(), b.labels[1].as_str());
         let to = format!("module.{stack}.{ty}.{label}");
-        let id = lookup.id(ty, b);
+        let key = (ty.to_owned(), label.to_owned());
+        let id = lookup.id(ty, b).or_else(|| rules.ids.get(&key).cloned());
         match id {
             Some(id) => out.push(ImportBlock { to, id }),
             // The stack's findings name the running action already.
@@ -139,11 +107,55 @@ pub(crate) fn blocks(
                 service: owner(label, imported),
                 resource: format!("{ty}.{label}"),
                 kind: Kind::CreatedAnew,
-                message: created_anew(ty).to_owned(),
+                message: rules
+                    .anew
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| created_anew(ty).to_owned()),
             }),
         }
     }
-    (out, findings)
+    let mut inputs = rules.inputs;
+    inputs.extend(vpc_inputs(module, &out, d));
+    (out, findings, inputs)
+}
+
+/// The VPC of each imported security group and endpoint, where the module takes it from a
+/// variable: a group or an endpoint in another VPC would be replaced.
+fn vpc_inputs(module: &Module, imports: &[ImportBlock], d: &Described) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for b in resources(module) {
+        let ty = b.labels[0].as_str();
+        let Some(id) = imports
+            .iter()
+            .find(|i| i.to.ends_with(&format!(".{ty}.{}", b.labels[1])))
+            .map(|i| i.id.as_str())
+        else {
+            continue;
+        };
+        let vpc = match ty {
+            "aws_security_group" => d.security_groups.get(id).and_then(|g| g.vpc_id.clone()),
+            "aws_vpc_endpoint" => d
+                .endpoints
+                .iter()
+                .find(|e| e.vpc_endpoint_id == id)
+                .map(|e| e.vpc_id.clone()),
+            _ => None,
+        };
+        let var = match attr(b, "vpc_id") {
+            Some(Expr::Traversal(root, steps)) if matches!(root.as_ref(), Expr::Ident(r) if r == "var") => {
+                match steps.first() {
+                    Some(Step::Attr(v)) => Some(v.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let (Some(var), Some(vpc)) = (var, vpc) {
+            out.insert(var, vpc);
+        }
+    }
+    out
 }
 
 /// What the import IDs are looked up in.
@@ -235,6 +247,14 @@ impl Lookup<'_> {
                     _ => None,
                 }
             }
+            "aws_vpc_endpoint" => literal(b, "service_name").and_then(|n| {
+                d.endpoints
+                    .iter()
+                    .find(|e| {
+                        e.service_name == n && imported.endpoints.contains(&e.vpc_endpoint_id)
+                    })
+                    .map(|e| e.vpc_endpoint_id.clone())
+            }),
             "aws_cloudwatch_metric_alarm" => literal(b, "alarm_name")
                 .filter(|n| d.alarms.contains_key(*n))
                 .map(str::to_owned),
@@ -256,9 +276,6 @@ fn owner(label: &str, imported: &Imported) -> String {
 
 fn created_anew(ty: &str) -> &'static str {
     match ty {
-        "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
-            "a security group rule: gen-tf writes its own rules, and the group's existing rules stay until removed by hand (their sgr- IDs come from `aws ec2 describe-security-group-rules`, which gen-tf does not read)"
-        }
         "aws_ecs_task_definition" => {
             "ecspresso's task definition names no revision: the first apply registers the next revision, and the service rolls onto it"
         }
@@ -268,12 +285,22 @@ fn created_anew(ty: &str) -> &'static str {
 
 /// `imports.tf`: the blocks of every stack, for the root module that calls each stack as
 /// `module "<stack>"`.
-pub(crate) fn imports_tf(stacks: &[(String, Vec<ImportBlock>)]) -> String {
+pub(crate) fn imports_tf(
+    stacks: &[(String, Vec<ImportBlock>, BTreeMap<String, String>)],
+) -> String {
     let mut out = String::from(
         "# Written by gen-tf import. Import blocks belong in the root module: put this file\n# beside the `module \"<stack>\"` blocks that call the generated modules, plan, apply,\n# and then delete it.\n",
     );
-    for (stack, blocks) in stacks {
+    for (stack, blocks, inputs) in stacks {
         out.push_str(&format!("\n# {stack}\n"));
+        if !inputs.is_empty() {
+            out.push_str(&format!(
+                "# Give module \"{stack}\" these inputs, as the imported resources have them (their VPC,\n# the groups their rules name), or the first apply changes them:\n"
+            ));
+            for (name, value) in inputs {
+                out.push_str(&format!("#   {name} = \"{}\"\n", escape(value)));
+            }
+        }
         for b in blocks {
             out.push_str(&format!(
                 "import {{\n  to = {}\n  id = \"{}\"\n}}\n\n",

@@ -11,12 +11,17 @@ pub mod blocks;
 pub mod check;
 pub(crate) mod commands;
 pub(crate) mod ecspresso;
+mod endpoints;
+mod helpers;
 mod iam;
 pub mod input;
 pub(crate) mod jsonnet;
+mod module;
 pub mod read;
+mod rules;
 pub(crate) mod stack;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::diag::{Diagnostic, Severity};
@@ -35,6 +40,9 @@ pub struct Output {
     /// What gen-tf's own checks say of the stack (empty when it builds cleanly).
     pub diagnostics: Vec<Diagnostic>,
     pub imports: Vec<ImportBlock>,
+    /// Module inputs (variable name -> value) the imported resources need to stay as AWS has
+    /// them: the VPC of adopted groups and endpoints, the peers of adopted rules.
+    pub inputs: BTreeMap<String, String>,
     /// The stack's findings and the import blocks' (resources created anew), by service.
     pub findings: Vec<Finding>,
 }
@@ -53,8 +61,18 @@ impl Output {
 /// cluster, checked and lowered by the ordinary pipeline (built for `env`), its import blocks,
 /// and the report. Nothing is written.
 pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<ReadError>> {
+    import_with(paths, env, false)
+}
+
+/// [`import`], with `manage_endpoints` (`--manage-endpoints`): the VPC's endpoints become the
+/// stack's own and are imported, instead of being counted as existing.
+pub fn import_with(
+    paths: &[PathBuf],
+    env: Option<&str>,
+    manage_endpoints: bool,
+) -> Result<Vec<Output>, Vec<ReadError>> {
     let described = input::read(paths)?;
-    let stacks = stack::stacks(&described, env)?;
+    let stacks = stack::stacks_with(&described, env, manage_endpoints)?;
     let opts = Options {
         env: env.map(str::to_owned),
         ..Options::default()
@@ -68,14 +86,14 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
             text: None,
         };
         let mut findings = st.findings.clone();
-        let (diagnostics, imports) = match check_value(source, &opts) {
+        let (diagnostics, imports, inputs) = match check_value(source, &opts) {
             Ok(checked) => {
                 let module = crate::lower::lower(&checked.resolved);
-                let (imports, anew) = blocks::blocks(&module, &st, &described);
+                let (imports, anew, inputs) = blocks::blocks(&module, &st, &described);
                 findings.extend(anew);
-                (checked.diagnostics, imports)
+                (checked.diagnostics, imports, inputs)
             }
-            Err(diagnostics) => (diagnostics, Vec::new()),
+            Err(diagnostics) => (diagnostics, Vec::new(), BTreeMap::new()),
         };
         if let Some(t) = described.truncated.first() {
             findings.push(Finding {
@@ -99,7 +117,7 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
             (&a.service, a.kind, &a.resource).cmp(&(&b.service, b.kind, &b.resource))
         });
         let text = jsonnet::render(
-            &header(&st, &findings),
+            &header(&st, &findings, &inputs),
             &st.value,
             &st.comments,
             &st.helpers,
@@ -109,6 +127,7 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
             text,
             diagnostics,
             imports,
+            inputs,
             findings,
         });
     }
@@ -116,7 +135,11 @@ pub fn import(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<Output>, Vec<R
 }
 
 /// The stack file's opening comment: where it came from, and the report.
-fn header(st: &stack::Imported, findings: &[Finding]) -> Vec<String> {
+fn header(
+    st: &stack::Imported,
+    findings: &[Finding],
+    inputs: &BTreeMap<String, String>,
+) -> Vec<String> {
     let mut lines = vec![
         format!(
             "Written by `gen-tf import` from the ECS cluster {}: review it, then build it and plan",
@@ -124,6 +147,16 @@ fn header(st: &stack::Imported, findings: &[Finding]) -> Vec<String> {
         ),
         "with the import blocks of imports.tf in the root module.".to_owned(),
     ];
+    if !inputs.is_empty() {
+        lines.push(String::new());
+        lines.push(
+            "The module's inputs that keep the adopted resources as they are (their VPC, the groups their rules name):"
+                .to_owned(),
+        );
+        for (name, value) in inputs {
+            lines.push(format!("- {name} = \"{value}\""));
+        }
+    }
     if findings.is_empty() {
         lines.push("The first plan changes nothing that gen-tf knows of.".to_owned());
         return lines;

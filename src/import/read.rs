@@ -48,6 +48,10 @@ pub(crate) const KINDS: &[(&str, &[&str])] = &[
     ("aws iam list-attached-role-policies", &["AttachedPolicies"]),
     ("aws logs describe-log-groups", &["logGroups"]),
     ("aws ec2 describe-security-groups", &["SecurityGroups"]),
+    (
+        "aws ec2 describe-security-group-rules",
+        &["SecurityGroupRules"],
+    ),
     ("aws ec2 describe-vpc-endpoints", &["VpcEndpoints"]),
 ];
 
@@ -76,6 +80,8 @@ pub struct Described {
     pub log_groups: BTreeMap<String, LogGroup>,
     /// Security groups by ID.
     pub security_groups: BTreeMap<String, SecurityGroup>,
+    /// Security group rules by `sgr-` ID.
+    pub security_group_rules: BTreeMap<String, SecurityGroupRule>,
     pub endpoints: Vec<VpcEndpoint>,
     /// Paginated outputs: a `NextToken` means the file holds only part of the answer.
     pub truncated: Vec<PathBuf>,
@@ -221,6 +227,13 @@ fn store(file: &Path, kind: &str, v: Value, d: &mut Described) -> Result<(), Rea
             let out: DescribeSecurityGroups = parse(file, kind, v)?;
             for g in out.security_groups {
                 d.security_groups.insert(g.group_id.clone(), g);
+            }
+        }
+        "aws ec2 describe-security-group-rules" => {
+            let out: DescribeSecurityGroupRules = parse(file, kind, v)?;
+            for r in out.security_group_rules {
+                d.security_group_rules
+                    .insert(r.security_group_rule_id.clone(), r);
             }
         }
         _ => {

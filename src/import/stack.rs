@@ -74,6 +74,8 @@ pub struct Imported {
     /// each equal to the value it stands for.
     pub helpers: BTreeMap<String, String>,
     pub services: Vec<Adopted>,
+    /// The `vpce-` IDs of the endpoints the stack adopts (`--manage-endpoints`).
+    pub endpoints: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -122,6 +124,16 @@ fn put(o: &mut Map<String, Value>, key: &str, v: impl Into<Value>) {
 /// The stacks, one per cluster, in cluster name order. A service whose task definition was not
 /// described is an error naming the call that describes it.
 pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, Vec<ReadError>> {
+    stacks_with(d, env, false)
+}
+
+/// [`stacks`], with `manage_endpoints`: the VPC's endpoints written as the stack's own
+/// (`--manage-endpoints`, see `endpoints`) instead of existing ones.
+pub(crate) fn stacks_with(
+    d: &Described,
+    env: Option<&str>,
+    manage_endpoints: bool,
+) -> Result<Vec<Imported>, Vec<ReadError>> {
     let mut by_cluster: BTreeMap<String, Vec<&(std::path::PathBuf, EcsService)>> = BTreeMap::new();
     for s in &d.services {
         by_cluster
@@ -169,15 +181,7 @@ pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, 
                 named.service_arn = format!("service {cluster}/{}", s.service_name);
             }
             let value = service(&mut cx, &cluster, &name, &named, td);
-            let from = if s.service_arn.is_empty() {
-                format!(
-                    "{} (service {} of cluster {cluster})",
-                    file.display(),
-                    s.service_name
-                )
-            } else {
-                s.service_arn.clone()
-            };
+            let from = origin(file, s, &cluster);
             comments.insert(
                 format!("services.{key}"),
                 vec![format!("Adopted from {from}")],
@@ -191,15 +195,14 @@ pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, 
                 task_definition_arn: td.task_definition_arn.clone(),
             });
         }
-        let vpcs: Vec<&str> = services
-            .iter()
-            .filter_map(|s| s.1.network_configuration.as_ref())
-            .flat_map(|n| n.awsvpc_configuration.security_groups.iter())
-            .filter_map(|id| d.security_groups.get(id)?.vpc_id.as_deref())
-            .collect();
-        if let Some(n) = stack_network(d, &region, &vpcs, &mut comments) {
-            put(&mut root, "network", n);
-        }
+        let endpoint_ids = network_of(
+            &mut cx,
+            &services,
+            &region,
+            manage_endpoints,
+            &mut root,
+            &mut comments,
+        );
         stack_iam(&mut cx, &services, &mut root);
         put(&mut root, "services", Value::Object(svcs));
         let helpers = std::mem::take(&mut cx.raw);
@@ -213,10 +216,24 @@ pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, 
             comments,
             helpers,
             services: adopted,
+            endpoints: endpoint_ids,
             findings,
         });
     }
     Ok(out)
+}
+
+/// Where a service came from: its ARN, else (ecspresso's) its file, name and cluster.
+fn origin(file: &std::path::Path, s: &EcsService, cluster: &str) -> String {
+    if s.service_arn.is_empty() {
+        format!(
+            "{} (service {} of cluster {cluster})",
+            file.display(),
+            s.service_name
+        )
+    } else {
+        s.service_arn.clone()
+    }
 }
 
 /// The container the service is built around: the load balancer's, else the one named like
@@ -261,12 +278,7 @@ fn service(
             "the task definition sets no task-level cpu and memory, which Fargate needs",
         ),
     }
-    if let Some(m) = main.memory {
-        put(&mut o, "container_memory", m);
-    }
-    if let Some(r) = main.memory_reservation {
-        put(&mut o, "memory_reservation", r);
-    }
+    container_memory(cx, main, num(&td.memory), &mut o);
     runtime_platform(cx, td, &mut o);
     placement(cx, s, &mut o);
     if let Some(v) = s
@@ -328,6 +340,27 @@ fn service(
         put(&mut o, "tags", Value::Object(tags));
     }
     Value::Object(o)
+}
+
+/// The main container's memory and reservation, the reservation as the seed guide's strategy
+/// where it is one (`helpers`).
+fn container_memory(
+    cx: &mut Cx<'_>,
+    main: &ContainerDefinition,
+    task_memory: Option<u32>,
+    o: &mut Map<String, Value>,
+) {
+    if let Some(m) = main.memory {
+        put(o, "container_memory", m);
+    }
+    if let Some(r) = main.memory_reservation {
+        put(o, "memory_reservation", r);
+        let helper = task_memory.and_then(|m| super::helpers::memory_reservation(m, r, cx.env));
+        if let Some(h) = helper {
+            let path = format!("services.{}.memory_reservation", cx.service);
+            cx.raw.insert(path, h);
+        }
+    }
 }
 
 fn runtime_platform(cx: &mut Cx<'_>, td: &TaskDefinition, o: &mut Map<String, Value>) {
@@ -815,13 +848,7 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
         );
         return None;
     };
-    if a.alarm_name != p.policy_name {
-        cx.note(
-            &name,
-            Kind::Replaces,
-            format!("gen-tf names a step policy's alarm like the policy ({}): the alarm is created under that name and {name} stays unmanaged", p.policy_name),
-        );
-    }
+
     if a.alarm_description.is_some() {
         cx.note(
             &name,
@@ -830,6 +857,10 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
         );
     }
     let mut v = Map::new();
+    // gen-tf names the alarm like its policy unless `alarm.name` says otherwise.
+    if a.alarm_name != p.policy_name {
+        put(&mut v, "name", a.alarm_name.as_str());
+    }
     if let Some(n) = &a.namespace {
         put(&mut v, "namespace", n.as_str());
     }
@@ -1190,6 +1221,73 @@ fn names(
     if !n.is_empty() {
         o.insert("names".into(), Value::Object(n));
     }
+}
+
+/// The stack's `network` (and with `manage_endpoints` its `vpc_endpoints`) from the endpoints of
+/// the VPC its services run in; the `vpce-` IDs adopted.
+fn network_of(
+    cx: &mut Cx<'_>,
+    services: &[&(std::path::PathBuf, EcsService)],
+    region: &Option<String>,
+    manage_endpoints: bool,
+    root: &mut Map<String, Value>,
+    comments: &mut BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let d = cx.d;
+    let vpcs: Vec<&str> = services
+        .iter()
+        .filter_map(|s| s.1.network_configuration.as_ref())
+        .flat_map(|n| n.awsvpc_configuration.security_groups.iter())
+        .filter_map(|id| d.security_groups.get(id)?.vpc_id.as_deref())
+        .collect();
+    match region.as_deref().filter(|_| manage_endpoints) {
+        Some(r) => managed_network(cx, r, &vpcs, root, comments),
+        None => {
+            if let Some(n) = stack_network(d, region, &vpcs, comments) {
+                put(root, "network", n);
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// `--manage-endpoints`: the VPC's endpoints as the stack's `network` and `vpc_endpoints` (see
+/// `endpoints`), with their findings; the adopted `vpce-` IDs.
+fn managed_network(
+    cx: &mut Cx<'_>,
+    region: &str,
+    vpcs: &[&str],
+    root: &mut Map<String, Value>,
+    comments: &mut BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let eps: Vec<&VpcEndpoint> =
+        cx.d.endpoints
+            .iter()
+            .filter(|e| vpcs.contains(&e.vpc_id.as_str()))
+            .collect();
+    let m = super::endpoints::managed(cx.d, cx.stack.as_str(), region, &eps);
+    cx.service = String::new();
+    for (resource, kind, message) in m.findings {
+        let kind = match kind {
+            super::endpoints::Kind::Changes => Kind::Changes,
+            super::endpoints::Kind::NotExpressed => Kind::NotExpressed,
+        };
+        cx.note(resource, kind, message);
+    }
+    if !m.network.is_empty() {
+        put(root, "network", Value::Object(m.network));
+    }
+    if !m.vpc_endpoints.is_empty() {
+        comments.insert(
+            "vpc_endpoints".to_owned(),
+            vec![format!(
+                "The VPC's endpoints ({}), adopted by this stack (gen-tf import --manage-endpoints): it owns them now.",
+                m.ids.join(", ")
+            )],
+        );
+        put(root, "vpc_endpoints", m.vpc_endpoints);
+    }
+    m.ids
 }
 
 /// The VPC's endpoints, which the stack counts as existing (it does not adopt them: they are

@@ -211,25 +211,25 @@ fn security_group(ctx: &mut Ctx<'_>) -> Vec<Block> {
     let vpc_id = ctx.vpc_id();
     let stack = ctx.stack;
     let sg_tags = tags(ctx, format!("{}-vpc-endpoints", stack.prefix));
-    let mut out = vec![Block::resource(
-        "aws_security_group",
-        SG,
-        Body::new()
-            .attr(
-                "name_prefix",
-                ir::str(format!("{}-vpc-endpoints-", stack.prefix)),
-            )
-            .attr(
-                "description",
-                ir::str(format!(
-                    "Interface VPC endpoints of the {} stack: HTTPS from its tasks only.",
-                    stack.name
-                )),
-            )
-            .attr("vpc_id", vpc_id)
-            .attr("tags", sg_tags)
-            .block(super::create_before_destroy()),
-    )];
+    let (fixed, description) = &stack.endpoint_security_group;
+    // A fixed name (an adopted group's) cannot exist twice, so its replacement cannot be created
+    // before the old group is destroyed.
+    let body = match fixed {
+        Some(name) => Body::new().attr("name", ir::str(name.clone())),
+        None => Body::new().attr(
+            "name_prefix",
+            ir::str(format!("{}-vpc-endpoints-", stack.prefix)),
+        ),
+    };
+    let body = body
+        .attr("description", ir::str(description.clone()))
+        .attr("vpc_id", vpc_id)
+        .attr("tags", sg_tags);
+    let body = match fixed {
+        Some(_) => body,
+        None => body.block(super::create_before_destroy()),
+    };
+    let mut out = vec![Block::resource("aws_security_group", SG, body)];
     for svc in &stack.services {
         let (name, id) = (&svc.name, svc.name.ident());
         out.push(Block::resource(

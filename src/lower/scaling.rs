@@ -318,7 +318,7 @@ fn alarm(ctx: &mut Ctx<'_>, svc: &Service, s: &StepScaling) -> Block {
         "aws_cloudwatch_metric_alarm",
         &s.name.label,
         Body::new()
-            .attr("alarm_name", ir::str(s.name.aws.clone()))
+            .attr("alarm_name", ir::str(a.name.clone()))
             .attr("alarm_description", ir::str(description))
             .attr("namespace", ir::str(a.namespace.clone()))
             .attr("metric_name", ir::str(a.metric_name.clone()))

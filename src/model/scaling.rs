@@ -277,6 +277,13 @@ pub struct StepAdjustment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alarm {
+    /// The alarm's name: up to 255 printable characters. Default the policy's name
+    /// (`<scaling_prefix>-<policy name>`); set it to keep the name of a running alarm that
+    /// `gen-tf import` adopts (renaming an alarm replaces it).
+    /// Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 255))]
+    pub name: Option<String>,
     /// Default CPUUtilization.
     #[serde(default)]
     #[schemars(length(min = 1, max = 255))]

@@ -96,4 +96,16 @@ pub struct Network {
     /// their prefix lists.
     #[serde(default)]
     pub existing_vpc_endpoints: Vec<String>,
+    /// The exact name of the security group of the Interface endpoints the stack creates,
+    /// instead of a name prefix with a unique suffix: up to 255 characters of a-z, A-Z, 0-9,
+    /// spaces and `._-:/()#,@[]+=&;{}!$*`, not starting with `sg-`. `gen-tf import
+    /// --manage-endpoints` writes it to adopt a running group.
+    /// Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 255))]
+    pub vpc_endpoint_security_group: Option<String>,
+    /// That group's description, which EC2 cannot change in place (the same characters).
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 255))]
+    pub vpc_endpoint_security_group_description: Option<String>,
 }

@@ -274,6 +274,22 @@ pub(crate) fn needs(stack: &Stack) -> Vec<Need> {
     out
 }
 
+/// The Interface endpoints' security group: `network.vpc_endpoint_security_group` (else gen-tf
+/// names it by prefix), and its description, given or derived.
+pub(crate) fn security_group(stack: &Stack) -> (Option<String>, String) {
+    let n = stack.network.as_ref();
+    (
+        n.and_then(|n| n.vpc_endpoint_security_group.clone()),
+        n.and_then(|n| n.vpc_endpoint_security_group_description.clone())
+            .unwrap_or_else(|| {
+                format!(
+                    "Interface VPC endpoints of the {} stack: HTTPS from its tasks only.",
+                    stack.name
+                )
+            }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

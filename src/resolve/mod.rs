@@ -61,6 +61,11 @@ pub(crate) struct Resolved {
     pub existing_endpoints: Vec<endpoint::Existing>,
     /// Whether the stack writes `vpc_endpoints`.
     pub written_vpc_endpoints: bool,
+    /// The Interface endpoints' security group: its exact name
+    /// (`network.vpc_endpoint_security_group`, else a name prefix), and its description.
+    pub endpoint_security_group: (Option<String>, String),
+    /// `network.vpc_endpoint_security_group_description` as written, for the name rule.
+    pub written_endpoint_security_group_description: Option<String>,
     /// The endpoints the tasks need without a NAT gateway, read from every service as written
     /// (also one that did not resolve).
     pub needs: Vec<endpoint::Need>,
@@ -130,6 +135,11 @@ pub(crate) fn resolve(stack: &model::Stack, env: Option<&str>) -> Resolved {
         endpoints: endpoint::resolve(stack),
         existing_endpoints: endpoint::existing(stack),
         written_vpc_endpoints: stack.vpc_endpoints.is_some(),
+        endpoint_security_group: endpoint::security_group(stack),
+        written_endpoint_security_group_description: stack
+            .network
+            .as_ref()
+            .and_then(|n| n.vpc_endpoint_security_group_description.clone()),
         needs: endpoint::needs(stack),
         private_images: stack
             .services()

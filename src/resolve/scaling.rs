@@ -175,6 +175,8 @@ pub(crate) struct StepScaling {
 /// The CloudWatch alarm that invokes a step policy.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Alarm {
+    /// The AWS name: `alarm.name`, else the policy's.
+    pub name: String,
     pub namespace: String,
     pub metric_name: String,
     pub statistic: Statistic,
@@ -301,6 +303,7 @@ fn tg_suffix_of_arn(arn: &str) -> Option<String> {
 
 fn step_scaling(p: &m::Policy, name: PolicyName) -> Option<Policy> {
     let a = p.alarm.as_ref()?;
+    let alarm_name = a.name.clone().unwrap_or_else(|| name.aws.clone());
     Some(Policy::Step(StepScaling {
         name,
         adjustment_type: defaults::adjustment_type(p),
@@ -309,6 +312,7 @@ fn step_scaling(p: &m::Policy, name: PolicyName) -> Option<Policy> {
         min_adjustment_magnitude: p.min_adjustment_magnitude,
         steps: p.step_adjustments.clone(),
         alarm: Alarm {
+            name: alarm_name,
             namespace: defaults::alarm_namespace(a).to_owned(),
             metric_name: defaults::alarm_metric_name(a).to_owned(),
             statistic: defaults::alarm_statistic(a),

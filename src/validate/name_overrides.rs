@@ -7,7 +7,7 @@ use crate::resolve::Resolved;
 pub(super) static NAME_OVERRIDE: Rule = Rule {
     code: "name-override",
     severity: Severity::Error,
-    summary: "A name in a service's `names` that AWS does not accept for its resource.",
+    summary: "A name in a service's `names`, a step policy's `alarm.name` or `network.vpc_endpoint_security_group`, that AWS does not accept for its resource.",
     fact: "ECS service names and task families take letters, digits, '_' and '-'; IAM role names letters, digits and '+=,.@_-'; log group names letters, digits and '._-/#'; security group names and descriptions a-z, A-Z, 0-9, spaces and '._-:/()#,@[]+=&;{}!$*' (names not starting with sg-); scaling policy and alarm names printable characters.",
     source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
 };
@@ -87,7 +87,72 @@ const SCALING_PREFIX: Form = Form {
     ok: printable,
 };
 
+const ALARM: Form = Form {
+    what: "CloudWatch alarm name",
+    allowed: "printable characters without leading or trailing spaces",
+    ok: printable,
+};
+
+/// A step policy's `alarm.name`, which names the running alarm an import adopts.
+fn alarm_names(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    for svc in &stack.services {
+        let Some(a) = &svc.scaling else { continue };
+        let policies = join(&join(&svc.path, "auto_scaling"), "policies");
+        for (i, w) in a.written.iter().enumerate() {
+            let Some(value) = w.policy.alarm.as_ref().and_then(|a| a.name.as_ref()) else {
+                continue;
+            };
+            if !(ALARM.ok)(value) {
+                let path = join(&crate::diag::index(&policies, i), "alarm");
+                out.push(
+                    Diagnostic::new(
+                        &NAME_OVERRIDE,
+                        join(&path, "name"),
+                        format!("{value:?} is not a valid {}", ALARM.what),
+                    )
+                    .help(format!(
+                        "use {} (the name AWS shows for the running alarm, when it is adopted), or leave it out for the policy's name",
+                        ALARM.allowed
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// `network.vpc_endpoint_security_group` and its description, which name a running group an
+/// import adopts.
+fn endpoint_group(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    let (name, _) = &stack.endpoint_security_group;
+    let fields = [
+        ("vpc_endpoint_security_group", name, &SECURITY_GROUP),
+        (
+            "vpc_endpoint_security_group_description",
+            &stack.written_endpoint_security_group_description,
+            &SG_DESCRIPTION,
+        ),
+    ];
+    for (field, value, form) in fields {
+        let Some(value) = value else { continue };
+        if !(form.ok)(value) {
+            out.push(
+                Diagnostic::new(
+                    &NAME_OVERRIDE,
+                    join("network", field),
+                    format!("{value:?} is not a valid {}", form.what),
+                )
+                .help(format!(
+                    "use {} (the name AWS shows for the running group, when it is adopted)",
+                    form.allowed
+                )),
+            );
+        }
+    }
+}
+
 pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
+    alarm_names(stack, out);
+    endpoint_group(stack, out);
     for svc in &stack.services {
         let Some(o) = &svc.given_names else { continue };
         let base = join(&svc.path, "names");

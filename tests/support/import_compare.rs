@@ -161,7 +161,9 @@ fn step_numbers(v: &Value) -> Value {
 }
 
 /// Every mismatch between the resources of `imports` in `res` and what AWS described; `role_of`
-/// gives the name of the role that a resource's argument (`task_role_arn`) refers to.
+/// gives the AWS value that a resource's argument referring to another resource or to a module
+/// input stands for: the name of the role of `task_role_arn`, the ID of the group of a rule's
+/// `security_group_id` and `referenced_security_group_id` (null when it names none).
 pub fn compare(
     described: &Described,
     imports: &[ImportBlock],
@@ -543,6 +545,13 @@ pub fn compare(
                 eq(
                     &mut out,
                     at,
+                    "alarm_name",
+                    &r["alarm_name"],
+                    json!(a.alarm_name),
+                );
+                eq(
+                    &mut out,
+                    at,
                     "namespace",
                     &r["namespace"],
                     json!(a.namespace),
@@ -616,6 +625,112 @@ pub fn compare(
                     &r["description"],
                     json!(g.description),
                 );
+            }
+            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                let d = &described.security_group_rules[&b.id];
+                eq(
+                    &mut out,
+                    at,
+                    "direction",
+                    &json!(ty == "aws_vpc_security_group_egress_rule"),
+                    json!(d.is_egress),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "security_group_id",
+                    &role_of(at, "security_group_id"),
+                    json!(d.group_id),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "ip_protocol",
+                    &r["ip_protocol"],
+                    json!(d.ip_protocol),
+                );
+                // Every port is -1 in AWS, and no port in the configuration.
+                let port = |p: Option<i64>| json!(p.filter(|p| *p != -1));
+                eq(
+                    &mut out,
+                    at,
+                    "from_port",
+                    &or(r, "from_port", Value::Null),
+                    port(d.from_port),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "to_port",
+                    &or(r, "to_port", Value::Null),
+                    port(d.to_port),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "cidr_ipv4",
+                    &or(r, "cidr_ipv4", Value::Null),
+                    json!(d.cidr_ipv4),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "prefix_list_id",
+                    &or(r, "prefix_list_id", Value::Null),
+                    json!(d.prefix_list_id),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "referenced_security_group_id",
+                    &role_of(at, "referenced_security_group_id"),
+                    json!(d.referenced_group_info.as_ref().map(|g| &g.group_id)),
+                );
+            }
+            "aws_vpc_endpoint" => {
+                let e = described
+                    .endpoints
+                    .iter()
+                    .find(|e| e.vpc_endpoint_id == b.id)
+                    .unwrap();
+                eq(
+                    &mut out,
+                    at,
+                    "service_name",
+                    &r["service_name"],
+                    json!(e.service_name),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "vpc_endpoint_type",
+                    &r["vpc_endpoint_type"],
+                    json!(e.vpc_endpoint_type),
+                );
+                eq(
+                    &mut out,
+                    at,
+                    "vpc_id",
+                    &role_of(at, "vpc_id"),
+                    json!(e.vpc_id),
+                );
+                if e.vpc_endpoint_type == "Interface" {
+                    eq(
+                        &mut out,
+                        at,
+                        "private_dns_enabled",
+                        &r["private_dns_enabled"],
+                        json!(e.private_dns_enabled),
+                    );
+                    let groups: Vec<Value> = e.groups.iter().map(|g| json!(g.group_id)).collect();
+                    eq(
+                        &mut out,
+                        at,
+                        "security_group_ids",
+                        &json!([role_of(at, "security_group_ids")]),
+                        Value::Array(groups),
+                    );
+                }
             }
             "aws_iam_role" => eq(&mut out, at, "name", &r["name"], json!(b.id)),
             "aws_iam_role_policy" | "aws_iam_role_policy_attachment" => {}

@@ -427,6 +427,8 @@ struct Alarm {
     /// Strict or not; `None` leaves the operator to follow from the steps.
     explicit_comparison: Option<bool>,
     treat_missing_data: Option<&'static str>,
+    /// An `alarm.name` of its own (unique per service) instead of the policy's name.
+    named: bool,
 }
 
 fn alarm() -> impl Strategy<Value = Alarm> {
@@ -443,6 +445,7 @@ fn alarm() -> impl Strategy<Value = Alarm> {
         prop::option::of(select(
             &["missing", "ignore", "breaching", "notBreaching"][..],
         )),
+        any::<bool>(),
     )
         .prop_map(
             |(
@@ -454,6 +457,7 @@ fn alarm() -> impl Strategy<Value = Alarm> {
                 datapoints,
                 explicit_comparison,
                 treat_missing_data,
+                named,
             )| Alarm {
                 threshold,
                 metric,
@@ -463,6 +467,7 @@ fn alarm() -> impl Strategy<Value = Alarm> {
                 datapoints,
                 explicit_comparison,
                 treat_missing_data,
+                named,
             },
         )
 }
@@ -847,7 +852,17 @@ fn assemble(parts: StackParts, services: BTreeMap<String, Service>) -> Value {
             pick(picks, &mut entries);
         }
         Network::Private { preset, extra } => {
-            stack.insert("network".into(), json!({ "nat_gateway": false }));
+            // Every other draw names the endpoints' group, as an adopted one is named.
+            let network = if extra.len() % 2 == 1 {
+                json!({
+                    "nat_gateway": false,
+                    "vpc_endpoint_security_group": "shared endpoints",
+                    "vpc_endpoint_security_group_description": "HTTPS to the VPC endpoints",
+                })
+            } else {
+                json!({ "nat_gateway": false })
+            };
+            stack.insert("network".into(), network);
             if *preset {
                 stack.insert("vpc_endpoints".into(), json!("fargate-private"));
             } else {
@@ -1309,6 +1324,13 @@ fn auto_scaling(a: &Scaling, max: u32, has_lb: bool, service: &str) -> Value {
             };
             if named || !used.insert(default) {
                 v.insert("name".into(), format!("p{i}").into());
+            }
+            if let Policy::Step { alarm, .. } = p {
+                if alarm.named {
+                    if let Some(a) = v.get_mut("alarm").and_then(Value::as_object_mut) {
+                        a.insert("name".into(), format!("{service} alarm {i}").into());
+                    }
+                }
             }
             Value::Object(v)
         })
