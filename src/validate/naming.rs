@@ -155,10 +155,14 @@ fn derived(s: &Service) -> Vec<(String, usize, &'static str)> {
     let scaling = s.scaling.iter();
     out.extend(
         // Every policy as written, also one that does not resolve.
-        scaling
-            .clone()
-            .flat_map(|a| a.written.iter())
-            .map(|p| (p.name.aws.clone(), 255, "scaling policy and alarm")),
+        scaling.clone().flat_map(|a| a.written.iter()).map(|p| {
+            // A policy whose alarm has its own `alarm.name` gives the alarm no name.
+            if p.policy.alarm.as_ref().is_some_and(|a| a.name.is_some()) {
+                (p.name.aws.clone(), 256, "scaling policy")
+            } else {
+                (p.name.aws.clone(), 255, "scaling policy and alarm")
+            }
+        }),
     );
     // Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html
     let scheduled = scaling.flat_map(|a| a.scheduled.iter());

@@ -76,6 +76,14 @@ pub(super) static POLICY_NAME_DUPLICATE: Rule = Rule {
     source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
 };
 
+pub(super) static ALARM_NAME_DUPLICATE: Rule = Rule {
+    code: "alarm-name-duplicate",
+    severity: Severity::Error,
+    summary: "Two step policies of a stack whose CloudWatch alarms get the same name (an `alarm.name`, or the policy's name).",
+    fact: "Alarm names are unique per account and region, and PutMetricAlarm with an existing name replaces that alarm, so two Terraform resources would overwrite each other's alarm on every apply.",
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+};
+
 pub(super) static TARGET_METRIC: Rule = Rule {
     code: "target-metric",
     severity: Severity::Error,
@@ -244,6 +252,7 @@ pub(super) static RULES: &[&Rule] = &[
     &POLICY_FIELDS,
     &POLICY_NAME,
     &POLICY_NAME_DUPLICATE,
+    &ALARM_NAME_DUPLICATE,
     &TARGET_METRIC,
     &UNKNOWN_METRIC,
     &TARGET_VALUE_MISSING,
@@ -282,6 +291,9 @@ pub(super) const MAX_TARGET_VALUE: f64 = 2.348_542_582_773_833_2e108;
 pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     // Terraform label -> (service, policy name, JSON path) of the policy that took it first.
     let mut labels: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    // Alarm name -> JSON path of the policy whose alarm took it first, and whether that
+    // policy gave the name (`alarm.name`).
+    let mut alarms: BTreeMap<String, (String, bool)> = BTreeMap::new();
     for svc in &stack.services {
         let Some(a) = &svc.scaling else {
             continue;
@@ -314,7 +326,39 @@ pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
             if named {
                 unique_label(name, w, i, &path, &mut labels, out);
             }
+            unique_alarm(w, &path, &mut alarms, out);
         }
+    }
+}
+
+/// A step policy's alarm name, given (`alarm.name`) or the policy's, taken once per stack.
+fn unique_alarm(
+    w: &PolicyAsWritten,
+    path: &str,
+    alarms: &mut BTreeMap<String, (String, bool)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(alarm) = &w.policy.alarm else { return };
+    let (alarm_name, at) = match &alarm.name {
+        Some(n) => (n.clone(), join(&join(path, "alarm"), "name")),
+        None => (w.name.aws.clone(), path.to_owned()),
+    };
+    let given = alarm.name.is_some();
+    match alarms.get(&alarm_name) {
+        None => {
+            alarms.insert(alarm_name, (path.to_owned(), given));
+        }
+        // Two policies named alike are `policy-name-duplicate`'s; this rule is about a name
+        // one of them gives its alarm.
+        Some((_, false)) if !given => {}
+        Some((other, _)) => out.push(
+            Diagnostic::new(
+                &ALARM_NAME_DUPLICATE,
+                at,
+                format!("the alarm {alarm_name:?} is already the alarm of {other}; CloudWatch would keep one alarm for both policies"),
+            )
+            .help("give each step policy's alarm its own `alarm.name`, or leave `alarm.name` out for the policy's name"),
+        ),
     }
 }
 
