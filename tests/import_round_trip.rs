@@ -37,11 +37,11 @@ use serde_json::{json, Map, Value};
 /// - `iam.path: '/'` left out (IAM's default, which the importer leaves out as a person would);
 /// - a service without `image` gets one: without it the module takes the image as a variable,
 ///   which the described task definition holds as a value;
-/// - each service keeps the keys of [`KEPT`]: its sidecars, database, secrets, task role,
-///   traffic (load balancers, Service Connect), auto scaling and deployment draws are left out,
-///   because the synthesiser does not describe their resources yet (inline policies, scalable
-///   targets, policies, alarms, target groups); `platform_version` is left out with them, as
-///   the generator draws it valid only beside its runtime platform draw.
+/// - each service keeps the keys of [`KEPT`]: its sidecars, database, secrets, traffic (load
+///   balancers, Service Connect), auto scaling and deployment draws are left out, because the
+///   synthesiser does not describe their resources yet (scalable targets, policies, alarms,
+///   target groups); `platform_version` is left out with them, as the generator draws it valid
+///   only beside its runtime platform draw.
 const KEPT: &[&str] = &[
     "cpu",
     "memory",
@@ -54,6 +54,7 @@ const KEPT: &[&str] = &[
     "capacity_provider_strategy",
     "memory_reservation",
     "observability",
+    "task_role",
 ];
 
 fn restricted(v: &Value) -> Value {

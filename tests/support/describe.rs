@@ -2,12 +2,12 @@
 //! built (`gen_tf::import::check::resources`, the module's JSON with `${...}` references) turned
 //! into the files the AWS CLI would print once those resources run, in the shapes `gen-tf import`
 //! reads (`aws ecs describe-services`, `describe-task-definition --include TAGS`, `aws iam
-//! get-role`, `list-role-policies`, `list-attached-role-policies`, `aws logs
+//! get-role`, `list-role-policies`, `get-role-policy`, `list-attached-role-policies`, `aws logs
 //! describe-log-groups`, `aws ec2 describe-security-groups`), with the defaults ECS adds to a
 //! container definition and the suffix Terraform adds to a `name_prefix`.
 //!
-//! It covers the resources of a service with no load balancer, Service Connect, auto scaling,
-//! task role statements or volumes: the round trip's draw is restricted to those
+//! It covers the resources of a service with no load balancer, Service Connect, auto scaling
+//! or volumes: the round trip's draw is restricted to those
 //! (`tests/import_round_trip.rs`); a resource of another type is an error, not skipped.
 
 use std::collections::BTreeMap;
@@ -46,6 +46,8 @@ fn resolve(res: &BTreeMap<String, Value>, region: &str, v: &Value) -> Value {
             let r = &res[&format!("{ty}.{name}")];
             match (ty, attr) {
                 (_, "name") => r["name"].clone(),
+                // A role's ID in Terraform is its name.
+                ("aws_iam_role", "id") => r["name"].clone(),
                 ("aws_iam_role", "arn") => format!(
                     "arn:aws:iam::{ACCOUNT}:role/{}",
                     r["name"].as_str().unwrap()
@@ -305,23 +307,36 @@ fn role(res: &BTreeMap<String, Value>, r: &Value, label: &str, region: &str, dir
         &format!("get-role-{label}.json"),
         &json!({ "Role": role }),
     );
+    // An inline policy names its role by `id`, an attachment by `name`: both are the name.
     let of_role = |ty: &str| -> Vec<&Value> {
-        let reference = json!(format!("${{aws_iam_role.{label}.name}}"));
+        let by = |attr: &str| json!(format!("${{aws_iam_role.{label}.{attr}}}"));
         res.iter()
-            .filter(|(a, p)| a.starts_with(&format!("{ty}.")) && p["role"] == reference)
+            .filter(|(a, p)| {
+                a.starts_with(&format!("{ty}."))
+                    && (p["role"] == by("name") || p["role"] == by("id"))
+            })
             .map(|(_, p)| p)
             .collect()
     };
     let inline = of_role("aws_iam_role_policy");
-    assert!(
-        inline.is_empty(),
-        "the synthesiser does not describe inline policies ({label})"
-    );
+    let names: Vec<&Value> = inline.iter().map(|p| &p["name"]).collect();
     write(
         dir,
         &format!("list-role-policies-{label}.json"),
-        &json!({ "RoleName": name, "PolicyNames": [] }),
+        &json!({ "RoleName": name, "PolicyNames": names }),
     );
+    for p in inline {
+        let policy = p["name"].as_str().unwrap();
+        write(
+            dir,
+            &format!("get-role-policy-{label}-{policy}.json"),
+            &json!({
+                "RoleName": name,
+                "PolicyName": policy,
+                "PolicyDocument": resolve(res, region, &p["policy"]),
+            }),
+        );
+    }
     let attached: Vec<Value> = of_role("aws_iam_role_policy_attachment")
         .into_iter()
         .map(|a| {
