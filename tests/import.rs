@@ -402,3 +402,84 @@ fn ecspresso_directory() {
         "gen-tf: deploy/ecs-task-def.json: holds ecspresso template functions ({{ ... }}), which gen-tf does not expand; save the output of `ecspresso render` instead\n"
     );
 }
+
+/// The KMS keys the execution role decrypts the secrets with (ECS names none beside a secret)
+/// come back as the secrets' `kms_key_arn`, one per secret; a key no secret can take is reported,
+/// as the first apply takes it off the role. Found by the round trip (tests/import_round_trip.rs).
+#[test]
+fn secret_kms_keys_come_from_the_execution_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("private")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let key = |n: u8| {
+        format!("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-12345678900{n}")
+    };
+    let policy = serde_json::json!({
+        "RoleName": "media-prd-files-execution",
+        "PolicyName": "secrets",
+        "PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "secretsmanager:GetSecretValue",
+                    "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:media/files/database-Xy12Ab"
+                },
+                { "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [key(1), key(2)] }
+            ]
+        }
+    });
+    std::fs::write(
+        input.join("get-role-policy-execution.json"),
+        policy.to_string(),
+    )
+    .unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/media-prd.jsonnet")).unwrap();
+    assert!(
+        stack.contains(&format!("kms_key_arn: '{}'", key(1))),
+        "{stack}"
+    );
+    assert_eq!(stack.matches("kms_key_arn").count(), 1, "{stack}");
+    let report = format!("{}{stderr}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        report.contains(&format!("kms:Decrypt on {}", key(2)))
+            && report.contains("more KMS keys than the service has secrets"),
+        "{report}"
+    );
+    // The built module grants the key again.
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/media-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = std::fs::read_dir(dir.path().join("modules/media-prd"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect::<String>();
+    assert!(
+        module.contains("kms:Decrypt") && module.contains(&key(1)),
+        "{module}"
+    );
+}

@@ -37,7 +37,9 @@ use serde_json::{json, Map, Value};
 /// - `iam.path: '/'` left out (IAM's default, which the importer leaves out as a person would);
 /// - a service without `image` gets one: without it the module takes the image as a variable,
 ///   which the described task definition holds as a value;
-/// - each service keeps the keys of [`KEPT`]: its sidecars, database, secrets, traffic (load
+/// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
+///   that leaves the region to the provider, and the region here is in `aws`);
+/// - each service keeps the keys of [`KEPT`]: its sidecars, database, traffic (load
 ///   balancers, Service Connect), auto scaling and deployment draws are left out, because the
 ///   synthesiser does not describe their resources yet (scalable targets, policies, alarms,
 ///   target groups); `platform_version` is left out with them, as the generator draws it valid
@@ -55,6 +57,7 @@ const KEPT: &[&str] = &[
     "memory_reservation",
     "observability",
     "task_role",
+    "secrets",
 ];
 
 fn restricted(v: &Value) -> Value {
@@ -65,6 +68,19 @@ fn restricted(v: &Value) -> Value {
         for key in KEPT {
             if let Some(x) = s.get(key) {
                 kept.insert((*key).into(), x.clone());
+            }
+        }
+        // The stack's region is in the `aws` partition: a secret of `aws-us-gov` (which the
+        // generator draws for a stack that leaves the region to the provider) is left out.
+        if let Some(Value::Array(list)) = kept.get_mut("secrets") {
+            list.retain(|x| {
+                !x["value_from"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("arn:aws-us-gov:")
+            });
+            if list.is_empty() {
+                kept.remove("secrets");
             }
         }
         kept.entry("image").or_insert_with(|| {

@@ -14,6 +14,7 @@ pub(crate) mod ecspresso;
 mod iam;
 pub mod input;
 pub(crate) mod jsonnet;
+mod kms;
 pub mod read;
 pub(crate) mod stack;
 

@@ -317,6 +317,7 @@ fn service(
     let log_group = logs(cx, td, main, &mut o);
     volumes(cx, td, &mut o);
     sidecars(cx, td, main, &mut o);
+    secret_keys(cx, td, &mut o);
     names(cx, s, td, &derived, log_group.as_deref(), &mut o);
     let tags: Map<String, Value> = s
         .tags
@@ -1112,6 +1113,21 @@ fn sidecars(
     }
     if !out.is_empty() {
         put(o, "sidecars", out);
+    }
+}
+
+/// The KMS keys the execution role decrypts the secrets with, on the secrets.
+fn secret_keys(cx: &mut Cx<'_>, td: &TaskDefinition, o: &mut Map<String, Value>) {
+    let Some(role) = td.execution_role_arn.as_deref().map(last_segment) else {
+        return;
+    };
+    let keys = super::kms::decrypt_keys(cx.d, role);
+    for k in super::kms::put_on_secrets(o, keys) {
+        cx.note(
+            format!("{role}: kms:Decrypt on {k}"),
+            Kind::Changes,
+            "the execution role decrypts with more KMS keys than the service has secrets (gen-tf takes one key per secret): the first apply takes this key off the role",
+        );
     }
 }
 
