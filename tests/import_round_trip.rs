@@ -58,7 +58,39 @@ const KEPT: &[&str] = &[
     "observability",
     "task_role",
     "secrets",
+    "sidecars",
 ];
+
+/// The keys a sidecar keeps: the container extras (mount points, which need the volumes left
+/// out, health checks, commands, ulimits, restart policies, environment files, repository
+/// credentials and the like) are left out of the sidecars as of the main container.
+const SIDECAR_KEPT: &[&str] = &[
+    "name",
+    "image",
+    "memory",
+    "memory_reservation",
+    "essential",
+    "port",
+    "read_only_root_filesystem",
+    "environment",
+    "secrets",
+];
+
+/// The stack's region is in the `aws` partition: a secret of `aws-us-gov` (which the generator
+/// draws for a stack that leaves the region to the provider) is left out.
+fn aws_secrets(container: &mut Map<String, Value>) {
+    if let Some(Value::Array(list)) = container.get_mut("secrets") {
+        list.retain(|x| {
+            !x["value_from"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws-us-gov:")
+        });
+        if list.is_empty() {
+            container.remove("secrets");
+        }
+    }
+}
 
 fn restricted(v: &Value) -> Value {
     let region = v["region"].as_str().unwrap_or("us-east-1");
@@ -70,17 +102,12 @@ fn restricted(v: &Value) -> Value {
                 kept.insert((*key).into(), x.clone());
             }
         }
-        // The stack's region is in the `aws` partition: a secret of `aws-us-gov` (which the
-        // generator draws for a stack that leaves the region to the provider) is left out.
-        if let Some(Value::Array(list)) = kept.get_mut("secrets") {
-            list.retain(|x| {
-                !x["value_from"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("arn:aws-us-gov:")
-            });
-            if list.is_empty() {
-                kept.remove("secrets");
+        aws_secrets(&mut kept);
+        if let Some(Value::Array(list)) = kept.get_mut("sidecars") {
+            for c in list.iter_mut() {
+                let o = c.as_object_mut().unwrap();
+                o.retain(|k, _| SIDECAR_KEPT.contains(&k.as_str()));
+                aws_secrets(o);
             }
         }
         kept.entry("image").or_insert_with(|| {
