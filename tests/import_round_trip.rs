@@ -39,11 +39,12 @@ use serde_json::{json, Map, Value};
 ///   which the described task definition holds as a value;
 /// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
 ///   that leaves the region to the provider, and the region here is in `aws`);
-/// - each service keeps the keys of [`KEPT`]: its sidecars, database, traffic (load
-///   balancers, Service Connect), auto scaling and deployment draws are left out, because the
-///   synthesiser does not describe their resources yet (scalable targets, policies, alarms,
-///   target groups); `platform_version` is left out with them, as the generator draws it valid
-///   only beside its runtime platform draw.
+/// - each service keeps the keys of [`KEPT`]: its database, volumes, depends_on, traffic (load
+///   balancers, Service Connect), auto scaling and deployment draws, and the container extras
+///   the importer reports rather than imports, are left out, because the synthesiser does not
+///   describe their resources yet (scalable targets, policies, alarms, target groups);
+///   `platform_version` is left out with them, as the generator draws it valid only beside its
+///   runtime platform draw.
 const KEPT: &[&str] = &[
     "cpu",
     "memory",
@@ -59,11 +60,19 @@ const KEPT: &[&str] = &[
     "task_role",
     "secrets",
     "sidecars",
+    "read_only_root_filesystem",
+    "health_check",
+    "command",
+    "entry_point",
+    "working_directory",
+    "user",
+    "stop_timeout",
 ];
 
-/// The keys a sidecar keeps: the container extras (mount points, which need the volumes left
-/// out, health checks, commands, ulimits, restart policies, environment files, repository
-/// credentials and the like) are left out of the sidecars as of the main container.
+/// The keys a sidecar keeps, as the main container's of [`KEPT`]: the container extras the
+/// importer reports rather than imports (ulimits, init process, pseudo terminal, restart policy,
+/// version consistency, environment files, repository credentials) and mount points (whose
+/// volumes are left out) are left out.
 const SIDECAR_KEPT: &[&str] = &[
     "name",
     "image",
@@ -74,6 +83,12 @@ const SIDECAR_KEPT: &[&str] = &[
     "read_only_root_filesystem",
     "environment",
     "secrets",
+    "health_check",
+    "command",
+    "entry_point",
+    "working_directory",
+    "user",
+    "stop_timeout",
 ];
 
 /// The stack's region is in the `aws` partition: a secret of `aws-us-gov` (which the generator
