@@ -483,3 +483,108 @@ fn secret_kms_keys_come_from_the_execution_role() {
         "{module}"
     );
 }
+
+/// Found by the round trip (tests/import_round_trip.rs): a target tracking policy on a
+/// customized metric is imported (it was reported and left without a metric, a stack that did
+/// not validate); the service's own ClusterName and ServiceName dimensions are left to gen-tf
+/// (written out, they became fixed strings in the module); gen-tf's scaling prefix is kept when
+/// the policy names share more than it (`<prefix>-queue-depth`, `<prefix>-queue-age` took the
+/// prefix `<prefix>-queue`, moving the policies); and the policies come in the order they were
+/// created, which is the stack's (each depends on the one before).
+#[test]
+fn customized_metrics_prefix_and_policy_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let policy = |name: &str, created: &str, metric: serde_json::Value| {
+        serde_json::json!({
+            "PolicyARN": format!("arn:aws:autoscaling:eu-west-1:123456789012:scalingPolicy:0a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9:resource/ecs/service/shop-prd/web:policyName/{name}"),
+            "PolicyName": name,
+            "ServiceNamespace": "ecs",
+            "ResourceId": "service/shop-prd/web",
+            "ScalableDimension": "ecs:service:DesiredCount",
+            "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingScalingPolicyConfiguration": {
+                "TargetValue": 10.0,
+                "CustomizedMetricSpecification": metric,
+            },
+            "Alarms": [],
+            "CreationTime": created,
+        })
+    };
+    let policies = serde_json::json!({ "ScalingPolicies": [
+        policy("shop-prd-web-queue-depth", "2024-06-11T08:31:05.000000+00:00", serde_json::json!({
+            "MetricName": "QueueDepth",
+            "Namespace": "Custom/App",
+            "Dimensions": [{ "Name": "QueueName", "Value": "jobs" }],
+            "Statistic": "Average",
+            "Unit": "Count",
+        })),
+        policy("shop-prd-web-queue-age", "2024-06-11T08:31:04.000000+00:00", serde_json::json!({
+            "MetricName": "CpuUtilized",
+            "Namespace": "ECS/ContainerInsights",
+            "Dimensions": [
+                { "Name": "ServiceName", "Value": "web" },
+                { "Name": "ClusterName", "Value": "shop-prd" },
+            ],
+            "Statistic": "Maximum",
+        })),
+    ]});
+    std::fs::write(
+        input.join("describe-scaling-policies.json"),
+        policies.to_string(),
+    )
+    .unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert!(!stack.contains("scaling_prefix"), "{stack}");
+    assert!(!stack.contains("customized metric"), "{stack}");
+    let age = stack.find("name: 'queue-age'").expect("queue-age");
+    let depth = stack.find("name: 'queue-depth'").expect("queue-depth");
+    assert!(age < depth, "{stack}");
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
+    let depth = &module[module
+        .find("resource \"aws_appautoscaling_policy\" \"web_queue_depth\"")
+        .expect("the queue-depth policy keeps its address")..];
+    let depth = &depth[..depth.find("\n}\n").unwrap()];
+    assert!(
+        depth.contains("name               = \"shop-prd-web-queue-depth\"")
+            && depth.contains("value = \"jobs\"")
+            && depth.contains("depends_on = [aws_appautoscaling_policy.web_queue_age]"),
+        "{depth}"
+    );
+    let age = &module[module
+        .find("resource \"aws_appautoscaling_policy\" \"web_queue_age\"")
+        .expect("the queue-age policy keeps its address")..];
+    let age = &age[..age.find("\n}\n").unwrap()];
+    assert!(
+        age.contains("value = var.cluster_name") && age.contains("aws_ecs_service.web.name"),
+        "{age}"
+    );
+}

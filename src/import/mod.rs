@@ -15,6 +15,7 @@ mod iam;
 pub mod input;
 pub(crate) mod jsonnet;
 mod kms;
+mod metric;
 pub mod read;
 pub(crate) mod stack;
 

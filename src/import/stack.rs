@@ -704,6 +704,22 @@ fn common_prefix(names: &[&str]) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// gen-tf's own prefix when every name has it, else their common prefix: with one name, or
+/// names that share more (`<prefix>-queue-depth`, `<prefix>-queue-age`), the longest common
+/// prefix would move the policies to other addresses, and the first apply would replace them.
+fn scaling_prefix(all: &[&str], derived: &Names) -> Option<String> {
+    let own = |n: &&str| {
+        n.strip_prefix(derived.prefix.as_str())
+            .and_then(|r| r.strip_prefix('-'))
+            .is_some_and(|r| !r.is_empty())
+    };
+    if !all.is_empty() && all.iter().all(own) {
+        Some(derived.prefix.clone())
+    } else {
+        common_prefix(all)
+    }
+}
+
 fn auto_scaling(
     cx: &mut Cx<'_>,
     target_id: &str,
@@ -714,11 +730,15 @@ fn auto_scaling(
     let mut a = Map::new();
     put(&mut a, "min_capacity", t.min_capacity);
     put(&mut a, "max_capacity", t.max_capacity);
-    let policies: Vec<&ScalingPolicy> =
+    let mut policies: Vec<&ScalingPolicy> =
         cx.d.policies
             .iter()
             .filter(|p| p.resource_id == target_id)
             .collect();
+    // In the order they were created: gen-tf creates a service's policies one after the other,
+    // in the stack's order (each depends on the one before), so another order would change
+    // every policy's depends_on.
+    policies.sort_by(|a, b| a.creation_time.cmp(&b.creation_time));
     let scheduled: Vec<&ScheduledAction> =
         cx.d.scheduled
             .iter()
@@ -729,7 +749,7 @@ fn auto_scaling(
         .map(|p| p.policy_name.as_str())
         .chain(scheduled.iter().map(|s| s.scheduled_action_name.as_str()))
         .collect();
-    let prefix = common_prefix(&all);
+    let prefix = scaling_prefix(&all, derived);
     let short = |n: &str| match &prefix {
         Some(p) => n[p.len() + 1..].to_owned(),
         None => n.to_owned(),
@@ -837,13 +857,13 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
     if let Some(m) = &a.metric_name {
         put(&mut v, "metric_name", m.as_str());
     }
-    if !a.dimensions.is_empty() {
-        let dims: Map<String, Value> = a
-            .dimensions
-            .iter()
-            .map(|d| (d.name.clone(), Value::from(d.value.clone())))
-            .collect();
-        put(&mut v, "dimensions", Value::Object(dims));
+    let dims: Vec<(String, String)> = a
+        .dimensions
+        .iter()
+        .map(|d| (d.name.clone(), d.value.clone()))
+        .collect();
+    if let Some(d) = super::metric::dimensions(a.namespace.as_deref(), &dims, &p.resource_id) {
+        put(&mut v, "dimensions", d);
     }
     if let Some(s) = &a.statistic {
         put(&mut v, "statistic", s.as_str());
@@ -1302,8 +1322,12 @@ fn policy(cx: &mut Cx<'_>, p: &ScalingPolicy, name: String) -> Value {
     let mut v = Map::new();
     put(&mut v, "name", name);
     if let Some(tt) = &p.target_tracking_scaling_policy_configuration {
-        match &tt.predefined_metric_specification {
-            Some(m) => {
+        let customized = tt
+            .customized_metric_specification
+            .as_ref()
+            .and_then(|m| super::metric::customized(m, &p.resource_id));
+        match (&tt.predefined_metric_specification, customized) {
+            (Some(m), _) => {
                 put(
                     &mut v,
                     "predefined_metric_type",
@@ -1313,10 +1337,11 @@ fn policy(cx: &mut Cx<'_>, p: &ScalingPolicy, name: String) -> Value {
                     put(&mut v, "resource_label", l.as_str());
                 }
             }
-            None => cx.note(
+            (None, Some(m)) => put(&mut v, "customized_metric", m),
+            (None, None) => cx.note(
                 &p.policy_arn,
                 Kind::NotExpressed,
-                "a customized metric specification: write it under customized_metric by hand",
+                "a customized metric specification with metric math: write it under customized_metric by hand",
             ),
         }
         put(&mut v, "target_value", tt.target_value);
