@@ -65,6 +65,7 @@ const KEPT: &[&str] = &[
     "secrets",
     "sidecars",
     "auto_scaling",
+    "deployment",
     "read_only_root_filesystem",
     "health_check",
     "command",
@@ -134,6 +135,35 @@ fn label_requests(service: &mut Map<String, Value>) {
     }
 }
 
+/// The deployment settings that AWS holds, and so describe-services prints: a deployment
+/// `controller` other than ECS and a `strategy` (blue/green, linear, canary) are reported rather
+/// than imported; `wait_for_steady_state` and `ignore_task_definition_changes` are Terraform's
+/// own settings, which AWS never sees; `health_check_grace_period_seconds` goes with the load
+/// balancer, which is left out.
+const DEPLOYMENT_KEPT: &[&str] = &[
+    "minimum_healthy_percent",
+    "maximum_percent",
+    "circuit_breaker",
+    "alarms",
+];
+
+/// Deployment values written equal to gen-tf's defaults, which the importer leaves out:
+/// ECS's percents (100 and 200) and the circuit breaker's on with rollback.
+fn deployment_defaults(d: &mut Map<String, Value>) {
+    if d.get("minimum_healthy_percent") == Some(&json!(100)) {
+        d.remove("minimum_healthy_percent");
+    }
+    if d.get("maximum_percent") == Some(&json!(200)) {
+        d.remove("maximum_percent");
+    }
+    if let Some(Value::Object(cb)) = d.get_mut("circuit_breaker") {
+        cb.retain(|_, v| *v != json!(true));
+        if cb.is_empty() {
+            d.remove("circuit_breaker");
+        }
+    }
+}
+
 /// Scaling values written equal to gen-tf's defaults, which the importer leaves out as a person
 /// would (DESIGN.md: "values equal to gen-tf's defaults are left out"): a target tracking
 /// policy's `disable_scale_in: false` and a step alarm's `treat_missing_data: 'missing'`.
@@ -167,6 +197,13 @@ fn restricted(v: &Value) -> Value {
         }
         aws_secrets(&mut kept);
         label_requests(&mut kept);
+        if let Some(Value::Object(d)) = kept.get_mut("deployment") {
+            d.retain(|k, _| DEPLOYMENT_KEPT.contains(&k.as_str()));
+            deployment_defaults(d);
+            if d.is_empty() {
+                kept.remove("deployment");
+            }
+        }
         scaling_defaults(&mut kept);
         if let Some(Value::Array(list)) = kept.get_mut("sidecars") {
             for c in list.iter_mut() {

@@ -356,6 +356,14 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
             o.insert("capacityProviderStrategy".into(), Value::Array(strategy));
         }
     }
+    if let Some(a) = r.get("alarms") {
+        let a = &a[0];
+        o["deploymentConfiguration"]["alarms"] = json!({
+            "alarmNames": a["alarm_names"],
+            "enable": a["enable"],
+            "rollback": a["rollback"],
+        });
+    }
     let tags: Vec<Value> = r["tags"]
         .as_object()
         .into_iter()
