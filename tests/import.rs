@@ -588,3 +588,83 @@ fn customized_metrics_prefix_and_policy_order() {
         "{age}"
     );
 }
+
+/// Found by the round trip (tests/import_round_trip.rs): a service whose first load balancer
+/// goes to a sidecar is built around its own container (named like the service), not the
+/// sidecar; taking the sidecar as the main container left a sidecar named like the service, a
+/// stack that did not validate.
+#[test]
+fn main_container_is_the_one_named_like_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let edit = |file: &str, f: &dyn Fn(&mut serde_json::Value)| {
+        let path = input.join(file);
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        f(&mut v);
+        std::fs::write(&path, v.to_string()).unwrap();
+    };
+    edit("describe-task-definition.json", &|v| {
+        let defs = v["taskDefinition"]["containerDefinitions"]
+            .as_array_mut()
+            .unwrap();
+        defs.push(serde_json::json!({
+            "name": "envoy",
+            "image": "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.4.0-prod",
+            "cpu": 0,
+            "essential": true,
+            "portMappings": [{ "containerPort": 9901, "hostPort": 9901, "protocol": "tcp" }],
+            "environment": [],
+            "mountPoints": [],
+            "volumesFrom": [],
+            "systemControls": [],
+        }));
+    });
+    edit("describe-services.json", &|v| {
+        let lbs = v["services"][0]["loadBalancers"].as_array_mut().unwrap();
+        lbs.insert(
+            0,
+            serde_json::json!({
+                "targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-envoy/0a1b2c3d4e5f6071",
+                "containerName": "envoy",
+                "containerPort": 9901,
+            }),
+        );
+    });
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert!(
+        stack.contains("name: 'envoy'") && stack.contains("container: 'envoy'"),
+        "{stack}"
+    );
+    // The service's image is its own container's; the sidecar is envoy.
+    let first_image = stack.lines().find(|l| l.contains("image:")).unwrap();
+    assert!(first_image.contains("shop-web:2.14.1"), "{stack}");
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}

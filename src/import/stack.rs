@@ -219,14 +219,24 @@ pub(crate) fn stacks(d: &Described, env: Option<&str>) -> Result<Vec<Imported>, 
     Ok(out)
 }
 
-/// The container the service is built around: the load balancer's, else the one named like
-/// the service, else the first essential one, else the first.
-fn main_container<'a>(s: &EcsService, td: &'a TaskDefinition) -> Option<&'a ContainerDefinition> {
+/// The container the service is built around: the one named like the service (its ECS name
+/// or its key in the stack, as gen-tf names it), else the load balancer's, else the first
+/// essential one, else the first. The name comes first: a service can send a load balancer to
+/// a sidecar, and taking that one as the main container would leave a sidecar named like the
+/// service, which no stack may have.
+fn main_container<'a>(
+    s: &EcsService,
+    key: &str,
+    td: &'a TaskDefinition,
+) -> Option<&'a ContainerDefinition> {
     let c = &td.container_definitions;
-    s.load_balancers
-        .first()
-        .and_then(|lb| c.iter().find(|c| c.name == lb.container_name))
-        .or_else(|| c.iter().find(|c| c.name == s.service_name))
+    c.iter()
+        .find(|c| c.name == s.service_name || c.name == key)
+        .or_else(|| {
+            s.load_balancers
+                .first()
+                .and_then(|lb| c.iter().find(|c| c.name == lb.container_name))
+        })
         .or_else(|| c.iter().find(|c| c.essential.unwrap_or(true)))
         .or_else(|| c.first())
 }
@@ -240,7 +250,7 @@ fn service(
 ) -> Value {
     let mut o = Map::new();
     let derived = Names::new(cx.stack, cx.env, name, false);
-    let Some(main) = main_container(s, td) else {
+    let Some(main) = main_container(s, name.as_str(), td) else {
         cx.note(
             &td.task_definition_arn,
             Kind::NotExpressed,

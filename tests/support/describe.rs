@@ -300,7 +300,11 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
         "serviceArn": format!("arn:aws:ecs:{region}:{ACCOUNT}:service/{cluster}/{name}"),
         "serviceName": name,
         "clusterArn": format!("arn:aws:ecs:{region}:{ACCOUNT}:cluster/{cluster}"),
-        "loadBalancers": [],
+        "loadBalancers": r.get("load_balancer").and_then(Value::as_array).into_iter().flatten().map(|l| json!({
+            "targetGroupArn": l["target_group_arn"],
+            "containerName": l["container_name"],
+            "containerPort": l["container_port"],
+        })).collect::<Vec<_>>(),
         "serviceRegistries": [],
         "status": "ACTIVE",
         "desiredCount": r["desired_count"],
@@ -355,6 +359,9 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
                 .collect();
             o.insert("capacityProviderStrategy".into(), Value::Array(strategy));
         }
+    }
+    if let Some(g) = r.get("health_check_grace_period_seconds") {
+        o.insert("healthCheckGracePeriodSeconds".into(), g.clone());
     }
     if let Some(a) = r.get("alarms") {
         let a = &a[0];
