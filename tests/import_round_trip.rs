@@ -41,10 +41,12 @@ use serde_json::{json, Map, Value};
 ///   which the described task definition holds as a value;
 /// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
 ///   that leaves the region to the provider, and the region here is in `aws`);
-/// - each service keeps the keys of [`KEPT`]: its database, volumes, depends_on, Service
-///   Connect, and the container extras the importer reports rather than imports, are left
-///   out; `platform_version` is left out with them, as the generator draws it valid only
-///   beside its runtime platform draw;
+/// - each service keeps the keys of [`KEPT`]: its database, volumes, depends_on, and the
+///   container extras the importer reports rather than imports, are left out;
+///   `platform_version` is left out with them, as the generator draws it valid only beside its
+///   runtime platform draw;
+/// - a Service Connect namespace given by name is given by its ARN, which ECS prints whichever
+///   way it was given (the importer cannot tell the name from it);
 /// - the load balancers as AWS holds them ([`described_targets`]), the deployment settings
 ///   AWS holds ([`DEPLOYMENT_KEPT`]);
 /// - a policy on ALBRequestCountPerTarget gets its resource label written
@@ -69,6 +71,8 @@ const KEPT: &[&str] = &[
     "deployment",
     "load_balancer",
     "load_balancers",
+    "service_connect",
+    "port_name",
     "read_only_root_filesystem",
     "health_check",
     "command",
@@ -223,6 +227,17 @@ fn restricted(v: &Value) -> Value {
         aws_secrets(&mut kept);
         label_requests(&mut kept);
         described_targets(&mut kept, region);
+        // ECS holds a Service Connect namespace by its ARN, whichever way it was given.
+        if let Some(Value::String(ns)) = kept
+            .get_mut("service_connect")
+            .and_then(|c| c.get_mut("namespace"))
+        {
+            if !ns.starts_with("arn:") {
+                *ns = format!(
+                    "arn:aws:servicediscovery:{region}:{ACCOUNT}:namespace/ns-0123456789abcdef0"
+                );
+            }
+        }
         if let Some(Value::Object(d)) = kept.get_mut("deployment") {
             d.retain(|k, _| DEPLOYMENT_KEPT.contains(&k.as_str()));
             deployment_defaults(d);

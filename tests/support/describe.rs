@@ -10,7 +10,7 @@
 //! Application Auto Scaling puts on a scalable target and the alarms it creates for a target
 //! tracking policy.
 //!
-//! It covers the resources of a service with no load balancer, Service Connect or volumes: the
+//! It covers the resources of a service with no volumes, database or VPC endpoints: the
 //! round trip's draw is restricted to those (`tests/import_round_trip.rs`); a resource of
 //! another type, or an argument the synthesiser does not know, is an error, not skipped.
 
@@ -318,7 +318,7 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
             "maximumPercent": r.get("deployment_maximum_percent").cloned().unwrap_or(json!(200)),
             "minimumHealthyPercent": r.get("deployment_minimum_healthy_percent").cloned().unwrap_or(json!(100)),
         },
-        "deployments": [],
+        "deployments": [deployment(res, r, at)],
         "roleArn": format!("arn:aws:iam::{ACCOUNT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"),
         "events": [],
         "createdAt": "2026-12-08T01:23:45.678000+00:00",
@@ -769,4 +769,82 @@ fn scheduled_action(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Va
         "2026-12-08T01:23:45.678000+00:00".into(),
     );
     Value::Object(a)
+}
+
+/// The service's primary deployment, with its Service Connect configuration (which
+/// `describe-services` prints only there).
+fn deployment(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
+    let mut d = json!({
+        "id": "ecs-svc/1234567890123456789",
+        "status": "PRIMARY",
+        "taskDefinition": resolve(res, at, &r["task_definition"]),
+        "desiredCount": r["desired_count"],
+        "pendingCount": 0,
+        "runningCount": r["desired_count"],
+        "failedTasks": 0,
+        "createdAt": "2026-12-08T01:23:45.678000+00:00",
+        "updatedAt": "2026-12-08T01:23:45.678000+00:00",
+        "rolloutState": "COMPLETED",
+        "rolloutStateReason": "ECS deployment ecs-svc/1234567890123456789 completed.",
+    });
+    let Some(sc) = r.get("service_connect_configuration") else {
+        return d;
+    };
+    let sc = &sc[0];
+    let mut c = fields(
+        sc,
+        &[
+            ("enabled", "enabled"),
+            ("namespace", "namespace"),
+            ("service", ""),
+            ("log_configuration", ""),
+        ],
+        |v| resolve(res, at, v),
+    );
+    let services: Vec<Value> = sc
+        .get("service")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|x| {
+            let mut o = fields(
+                x,
+                &[
+                    ("port_name", "portName"),
+                    ("discovery_name", "discoveryName"),
+                    ("client_alias", ""),
+                ],
+                Clone::clone,
+            );
+            let aliases: Vec<Value> = x
+                .get("client_alias")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    Value::Object(fields(
+                        a,
+                        &[("port", "port"), ("dns_name", "dnsName")],
+                        Clone::clone,
+                    ))
+                })
+                .collect();
+            o.insert("clientAliases".into(), Value::Array(aliases));
+            Value::Object(o)
+        })
+        .collect();
+    c.insert("services".into(), Value::Array(services));
+    if let Some(l) = sc.get("log_configuration") {
+        let l = &l[0];
+        c.insert(
+            "logConfiguration".into(),
+            json!({
+                "logDriver": l["log_driver"],
+                "options": resolve(res, at, &l["options"]),
+                "secretOptions": [],
+            }),
+        );
+    }
+    d["serviceConnectConfiguration"] = Value::Object(c);
+    d
 }
