@@ -668,3 +668,73 @@ fn main_container_is_the_one_named_like_the_service() {
         String::from_utf8_lossy(&built.stderr)
     );
 }
+
+/// Found by the round trip (tests/import_round_trip.rs): the variables gen-tf derives from
+/// `database` and `observability`, at the end of the main container's variables in gen-tf's
+/// order, come back as those settings (as plain variables, the service lost its egress rule to
+/// the database, and the variables moved ahead of the derived ones); the report asks for the
+/// database's port and max_connections, which no describe output holds.
+#[test]
+fn database_and_observability_from_their_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let path = input.join("describe-task-definition.json");
+    let mut td: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let env = td["taskDefinition"]["containerDefinitions"][0]["environment"]
+        .as_array_mut()
+        .unwrap();
+    for (n, v) in [
+        ("DB_READ_HOST", "reader.shop.internal"),
+        ("DB_WRITE_HOST", "writer.shop.internal"),
+        ("DB_POOL_MIN", "2"),
+        ("DB_POOL_MAX", "10"),
+        ("LOG_LEVEL", "info"),
+    ] {
+        env.push(serde_json::json!({ "name": n, "value": v }));
+    }
+    std::fs::write(&path, td.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert!(
+        stack.contains("read_host: 'reader.shop.internal'")
+            && stack.contains("pool: { min: 2, max: 10 }")
+            && stack.contains("log_level: 'info'")
+            && !stack.contains("DB_READ_HOST"),
+        "{stack}"
+    );
+    let report = format!("{}{stderr}", String::from_utf8_lossy(&out.stdout));
+    assert!(report.contains("set database.port"), "{report}");
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
+    assert!(
+        module.contains("resource \"aws_vpc_security_group_egress_rule\" \"web_to_database\""),
+        "{module}"
+    );
+}

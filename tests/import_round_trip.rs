@@ -41,8 +41,12 @@ use serde_json::{json, Map, Value};
 ///   which the described task definition holds as a value;
 /// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
 ///   that leaves the region to the provider, and the region here is in `aws`);
-/// - each service keeps the keys of [`KEPT`]: its database, volumes, depends_on, and the
-///   container extras the importer reports rather than imports, are left out;
+/// - each service keeps the keys of [`KEPT`]: its volumes, depends_on, and the container
+///   extras the importer reports rather than imports, are left out;
+/// - a database keeps its hosts and pool, which its variables carry: its port, max_connections,
+///   engine, instance class and buffer are in no describe output (the port only in the task
+///   group's egress rule, which the importer does not read; the report asks for them);
+/// - a client alias's `test_traffic_header` goes with the deployment strategies left out;
 ///   `platform_version` is left out with them, as the generator draws it valid only beside its
 ///   runtime platform draw;
 /// - a Service Connect namespace given by name is given by its ARN, which ECS prints whichever
@@ -73,6 +77,7 @@ const KEPT: &[&str] = &[
     "load_balancers",
     "service_connect",
     "port_name",
+    "database",
     "read_only_root_filesystem",
     "health_check",
     "command",
@@ -227,6 +232,22 @@ fn restricted(v: &Value) -> Value {
         aws_secrets(&mut kept);
         label_requests(&mut kept);
         described_targets(&mut kept, region);
+        if let Some(Value::Object(db)) = kept.get_mut("database") {
+            db.retain(|k, _| ["read_host", "write_host", "pool"].contains(&k.as_str()));
+        }
+        // A client alias's test traffic header goes with the deployment strategies left out.
+        let offered = kept
+            .get_mut("service_connect")
+            .and_then(|c| c.get_mut("services"))
+            .and_then(Value::as_array_mut);
+        for a in offered
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.get_mut("client_aliases").and_then(Value::as_array_mut))
+            .flatten()
+        {
+            a.as_object_mut().unwrap().remove("test_traffic_header");
+        }
         // ECS holds a Service Connect namespace by its ARN, whichever way it was given.
         if let Some(Value::String(ns)) = kept
             .get_mut("service_connect")

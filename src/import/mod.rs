@@ -10,6 +10,7 @@ pub mod aws;
 pub mod blocks;
 pub mod check;
 pub(crate) mod commands;
+mod database;
 pub(crate) mod ecspresso;
 mod iam;
 pub mod input;

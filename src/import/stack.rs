@@ -297,6 +297,7 @@ fn service(
         put(&mut o, "desired_count", s.desired_count);
     }
     container_fields(cx, main, &mut o, true);
+    derived_settings(cx, main, &mut o);
     let port_name = main
         .port_mappings
         .first()
@@ -1047,7 +1048,11 @@ fn logs(
         ),
     }
     if !obs.is_empty() {
-        put(o, "observability", Value::Object(obs));
+        // Beside what the variables said (`database::derived_settings`).
+        match o.get_mut("observability") {
+            Some(Value::Object(given)) => given.extend(obs),
+            _ => put(o, "observability", Value::Object(obs)),
+        }
     }
     if let Some(p) = lc
         .options
@@ -1143,6 +1148,17 @@ fn sidecars(
     }
     if !out.is_empty() {
         put(o, "sidecars", out);
+    }
+}
+
+/// `database` and `observability` from the variables gen-tf derives from them.
+fn derived_settings(cx: &mut Cx<'_>, main: &ContainerDefinition, o: &mut Map<String, Value>) {
+    if super::database::derived_settings(o) {
+        cx.note(
+            format!("container {}", main.name),
+            Kind::NotExpressed,
+            "its DB_* variables became the service's database; the database's port and max_connections are not described: set database.port when it is not 5432 (gen-tf's egress rule to the database uses it) and database.max_connections (or engine and instance_class) for the connection budget check",
+        );
     }
 }
 
