@@ -738,3 +738,78 @@ fn database_and_observability_from_their_variables() {
         "{module}"
     );
 }
+
+/// Found by the round trip (tests/import_round_trip.rs): with ECS Exec on, the task role's
+/// EcsExec statement is gen-tf's own (from enable_execute_command), not one of the stack's
+/// statements: imported as both, the rebuilt policy had it twice.
+#[test]
+fn ecs_exec_statement_is_left_to_enable_execute_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let edit = |file: &str, f: &dyn Fn(&mut serde_json::Value)| {
+        let path = input.join(file);
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        f(&mut v);
+        std::fs::write(&path, v.to_string()).unwrap();
+    };
+    edit("describe-services.json", &|v| {
+        v["services"][0]["enableExecuteCommand"] = true.into();
+    });
+    edit("get-role-policy-task.json", &|v| {
+        v["PolicyDocument"]["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "Sid": "EcsExec",
+                "Effect": "Allow",
+                "Action": [
+                    "ssmmessages:CreateControlChannel",
+                    "ssmmessages:CreateDataChannel",
+                    "ssmmessages:OpenControlChannel",
+                    "ssmmessages:OpenDataChannel"
+                ],
+                "Resource": ["*"]
+            }));
+    });
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert!(
+        stack.contains("enable_execute_command: true")
+            && stack.contains("ReadCatalog")
+            && !stack.contains("EcsExec"),
+        "{stack}"
+    );
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
+    assert_eq!(module.matches("\"EcsExec\"").count(), 1, "{module}");
+}

@@ -78,6 +78,8 @@ const KEPT: &[&str] = &[
     "service_connect",
     "port_name",
     "database",
+    "availability_zone_rebalancing",
+    "enable_execute_command",
     "read_only_root_filesystem",
     "health_check",
     "command",

@@ -321,7 +321,7 @@ fn service(
         put(&mut o, "auto_scaling", a);
     }
     if let Some(role) = td.task_role_arn.as_deref().map(last_segment) {
-        if let Some(r) = task_role(cx, role) {
+        if let Some(r) = task_role(cx, role, s.enable_execute_command == Some(true)) {
             put(&mut o, "task_role", r);
         }
     }
@@ -907,8 +907,32 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
     Some(Value::Object(v))
 }
 
+/// ECS Exec's statement, which gen-tf adds to the task role of a service with
+/// `enable_execute_command` (`resolve::iam`): imported as a statement too, it came twice.
+fn is_exec_statement(st: &Value) -> bool {
+    let mut actions: Vec<&str> = match &st["Action"] {
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        Value::String(s) => vec![s.as_str()],
+        _ => Vec::new(),
+    };
+    actions.sort_unstable();
+    let resource = &st["Resource"];
+    st["Sid"] == "EcsExec"
+        && st["Effect"] == "Allow"
+        && st.get("Condition").is_none()
+        && (*resource == json!("*") || *resource == json!(["*"]))
+        && actions
+            == [
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ]
+}
+
 /// The task role's permissions: its inline policies' statements and its attached policies.
-fn task_role(cx: &mut Cx<'_>, role: &str) -> Option<Value> {
+/// With ECS Exec on, gen-tf's own statement for it is left to gen-tf.
+fn task_role(cx: &mut Cx<'_>, role: &str, exec: bool) -> Option<Value> {
     if !cx.d.roles.contains_key(role) {
         cx.note(
             role,
@@ -937,8 +961,8 @@ fn task_role(cx: &mut Cx<'_>, role: &str) -> Option<Value> {
             v @ Value::Object(_) => vec![v.clone()],
             _ => Vec::new(),
         };
-        for st in list {
-            statements.push(statement(&st));
+        for st in list.iter().filter(|st| !(exec && is_exec_statement(st))) {
+            statements.push(statement(st));
         }
     }
     if let Some(listed) = cx.d.inline_names.get(role) {
