@@ -47,6 +47,10 @@ use serde_json::{json, Map, Value};
 ///   engine, instance class and buffer are in no describe output (the port only in the task
 ///   group's egress rule, which the importer does not read; the report asks for them);
 /// - a client alias's `test_traffic_header` goes with the deployment strategies left out;
+/// - `names.service` and `names.scaling_prefix` are left out: the importer keys a service by
+///   its ECS name (without the stack's prefix), so a renamed service comes back under another
+///   key and every address moves (its import blocks follow, so adoption still works); and one
+///   scaling name (`A-scaling-scale-in`) does not say where its prefix ends;
 ///   `platform_version` is left out with them, as the generator draws it valid only beside its
 ///   runtime platform draw;
 /// - a Service Connect namespace given by name is given by its ARN, which ECS prints whichever
@@ -80,6 +84,8 @@ const KEPT: &[&str] = &[
     "database",
     "availability_zone_rebalancing",
     "enable_execute_command",
+    "network",
+    "names",
     "read_only_root_filesystem",
     "health_check",
     "command",
@@ -234,6 +240,13 @@ fn restricted(v: &Value) -> Value {
         aws_secrets(&mut kept);
         label_requests(&mut kept);
         described_targets(&mut kept, region);
+        if let Some(Value::Object(n)) = kept.get_mut("names") {
+            n.remove("service");
+            n.remove("scaling_prefix");
+            if n.is_empty() {
+                kept.remove("names");
+            }
+        }
         if let Some(Value::Object(db)) = kept.get_mut("database") {
             db.retain(|k, _| ["read_host", "write_host", "pool"].contains(&k.as_str()));
         }
