@@ -813,3 +813,74 @@ fn ecs_exec_statement_is_left_to_enable_execute_command() {
     let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
     assert_eq!(module.matches("\"EcsExec\"").count(), 1, "{module}");
 }
+
+/// Found by the round trip (tests/import_round_trip.rs): the task role's EFS statement for a
+/// file system mounted with IAM authorization is gen-tf's own (derived from the volume), not
+/// one of the stack's statements: imported as both, the rebuilt policy had it twice.
+#[test]
+fn efs_statement_is_left_to_the_volume() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("private")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let statement = serde_json::json!({
+        "Effect": "Allow",
+        "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        "Resource": ["arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0a1b2c3d4e5f67890"],
+    });
+    let policy = serde_json::json!({
+        "RoleName": "media-prd-files-task",
+        "PolicyName": "application",
+        "PolicyDocument": { "Version": "2012-10-17", "Statement": [statement] },
+    });
+    std::fs::write(input.join("get-role-policy-task.json"), policy.to_string()).unwrap();
+    std::fs::write(
+        input.join("list-role-policies-task.json"),
+        serde_json::json!({ "RoleName": "media-prd-files-task", "PolicyNames": ["application"] })
+            .to_string(),
+    )
+    .unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/media-prd.jsonnet")).unwrap();
+    assert!(
+        stack.contains("iam: 'ENABLED'") && !stack.contains("elasticfilesystem:Client"),
+        "{stack}"
+    );
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/media-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = std::fs::read_dir(dir.path().join("modules/media-prd"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect::<String>();
+    assert_eq!(
+        module.matches("\"elasticfilesystem:ClientMount\"").count(),
+        1,
+        "{module}"
+    );
+}

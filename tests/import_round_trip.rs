@@ -41,8 +41,13 @@ use serde_json::{json, Map, Value};
 ///   which the described task definition holds as a value;
 /// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
 ///   that leaves the region to the provider, and the region here is in `aws`);
-/// - each service keeps the keys of [`KEPT`]: its volumes, depends_on, and the container
-///   extras the importer reports rather than imports, are left out;
+/// - each service keeps the keys of [`KEPT`]: its depends_on (reported, not imported), `egress` rules (a
+///   security group's rules: the synthesiser describes none, and the importer, which writes
+///   gen-tf's rules anew, does not read them yet) and the container extras the importer
+///   reports rather than imports, are left out;
+/// - an EFS volume's `security_group_id` is left out (the source of an egress rule, see
+///   `egress`), and so is an EBS volume configured at launch, with its mount points (its
+///   `volume_configuration` and infrastructure role are not read by the importer);
 /// - a database keeps its hosts and pool, which its variables carry: its port, max_connections,
 ///   engine, instance class and buffer are in no describe output (the port only in the task
 ///   group's egress rule, which the importer does not read; the report asks for them);
@@ -86,6 +91,8 @@ const KEPT: &[&str] = &[
     "enable_execute_command",
     "network",
     "names",
+    "volumes",
+    "mount_points",
     "read_only_root_filesystem",
     "health_check",
     "command",
@@ -97,8 +104,7 @@ const KEPT: &[&str] = &[
 
 /// The keys a sidecar keeps, as the main container's of [`KEPT`]: the container extras the
 /// importer reports rather than imports (ulimits, init process, pseudo terminal, restart policy,
-/// version consistency, environment files, repository credentials) and mount points (whose
-/// volumes are left out) are left out.
+/// version consistency, environment files, repository credentials) are left out.
 const SIDECAR_KEPT: &[&str] = &[
     "name",
     "image",
@@ -106,6 +112,7 @@ const SIDECAR_KEPT: &[&str] = &[
     "memory_reservation",
     "essential",
     "port",
+    "mount_points",
     "read_only_root_filesystem",
     "environment",
     "secrets",
@@ -245,6 +252,47 @@ fn restricted(v: &Value) -> Value {
             n.remove("scaling_prefix");
             if n.is_empty() {
                 kept.remove("names");
+            }
+        }
+        // An EFS volume's security group is the source of the task group's egress rule, which
+        // the importer does not read (see `egress`).
+        // An EBS volume configured at launch goes with the service's volume_configuration and
+        // the ECS infrastructure role, which the importer does not read: it is left out, with
+        // the mount points on it.
+        let mut dropped = Vec::new();
+        if let Some(Value::Object(vols)) = kept.get_mut("volumes") {
+            vols.retain(|name, v| {
+                let keep = v.get("configure_at_launch") != Some(&json!(true));
+                if !keep {
+                    dropped.push(json!(name));
+                }
+                keep
+            });
+            for v in vols.values_mut() {
+                if let Some(Value::Object(efs)) = v.get_mut("efs") {
+                    efs.remove("security_group_id");
+                }
+            }
+        }
+        if kept
+            .get("volumes")
+            .and_then(Value::as_object)
+            .is_some_and(|v| v.is_empty())
+        {
+            kept.remove("volumes");
+        }
+        let unmount = |c: &mut Map<String, Value>| {
+            if let Some(Value::Array(m)) = c.get_mut("mount_points") {
+                m.retain(|x| !dropped.contains(&x["volume"]));
+                if m.is_empty() {
+                    c.remove("mount_points");
+                }
+            }
+        };
+        unmount(&mut kept);
+        if let Some(Value::Array(list)) = kept.get_mut("sidecars") {
+            for c in list.iter_mut() {
+                unmount(c.as_object_mut().unwrap());
             }
         }
         if let Some(Value::Object(db)) = kept.get_mut("database") {

@@ -320,11 +320,7 @@ fn service(
         let a = auto_scaling(cx, &target_id, t, &derived, &mut o);
         put(&mut o, "auto_scaling", a);
     }
-    if let Some(role) = td.task_role_arn.as_deref().map(last_segment) {
-        if let Some(r) = task_role(cx, role, s.enable_execute_command == Some(true)) {
-            put(&mut o, "task_role", r);
-        }
-    }
+    put_task_role(cx, s, td, &mut o);
     let log_group = logs(cx, td, main, &mut o);
     volumes(cx, td, &mut o);
     sidecars(cx, td, main, &mut o);
@@ -930,9 +926,76 @@ fn is_exec_statement(st: &Value) -> bool {
             ]
 }
 
+/// The service's `task_role`, from the role its task definition names.
+fn put_task_role(cx: &mut Cx<'_>, s: &EcsService, td: &TaskDefinition, o: &mut Map<String, Value>) {
+    let Some(role) = td.task_role_arn.as_deref().map(last_segment) else {
+        return;
+    };
+    let derived = Derived {
+        exec: s.enable_execute_command == Some(true),
+        efs: iam_file_systems(td),
+    };
+    if let Some(r) = task_role(cx, role, &derived) {
+        put(o, "task_role", r);
+    }
+}
+
+/// What gen-tf adds to a task role's statements itself: ECS Exec's, and EFS access to the file
+/// systems mounted with IAM authorization.
+struct Derived {
+    exec: bool,
+    efs: Vec<String>,
+}
+
+/// The file systems the task mounts with IAM authorization.
+fn iam_file_systems(td: &TaskDefinition) -> Vec<String> {
+    td.volumes
+        .iter()
+        .filter_map(|v| v.efs_volume_configuration.as_ref())
+        .filter(|e| {
+            e.authorization_config
+                .as_ref()
+                .is_some_and(|a| a.iam.as_deref() == Some("ENABLED"))
+        })
+        .map(|e| e.file_system_id.clone())
+        .collect()
+}
+
+/// A statement gen-tf derives for EFS volumes with IAM authorization (`resolve::iam::efs`):
+/// ClientMount, and ClientWrite, on file systems the task mounts that way; imported as a
+/// statement too, it came twice.
+fn is_efs_statement(st: &Value, efs: &[String]) -> bool {
+    let list = |v: &Value| -> Vec<String> {
+        match v {
+            Value::Array(a) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            Value::String(s) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let actions = list(&st["Action"]);
+    let resources = list(&st["Resource"]);
+    st.get("Sid").is_none()
+        && st["Effect"] == "Allow"
+        && !actions.is_empty()
+        && actions
+            .iter()
+            .all(|a| a == "elasticfilesystem:ClientMount" || a == "elasticfilesystem:ClientWrite")
+        && !resources.is_empty()
+        && resources.iter().all(|r| {
+            r.starts_with("arn:")
+                && r.contains(":elasticfilesystem:")
+                && r.rsplit_once(":file-system/")
+                    .is_some_and(|(_, id)| efs.iter().any(|f| f == id))
+        })
+}
+
 /// The task role's permissions: its inline policies' statements and its attached policies.
-/// With ECS Exec on, gen-tf's own statement for it is left to gen-tf.
-fn task_role(cx: &mut Cx<'_>, role: &str, exec: bool) -> Option<Value> {
+/// The statements gen-tf derives itself (ECS Exec's, EFS access) are left to gen-tf.
+fn task_role(cx: &mut Cx<'_>, role: &str, derived: &Derived) -> Option<Value> {
     if !cx.d.roles.contains_key(role) {
         cx.note(
             role,
@@ -961,7 +1024,10 @@ fn task_role(cx: &mut Cx<'_>, role: &str, exec: bool) -> Option<Value> {
             v @ Value::Object(_) => vec![v.clone()],
             _ => Vec::new(),
         };
-        for st in list.iter().filter(|st| !(exec && is_exec_statement(st))) {
+        let own = |st: &&Value| {
+            (derived.exec && is_exec_statement(st)) || is_efs_statement(st, &derived.efs)
+        };
+        for st in list.iter().filter(|st| !own(st)) {
             statements.push(statement(st));
         }
     }

@@ -181,7 +181,7 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
                         "executionRoleArn": resolve(res, at, &r["execution_role_arn"]),
                         "networkMode": r["network_mode"],
                         "revision": 1,
-                        "volumes": [],
+                        "volumes": r.get("volume").and_then(Value::as_array).into_iter().flatten().map(volume).collect::<Vec<_>>(),
                         "status": "ACTIVE",
                         "requiresAttributes": [],
                         "placementConstraints": [],
@@ -438,7 +438,7 @@ fn role(res: &BTreeMap<String, Value>, r: &Value, label: &str, at: &At<'_>, dir:
             &json!({
                 "RoleName": name,
                 "PolicyName": policy,
-                "PolicyDocument": resolve(res, at, &p["policy"]),
+                "PolicyDocument": expand_data(&resolve(res, at, &p["policy"])),
             }),
         );
     }
@@ -847,4 +847,62 @@ fn deployment(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
     }
     d["serviceConnectConfiguration"] = Value::Object(c);
     d
+}
+
+/// A task definition's volume as ECS prints it: a bind volume with an empty `host`.
+fn volume(v: &Value) -> Value {
+    let mut o = fields(
+        v,
+        &[
+            ("name", "name"),
+            ("configure_at_launch", "configuredAtLaunch"),
+            ("efs_volume_configuration", ""),
+        ],
+        Clone::clone,
+    );
+    match v.get("efs_volume_configuration") {
+        Some(e) => {
+            let e = &e[0];
+            let mut c = fields(
+                e,
+                &[
+                    ("file_system_id", "fileSystemId"),
+                    ("root_directory", "rootDirectory"),
+                    ("transit_encryption", "transitEncryption"),
+                    ("transit_encryption_port", "transitEncryptionPort"),
+                    ("authorization_config", ""),
+                ],
+                Clone::clone,
+            );
+            if let Some(a) = e.get("authorization_config") {
+                let a = fields(
+                    &a[0],
+                    &[("access_point_id", "accessPointId"), ("iam", "iam")],
+                    Clone::clone,
+                );
+                c.insert("authorizationConfig".into(), Value::Object(a));
+            }
+            o.insert("efsVolumeConfiguration".into(), Value::Object(c));
+        }
+        None if v.get("configure_at_launch") != Some(&json!(true)) => {
+            o.insert("host".into(), json!({}));
+        }
+        None => {}
+    }
+    Value::Object(o)
+}
+
+/// The partition and account data sources inside strings (`arn:${data.aws_partition...}:...`).
+fn expand_data(v: &Value) -> Value {
+    match v {
+        Value::String(s) => s
+            .replace("${data.aws_partition.current.partition}", "aws")
+            .replace("${data.aws_caller_identity.current.account_id}", ACCOUNT)
+            .into(),
+        Value::Array(a) => a.iter().map(expand_data).collect(),
+        Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, x)| (k.clone(), expand_data(x))).collect())
+        }
+        v => v.clone(),
+    }
 }
