@@ -41,10 +41,10 @@ use serde_json::{json, Map, Value};
 ///   which the described task definition holds as a value;
 /// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
 ///   that leaves the region to the provider, and the region here is in `aws`);
-/// - each service keeps the keys of [`KEPT`]: its depends_on (reported, not imported), `egress` rules (a
-///   security group's rules: the synthesiser describes none, and the importer, which writes
-///   gen-tf's rules anew, does not read them yet) and the container extras the importer
-///   reports rather than imports, are left out;
+/// - each service keeps the keys of [`KEPT`]: its depends_on (reported, not imported),
+///   `egress` rules (a security group's rules: the synthesiser describes none, and the
+///   importer, which writes gen-tf's rules anew, does not read them yet) and the container
+///   extras the importer reports rather than imports, are left out;
 /// - an EFS volume's `security_group_id` is left out (the source of an egress rule, see
 ///   `egress`), and so is an EBS volume configured at launch, with its mount points (its
 ///   `volume_configuration` and infrastructure role are not read by the importer);
@@ -56,8 +56,6 @@ use serde_json::{json, Map, Value};
 ///   its ECS name (without the stack's prefix), so a renamed service comes back under another
 ///   key and every address moves (its import blocks follow, so adoption still works); and one
 ///   scaling name (`A-scaling-scale-in`) does not say where its prefix ends;
-///   `platform_version` is left out with them, as the generator draws it valid only beside its
-///   runtime platform draw;
 /// - a Service Connect namespace given by name is given by its ARN, which ECS prints whichever
 ///   way it was given (the importer cannot tell the name from it);
 /// - the load balancers as AWS holds them ([`described_targets`]), the deployment settings
@@ -93,6 +91,9 @@ const KEPT: &[&str] = &[
     "names",
     "volumes",
     "mount_points",
+    "runtime_platform",
+    "platform_version",
+    "ephemeral_storage_gib",
     "read_only_root_filesystem",
     "health_check",
     "command",
@@ -113,6 +114,9 @@ const SIDECAR_KEPT: &[&str] = &[
     "essential",
     "port",
     "mount_points",
+    "runtime_platform",
+    "platform_version",
+    "ephemeral_storage_gib",
     "read_only_root_filesystem",
     "environment",
     "secrets",

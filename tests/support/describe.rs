@@ -172,7 +172,7 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
                     .map(described_container)
                     .collect();
                 let rp = &r["runtime_platform"][0];
-                let td = json!({
+                let mut td = json!({
                     "taskDefinition": {
                         "taskDefinitionArn": task_definition_arn(r, region),
                         "containerDefinitions": defs,
@@ -198,6 +198,10 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
                     },
                     "tags": [],
                 });
+                if let Some(e) = r.get("ephemeral_storage") {
+                    td["taskDefinition"]["ephemeralStorage"] =
+                        json!({ "sizeInGiB": e[0]["size_in_gib"] });
+                }
                 write(dir, &format!("describe-task-definition-{name}.json"), &td);
             }
             "aws_iam_role" => role(res, r, name, at, dir),
