@@ -884,3 +884,79 @@ fn efs_statement_is_left_to_the_volume() {
         "{module}"
     );
 }
+
+/// Found by the round trip (tests/import_round_trip.rs): a container's dependsOn is imported as
+/// its depends_on (the main container's was reported and left out, a sidecar's dropped without
+/// a word: either way the first apply took the dependency away).
+#[test]
+fn container_dependencies_are_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let path = input.join("describe-task-definition.json");
+    let mut td: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let defs = td["taskDefinition"]["containerDefinitions"]
+        .as_array_mut()
+        .unwrap();
+    defs[0]["dependsOn"] = serde_json::json!([{ "containerName": "envoy", "condition": "START" }]);
+    defs.push(serde_json::json!({
+        "name": "envoy",
+        "image": "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.4.0-prod",
+        "cpu": 0,
+        "essential": true,
+        "dependsOn": [{ "containerName": "init", "condition": "SUCCESS" }],
+        "environment": [],
+        "mountPoints": [],
+        "volumesFrom": [],
+        "systemControls": [],
+    }));
+    defs.push(serde_json::json!({
+        "name": "init",
+        "image": "public.ecr.aws/docker/library/busybox:1.36",
+        "cpu": 0,
+        "essential": false,
+        "environment": [],
+        "mountPoints": [],
+        "volumesFrom": [],
+        "systemControls": [],
+    }));
+    std::fs::write(&path, td.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report = format!("{}{stderr}", String::from_utf8_lossy(&out.stdout));
+    assert!(!report.contains("sets dependsOn"), "{report}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert!(
+        stack.contains("depends_on: [{ container: 'envoy', condition: 'START' }]")
+            && stack.contains("depends_on: [{ container: 'init', condition: 'SUCCESS' }]"),
+        "{stack}"
+    );
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
+    assert_eq!(module.matches("containerName = ").count(), 2, "{module}");
+}

@@ -41,10 +41,11 @@ use serde_json::{json, Map, Value};
 ///   which the described task definition holds as a value;
 /// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
 ///   that leaves the region to the provider, and the region here is in `aws`);
-/// - each service keeps the keys of [`KEPT`]: its depends_on (reported, not imported),
-///   `egress` rules (a security group's rules: the synthesiser describes none, and the
-///   importer, which writes gen-tf's rules anew, does not read them yet) and the container
-///   extras the importer reports rather than imports, are left out;
+/// - each service keeps the keys of [`KEPT`]: its `egress` rules (a security group's rules:
+///   the synthesiser describes none, and the importer, which writes gen-tf's rules anew, does
+///   not read them yet) and the container extras the importer reports rather than imports
+///   (ulimits, init process, pseudo terminal, restart policy, version consistency, environment
+///   files, repository credentials) are left out;
 /// - an EFS volume's `security_group_id` is left out (the source of an egress rule, see
 ///   `egress`), and so is an EBS volume configured at launch, with its mount points (its
 ///   `volume_configuration` and infrastructure role are not read by the importer);
@@ -94,6 +95,7 @@ const KEPT: &[&str] = &[
     "runtime_platform",
     "platform_version",
     "ephemeral_storage_gib",
+    "depends_on",
     "read_only_root_filesystem",
     "health_check",
     "command",
@@ -117,6 +119,7 @@ const SIDECAR_KEPT: &[&str] = &[
     "runtime_platform",
     "platform_version",
     "ephemeral_storage_gib",
+    "depends_on",
     "read_only_root_filesystem",
     "environment",
     "secrets",

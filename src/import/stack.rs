@@ -464,8 +464,12 @@ fn container_fields(
             "sets a container cpu share, which gen-tf does not write: the container shares the task's CPU",
         );
     }
+    let depends = c.rest.get("dependsOn").and_then(depends_on);
+    if let Some(d) = &depends {
+        put(o, "depends_on", d.clone());
+    }
     for k in c.rest.keys() {
-        if main || k != "dependsOn" {
+        if k != "dependsOn" || (main && depends.is_none()) {
             cx.note(
                 format!("container {}", c.name),
                 Kind::NotExpressed,
@@ -473,6 +477,23 @@ fn container_fields(
             );
         }
     }
+}
+
+/// A container's `dependsOn` as the stack's `depends_on`, or none when an entry is not one
+/// gen-tf writes (a container name and one of ECS's conditions).
+fn depends_on(v: &Value) -> Option<Value> {
+    let list = v.as_array()?;
+    let entries: Option<Vec<Value>> = list
+        .iter()
+        .map(|d| {
+            let container = d["containerName"].as_str()?;
+            let condition = d["condition"]
+                .as_str()
+                .filter(|c| ["START", "COMPLETE", "SUCCESS", "HEALTHY"].contains(c))?;
+            Some(json!({ "container": container, "condition": condition }))
+        })
+        .collect();
+    entries.filter(|e| !e.is_empty()).map(Value::Array)
 }
 
 fn load_balancers(
