@@ -960,3 +960,70 @@ fn container_dependencies_are_imported() {
     let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
     assert_eq!(module.matches("containerName = ").count(), 2, "{module}");
 }
+
+/// Found by the round trip (tests/import_round_trip.rs): the container settings gen-tf writes
+/// as ulimits, pseudoTerminal, restartPolicy, versionConsistency, linuxParameters (the init
+/// process only) and environmentFiles are imported (they were reported and left out, so the
+/// first apply took them away); other shapes stay in the report.
+#[test]
+fn container_settings_are_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let path = input.join("describe-task-definition.json");
+    let mut td: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let main = &mut td["taskDefinition"]["containerDefinitions"][0];
+    main["ulimits"] =
+        serde_json::json!([{ "name": "nofile", "softLimit": 1024, "hardLimit": 4096 }]);
+    main["restartPolicy"] = serde_json::json!({ "enabled": true, "restartAttemptPeriod": 120 });
+    main["versionConsistency"] = "disabled".into();
+    main["linuxParameters"] = serde_json::json!({ "initProcessEnabled": true });
+    main["firelensConfiguration"] = serde_json::json!({ "type": "fluentbit" });
+    std::fs::write(&path, td.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report = format!("{}{stderr}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        report.contains("sets firelensConfiguration") && !report.contains("sets ulimits"),
+        "{report}"
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert!(
+        stack.contains("ulimits: [{ name: 'nofile', soft: 1024, hard: 4096 }]")
+            && stack.contains("restart_policy: { restart_attempt_period: 120 }")
+            && stack.contains("version_consistency: false")
+            && stack.contains("init_process_enabled: true"),
+        "{stack}"
+    );
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
+    assert!(
+        module.contains("softLimit = 1024") && module.contains("restartAttemptPeriod = 120"),
+        "{module}"
+    );
+}

@@ -43,9 +43,9 @@ use serde_json::{json, Map, Value};
 ///   that leaves the region to the provider, and the region here is in `aws`);
 /// - each service keeps the keys of [`KEPT`]: its `egress` rules (a security group's rules:
 ///   the synthesiser describes none, and the importer, which writes gen-tf's rules anew, does
-///   not read them yet) and the container extras the importer reports rather than imports
-///   (ulimits, init process, pseudo terminal, restart policy, version consistency, environment
-///   files, repository credentials) are left out;
+///   not read them yet) and a container's repository credentials (whose KMS key the execution
+///   role's policy holds beside the secrets', which the importer gives to the secrets) are
+///   left out;
 /// - an EFS volume's `security_group_id` is left out (the source of an egress rule, see
 ///   `egress`), and so is an EBS volume configured at launch, with its mount points (its
 ///   `volume_configuration` and infrastructure role are not read by the importer);
@@ -103,11 +103,16 @@ const KEPT: &[&str] = &[
     "working_directory",
     "user",
     "stop_timeout",
+    "ulimits",
+    "init_process_enabled",
+    "pseudo_terminal",
+    "restart_policy",
+    "version_consistency",
+    "environment_files",
 ];
 
-/// The keys a sidecar keeps, as the main container's of [`KEPT`]: the container extras the
-/// importer reports rather than imports (ulimits, init process, pseudo terminal, restart policy,
-/// version consistency, environment files, repository credentials) are left out.
+/// The keys a sidecar keeps, as the main container's of [`KEPT`] (repository credentials are
+/// left out).
 const SIDECAR_KEPT: &[&str] = &[
     "name",
     "image",
@@ -129,6 +134,12 @@ const SIDECAR_KEPT: &[&str] = &[
     "working_directory",
     "user",
     "stop_timeout",
+    "ulimits",
+    "init_process_enabled",
+    "pseudo_terminal",
+    "restart_policy",
+    "version_consistency",
+    "environment_files",
 ];
 
 /// The stack's region is in the `aws` partition: a secret of `aws-us-gov` (which the generator

@@ -12,6 +12,7 @@ pub mod check;
 pub(crate) mod commands;
 mod database;
 pub(crate) mod ecspresso;
+mod extras;
 mod iam;
 pub mod input;
 pub(crate) mod jsonnet;

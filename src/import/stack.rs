@@ -468,7 +468,8 @@ fn container_fields(
     if let Some(d) = &depends {
         put(o, "depends_on", d.clone());
     }
-    for k in c.rest.keys() {
+    let read = super::extras::read(&c.rest, o);
+    for k in c.rest.keys().filter(|k| !read.contains(k)) {
         if k != "dependsOn" || (main && depends.is_none()) {
             cx.note(
                 format!("container {}", c.name),
