@@ -7,11 +7,13 @@
 //! The draw is restricted to what the describe output carries back (each restriction below says
 //! why); the comparison is not weakened, except for a scaled service's `desired_count`, which
 //! the module tells Terraform to ignore (see [`ignoring_desired_count`]), and one thing AWS
-//! itself changes: a security
-//! group created with `name_prefix` runs under the full name Terraform gave it, which the
-//! imported stack keeps as `names.security_group` (adopting it by its `name_prefix` would
-//! replace it), so the first module's `name_prefix` is compared as that name, without the
-//! `create_before_destroy` that gen-tf writes only beside a `name_prefix`.
+//! itself changes: a security group created with `name_prefix` runs under the full name
+//! Terraform gave it, which the imported stack keeps as `names.security_group` (adopting it by
+//! its `name_prefix` would replace it), so the first module's `name_prefix` is compared as that
+//! name, without the `create_before_destroy` that gen-tf writes only beside a `name_prefix`.
+//!
+//! Scheduled actions round-trip too (the stack carries them back), though the report rightly
+//! says the first apply creates them anew: the AWS provider cannot import them.
 
 #[allow(dead_code)]
 #[path = "support/describe.rs"]
