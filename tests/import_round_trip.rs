@@ -5,11 +5,15 @@
 //! built again: every resource of the second module equals the first's, argument by argument.
 //!
 //! The draw is restricted to what the describe output carries back (each restriction below says
-//! why); the comparison is not weakened, except for one thing AWS itself changes: a security
-//! group created with `name_prefix` runs under the full name Terraform gave it, which the
-//! imported stack keeps as `names.security_group` (adopting it by its `name_prefix` would
-//! replace it), so the first module's `name_prefix` is compared as that name, without the
-//! `create_before_destroy` that gen-tf writes only beside a `name_prefix`.
+//! why); the comparison is not weakened, except for a scaled service's `desired_count`, which
+//! the module tells Terraform to ignore (see [`ignoring_desired_count`]), and one thing AWS
+//! itself changes: a security group created with `name_prefix` runs under the full name
+//! Terraform gave it, which the imported stack keeps as `names.security_group` (adopting it by
+//! its `name_prefix` would replace it), so the first module's `name_prefix` is compared as that
+//! name, without the `create_before_destroy` that gen-tf writes only beside a `name_prefix`.
+//!
+//! Scheduled actions round-trip too (the stack carries them back), though the report rightly
+//! says the first apply creates them anew: the AWS provider cannot import them.
 
 #[allow(dead_code)]
 #[path = "support/describe.rs"]
@@ -37,11 +41,31 @@ use serde_json::{json, Map, Value};
 /// - `iam.path: '/'` left out (IAM's default, which the importer leaves out as a person would);
 /// - a service without `image` gets one: without it the module takes the image as a variable,
 ///   which the described task definition holds as a value;
-/// - each service keeps the keys of [`KEPT`]: its sidecars, database, secrets, task role,
-///   traffic (load balancers, Service Connect), auto scaling and deployment draws are left out,
-///   because the synthesiser does not describe their resources yet (inline policies, scalable
-///   targets, policies, alarms, target groups); `platform_version` is left out with them, as
-///   the generator draws it valid only beside its runtime platform draw.
+/// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
+///   that leaves the region to the provider, and the region here is in `aws`);
+/// - each service keeps the keys of [`KEPT`]: its `egress` rules (a security group's rules:
+///   the synthesiser describes none, and the importer, which writes gen-tf's rules anew, does
+///   not read them yet) and a container's repository credentials (whose KMS key the execution
+///   role's policy holds beside the secrets', which the importer gives to the secrets) are
+///   left out;
+/// - an EFS volume's `security_group_id` is left out (the source of an egress rule, see
+///   `egress`), and so is an EBS volume configured at launch, with its mount points (its
+///   `volume_configuration` and infrastructure role are not read by the importer);
+/// - a database keeps its hosts and pool, which its variables carry: its port, max_connections,
+///   engine, instance class and buffer are in no describe output (the port only in the task
+///   group's egress rule, which the importer does not read; the report asks for them);
+/// - a client alias's `test_traffic_header` goes with the deployment strategies left out;
+/// - `names.service` and `names.scaling_prefix` are left out: the importer keys a service by
+///   its ECS name (without the stack's prefix), so a renamed service comes back under another
+///   key and every address moves (its import blocks follow, so adoption still works); and one
+///   scaling name (`A-scaling-scale-in`) does not say where its prefix ends;
+/// - a Service Connect namespace given by name is given by its ARN, which ECS prints whichever
+///   way it was given (the importer cannot tell the name from it);
+/// - the load balancers as AWS holds them ([`described_targets`]), the deployment settings
+///   AWS holds ([`DEPLOYMENT_KEPT`]);
+/// - a policy on ALBRequestCountPerTarget gets its resource label written
+///   ([`label_requests`]);
+/// - scaling values equal to gen-tf's defaults are left out ([`scaling_defaults`]).
 const KEPT: &[&str] = &[
     "cpu",
     "memory",
@@ -54,7 +78,181 @@ const KEPT: &[&str] = &[
     "capacity_provider_strategy",
     "memory_reservation",
     "observability",
+    "task_role",
+    "secrets",
+    "sidecars",
+    "auto_scaling",
+    "deployment",
+    "load_balancer",
+    "load_balancers",
+    "service_connect",
+    "port_name",
+    "database",
+    "availability_zone_rebalancing",
+    "enable_execute_command",
+    "network",
+    "names",
+    "volumes",
+    "mount_points",
+    "runtime_platform",
+    "platform_version",
+    "ephemeral_storage_gib",
+    "depends_on",
+    "read_only_root_filesystem",
+    "health_check",
+    "command",
+    "entry_point",
+    "working_directory",
+    "user",
+    "stop_timeout",
+    "ulimits",
+    "init_process_enabled",
+    "pseudo_terminal",
+    "restart_policy",
+    "version_consistency",
+    "environment_files",
 ];
+
+/// The keys a sidecar keeps, as the main container's of [`KEPT`] (repository credentials are
+/// left out).
+const SIDECAR_KEPT: &[&str] = &[
+    "name",
+    "image",
+    "memory",
+    "memory_reservation",
+    "essential",
+    "port",
+    "mount_points",
+    "runtime_platform",
+    "platform_version",
+    "ephemeral_storage_gib",
+    "depends_on",
+    "read_only_root_filesystem",
+    "environment",
+    "secrets",
+    "health_check",
+    "command",
+    "entry_point",
+    "working_directory",
+    "user",
+    "stop_timeout",
+    "ulimits",
+    "init_process_enabled",
+    "pseudo_terminal",
+    "restart_policy",
+    "version_consistency",
+    "environment_files",
+];
+
+/// The stack's region is in the `aws` partition: a secret of `aws-us-gov` (which the generator
+/// draws for a stack that leaves the region to the provider) is left out.
+fn aws_secrets(container: &mut Map<String, Value>) {
+    if let Some(Value::Array(list)) = container.get_mut("secrets") {
+        list.retain(|x| {
+            !x["value_from"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws-us-gov:")
+        });
+        if list.is_empty() {
+            container.remove("secrets");
+        }
+    }
+}
+
+/// A policy on ALBRequestCountPerTarget without a resource label takes it from the load
+/// balancer's ARN suffixes, or from module variables: AWS holds the concrete label, which the
+/// importer writes, so the label is written.
+fn label_requests(service: &mut Map<String, Value>) {
+    let policies = service
+        .get_mut("auto_scaling")
+        .and_then(|a| a.get_mut("policies"))
+        .and_then(Value::as_array_mut);
+    for p in policies.into_iter().flatten() {
+        if p["predefined_metric_type"] == "ALBRequestCountPerTarget" {
+            p.as_object_mut()
+                .unwrap()
+                .entry("resource_label")
+                .or_insert_with(|| {
+                    "app/my-lb/50dc6c495c0c9188/targetgroup/my-tg/943f017f100becff".into()
+                });
+        }
+    }
+}
+
+/// The load balancers as AWS holds them: a target group ARN where the shorthand takes it from a
+/// module variable (the service runs with a concrete one); no ARN suffixes, which only build
+/// the requests policy's label (written, see [`label_requests`]); no `security_group_id` on an
+/// entry, the source of the task group's ingress rule, which the importer does not read from
+/// `describe-security-groups` (gen-tf writes the rules anew, and the report says so); no
+/// `advanced_configuration`, which goes with the deployment strategies left out.
+fn described_targets(service: &mut Map<String, Value>, region: &str) {
+    if let Some(Value::Object(lb)) = service.get_mut("load_balancer") {
+        lb.remove("load_balancer_arn_suffix");
+        lb.remove("target_group_arn_suffix");
+        lb.remove("advanced_configuration");
+        lb.entry("target_group_arn").or_insert_with(|| {
+            format!("arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:targetgroup/my-tg/943f017f100becff").into()
+        });
+    }
+    if let Some(Value::Array(list)) = service.get_mut("load_balancers") {
+        for e in list {
+            let e = e.as_object_mut().unwrap();
+            e.remove("security_group_id");
+            e.remove("advanced_configuration");
+        }
+    }
+}
+
+/// The deployment settings that AWS holds, and so describe-services prints: a deployment
+/// `controller` other than ECS and a `strategy` (blue/green, linear, canary) are reported rather
+/// than imported; `wait_for_steady_state` and `ignore_task_definition_changes` are Terraform's
+/// own settings, which AWS never sees; `health_check_grace_period_seconds` goes with the load
+/// balancer, which is left out.
+const DEPLOYMENT_KEPT: &[&str] = &[
+    "minimum_healthy_percent",
+    "maximum_percent",
+    "circuit_breaker",
+    "alarms",
+];
+
+/// Deployment values written equal to gen-tf's defaults, which the importer leaves out:
+/// ECS's percents (100 and 200) and the circuit breaker's on with rollback.
+fn deployment_defaults(d: &mut Map<String, Value>) {
+    if d.get("minimum_healthy_percent") == Some(&json!(100)) {
+        d.remove("minimum_healthy_percent");
+    }
+    if d.get("maximum_percent") == Some(&json!(200)) {
+        d.remove("maximum_percent");
+    }
+    if let Some(Value::Object(cb)) = d.get_mut("circuit_breaker") {
+        cb.retain(|_, v| *v != json!(true));
+        if cb.is_empty() {
+            d.remove("circuit_breaker");
+        }
+    }
+}
+
+/// Scaling values written equal to gen-tf's defaults, which the importer leaves out as a person
+/// would (DESIGN.md: "values equal to gen-tf's defaults are left out"): a target tracking
+/// policy's `disable_scale_in: false` and a step alarm's `treat_missing_data: 'missing'`.
+fn scaling_defaults(service: &mut Map<String, Value>) {
+    let policies = service
+        .get_mut("auto_scaling")
+        .and_then(|a| a.get_mut("policies"))
+        .and_then(Value::as_array_mut);
+    for p in policies.into_iter().flatten() {
+        let p = p.as_object_mut().unwrap();
+        if p.get("disable_scale_in") == Some(&json!(false)) {
+            p.remove("disable_scale_in");
+        }
+        if let Some(a) = p.get_mut("alarm").and_then(Value::as_object_mut) {
+            if a.get("treat_missing_data") == Some(&json!("missing")) {
+                a.remove("treat_missing_data");
+            }
+        }
+    }
+}
 
 fn restricted(v: &Value) -> Value {
     let region = v["region"].as_str().unwrap_or("us-east-1");
@@ -64,6 +262,99 @@ fn restricted(v: &Value) -> Value {
         for key in KEPT {
             if let Some(x) = s.get(key) {
                 kept.insert((*key).into(), x.clone());
+            }
+        }
+        aws_secrets(&mut kept);
+        label_requests(&mut kept);
+        described_targets(&mut kept, region);
+        if let Some(Value::Object(n)) = kept.get_mut("names") {
+            n.remove("service");
+            n.remove("scaling_prefix");
+            if n.is_empty() {
+                kept.remove("names");
+            }
+        }
+        // An EFS volume's security group is the source of the task group's egress rule, which
+        // the importer does not read (see `egress`).
+        // An EBS volume configured at launch goes with the service's volume_configuration and
+        // the ECS infrastructure role, which the importer does not read: it is left out, with
+        // the mount points on it.
+        let mut dropped = Vec::new();
+        if let Some(Value::Object(vols)) = kept.get_mut("volumes") {
+            vols.retain(|name, v| {
+                let keep = v.get("configure_at_launch") != Some(&json!(true));
+                if !keep {
+                    dropped.push(json!(name));
+                }
+                keep
+            });
+            for v in vols.values_mut() {
+                if let Some(Value::Object(efs)) = v.get_mut("efs") {
+                    efs.remove("security_group_id");
+                }
+            }
+        }
+        if kept
+            .get("volumes")
+            .and_then(Value::as_object)
+            .is_some_and(|v| v.is_empty())
+        {
+            kept.remove("volumes");
+        }
+        let unmount = |c: &mut Map<String, Value>| {
+            if let Some(Value::Array(m)) = c.get_mut("mount_points") {
+                m.retain(|x| !dropped.contains(&x["volume"]));
+                if m.is_empty() {
+                    c.remove("mount_points");
+                }
+            }
+        };
+        unmount(&mut kept);
+        if let Some(Value::Array(list)) = kept.get_mut("sidecars") {
+            for c in list.iter_mut() {
+                unmount(c.as_object_mut().unwrap());
+            }
+        }
+        if let Some(Value::Object(db)) = kept.get_mut("database") {
+            db.retain(|k, _| ["read_host", "write_host", "pool"].contains(&k.as_str()));
+        }
+        // A client alias's test traffic header goes with the deployment strategies left out.
+        let offered = kept
+            .get_mut("service_connect")
+            .and_then(|c| c.get_mut("services"))
+            .and_then(Value::as_array_mut);
+        for a in offered
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.get_mut("client_aliases").and_then(Value::as_array_mut))
+            .flatten()
+        {
+            a.as_object_mut().unwrap().remove("test_traffic_header");
+        }
+        // ECS holds a Service Connect namespace by its ARN, whichever way it was given.
+        if let Some(Value::String(ns)) = kept
+            .get_mut("service_connect")
+            .and_then(|c| c.get_mut("namespace"))
+        {
+            if !ns.starts_with("arn:") {
+                *ns = format!(
+                    "arn:aws:servicediscovery:{region}:{ACCOUNT}:namespace/ns-0123456789abcdef0"
+                );
+            }
+        }
+        if let Some(Value::Object(d)) = kept.get_mut("deployment") {
+            d.retain(|k, _| DEPLOYMENT_KEPT.contains(&k.as_str()));
+            deployment_defaults(d);
+            if d.is_empty() {
+                kept.remove("deployment");
+            }
+        }
+        scaling_defaults(&mut kept);
+        if let Some(Value::Array(list)) = kept.get_mut("sidecars") {
+            for c in list.iter_mut() {
+                let o = c.as_object_mut().unwrap();
+                o.retain(|k, _| SIDECAR_KEPT.contains(&k.as_str()));
+                aws_secrets(o);
             }
         }
         kept.entry("image").or_insert_with(|| {
@@ -132,6 +423,22 @@ fn as_running(mut res: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
     res
 }
 
+/// A scaled service's `desired_count` left out on both sides: the module tells Terraform to
+/// ignore it (`lifecycle { ignore_changes = [desired_count] }`, auto scaling owns it), so it is
+/// used only when the service is created; the importer leaves it to `min_capacity` rather than
+/// pin the count the service happened to run when described.
+fn ignoring_desired_count(mut res: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+    for r in res.values_mut() {
+        if r["lifecycle"][0]["ignore_changes"]
+            .as_array()
+            .is_some_and(|l| l.contains(&json!("${desired_count}")))
+        {
+            r.as_object_mut().unwrap().remove("desired_count");
+        }
+    }
+    res
+}
+
 fn round_trip(stack: &Value) -> Result<(), TestCaseError> {
     let name = stack["name"].as_str().unwrap();
     let region = stack["region"].as_str().unwrap();
@@ -145,8 +452,8 @@ fn round_trip(stack: &Value) -> Result<(), TestCaseError> {
     // The imported stack gets the warnings the generated one got, and no other.
     let codes: BTreeSet<String> = o.diagnostics.iter().map(|d| d.code.to_string()).collect();
     prop_assert_eq!(codes, warnings, "{:?}", o.diagnostics);
-    let imported = resources(&o.stack.value, "imported.jsonnet");
-    let expected = as_running(built);
+    let imported = ignoring_desired_count(resources(&o.stack.value, "imported.jsonnet"));
+    let expected = ignoring_desired_count(as_running(built));
     let addrs = |m: &BTreeMap<String, Value>| m.keys().cloned().collect::<Vec<_>>();
     prop_assert_eq!(
         addrs(&imported),
@@ -174,6 +481,11 @@ proptest! {
         // The synthesiser writes ARNs in the `aws` partition only.
         let region = g.value["region"].as_str().unwrap_or("us-east-1");
         prop_assume!(!region.starts_with("us-gov-"));
+        // gen-tf names a service's security group `<stack>-<service>-tasks-...`, which AWS
+        // refuses when it starts with `sg-`: gen-tf refuses such a stack (security-group-name),
+        // which the generator can draw (a stack named `sg`); the case is skipped.
+        let stack = g.value["name"].as_str().unwrap();
+        prop_assume!(stack != "sg" && !stack.starts_with("sg-"));
         round_trip(&restricted(&g.value))?;
     }
 }

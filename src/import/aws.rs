@@ -337,6 +337,8 @@ pub struct ScalingPolicy {
     pub target_tracking_scaling_policy_configuration: Option<TargetTrackingConfiguration>,
     #[serde(default)]
     pub alarms: Vec<PolicyAlarm>,
+    /// ISO 8601, as the CLI prints it.
+    pub creation_time: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -236,14 +236,24 @@ fn origin(file: &std::path::Path, s: &EcsService, cluster: &str) -> String {
     }
 }
 
-/// The container the service is built around: the load balancer's, else the one named like
-/// the service, else the first essential one, else the first.
-fn main_container<'a>(s: &EcsService, td: &'a TaskDefinition) -> Option<&'a ContainerDefinition> {
+/// The container the service is built around: the one named like the service (its ECS name
+/// or its key in the stack, as gen-tf names it), else the load balancer's, else the first
+/// essential one, else the first. The name comes first: a service can send a load balancer to
+/// a sidecar, and taking that one as the main container would leave a sidecar named like the
+/// service, which no stack may have.
+fn main_container<'a>(
+    s: &EcsService,
+    key: &str,
+    td: &'a TaskDefinition,
+) -> Option<&'a ContainerDefinition> {
     let c = &td.container_definitions;
-    s.load_balancers
-        .first()
-        .and_then(|lb| c.iter().find(|c| c.name == lb.container_name))
-        .or_else(|| c.iter().find(|c| c.name == s.service_name))
+    c.iter()
+        .find(|c| c.name == s.service_name || c.name == key)
+        .or_else(|| {
+            s.load_balancers
+                .first()
+                .and_then(|lb| c.iter().find(|c| c.name == lb.container_name))
+        })
         .or_else(|| c.iter().find(|c| c.essential.unwrap_or(true)))
         .or_else(|| c.first())
 }
@@ -257,7 +267,7 @@ fn service(
 ) -> Value {
     let mut o = Map::new();
     let derived = Names::new(cx.stack, cx.env, name, false);
-    let Some(main) = main_container(s, td) else {
+    let Some(main) = main_container(s, name.as_str(), td) else {
         cx.note(
             &td.task_definition_arn,
             Kind::NotExpressed,
@@ -299,6 +309,7 @@ fn service(
         put(&mut o, "desired_count", s.desired_count);
     }
     container_fields(cx, main, &mut o, true);
+    derived_settings(cx, main, &mut o);
     let port_name = main
         .port_mappings
         .first()
@@ -321,14 +332,11 @@ fn service(
         let a = auto_scaling(cx, &target_id, t, &derived, &mut o);
         put(&mut o, "auto_scaling", a);
     }
-    if let Some(role) = td.task_role_arn.as_deref().map(last_segment) {
-        if let Some(r) = task_role(cx, role) {
-            put(&mut o, "task_role", r);
-        }
-    }
+    put_task_role(cx, s, td, &mut o);
     let log_group = logs(cx, td, main, &mut o);
     volumes(cx, td, &mut o);
     sidecars(cx, td, main, &mut o);
+    secret_keys(cx, td, &mut o);
     names(cx, s, td, &derived, log_group.as_deref(), &mut o);
     let tags: Map<String, Value> = s
         .tags
@@ -489,8 +497,13 @@ fn container_fields(
             "sets a container cpu share, which gen-tf does not write: the container shares the task's CPU",
         );
     }
-    for k in c.rest.keys() {
-        if main || k != "dependsOn" {
+    let depends = c.rest.get("dependsOn").and_then(depends_on);
+    if let Some(d) = &depends {
+        put(o, "depends_on", d.clone());
+    }
+    let read = super::extras::read(&c.rest, o);
+    for k in c.rest.keys().filter(|k| !read.contains(k)) {
+        if k != "dependsOn" || (main && depends.is_none()) {
             cx.note(
                 format!("container {}", c.name),
                 Kind::NotExpressed,
@@ -498,6 +511,23 @@ fn container_fields(
             );
         }
     }
+}
+
+/// A container's `dependsOn` as the stack's `depends_on`, or none when an entry is not one
+/// gen-tf writes (a container name and one of ECS's conditions).
+fn depends_on(v: &Value) -> Option<Value> {
+    let list = v.as_array()?;
+    let entries: Option<Vec<Value>> = list
+        .iter()
+        .map(|d| {
+            let container = d["containerName"].as_str()?;
+            let condition = d["condition"]
+                .as_str()
+                .filter(|c| ["START", "COMPLETE", "SUCCESS", "HEALTHY"].contains(c))?;
+            Some(json!({ "container": container, "condition": condition }))
+        })
+        .collect();
+    entries.filter(|e| !e.is_empty()).map(Value::Array)
 }
 
 fn load_balancers(
@@ -736,6 +766,22 @@ fn common_prefix(names: &[&str]) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// gen-tf's own prefix when every name has it, else their common prefix: with one name, or
+/// names that share more (`<prefix>-queue-depth`, `<prefix>-queue-age`), the longest common
+/// prefix would move the policies to other addresses, and the first apply would replace them.
+fn scaling_prefix(all: &[&str], derived: &Names) -> Option<String> {
+    let own = |n: &&str| {
+        n.strip_prefix(derived.prefix.as_str())
+            .and_then(|r| r.strip_prefix('-'))
+            .is_some_and(|r| !r.is_empty())
+    };
+    if !all.is_empty() && all.iter().all(own) {
+        Some(derived.prefix.clone())
+    } else {
+        common_prefix(all)
+    }
+}
+
 fn auto_scaling(
     cx: &mut Cx<'_>,
     target_id: &str,
@@ -746,11 +792,15 @@ fn auto_scaling(
     let mut a = Map::new();
     put(&mut a, "min_capacity", t.min_capacity);
     put(&mut a, "max_capacity", t.max_capacity);
-    let policies: Vec<&ScalingPolicy> =
+    let mut policies: Vec<&ScalingPolicy> =
         cx.d.policies
             .iter()
             .filter(|p| p.resource_id == target_id)
             .collect();
+    // In the order they were created: gen-tf creates a service's policies one after the other,
+    // in the stack's order (each depends on the one before), so another order would change
+    // every policy's depends_on.
+    policies.sort_by(|a, b| a.creation_time.cmp(&b.creation_time));
     let scheduled: Vec<&ScheduledAction> =
         cx.d.scheduled
             .iter()
@@ -761,7 +811,7 @@ fn auto_scaling(
         .map(|p| p.policy_name.as_str())
         .chain(scheduled.iter().map(|s| s.scheduled_action_name.as_str()))
         .collect();
-    let prefix = common_prefix(&all);
+    let prefix = scaling_prefix(&all, derived);
     let short = |n: &str| match &prefix {
         Some(p) => n[p.len() + 1..].to_owned(),
         None => n.to_owned(),
@@ -867,13 +917,13 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
     if let Some(m) = &a.metric_name {
         put(&mut v, "metric_name", m.as_str());
     }
-    if !a.dimensions.is_empty() {
-        let dims: Map<String, Value> = a
-            .dimensions
-            .iter()
-            .map(|d| (d.name.clone(), Value::from(d.value.clone())))
-            .collect();
-        put(&mut v, "dimensions", Value::Object(dims));
+    let dims: Vec<(String, String)> = a
+        .dimensions
+        .iter()
+        .map(|d| (d.name.clone(), d.value.clone()))
+        .collect();
+    if let Some(d) = super::metric::dimensions(a.namespace.as_deref(), &dims, &p.resource_id) {
+        put(&mut v, "dimensions", d);
     }
     if let Some(s) = &a.statistic {
         put(&mut v, "statistic", s.as_str());
@@ -906,8 +956,99 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
     Some(Value::Object(v))
 }
 
+/// ECS Exec's statement, which gen-tf adds to the task role of a service with
+/// `enable_execute_command` (`resolve::iam`): imported as a statement too, it came twice.
+fn is_exec_statement(st: &Value) -> bool {
+    let mut actions: Vec<&str> = match &st["Action"] {
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        Value::String(s) => vec![s.as_str()],
+        _ => Vec::new(),
+    };
+    actions.sort_unstable();
+    let resource = &st["Resource"];
+    st["Sid"] == "EcsExec"
+        && st["Effect"] == "Allow"
+        && st.get("Condition").is_none()
+        && (*resource == json!("*") || *resource == json!(["*"]))
+        && actions
+            == [
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ]
+}
+
+/// The service's `task_role`, from the role its task definition names.
+fn put_task_role(cx: &mut Cx<'_>, s: &EcsService, td: &TaskDefinition, o: &mut Map<String, Value>) {
+    let Some(role) = td.task_role_arn.as_deref().map(last_segment) else {
+        return;
+    };
+    let derived = Derived {
+        exec: s.enable_execute_command == Some(true),
+        efs: iam_file_systems(td),
+    };
+    if let Some(r) = task_role(cx, role, &derived) {
+        put(o, "task_role", r);
+    }
+}
+
+/// What gen-tf adds to a task role's statements itself: ECS Exec's, and EFS access to the file
+/// systems mounted with IAM authorization.
+struct Derived {
+    exec: bool,
+    efs: Vec<String>,
+}
+
+/// The file systems the task mounts with IAM authorization.
+fn iam_file_systems(td: &TaskDefinition) -> Vec<String> {
+    td.volumes
+        .iter()
+        .filter_map(|v| v.efs_volume_configuration.as_ref())
+        .filter(|e| {
+            e.authorization_config
+                .as_ref()
+                .is_some_and(|a| a.iam.as_deref() == Some("ENABLED"))
+        })
+        .map(|e| e.file_system_id.clone())
+        .collect()
+}
+
+/// A statement gen-tf derives for EFS volumes with IAM authorization (`resolve::iam::efs`):
+/// ClientMount, and ClientWrite, on file systems the task mounts that way; imported as a
+/// statement too, it came twice.
+fn is_efs_statement(st: &Value, efs: &[String]) -> bool {
+    let list = |v: &Value| -> Vec<String> {
+        match v {
+            Value::Array(a) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            Value::String(s) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let actions = list(&st["Action"]);
+    let resources = list(&st["Resource"]);
+    st.get("Sid").is_none()
+        && st["Effect"] == "Allow"
+        && !actions.is_empty()
+        && actions
+            .iter()
+            .all(|a| a == "elasticfilesystem:ClientMount" || a == "elasticfilesystem:ClientWrite")
+        && !resources.is_empty()
+        && resources.iter().all(|r| {
+            r.starts_with("arn:")
+                && r.contains(":elasticfilesystem:")
+                && r.rsplit_once(":file-system/")
+                    .is_some_and(|(_, id)| efs.iter().any(|f| f == id))
+        })
+}
+
 /// The task role's permissions: its inline policies' statements and its attached policies.
-fn task_role(cx: &mut Cx<'_>, role: &str) -> Option<Value> {
+/// The statements gen-tf derives itself (ECS Exec's, EFS access) are left to gen-tf.
+fn task_role(cx: &mut Cx<'_>, role: &str, derived: &Derived) -> Option<Value> {
     if !cx.d.roles.contains_key(role) {
         cx.note(
             role,
@@ -936,8 +1077,11 @@ fn task_role(cx: &mut Cx<'_>, role: &str) -> Option<Value> {
             v @ Value::Object(_) => vec![v.clone()],
             _ => Vec::new(),
         };
-        for st in list {
-            statements.push(statement(&st));
+        let own = |st: &&Value| {
+            (derived.exec && is_exec_statement(st)) || is_efs_statement(st, &derived.efs)
+        };
+        for st in list.iter().filter(|st| !own(st)) {
+            statements.push(statement(st));
         }
     }
     if let Some(listed) = cx.d.inline_names.get(role) {
@@ -1047,7 +1191,11 @@ fn logs(
         ),
     }
     if !obs.is_empty() {
-        put(o, "observability", Value::Object(obs));
+        // Beside what the variables said (`database::derived_settings`).
+        match o.get_mut("observability") {
+            Some(Value::Object(given)) => given.extend(obs),
+            _ => put(o, "observability", Value::Object(obs)),
+        }
     }
     if let Some(p) = lc
         .options
@@ -1143,6 +1291,32 @@ fn sidecars(
     }
     if !out.is_empty() {
         put(o, "sidecars", out);
+    }
+}
+
+/// `database` and `observability` from the variables gen-tf derives from them.
+fn derived_settings(cx: &mut Cx<'_>, main: &ContainerDefinition, o: &mut Map<String, Value>) {
+    if super::database::derived_settings(o) {
+        cx.note(
+            format!("container {}", main.name),
+            Kind::NotExpressed,
+            "its DB_* variables became the service's database; the database's port and max_connections are not described: set database.port when it is not 5432 (gen-tf's egress rule to the database uses it) and database.max_connections (or engine and instance_class) for the connection budget check",
+        );
+    }
+}
+
+/// The KMS keys the execution role decrypts the secrets with, on the secrets.
+fn secret_keys(cx: &mut Cx<'_>, td: &TaskDefinition, o: &mut Map<String, Value>) {
+    let Some(role) = td.execution_role_arn.as_deref().map(last_segment) else {
+        return;
+    };
+    let keys = super::kms::decrypt_keys(cx.d, role);
+    for k in super::kms::put_on_secrets(o, keys) {
+        cx.note(
+            format!("{role}: kms:Decrypt on {k}"),
+            Kind::Changes,
+            "the execution role decrypts with more KMS keys than the service has secrets (gen-tf takes one key per secret): the first apply takes this key off the role",
+        );
     }
 }
 
@@ -1384,8 +1558,12 @@ fn policy(cx: &mut Cx<'_>, p: &ScalingPolicy, name: String) -> Value {
     let mut v = Map::new();
     put(&mut v, "name", name);
     if let Some(tt) = &p.target_tracking_scaling_policy_configuration {
-        match &tt.predefined_metric_specification {
-            Some(m) => {
+        let customized = tt
+            .customized_metric_specification
+            .as_ref()
+            .and_then(|m| super::metric::customized(m, &p.resource_id));
+        match (&tt.predefined_metric_specification, customized) {
+            (Some(m), _) => {
                 put(
                     &mut v,
                     "predefined_metric_type",
@@ -1395,10 +1573,11 @@ fn policy(cx: &mut Cx<'_>, p: &ScalingPolicy, name: String) -> Value {
                     put(&mut v, "resource_label", l.as_str());
                 }
             }
-            None => cx.note(
+            (None, Some(m)) => put(&mut v, "customized_metric", m),
+            (None, None) => cx.note(
                 &p.policy_arn,
                 Kind::NotExpressed,
-                "a customized metric specification: write it under customized_metric by hand",
+                "a customized metric specification with metric math: write it under customized_metric by hand",
             ),
         }
         put(&mut v, "target_value", tt.target_value);

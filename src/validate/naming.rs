@@ -225,20 +225,22 @@ fn stack_names(stack: &Resolved, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    if stack.name.as_str().starts_with("sg-") {
+    // `<stack>-<service>-tasks-...`: a stack named `sg` gives `sg-...` as well.
+    if format!("{}-", stack.name).starts_with("sg-") {
+        let example = match stack.name.as_str().trim_start_matches("sg-") {
+            "sg" => "app-sg",
+            rest => rest,
+        };
         out.push(
             Diagnostic::new(
                 &SECURITY_GROUP_NAME,
                 "name",
                 format!(
-                    "the stack name `{}` starts with sg-, so its security group names would too",
+                    "the stack name `{}` makes its security group names start with sg-",
                     stack.name
                 ),
             )
-            .help(format!(
-                "rename the stack, for example `{}`",
-                stack.name.as_str().trim_start_matches("sg-")
-            )),
+            .help(format!("rename the stack, for example `{example}`")),
         );
     }
     if let Some(region) = &stack.region {
