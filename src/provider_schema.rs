@@ -21,10 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::OnceLock;
 
-use indexmap::IndexMap;
-use rustc_hash::{FxBuildHasher, FxHashMap};
-use serde::de::IgnoredAny;
-use serde::Deserialize;
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use crate::ir::{Body, Content, Expr, Item, Module, Part, Step};
@@ -89,7 +86,7 @@ fn check_module_walks(module: &Module, one_walk: bool) -> Vec<SchemaProblem> {
         .filter(|subset| {
             constraint
                 .as_ref()
-                .is_none_or(|c| admits(c, &subset.provider_version))
+                .is_none_or(|c| admits(c, subset.provider_version))
         })
         .collect();
     // The validations run once, with the newest subset, and only while the range admits it.
@@ -156,7 +153,7 @@ pub fn embedded_provider_versions() -> Vec<&'static str> {
     tables()
         .subsets
         .iter()
-        .map(|s| s.provider_version.as_str())
+        .map(|s| s.provider_version)
         .collect()
 }
 
@@ -251,82 +248,132 @@ pub fn known_type(kind: &str, ty: &str) -> bool {
 // ------------------------------------------------------------------------------------------
 // The embedded schema
 
-/// Names to what the schema says of them, hashed because the checker looks up every argument
-/// and reference of every module in them, and in name order because missing arguments are
-/// reported in that order.
-type Names<V> = IndexMap<String, V, FxBuildHasher>;
+/// Names to what the schema says of them, in name order (`build.rs` sorts them), because missing
+/// arguments are reported in that order; looked up by binary search.
+struct Names<V: 'static>(&'static [(&'static str, V)]);
 
-/// Reads a JSON object into [`Names`], sorted by name.
-fn sorted<'de, D, V>(de: D) -> Result<Names<V>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    V: Deserialize<'de>,
-{
-    let map = BTreeMap::<String, V>::deserialize(de)?;
-    Ok(map.into_iter().collect())
+impl<V> Names<V> {
+    fn get(&self, key: &str) -> Option<&'static V> {
+        let entries = self.0;
+        let i = entries.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
+        Some(&entries[i].1)
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &'static str> {
+        self.0.iter().map(|(k, _)| *k)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'static str, &'static V)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
 }
 
 /// Argument, block and attribute names of one resource, data source or nested block.
-#[derive(Debug, Default, Deserialize)]
 struct Schema {
-    #[serde(default, deserialize_with = "sorted")]
     arguments: Names<Argument>,
-    #[serde(default, deserialize_with = "sorted")]
     blocks: Names<NestedBlock>,
     /// Exported, read-only attributes; only references need them, so only names are kept.
-    #[serde(default, deserialize_with = "sorted")]
-    attributes: Names<IgnoredAny>,
+    attributes: Names<()>,
 }
 
-#[derive(Debug, Deserialize)]
 struct Argument {
     required: bool,
-    #[serde(rename = "type")]
-    ty: String,
+    ty: &'static str,
 }
 
-#[derive(Debug, Deserialize)]
 struct NestedBlock {
     min_items: usize,
-    #[serde(default)]
     max_items: Option<usize>,
     schema: Schema,
 }
 
-#[derive(Debug, Deserialize)]
+/// One embedded provider release's schema subset, as `build.rs` writes it from
+/// `schemas/aws-provider-subset.json` and `schemas/aws-provider-5.100-subset.json` (regenerate
+/// those with `node scripts/extract-provider-schema.mjs` and
+/// `node scripts/extract-provider-schema-v5.mjs`): static tables, so that a run parses nothing
+/// at start-up.
 struct Subset {
-    provider_version: String,
-    #[serde(deserialize_with = "sorted")]
+    provider_version: &'static str,
     resources: Names<Schema>,
-    #[serde(deserialize_with = "sorted")]
     data: Names<Schema>,
 }
 
+// `static SUBSETS: [Subset; 2]`, newest first: 6.25, then 5.100.
+include!(concat!(env!("OUT_DIR"), "/provider_subsets.rs"));
+
 struct Tables {
     /// Newest first: 6.25, then 5.100.
-    subsets: Vec<Subset>,
+    subsets: &'static [Subset],
     validators: validators::Validators,
     /// Terraform's own `lifecycle` block, which every resource and data block may carry.
-    lifecycle: Schema,
+    lifecycle: &'static Schema,
 }
 
+/// `precondition` and `postcondition` of a `lifecycle` block.
+const CONDITION: NestedBlock = NestedBlock {
+    min_items: 0,
+    max_items: None,
+    schema: Schema {
+        arguments: Names(&[
+            (
+                "condition",
+                Argument {
+                    required: true,
+                    ty: "boolean",
+                },
+            ),
+            (
+                "error_message",
+                Argument {
+                    required: true,
+                    ty: "string",
+                },
+            ),
+        ]),
+        blocks: Names(&[]),
+        attributes: Names(&[]),
+    },
+};
+
 /// Terraform core's `lifecycle` block (Terraform 1.x language reference); not in any provider.
-const LIFECYCLE: &str = r#"{
-  "arguments": {
-    "create_before_destroy": { "required": false, "type": "boolean" },
-    "ignore_changes": { "required": false, "type": "any" },
-    "prevent_destroy": { "required": false, "type": "boolean" },
-    "replace_triggered_by": { "required": false, "type": "array(any)" }
-  },
-  "blocks": {
-    "postcondition": { "min_items": 0, "schema": { "arguments": {
-      "condition": { "required": true, "type": "boolean" },
-      "error_message": { "required": true, "type": "string" } } } },
-    "precondition": { "min_items": 0, "schema": { "arguments": {
-      "condition": { "required": true, "type": "boolean" },
-      "error_message": { "required": true, "type": "string" } } } }
-  }
-}"#;
+static LIFECYCLE: Schema = Schema {
+    arguments: Names(&[
+        (
+            "create_before_destroy",
+            Argument {
+                required: false,
+                ty: "boolean",
+            },
+        ),
+        (
+            "ignore_changes",
+            Argument {
+                required: false,
+                ty: "any",
+            },
+        ),
+        (
+            "prevent_destroy",
+            Argument {
+                required: false,
+                ty: "boolean",
+            },
+        ),
+        (
+            "replace_triggered_by",
+            Argument {
+                required: false,
+                ty: "array(any)",
+            },
+        ),
+    ]),
+    blocks: Names(&[("postcondition", CONDITION), ("precondition", CONDITION)]),
+    attributes: Names(&[]),
+};
 
 /// Meta-arguments that Terraform itself reads in every resource and data block.
 const META_ARGUMENTS: [&str; 4] = ["count", "depends_on", "for_each", "provider"];
@@ -334,22 +381,13 @@ const META_ARGUMENTS: [&str; 4] = ["count", "depends_on", "for_each", "provider"
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| Tables {
-        subsets: vec![
-            serde_json::from_str(include_str!("../schemas/aws-provider-subset.json")).expect(
-                "schemas/aws-provider-subset.json is valid; regenerate it with \
-                 `node scripts/extract-provider-schema.mjs`",
-            ),
-            serde_json::from_str(include_str!("../schemas/aws-provider-5.100-subset.json")).expect(
-                "schemas/aws-provider-5.100-subset.json is valid; regenerate it with \
-                     `node scripts/extract-provider-schema-v5.mjs`",
-            ),
-        ],
+        subsets: &SUBSETS,
         validators: validators::Validators::load(),
-        lifecycle: serde_json::from_str(LIFECYCLE).expect("the lifecycle schema is valid JSON"),
+        lifecycle: &LIFECYCLE,
     })
 }
 
-fn schema_of<'s>(subset: &'s Subset, kind: &str, ty: &str) -> Option<&'s Schema> {
+fn schema_of(subset: &Subset, kind: &str, ty: &str) -> Option<&'static Schema> {
     match kind {
         "resource" => subset.resources.get(ty),
         "data" => subset.data.get(ty),
@@ -469,7 +507,7 @@ impl<'a> Checker<'a> {
 
     fn problem(&mut self, slot: usize, path: &str, message: String) {
         self.problems[slot].push(SchemaProblem {
-            provider: self.subsets[slot].provider_version.clone(),
+            provider: self.subsets[slot].provider_version.to_owned(),
             file: self.file.to_owned(),
             block: self.block.clone(),
             path: path.to_owned(),
@@ -634,7 +672,7 @@ impl<'a> Checker<'a> {
             Lane {
                 slot,
                 prefix: Cow::Borrowed("lifecycle"),
-                schema: Some(&tables().lifecycle),
+                schema: Some(tables().lifecycle),
                 dynamic: false,
             }
         } else if top && matches!(key, "provisioner" | "connection") {
@@ -644,7 +682,7 @@ impl<'a> Checker<'a> {
             let path = join(prefix, name);
             let nested = schema.blocks.get(name);
             if nested.is_none() {
-                let hint = did_you_mean(name, schema.blocks.keys().map(String::as_str));
+                let hint = did_you_mean(name, schema.blocks.keys());
                 let message = format!("dynamic \"{name}\" is not a block of this type{hint}");
                 self.problem(slot, &path, message);
             }
@@ -679,7 +717,7 @@ impl<'a> Checker<'a> {
                     format!("\"{key}\" is an argument; write {key} = ..., not {key} {{ ... }}");
                 self.problem(slot, &path, message);
             } else {
-                let hint = did_you_mean(key, schema.blocks.keys().map(String::as_str));
+                let hint = did_you_mean(key, schema.blocks.keys());
                 self.problem(slot, &path, format!("unsupported block \"{key}\"{hint}"));
             }
             plain(path)
@@ -713,16 +751,16 @@ impl<'a> Checker<'a> {
     /// Required arguments and blocks that a body lacks, and single blocks it repeats.
     fn missing_or_extra(&mut self, lane: &Lane<'_>, schema: &Schema, seen: &Seen<'_>) {
         let (slot, prefix) = (lane.slot, &*lane.prefix);
-        for (name, arg) in &schema.arguments {
-            if arg.required && !seen.args.contains_key(name.as_str()) {
+        for (name, arg) in schema.arguments.iter() {
+            if arg.required && !seen.args.contains_key(name) {
                 let message = format!("required argument \"{name}\" is missing");
                 self.problem(slot, &join(prefix, name), message);
             }
         }
-        for (name, nested) in &schema.blocks {
-            let count = seen.blocks.get(name.as_str()).copied().unwrap_or(0);
+        for (name, nested) in schema.blocks.iter() {
+            let count = seen.blocks.get(name).copied().unwrap_or(0);
             let path = join(prefix, name);
-            if count < nested.min_items && !seen.excused.contains(name.as_str()) {
+            if count < nested.min_items && !seen.excused.contains(name) {
                 let message = match nested.min_items {
                     1 => format!("required block \"{name}\" is missing"),
                     n => format!("at least {n} \"{name}\" blocks are required, found {count}"),
@@ -745,7 +783,7 @@ impl<'a> Checker<'a> {
         // The path is built only when a problem names it: almost every argument is fine.
         let path = || join(&lane.prefix, key);
         if let Some(arg) = schema.arguments.get(key) {
-            if let Some(got) = shape_mismatch(&arg.ty, expr) {
+            if let Some(got) = shape_mismatch(arg.ty, expr) {
                 let ty = &arg.ty;
                 self.problem(
                     lane.slot,
@@ -761,14 +799,7 @@ impl<'a> Checker<'a> {
                 format!("\"{key}\" is an attribute that the provider computes; it cannot be set");
             self.problem(lane.slot, &path(), message);
         } else {
-            let hint = did_you_mean(
-                key,
-                schema
-                    .arguments
-                    .keys()
-                    .chain(schema.blocks.keys())
-                    .map(String::as_str),
-            );
+            let hint = did_you_mean(key, schema.arguments.keys().chain(schema.blocks.keys()));
             let message = format!("unsupported argument \"{key}\"{hint}");
             self.problem(lane.slot, &path(), message);
         }
@@ -860,10 +891,7 @@ impl<'a> Checker<'a> {
                 || schema.attributes.contains_key(attr);
             if !known {
                 let names = schema.arguments.keys().chain(schema.blocks.keys());
-                let hint = did_you_mean(
-                    attr,
-                    names.chain(schema.attributes.keys()).map(String::as_str),
-                );
+                let hint = did_you_mean(attr, names.chain(schema.attributes.keys()));
                 let message =
                     format!("{prefix}{ty}.{name}.{attr}: {ty} has no attribute \"{attr}\"{hint}");
                 self.problem(lane.slot, &join(&lane.prefix, key), message);
@@ -1084,6 +1112,89 @@ mod tests {
             name: "versions.tf".to_owned(),
             content: Content::Terraform(Body::new().block(terraform)),
         }
+    }
+
+    /// The static tables that `build.rs` writes say what the JSON files say, each list in name
+    /// order (the lookups search them).
+    #[test]
+    fn the_static_subsets_are_the_json_subsets() {
+        use serde_json::Value;
+        fn same(schema: &Schema, json: &Value, at: &str) {
+            let names = |field: &str| -> Vec<String> {
+                let mut names: Vec<String> = json
+                    .get(field)
+                    .and_then(Value::as_object)
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default();
+                names.sort();
+                names
+            };
+            assert_eq!(
+                schema.arguments.keys().collect::<Vec<_>>(),
+                names("arguments"),
+                "{at}"
+            );
+            assert_eq!(
+                schema.blocks.keys().collect::<Vec<_>>(),
+                names("blocks"),
+                "{at}"
+            );
+            assert_eq!(
+                schema.attributes.keys().collect::<Vec<_>>(),
+                names("attributes"),
+                "{at}"
+            );
+            for (name, arg) in schema.arguments.iter() {
+                let want = &json["arguments"][name];
+                assert_eq!(
+                    Some(arg.required),
+                    want["required"].as_bool(),
+                    "{at}.{name}"
+                );
+                assert_eq!(Some(arg.ty), want["type"].as_str(), "{at}.{name}");
+                assert!(schema
+                    .arguments
+                    .get(name)
+                    .is_some_and(|a| std::ptr::eq(a, arg)));
+            }
+            for (name, block) in schema.blocks.iter() {
+                let want = &json["blocks"][name];
+                let count = |v: &Value| v.as_u64().map(|n| n as usize);
+                assert_eq!(
+                    Some(block.min_items),
+                    count(&want["min_items"]),
+                    "{at}.{name}"
+                );
+                assert_eq!(block.max_items, count(&want["max_items"]), "{at}.{name}");
+                same(&block.schema, &want["schema"], &format!("{at}.{name}"));
+            }
+        }
+        let files = [
+            include_str!("../schemas/aws-provider-subset.json"),
+            include_str!("../schemas/aws-provider-5.100-subset.json"),
+        ];
+        assert_eq!(tables().subsets.len(), files.len());
+        for (subset, text) in tables().subsets.iter().zip(files) {
+            let json: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                Some(subset.provider_version),
+                json["provider_version"].as_str()
+            );
+            for (kind, names) in [("resources", &subset.resources), ("data", &subset.data)] {
+                let types = json[kind].as_object().unwrap();
+                let mut want: Vec<&String> = types.keys().collect();
+                want.sort();
+                assert_eq!(names.keys().collect::<Vec<_>>(), want);
+                for (ty, schema) in names.iter() {
+                    same(
+                        schema,
+                        &types[ty],
+                        &format!("{} {ty}", subset.provider_version),
+                    );
+                }
+            }
+        }
+        assert!(LIFECYCLE.blocks.keys().is_sorted() && LIFECYCLE.arguments.keys().is_sorted());
     }
 
     #[test]
