@@ -83,7 +83,7 @@ fn subset(json: &Json, path: &str, out: &mut String) {
             schema(schema_json, &format!("{path}: {ty}"), out);
             out.push_str("),\n");
         }
-        out.push_str("        ]),\n");
+        writeln!(out, "        ], {}),", slots(types.keys())).unwrap();
     }
     out.push_str("    },\n");
 }
@@ -108,7 +108,12 @@ fn schema(json: &Json, at: &str, out: &mut String) {
         )
         .unwrap();
     }
-    out.push_str("]), blocks: Names(&[");
+    write!(
+        out,
+        "], {}), blocks: Names(&[",
+        slots(field("arguments").keys())
+    )
+    .unwrap();
     for (name, block) in field("blocks") {
         let count = |key: &str| match block.get(key) {
             None | Some(Json::Null) => None,
@@ -128,11 +133,43 @@ fn schema(json: &Json, at: &str, out: &mut String) {
         schema(nested, &format!("{at}.{name}"), out);
         out.push_str(" }), ");
     }
-    out.push_str("]), attributes: Names(&[");
+    write!(
+        out,
+        "], {}), attributes: Names(&[",
+        slots(field("blocks").keys())
+    )
+    .unwrap();
     for name in field("attributes").keys() {
         write!(out, "({name:?}, ()), ").unwrap();
     }
-    out.push_str("]) }");
+    write!(out, "], {}) }}", slots(field("attributes").keys())).unwrap();
+}
+
+/// FNV-1a, as `Names::get` in `src/provider_schema.rs` hashes a name.
+fn fnv1a(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The hash table over a name-sorted list: a power of two of slots, at least twice the names,
+/// each the index of a name or `u16::MAX`, filled by linear probing from the name's hash. Short
+/// lists get none (`&[]`): they are searched in order.
+fn slots<'n>(names: impl ExactSizeIterator<Item = &'n String>) -> String {
+    if names.len() <= 8 {
+        return "&[]".to_owned();
+    }
+    let size = (names.len() * 2).next_power_of_two();
+    let mut table = vec![u16::MAX; size];
+    for (i, name) in names.enumerate() {
+        let mut at = (fnv1a(name) as usize) & (size - 1);
+        while table[at] != u16::MAX {
+            at = (at + 1) & (size - 1);
+        }
+        table[at] = u16::try_from(i).expect("fewer than 65535 names");
+    }
+    let list: Vec<String> = table.iter().map(u16::to_string).collect();
+    format!("&[{}]", list.join(", "))
 }
 
 struct Parser<'t> {

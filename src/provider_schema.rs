@@ -249,14 +249,29 @@ pub fn known_type(kind: &str, ty: &str) -> bool {
 // The embedded schema
 
 /// Names to what the schema says of them, in name order (`build.rs` sorts them), because missing
-/// arguments are reported in that order; looked up by binary search.
-struct Names<V: 'static>(&'static [(&'static str, V)]);
+/// arguments are reported in that order; then a hash table over them that `build.rs` fills (see
+/// its `slots`), empty for a short list, which is searched in order instead.
+struct Names<V: 'static>(&'static [(&'static str, V)], &'static [u16]);
 
 impl<V> Names<V> {
     fn get(&self, key: &str) -> Option<&'static V> {
-        let entries = self.0;
-        let i = entries.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
-        Some(&entries[i].1)
+        let (entries, slots) = (self.0, self.1);
+        if slots.is_empty() {
+            return entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
+        }
+        // FNV-1a, as build.rs hashes the names.
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let mask = slots.len() - 1;
+        let mut at = (hash as usize) & mask;
+        loop {
+            let (k, v) = entries.get(usize::from(slots[at]))?;
+            if *k == key {
+                return Some(v);
+            }
+            at = (at + 1) & mask;
+        }
     }
 
     fn contains_key(&self, key: &str) -> bool {
@@ -313,66 +328,45 @@ struct Tables {
     lifecycle: &'static Schema,
 }
 
+/// An argument of Terraform's own `lifecycle` block and its conditions.
+const fn arg(required: bool, ty: &'static str) -> Argument {
+    Argument { required, ty }
+}
+
 /// `precondition` and `postcondition` of a `lifecycle` block.
 const CONDITION: NestedBlock = NestedBlock {
     min_items: 0,
     max_items: None,
     schema: Schema {
-        arguments: Names(&[
-            (
-                "condition",
-                Argument {
-                    required: true,
-                    ty: "boolean",
-                },
-            ),
-            (
-                "error_message",
-                Argument {
-                    required: true,
-                    ty: "string",
-                },
-            ),
-        ]),
-        blocks: Names(&[]),
-        attributes: Names(&[]),
+        arguments: Names(
+            &[
+                ("condition", arg(true, "boolean")),
+                ("error_message", arg(true, "string")),
+            ],
+            &[],
+        ),
+        blocks: Names(&[], &[]),
+        attributes: Names(&[], &[]),
     },
 };
 
 /// Terraform core's `lifecycle` block (Terraform 1.x language reference); not in any provider.
+/// Short lists, searched in order: no hash table.
 static LIFECYCLE: Schema = Schema {
-    arguments: Names(&[
-        (
-            "create_before_destroy",
-            Argument {
-                required: false,
-                ty: "boolean",
-            },
-        ),
-        (
-            "ignore_changes",
-            Argument {
-                required: false,
-                ty: "any",
-            },
-        ),
-        (
-            "prevent_destroy",
-            Argument {
-                required: false,
-                ty: "boolean",
-            },
-        ),
-        (
-            "replace_triggered_by",
-            Argument {
-                required: false,
-                ty: "array(any)",
-            },
-        ),
-    ]),
-    blocks: Names(&[("postcondition", CONDITION), ("precondition", CONDITION)]),
-    attributes: Names(&[]),
+    arguments: Names(
+        &[
+            ("create_before_destroy", arg(false, "boolean")),
+            ("ignore_changes", arg(false, "any")),
+            ("prevent_destroy", arg(false, "boolean")),
+            ("replace_triggered_by", arg(false, "array(any)")),
+        ],
+        &[],
+    ),
+    blocks: Names(
+        &[("postcondition", CONDITION), ("precondition", CONDITION)],
+        &[],
+    ),
+    attributes: Names(&[], &[]),
 };
 
 /// Meta-arguments that Terraform itself reads in every resource and data block.
@@ -1157,8 +1151,21 @@ mod tests {
                     .get(name)
                     .is_some_and(|a| std::ptr::eq(a, arg)));
             }
+            for name in schema.attributes.keys() {
+                assert!(schema.attributes.contains_key(name), "{at}.{name}");
+            }
+            // Names that no schema has are not found, whatever their hash.
+            for name in ["", "nonesuch", "name_", "Name", "arn "] {
+                assert!(schema.arguments.get(name).is_none(), "{at}: {name:?}");
+                assert!(!schema.blocks.contains_key(name), "{at}: {name:?}");
+                assert!(!schema.attributes.contains_key(name), "{at}: {name:?}");
+            }
             for (name, block) in schema.blocks.iter() {
                 let want = &json["blocks"][name];
+                assert!(schema
+                    .blocks
+                    .get(name)
+                    .is_some_and(|b| std::ptr::eq(b, block)));
                 let count = |v: &Value| v.as_u64().map(|n| n as usize);
                 assert_eq!(
                     Some(block.min_items),
