@@ -16,14 +16,13 @@
 
 mod validators;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::OnceLock;
 
-use indexmap::IndexMap;
-use rustc_hash::{FxBuildHasher, FxHashMap};
-use serde::de::IgnoredAny;
-use serde::Deserialize;
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::ir::{Body, Content, Expr, Item, Module, Part, Step};
 
@@ -56,9 +55,10 @@ impl fmt::Display for SchemaProblem {
 /// references may point only at blocks declared in `body`.
 pub fn check_body(file: &str, body: &Body) -> Vec<SchemaProblem> {
     let declared = Declared::collect([body]);
-    let mut checker = Checker::new(file, &declared, &tables().subsets[0], true);
+    let newest = [&tables().subsets[0]];
+    let mut checker = Checker::new(file, &declared, &newest, true);
     checker.file_body(body);
-    checker.problems
+    checker.problems.swap_remove(0)
 }
 
 /// Checks every Terraform file of a module against each embedded provider subset that the
@@ -66,6 +66,10 @@ pub fn check_body(file: &str, body: &Body) -> Vec<SchemaProblem> {
 /// against the provider's validations; references may point at any file's blocks. A problem
 /// that several subsets share is reported once, for the newest.
 pub fn check_module(module: &Module) -> Vec<SchemaProblem> {
+    check_module_walks(module, true)
+}
+
+fn check_module_walks(module: &Module, one_walk: bool) -> Vec<SchemaProblem> {
     let bodies: Vec<(&str, &Body)> = module
         .files
         .iter()
@@ -76,17 +80,61 @@ pub fn check_module(module: &Module) -> Vec<SchemaProblem> {
         .collect();
     let declared = Declared::collect(bodies.iter().map(|(_, b)| *b));
     let constraint = aws_constraint(bodies.iter().map(|(_, b)| *b));
-    let mut problems: Vec<SchemaProblem> = Vec::new();
-    for (i, subset) in tables().subsets.iter().enumerate() {
-        if let Some(constraint) = &constraint {
-            if !admits(constraint, &subset.provider_version) {
-                continue;
-            }
-        }
-        for (name, body) in &bodies {
-            let mut checker = Checker::new(name, &declared, subset, i == 0);
+    let admitted: Vec<&'static Subset> = tables()
+        .subsets
+        .iter()
+        .filter(|subset| {
+            constraint
+                .as_ref()
+                .is_none_or(|c| admits(c, subset.provider_version))
+        })
+        .collect();
+    // The validations run once, with the newest subset, and only while the range admits it.
+    let validate = admitted
+        .first()
+        .is_some_and(|s| std::ptr::eq(*s, &tables().subsets[0]));
+    check_files(&bodies, &declared, &admitted, validate, one_walk)
+}
+
+/// Checks each file against the `subsets` in one walk (`one_walk`), or in one walk per subset
+/// (what the one walk must equal; the tests compare them), and joins the problems newest
+/// subset first, each problem that an older subset shares with a newer one dropped.
+fn check_files(
+    bodies: &[(&str, &Body)],
+    declared: &Declared<'_>,
+    subsets: &[&'static Subset],
+    validate: bool,
+    one_walk: bool,
+) -> Vec<SchemaProblem> {
+    if subsets.is_empty() {
+        return Vec::new();
+    }
+    // Per file, per subset.
+    let mut found: Vec<Vec<Vec<SchemaProblem>>> = Vec::with_capacity(bodies.len());
+    for (name, body) in bodies {
+        if one_walk {
+            let mut checker = Checker::new(name, declared, subsets, validate);
             checker.file_body(body);
-            for p in checker.problems {
+            found.push(checker.problems);
+        } else {
+            let mut per_subset = Vec::with_capacity(subsets.len());
+            for (i, subset) in subsets.iter().enumerate() {
+                let mut checker = Checker::new(
+                    name,
+                    declared,
+                    std::slice::from_ref(subset),
+                    validate && i == 0,
+                );
+                checker.file_body(body);
+                per_subset.push(checker.problems.swap_remove(0));
+            }
+            found.push(per_subset);
+        }
+    }
+    let mut problems: Vec<SchemaProblem> = Vec::new();
+    for slot in 0..subsets.len() {
+        for file in &mut found {
+            for p in std::mem::take(&mut file[slot]) {
                 let seen = problems.iter().any(|q| {
                     (&q.file, &q.block, &q.path, &q.message)
                         == (&p.file, &p.block, &p.path, &p.message)
@@ -105,7 +153,7 @@ pub fn embedded_provider_versions() -> Vec<&'static str> {
     tables()
         .subsets
         .iter()
-        .map(|s| s.provider_version.as_str())
+        .map(|s| s.provider_version)
         .collect()
 }
 
@@ -200,82 +248,126 @@ pub fn known_type(kind: &str, ty: &str) -> bool {
 // ------------------------------------------------------------------------------------------
 // The embedded schema
 
-/// Names to what the schema says of them, hashed because the checker looks up every argument
-/// and reference of every module in them, and in name order because missing arguments are
-/// reported in that order.
-type Names<V> = IndexMap<String, V, FxBuildHasher>;
+/// Names to what the schema says of them, in name order (`build.rs` sorts them), because missing
+/// arguments are reported in that order; then a hash table over them that `build.rs` fills (see
+/// its `slots`), empty for a short list, which is searched in order instead.
+struct Names<V: 'static>(&'static [(&'static str, V)], &'static [u16]);
 
-/// Reads a JSON object into [`Names`], sorted by name.
-fn sorted<'de, D, V>(de: D) -> Result<Names<V>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    V: Deserialize<'de>,
-{
-    let map = BTreeMap::<String, V>::deserialize(de)?;
-    Ok(map.into_iter().collect())
+impl<V> Names<V> {
+    fn get(&self, key: &str) -> Option<&'static V> {
+        let (entries, slots) = (self.0, self.1);
+        if slots.is_empty() {
+            return entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
+        }
+        // FNV-1a, as build.rs hashes the names.
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let mask = slots.len() - 1;
+        let mut at = (hash as usize) & mask;
+        loop {
+            let (k, v) = entries.get(usize::from(slots[at]))?;
+            if *k == key {
+                return Some(v);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &'static str> {
+        self.0.iter().map(|(k, _)| *k)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'static str, &'static V)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
 }
 
 /// Argument, block and attribute names of one resource, data source or nested block.
-#[derive(Debug, Default, Deserialize)]
 struct Schema {
-    #[serde(default, deserialize_with = "sorted")]
     arguments: Names<Argument>,
-    #[serde(default, deserialize_with = "sorted")]
     blocks: Names<NestedBlock>,
     /// Exported, read-only attributes; only references need them, so only names are kept.
-    #[serde(default, deserialize_with = "sorted")]
-    attributes: Names<IgnoredAny>,
+    attributes: Names<()>,
 }
 
-#[derive(Debug, Deserialize)]
 struct Argument {
     required: bool,
-    #[serde(rename = "type")]
-    ty: String,
+    ty: &'static str,
 }
 
-#[derive(Debug, Deserialize)]
 struct NestedBlock {
     min_items: usize,
-    #[serde(default)]
     max_items: Option<usize>,
     schema: Schema,
 }
 
-#[derive(Debug, Deserialize)]
+/// One embedded provider release's schema subset, as `build.rs` writes it from
+/// `schemas/aws-provider-subset.json` and `schemas/aws-provider-5.100-subset.json` (regenerate
+/// those with `node scripts/extract-provider-schema.mjs` and
+/// `node scripts/extract-provider-schema-v5.mjs`): static tables, so that a run parses nothing
+/// at start-up.
 struct Subset {
-    provider_version: String,
-    #[serde(deserialize_with = "sorted")]
+    provider_version: &'static str,
     resources: Names<Schema>,
-    #[serde(deserialize_with = "sorted")]
     data: Names<Schema>,
 }
 
+// `static SUBSETS: [Subset; 2]`, newest first: 6.25, then 5.100.
+include!(concat!(env!("OUT_DIR"), "/provider_subsets.rs"));
+
 struct Tables {
     /// Newest first: 6.25, then 5.100.
-    subsets: Vec<Subset>,
+    subsets: &'static [Subset],
     validators: validators::Validators,
     /// Terraform's own `lifecycle` block, which every resource and data block may carry.
-    lifecycle: Schema,
+    lifecycle: &'static Schema,
 }
 
+/// An argument of Terraform's own `lifecycle` block and its conditions.
+const fn arg(required: bool, ty: &'static str) -> Argument {
+    Argument { required, ty }
+}
+
+/// `precondition` and `postcondition` of a `lifecycle` block.
+const CONDITION: NestedBlock = NestedBlock {
+    min_items: 0,
+    max_items: None,
+    schema: Schema {
+        arguments: Names(
+            &[
+                ("condition", arg(true, "boolean")),
+                ("error_message", arg(true, "string")),
+            ],
+            &[],
+        ),
+        blocks: Names(&[], &[]),
+        attributes: Names(&[], &[]),
+    },
+};
+
 /// Terraform core's `lifecycle` block (Terraform 1.x language reference); not in any provider.
-const LIFECYCLE: &str = r#"{
-  "arguments": {
-    "create_before_destroy": { "required": false, "type": "boolean" },
-    "ignore_changes": { "required": false, "type": "any" },
-    "prevent_destroy": { "required": false, "type": "boolean" },
-    "replace_triggered_by": { "required": false, "type": "array(any)" }
-  },
-  "blocks": {
-    "postcondition": { "min_items": 0, "schema": { "arguments": {
-      "condition": { "required": true, "type": "boolean" },
-      "error_message": { "required": true, "type": "string" } } } },
-    "precondition": { "min_items": 0, "schema": { "arguments": {
-      "condition": { "required": true, "type": "boolean" },
-      "error_message": { "required": true, "type": "string" } } } }
-  }
-}"#;
+/// Short lists, searched in order: no hash table.
+static LIFECYCLE: Schema = Schema {
+    arguments: Names(
+        &[
+            ("create_before_destroy", arg(false, "boolean")),
+            ("ignore_changes", arg(false, "any")),
+            ("prevent_destroy", arg(false, "boolean")),
+            ("replace_triggered_by", arg(false, "array(any)")),
+        ],
+        &[],
+    ),
+    blocks: Names(
+        &[("postcondition", CONDITION), ("precondition", CONDITION)],
+        &[],
+    ),
+    attributes: Names(&[], &[]),
+};
 
 /// Meta-arguments that Terraform itself reads in every resource and data block.
 const META_ARGUMENTS: [&str; 4] = ["count", "depends_on", "for_each", "provider"];
@@ -283,22 +375,13 @@ const META_ARGUMENTS: [&str; 4] = ["count", "depends_on", "for_each", "provider"
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| Tables {
-        subsets: vec![
-            serde_json::from_str(include_str!("../schemas/aws-provider-subset.json")).expect(
-                "schemas/aws-provider-subset.json is valid; regenerate it with \
-                 `node scripts/extract-provider-schema.mjs`",
-            ),
-            serde_json::from_str(include_str!("../schemas/aws-provider-5.100-subset.json")).expect(
-                "schemas/aws-provider-5.100-subset.json is valid; regenerate it with \
-                     `node scripts/extract-provider-schema-v5.mjs`",
-            ),
-        ],
+        subsets: &SUBSETS,
         validators: validators::Validators::load(),
-        lifecycle: serde_json::from_str(LIFECYCLE).expect("the lifecycle schema is valid JSON"),
+        lifecycle: &LIFECYCLE,
     })
 }
 
-fn schema_of<'s>(subset: &'s Subset, kind: &str, ty: &str) -> Option<&'s Schema> {
+fn schema_of(subset: &Subset, kind: &str, ty: &str) -> Option<&'static Schema> {
     match kind {
         "resource" => subset.resources.get(ty),
         "data" => subset.data.get(ty),
@@ -337,18 +420,57 @@ impl<'b> Declared<'b> {
 
 // ------------------------------------------------------------------------------------------
 // The checker
+//
+// One walk of each file answers for every admitted provider major at once: the walk carries one
+// lane per subset (its schema at this point of the body, its path prefix, its own problems), so
+// references and expressions are walked once, and only schema lookups are made per subset.
+
+/// One admitted subset's view of the body being walked.
+struct Lane<'p> {
+    /// Index into [`Checker::subsets`] and [`Checker::problems`].
+    slot: usize,
+    /// Where in the top-level block this body is, as `SchemaProblem::path` spells it (the
+    /// subsets may disagree: a block with `max_items = 1` in one has no index).
+    prefix: Cow<'p, str>,
+    /// The body's schema in this subset; in a `dynamic` block's body, its `content`'s schema.
+    schema: Option<&'static Schema>,
+    /// The body of a `dynamic` block: its own arguments are not the schema's, and its `content`
+    /// block is checked against `schema`.
+    dynamic: bool,
+}
+
+impl Lane<'_> {
+    /// The schema that this body's arguments and blocks are held to.
+    fn checked(&self) -> Option<&'static Schema> {
+        self.schema.filter(|_| !self.dynamic)
+    }
+}
+
+/// What one lane has seen of one body, for the missing and repeated arguments and blocks.
+#[derive(Default)]
+struct Seen<'b> {
+    // Hashed: every argument of every body goes through them, and they are only looked up.
+    args: FxHashMap<&'b str, usize>,
+    blocks: FxHashMap<&'b str, usize>,
+    /// Blocks that a `dynamic` block may produce, or that were written as arguments (already
+    /// reported): a missing-block report for them would be noise.
+    excused: BTreeSet<&'b str>,
+}
 
 struct Checker<'a> {
     file: &'a str,
     declared: &'a Declared<'a>,
-    subset: &'static Subset,
-    /// Whether to hold literals to the provider's validations (once per module, not per subset).
+    /// The admitted subsets, newest first.
+    subsets: &'a [&'static Subset],
+    /// Whether to hold literals to the provider's validations: slot 0 is the newest subset
+    /// (once per module, not per subset).
     validate: bool,
     /// The `resource` type being checked, when the validations know it.
     validated_type: Option<String>,
     /// The top-level block being checked, as `SchemaProblem::block` names it.
     block: String,
-    problems: Vec<SchemaProblem>,
+    /// Per slot, in the order a walk for that subset alone would find them.
+    problems: Vec<Vec<SchemaProblem>>,
 }
 
 fn join(prefix: &str, name: &str) -> String {
@@ -359,41 +481,27 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
-/// A path as `join(prefix, key)` would spell it, built only when a problem names it: almost
-/// every argument is fine, and its path would be thrown away.
-#[derive(Clone, Copy)]
-struct At<'p> {
-    prefix: &'p str,
-    key: &'p str,
-}
-
-impl At<'_> {
-    fn path(self) -> String {
-        join(self.prefix, self.key)
-    }
-}
-
 impl<'a> Checker<'a> {
     fn new(
         file: &'a str,
         declared: &'a Declared<'a>,
-        subset: &'static Subset,
+        subsets: &'a [&'static Subset],
         validate: bool,
     ) -> Self {
         Checker {
             file,
             declared,
-            subset,
+            subsets,
             validate,
             validated_type: None,
             block: String::new(),
-            problems: Vec::new(),
+            problems: subsets.iter().map(|_| Vec::new()).collect(),
         }
     }
 
-    fn problem(&mut self, path: &str, message: String) {
-        self.problems.push(SchemaProblem {
-            provider: self.subset.provider_version.clone(),
+    fn problem(&mut self, slot: usize, path: &str, message: String) {
+        self.problems[slot].push(SchemaProblem {
+            provider: self.subsets[slot].provider_version.to_owned(),
             file: self.file.to_owned(),
             block: self.block.clone(),
             path: path.to_owned(),
@@ -401,17 +509,28 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// The same problem for every lane, each at its own path (`key` within its prefix).
+    fn problem_in_every_lane(&mut self, lanes: &[Lane<'_>], key: &str, message: String) {
+        for lane in lanes {
+            self.problem(lane.slot, &join(&lane.prefix, key), message.clone());
+        }
+    }
+
     fn file_body(&mut self, body: &Body) {
+        let top: Vec<Lane<'static>> = (0..self.subsets.len())
+            .map(|slot| Lane {
+                slot,
+                prefix: Cow::Borrowed(""),
+                schema: None,
+                dynamic: false,
+            })
+            .collect();
         for item in &body.items {
             match item {
                 Item::Comment(_) => {}
                 Item::Attribute(a) => {
                     self.block.clear();
-                    let at = At {
-                        prefix: "",
-                        key: a.key.as_str(),
-                    };
-                    self.expr(&a.expr, at);
+                    self.expr(&a.expr, &top, a.key.as_str());
                 }
                 Item::Block(b) => {
                     let mut name = vec![b.ident.as_str()];
@@ -426,118 +545,181 @@ impl<'a> Checker<'a> {
                         }
                         _ => None,
                     };
-                    match (kind, b.labels.as_slice()) {
-                        ("resource" | "data", [ty, _]) if ty.starts_with("aws_") => {
-                            match schema_of(self.subset, kind, ty) {
-                                Some(schema) => self.body(Some(schema), &b.body, "", true),
-                                None => {
-                                    let version = &self.subset.provider_version;
-                                    self.problem(
-                                        "",
-                                        format!(
-                                            "the embedded AWS provider {version} schema subset has \
-                                             no {kind} type \"{ty}\"; add it to \
-                                             scripts/extract-provider-schema.mjs and regenerate \
-                                             schemas/aws-provider-subset.json"
-                                        ),
+                    let mut lanes: SmallVec<[Lane<'static>; 2]> = SmallVec::new();
+                    for slot in 0..self.subsets.len() {
+                        let schema = match (kind, b.labels.as_slice()) {
+                            ("resource" | "data", [ty, _]) if ty.starts_with("aws_") => {
+                                let schema = schema_of(self.subsets[slot], kind, ty);
+                                if schema.is_none() {
+                                    let version = &self.subsets[slot].provider_version;
+                                    let message = format!(
+                                        "the embedded AWS provider {version} schema subset has \
+                                         no {kind} type \"{ty}\"; add it to \
+                                         scripts/extract-provider-schema.mjs and regenerate \
+                                         schemas/aws-provider-subset.json"
                                     );
-                                    self.body(None, &b.body, "", false);
+                                    self.problem(slot, "", message);
                                 }
+                                schema
                             }
-                        }
-                        _ => self.body(None, &b.body, "", false),
+                            _ => None,
+                        };
+                        lanes.push(Lane {
+                            slot,
+                            prefix: Cow::Borrowed(""),
+                            schema,
+                            dynamic: false,
+                        });
                     }
+                    // `top` matters only where a lane has a schema, which only a resource or
+                    // data block's body has here.
+                    self.body(&lanes, &b.body, true);
                 }
             }
         }
     }
 
-    /// Checks `body` against `schema` (when known) and every reference in it. `top` is true for
-    /// the body of a `resource`/`data` block itself, where meta-arguments are allowed.
-    fn body(&mut self, schema: Option<&Schema>, body: &Body, prefix: &str, top: bool) {
-        // Hashed: every argument of every body goes through them, and they are only looked up.
-        let mut args_seen: FxHashMap<&str, usize> = FxHashMap::default();
-        let mut blocks_seen: FxHashMap<&str, usize> = FxHashMap::default();
-        // Blocks that a `dynamic` block may produce, or that were written as arguments (already
-        // reported): a missing-block report for them would be noise.
-        let mut excused: BTreeSet<&str> = BTreeSet::new();
+    /// Checks `body` in every lane against the lane's schema (when known), and every reference
+    /// in it. `top` is true for the body of a `resource`/`data` block itself, where
+    /// meta-arguments are allowed.
+    fn body<'b>(&mut self, lanes: &[Lane<'_>], body: &'b Body, top: bool) {
+        let mut seen: SmallVec<[Seen<'b>; 2]> = lanes.iter().map(|_| Seen::default()).collect();
         for item in &body.items {
             match item {
                 Item::Comment(_) => {}
                 Item::Attribute(a) => {
                     let key = a.key.as_str();
-                    let at = At { prefix, key };
-                    if let Some(schema) = schema {
-                        if !(top && META_ARGUMENTS.contains(&key)) {
-                            let seen = args_seen.entry(key).or_default();
-                            *seen += 1;
-                            if *seen == 2 {
-                                self.problem(
-                                    &at.path(),
-                                    format!("argument \"{key}\" is set more than once"),
-                                );
-                            }
-                            self.attribute(schema, key, &a.expr, at, top);
-                            if schema.blocks.contains_key(key) {
-                                excused.insert(key);
-                            }
+                    for (lane, seen) in lanes.iter().zip(seen.iter_mut()) {
+                        let Some(schema) = lane.checked() else {
+                            continue;
+                        };
+                        if top && META_ARGUMENTS.contains(&key) {
+                            continue;
+                        }
+                        let count = seen.args.entry(key).or_default();
+                        *count += 1;
+                        if *count == 2 {
+                            let message = format!("argument \"{key}\" is set more than once");
+                            self.problem(lane.slot, &join(&lane.prefix, key), message);
+                        }
+                        self.attribute(lane, schema, key, &a.expr, top);
+                        if schema.blocks.contains_key(key) {
+                            seen.excused.insert(key);
                         }
                     }
-                    self.expr(&a.expr, at);
+                    self.expr(&a.expr, lanes, key);
                 }
                 Item::Block(b) => {
-                    let key = b.ident.as_str();
-                    let Some(schema) = schema else {
-                        self.body(None, &b.body, &join(prefix, key), false);
-                        continue;
-                    };
-                    if top && key == "lifecycle" {
-                        self.body(Some(&tables().lifecycle), &b.body, "lifecycle", false);
-                    } else if top && matches!(key, "provisioner" | "connection") {
-                        self.body(None, &b.body, key, false);
-                    } else if key == "dynamic" {
-                        let name = b.labels.first().map_or("", String::as_str);
-                        let path = join(prefix, name);
-                        self.dynamic(schema, name, &b.body, &path);
-                        excused.insert(name);
-                    } else if let Some(nested) = schema.blocks.get(key) {
-                        let seen = blocks_seen.entry(key).or_default();
-                        let path = match nested.max_items {
-                            Some(1) => join(prefix, key),
-                            _ => format!("{}[{seen}]", join(prefix, key)),
-                        };
-                        *seen += 1;
-                        if !b.labels.is_empty() {
-                            self.problem(&path, format!("block \"{key}\" takes no labels"));
-                        }
-                        self.body(Some(&nested.schema), &b.body, &path, false);
-                    } else {
-                        let path = join(prefix, key);
-                        if schema.arguments.contains_key(key) {
-                            args_seen.entry(key).or_default();
-                            self.problem(
-                                &path,
-                                format!(
-                                    "\"{key}\" is an argument; write {key} = ..., not {key} {{ ... }}"
-                                ),
-                            );
-                        } else {
-                            let hint = did_you_mean(key, schema.blocks.keys().map(String::as_str));
-                            self.problem(&path, format!("unsupported block \"{key}\"{hint}"));
-                        }
-                        self.body(None, &b.body, &path, false);
+                    let mut inner: SmallVec<[Lane<'_>; 2]> = SmallVec::new();
+                    for (lane, seen) in lanes.iter().zip(seen.iter_mut()) {
+                        inner.push(self.enter(lane, seen, b, top));
                     }
+                    self.body(&inner, &b.body, false);
                 }
             }
         }
-        if let Some(schema) = schema {
-            self.missing_or_extra(schema, prefix, &args_seen, &blocks_seen, &excused);
-            self.provider_validations(body, prefix);
+        for (lane, seen) in lanes.iter().zip(&seen) {
+            if let Some(schema) = lane.checked() {
+                self.missing_or_extra(lane, schema, seen);
+                if lane.slot == 0 {
+                    self.provider_validations(body, &lane.prefix);
+                }
+            }
+        }
+    }
+
+    /// The lane for the body of block `b` of a body in `lane`, after the problems of the block
+    /// itself (unsupported, labelled, not a block of a `dynamic`).
+    fn enter<'p, 'b>(
+        &mut self,
+        lane: &'p Lane<'_>,
+        seen: &mut Seen<'b>,
+        b: &'b crate::ir::Block,
+        top: bool,
+    ) -> Lane<'p> {
+        let key = b.ident.as_str();
+        let slot = lane.slot;
+        let plain = |prefix: String| Lane {
+            slot,
+            prefix: Cow::Owned(prefix),
+            schema: None,
+            dynamic: false,
+        };
+        if lane.dynamic {
+            // `dynamic "name" { for_each = ..., iterator = ..., content { ... } }`
+            return if key == "content" {
+                Lane {
+                    slot,
+                    prefix: Cow::Borrowed(&lane.prefix),
+                    schema: lane.schema,
+                    dynamic: false,
+                }
+            } else {
+                plain(join(&lane.prefix, key))
+            };
+        }
+        let prefix: &str = &lane.prefix;
+        let Some(schema) = lane.schema else {
+            return plain(join(prefix, key));
+        };
+        if top && key == "lifecycle" {
+            Lane {
+                slot,
+                prefix: Cow::Borrowed("lifecycle"),
+                schema: Some(tables().lifecycle),
+                dynamic: false,
+            }
+        } else if top && matches!(key, "provisioner" | "connection") {
+            plain(key.to_owned())
+        } else if key == "dynamic" {
+            let name = b.labels.first().map_or("", String::as_str);
+            let path = join(prefix, name);
+            let nested = schema.blocks.get(name);
+            if nested.is_none() {
+                let hint = did_you_mean(name, schema.blocks.keys());
+                let message = format!("dynamic \"{name}\" is not a block of this type{hint}");
+                self.problem(slot, &path, message);
+            }
+            seen.excused.insert(name);
+            Lane {
+                slot,
+                prefix: Cow::Owned(path),
+                schema: nested.map(|n| &n.schema),
+                dynamic: true,
+            }
+        } else if let Some(nested) = schema.blocks.get(key) {
+            let count = seen.blocks.entry(key).or_default();
+            let path = match nested.max_items {
+                Some(1) => join(prefix, key),
+                _ => format!("{}[{count}]", join(prefix, key)),
+            };
+            *count += 1;
+            if !b.labels.is_empty() {
+                self.problem(slot, &path, format!("block \"{key}\" takes no labels"));
+            }
+            Lane {
+                slot,
+                prefix: Cow::Owned(path),
+                schema: Some(&nested.schema),
+                dynamic: false,
+            }
+        } else {
+            let path = join(prefix, key);
+            if schema.arguments.contains_key(key) {
+                seen.args.entry(key).or_default();
+                let message =
+                    format!("\"{key}\" is an argument; write {key} = ..., not {key} {{ ... }}");
+                self.problem(slot, &path, message);
+            } else {
+                let hint = did_you_mean(key, schema.blocks.keys());
+                self.problem(slot, &path, format!("unsupported block \"{key}\"{hint}"));
+            }
+            plain(path)
         }
     }
 
     /// The provider's plan-time validations of the arguments and blocks of one body of a
-    /// resource (see `validators.rs`).
+    /// resource (see `validators.rs`), in slot 0, the newest subset.
     fn provider_validations(&mut self, body: &Body, prefix: &str) {
         let Some(ty) = self.validated_type.clone() else {
             return;
@@ -546,8 +728,7 @@ impl<'a> Checker<'a> {
             return;
         }
         let plain = without_indices(prefix);
-        let schema_said: BTreeSet<String> = self
-            .problems
+        let schema_said: BTreeSet<String> = self.problems[0]
             .iter()
             .filter(|p| p.block == self.block)
             .map(|p| p.path.clone())
@@ -556,137 +737,103 @@ impl<'a> Checker<'a> {
             let path = arg.map_or_else(|| prefix.to_owned(), |arg| join(prefix, &arg));
             // The schema already said it (a single block repeated, for example).
             if !schema_said.contains(&path) {
-                self.problem(&path, format!("provider validation: {message}"));
+                self.problem(0, &path, format!("provider validation: {message}"));
             }
         }
     }
 
-    /// Required arguments and blocks that `body` lacks, and single blocks it repeats.
-    fn missing_or_extra(
-        &mut self,
-        schema: &Schema,
-        prefix: &str,
-        args_seen: &FxHashMap<&str, usize>,
-        blocks_seen: &FxHashMap<&str, usize>,
-        excused: &BTreeSet<&str>,
-    ) {
-        for (name, arg) in &schema.arguments {
-            if arg.required && !args_seen.contains_key(name.as_str()) {
+    /// Required arguments and blocks that a body lacks, and single blocks it repeats.
+    fn missing_or_extra(&mut self, lane: &Lane<'_>, schema: &Schema, seen: &Seen<'_>) {
+        let (slot, prefix) = (lane.slot, &*lane.prefix);
+        for (name, arg) in schema.arguments.iter() {
+            if arg.required && !seen.args.contains_key(name) {
                 let message = format!("required argument \"{name}\" is missing");
-                self.problem(&join(prefix, name), message);
+                self.problem(slot, &join(prefix, name), message);
             }
         }
-        for (name, nested) in &schema.blocks {
-            let count = blocks_seen.get(name.as_str()).copied().unwrap_or(0);
+        for (name, nested) in schema.blocks.iter() {
+            let count = seen.blocks.get(name).copied().unwrap_or(0);
             let path = join(prefix, name);
-            if count < nested.min_items && !excused.contains(name.as_str()) {
+            if count < nested.min_items && !seen.excused.contains(name) {
                 let message = match nested.min_items {
                     1 => format!("required block \"{name}\" is missing"),
                     n => format!("at least {n} \"{name}\" blocks are required, found {count}"),
                 };
-                self.problem(&path, message);
+                self.problem(slot, &path, message);
             }
             if let Some(max) = nested.max_items.filter(|max| count > *max) {
                 let message = match max {
                     1 => format!("at most one \"{name}\" block is allowed, found {count}"),
                     n => format!("at most {n} \"{name}\" blocks are allowed, found {count}"),
                 };
-                self.problem(&path, message);
+                self.problem(slot, &path, message);
             }
         }
     }
 
     /// Judges one `name = expr` line. Computed attributes get their own message because the
     /// name is right and only setting it is wrong, so "did you mean" would not help.
-    fn attribute(&mut self, schema: &Schema, key: &str, expr: &Expr, at: At<'_>, top: bool) {
+    fn attribute(&mut self, lane: &Lane<'_>, schema: &Schema, key: &str, expr: &Expr, top: bool) {
+        // The path is built only when a problem names it: almost every argument is fine.
+        let path = || join(&lane.prefix, key);
         if let Some(arg) = schema.arguments.get(key) {
-            if let Some(got) = shape_mismatch(&arg.ty, expr) {
+            if let Some(got) = shape_mismatch(arg.ty, expr) {
                 let ty = &arg.ty;
-                self.problem(&at.path(), format!("\"{key}\" expects {ty}, got {got}"));
+                self.problem(
+                    lane.slot,
+                    &path(),
+                    format!("\"{key}\" expects {ty}, got {got}"),
+                );
             }
         } else if schema.blocks.contains_key(key) {
             let message = format!("\"{key}\" is a block; write {key} {{ ... }}, not {key} = ...");
-            self.problem(&at.path(), message);
+            self.problem(lane.slot, &path(), message);
         } else if top && schema.attributes.contains_key(key) {
             let message =
                 format!("\"{key}\" is an attribute that the provider computes; it cannot be set");
-            self.problem(&at.path(), message);
+            self.problem(lane.slot, &path(), message);
         } else {
-            let hint = did_you_mean(
-                key,
-                schema
-                    .arguments
-                    .keys()
-                    .chain(schema.blocks.keys())
-                    .map(String::as_str),
-            );
-            self.problem(&at.path(), format!("unsupported argument \"{key}\"{hint}"));
-        }
-    }
-
-    /// `dynamic "name" { for_each = ..., iterator = ..., content { ... } }`
-    fn dynamic(&mut self, schema: &Schema, name: &str, body: &Body, path: &str) {
-        let nested = schema.blocks.get(name);
-        if nested.is_none() {
-            let hint = did_you_mean(name, schema.blocks.keys().map(String::as_str));
-            self.problem(
-                path,
-                format!("dynamic \"{name}\" is not a block of this type{hint}"),
-            );
-        }
-        for item in &body.items {
-            match item {
-                Item::Comment(_) => {}
-                Item::Attribute(a) => {
-                    let at = At {
-                        prefix: path,
-                        key: a.key.as_str(),
-                    };
-                    self.expr(&a.expr, at);
-                }
-                Item::Block(b) if b.ident.as_str() == "content" => {
-                    self.body(nested.map(|n| &n.schema), &b.body, path, false);
-                }
-                Item::Block(b) => self.body(None, &b.body, &join(path, b.ident.as_str()), false),
-            }
+            let hint = did_you_mean(key, schema.arguments.keys().chain(schema.blocks.keys()));
+            let message = format!("unsupported argument \"{key}\"{hint}");
+            self.problem(lane.slot, &path(), message);
         }
     }
 
     /// Walks an expression for `aws_TYPE.NAME.ATTR` and `data.aws_TYPE.NAME.ATTR` references,
-    /// template interpolations included.
-    fn expr(&mut self, expr: &Expr, at: At<'_>) {
+    /// template interpolations included; `key` is the argument it is the value of.
+    fn expr(&mut self, expr: &Expr, lanes: &[Lane<'_>], key: &str) {
         match expr {
-            Expr::Traversal(root, steps) => self.traversal(root, steps, at),
+            Expr::Traversal(root, steps) => self.traversal(root, steps, lanes, key),
             Expr::Template(parts) => {
                 for part in parts {
                     if let Part::Interp(e) = part {
-                        self.expr(e, at);
+                        self.expr(e, lanes, key);
                     }
                 }
             }
             Expr::Array(items) | Expr::Call(_, items) => {
-                items.iter().for_each(|e| self.expr(e, at));
+                items.iter().for_each(|e| self.expr(e, lanes, key));
             }
-            Expr::Object(entries) => entries.iter().for_each(|(_, e)| self.expr(e, at)),
-            Expr::Unary(_, e) | Expr::Paren(e) => self.expr(e, at),
+            Expr::Object(entries) => entries.iter().for_each(|(_, e)| self.expr(e, lanes, key)),
+            Expr::Unary(_, e) | Expr::Paren(e) => self.expr(e, lanes, key),
             Expr::Binary(lhs, _, rhs) => {
-                self.expr(lhs, at);
-                self.expr(rhs, at);
+                self.expr(lhs, lanes, key);
+                self.expr(rhs, lanes, key);
             }
             Expr::Conditional(c, t, f) => {
-                self.expr(c, at);
-                self.expr(t, at);
-                self.expr(f, at);
+                self.expr(c, lanes, key);
+                self.expr(t, lanes, key);
+                self.expr(f, lanes, key);
             }
             Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::Str(_) | Expr::Ident(_) => {}
         }
     }
 
-    fn traversal(&mut self, root: &Expr, steps: &[Step], at: At<'_>) {
-        self.expr(root, at);
+    fn traversal(&mut self, root: &Expr, steps: &[Step], lanes: &[Lane<'_>], key: &str) {
+        self.expr(root, lanes, key);
         for step in steps {
             if let Step::Index(e) = step {
-                self.expr(e, at);
+                self.expr(e, lanes, key);
             }
         }
         let Expr::Ident(root) = root else {
@@ -718,7 +865,7 @@ impl<'a> Checker<'a> {
             let message = format!(
                 "{prefix}{ty}.{name} refers to a {what} that is not declared in this module{hint}"
             );
-            self.problem(&at.path(), message);
+            self.problem_in_every_lane(lanes, key, message);
             return;
         }
         // Skip one `[0]` or `["key"]`: the instance of a `count`/`for_each` block.
@@ -726,29 +873,30 @@ impl<'a> Checker<'a> {
             Some(Step::Attr(_)) | None => 1,
             Some(Step::Index(_)) => 2,
         };
-        let schema = schema_of(self.subset, kind, ty);
-        let (Some(attr), Some(schema)) = (attr_name(rest.get(attr_at)), schema) else {
+        let Some(attr) = attr_name(rest.get(attr_at)) else {
             return;
         };
-        let known = schema.arguments.contains_key(attr)
-            || schema.blocks.contains_key(attr)
-            || schema.attributes.contains_key(attr);
-        if !known {
-            let names = schema.arguments.keys().chain(schema.blocks.keys());
-            let hint = did_you_mean(
-                attr,
-                names.chain(schema.attributes.keys()).map(String::as_str),
-            );
-            let message =
-                format!("{prefix}{ty}.{name}.{attr}: {ty} has no attribute \"{attr}\"{hint}");
-            self.problem(&at.path(), message);
-        } else if let Some((.., since, instead)) =
-            DEPRECATED.iter().find(|(t, a, ..)| *t == ty && *a == attr)
-        {
-            let message = format!(
-                "{prefix}{ty}.{name}.{attr}: provider {since} deprecates \"{attr}\", and Terraform warns on every plan; {instead}"
-            );
-            self.problem(&at.path(), message);
+        for lane in lanes {
+            let Some(schema) = schema_of(self.subsets[lane.slot], kind, ty) else {
+                continue;
+            };
+            let known = schema.arguments.contains_key(attr)
+                || schema.blocks.contains_key(attr)
+                || schema.attributes.contains_key(attr);
+            if !known {
+                let names = schema.arguments.keys().chain(schema.blocks.keys());
+                let hint = did_you_mean(attr, names.chain(schema.attributes.keys()));
+                let message =
+                    format!("{prefix}{ty}.{name}.{attr}: {ty} has no attribute \"{attr}\"{hint}");
+                self.problem(lane.slot, &join(&lane.prefix, key), message);
+            } else if let Some((.., since, instead)) =
+                DEPRECATED.iter().find(|(t, a, ..)| *t == ty && *a == attr)
+            {
+                let message = format!(
+                    "{prefix}{ty}.{name}.{attr}: provider {since} deprecates \"{attr}\", and Terraform warns on every plan; {instead}"
+                );
+                self.problem(lane.slot, &join(&lane.prefix, key), message);
+            }
         }
     }
 }
@@ -841,4 +989,249 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{self, Block, File};
+
+    /// A module with mistakes that the two subsets judge differently: a block only 6.x has
+    /// (`deployment_configuration`, one per service, so no index in 6.25's paths), one only
+    /// 5.100 has (`inference_accelerator`), `region` (an argument from 6.0), a `dynamic` block of
+    /// either, references into both, and literals the validations refuse.
+    fn module(range: Option<&str>) -> Module {
+        let inner = Body::new()
+            .attr("strategy", ir::str("ROLLING"))
+            .attr("bake_time_in_minutes", ir::str("x"))
+            .attr("bake_time_in_minutes", ir::int(3))
+            .block(Block::new("nope", &[], Body::new().attr("a", ir::var("b"))));
+        let service = Body::new()
+            .attr("name", ir::str("api"))
+            .attr("region", ir::str("eu-west-1"))
+            .attr("count", ir::int(1))
+            .attr("arn", ir::str("set"))
+            .attr("desired_count", ir::str("many"))
+            .attr("launch_type", ir::str("FARGATE_BOGUS"))
+            .block(Block::new("deployment_configuration", &[], inner.clone()))
+            .block(Block::new("deployment_configuration", &["x"], inner))
+            .block(Block::new("tags", &[], Body::new()))
+            .block(dynamic("deployment_configuration"))
+            .block(Block::new(
+                "lifecycle",
+                &[],
+                Body::new()
+                    .attr("ignore_changes", ir::list([ir::var("x")]))
+                    .block(Block::new("precondition", &[], Body::new())),
+            ))
+            .block(Block::new("provisioner", &["local-exec"], Body::new()))
+            .block(Block::new(
+                "network_configuration",
+                &[],
+                Body::new().attr("subnets", ir::str("not-a-list")),
+            ));
+        let task = Body::new()
+            .attr("family", ir::str("api"))
+            .attr("container_definitions", ir::str("[]"))
+            .block(Block::new(
+                "inference_accelerator",
+                &[],
+                Body::new().attr("device_name", ir::str("a")),
+            ))
+            .block(dynamic("inference_accelerator"))
+            .block(dynamic("volume"));
+        let outputs = Body::new()
+            .block(Block::resource("aws_ecs_service", "api", service))
+            .block(Block::resource("aws_ecs_task_definition", "api", task))
+            .block(Block::resource("aws_not_a_type", "x", Body::new()))
+            .block(Block::resource(
+                "aws_cloudwatch_log_group",
+                "logs",
+                Body::new().attr("name", ir::str("/ecs/shop api")),
+            ))
+            .block(Block::data("aws_region", "current", Body::new()))
+            .block(Block::new(
+                "output",
+                &["arn"],
+                Body::new().attr(
+                    "value",
+                    ir::list([
+                        ir::reference("aws_ecs_service", "api", &["arn"]),
+                        ir::traversal("data", &["aws_region", "current", "name"]),
+                        ir::reference("aws_ecs_task_definition", "api", &["nonesuch"]),
+                        ir::reference("aws_ecs_service", "other", &["id"]),
+                    ]),
+                ),
+            ))
+            .attr("stray", ir::reference("aws_iam_role", "r", &["arn"]));
+        let mut files = vec![File {
+            name: "main.tf".to_owned(),
+            content: Content::Terraform(outputs),
+        }];
+        files.extend(range.map(versions));
+        Module { files }
+    }
+
+    /// `dynamic "name"` with a `content` block and one that is not.
+    fn dynamic(name: &str) -> Block {
+        let content = Body::new()
+            .attr(
+                "device_name",
+                ir::reference("aws_ecs_service", "gone", &["x"]),
+            )
+            .attr("bogus", ir::int(1));
+        Block::new(
+            "dynamic",
+            &[name],
+            Body::new()
+                .attr("for_each", ir::var("things"))
+                .block(Block::new("content", &[], content))
+                .block(Block::new(
+                    "other",
+                    &[],
+                    Body::new().attr("z", ir::var("y")),
+                )),
+        )
+    }
+
+    /// `versions.tf` with the AWS provider's version constraint.
+    fn versions(range: &str) -> File {
+        let aws = ir::object([
+            ("source", ir::str("hashicorp/aws")),
+            ("version", ir::str(range)),
+        ]);
+        let providers = Block::new("required_providers", &[], Body::new().attr("aws", aws));
+        let terraform = Block::new("terraform", &[], Body::new().block(providers));
+        File {
+            name: "versions.tf".to_owned(),
+            content: Content::Terraform(Body::new().block(terraform)),
+        }
+    }
+
+    /// The static tables that `build.rs` writes say what the JSON files say, each list in name
+    /// order (the lookups search them).
+    #[test]
+    fn the_static_subsets_are_the_json_subsets() {
+        use serde_json::Value;
+        fn same(schema: &Schema, json: &Value, at: &str) {
+            let names = |field: &str| -> Vec<String> {
+                let mut names: Vec<String> = json
+                    .get(field)
+                    .and_then(Value::as_object)
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default();
+                names.sort();
+                names
+            };
+            assert_eq!(
+                schema.arguments.keys().collect::<Vec<_>>(),
+                names("arguments"),
+                "{at}"
+            );
+            assert_eq!(
+                schema.blocks.keys().collect::<Vec<_>>(),
+                names("blocks"),
+                "{at}"
+            );
+            assert_eq!(
+                schema.attributes.keys().collect::<Vec<_>>(),
+                names("attributes"),
+                "{at}"
+            );
+            for (name, arg) in schema.arguments.iter() {
+                let want = &json["arguments"][name];
+                assert_eq!(
+                    Some(arg.required),
+                    want["required"].as_bool(),
+                    "{at}.{name}"
+                );
+                assert_eq!(Some(arg.ty), want["type"].as_str(), "{at}.{name}");
+                assert!(schema
+                    .arguments
+                    .get(name)
+                    .is_some_and(|a| std::ptr::eq(a, arg)));
+            }
+            for name in schema.attributes.keys() {
+                assert!(schema.attributes.contains_key(name), "{at}.{name}");
+            }
+            // Names that no schema has are not found, whatever their hash.
+            for name in ["", "nonesuch", "name_", "Name", "arn "] {
+                assert!(schema.arguments.get(name).is_none(), "{at}: {name:?}");
+                assert!(!schema.blocks.contains_key(name), "{at}: {name:?}");
+                assert!(!schema.attributes.contains_key(name), "{at}: {name:?}");
+            }
+            for (name, block) in schema.blocks.iter() {
+                let want = &json["blocks"][name];
+                assert!(schema
+                    .blocks
+                    .get(name)
+                    .is_some_and(|b| std::ptr::eq(b, block)));
+                let count = |v: &Value| v.as_u64().map(|n| n as usize);
+                assert_eq!(
+                    Some(block.min_items),
+                    count(&want["min_items"]),
+                    "{at}.{name}"
+                );
+                assert_eq!(block.max_items, count(&want["max_items"]), "{at}.{name}");
+                same(&block.schema, &want["schema"], &format!("{at}.{name}"));
+            }
+        }
+        let files = [
+            include_str!("../schemas/aws-provider-subset.json"),
+            include_str!("../schemas/aws-provider-5.100-subset.json"),
+        ];
+        assert_eq!(tables().subsets.len(), files.len());
+        for (subset, text) in tables().subsets.iter().zip(files) {
+            let json: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                Some(subset.provider_version),
+                json["provider_version"].as_str()
+            );
+            for (kind, names) in [("resources", &subset.resources), ("data", &subset.data)] {
+                let types = json[kind].as_object().unwrap();
+                let mut want: Vec<&String> = types.keys().collect();
+                want.sort();
+                assert_eq!(names.keys().collect::<Vec<_>>(), want);
+                for (ty, schema) in names.iter() {
+                    same(
+                        schema,
+                        &types[ty],
+                        &format!("{} {ty}", subset.provider_version),
+                    );
+                }
+            }
+        }
+        assert!(LIFECYCLE.blocks.keys().is_sorted() && LIFECYCLE.arguments.keys().is_sorted());
+    }
+
+    #[test]
+    fn one_walk_for_every_admitted_major_equals_one_walk_per_major() {
+        for range in [
+            None,
+            Some(">= 5.100, < 7.0"),
+            Some("~> 6.0"),
+            Some("~> 5.0"),
+            Some("< 1.0"),
+        ] {
+            let module = module(range);
+            let one = check_module_walks(&module, true);
+            let each = check_module_walks(&module, false);
+            assert_eq!(one, each, "range {range:?}");
+            let from = |v: &str| one.iter().filter(|p| p.provider == v).count();
+            let (newest, older) = (from("6.25.0"), from("5.100.0"));
+            match range {
+                Some("~> 6.0") => assert!(newest > 20 && older == 0, "{one:#?}"),
+                Some("~> 5.0") => assert!(newest == 0 && older > 20, "{one:#?}"),
+                Some("< 1.0") => assert!(one.is_empty(), "{one:#?}"),
+                _ => assert!(newest > 20 && older > 5, "{one:#?}"),
+            }
+            // Only the newest subset runs the provider's validations.
+            let validations = one
+                .iter()
+                .filter(|p| p.message.starts_with("provider validation"));
+            assert!(validations.clone().all(|p| p.provider == "6.25.0"));
+            let validated = range != Some("~> 5.0") && range != Some("< 1.0");
+            assert_eq!(validations.count() > 0, validated, "{range:?} {one:#?}");
+        }
+    }
 }

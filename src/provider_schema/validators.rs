@@ -374,7 +374,8 @@ impl Validators {
     /// The checks of a value that has a text form (a string, number or bool).
     fn text(&self, rule: &Rule, v: &Lit<'_>, s: &str, out: &mut Vec<String>) {
         let spec = &rule.spec;
-        let shown = show(v);
+        // Shown only in a problem: almost every value passes.
+        let shown = Shown(v);
         if let (Lit::Str(_), Some((min, max))) = (v, spec.len) {
             if s.len() < min || s.len() > max {
                 let n = s.len();
@@ -513,6 +514,15 @@ impl<'b> Present<'b> {
 /// `a.0.b` -> `b`: the provider names a sibling by its full path.
 fn last(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
+}
+
+/// [`show`] of a value, written only when a message is.
+struct Shown<'v, 'e>(&'v Lit<'e>);
+
+impl std::fmt::Display for Shown<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&show(self.0))
+    }
 }
 
 fn count(spec: &Spec, n: usize, what: &str, say: &mut impl FnMut(String)) {
