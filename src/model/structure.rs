@@ -31,9 +31,8 @@ pub(crate) struct Findings {
 
 /// Walks `value` against the stack schema.
 pub(crate) fn check(value: &Value) -> Findings {
-    // Generated once per process: building it is a good part of the pass for a small stack.
     static ROOT: std::sync::OnceLock<schemars::schema::RootSchema> = std::sync::OnceLock::new();
-    let root = ROOT.get_or_init(|| schemars::schema_for!(super::Stack));
+    let root = ROOT.get_or_init(root_schema);
     let mut w = Walker {
         defs: &root.definitions,
         path: Vec::new(),
@@ -42,6 +41,19 @@ pub(crate) fn check(value: &Value) -> Findings {
     w.walk_object_schema(&root.schema, value);
     w.found
 }
+
+/// The stack schema, read from `schemas/stack.schema.json` as committed: generating it with
+/// schemars at run time was a quarter of the instructions of a one-stack build, and parsing
+/// the committed text is a small part of that. The unit test
+/// `the_committed_schema_is_the_models` holds the file to `schema_for!(Stack)`, so a model
+/// change that is not regenerated (`gen-tf schema > schemas/stack.schema.json`) fails the tests;
+/// should the text still not parse, the schema is generated.
+fn root_schema() -> schemars::schema::RootSchema {
+    serde_json::from_str(COMMITTED_SCHEMA).unwrap_or_else(|_| schemars::schema_for!(super::Stack))
+}
+
+/// `gen-tf schema`'s output, committed.
+const COMMITTED_SCHEMA: &str = include_str!("../../schemas/stack.schema.json");
 
 /// Removes the fields at `paths` from `value`.
 pub(crate) fn remove_fields(value: &mut Value, paths: &[Vec<Seg>]) {
@@ -727,6 +739,18 @@ mod tests {
         assert_eq!(
             codes_and_paths(&json!([1])),
             vec![("invalid-type", String::new())]
+        );
+    }
+
+    /// The schema the structural pass walks is the model's: the committed file parses, and
+    /// equals what schemars generates from the types now.
+    #[test]
+    fn the_committed_schema_is_the_models() {
+        let committed: schemars::schema::RootSchema = serde_json::from_str(super::COMMITTED_SCHEMA)
+            .expect("schemas/stack.schema.json parses as a JSON Schema");
+        assert!(
+            committed == schemars::schema_for!(crate::model::Stack),
+            "schemas/stack.schema.json is stale: cargo run -- schema > schemas/stack.schema.json"
         );
     }
 }
