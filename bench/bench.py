@@ -308,7 +308,7 @@ def targets(rows):
     big, small = row(rows, "cold_tmpfs", 5000), row(rows, "cold_tmpfs", 1000)
     checks.append(("5,000 / 1,000 services, cold tmpfs",
                    big and small and big["median"] / small["median"], 5.5, "x"))
-    checks.append(("5,000 services, peak RSS", big and big["rss"], 150, " MiB"))
+    checks.append(("5,000 services, peak RSS", big and big["rss"], 140, " MiB"))
     peer = ratio("cdktf", "cold_tmpfs")
     for what, measured, target, unit in checks:
         if measured is not None:
