@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use super::aws::*;
 use super::read::{Described, ReadError};
 use crate::model::names::suggest_name;
+use crate::model::scaling::ComparisonOperator;
 use crate::model::{ServiceName, StackName};
 use crate::resolve::defaults;
 use crate::resolve::service::{Names, DEFAULT_LOG_RETENTION_DAYS};
@@ -880,6 +881,26 @@ fn auto_scaling(
     Value::Object(a)
 }
 
+/// Whether `described` is the description gen-tf writes on this step policy's alarm (an alarm
+/// gen-tf created, or one already migrated), which the first apply keeps.
+fn own_description(cx: &Cx<'_>, p: &ScalingPolicy, a: &MetricAlarm, described: &str) -> bool {
+    let op =
+        serde_json::from_value::<ComparisonOperator>(Value::from(a.comparison_operator.as_str()));
+    match (op, &a.metric_name, a.threshold) {
+        (Ok(op), Some(metric), Some(threshold)) => {
+            described
+                == crate::lower::alarm_description(
+                    &cx.service,
+                    &p.policy_name,
+                    metric,
+                    op,
+                    threshold,
+                )
+        }
+        _ => false,
+    }
+}
+
 /// The alarm that invokes a step policy, from `describe-alarms`.
 fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
     let Some(name) = p.alarms.first().map(|a| a.alarm_name.clone()) else {
@@ -899,7 +920,10 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
         return None;
     };
 
-    if a.alarm_description.is_some() {
+    if a.alarm_description
+        .as_deref()
+        .is_some_and(|d| !own_description(cx, p, a, d))
+    {
         cx.note(
             &name,
             Kind::Changes,

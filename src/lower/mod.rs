@@ -17,6 +17,7 @@ pub(crate) mod module_files;
 mod network;
 pub(crate) mod readme;
 mod scaling;
+pub(crate) use scaling::alarm_description;
 mod service;
 mod task;
 mod traffic;
