@@ -1297,3 +1297,134 @@ fn walk(dir: &Path) -> String {
     }
     out
 }
+
+/// Found by the round trip: the described egress rules of a service's group that none of
+/// gen-tf's own rules takes were left in place, unmanaged, so a stack's `egress` never came
+/// back. They are written as the service's `egress` (gen-tf's defaults left out: TCP, its own
+/// description) and imported by their `sgr-` IDs; the rule AWS gives every new group (all
+/// traffic to 0.0.0.0/0, no description) and what `egress` cannot express (IPv6) stay in place
+/// and reported.
+#[test]
+fn egress_rules_are_imported_as_egress() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-security-group-rules.json");
+    let mut rules: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let rule = |id: &str, protocol: &str, from: i64, to: i64, peer: serde_json::Value| {
+        let mut r = serde_json::json!({
+            "SecurityGroupRuleId": id,
+            "GroupId": "sg-0f1e2d3c4b5a69788",
+            "GroupOwnerId": "123456789012",
+            "IsEgress": true,
+            "IpProtocol": protocol,
+            "FromPort": from,
+            "ToPort": to,
+            "Tags": [],
+            "SecurityGroupRuleArn": format!("arn:aws:ec2:eu-west-1:123456789012:security-group-rule/{id}"),
+        });
+        r.as_object_mut()
+            .unwrap()
+            .extend(peer.as_object().unwrap().clone());
+        r
+    };
+    let list = rules["SecurityGroupRules"].as_array_mut().unwrap();
+    list.push(rule(
+        "sgr-0e1a2b3c4d5e6f701",
+        "tcp",
+        5439,
+        5440,
+        serde_json::json!({ "CidrIpv4": "10.20.0.0/16", "Description": "To the warehouse" }),
+    ));
+    list.push(rule(
+        "sgr-0e1a2b3c4d5e6f702",
+        "udp",
+        53,
+        53,
+        serde_json::json!({ "ReferencedGroupInfo": { "GroupId": "sg-0dd0dd0dd0dd0dd00", "UserId": "123456789012" } }),
+    ));
+    list.push(rule(
+        "sgr-0e1a2b3c4d5e6f703",
+        "tcp",
+        443,
+        443,
+        serde_json::json!({ "CidrIpv6": "::/0" }),
+    ));
+    std::fs::write(&file, rules.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    let egress = &stack[stack.find("egress: [").expect("the service's egress")..];
+    let egress = &egress[..egress.find(']').unwrap()];
+    assert_eq!(
+        egress
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>(),
+        [
+            "egress: [",
+            "{ protocol: 'udp', port: 53, security_group_id: 'sg-0dd0dd0dd0dd0dd00' },",
+            "{ port: 5439, to_port: 5440, cidr_ipv4: '10.20.0.0/16', description: 'To the warehouse' },",
+        ],
+        "{stack}"
+    );
+    let imports = std::fs::read_to_string(dir.path().join("stacks/imports.tf")).unwrap();
+    for (to, id) in [
+        (
+            "aws_vpc_security_group_egress_rule.web_egress_0",
+            "sgr-0e1a2b3c4d5e6f702",
+        ),
+        (
+            "aws_vpc_security_group_egress_rule.web_egress_1",
+            "sgr-0e1a2b3c4d5e6f701",
+        ),
+    ] {
+        assert!(
+            imports.contains(&format!("to = module.shop-prd.{to}\n  id = \"{id}\"")),
+            "{to}: {imports}"
+        );
+    }
+    // The UDP rule had no description: gen-tf's is written, and the report says so.
+    assert!(
+        stdout.contains("sgr-0e1a2b3c4d5e6f702: the rule's description becomes gen-tf's: web to sg-0dd0dd0dd0dd0dd00 on udp 53"),
+        "{stdout}"
+    );
+    for id in ["sgr-0c2d3e4f5a6071829", "sgr-0e1a2b3c4d5e6f703"] {
+        assert!(
+            stdout.contains(&format!("{id}: egress"))
+                && stdout.contains("which gen-tf does not write"),
+            "{id}: {stdout}"
+        );
+    }
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}

@@ -43,11 +43,9 @@ use serde_json::{json, Map, Value};
 ///   which the described task definition holds as a value;
 /// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
 ///   that leaves the region to the provider, and the region here is in `aws`);
-/// - each service keeps the keys of [`KEPT`]: its `egress` rules (a security group's rules:
-///   the synthesiser describes none, and the importer, which writes gen-tf's rules anew, does
-///   not read them yet) and a container's repository credentials (whose KMS key the execution
-///   role's policy holds beside the secrets', which the importer gives to the secrets) are
-///   left out;
+/// - each service keeps the keys of [`KEPT`]: a container's repository credentials (whose KMS
+///   key the execution role's policy holds beside the secrets', which the importer gives to the
+///   secrets) are left out; its `egress` rules are as AWS holds them ([`described_egress`]);
 /// - an EFS volume's `security_group_id` is left out (the source of an egress rule, see
 ///   `egress`), and so is an EBS volume configured at launch, with its mount points (its
 ///   `volume_configuration` and infrastructure role are not read by the importer);
@@ -111,6 +109,7 @@ const KEPT: &[&str] = &[
     "restart_policy",
     "version_consistency",
     "environment_files",
+    "egress",
 ];
 
 /// The keys a sidecar keeps, as the main container's of [`KEPT`] (repository credentials are
@@ -254,6 +253,76 @@ fn scaling_defaults(service: &mut Map<String, Value>) {
     }
 }
 
+/// A service's `egress` rules as the importer writes them back from the described rules: AWS
+/// keeps no order of a group's rules, so they are in the importer's order (ports, protocol,
+/// destination, description); what equals gen-tf's defaults is left out (`protocol: 'tcp'`, a
+/// `to_port` equal to `port`, the ports of all traffic, a description equal to gen-tf's, except
+/// to `0.0.0.0/0`, which needs one written); and a rule that repeats another's protocol, ports
+/// and destination is left out (EC2 refuses the second).
+fn described_egress(name: &str, service: &mut Map<String, Value>) {
+    let Some(Value::Array(list)) = service.get_mut("egress") else {
+        return;
+    };
+    let mut keyed: Vec<(Vec<String>, Value)> = Vec::new();
+    for e in list.iter() {
+        let mut e = e.as_object().unwrap().clone();
+        let all = e.get("protocol") == Some(&json!("all"));
+        if e.get("protocol") == Some(&json!("tcp")) {
+            e.remove("protocol");
+        }
+        if all {
+            e.remove("port");
+            e.remove("to_port");
+        }
+        if e.get("to_port").is_some() && e.get("to_port") == e.get("port") {
+            e.remove("to_port");
+        }
+        let dest = ["cidr_ipv4", "prefix_list_id", "security_group_id"]
+            .iter()
+            .find_map(|k| e.get(*k))
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned();
+        let protocol = e
+            .get("protocol")
+            .and_then(Value::as_str)
+            .unwrap_or("tcp")
+            .to_owned();
+        let (from, to, proto) = if all {
+            (-1, -1, "-1".to_owned())
+        } else {
+            let from = e["port"].as_i64().unwrap();
+            (
+                from,
+                e.get("to_port").and_then(Value::as_i64).unwrap_or(from),
+                protocol,
+            )
+        };
+        let what = match (all, from == to) {
+            (true, _) => "all traffic".to_owned(),
+            (false, true) => format!("{proto} {from}"),
+            (false, false) => format!("{proto} {from}-{to}"),
+        };
+        let default = format!("{name} to {dest} on {what}");
+        let description = e
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or(&default)
+            .to_owned();
+        if description == default && dest != "0.0.0.0/0" {
+            e.remove("description");
+        }
+        let port = |p: i64| format!("{:06}", p + 1);
+        let key = vec![port(from), port(to), proto.to_owned(), dest, description];
+        if keyed.iter().any(|(k, _)| k[..4] == key[..4]) {
+            continue;
+        }
+        keyed.push((key, Value::Object(e)));
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    *list = keyed.into_iter().map(|(_, e)| e).collect();
+}
+
 fn restricted(v: &Value) -> Value {
     let region = v["region"].as_str().unwrap_or("us-east-1");
     let mut services = Map::new();
@@ -265,6 +334,7 @@ fn restricted(v: &Value) -> Value {
             }
         }
         aws_secrets(&mut kept);
+        described_egress(name, &mut kept);
         label_requests(&mut kept);
         described_targets(&mut kept, region);
         if let Some(Value::Object(n)) = kept.get_mut("names") {
@@ -469,6 +539,41 @@ fn round_trip(stack: &Value) -> Result<(), TestCaseError> {
             addr,
             o.text
         );
+    }
+    rules_imported(o, &imported)
+}
+
+/// Every security group rule of the rebuilt module is imported by the `sgr-` ID of the
+/// described rule it was built from, and the group a rule takes from a module variable is
+/// reported as that input, with the value the running module was given.
+fn rules_imported(
+    o: &import::Output,
+    imported: &BTreeMap<String, Value>,
+) -> Result<(), TestCaseError> {
+    for addr in imported
+        .keys()
+        .filter(|a| a.starts_with("aws_vpc_security_group_"))
+    {
+        let (ty, label) = addr.split_once('.').unwrap();
+        let want = describe::security_group_rule_id(ty, label);
+        let ids: Vec<&str> = o
+            .imports
+            .iter()
+            .filter(|b| b.to.ends_with(&format!(".{addr}")))
+            .map(|b| b.id.as_str())
+            .collect();
+        prop_assert_eq!(
+            ids,
+            vec![want.as_str()],
+            "{} is imported by its described rule's ID; the findings: {:#?}",
+            addr,
+            o.findings
+        );
+    }
+    for (var, value) in &o.inputs {
+        if var.ends_with("_security_group_id") {
+            prop_assert_eq!(value, &describe::variable_group_id(var), "input {}", var);
+        }
     }
     Ok(())
 }

@@ -5,7 +5,8 @@
 //! get-role`, `list-role-policies`, `get-role-policy`, `list-attached-role-policies`, `aws
 //! application-autoscaling describe-scalable-targets`, `describe-scaling-policies`,
 //! `describe-scheduled-actions`, `aws cloudwatch describe-alarms`, `aws logs
-//! describe-log-groups`, `aws ec2 describe-security-groups`), with the defaults ECS adds to a
+//! describe-log-groups`, `aws ec2 describe-security-groups` and `describe-security-group-rules`
+//! (each rule with an `sgr-` ID, a group variable's value from [`variable_group_id`]), with the defaults ECS adds to a
 //! container definition, the suffix Terraform adds to a `name_prefix`, the service-linked role
 //! Application Auto Scaling puts on a scalable target and the alarms it creates for a target
 //! tracking policy.
@@ -116,12 +117,9 @@ fn policy_arn(res: &BTreeMap<String, Value>, at: &At<'_>, r: &Value) -> String {
     )
 }
 
-/// A security group ID made from the resource's label (FNV-1a), distinct for distinct labels.
+/// A security group ID made from the resource's label, distinct for distinct labels.
 fn security_group_id(name: &str) -> String {
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("sg-{:017x}", u128::from(hash) * 16)
+    made_up_id("sg", name)
 }
 
 fn task_definition_arn(r: &Value, region: &str) -> String {
@@ -159,6 +157,7 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
     let mut policies = Vec::new();
     let mut alarms = Vec::new();
     let mut scheduled = Vec::new();
+    let mut rules = Vec::new();
     let at = &At { region, cluster };
     for (addr, r) in res {
         let (ty, name) = addr.split_once('.').unwrap();
@@ -246,10 +245,11 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
             }
             "aws_cloudwatch_metric_alarm" => alarms.push(alarm(res, r, at)),
             "aws_appautoscaling_scheduled_action" => scheduled.push(scheduled_action(res, r, at)),
-            // Described with their role, or with their group (`describe-security-groups` holds
-            // the rules gen-tf writes anew).
+            // Described with their role.
             "aws_iam_role_policy_attachment" | "aws_iam_role_policy" => {}
-            "aws_vpc_security_group_egress_rule" | "aws_vpc_security_group_ingress_rule" => {}
+            "aws_vpc_security_group_egress_rule" | "aws_vpc_security_group_ingress_rule" => {
+                rules.push(security_group_rule(res, r, ty, name, at));
+            }
             other => panic!("the synthesiser does not describe {other} ({addr})"),
         }
     }
@@ -293,6 +293,121 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
         "describe-security-groups.json",
         &json!({ "SecurityGroups": groups }),
     );
+    write(
+        dir,
+        "describe-security-group-rules.json",
+        &json!({ "SecurityGroupRules": rules }),
+    );
+}
+
+/// A made-up ID with `prefix` from a resource's label (FNV-1a), distinct for distinct labels.
+fn made_up_id(prefix: &str, label: &str) -> String {
+    let hash = label.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{prefix}-{:017x}", u128::from(hash) * 16)
+}
+
+/// The `sgr-` ID the synthesiser gives the rule resource `ty.label`.
+pub fn security_group_rule_id(ty: &str, label: &str) -> String {
+    made_up_id("sgr", &format!("{ty}.{label}"))
+}
+
+/// The value the running module was given for the group variable `var.name` (a load
+/// balancer's, a database's, an EFS file system's group).
+pub fn variable_group_id(name: &str) -> String {
+    made_up_id("sg", &format!("var.{name}"))
+}
+
+/// A security group rule as `aws ec2 describe-security-group-rules` prints it.
+fn security_group_rule(
+    res: &BTreeMap<String, Value>,
+    r: &Value,
+    ty: &str,
+    label: &str,
+    at: &At<'_>,
+) -> Value {
+    let group = resolve(res, at, &r["security_group_id"]);
+    let mut o = Map::new();
+    o.insert(
+        "SecurityGroupRuleId".into(),
+        security_group_rule_id(ty, label).into(),
+    );
+    o.insert("GroupId".into(), group.clone());
+    o.insert("GroupOwnerId".into(), ACCOUNT.into());
+    o.insert(
+        "IsEgress".into(),
+        (ty == "aws_vpc_security_group_egress_rule").into(),
+    );
+    o.insert("IpProtocol".into(), r["ip_protocol"].clone());
+    o.insert(
+        "FromPort".into(),
+        r.get("from_port").cloned().unwrap_or(json!(-1)),
+    );
+    o.insert(
+        "ToPort".into(),
+        r.get("to_port").cloned().unwrap_or(json!(-1)),
+    );
+    let known = [
+        "security_group_id",
+        "description",
+        "ip_protocol",
+        "from_port",
+        "to_port",
+        "referenced_security_group_id",
+        "cidr_ipv4",
+        "cidr_ipv6",
+        "prefix_list_id",
+    ];
+    for k in r.as_object().unwrap().keys() {
+        assert!(
+            known.contains(&k.as_str()),
+            "the synthesiser does not describe {ty}.{label}'s {k}"
+        );
+    }
+    if let Some(Value::String(peer)) = r.get("referenced_security_group_id") {
+        let id = match peer
+            .strip_prefix("${var.")
+            .and_then(|x| x.strip_suffix('}'))
+        {
+            Some(var) => variable_group_id(var),
+            None => resolve(res, at, &Value::from(peer.as_str()))
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        };
+        o.insert(
+            "ReferencedGroupInfo".into(),
+            json!({ "GroupId": id, "UserId": ACCOUNT }),
+        );
+    }
+    for (k, key) in [("cidr_ipv4", "CidrIpv4"), ("cidr_ipv6", "CidrIpv6")] {
+        if let Some(v) = r.get(k) {
+            o.insert(key.into(), v.clone());
+        }
+    }
+    if let Some(Value::String(p)) = r.get("prefix_list_id") {
+        let id = if p.starts_with("${") {
+            made_up_id("pl", p)
+        } else {
+            p.clone()
+        };
+        o.insert("PrefixListId".into(), id.into());
+    }
+    if let Some(d) = r.get("description") {
+        o.insert("Description".into(), d.clone());
+    }
+    o.insert("Tags".into(), json!([]));
+    o.insert(
+        "SecurityGroupRuleArn".into(),
+        format!(
+            "arn:aws:ec2:{}:{ACCOUNT}:security-group-rule/{}",
+            at.region,
+            security_group_rule_id(ty, label)
+        )
+        .into(),
+    );
+    Value::Object(o)
 }
 
 fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
