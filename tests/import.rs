@@ -1428,3 +1428,74 @@ fn egress_rules_are_imported_as_egress() {
         String::from_utf8_lossy(&built.stderr)
     );
 }
+
+/// Found by the round trip: a `load_balancers` entry's `security_group_id` was never written,
+/// so an entry that named its load balancer's group came back with the module variable (and
+/// the rule's peer moved to an input). Each entry now gets the one group that the task
+/// group's described ingress rules admit on its port; the variable and its input are gone.
+#[test]
+fn load_balancer_entries_keep_their_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-services.json");
+    let mut services: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    services["services"][0]["loadBalancers"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-web-internal/0a1b2c3d4e5f6071",
+            "containerName": "web",
+            "containerPort": 8080
+        }));
+    std::fs::write(&file, services.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert_eq!(
+        stack
+            .matches("security_group_id: 'sg-0a9b8c7d6e5f40312'")
+            .count(),
+        2,
+        "{stack}"
+    );
+    assert!(!stack.contains("web_lb_security_group_id"), "{stack}");
+    assert!(!stdout.contains("web_lb_security_group_id"), "{stdout}");
+    let imports = std::fs::read_to_string(dir.path().join("stacks/imports.tf")).unwrap();
+    assert!(
+        imports.contains(
+            "to = module.shop-prd.aws_vpc_security_group_ingress_rule.web_from_lb\n  id = \"sgr-0b1c2d3e4f5a60718\""
+        ),
+        "{imports}"
+    );
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}

@@ -181,10 +181,12 @@ fn label_requests(service: &mut Map<String, Value>) {
 
 /// The load balancers as AWS holds them: a target group ARN where the shorthand takes it from a
 /// module variable (the service runs with a concrete one); no ARN suffixes, which only build
-/// the requests policy's label (written, see [`label_requests`]); no `security_group_id` on an
-/// entry, the source of the task group's ingress rule, which the importer does not read from
-/// `describe-security-groups` (gen-tf writes the rules anew, and the report says so); no
-/// `advanced_configuration`, which goes with the deployment strategies left out.
+/// the requests policy's label (written, see [`label_requests`]); a `security_group_id` on
+/// every `load_balancers` entry, one for all (the importer reads an entry's group from the
+/// ingress rule on its port, as the running service has a concrete one; it cannot tell two
+/// groups on one port apart), but none on a lone entry to the main container, which the
+/// importer writes as the `load_balancer` shorthand (its group from the module variable); no `advanced_configuration`, which goes with the deployment
+/// strategies left out.
 fn described_targets(service: &mut Map<String, Value>, region: &str) {
     if let Some(Value::Object(lb)) = service.get_mut("load_balancer") {
         lb.remove("load_balancer_arn_suffix");
@@ -195,9 +197,20 @@ fn described_targets(service: &mut Map<String, Value>, region: &str) {
         });
     }
     if let Some(Value::Array(list)) = service.get_mut("load_balancers") {
+        let group = list
+            .iter()
+            .find_map(|e| e.get("security_group_id").cloned())
+            .unwrap_or_else(|| json!("sg-0a1b2c3d4e5f60718"));
+        // One entry to the main container is the shorthand's load balancer, which the importer
+        // writes as `load_balancer` (the group from its variable, reported as an input).
+        let shorthand = list.len() == 1 && list[0].get("container").is_none();
         for e in list {
             let e = e.as_object_mut().unwrap();
-            e.remove("security_group_id");
+            if shorthand {
+                e.remove("security_group_id");
+            } else {
+                e.insert("security_group_id".into(), group.clone());
+            }
             e.remove("advanced_configuration");
         }
     }

@@ -2,7 +2,7 @@
 //! gen-tf's defaults are left out, AWS names that differ from gen-tf's derivation are kept as
 //! `names` overrides, and everything gen-tf cannot express or would change is a [`Finding`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
@@ -568,6 +568,9 @@ fn load_balancers(
                         put(&mut v, "container", lb.container_name.as_str());
                     }
                     put(&mut v, "container_port", lb.container_port);
+                    if let Some(g) = lb_group(cx.d, s, lb.container_port) {
+                        put(&mut v, "security_group_id", g);
+                    }
                     Value::Object(v)
                 })
                 .collect();
@@ -590,6 +593,39 @@ fn load_balancers(
             Kind::NotExpressed,
             "a Classic Load Balancer (by name, without a target group); gen-tf takes target groups",
         );
+    }
+}
+
+/// The load balancer's security group of a `load_balancers` entry on `port`: the one group
+/// (not a task group of a described service) that the described ingress rules of the service's
+/// task group admit on that port. Without it (no rule described, or several groups on the
+/// port) the entry gives none, and the group comes from the module variable, its value
+/// reported as an input when one rule matches it.
+fn lb_group(d: &Described, s: &EcsService, port: u16) -> Option<String> {
+    let task_group = |s: &EcsService| {
+        s.network_configuration
+            .as_ref()
+            .and_then(|n| n.awsvpc_configuration.security_groups.first())
+            .cloned()
+    };
+    let own = task_group(s)?;
+    let tasks: Vec<String> = d
+        .services
+        .iter()
+        .filter_map(|(_, s)| task_group(s))
+        .collect();
+    let groups: BTreeSet<&str> = d
+        .security_group_rules
+        .values()
+        .filter(|r| r.group_id == own && !r.is_egress && r.ip_protocol == "tcp")
+        .filter(|r| r.from_port == Some(i64::from(port)) && r.to_port == Some(i64::from(port)))
+        .filter_map(|r| r.referenced_group_info.as_ref())
+        .map(|g| g.group_id.as_str())
+        .filter(|g| !tasks.iter().any(|t| t == g))
+        .collect();
+    match groups.into_iter().collect::<Vec<_>>().as_slice() {
+        [g] => Some((*g).to_owned()),
+        _ => None,
     }
 }
 
