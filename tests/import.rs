@@ -1499,3 +1499,24 @@ fn load_balancer_entries_keep_their_group() {
         String::from_utf8_lossy(&built.stderr)
     );
 }
+
+/// Found by the round trip: an EFS volume's `security_group_id` was never written, so a
+/// volume that named its mount targets' group came back with the module variable. The volumes
+/// now get the one group that the task group's described egress rules reach on NFS (2049),
+/// and the rule to it is imported under its address.
+#[test]
+fn efs_volumes_keep_their_group() {
+    let (code, stdout, stderr, stack, imports, _dir) = import("private", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stack.contains("security_group_id: 'sg-0f405162738495a6b'"),
+        "{stack}"
+    );
+    assert!(!stdout.contains("files_efs_security_group_id"), "{stdout}");
+    assert!(
+        imports.contains(
+            "to = module.media-prd.aws_vpc_security_group_egress_rule.files_to_efs_media\n  id = \"sgr-0f5a60718293a4b5c\""
+        ),
+        "{imports}"
+    );
+}

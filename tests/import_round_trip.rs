@@ -46,8 +46,9 @@ use serde_json::{json, Map, Value};
 /// - each service keeps the keys of [`KEPT`]: a container's repository credentials (whose KMS
 ///   key the execution role's policy holds beside the secrets', which the importer gives to the
 ///   secrets) are left out; its `egress` rules are as AWS holds them ([`described_egress`]);
-/// - an EFS volume's `security_group_id` is left out (the source of an egress rule, see
-///   `egress`), and so is an EBS volume configured at launch, with its mount points (its
+/// - the EFS volumes' `security_group_id` is one group for all, given on each (the importer
+///   reads it from the task group's NFS egress rule; it cannot tell two groups apart); an EBS
+///   volume configured at launch is left out, with its mount points (its
 ///   `volume_configuration` and infrastructure role are not read by the importer);
 /// - a database keeps its hosts and pool, which its variables carry: its port, max_connections,
 ///   engine, instance class and buffer are in no describe output (the port only in the task
@@ -357,8 +358,9 @@ fn restricted(v: &Value) -> Value {
                 kept.remove("names");
             }
         }
-        // An EFS volume's security group is the source of the task group's egress rule, which
-        // the importer does not read (see `egress`).
+        // The EFS volumes' security group, one for all: the importer reads it from the task
+        // group's egress rule on NFS, as the running service has a concrete one (it cannot
+        // tell two groups apart).
         // An EBS volume configured at launch goes with the service's volume_configuration and
         // the ECS infrastructure role, which the importer does not read: it is left out, with
         // the mount points on it.
@@ -371,9 +373,13 @@ fn restricted(v: &Value) -> Value {
                 }
                 keep
             });
+            let group = vols
+                .values()
+                .find_map(|v| v.get("efs")?.get("security_group_id").cloned())
+                .unwrap_or_else(|| json!("sg-0f0e0d0c0b0a09080"));
             for v in vols.values_mut() {
                 if let Some(Value::Object(efs)) = v.get_mut("efs") {
-                    efs.remove("security_group_id");
+                    efs.insert("security_group_id".into(), group.clone());
                 }
             }
         }

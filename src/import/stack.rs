@@ -336,6 +336,7 @@ fn service(
     put_task_role(cx, s, td, &mut o);
     let log_group = logs(cx, td, main, &mut o);
     volumes(cx, td, &mut o);
+    efs_group(cx.d, s, &mut o);
     sidecars(cx, td, main, &mut o);
     secret_keys(cx, td, &mut o);
     names(cx, s, td, &derived, log_group.as_deref(), &mut o);
@@ -597,11 +598,16 @@ fn load_balancers(
 }
 
 /// The load balancer's security group of a `load_balancers` entry on `port`: the one group
-/// (not a task group of a described service) that the described ingress rules of the service's
-/// task group admit on that port. Without it (no rule described, or several groups on the
-/// port) the entry gives none, and the group comes from the module variable, its value
-/// reported as an input when one rule matches it.
+/// that the described ingress rules of the service's task group admit on that port. Without it
+/// (no rule described, or several groups on the port) the entry gives none, and the group
+/// comes from the module variable, its value reported as an input when one rule matches it.
 fn lb_group(d: &Described, s: &EcsService, port: u16) -> Option<String> {
+    one_peer(d, s, false, port)
+}
+
+/// The one group (not a task group of a described service) that the described rules of the
+/// service's task group in that direction name on TCP `port`.
+fn one_peer(d: &Described, s: &EcsService, egress: bool, port: u16) -> Option<String> {
     let task_group = |s: &EcsService| {
         s.network_configuration
             .as_ref()
@@ -617,7 +623,7 @@ fn lb_group(d: &Described, s: &EcsService, port: u16) -> Option<String> {
     let groups: BTreeSet<&str> = d
         .security_group_rules
         .values()
-        .filter(|r| r.group_id == own && !r.is_egress && r.ip_protocol == "tcp")
+        .filter(|r| r.group_id == own && r.is_egress == egress && r.ip_protocol == "tcp")
         .filter(|r| r.from_port == Some(i64::from(port)) && r.to_port == Some(i64::from(port)))
         .filter_map(|r| r.referenced_group_info.as_ref())
         .map(|g| g.group_id.as_str())
@@ -626,6 +632,27 @@ fn lb_group(d: &Described, s: &EcsService, port: u16) -> Option<String> {
     match groups.into_iter().collect::<Vec<_>>().as_slice() {
         [g] => Some((*g).to_owned()),
         _ => None,
+    }
+}
+
+/// The EFS volumes' `security_group_id`: the one group that the task group's described egress
+/// rules reach on NFS (2049). Without it (no rule described, or several groups) the volumes
+/// give none, and the group comes from the module variable, reported as an input when one rule
+/// matches it.
+fn efs_group(d: &Described, s: &EcsService, o: &mut Map<String, Value>) {
+    let Some(Value::Object(vols)) = o.get_mut("volumes") else {
+        return;
+    };
+    if !vols.values().any(|v| v.get("efs").is_some()) {
+        return;
+    }
+    let Some(g) = one_peer(d, s, true, 2049) else {
+        return;
+    };
+    for efs in vols.values_mut().filter_map(|v| v.get_mut("efs")) {
+        if let Some(efs) = efs.as_object_mut() {
+            efs.insert("security_group_id".into(), g.clone().into());
+        }
     }
 }
 
