@@ -1520,3 +1520,65 @@ fn efs_volumes_keep_their_group() {
         "{imports}"
     );
 }
+
+/// The deployment controller is imported (it was reported as not expressed, so the first apply
+/// took CodeDeploy's control away): CODE_DEPLOY is written as `deployment.controller`, with no
+/// circuit breaker (ECS's own, which gen-tf writes only with the ECS controller); the rebuilt
+/// module has the controller block and no circuit breaker.
+#[test]
+fn deployment_controller_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-services.json");
+    let mut services: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let s = &mut services["services"][0];
+    s["deploymentController"] = serde_json::json!({ "type": "CODE_DEPLOY" });
+    s["deploymentConfiguration"]
+        .as_object_mut()
+        .unwrap()
+        .remove("deploymentCircuitBreaker");
+    std::fs::write(&file, services.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains("deployment controller"), "{stdout}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert!(stack.contains("controller: 'CODE_DEPLOY'"), "{stack}");
+    assert!(!stack.contains("circuit_breaker"), "{stack}");
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = walk(&dir.path().join("modules"));
+    assert!(
+        module.contains("deployment_controller {\n    type = \"CODE_DEPLOY\"\n  }")
+            && !module.contains("deployment_circuit_breaker"),
+        "{module}"
+    );
+}

@@ -217,12 +217,13 @@ fn described_targets(service: &mut Map<String, Value>, region: &str) {
     }
 }
 
-/// The deployment settings that AWS holds, and so describe-services prints: a deployment
-/// `controller` other than ECS and a `strategy` (blue/green, linear, canary) are reported rather
-/// than imported; `wait_for_steady_state` and `ignore_task_definition_changes` are Terraform's
+/// The deployment settings that AWS holds, and so describe-services prints (the `controller`
+/// among them; ECS, its default, left out as the importer does): a `strategy` (blue/green,
+/// linear, canary) is reported rather than imported; `wait_for_steady_state` and `ignore_task_definition_changes` are Terraform's
 /// own settings, which AWS never sees; `health_check_grace_period_seconds` goes with the load
 /// balancer, which is left out.
 const DEPLOYMENT_KEPT: &[&str] = &[
+    "controller",
     "minimum_healthy_percent",
     "maximum_percent",
     "circuit_breaker",
@@ -230,8 +231,17 @@ const DEPLOYMENT_KEPT: &[&str] = &[
 ];
 
 /// Deployment values written equal to gen-tf's defaults, which the importer leaves out:
-/// ECS's percents (100 and 200) and the circuit breaker's on with rollback.
+/// the ECS controller, ECS's percents (100 and 200) and the circuit breaker's on with rollback
+/// (none at all with another controller, which has none).
 fn deployment_defaults(d: &mut Map<String, Value>) {
+    // ECS is the controller AWS reports when none was set; the importer leaves it out.
+    if d.get("controller") == Some(&json!("ECS")) {
+        d.remove("controller");
+    }
+    // gen-tf writes no circuit breaker with CodeDeploy or the external controller.
+    if d.contains_key("controller") {
+        d.remove("circuit_breaker");
+    }
     if d.get("minimum_healthy_percent") == Some(&json!(100)) {
         d.remove("minimum_healthy_percent");
     }

@@ -757,6 +757,15 @@ fn deployment(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) {
         return;
     };
     let mut v = Map::new();
+    // CodeDeploy or the external controller: gen-tf writes no circuit breaker (ECS's own).
+    let controller = s
+        .deployment_controller
+        .as_ref()
+        .map(|c| c.kind.as_str())
+        .filter(|k| *k != "ECS");
+    if let Some(k @ ("CODE_DEPLOY" | "EXTERNAL")) = controller {
+        put(&mut v, "controller", k);
+    }
     if let Some(m) = dc
         .minimum_healthy_percent
         .filter(|m| *m != crate::facts::ecs::DEPLOYMENT_MINIMUM_HEALTHY_PERCENT)
@@ -770,6 +779,7 @@ fn deployment(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) {
         put(&mut v, "maximum_percent", m);
     }
     match &dc.deployment_circuit_breaker {
+        _ if controller.is_some() => {}
         Some(cb) if cb.enable && cb.rollback => {}
         Some(cb) => put(
             &mut v,
@@ -800,14 +810,11 @@ fn deployment(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) {
             format!("the {st} deployment strategy's settings are not imported; set deployment.strategy by hand"),
         );
     }
-    if s.deployment_controller
-        .as_ref()
-        .is_some_and(|c| c.kind != "ECS")
-    {
+    if let Some(k) = controller.filter(|k| !["CODE_DEPLOY", "EXTERNAL"].contains(k)) {
         cx.note(
             &s.service_arn,
             Kind::NotExpressed,
-            "a deployment controller other than ECS (CodeDeploy or external)",
+            format!("the deployment controller {k}, which gen-tf does not know (it writes ECS, CODE_DEPLOY or EXTERNAL)"),
         );
     }
     if !v.is_empty() {

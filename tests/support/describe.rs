@@ -451,7 +451,7 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
             }
         },
         "schedulingStrategy": "REPLICA",
-        "deploymentController": { "type": "ECS" },
+        "deploymentController": { "type": r["deployment_controller"][0].get("type").cloned().unwrap_or(json!("ECS")) },
         "createdBy": format!("arn:aws:iam::{ACCOUNT}:role/deployer"),
         "enableECSManagedTags": r["enable_ecs_managed_tags"],
         "propagateTags": r["propagate_tags"],
@@ -459,6 +459,13 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
         "availabilityZoneRebalancing": r["availability_zone_rebalancing"],
     });
     let o = s.as_object_mut().unwrap();
+    // CodeDeploy and the external controller have no circuit breaker (ECS's own).
+    if cb.is_null() {
+        o["deploymentConfiguration"]
+            .as_object_mut()
+            .unwrap()
+            .remove("deploymentCircuitBreaker");
+    }
     match &r["launch_type"] {
         Value::String(l) => {
             o.insert("launchType".into(), l.clone().into());
