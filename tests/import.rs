@@ -1582,3 +1582,101 @@ fn deployment_controller_is_imported() {
         "{module}"
     );
 }
+
+/// A CANARY deployment as ECS holds it is imported (it was reported as not expressed, so the
+/// first apply took the strategy away): the strategy, its bake time, the canary and a
+/// lifecycle hook under `deployment`, the load balancer's `advanced_configuration` with its
+/// infrastructure role by ARN (kept, rather than replaced by a role gen-tf creates), and the
+/// client alias's test traffic rule as `test_traffic_header`; the rebuilt module has each.
+#[test]
+fn deployment_strategy_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-services.json");
+    let mut services: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let s = &mut services["services"][0];
+    let dc = s["deploymentConfiguration"].as_object_mut().unwrap();
+    dc.insert("strategy".into(), "CANARY".into());
+    dc.insert("bakeTimeInMinutes".into(), 15.into());
+    dc.insert(
+        "canaryConfiguration".into(),
+        serde_json::json!({ "canaryPercent": 10.0, "canaryBakeTimeInMinutes": 5 }),
+    );
+    dc.insert(
+        "lifecycleHooks".into(),
+        serde_json::json!([{
+            "hookTargetArn": "arn:aws:lambda:eu-west-1:123456789012:function:smoke-test",
+            "roleArn": "arn:aws:iam::123456789012:role/ecs-hooks",
+            "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"],
+        }]),
+    );
+    s["loadBalancers"][0]["advancedConfiguration"] = serde_json::json!({
+        "alternateTargetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-web-green/0a1b2c3d4e5f6071",
+        "productionListenerRule": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee",
+        "testListenerRule": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/50dc6c495c0c9188/3b4a2d1e5c6f7a80/1a2b3c4d5e6f7081",
+        "roleArn": "arn:aws:iam::123456789012:role/ecs-infrastructure",
+    });
+    s["deployments"][0]["serviceConnectConfiguration"]["services"][0]["clientAliases"][0]
+        ["testTrafficRules"] =
+        serde_json::json!({ "header": { "name": "x-canary", "value": { "exact": "1" } } });
+    std::fs::write(&file, services.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains("deployment strategy"), "{stdout}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    for want in [
+        "strategy: 'CANARY'",
+        "bake_time_in_minutes: 15",
+        "canary: { percent: 10, bake_time_in_minutes: 5 }",
+        "function_arn: 'arn:aws:lambda:eu-west-1:123456789012:function:smoke-test'",
+        "stages: ['POST_TEST_TRAFFIC_SHIFT']",
+        "role_arn: 'arn:aws:iam::123456789012:role/ecs-infrastructure'",
+        "test_listener_rule: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/50dc6c495c0c9188/3b4a2d1e5c6f7a80/1a2b3c4d5e6f7081'",
+        "test_traffic_header: { name: 'x-canary', value: '1' }",
+    ] {
+        assert!(stack.contains(want), "{want}: {stack}");
+    }
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = walk(&dir.path().join("modules"));
+    for want in [
+        "strategy             = \"CANARY\"",
+        "canary_percent",
+        "hook_target_arn",
+        "alternate_target_group_arn",
+        "role_arn                   = \"arn:aws:iam::123456789012:role/ecs-infrastructure\"",
+        "exact = \"1\"",
+    ] {
+        assert!(module.contains(want), "{want}: {module}");
+    }
+    assert!(!module.contains("ecs-infra\""), "{module}");
+}

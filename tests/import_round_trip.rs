@@ -192,7 +192,7 @@ fn described_targets(service: &mut Map<String, Value>, region: &str) {
     if let Some(Value::Object(lb)) = service.get_mut("load_balancer") {
         lb.remove("load_balancer_arn_suffix");
         lb.remove("target_group_arn_suffix");
-        lb.remove("advanced_configuration");
+        infrastructure_role(lb);
         lb.entry("target_group_arn").or_insert_with(|| {
             format!("arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:targetgroup/my-tg/943f017f100becff").into()
         });
@@ -212,8 +212,18 @@ fn described_targets(service: &mut Map<String, Value>, region: &str) {
             } else {
                 e.insert("security_group_id".into(), group.clone());
             }
-            e.remove("advanced_configuration");
+            infrastructure_role(e);
         }
+    }
+}
+
+/// An advanced configuration names its infrastructure role: the importer writes the running
+/// role's ARN (leaving it out, gen-tf would create a role of its own and move the listener
+/// rules to it).
+fn infrastructure_role(lb: &mut Map<String, Value>) {
+    if let Some(Value::Object(a)) = lb.get_mut("advanced_configuration") {
+        a.entry("role_arn")
+            .or_insert_with(|| format!("arn:aws:iam::{ACCOUNT}:role/ecs-infrastructure").into());
     }
 }
 
@@ -224,6 +234,11 @@ fn described_targets(service: &mut Map<String, Value>, region: &str) {
 /// balancer, which is left out.
 const DEPLOYMENT_KEPT: &[&str] = &[
     "controller",
+    "strategy",
+    "bake_time_in_minutes",
+    "linear",
+    "canary",
+    "lifecycle_hooks",
     "minimum_healthy_percent",
     "maximum_percent",
     "circuit_breaker",
@@ -237,6 +252,10 @@ fn deployment_defaults(d: &mut Map<String, Value>) {
     // ECS is the controller AWS reports when none was set; the importer leaves it out.
     if d.get("controller") == Some(&json!("ECS")) {
         d.remove("controller");
+    }
+    // ROLLING is the strategy AWS reports when none was set; the importer leaves it out.
+    if d.get("strategy") == Some(&json!("ROLLING")) {
+        d.remove("strategy");
     }
     // gen-tf writes no circuit breaker with CodeDeploy or the external controller.
     if d.contains_key("controller") {
@@ -416,19 +435,6 @@ fn restricted(v: &Value) -> Value {
         }
         if let Some(Value::Object(db)) = kept.get_mut("database") {
             db.retain(|k, _| ["read_host", "write_host", "pool"].contains(&k.as_str()));
-        }
-        // A client alias's test traffic header goes with the deployment strategies left out.
-        let offered = kept
-            .get_mut("service_connect")
-            .and_then(|c| c.get_mut("services"))
-            .and_then(Value::as_array_mut);
-        for a in offered
-            .into_iter()
-            .flatten()
-            .filter_map(|x| x.get_mut("client_aliases").and_then(Value::as_array_mut))
-            .flatten()
-        {
-            a.as_object_mut().unwrap().remove("test_traffic_header");
         }
         // ECS holds a Service Connect namespace by its ARN, whichever way it was given.
         if let Some(Value::String(ns)) = kept

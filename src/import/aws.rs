@@ -53,6 +53,20 @@ pub struct EcsLoadBalancer {
     pub load_balancer_name: Option<String>,
     pub container_name: String,
     pub container_port: u16,
+    #[serde(default)]
+    pub advanced_configuration: Option<AdvancedConfiguration>,
+}
+
+/// A load balancer's blue/green settings (`advancedConfiguration`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdvancedConfiguration {
+    pub alternate_target_group_arn: String,
+    pub production_listener_rule: String,
+    #[serde(default)]
+    pub test_listener_rule: Option<String>,
+    #[serde(default)]
+    pub role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +87,35 @@ pub struct DeploymentConfiguration {
     pub minimum_healthy_percent: Option<u32>,
     pub alarms: Option<DeploymentAlarms>,
     pub strategy: Option<String>,
+    pub bake_time_in_minutes: Option<u32>,
+    pub lifecycle_hooks: Vec<LifecycleHook>,
+    pub linear_configuration: Option<LinearConfiguration>,
+    pub canary_configuration: Option<CanaryConfiguration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LifecycleHook {
+    pub hook_target_arn: String,
+    pub role_arn: String,
+    #[serde(default)]
+    pub lifecycle_stages: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinearConfiguration {
+    pub step_percent: f64,
+    #[serde(default)]
+    pub step_bake_time_in_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CanaryConfiguration {
+    pub canary_percent: f64,
+    #[serde(default)]
+    pub canary_bake_time_in_minutes: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +169,26 @@ pub struct ServiceConnectService {
 pub struct ClientAlias {
     pub port: u16,
     pub dns_name: Option<String>,
+    #[serde(default)]
+    pub test_traffic_rules: Option<TestTrafficRules>,
+}
+
+/// `testTrafficRules` of a client alias: the header that marks test traffic.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TestTrafficRules {
+    pub header: TestTrafficHeader,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TestTrafficHeader {
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<HeaderValue>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeaderValue {
+    pub exact: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

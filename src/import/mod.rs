@@ -25,6 +25,7 @@ mod module;
 pub mod read;
 mod rules;
 pub(crate) mod stack;
+mod strategy;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -553,6 +553,9 @@ fn load_balancers(
             if grace != crate::resolve::network::DEFAULT_GRACE_PERIOD {
                 put(&mut v, "health_check_grace_period_seconds", grace);
             }
+            if let Some(a) = super::strategy::advanced(lb) {
+                put(&mut v, "advanced_configuration", a);
+            }
             put(o, "load_balancer", Value::Object(v));
         }
         many => {
@@ -571,6 +574,9 @@ fn load_balancers(
                     put(&mut v, "container_port", lb.container_port);
                     if let Some(g) = lb_group(cx.d, s, lb.container_port) {
                         put(&mut v, "security_group_id", g);
+                    }
+                    if let Some(a) = super::strategy::advanced(lb) {
+                        put(&mut v, "advanced_configuration", a);
                     }
                     Value::Object(v)
                 })
@@ -692,6 +698,9 @@ fn service_connect(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) 
                     if let Some(d) = &a.dns_name {
                         put(&mut c, "dns_name", d.as_str());
                     }
+                    if let Some(h) = super::strategy::test_traffic_header(a) {
+                        put(&mut c, "test_traffic_header", h);
+                    }
                     Value::Object(c)
                 })
                 .collect();
@@ -804,11 +813,7 @@ fn deployment(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) {
         );
     }
     if let Some(st) = dc.strategy.as_deref().filter(|s| *s != "ROLLING") {
-        cx.note(
-            &s.service_arn,
-            Kind::NotExpressed,
-            format!("the {st} deployment strategy's settings are not imported; set deployment.strategy by hand"),
-        );
+        super::strategy::strategy(st, dc, &mut v);
     }
     if let Some(k) = controller.filter(|k| !["CODE_DEPLOY", "EXTERNAL"].contains(k)) {
         cx.note(
@@ -959,7 +964,7 @@ fn own_description(cx: &Cx<'_>, p: &ScalingPolicy, a: &MetricAlarm, described: &
     match (op, &a.metric_name, a.threshold) {
         (Ok(op), Some(metric), Some(threshold)) => {
             described
-                == crate::lower::alarm_description(
+                == crate::lower::scaling::alarm_description(
                     &cx.service,
                     &p.policy_name,
                     metric,

@@ -419,11 +419,26 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
         "serviceArn": format!("arn:aws:ecs:{region}:{ACCOUNT}:service/{cluster}/{name}"),
         "serviceName": name,
         "clusterArn": format!("arn:aws:ecs:{region}:{ACCOUNT}:cluster/{cluster}"),
-        "loadBalancers": r.get("load_balancer").and_then(Value::as_array).into_iter().flatten().map(|l| json!({
-            "targetGroupArn": l["target_group_arn"],
-            "containerName": l["container_name"],
-            "containerPort": l["container_port"],
-        })).collect::<Vec<_>>(),
+        "loadBalancers": r.get("load_balancer").and_then(Value::as_array).into_iter().flatten().map(|l| {
+            let mut lb = json!({
+                "targetGroupArn": l["target_group_arn"],
+                "containerName": l["container_name"],
+                "containerPort": l["container_port"],
+            });
+            if let Some(a) = l.get("advanced_configuration") {
+                lb["advancedConfiguration"] = Value::Object(fields(
+                    &a[0],
+                    &[
+                        ("alternate_target_group_arn", "alternateTargetGroupArn"),
+                        ("production_listener_rule", "productionListenerRule"),
+                        ("test_listener_rule", "testListenerRule"),
+                        ("role_arn", "roleArn"),
+                    ],
+                    |v| resolve(res, at, v),
+                ));
+            }
+            lb
+        }).collect::<Vec<_>>(),
         "serviceRegistries": [],
         "status": "ACTIVE",
         "desiredCount": r["desired_count"],
@@ -459,6 +474,10 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
         "availabilityZoneRebalancing": r["availability_zone_rebalancing"],
     });
     let o = s.as_object_mut().unwrap();
+    if let Some(c) = r.get("deployment_configuration") {
+        let dc = o["deploymentConfiguration"].as_object_mut().unwrap();
+        dc.extend(strategy(&c[0]));
+    }
     // CodeDeploy and the external controller have no circuit breaker (ECS's own).
     if cb.is_null() {
         o["deploymentConfiguration"]
@@ -948,11 +967,23 @@ fn deployment(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
                 .into_iter()
                 .flatten()
                 .map(|a| {
-                    Value::Object(fields(
+                    let mut o = fields(
                         a,
-                        &[("port", "port"), ("dns_name", "dnsName")],
+                        &[
+                            ("port", "port"),
+                            ("dns_name", "dnsName"),
+                            ("test_traffic_rules", ""),
+                        ],
                         Clone::clone,
-                    ))
+                    );
+                    if let Some(t) = a.get("test_traffic_rules") {
+                        let h = &t[0]["header"][0];
+                        o.insert(
+                            "testTrafficRules".into(),
+                            json!({ "header": { "name": h["name"], "value": { "exact": h["value"][0]["exact"] } } }),
+                        );
+                    }
+                    Value::Object(o)
                 })
                 .collect();
             o.insert("clientAliases".into(), Value::Array(aliases));
@@ -973,6 +1004,54 @@ fn deployment(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
     }
     d["serviceConnectConfiguration"] = Value::Object(c);
     d
+}
+
+/// A service's `deployment_configuration` block as `deploymentConfiguration` prints it: the
+/// minutes, which the provider takes as strings, as numbers.
+fn strategy(c: &Value) -> Map<String, Value> {
+    let minutes = |v: &Value| json!(v.as_str().unwrap().parse::<u32>().unwrap());
+    let mut o = fields(
+        c,
+        &[
+            ("strategy", "strategy"),
+            ("bake_time_in_minutes", ""),
+            ("linear_configuration", ""),
+            ("canary_configuration", ""),
+            ("lifecycle_hook", ""),
+        ],
+        Clone::clone,
+    );
+    if let Some(b) = c.get("bake_time_in_minutes") {
+        o.insert("bakeTimeInMinutes".into(), minutes(b));
+    }
+    if let Some(l) = c.get("linear_configuration") {
+        let mut x = json!({ "stepPercent": l[0]["step_percent"] });
+        if let Some(b) = l[0].get("step_bake_time_in_minutes") {
+            x["stepBakeTimeInMinutes"] = minutes(b);
+        }
+        o.insert("linearConfiguration".into(), x);
+    }
+    if let Some(k) = c.get("canary_configuration") {
+        let mut x = json!({ "canaryPercent": k[0]["canary_percent"] });
+        if let Some(b) = k[0].get("canary_bake_time_in_minutes") {
+            x["canaryBakeTimeInMinutes"] = minutes(b);
+        }
+        o.insert("canaryConfiguration".into(), x);
+    }
+    if let Some(Value::Array(hooks)) = c.get("lifecycle_hook") {
+        let hooks: Vec<Value> = hooks
+            .iter()
+            .map(|h| {
+                json!({
+                    "hookTargetArn": h["hook_target_arn"],
+                    "roleArn": h["role_arn"],
+                    "lifecycleStages": h["lifecycle_stages"],
+                })
+            })
+            .collect();
+        o.insert("lifecycleHooks".into(), Value::Array(hooks));
+    }
+    o
 }
 
 /// A task definition's volume as ECS prints it: a bind volume with an empty `host`.
