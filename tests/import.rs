@@ -1680,3 +1680,92 @@ fn deployment_strategy_is_imported() {
     }
     assert!(!module.contains("ecs-infra\""), "{module}");
 }
+
+/// An EBS volume configured at launch is imported (the task definition's volume with
+/// `configuredAtLaunch` and the primary deployment's `volumeConfigurations`): the volume as
+/// `configure_at_launch`, the service's `volume_configuration` with its infrastructure role by
+/// ARN (kept, not replaced by a role gen-tf creates), and the rebuilt module configures it.
+#[test]
+fn ebs_volume_configured_at_launch_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-task-definition.json");
+    let mut td: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    td["taskDefinition"]["volumes"] =
+        serde_json::json!([{ "name": "data", "configuredAtLaunch": true }]);
+    td["taskDefinition"]["containerDefinitions"][0]["mountPoints"] = serde_json::json!([{ "sourceVolume": "data", "containerPath": "/data", "readOnly": false }]);
+    std::fs::write(&file, td.to_string()).unwrap();
+    let file = input.join("describe-services.json");
+    let mut services: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    services["services"][0]["deployments"][0]["volumeConfigurations"] = serde_json::json!([{
+        "name": "data",
+        "managedEBSVolume": {
+            "encrypted": true,
+            "volumeType": "gp3",
+            "sizeInGiB": 40,
+            "throughput": 250,
+            "tagSpecifications": [{
+                "resourceType": "volume",
+                "tags": [{ "key": "team", "value": "shop" }],
+                "propagateTags": "SERVICE",
+            }],
+            "roleArn": "arn:aws:iam::123456789012:role/ecs-infrastructure",
+            "filesystemType": "ext4",
+        },
+    }]);
+    std::fs::write(&file, services.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    for want in [
+        "data: { configure_at_launch: true }",
+        "role_arn: 'arn:aws:iam::123456789012:role/ecs-infrastructure'",
+        "size_in_gb: 40",
+        "file_system_type: 'ext4'",
+        "propagate_tags: 'SERVICE'",
+    ] {
+        assert!(stack.contains(want), "{want}: {stack}");
+    }
+    assert!(!stack.contains("encrypted"), "{stack}");
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = walk(&dir.path().join("modules"));
+    for want in [
+        "configure_at_launch = true",
+        "managed_ebs_volume {",
+        "role_arn         = \"arn:aws:iam::123456789012:role/ecs-infrastructure\"",
+        "size_in_gb       = 40",
+    ] {
+        assert!(module.contains(want), "{want}: {module}");
+    }
+    assert!(!module.contains("ecs-infra\""), "{module}");
+}

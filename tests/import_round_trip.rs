@@ -47,9 +47,8 @@ use serde_json::{json, Map, Value};
 ///   key the execution role's policy holds beside the secrets', which the importer gives to the
 ///   secrets) are left out; its `egress` rules are as AWS holds them ([`described_egress`]);
 /// - the EFS volumes' `security_group_id` is one group for all, given on each (the importer
-///   reads it from the task group's NFS egress rule; it cannot tell two groups apart); an EBS
-///   volume configured at launch is left out, with its mount points (its
-///   `volume_configuration` and infrastructure role are not read by the importer);
+///   reads it from the task group's NFS egress rule; it cannot tell two groups apart); the EBS
+///   volume configured at launch names its infrastructure role (see `restricted`);
 /// - a database keeps its hosts and pool, which its variables carry: its port, max_connections,
 ///   engine, instance class and buffer are in no describe output (the port only in the task
 ///   group's egress rule, which the importer does not read; the report asks for them);
@@ -92,6 +91,7 @@ const KEPT: &[&str] = &[
     "network",
     "names",
     "volumes",
+    "volume_configuration",
     "mount_points",
     "runtime_platform",
     "platform_version",
@@ -390,18 +390,7 @@ fn restricted(v: &Value) -> Value {
         // The EFS volumes' security group, one for all: the importer reads it from the task
         // group's egress rule on NFS, as the running service has a concrete one (it cannot
         // tell two groups apart).
-        // An EBS volume configured at launch goes with the service's volume_configuration and
-        // the ECS infrastructure role, which the importer does not read: it is left out, with
-        // the mount points on it.
-        let mut dropped = Vec::new();
         if let Some(Value::Object(vols)) = kept.get_mut("volumes") {
-            vols.retain(|name, v| {
-                let keep = v.get("configure_at_launch") != Some(&json!(true));
-                if !keep {
-                    dropped.push(json!(name));
-                }
-                keep
-            });
             let group = vols
                 .values()
                 .find_map(|v| v.get("efs")?.get("security_group_id").cloned())
@@ -412,25 +401,18 @@ fn restricted(v: &Value) -> Value {
                 }
             }
         }
-        if kept
-            .get("volumes")
-            .and_then(Value::as_object)
-            .is_some_and(|v| v.is_empty())
+        // The EBS volume configured at launch names its infrastructure role, which the importer
+        // writes by ARN (leaving it out, gen-tf would create a role of its own); encryption,
+        // gen-tf's default, is left out as the importer leaves it.
+        if let Some(Value::Object(m)) = kept
+            .get_mut("volume_configuration")
+            .and_then(|v| v.get_mut("managed_ebs_volume"))
         {
-            kept.remove("volumes");
-        }
-        let unmount = |c: &mut Map<String, Value>| {
-            if let Some(Value::Array(m)) = c.get_mut("mount_points") {
-                m.retain(|x| !dropped.contains(&x["volume"]));
-                if m.is_empty() {
-                    c.remove("mount_points");
-                }
-            }
-        };
-        unmount(&mut kept);
-        if let Some(Value::Array(list)) = kept.get_mut("sidecars") {
-            for c in list.iter_mut() {
-                unmount(c.as_object_mut().unwrap());
+            m.entry("role_arn").or_insert_with(|| {
+                format!("arn:aws:iam::{ACCOUNT}:role/ecs-infrastructure").into()
+            });
+            if m.get("encrypted") == Some(&json!(true)) {
+                m.remove("encrypted");
             }
         }
         if let Some(Value::Object(db)) = kept.get_mut("database") {

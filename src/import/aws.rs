@@ -145,6 +145,39 @@ pub struct EcsDeployment {
     pub status: String,
     pub task_definition: String,
     pub service_connect_configuration: Option<ServiceConnectConfiguration>,
+    pub volume_configurations: Vec<ServiceVolumeConfiguration>,
+}
+
+/// A volume configured at launch (`volumeConfigurations` of a deployment).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceVolumeConfiguration {
+    pub name: String,
+    #[serde(rename = "managedEBSVolume")]
+    pub managed_ebs_volume: Option<ManagedEbsVolume>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ManagedEbsVolume {
+    pub encrypted: Option<bool>,
+    pub kms_key_id: Option<String>,
+    pub volume_type: Option<String>,
+    #[serde(rename = "sizeInGiB")]
+    pub size_in_gib: Option<u32>,
+    pub snapshot_id: Option<String>,
+    pub iops: Option<u32>,
+    pub throughput: Option<u32>,
+    pub tag_specifications: Vec<EbsTagSpecification>,
+    pub role_arn: Option<String>,
+    pub filesystem_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EbsTagSpecification {
+    pub resource_type: String,
+    pub tags: Vec<LowerTag>,
+    pub propagate_tags: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -261,6 +294,7 @@ pub struct TaskVolume {
     pub name: String,
     pub host: Option<serde_json::Value>,
     pub efs_volume_configuration: Option<EfsVolumeConfiguration>,
+    pub configured_at_launch: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

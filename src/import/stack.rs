@@ -321,6 +321,7 @@ fn service(
     }
     load_balancers(cx, s, main, &mut o);
     service_connect(cx, s, &mut o);
+    super::strategy::volume_configuration(s, &mut o);
     network(cx, s, &mut o);
     deployment(cx, s, &mut o);
     if s.enable_execute_command == Some(true) {
@@ -1316,6 +1317,10 @@ fn logs(
 fn volumes(cx: &mut Cx<'_>, td: &TaskDefinition, o: &mut Map<String, Value>) {
     let mut vols = Map::new();
     for v in &td.volumes {
+        if v.configured_at_launch == Some(true) {
+            vols.insert(v.name.clone(), json!({ "configure_at_launch": true }));
+            continue;
+        }
         match &v.efs_volume_configuration {
             Some(e) => {
                 let mut efs = Map::new();

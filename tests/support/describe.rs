@@ -932,6 +932,9 @@ fn deployment(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
         "rolloutState": "COMPLETED",
         "rolloutStateReason": "ECS deployment ecs-svc/1234567890123456789 completed.",
     });
+    if let Some(v) = r.get("volume_configuration") {
+        d["volumeConfigurations"] = json!([volume_configuration(res, at, &v[0])]);
+    }
     let Some(sc) = r.get("service_connect_configuration") else {
         return d;
     };
@@ -1052,6 +1055,42 @@ fn strategy(c: &Value) -> Map<String, Value> {
         o.insert("lifecycleHooks".into(), Value::Array(hooks));
     }
     o
+}
+
+/// A service's `volume_configuration` as a deployment's `volumeConfigurations` prints it.
+fn volume_configuration(res: &BTreeMap<String, Value>, at: &At<'_>, v: &Value) -> Value {
+    let m = &v["managed_ebs_volume"][0];
+    let mut e = fields(
+        m,
+        &[
+            ("role_arn", "roleArn"),
+            ("size_in_gb", "sizeInGiB"),
+            ("volume_type", "volumeType"),
+            ("iops", "iops"),
+            ("throughput", "throughput"),
+            ("encrypted", "encrypted"),
+            ("kms_key_id", "kmsKeyId"),
+            ("file_system_type", "filesystemType"),
+            ("snapshot_id", "snapshotId"),
+            ("tag_specifications", ""),
+        ],
+        |x| resolve(res, at, x),
+    );
+    if let Some(t) = m.get("tag_specifications") {
+        let t = &t[0];
+        let mut spec = json!({ "resourceType": t["resource_type"] });
+        if let Some(Value::Object(tags)) = t.get("tags") {
+            spec["tags"] = tags
+                .iter()
+                .map(|(k, v)| json!({ "key": k, "value": v }))
+                .collect();
+        }
+        if let Some(p) = t.get("propagate_tags") {
+            spec["propagateTags"] = p.clone();
+        }
+        e.insert("tagSpecifications".into(), json!([spec]));
+    }
+    json!({ "name": v["name"], "managedEBSVolume": e })
 }
 
 /// A task definition's volume as ECS prints it: a bind volume with an empty `host`.
