@@ -1222,3 +1222,550 @@ fn container_settings_are_imported() {
         "{module}"
     );
 }
+
+/// The step alarm's "gen-tf writes its own alarm description" finding is for a description
+/// the first apply changes: an alarm whose description is already gen-tf's own (one gen-tf
+/// created, or one migrated before) is not reported, and the rebuilt module writes exactly the
+/// described description. A person's description still is.
+#[test]
+fn own_alarm_description_is_not_reported() {
+    let finding = "gen-tf writes its own alarm description";
+    let (code, stdout, stderr, ..) = import("worker", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(finding), "{stdout}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("worker")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let own = "Scales invoice-worker out with invoice-worker-backlog when ApproximateNumberOfMessagesVisible >= 100.";
+    let file = input.join("describe-alarms.json");
+    let mut alarms: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    alarms["MetricAlarms"][0]["AlarmDescription"] = own.into();
+    std::fs::write(&file, alarms.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains(finding), "{stdout}");
+    let stack = std::fs::read_dir(dir.path().join("stacks"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "jsonnet"))
+        .unwrap();
+    let built = gen_tf(dir.path())
+        .args(["build", "--no-project"])
+        .arg(&stack)
+        .args(["-o", "modules"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module: String = walk(&dir.path().join("modules"));
+    assert!(
+        module.contains(&format!("alarm_description   = \"{own}\"")),
+        "{module}"
+    );
+}
+
+/// Every `.tf` file under `dir`, concatenated.
+fn walk(dir: &Path) -> String {
+    let mut out = String::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            out += &walk(&p);
+        } else if p.extension().is_some_and(|x| x == "tf") {
+            out += &std::fs::read_to_string(&p).unwrap();
+        }
+    }
+    out
+}
+
+/// Found by the round trip: the described egress rules of a service's group that none of
+/// gen-tf's own rules takes were left in place, unmanaged, so a stack's `egress` never came
+/// back. They are written as the service's `egress` (gen-tf's defaults left out: TCP, its own
+/// description) and imported by their `sgr-` IDs; the rule AWS gives every new group (all
+/// traffic to 0.0.0.0/0, no description) and what `egress` cannot express (IPv6) stay in place
+/// and reported.
+#[test]
+fn egress_rules_are_imported_as_egress() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-security-group-rules.json");
+    let mut rules: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let rule = |id: &str, protocol: &str, from: i64, to: i64, peer: serde_json::Value| {
+        let mut r = serde_json::json!({
+            "SecurityGroupRuleId": id,
+            "GroupId": "sg-0f1e2d3c4b5a69788",
+            "GroupOwnerId": "123456789012",
+            "IsEgress": true,
+            "IpProtocol": protocol,
+            "FromPort": from,
+            "ToPort": to,
+            "Tags": [],
+            "SecurityGroupRuleArn": format!("arn:aws:ec2:eu-west-1:123456789012:security-group-rule/{id}"),
+        });
+        r.as_object_mut()
+            .unwrap()
+            .extend(peer.as_object().unwrap().clone());
+        r
+    };
+    let list = rules["SecurityGroupRules"].as_array_mut().unwrap();
+    list.push(rule(
+        "sgr-0e1a2b3c4d5e6f701",
+        "tcp",
+        5439,
+        5440,
+        serde_json::json!({ "CidrIpv4": "10.20.0.0/16", "Description": "To the warehouse" }),
+    ));
+    list.push(rule(
+        "sgr-0e1a2b3c4d5e6f702",
+        "udp",
+        53,
+        53,
+        serde_json::json!({ "ReferencedGroupInfo": { "GroupId": "sg-0dd0dd0dd0dd0dd00", "UserId": "123456789012" } }),
+    ));
+    list.push(rule(
+        "sgr-0e1a2b3c4d5e6f703",
+        "tcp",
+        443,
+        443,
+        serde_json::json!({ "CidrIpv6": "::/0" }),
+    ));
+    std::fs::write(&file, rules.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    let egress = &stack[stack.find("egress: [").expect("the service's egress")..];
+    let egress = &egress[..egress.find(']').unwrap()];
+    assert_eq!(
+        egress
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>(),
+        [
+            "egress: [",
+            "{ protocol: 'udp', port: 53, security_group_id: 'sg-0dd0dd0dd0dd0dd00' },",
+            "{ port: 5439, to_port: 5440, cidr_ipv4: '10.20.0.0/16', description: 'To the warehouse' },",
+        ],
+        "{stack}"
+    );
+    let imports = std::fs::read_to_string(dir.path().join("stacks/imports.tf")).unwrap();
+    for (to, id) in [
+        (
+            "aws_vpc_security_group_egress_rule.web_egress_0",
+            "sgr-0e1a2b3c4d5e6f702",
+        ),
+        (
+            "aws_vpc_security_group_egress_rule.web_egress_1",
+            "sgr-0e1a2b3c4d5e6f701",
+        ),
+    ] {
+        assert!(
+            imports.contains(&format!("to = module.shop-prd.{to}\n  id = \"{id}\"")),
+            "{to}: {imports}"
+        );
+    }
+    // The UDP rule had no description: gen-tf's is written, and the report says so.
+    assert!(
+        stdout.contains("sgr-0e1a2b3c4d5e6f702: the rule's description becomes gen-tf's: web to sg-0dd0dd0dd0dd0dd00 on udp 53"),
+        "{stdout}"
+    );
+    for id in ["sgr-0c2d3e4f5a6071829", "sgr-0e1a2b3c4d5e6f703"] {
+        assert!(
+            stdout.contains(&format!("{id}: egress"))
+                && stdout.contains("which gen-tf does not write"),
+            "{id}: {stdout}"
+        );
+    }
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
+/// Found by the round trip: a `load_balancers` entry's `security_group_id` was never written,
+/// so an entry that named its load balancer's group came back with the module variable (and
+/// the rule's peer moved to an input). Each entry now gets the one group that the task
+/// group's described ingress rules admit on its port; the variable and its input are gone.
+#[test]
+fn load_balancer_entries_keep_their_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-services.json");
+    let mut services: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    services["services"][0]["loadBalancers"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-web-internal/0a1b2c3d4e5f6071",
+            "containerName": "web",
+            "containerPort": 8080
+        }));
+    std::fs::write(&file, services.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert_eq!(
+        stack
+            .matches("security_group_id: 'sg-0a9b8c7d6e5f40312'")
+            .count(),
+        2,
+        "{stack}"
+    );
+    assert!(!stack.contains("web_lb_security_group_id"), "{stack}");
+    assert!(!stdout.contains("web_lb_security_group_id"), "{stdout}");
+    let imports = std::fs::read_to_string(dir.path().join("stacks/imports.tf")).unwrap();
+    assert!(
+        imports.contains(
+            "to = module.shop-prd.aws_vpc_security_group_ingress_rule.web_from_lb\n  id = \"sgr-0b1c2d3e4f5a60718\""
+        ),
+        "{imports}"
+    );
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
+/// Found by the round trip: an EFS volume's `security_group_id` was never written, so a
+/// volume that named its mount targets' group came back with the module variable. The volumes
+/// now get the one group that the task group's described egress rules reach on NFS (2049),
+/// and the rule to it is imported under its address.
+#[test]
+fn efs_volumes_keep_their_group() {
+    let (code, stdout, stderr, stack, imports, _dir) = import("private", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stack.contains("security_group_id: 'sg-0f405162738495a6b'"),
+        "{stack}"
+    );
+    assert!(!stdout.contains("files_efs_security_group_id"), "{stdout}");
+    assert!(
+        imports.contains(
+            "to = module.media-prd.aws_vpc_security_group_egress_rule.files_to_efs_media\n  id = \"sgr-0f5a60718293a4b5c\""
+        ),
+        "{imports}"
+    );
+}
+
+/// The deployment controller is imported (it was reported as not expressed, so the first apply
+/// took CodeDeploy's control away): CODE_DEPLOY is written as `deployment.controller`, with no
+/// circuit breaker (ECS's own, which gen-tf writes only with the ECS controller); the rebuilt
+/// module has the controller block and no circuit breaker.
+#[test]
+fn deployment_controller_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-services.json");
+    let mut services: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let s = &mut services["services"][0];
+    s["deploymentController"] = serde_json::json!({ "type": "CODE_DEPLOY" });
+    s["deploymentConfiguration"]
+        .as_object_mut()
+        .unwrap()
+        .remove("deploymentCircuitBreaker");
+    std::fs::write(&file, services.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains("deployment controller"), "{stdout}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    assert!(stack.contains("controller: 'CODE_DEPLOY'"), "{stack}");
+    assert!(!stack.contains("circuit_breaker"), "{stack}");
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = walk(&dir.path().join("modules"));
+    assert!(
+        module.contains("deployment_controller {\n    type = \"CODE_DEPLOY\"\n  }")
+            && !module.contains("deployment_circuit_breaker"),
+        "{module}"
+    );
+}
+
+/// A CANARY deployment as ECS holds it is imported (it was reported as not expressed, so the
+/// first apply took the strategy away): the strategy, its bake time, the canary and a
+/// lifecycle hook under `deployment`, the load balancer's `advanced_configuration` with its
+/// infrastructure role by ARN (kept, rather than replaced by a role gen-tf creates), and the
+/// client alias's test traffic rule as `test_traffic_header`; the rebuilt module has each.
+#[test]
+fn deployment_strategy_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-services.json");
+    let mut services: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let s = &mut services["services"][0];
+    let dc = s["deploymentConfiguration"].as_object_mut().unwrap();
+    dc.insert("strategy".into(), "CANARY".into());
+    dc.insert("bakeTimeInMinutes".into(), 15.into());
+    dc.insert(
+        "canaryConfiguration".into(),
+        serde_json::json!({ "canaryPercent": 10.0, "canaryBakeTimeInMinutes": 5 }),
+    );
+    dc.insert(
+        "lifecycleHooks".into(),
+        serde_json::json!([{
+            "hookTargetArn": "arn:aws:lambda:eu-west-1:123456789012:function:smoke-test",
+            "roleArn": "arn:aws:iam::123456789012:role/ecs-hooks",
+            "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"],
+        }]),
+    );
+    s["loadBalancers"][0]["advancedConfiguration"] = serde_json::json!({
+        "alternateTargetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-web-green/0a1b2c3d4e5f6071",
+        "productionListenerRule": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee",
+        "testListenerRule": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/50dc6c495c0c9188/3b4a2d1e5c6f7a80/1a2b3c4d5e6f7081",
+        "roleArn": "arn:aws:iam::123456789012:role/ecs-infrastructure",
+    });
+    s["deployments"][0]["serviceConnectConfiguration"]["services"][0]["clientAliases"][0]
+        ["testTrafficRules"] =
+        serde_json::json!({ "header": { "name": "x-canary", "value": { "exact": "1" } } });
+    std::fs::write(&file, services.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains("deployment strategy"), "{stdout}");
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    for want in [
+        "strategy: 'CANARY'",
+        "bake_time_in_minutes: 15",
+        "canary: { percent: 10, bake_time_in_minutes: 5 }",
+        "function_arn: 'arn:aws:lambda:eu-west-1:123456789012:function:smoke-test'",
+        "stages: ['POST_TEST_TRAFFIC_SHIFT']",
+        "role_arn: 'arn:aws:iam::123456789012:role/ecs-infrastructure'",
+        "test_listener_rule: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/50dc6c495c0c9188/3b4a2d1e5c6f7a80/1a2b3c4d5e6f7081'",
+        "test_traffic_header: { name: 'x-canary', value: '1' }",
+    ] {
+        assert!(stack.contains(want), "{want}: {stack}");
+    }
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = walk(&dir.path().join("modules"));
+    for want in [
+        "strategy             = \"CANARY\"",
+        "canary_percent",
+        "hook_target_arn",
+        "alternate_target_group_arn",
+        "role_arn                   = \"arn:aws:iam::123456789012:role/ecs-infrastructure\"",
+        "exact = \"1\"",
+    ] {
+        assert!(module.contains(want), "{want}: {module}");
+    }
+    assert!(!module.contains("ecs-infra\""), "{module}");
+}
+
+/// An EBS volume configured at launch is imported (the task definition's volume with
+/// `configuredAtLaunch` and the primary deployment's `volumeConfigurations`): the volume as
+/// `configure_at_launch`, the service's `volume_configuration` with its infrastructure role by
+/// ARN (kept, not replaced by a role gen-tf creates), and the rebuilt module configures it.
+#[test]
+fn ebs_volume_configured_at_launch_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture("web")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let file = input.join("describe-task-definition.json");
+    let mut td: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    td["taskDefinition"]["volumes"] =
+        serde_json::json!([{ "name": "data", "configuredAtLaunch": true }]);
+    td["taskDefinition"]["containerDefinitions"][0]["mountPoints"] = serde_json::json!([{ "sourceVolume": "data", "containerPath": "/data", "readOnly": false }]);
+    std::fs::write(&file, td.to_string()).unwrap();
+    let file = input.join("describe-services.json");
+    let mut services: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    services["services"][0]["deployments"][0]["volumeConfigurations"] = serde_json::json!([{
+        "name": "data",
+        "managedEBSVolume": {
+            "encrypted": true,
+            "volumeType": "gp3",
+            "sizeInGiB": 40,
+            "throughput": 250,
+            "tagSpecifications": [{
+                "resourceType": "volume",
+                "tags": [{ "key": "team", "value": "shop" }],
+                "propagateTags": "SERVICE",
+            }],
+            "roleArn": "arn:aws:iam::123456789012:role/ecs-infrastructure",
+            "filesystemType": "ext4",
+        },
+    }]);
+    std::fs::write(&file, services.to_string()).unwrap();
+    let out = gen_tf(dir.path())
+        .arg("import")
+        .arg(&input)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
+    for want in [
+        "data: { configure_at_launch: true }",
+        "role_arn: 'arn:aws:iam::123456789012:role/ecs-infrastructure'",
+        "size_in_gb: 40",
+        "file_system_type: 'ext4'",
+        "propagate_tags: 'SERVICE'",
+    ] {
+        assert!(stack.contains(want), "{want}: {stack}");
+    }
+    assert!(!stack.contains("encrypted"), "{stack}");
+    let built = gen_tf(dir.path())
+        .args([
+            "build",
+            "--no-project",
+            "stacks/shop-prd.jsonnet",
+            "-o",
+            "modules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let module = walk(&dir.path().join("modules"));
+    for want in [
+        "configure_at_launch = true",
+        "managed_ebs_volume {",
+        "role_arn         = \"arn:aws:iam::123456789012:role/ecs-infrastructure\"",
+        "size_in_gb       = 40",
+    ] {
+        assert!(module.contains(want), "{want}: {module}");
+    }
+    assert!(!module.contains("ecs-infra\""), "{module}");
+}

@@ -43,14 +43,12 @@ use serde_json::{json, Map, Value};
 ///   which the described task definition holds as a value;
 /// - a secret in the `aws-us-gov` partition is left out (the generator draws one for a stack
 ///   that leaves the region to the provider, and the region here is in `aws`);
-/// - each service keeps the keys of [`KEPT`]: its `egress` rules (a security group's rules:
-///   the synthesiser describes none, and the importer, which writes gen-tf's rules anew, does
-///   not read them yet) and a container's repository credentials (whose KMS key the execution
-///   role's policy holds beside the secrets', which the importer gives to the secrets) are
-///   left out;
-/// - an EFS volume's `security_group_id` is left out (the source of an egress rule, see
-///   `egress`), and so is an EBS volume configured at launch, with its mount points (its
-///   `volume_configuration` and infrastructure role are not read by the importer);
+/// - each service keeps the keys of [`KEPT`]: a container's repository credentials (whose KMS
+///   key the execution role's policy holds beside the secrets', which the importer gives to the
+///   secrets) are left out; its `egress` rules are as AWS holds them ([`described_egress`]);
+/// - the EFS volumes' `security_group_id` is one group for all, given on each (the importer
+///   reads it from the task group's NFS egress rule; it cannot tell two groups apart); the EBS
+///   volume configured at launch names its infrastructure role (see `restricted`);
 /// - a database keeps its hosts and pool, which its variables carry: its port, max_connections,
 ///   engine, instance class and buffer are in no describe output (the port only in the task
 ///   group's egress rule, which the importer does not read; the report asks for them);
@@ -93,6 +91,7 @@ const KEPT: &[&str] = &[
     "network",
     "names",
     "volumes",
+    "volume_configuration",
     "mount_points",
     "runtime_platform",
     "platform_version",
@@ -111,6 +110,7 @@ const KEPT: &[&str] = &[
     "restart_policy",
     "version_consistency",
     "environment_files",
+    "egress",
 ];
 
 /// The keys a sidecar keeps, as the main container's of [`KEPT`] (repository credentials are
@@ -182,34 +182,63 @@ fn label_requests(service: &mut Map<String, Value>) {
 
 /// The load balancers as AWS holds them: a target group ARN where the shorthand takes it from a
 /// module variable (the service runs with a concrete one); no ARN suffixes, which only build
-/// the requests policy's label (written, see [`label_requests`]); no `security_group_id` on an
-/// entry, the source of the task group's ingress rule, which the importer does not read from
-/// `describe-security-groups` (gen-tf writes the rules anew, and the report says so); no
-/// `advanced_configuration`, which goes with the deployment strategies left out.
+/// the requests policy's label (written, see [`label_requests`]); a `security_group_id` on
+/// every `load_balancers` entry, one for all (the importer reads an entry's group from the
+/// ingress rule on its port, as the running service has a concrete one; it cannot tell two
+/// groups on one port apart), but none on a lone entry to the main container, which the
+/// importer writes as the `load_balancer` shorthand (its group from the module variable); no `advanced_configuration`, which goes with the deployment
+/// strategies left out.
 fn described_targets(service: &mut Map<String, Value>, region: &str) {
     if let Some(Value::Object(lb)) = service.get_mut("load_balancer") {
         lb.remove("load_balancer_arn_suffix");
         lb.remove("target_group_arn_suffix");
-        lb.remove("advanced_configuration");
+        infrastructure_role(lb);
         lb.entry("target_group_arn").or_insert_with(|| {
             format!("arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:targetgroup/my-tg/943f017f100becff").into()
         });
     }
     if let Some(Value::Array(list)) = service.get_mut("load_balancers") {
+        let group = list
+            .iter()
+            .find_map(|e| e.get("security_group_id").cloned())
+            .unwrap_or_else(|| json!("sg-0a1b2c3d4e5f60718"));
+        // One entry to the main container is the shorthand's load balancer, which the importer
+        // writes as `load_balancer` (the group from its variable, reported as an input).
+        let shorthand = list.len() == 1 && list[0].get("container").is_none();
         for e in list {
             let e = e.as_object_mut().unwrap();
-            e.remove("security_group_id");
-            e.remove("advanced_configuration");
+            if shorthand {
+                e.remove("security_group_id");
+            } else {
+                e.insert("security_group_id".into(), group.clone());
+            }
+            infrastructure_role(e);
         }
     }
 }
 
-/// The deployment settings that AWS holds, and so describe-services prints: a deployment
-/// `controller` other than ECS and a `strategy` (blue/green, linear, canary) are reported rather
-/// than imported; `wait_for_steady_state` and `ignore_task_definition_changes` are Terraform's
+/// An advanced configuration names its infrastructure role: the importer writes the running
+/// role's ARN (leaving it out, gen-tf would create a role of its own and move the listener
+/// rules to it).
+fn infrastructure_role(lb: &mut Map<String, Value>) {
+    if let Some(Value::Object(a)) = lb.get_mut("advanced_configuration") {
+        a.entry("role_arn")
+            .or_insert_with(|| format!("arn:aws:iam::{ACCOUNT}:role/ecs-infrastructure").into());
+    }
+}
+
+/// The deployment settings that AWS holds, and so describe-services prints (the `controller`
+/// among them; ECS, its default, left out as the importer does): a `strategy` (blue/green,
+/// linear, canary) is reported rather than imported; `wait_for_steady_state` and `ignore_task_definition_changes` are Terraform's
 /// own settings, which AWS never sees; `health_check_grace_period_seconds` goes with the load
 /// balancer, which is left out.
 const DEPLOYMENT_KEPT: &[&str] = &[
+    "controller",
+    "strategy",
+    "bake_time_in_minutes",
+    "linear",
+    "canary",
+    "lifecycle_hooks",
     "minimum_healthy_percent",
     "maximum_percent",
     "circuit_breaker",
@@ -217,8 +246,21 @@ const DEPLOYMENT_KEPT: &[&str] = &[
 ];
 
 /// Deployment values written equal to gen-tf's defaults, which the importer leaves out:
-/// ECS's percents (100 and 200) and the circuit breaker's on with rollback.
+/// the ECS controller, ECS's percents (100 and 200) and the circuit breaker's on with rollback
+/// (none at all with another controller, which has none).
 fn deployment_defaults(d: &mut Map<String, Value>) {
+    // ECS is the controller AWS reports when none was set; the importer leaves it out.
+    if d.get("controller") == Some(&json!("ECS")) {
+        d.remove("controller");
+    }
+    // ROLLING is the strategy AWS reports when none was set; the importer leaves it out.
+    if d.get("strategy") == Some(&json!("ROLLING")) {
+        d.remove("strategy");
+    }
+    // gen-tf writes no circuit breaker with CodeDeploy or the external controller.
+    if d.contains_key("controller") {
+        d.remove("circuit_breaker");
+    }
     if d.get("minimum_healthy_percent") == Some(&json!(100)) {
         d.remove("minimum_healthy_percent");
     }
@@ -254,6 +296,76 @@ fn scaling_defaults(service: &mut Map<String, Value>) {
     }
 }
 
+/// A service's `egress` rules as the importer writes them back from the described rules: AWS
+/// keeps no order of a group's rules, so they are in the importer's order (ports, protocol,
+/// destination, description); what equals gen-tf's defaults is left out (`protocol: 'tcp'`, a
+/// `to_port` equal to `port`, the ports of all traffic, a description equal to gen-tf's, except
+/// to `0.0.0.0/0`, which needs one written); and a rule that repeats another's protocol, ports
+/// and destination is left out (EC2 refuses the second).
+fn described_egress(name: &str, service: &mut Map<String, Value>) {
+    let Some(Value::Array(list)) = service.get_mut("egress") else {
+        return;
+    };
+    let mut keyed: Vec<(Vec<String>, Value)> = Vec::new();
+    for e in list.iter() {
+        let mut e = e.as_object().unwrap().clone();
+        let all = e.get("protocol") == Some(&json!("all"));
+        if e.get("protocol") == Some(&json!("tcp")) {
+            e.remove("protocol");
+        }
+        if all {
+            e.remove("port");
+            e.remove("to_port");
+        }
+        if e.get("to_port").is_some() && e.get("to_port") == e.get("port") {
+            e.remove("to_port");
+        }
+        let dest = ["cidr_ipv4", "prefix_list_id", "security_group_id"]
+            .iter()
+            .find_map(|k| e.get(*k))
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned();
+        let protocol = e
+            .get("protocol")
+            .and_then(Value::as_str)
+            .unwrap_or("tcp")
+            .to_owned();
+        let (from, to, proto) = if all {
+            (-1, -1, "-1".to_owned())
+        } else {
+            let from = e["port"].as_i64().unwrap();
+            (
+                from,
+                e.get("to_port").and_then(Value::as_i64).unwrap_or(from),
+                protocol,
+            )
+        };
+        let what = match (all, from == to) {
+            (true, _) => "all traffic".to_owned(),
+            (false, true) => format!("{proto} {from}"),
+            (false, false) => format!("{proto} {from}-{to}"),
+        };
+        let default = format!("{name} to {dest} on {what}");
+        let description = e
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or(&default)
+            .to_owned();
+        if description == default && dest != "0.0.0.0/0" {
+            e.remove("description");
+        }
+        let port = |p: i64| format!("{:06}", p + 1);
+        let key = vec![port(from), port(to), proto.to_owned(), dest, description];
+        if keyed.iter().any(|(k, _)| k[..4] == key[..4]) {
+            continue;
+        }
+        keyed.push((key, Value::Object(e)));
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    *list = keyed.into_iter().map(|(_, e)| e).collect();
+}
+
 fn restricted(v: &Value) -> Value {
     let region = v["region"].as_str().unwrap_or("us-east-1");
     let mut services = Map::new();
@@ -265,6 +377,7 @@ fn restricted(v: &Value) -> Value {
             }
         }
         aws_secrets(&mut kept);
+        described_egress(name, &mut kept);
         label_requests(&mut kept);
         described_targets(&mut kept, region);
         if let Some(Value::Object(n)) = kept.get_mut("names") {
@@ -274,62 +387,36 @@ fn restricted(v: &Value) -> Value {
                 kept.remove("names");
             }
         }
-        // An EFS volume's security group is the source of the task group's egress rule, which
-        // the importer does not read (see `egress`).
-        // An EBS volume configured at launch goes with the service's volume_configuration and
-        // the ECS infrastructure role, which the importer does not read: it is left out, with
-        // the mount points on it.
-        let mut dropped = Vec::new();
+        // The EFS volumes' security group, one for all: the importer reads it from the task
+        // group's egress rule on NFS, as the running service has a concrete one (it cannot
+        // tell two groups apart).
         if let Some(Value::Object(vols)) = kept.get_mut("volumes") {
-            vols.retain(|name, v| {
-                let keep = v.get("configure_at_launch") != Some(&json!(true));
-                if !keep {
-                    dropped.push(json!(name));
-                }
-                keep
-            });
+            let group = vols
+                .values()
+                .find_map(|v| v.get("efs")?.get("security_group_id").cloned())
+                .unwrap_or_else(|| json!("sg-0f0e0d0c0b0a09080"));
             for v in vols.values_mut() {
                 if let Some(Value::Object(efs)) = v.get_mut("efs") {
-                    efs.remove("security_group_id");
+                    efs.insert("security_group_id".into(), group.clone());
                 }
             }
         }
-        if kept
-            .get("volumes")
-            .and_then(Value::as_object)
-            .is_some_and(|v| v.is_empty())
+        // The EBS volume configured at launch names its infrastructure role, which the importer
+        // writes by ARN (leaving it out, gen-tf would create a role of its own); encryption,
+        // gen-tf's default, is left out as the importer leaves it.
+        if let Some(Value::Object(m)) = kept
+            .get_mut("volume_configuration")
+            .and_then(|v| v.get_mut("managed_ebs_volume"))
         {
-            kept.remove("volumes");
-        }
-        let unmount = |c: &mut Map<String, Value>| {
-            if let Some(Value::Array(m)) = c.get_mut("mount_points") {
-                m.retain(|x| !dropped.contains(&x["volume"]));
-                if m.is_empty() {
-                    c.remove("mount_points");
-                }
-            }
-        };
-        unmount(&mut kept);
-        if let Some(Value::Array(list)) = kept.get_mut("sidecars") {
-            for c in list.iter_mut() {
-                unmount(c.as_object_mut().unwrap());
+            m.entry("role_arn").or_insert_with(|| {
+                format!("arn:aws:iam::{ACCOUNT}:role/ecs-infrastructure").into()
+            });
+            if m.get("encrypted") == Some(&json!(true)) {
+                m.remove("encrypted");
             }
         }
         if let Some(Value::Object(db)) = kept.get_mut("database") {
             db.retain(|k, _| ["read_host", "write_host", "pool"].contains(&k.as_str()));
-        }
-        // A client alias's test traffic header goes with the deployment strategies left out.
-        let offered = kept
-            .get_mut("service_connect")
-            .and_then(|c| c.get_mut("services"))
-            .and_then(Value::as_array_mut);
-        for a in offered
-            .into_iter()
-            .flatten()
-            .filter_map(|x| x.get_mut("client_aliases").and_then(Value::as_array_mut))
-            .flatten()
-        {
-            a.as_object_mut().unwrap().remove("test_traffic_header");
         }
         // ECS holds a Service Connect namespace by its ARN, whichever way it was given.
         if let Some(Value::String(ns)) = kept
@@ -469,6 +556,41 @@ fn round_trip(stack: &Value) -> Result<(), TestCaseError> {
             addr,
             o.text
         );
+    }
+    rules_imported(o, &imported)
+}
+
+/// Every security group rule of the rebuilt module is imported by the `sgr-` ID of the
+/// described rule it was built from, and the group a rule takes from a module variable is
+/// reported as that input, with the value the running module was given.
+fn rules_imported(
+    o: &import::Output,
+    imported: &BTreeMap<String, Value>,
+) -> Result<(), TestCaseError> {
+    for addr in imported
+        .keys()
+        .filter(|a| a.starts_with("aws_vpc_security_group_"))
+    {
+        let (ty, label) = addr.split_once('.').unwrap();
+        let want = describe::security_group_rule_id(ty, label);
+        let ids: Vec<&str> = o
+            .imports
+            .iter()
+            .filter(|b| b.to.ends_with(&format!(".{addr}")))
+            .map(|b| b.id.as_str())
+            .collect();
+        prop_assert_eq!(
+            ids,
+            vec![want.as_str()],
+            "{} is imported by its described rule's ID; the findings: {:#?}",
+            addr,
+            o.findings
+        );
+    }
+    for (var, value) in &o.inputs {
+        if var.ends_with("_security_group_id") {
+            prop_assert_eq!(value, &describe::variable_group_id(var), "input {}", var);
+        }
     }
     Ok(())
 }

@@ -53,6 +53,20 @@ pub struct EcsLoadBalancer {
     pub load_balancer_name: Option<String>,
     pub container_name: String,
     pub container_port: u16,
+    #[serde(default)]
+    pub advanced_configuration: Option<AdvancedConfiguration>,
+}
+
+/// A load balancer's blue/green settings (`advancedConfiguration`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdvancedConfiguration {
+    pub alternate_target_group_arn: String,
+    pub production_listener_rule: String,
+    #[serde(default)]
+    pub test_listener_rule: Option<String>,
+    #[serde(default)]
+    pub role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +87,35 @@ pub struct DeploymentConfiguration {
     pub minimum_healthy_percent: Option<u32>,
     pub alarms: Option<DeploymentAlarms>,
     pub strategy: Option<String>,
+    pub bake_time_in_minutes: Option<u32>,
+    pub lifecycle_hooks: Vec<LifecycleHook>,
+    pub linear_configuration: Option<LinearConfiguration>,
+    pub canary_configuration: Option<CanaryConfiguration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LifecycleHook {
+    pub hook_target_arn: String,
+    pub role_arn: String,
+    #[serde(default)]
+    pub lifecycle_stages: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinearConfiguration {
+    pub step_percent: f64,
+    #[serde(default)]
+    pub step_bake_time_in_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CanaryConfiguration {
+    pub canary_percent: f64,
+    #[serde(default)]
+    pub canary_bake_time_in_minutes: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -102,6 +145,39 @@ pub struct EcsDeployment {
     pub status: String,
     pub task_definition: String,
     pub service_connect_configuration: Option<ServiceConnectConfiguration>,
+    pub volume_configurations: Vec<ServiceVolumeConfiguration>,
+}
+
+/// A volume configured at launch (`volumeConfigurations` of a deployment).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceVolumeConfiguration {
+    pub name: String,
+    #[serde(rename = "managedEBSVolume")]
+    pub managed_ebs_volume: Option<ManagedEbsVolume>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ManagedEbsVolume {
+    pub encrypted: Option<bool>,
+    pub kms_key_id: Option<String>,
+    pub volume_type: Option<String>,
+    #[serde(rename = "sizeInGiB")]
+    pub size_in_gib: Option<u32>,
+    pub snapshot_id: Option<String>,
+    pub iops: Option<u32>,
+    pub throughput: Option<u32>,
+    pub tag_specifications: Vec<EbsTagSpecification>,
+    pub role_arn: Option<String>,
+    pub filesystem_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EbsTagSpecification {
+    pub resource_type: String,
+    pub tags: Vec<LowerTag>,
+    pub propagate_tags: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -126,6 +202,26 @@ pub struct ServiceConnectService {
 pub struct ClientAlias {
     pub port: u16,
     pub dns_name: Option<String>,
+    #[serde(default)]
+    pub test_traffic_rules: Option<TestTrafficRules>,
+}
+
+/// `testTrafficRules` of a client alias: the header that marks test traffic.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TestTrafficRules {
+    pub header: TestTrafficHeader,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TestTrafficHeader {
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<HeaderValue>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeaderValue {
+    pub exact: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -198,6 +294,7 @@ pub struct TaskVolume {
     pub name: String,
     pub host: Option<serde_json::Value>,
     pub efs_volume_configuration: Option<EfsVolumeConfiguration>,
+    pub configured_at_launch: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

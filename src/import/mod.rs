@@ -12,6 +12,7 @@ pub mod check;
 pub(crate) mod commands;
 mod database;
 pub(crate) mod ecspresso;
+mod egress;
 mod endpoints;
 mod extras;
 mod helpers;
@@ -24,6 +25,7 @@ mod module;
 pub mod read;
 mod rules;
 pub(crate) mod stack;
+mod strategy;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -82,7 +84,8 @@ pub fn import_with(
         ..Options::default()
     };
     let mut out = Vec::new();
-    for st in stacks {
+    for mut st in stacks {
+        with_egress(&mut st, &described, &opts);
         let label = format!("{}.jsonnet", st.stack);
         let source = Source {
             value: &st.value,
@@ -136,6 +139,43 @@ pub fn import_with(
         });
     }
     Ok(out)
+}
+
+/// The described egress rules of the services' groups that gen-tf's own rules do not take,
+/// added to the services as `egress` entries (see `egress`): found by building the stack once
+/// without them.
+fn with_egress(st: &mut stack::Imported, described: &read::Described, opts: &Options) {
+    let label = format!("{}.jsonnet", st.stack);
+    let source = Source {
+        value: &st.value,
+        label: &label,
+        text: None,
+    };
+    let Ok(checked) = check_value(source, opts) else {
+        return;
+    };
+    let module = crate::lower::lower(&checked.resolved);
+    let matched = rules::matched(&module, described);
+    let Some(services) = st
+        .value
+        .get("services")
+        .and_then(serde_json::Value::as_object)
+    else {
+        return;
+    };
+    let extra = egress::left_over(&module, described, &matched, services);
+    for (key, entries) in extra {
+        let Some(s) = st.value["services"][&key].as_object_mut() else {
+            continue;
+        };
+        match s
+            .entry("egress")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()))
+        {
+            serde_json::Value::Array(list) => list.extend(entries),
+            _ => continue,
+        }
+    }
 }
 
 /// The stack file's opening comment: where it came from, and the report.

@@ -79,7 +79,7 @@ fn number(b: &Block, key: &str) -> Option<i64> {
 }
 
 /// The described ID of each security group of the module, by label.
-fn group_ids(module: &Module, d: &Described) -> BTreeMap<String, String> {
+pub(super) fn group_ids(module: &Module, d: &Described) -> BTreeMap<String, String> {
     resources(module)
         .filter(|b| b.labels[0] == "aws_security_group")
         .filter_map(|b| {
@@ -171,7 +171,13 @@ pub(crate) fn matched(module: &Module, d: &Described) -> Matched {
     let groups = group_ids(module, d);
     let mut out = Matched::default();
     let mut used: BTreeSet<&str> = BTreeSet::new();
-    for b in resources(module).filter(|b| is(b)) {
+    // A rule whose peer is a variable matches any described group: the rules with a known
+    // peer take theirs first (an ingress from another service's group on the port of the load
+    // balancer's was taken for the load balancer's, and the load balancer's rule was left
+    // ambiguous).
+    let mut ordered: Vec<&Block> = resources(module).filter(|b| is(b)).collect();
+    ordered.sort_by_key(|b| matches!(peer(b, &groups), Peer::GroupVar(_)));
+    for b in ordered {
         let key = (b.labels[0].clone(), b.labels[1].clone());
         let Some(group) = referenced(b, "security_group_id").and_then(|l| groups.get(&l)) else {
             out.anew.insert(
@@ -354,6 +360,60 @@ mod tests {
                 && *kind == Kind::NotExpressed
                 && msg.starts_with("ingress tcp 22 from 10.0.0.0/8 of sg-1")),
             "{m:?}"
+        );
+    }
+
+    /// Found by the round trip: a rule whose peer is a variable (the load balancer's group)
+    /// no longer takes, or is made ambiguous by, the described rule of a rule with a known
+    /// peer (a Service Connect client's group on the same port).
+    #[test]
+    fn a_known_peer_takes_its_rule_before_a_variable_peer() {
+        let module = lower_json(
+            &json!({
+                "name": "shop",
+                "services": {
+                    "api": {
+                        "cpu": 256, "memory": 512,
+                        "service_connect": { "namespace": "shop" },
+                        "names": { "security_group": "api-tasks" },
+                    },
+                    "web": {
+                        "cpu": 256, "memory": 512, "port": 8080,
+                        "load_balancer": { "target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/1" },
+                        "service_connect": { "namespace": "shop", "services": [{ "port_name": "http" }] },
+                        "names": { "security_group": "web-tasks" },
+                    },
+                },
+            }),
+            None,
+        );
+        let mut d = described(json!([
+            rule(
+                "sgr-lb",
+                false,
+                8080,
+                json!({ "ReferencedGroupInfo": { "GroupId": "sg-lb" } })
+            ),
+            rule(
+                "sgr-a-sc",
+                false,
+                8080,
+                json!({ "ReferencedGroupInfo": { "GroupId": "sg-2" } })
+            ),
+        ]));
+        let g: crate::import::aws::SecurityGroup = serde_json::from_value(json!({
+            "Description": "api tasks", "GroupName": "api-tasks", "GroupId": "sg-2",
+            "VpcId": "vpc-1",
+        }))
+        .unwrap();
+        d.security_groups.insert("sg-2".into(), g);
+        let m = matched(&module, &d);
+        let id = |label: &str| m.ids.get(&(INGRESS.to_owned(), label.to_owned())).cloned();
+        assert_eq!(id("web_from_lb").as_deref(), Some("sgr-lb"), "{m:?}");
+        assert_eq!(id("web_sc_from_api").as_deref(), Some("sgr-a-sc"), "{m:?}");
+        assert_eq!(
+            m.inputs.get("web_lb_security_group_id").map(String::as_str),
+            Some("sg-lb")
         );
     }
 

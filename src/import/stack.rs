@@ -2,13 +2,14 @@
 //! gen-tf's defaults are left out, AWS names that differ from gen-tf's derivation are kept as
 //! `names` overrides, and everything gen-tf cannot express or would change is a [`Finding`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
 use super::aws::*;
 use super::read::{Described, ReadError};
 use crate::model::names::suggest_name;
+use crate::model::scaling::ComparisonOperator;
 use crate::model::{ServiceName, StackName};
 use crate::resolve::defaults;
 use crate::resolve::service::{Names, DEFAULT_LOG_RETENTION_DAYS};
@@ -320,6 +321,7 @@ fn service(
     }
     load_balancers(cx, s, main, &mut o);
     service_connect(cx, s, &mut o);
+    super::strategy::volume_configuration(s, &mut o);
     network(cx, s, &mut o);
     deployment(cx, s, &mut o);
     if s.enable_execute_command == Some(true) {
@@ -335,6 +337,7 @@ fn service(
     put_task_role(cx, s, td, &mut o);
     let log_group = logs(cx, td, main, &mut o);
     volumes(cx, td, &mut o);
+    efs_group(cx.d, s, &mut o);
     sidecars(cx, td, main, &mut o);
     secret_keys(cx, td, &mut o);
     names(cx, s, td, &derived, log_group.as_deref(), &mut o);
@@ -551,6 +554,9 @@ fn load_balancers(
             if grace != crate::resolve::network::DEFAULT_GRACE_PERIOD {
                 put(&mut v, "health_check_grace_period_seconds", grace);
             }
+            if let Some(a) = super::strategy::advanced(lb) {
+                put(&mut v, "advanced_configuration", a);
+            }
             put(o, "load_balancer", Value::Object(v));
         }
         many => {
@@ -567,6 +573,12 @@ fn load_balancers(
                         put(&mut v, "container", lb.container_name.as_str());
                     }
                     put(&mut v, "container_port", lb.container_port);
+                    if let Some(g) = lb_group(cx.d, s, lb.container_port) {
+                        put(&mut v, "security_group_id", g);
+                    }
+                    if let Some(a) = super::strategy::advanced(lb) {
+                        put(&mut v, "advanced_configuration", a);
+                    }
                     Value::Object(v)
                 })
                 .collect();
@@ -589,6 +601,65 @@ fn load_balancers(
             Kind::NotExpressed,
             "a Classic Load Balancer (by name, without a target group); gen-tf takes target groups",
         );
+    }
+}
+
+/// The load balancer's security group of a `load_balancers` entry on `port`: the one group
+/// that the described ingress rules of the service's task group admit on that port. Without it
+/// (no rule described, or several groups on the port) the entry gives none, and the group
+/// comes from the module variable, its value reported as an input when one rule matches it.
+fn lb_group(d: &Described, s: &EcsService, port: u16) -> Option<String> {
+    one_peer(d, s, false, port)
+}
+
+/// The one group (not a task group of a described service) that the described rules of the
+/// service's task group in that direction name on TCP `port`.
+fn one_peer(d: &Described, s: &EcsService, egress: bool, port: u16) -> Option<String> {
+    let task_group = |s: &EcsService| {
+        s.network_configuration
+            .as_ref()
+            .and_then(|n| n.awsvpc_configuration.security_groups.first())
+            .cloned()
+    };
+    let own = task_group(s)?;
+    let tasks: Vec<String> = d
+        .services
+        .iter()
+        .filter_map(|(_, s)| task_group(s))
+        .collect();
+    let groups: BTreeSet<&str> = d
+        .security_group_rules
+        .values()
+        .filter(|r| r.group_id == own && r.is_egress == egress && r.ip_protocol == "tcp")
+        .filter(|r| r.from_port == Some(i64::from(port)) && r.to_port == Some(i64::from(port)))
+        .filter_map(|r| r.referenced_group_info.as_ref())
+        .map(|g| g.group_id.as_str())
+        .filter(|g| !tasks.iter().any(|t| t == g))
+        .collect();
+    match groups.into_iter().collect::<Vec<_>>().as_slice() {
+        [g] => Some((*g).to_owned()),
+        _ => None,
+    }
+}
+
+/// The EFS volumes' `security_group_id`: the one group that the task group's described egress
+/// rules reach on NFS (2049). Without it (no rule described, or several groups) the volumes
+/// give none, and the group comes from the module variable, reported as an input when one rule
+/// matches it.
+fn efs_group(d: &Described, s: &EcsService, o: &mut Map<String, Value>) {
+    let Some(Value::Object(vols)) = o.get_mut("volumes") else {
+        return;
+    };
+    if !vols.values().any(|v| v.get("efs").is_some()) {
+        return;
+    }
+    let Some(g) = one_peer(d, s, true, 2049) else {
+        return;
+    };
+    for efs in vols.values_mut().filter_map(|v| v.get_mut("efs")) {
+        if let Some(efs) = efs.as_object_mut() {
+            efs.insert("security_group_id".into(), g.clone().into());
+        }
     }
 }
 
@@ -627,6 +698,9 @@ fn service_connect(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) 
                     put(&mut c, "port", a.port);
                     if let Some(d) = &a.dns_name {
                         put(&mut c, "dns_name", d.as_str());
+                    }
+                    if let Some(h) = super::strategy::test_traffic_header(a) {
+                        put(&mut c, "test_traffic_header", h);
                     }
                     Value::Object(c)
                 })
@@ -693,6 +767,15 @@ fn deployment(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) {
         return;
     };
     let mut v = Map::new();
+    // CodeDeploy or the external controller: gen-tf writes no circuit breaker (ECS's own).
+    let controller = s
+        .deployment_controller
+        .as_ref()
+        .map(|c| c.kind.as_str())
+        .filter(|k| *k != "ECS");
+    if let Some(k @ ("CODE_DEPLOY" | "EXTERNAL")) = controller {
+        put(&mut v, "controller", k);
+    }
     if let Some(m) = dc
         .minimum_healthy_percent
         .filter(|m| *m != crate::facts::ecs::DEPLOYMENT_MINIMUM_HEALTHY_PERCENT)
@@ -706,6 +789,7 @@ fn deployment(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) {
         put(&mut v, "maximum_percent", m);
     }
     match &dc.deployment_circuit_breaker {
+        _ if controller.is_some() => {}
         Some(cb) if cb.enable && cb.rollback => {}
         Some(cb) => put(
             &mut v,
@@ -730,20 +814,13 @@ fn deployment(cx: &mut Cx<'_>, s: &EcsService, o: &mut Map<String, Value>) {
         );
     }
     if let Some(st) = dc.strategy.as_deref().filter(|s| *s != "ROLLING") {
-        cx.note(
-            &s.service_arn,
-            Kind::NotExpressed,
-            format!("the {st} deployment strategy's settings are not imported; set deployment.strategy by hand"),
-        );
+        super::strategy::strategy(st, dc, &mut v);
     }
-    if s.deployment_controller
-        .as_ref()
-        .is_some_and(|c| c.kind != "ECS")
-    {
+    if let Some(k) = controller.filter(|k| !["CODE_DEPLOY", "EXTERNAL"].contains(k)) {
         cx.note(
             &s.service_arn,
             Kind::NotExpressed,
-            "a deployment controller other than ECS (CodeDeploy or external)",
+            format!("the deployment controller {k}, which gen-tf does not know (it writes ECS, CODE_DEPLOY or EXTERNAL)"),
         );
     }
     if !v.is_empty() {
@@ -880,6 +957,26 @@ fn auto_scaling(
     Value::Object(a)
 }
 
+/// Whether `described` is the description gen-tf writes on this step policy's alarm (an alarm
+/// gen-tf created, or one already migrated), which the first apply keeps.
+fn own_description(cx: &Cx<'_>, p: &ScalingPolicy, a: &MetricAlarm, described: &str) -> bool {
+    let op =
+        serde_json::from_value::<ComparisonOperator>(Value::from(a.comparison_operator.as_str()));
+    match (op, &a.metric_name, a.threshold) {
+        (Ok(op), Some(metric), Some(threshold)) => {
+            described
+                == crate::lower::scaling::alarm_description(
+                    &cx.service,
+                    &p.policy_name,
+                    metric,
+                    op,
+                    threshold,
+                )
+        }
+        _ => false,
+    }
+}
+
 /// The alarm that invokes a step policy, from `describe-alarms`.
 fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
     let Some(name) = p.alarms.first().map(|a| a.alarm_name.clone()) else {
@@ -899,7 +996,10 @@ fn step_alarm(cx: &mut Cx<'_>, p: &ScalingPolicy) -> Option<Value> {
         return None;
     };
 
-    if a.alarm_description.is_some() {
+    if a.alarm_description
+        .as_deref()
+        .is_some_and(|d| !own_description(cx, p, a, d))
+    {
         cx.note(
             &name,
             Kind::Changes,
@@ -1217,6 +1317,10 @@ fn logs(
 fn volumes(cx: &mut Cx<'_>, td: &TaskDefinition, o: &mut Map<String, Value>) {
     let mut vols = Map::new();
     for v in &td.volumes {
+        if v.configured_at_launch == Some(true) {
+            vols.insert(v.name.clone(), json!({ "configure_at_launch": true }));
+            continue;
+        }
         match &v.efs_volume_configuration {
             Some(e) => {
                 let mut efs = Map::new();

@@ -16,7 +16,7 @@ mod markdown;
 pub(crate) mod module_files;
 mod network;
 pub(crate) mod readme;
-mod scaling;
+pub(crate) mod scaling;
 mod service;
 mod task;
 mod traffic;

@@ -8,6 +8,7 @@
 use crate::ir::Expr;
 
 use crate::ir::{self, Block, Body, Part};
+use crate::model::scaling::ComparisonOperator;
 use crate::resolve::derived::format_number;
 use crate::resolve::scaling::{
     Alarm, CustomizedMetric, Dimensions, Policy, PolicyName, ResourceLabel, Scaling,
@@ -298,6 +299,23 @@ fn step_scaling(s: &StepScaling) -> Block {
     Block::new("step_scaling_policy_configuration", &[], body)
 }
 
+/// The description gen-tf writes on a step policy's alarm: which service it scales, which way,
+/// with which policy, and when. `gen-tf import` reads it to tell its own from a person's.
+pub(crate) fn alarm_description(
+    service: &str,
+    policy: &str,
+    metric: &str,
+    op: ComparisonOperator,
+    threshold: f64,
+) -> String {
+    format!(
+        "Scales {service} {} with {policy} when {metric} {} {}.",
+        if op.is_above() { "out" } else { "in" },
+        op.symbol(),
+        format_number(threshold)
+    )
+}
+
 /// The alarm that invokes a step policy: on the service's own metric by default (AWS/ECS,
 /// dimensions ClusterName and ServiceName), or on any metric with its own dimensions, such as
 /// a queue's depth.
@@ -305,14 +323,8 @@ fn alarm(ctx: &mut Ctx<'_>, svc: &Service, s: &StepScaling) -> Block {
     let name = &svc.name;
     let a: &Alarm = &s.alarm;
     let op = a.comparison_operator;
-    let description = format!(
-        "Scales {name} {} with {} when {} {} {}.",
-        if op.is_above() { "out" } else { "in" },
-        s.name.aws,
-        a.metric_name,
-        op.symbol(),
-        format_number(a.threshold)
-    );
+    let description =
+        alarm_description(name.as_str(), &s.name.aws, &a.metric_name, op, a.threshold);
     let dims = dimensions(ctx, svc, &a.dimensions);
     Block::resource(
         "aws_cloudwatch_metric_alarm",

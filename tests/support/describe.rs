@@ -5,7 +5,8 @@
 //! get-role`, `list-role-policies`, `get-role-policy`, `list-attached-role-policies`, `aws
 //! application-autoscaling describe-scalable-targets`, `describe-scaling-policies`,
 //! `describe-scheduled-actions`, `aws cloudwatch describe-alarms`, `aws logs
-//! describe-log-groups`, `aws ec2 describe-security-groups`), with the defaults ECS adds to a
+//! describe-log-groups`, `aws ec2 describe-security-groups` and `describe-security-group-rules`
+//! (each rule with an `sgr-` ID, a group variable's value from [`variable_group_id`]), with the defaults ECS adds to a
 //! container definition, the suffix Terraform adds to a `name_prefix`, the service-linked role
 //! Application Auto Scaling puts on a scalable target and the alarms it creates for a target
 //! tracking policy.
@@ -116,12 +117,9 @@ fn policy_arn(res: &BTreeMap<String, Value>, at: &At<'_>, r: &Value) -> String {
     )
 }
 
-/// A security group ID made from the resource's label (FNV-1a), distinct for distinct labels.
+/// A security group ID made from the resource's label, distinct for distinct labels.
 fn security_group_id(name: &str) -> String {
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("sg-{:017x}", u128::from(hash) * 16)
+    made_up_id("sg", name)
 }
 
 fn task_definition_arn(r: &Value, region: &str) -> String {
@@ -159,6 +157,7 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
     let mut policies = Vec::new();
     let mut alarms = Vec::new();
     let mut scheduled = Vec::new();
+    let mut rules = Vec::new();
     let at = &At { region, cluster };
     for (addr, r) in res {
         let (ty, name) = addr.split_once('.').unwrap();
@@ -246,10 +245,11 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
             }
             "aws_cloudwatch_metric_alarm" => alarms.push(alarm(res, r, at)),
             "aws_appautoscaling_scheduled_action" => scheduled.push(scheduled_action(res, r, at)),
-            // Described with their role, or with their group (`describe-security-groups` holds
-            // the rules gen-tf writes anew).
+            // Described with their role.
             "aws_iam_role_policy_attachment" | "aws_iam_role_policy" => {}
-            "aws_vpc_security_group_egress_rule" | "aws_vpc_security_group_ingress_rule" => {}
+            "aws_vpc_security_group_egress_rule" | "aws_vpc_security_group_ingress_rule" => {
+                rules.push(security_group_rule(res, r, ty, name, at));
+            }
             other => panic!("the synthesiser does not describe {other} ({addr})"),
         }
     }
@@ -293,6 +293,121 @@ pub fn describe(res: &BTreeMap<String, Value>, cluster: &str, region: &str, dir:
         "describe-security-groups.json",
         &json!({ "SecurityGroups": groups }),
     );
+    write(
+        dir,
+        "describe-security-group-rules.json",
+        &json!({ "SecurityGroupRules": rules }),
+    );
+}
+
+/// A made-up ID with `prefix` from a resource's label (FNV-1a), distinct for distinct labels.
+fn made_up_id(prefix: &str, label: &str) -> String {
+    let hash = label.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{prefix}-{:017x}", u128::from(hash) * 16)
+}
+
+/// The `sgr-` ID the synthesiser gives the rule resource `ty.label`.
+pub fn security_group_rule_id(ty: &str, label: &str) -> String {
+    made_up_id("sgr", &format!("{ty}.{label}"))
+}
+
+/// The value the running module was given for the group variable `var.name` (a load
+/// balancer's, a database's, an EFS file system's group).
+pub fn variable_group_id(name: &str) -> String {
+    made_up_id("sg", &format!("var.{name}"))
+}
+
+/// A security group rule as `aws ec2 describe-security-group-rules` prints it.
+fn security_group_rule(
+    res: &BTreeMap<String, Value>,
+    r: &Value,
+    ty: &str,
+    label: &str,
+    at: &At<'_>,
+) -> Value {
+    let group = resolve(res, at, &r["security_group_id"]);
+    let mut o = Map::new();
+    o.insert(
+        "SecurityGroupRuleId".into(),
+        security_group_rule_id(ty, label).into(),
+    );
+    o.insert("GroupId".into(), group.clone());
+    o.insert("GroupOwnerId".into(), ACCOUNT.into());
+    o.insert(
+        "IsEgress".into(),
+        (ty == "aws_vpc_security_group_egress_rule").into(),
+    );
+    o.insert("IpProtocol".into(), r["ip_protocol"].clone());
+    o.insert(
+        "FromPort".into(),
+        r.get("from_port").cloned().unwrap_or(json!(-1)),
+    );
+    o.insert(
+        "ToPort".into(),
+        r.get("to_port").cloned().unwrap_or(json!(-1)),
+    );
+    let known = [
+        "security_group_id",
+        "description",
+        "ip_protocol",
+        "from_port",
+        "to_port",
+        "referenced_security_group_id",
+        "cidr_ipv4",
+        "cidr_ipv6",
+        "prefix_list_id",
+    ];
+    for k in r.as_object().unwrap().keys() {
+        assert!(
+            known.contains(&k.as_str()),
+            "the synthesiser does not describe {ty}.{label}'s {k}"
+        );
+    }
+    if let Some(Value::String(peer)) = r.get("referenced_security_group_id") {
+        let id = match peer
+            .strip_prefix("${var.")
+            .and_then(|x| x.strip_suffix('}'))
+        {
+            Some(var) => variable_group_id(var),
+            None => resolve(res, at, &Value::from(peer.as_str()))
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        };
+        o.insert(
+            "ReferencedGroupInfo".into(),
+            json!({ "GroupId": id, "UserId": ACCOUNT }),
+        );
+    }
+    for (k, key) in [("cidr_ipv4", "CidrIpv4"), ("cidr_ipv6", "CidrIpv6")] {
+        if let Some(v) = r.get(k) {
+            o.insert(key.into(), v.clone());
+        }
+    }
+    if let Some(Value::String(p)) = r.get("prefix_list_id") {
+        let id = if p.starts_with("${") {
+            made_up_id("pl", p)
+        } else {
+            p.clone()
+        };
+        o.insert("PrefixListId".into(), id.into());
+    }
+    if let Some(d) = r.get("description") {
+        o.insert("Description".into(), d.clone());
+    }
+    o.insert("Tags".into(), json!([]));
+    o.insert(
+        "SecurityGroupRuleArn".into(),
+        format!(
+            "arn:aws:ec2:{}:{ACCOUNT}:security-group-rule/{}",
+            at.region,
+            security_group_rule_id(ty, label)
+        )
+        .into(),
+    );
+    Value::Object(o)
 }
 
 fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
@@ -304,11 +419,26 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
         "serviceArn": format!("arn:aws:ecs:{region}:{ACCOUNT}:service/{cluster}/{name}"),
         "serviceName": name,
         "clusterArn": format!("arn:aws:ecs:{region}:{ACCOUNT}:cluster/{cluster}"),
-        "loadBalancers": r.get("load_balancer").and_then(Value::as_array).into_iter().flatten().map(|l| json!({
-            "targetGroupArn": l["target_group_arn"],
-            "containerName": l["container_name"],
-            "containerPort": l["container_port"],
-        })).collect::<Vec<_>>(),
+        "loadBalancers": r.get("load_balancer").and_then(Value::as_array).into_iter().flatten().map(|l| {
+            let mut lb = json!({
+                "targetGroupArn": l["target_group_arn"],
+                "containerName": l["container_name"],
+                "containerPort": l["container_port"],
+            });
+            if let Some(a) = l.get("advanced_configuration") {
+                lb["advancedConfiguration"] = Value::Object(fields(
+                    &a[0],
+                    &[
+                        ("alternate_target_group_arn", "alternateTargetGroupArn"),
+                        ("production_listener_rule", "productionListenerRule"),
+                        ("test_listener_rule", "testListenerRule"),
+                        ("role_arn", "roleArn"),
+                    ],
+                    |v| resolve(res, at, v),
+                ));
+            }
+            lb
+        }).collect::<Vec<_>>(),
         "serviceRegistries": [],
         "status": "ACTIVE",
         "desiredCount": r["desired_count"],
@@ -336,7 +466,7 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
             }
         },
         "schedulingStrategy": "REPLICA",
-        "deploymentController": { "type": "ECS" },
+        "deploymentController": { "type": r["deployment_controller"][0].get("type").cloned().unwrap_or(json!("ECS")) },
         "createdBy": format!("arn:aws:iam::{ACCOUNT}:role/deployer"),
         "enableECSManagedTags": r["enable_ecs_managed_tags"],
         "propagateTags": r["propagate_tags"],
@@ -344,6 +474,17 @@ fn service(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
         "availabilityZoneRebalancing": r["availability_zone_rebalancing"],
     });
     let o = s.as_object_mut().unwrap();
+    if let Some(c) = r.get("deployment_configuration") {
+        let dc = o["deploymentConfiguration"].as_object_mut().unwrap();
+        dc.extend(strategy(&c[0]));
+    }
+    // CodeDeploy and the external controller have no circuit breaker (ECS's own).
+    if cb.is_null() {
+        o["deploymentConfiguration"]
+            .as_object_mut()
+            .unwrap()
+            .remove("deploymentCircuitBreaker");
+    }
     match &r["launch_type"] {
         Value::String(l) => {
             o.insert("launchType".into(), l.clone().into());
@@ -791,6 +932,9 @@ fn deployment(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
         "rolloutState": "COMPLETED",
         "rolloutStateReason": "ECS deployment ecs-svc/1234567890123456789 completed.",
     });
+    if let Some(v) = r.get("volume_configuration") {
+        d["volumeConfigurations"] = json!([volume_configuration(res, at, &v[0])]);
+    }
     let Some(sc) = r.get("service_connect_configuration") else {
         return d;
     };
@@ -826,11 +970,23 @@ fn deployment(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
                 .into_iter()
                 .flatten()
                 .map(|a| {
-                    Value::Object(fields(
+                    let mut o = fields(
                         a,
-                        &[("port", "port"), ("dns_name", "dnsName")],
+                        &[
+                            ("port", "port"),
+                            ("dns_name", "dnsName"),
+                            ("test_traffic_rules", ""),
+                        ],
                         Clone::clone,
-                    ))
+                    );
+                    if let Some(t) = a.get("test_traffic_rules") {
+                        let h = &t[0]["header"][0];
+                        o.insert(
+                            "testTrafficRules".into(),
+                            json!({ "header": { "name": h["name"], "value": { "exact": h["value"][0]["exact"] } } }),
+                        );
+                    }
+                    Value::Object(o)
                 })
                 .collect();
             o.insert("clientAliases".into(), Value::Array(aliases));
@@ -851,6 +1007,90 @@ fn deployment(res: &BTreeMap<String, Value>, r: &Value, at: &At<'_>) -> Value {
     }
     d["serviceConnectConfiguration"] = Value::Object(c);
     d
+}
+
+/// A service's `deployment_configuration` block as `deploymentConfiguration` prints it: the
+/// minutes, which the provider takes as strings, as numbers.
+fn strategy(c: &Value) -> Map<String, Value> {
+    let minutes = |v: &Value| json!(v.as_str().unwrap().parse::<u32>().unwrap());
+    let mut o = fields(
+        c,
+        &[
+            ("strategy", "strategy"),
+            ("bake_time_in_minutes", ""),
+            ("linear_configuration", ""),
+            ("canary_configuration", ""),
+            ("lifecycle_hook", ""),
+        ],
+        Clone::clone,
+    );
+    if let Some(b) = c.get("bake_time_in_minutes") {
+        o.insert("bakeTimeInMinutes".into(), minutes(b));
+    }
+    if let Some(l) = c.get("linear_configuration") {
+        let mut x = json!({ "stepPercent": l[0]["step_percent"] });
+        if let Some(b) = l[0].get("step_bake_time_in_minutes") {
+            x["stepBakeTimeInMinutes"] = minutes(b);
+        }
+        o.insert("linearConfiguration".into(), x);
+    }
+    if let Some(k) = c.get("canary_configuration") {
+        let mut x = json!({ "canaryPercent": k[0]["canary_percent"] });
+        if let Some(b) = k[0].get("canary_bake_time_in_minutes") {
+            x["canaryBakeTimeInMinutes"] = minutes(b);
+        }
+        o.insert("canaryConfiguration".into(), x);
+    }
+    if let Some(Value::Array(hooks)) = c.get("lifecycle_hook") {
+        let hooks: Vec<Value> = hooks
+            .iter()
+            .map(|h| {
+                json!({
+                    "hookTargetArn": h["hook_target_arn"],
+                    "roleArn": h["role_arn"],
+                    "lifecycleStages": h["lifecycle_stages"],
+                })
+            })
+            .collect();
+        o.insert("lifecycleHooks".into(), Value::Array(hooks));
+    }
+    o
+}
+
+/// A service's `volume_configuration` as a deployment's `volumeConfigurations` prints it.
+fn volume_configuration(res: &BTreeMap<String, Value>, at: &At<'_>, v: &Value) -> Value {
+    let m = &v["managed_ebs_volume"][0];
+    let mut e = fields(
+        m,
+        &[
+            ("role_arn", "roleArn"),
+            ("size_in_gb", "sizeInGiB"),
+            ("volume_type", "volumeType"),
+            ("iops", "iops"),
+            ("throughput", "throughput"),
+            ("encrypted", "encrypted"),
+            ("kms_key_id", "kmsKeyId"),
+            ("file_system_type", "filesystemType"),
+            ("snapshot_id", "snapshotId"),
+            ("tag_specifications", ""),
+        ],
+        |x| resolve(res, at, x),
+    );
+    if let Some(t) = m.get("tag_specifications") {
+        let t = &t[0];
+        let mut spec = json!({ "resourceType": t["resource_type"] });
+        if let Some(Value::Object(tags)) = t.get("tags") {
+            spec["tags"] = tags
+                .iter()
+                .map(|(k, v)| json!({ "key": k, "value": v }))
+                .collect();
+        }
+        if let Some(p) = t.get("propagate_tags") {
+            spec["propagateTags"] = p.clone();
+        }
+        e.insert("tagSpecifications".into(), json!([spec]));
+    }
+    json!({ "name": v["name"], "managedEBSVolume": e })
 }
 
 /// A task definition's volume as ECS prints it: a bind volume with an empty `host`.
