@@ -12,6 +12,9 @@ use serde_json::Value;
 use super::resources::{self, Written};
 use super::Counts;
 
+/// A module's files about to be written, and its files about to be removed.
+type InDir<'a> = (Vec<&'a (PathBuf, String)>, Vec<&'a PathBuf>);
+
 /// A generated file larger than this is not read for the summary.
 const LIMIT: u64 = 64 << 20;
 
@@ -65,14 +68,29 @@ pub(crate) fn summary_surveyed(
     let mut changes = Vec::new();
     // Resources of modules that are new on disk, by directory and address.
     let mut created: BTreeSet<String> = BTreeSet::new();
-    for dir in &changed {
+    // Each changed module's files (about to be written) and removed files, grouped once: a
+    // filter over every file for each module was quadratic in the number of stacks.
+    let mut by_dir: BTreeMap<PathBuf, InDir<'_>> = changed
+        .iter()
+        .map(|d| (d.clone(), (Vec::new(), Vec::new())))
+        .collect();
+    for f in files {
+        if let Some(e) = by_dir.get_mut(&dir_of(&f.0)) {
+            e.0.push(f);
+        }
+    }
+    for p in removed {
+        if let Some(e) = by_dir.get_mut(&dir_of(p)) {
+            e.1.push(p);
+        }
+    }
+    for (dir, (in_dir, removed_in_dir)) in &by_dir {
         let mut before: BTreeMap<String, Written> = BTreeMap::new();
         let mut after: BTreeMap<String, Written> = BTreeMap::new();
-        let old_files: BTreeSet<PathBuf> = files
+        let old_files: BTreeSet<&PathBuf> = in_dir
             .iter()
-            .map(|(p, _)| p.clone())
-            .chain(removed.iter().cloned())
-            .filter(|p| dir_of(p) == *dir)
+            .map(|(p, _)| p)
+            .chain(removed_in_dir.iter().copied())
             .collect();
         let mut existed = false;
         for p in &old_files {
@@ -82,7 +100,7 @@ pub(crate) fn summary_surveyed(
                 resources::add_file(&v, &mut before);
             }
         }
-        let new_files = files.iter().filter(|(p, _)| dir_of(p) == *dir);
+        let new_files = in_dir.iter().copied();
         if !existed {
             // A module with no file on disk: every resource is created, and creating is never
             // risky, so its HCL files' resource headers are counted instead of parsed (parsing
