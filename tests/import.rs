@@ -23,6 +23,32 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A copy of fixture `name`'s describe output in `dir/in`, for a test to edit.
+fn copied_fixture(dir: &Path, name: &str) -> PathBuf {
+    let input = dir.join("in");
+    std::fs::create_dir(&input).unwrap();
+    for entry in std::fs::read_dir(fixture(name)).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    input
+}
+
+/// Builds the imported `stack` (relative to `dir`) into `dir/modules`, and asserts it built.
+fn builds(dir: &Path, stack: impl AsRef<std::ffi::OsStr>) {
+    let built = gen_tf(dir)
+        .args(["build", "--no-project"])
+        .arg(stack)
+        .args(["-o", "modules"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.set_snapshot_path("../snapshots");
@@ -604,12 +630,7 @@ fn manage_endpoints_adopts_them_with_their_group() {
 #[test]
 fn secret_kms_keys_come_from_the_execution_role() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("private")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "private");
     let key = |n: u8| {
         format!("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-12345678900{n}")
     };
@@ -654,21 +675,7 @@ fn secret_kms_keys_come_from_the_execution_role() {
         "{report}"
     );
     // The built module grants the key again.
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/media-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/media-prd.jsonnet");
     let module = std::fs::read_dir(dir.path().join("modules/media-prd"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
@@ -689,12 +696,7 @@ fn secret_kms_keys_come_from_the_execution_role() {
 #[test]
 fn customized_metrics_prefix_and_policy_order() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let policy = |name: &str, created: &str, metric: serde_json::Value| {
         serde_json::json!({
             "PolicyARN": format!("arn:aws:autoscaling:eu-west-1:123456789012:scalingPolicy:0a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9:resource/ecs/service/shop-prd/web:policyName/{name}"),
@@ -748,21 +750,7 @@ fn customized_metrics_prefix_and_policy_order() {
     let age = stack.find("name: 'queue-age'").expect("queue-age");
     let depth = stack.find("name: 'queue-depth'").expect("queue-depth");
     assert!(age < depth, "{stack}");
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
     let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
     let depth = &module[module
         .find("resource \"aws_appautoscaling_policy\" \"web_queue_depth\"")
@@ -791,12 +779,7 @@ fn customized_metrics_prefix_and_policy_order() {
 #[test]
 fn main_container_is_the_one_named_like_the_service() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let edit = |file: &str, f: &dyn Fn(&mut serde_json::Value)| {
         let path = input.join(file);
         let mut v: serde_json::Value =
@@ -847,21 +830,7 @@ fn main_container_is_the_one_named_like_the_service() {
     // The service's image is its own container's; the sidecar is envoy.
     let first_image = stack.lines().find(|l| l.contains("image:")).unwrap();
     assert!(first_image.contains("shop-web:2.14.1"), "{stack}");
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
 }
 
 /// Found by the round trip (tests/import_round_trip.rs): the variables gen-tf derives from
@@ -872,12 +841,7 @@ fn main_container_is_the_one_named_like_the_service() {
 #[test]
 fn database_and_observability_from_their_variables() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let path = input.join("describe-task-definition.json");
     let mut td: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -912,21 +876,7 @@ fn database_and_observability_from_their_variables() {
     );
     let report = format!("{}{stderr}", String::from_utf8_lossy(&out.stdout));
     assert!(report.contains("set database.port"), "{report}");
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
     let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
     assert!(
         module.contains("resource \"aws_vpc_security_group_egress_rule\" \"web_to_database\""),
@@ -940,12 +890,7 @@ fn database_and_observability_from_their_variables() {
 #[test]
 fn ecs_exec_statement_is_left_to_enable_execute_command() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let edit = |file: &str, f: &dyn Fn(&mut serde_json::Value)| {
         let path = input.join(file);
         let mut v: serde_json::Value =
@@ -990,21 +935,7 @@ fn ecs_exec_statement_is_left_to_enable_execute_command() {
             && !stack.contains("EcsExec"),
         "{stack}"
     );
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
     let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
     assert_eq!(module.matches("\"EcsExec\"").count(), 1, "{module}");
 }
@@ -1015,12 +946,7 @@ fn ecs_exec_statement_is_left_to_enable_execute_command() {
 #[test]
 fn efs_statement_is_left_to_the_volume() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("private")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "private");
     let statement = serde_json::json!({
         "Effect": "Allow",
         "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
@@ -1054,21 +980,7 @@ fn efs_statement_is_left_to_the_volume() {
         stack.contains("iam: 'ENABLED'") && !stack.contains("elasticfilesystem:Client"),
         "{stack}"
     );
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/media-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/media-prd.jsonnet");
     let module = std::fs::read_dir(dir.path().join("modules/media-prd"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
@@ -1086,12 +998,7 @@ fn efs_statement_is_left_to_the_volume() {
 #[test]
 fn container_dependencies_are_imported() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let path = input.join("describe-task-definition.json");
     let mut td: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -1137,21 +1044,7 @@ fn container_dependencies_are_imported() {
             && stack.contains("depends_on: [{ container: 'init', condition: 'SUCCESS' }]"),
         "{stack}"
     );
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
     let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
     assert_eq!(module.matches("containerName = ").count(), 2, "{module}");
 }
@@ -1163,12 +1056,7 @@ fn container_dependencies_are_imported() {
 #[test]
 fn container_settings_are_imported() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let path = input.join("describe-task-definition.json");
     let mut td: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -1201,21 +1089,7 @@ fn container_settings_are_imported() {
             && stack.contains("init_process_enabled: true"),
         "{stack}"
     );
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
     let module = std::fs::read_to_string(dir.path().join("modules/shop-prd/web.tf")).unwrap();
     assert!(
         module.contains("softLimit = 1024") && module.contains("restartAttemptPeriod = 120"),
@@ -1235,12 +1109,7 @@ fn own_alarm_description_is_not_reported() {
     assert!(stdout.contains(finding), "{stdout}");
 
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("worker")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "worker");
     let own = "Scales invoice-worker out with invoice-worker-backlog when ApproximateNumberOfMessagesVisible >= 100.";
     let file = input.join("describe-alarms.json");
     let mut alarms: serde_json::Value =
@@ -1266,17 +1135,7 @@ fn own_alarm_description_is_not_reported() {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "jsonnet"))
         .unwrap();
-    let built = gen_tf(dir.path())
-        .args(["build", "--no-project"])
-        .arg(&stack)
-        .args(["-o", "modules"])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), &stack);
     let module: String = walk(&dir.path().join("modules"));
     assert!(
         module.contains(&format!("alarm_description   = \"{own}\"")),
@@ -1307,12 +1166,7 @@ fn walk(dir: &Path) -> String {
 #[test]
 fn egress_rules_are_imported_as_egress() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let file = input.join("describe-security-group-rules.json");
     let mut rules: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -1412,21 +1266,7 @@ fn egress_rules_are_imported_as_egress() {
             "{id}: {stdout}"
         );
     }
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
 }
 
 /// Found by the round trip: a `load_balancers` entry's `security_group_id` was never written,
@@ -1436,12 +1276,7 @@ fn egress_rules_are_imported_as_egress() {
 #[test]
 fn load_balancer_entries_keep_their_group() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let file = input.join("describe-services.json");
     let mut services: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -1483,21 +1318,7 @@ fn load_balancer_entries_keep_their_group() {
         ),
         "{imports}"
     );
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
 }
 
 /// Found by the round trip: an EFS volume's `security_group_id` was never written, so a
@@ -1528,12 +1349,7 @@ fn efs_volumes_keep_their_group() {
 #[test]
 fn deployment_controller_is_imported() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let file = input.join("describe-services.json");
     let mut services: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -1560,21 +1376,7 @@ fn deployment_controller_is_imported() {
     let stack = std::fs::read_to_string(dir.path().join("stacks/shop-prd.jsonnet")).unwrap();
     assert!(stack.contains("controller: 'CODE_DEPLOY'"), "{stack}");
     assert!(!stack.contains("circuit_breaker"), "{stack}");
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
     let module = walk(&dir.path().join("modules"));
     assert!(
         module.contains("deployment_controller {\n    type = \"CODE_DEPLOY\"\n  }")
@@ -1591,12 +1393,7 @@ fn deployment_controller_is_imported() {
 #[test]
 fn deployment_strategy_is_imported() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let file = input.join("describe-services.json");
     let mut services: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -1652,21 +1449,7 @@ fn deployment_strategy_is_imported() {
     ] {
         assert!(stack.contains(want), "{want}: {stack}");
     }
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
     let module = walk(&dir.path().join("modules"));
     for want in [
         "strategy             = \"CANARY\"",
@@ -1688,12 +1471,7 @@ fn deployment_strategy_is_imported() {
 #[test]
 fn ebs_volume_configured_at_launch_is_imported() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(fixture("web")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copied_fixture(dir.path(), "web");
     let file = input.join("describe-task-definition.json");
     let mut td: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -1743,21 +1521,7 @@ fn ebs_volume_configured_at_launch_is_imported() {
         assert!(stack.contains(want), "{want}: {stack}");
     }
     assert!(!stack.contains("encrypted"), "{stack}");
-    let built = gen_tf(dir.path())
-        .args([
-            "build",
-            "--no-project",
-            "stacks/shop-prd.jsonnet",
-            "-o",
-            "modules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    builds(dir.path(), "stacks/shop-prd.jsonnet");
     let module = walk(&dir.path().join("modules"));
     for want in [
         "configure_at_launch = true",

@@ -246,44 +246,8 @@ fn every_planned_argument_of_every_imported_resource_is_what_aws_described() {
     let start = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let paths = fixtures();
-    let out = gen_tf(dir.path())
-        .arg("import")
-        .args(&paths)
-        .args(["-o", "stacks"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // A fourth stack that owns its VPC's endpoints (`--manage-endpoints`).
-    let managed = import_managed::private_as_media_stg(dir.path());
-    let out = gen_tf(dir.path())
-        .arg("import")
-        .arg(&managed)
-        .args(["--manage-endpoints", "-o", "managed"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::copy(
-        dir.path().join("managed/media-stg.jsonnet"),
-        dir.path().join("stacks/media-stg.jsonnet"),
-    )
-    .unwrap();
-    let build = gen_tf(dir.path())
-        .args(["build", "stacks", "-o", "root/modules"])
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    // A fourth stack that owns its VPC's endpoints (`--manage-endpoints`) joins the three.
+    let managed = import_managed::import_all_and_build(dir.path(), &paths, gen_tf);
 
     // What the binary wrote is what the library imports: its import blocks, per stack.
     // The copy repeats the fixture's IDs: each stack is compared with its own describe output.

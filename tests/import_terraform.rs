@@ -46,44 +46,9 @@ fn terraform_validates_the_root_with_its_import_blocks() {
     };
     let dir = tempfile::tempdir().unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
-    let out = gen_tf(dir.path())
-        .arg("import")
-        .args(["web", "worker", "private"].map(|f| fixtures.join(f)))
-        .args(["-o", "stacks"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // A fourth stack that owns its VPC's endpoints (`--manage-endpoints`).
-    let managed = import_managed::private_as_media_stg(dir.path());
-    let out = gen_tf(dir.path())
-        .arg("import")
-        .arg(&managed)
-        .args(["--manage-endpoints", "-o", "managed"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::copy(
-        dir.path().join("managed/media-stg.jsonnet"),
-        dir.path().join("stacks/media-stg.jsonnet"),
-    )
-    .unwrap();
-    let build = gen_tf(dir.path())
-        .args(["build", "stacks", "-o", "root/modules"])
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    // A fourth stack that owns its VPC's endpoints (`--manage-endpoints`) joins the three.
+    let paths = ["web", "worker", "private"].map(|f| fixtures.join(f));
+    import_managed::import_all_and_build(dir.path(), &paths, gen_tf);
     let root = dir.path().join("root");
     let mut modules = Map::new();
     for stack in ["shop-prd", "jobs", "media-prd", "media-stg"] {

@@ -22,6 +22,30 @@ struct Form {
     ok: fn(&str) -> bool,
 }
 
+impl Form {
+    /// A `name-override` error at `path` when `value` is not of this form. `running` names the
+    /// resource an import adopts by this name; `otherwise` ends the help.
+    fn check(
+        &self,
+        value: &str,
+        path: String,
+        running: &str,
+        otherwise: &str,
+    ) -> Option<Diagnostic> {
+        (!(self.ok)(value)).then(|| {
+            Diagnostic::new(
+                &NAME_OVERRIDE,
+                path,
+                format!("{value:?} is not a valid {}", self.what),
+            )
+            .help(format!(
+                "use {} (the name AWS shows for the running {running}, when it is adopted){otherwise}",
+                self.allowed
+            ))
+        })
+    }
+}
+
 fn ecs(s: &str) -> bool {
     s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -102,20 +126,13 @@ fn alarm_names(stack: &Resolved, out: &mut Vec<Diagnostic>) {
             let Some(value) = w.policy.alarm.as_ref().and_then(|a| a.name.as_ref()) else {
                 continue;
             };
-            if !(ALARM.ok)(value) {
-                let path = join(&crate::diag::index(&policies, i), "alarm");
-                out.push(
-                    Diagnostic::new(
-                        &NAME_OVERRIDE,
-                        join(&path, "name"),
-                        format!("{value:?} is not a valid {}", ALARM.what),
-                    )
-                    .help(format!(
-                        "use {} (the name AWS shows for the running alarm, when it is adopted), or leave it out for the policy's name",
-                        ALARM.allowed
-                    )),
-                );
-            }
+            let path = join(&crate::diag::index(&policies, i), "alarm");
+            out.extend(ALARM.check(
+                value,
+                join(&path, "name"),
+                "alarm",
+                ", or leave it out for the policy's name",
+            ));
         }
     }
 }
@@ -134,19 +151,7 @@ fn endpoint_group(stack: &Resolved, out: &mut Vec<Diagnostic>) {
     ];
     for (field, value, form) in fields {
         let Some(value) = value else { continue };
-        if !(form.ok)(value) {
-            out.push(
-                Diagnostic::new(
-                    &NAME_OVERRIDE,
-                    join("network", field),
-                    format!("{value:?} is not a valid {}", form.what),
-                )
-                .help(format!(
-                    "use {} (the name AWS shows for the running group, when it is adopted)",
-                    form.allowed
-                )),
-            );
-        }
+        out.extend(form.check(value, join("network", field), "group", ""));
     }
 }
 
@@ -172,19 +177,7 @@ pub(super) fn check(stack: &Resolved, out: &mut Vec<Diagnostic>) {
         ];
         for (field, value, form) in fields {
             let Some(value) = value else { continue };
-            if !(form.ok)(value) {
-                out.push(
-                    Diagnostic::new(
-                        &NAME_OVERRIDE,
-                        join(&base, field),
-                        format!("{value:?} is not a valid {}", form.what),
-                    )
-                    .help(format!(
-                        "use {} (the name AWS shows for the running resource, when it is adopted)",
-                        form.allowed
-                    )),
-                );
-            }
+            out.extend(form.check(value, join(&base, field), "resource", ""));
         }
     }
 }

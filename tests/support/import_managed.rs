@@ -18,3 +18,44 @@ pub fn private_as_media_stg(dir: &Path) -> PathBuf {
     }
     to
 }
+
+/// Imports `fixtures` into `dir/stacks`, adds the copy imported with `--manage-endpoints`
+/// beside them (as `media-stg`), and builds every stack into `dir/root/modules`, asserting each
+/// step succeeds; returns the copy's describe directory. `gen_tf` is the test's command in
+/// `dir`.
+pub fn import_all_and_build(
+    dir: &Path,
+    fixtures: &[PathBuf],
+    gen_tf: impl Fn(&Path) -> std::process::Command,
+) -> PathBuf {
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(gen_tf(dir)
+        .arg("import")
+        .args(fixtures)
+        .args(["-o", "stacks"])
+        .output()
+        .unwrap());
+    let managed = private_as_media_stg(dir);
+    ok(gen_tf(dir)
+        .arg("import")
+        .arg(&managed)
+        .args(["--manage-endpoints", "-o", "managed"])
+        .output()
+        .unwrap());
+    std::fs::copy(
+        dir.join("managed/media-stg.jsonnet"),
+        dir.join("stacks/media-stg.jsonnet"),
+    )
+    .unwrap();
+    ok(gen_tf(dir)
+        .args(["build", "stacks", "-o", "root/modules"])
+        .output()
+        .unwrap());
+    managed
+}
