@@ -325,7 +325,7 @@ fn made(c: &Compiled) -> Vec<Made> {
                 };
                 out.push(Made {
                     ty: ty.as_str().to_owned(),
-                    name: lit("name"),
+                    name: lit("name").or_else(|| lit("alarm_name")),
                     service_name: lit("service_name"),
                     private_dns: lit("private_dns_enabled").as_deref() == Some("true"),
                 });
@@ -344,7 +344,7 @@ fn made(c: &Compiled) -> Vec<Made> {
                     };
                     out.push(Made {
                         ty: ty.clone(),
-                        name: lit("name"),
+                        name: lit("name").or_else(|| lit("alarm_name")),
                         service_name: lit("service_name"),
                         private_dns: b["private_dns_enabled"] == Value::Bool(true),
                     });
@@ -392,6 +392,7 @@ pub(crate) fn across(
                 }
                 ("aws_iam_role", Some(n), _) => (format!("role {n}"), n.clone()),
                 ("aws_cloudwatch_log_group", Some(n), _) => (format!("log group {n}"), n.clone()),
+                ("aws_cloudwatch_metric_alarm", Some(n), _) => (format!("alarm {n}"), n.clone()),
                 _ => continue,
             };
             let Some(&first) = seen.get(&key) else {
@@ -433,10 +434,18 @@ pub(crate) fn across(
                     format!(
                         "stack `{}`{} and stack `{}`{} ({}) both create {} `{}`",
                         c.name, env(*t), fc.name, env(*ft), fc.stack_file.display(),
-                        if other == "aws_iam_role" { "IAM role" } else { "log group" },
+                        match other {
+                            "aws_iam_role" => "IAM role",
+                            "aws_cloudwatch_metric_alarm" => "CloudWatch alarm",
+                            _ => "log group",
+                        },
                         key.1
                     ),
-                    "IAM role names are unique per account and log group names per region: rename one stack or set its environment".to_owned(),
+                    if other == "aws_cloudwatch_metric_alarm" {
+                        "CloudWatch alarm names are unique per region: give one step policy's alarm another `alarm.name`, or leave it out for the policy's own name".to_owned()
+                    } else {
+                        "IAM role names are unique per account and log group names per region: rename one stack or set its environment".to_owned()
+                    },
                 ),
             };
             let mut d = Diagnostic::new(rule, path, message).help(help);
