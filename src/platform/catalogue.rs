@@ -62,8 +62,8 @@ pub(crate) static CLUSTER_OWNED_TWICE: Rule = Rule {
 pub(crate) static NAME_TWICE: Rule = Rule {
     code: "name-twice",
     severity: Severity::Error,
-    summary: "Two modules of one project use one ECS service name in a cluster, one IAM role name, one log group name or one CloudWatch alarm name.",
-    fact: "ECS service names are unique per cluster, IAM role names per account, CloudWatch log group names per region; the second create fails. A CloudWatch alarm name is unique per region too, and PutMetricAlarm with a taken name replaces that alarm, so two modules would overwrite each other's alarm.",
+    summary: "Two modules of one project use one ECS service name in a cluster, one IAM role name, one log group name, one CloudWatch alarm name, or one security group name in a platform network.",
+    fact: "ECS service names are unique per cluster, IAM role names per account, CloudWatch log group names per region; the second create fails. A CloudWatch alarm name is unique per region too, and PutMetricAlarm with a taken name replaces that alarm, so two modules would overwrite each other's alarm. Security group names are unique per VPC.",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
 };
 

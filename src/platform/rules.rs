@@ -393,6 +393,12 @@ pub(crate) fn across(
                 ("aws_iam_role", Some(n), _) => (format!("role {n}"), n.clone()),
                 ("aws_cloudwatch_log_group", Some(n), _) => (format!("log group {n}"), n.clone()),
                 ("aws_cloudwatch_metric_alarm", Some(n), _) => (format!("alarm {n}"), n.clone()),
+                // A fixed name (`names.security_group`) is unique per VPC: the stacks of one
+                // platform network share theirs. A stack without a platform names no VPC.
+                ("aws_security_group", Some(n), _) => match r {
+                    Some(r) => (format!("security group {} {n}", r.network), n.clone()),
+                    None => continue,
+                },
                 _ => continue,
             };
             let Some(&first) = seen.get(&key) else {
@@ -437,15 +443,17 @@ pub(crate) fn across(
                         match other {
                             "aws_iam_role" => "IAM role",
                             "aws_cloudwatch_metric_alarm" => "CloudWatch alarm",
+                            "aws_security_group" => "security group",
                             _ => "log group",
                         },
                         key.1
                     ),
-                    if other == "aws_cloudwatch_metric_alarm" {
-                        "CloudWatch alarm names are unique per region: give one step policy's alarm another `alarm.name`, or leave it out for the policy's own name".to_owned()
-                    } else {
-                        "IAM role names are unique per account and log group names per region: rename one stack or set its environment".to_owned()
-                    },
+                    match other {
+                        "aws_cloudwatch_metric_alarm" => "CloudWatch alarm names are unique per region: give one step policy's alarm another `alarm.name`, or leave it out for the policy's own name",
+                        "aws_security_group" => "security group names are unique per VPC, and these stacks share one platform network: give one service another `names.security_group`, or leave it out for a name prefix",
+                        _ => "IAM role names are unique per account and log group names per region: rename one stack or set its environment",
+                    }
+                    .to_owned(),
                 ),
             };
             let mut d = Diagnostic::new(rule, path, message).help(help);
