@@ -355,6 +355,30 @@ fn made(c: &Compiled) -> Vec<Made> {
     out
 }
 
+/// What a created resource takes that no other module of the project may take too, as (key,
+/// name): `None` for a resource whose name no other module can collide with.
+fn taken_name(
+    m: &Made,
+    t: usize,
+    cluster: &str,
+    r: Option<&PlatformRef>,
+) -> Option<(String, String)> {
+    Some(match (m.ty.as_str(), &m.name, &m.service_name) {
+        ("aws_vpc_endpoint", _, Some(s)) if m.private_dns => (format!("endpoint {s}"), s.clone()),
+        ("aws_ecs_cluster", Some(n), _) => (format!("cluster {n}"), n.clone()),
+        ("aws_ecs_service", Some(n), _) => (format!("service {t} {cluster} {n}"), n.clone()),
+        ("aws_iam_role", Some(n), _) => (format!("role {n}"), n.clone()),
+        ("aws_cloudwatch_log_group", Some(n), _) => (format!("log group {n}"), n.clone()),
+        ("aws_cloudwatch_metric_alarm", Some(n), _) => (format!("alarm {n}"), n.clone()),
+        // A fixed name (`names.security_group`) is unique per VPC: the stacks of one platform
+        // network share theirs. A stack without a platform names no VPC.
+        ("aws_security_group", Some(n), _) => {
+            (format!("security group {} {n}", r?.network), n.clone())
+        }
+        _ => return None,
+    })
+}
+
 /// The checks across every module of a project: what no two modules may both create. `units`
 /// are the compiled stacks with their target and platform reference.
 pub(crate) fn across(
@@ -382,24 +406,8 @@ pub(crate) fn across(
             |r| r.cluster.clone(),
         );
         for m in made {
-            let key = match (m.ty.as_str(), &m.name, &m.service_name) {
-                ("aws_vpc_endpoint", _, Some(s)) if m.private_dns => {
-                    (format!("endpoint {s}"), s.clone())
-                }
-                ("aws_ecs_cluster", Some(n), _) => (format!("cluster {n}"), n.clone()),
-                ("aws_ecs_service", Some(n), _) => {
-                    (format!("service {t} {cluster} {n}"), n.clone())
-                }
-                ("aws_iam_role", Some(n), _) => (format!("role {n}"), n.clone()),
-                ("aws_cloudwatch_log_group", Some(n), _) => (format!("log group {n}"), n.clone()),
-                ("aws_cloudwatch_metric_alarm", Some(n), _) => (format!("alarm {n}"), n.clone()),
-                // A fixed name (`names.security_group`) is unique per VPC: the stacks of one
-                // platform network share theirs. A stack without a platform names no VPC.
-                ("aws_security_group", Some(n), _) => match r {
-                    Some(r) => (format!("security group {} {n}", r.network), n.clone()),
-                    None => continue,
-                },
-                _ => continue,
+            let Some(key) = taken_name(&m, *t, &cluster, *r) else {
+                continue;
             };
             let Some(&first) = seen.get(&key) else {
                 seen.insert(key, i);
